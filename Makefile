@@ -1,0 +1,138 @@
+# Bogda: build, test, run. One non-recursive Makefile; objects in build/, programs in bin/.
+#   make run      build, prepare and run the default Xinjiang case (installs Debian packages)
+#   make check    every test; ends with "N passed, N failed"
+#   make bench    performance figures (not part of check)
+#   make DEBUG=1  AddressSanitizer and UndefinedBehaviorSanitizer build
+# The entry targets first install missing Debian packages (make deps), then call make again so
+# that pkg-config sees what was installed.
+
+PYTHON  ?= /usr/bin/python3
+MPIEXEC ?= mpiexec
+NP      ?= $(shell nproc 2>/dev/null || echo 2)
+DEBUG   ?= 0
+WERROR  ?= 0
+CC      := mpicc
+
+DEB_PACKAGES := openmpi-bin libopenmpi-dev petsc-dev libnetcdf-mpi-dev libhdf5-openmpi-dev \
+  liblapacke-dev libopenblas-dev netcdf-bin pkg-config python3-numpy python3-matplotlib \
+  python3-netcdf4
+
+PKGS       := petsc netcdf-mpi lapacke
+NC_PAR_INC := $(shell pkg-config --variable=prefix netcdf-mpi 2>/dev/null)/include
+# Debian 12 ships PETSc 3.18, which lacks PETSC_SUCCESS (STYLE.md rule 12).
+PETSC_SHIM := $(shell pkg-config --atleast-version=3.19 petsc 2>/dev/null || echo -DPETSC_SUCCESS=0)
+
+WARN     := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wundef \
+            -Wdouble-promotion
+CPPFLAGS := -I$(NC_PAR_INC) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(PETSC_SHIM) \
+            -D_POSIX_C_SOURCE=200809L
+# -std=c11 turns off floating-point contraction, so results do not depend on FMA hardware.
+CFLAGS   := -std=c11 $(WARN) -O3 -ffp-contract=off -fno-math-errno -MMD -MP
+LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+ifeq ($(DEBUG),1)
+  CFLAGS := -std=c11 $(WARN) -O0 -g -fsanitize=address,undefined -fno-omit-frame-pointer -MMD -MP
+  LDFLAGS += -fsanitize=address,undefined
+endif
+ifeq ($(WERROR),1)
+  CFLAGS += -Werror
+endif
+
+# Sources, by folder. The library holds everything but the programs' main files.
+GRIDS_SRC   :=
+PHYSICS_SRC := physics/species.c
+MODEL_SRC   :=
+LIB_SRC     := $(GRIDS_SRC) $(PHYSICS_SRC) $(MODEL_SRC)
+LIB_OBJ     := $(LIB_SRC:%.c=build/%.o)
+LIB         := build/libbogda.a
+
+# Programs: each bin/<name> is linked from its main object and the library (rules below).
+PROGRAMS    :=
+# Test programs (tests/unit|verification|tools/<name>.c, one TAP program each) and test scripts.
+TEST_PROGS  :=
+TEST_SCRIPTS :=
+
+TEST_BINS := $(foreach t,$(TEST_PROGS),build/tests/$(basename $(notdir $(t))))
+
+.PHONY: all check check-parallel run bench deps lint format format-check clean print \
+        _all _check _run _bench _check-parallel
+.DEFAULT_GOAL := all
+
+all check check-parallel run bench: deps
+	@$(MAKE) --no-print-directory _$@
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing Debian packages:" $$missing; \
+	  sudo=; [ "$$(id -u)" -ne 0 ] && sudo=sudo; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	fi
+
+_all: $(PROGRAMS:%=bin/%)
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	ar rcs $@ $^
+
+build/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+# Each program's main object; the recipe is the pattern rule below.
+
+bin/%:
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+
+build/tests/%: build/tests/%.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+
+build/tests/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+build/tests/%.o: tests/verification/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+build/tests/%.o: tests/tools/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+_check: _all $(TEST_BINS)
+	@tests/run.sh $(TEST_BINS) $(TEST_SCRIPTS)
+
+_check-parallel: _all $(TEST_BINS)
+	@tests/run.sh $(filter tests/parallel/%,$(TEST_SCRIPTS))
+
+_run: _all
+	@echo "no case yet"
+
+_bench: _all
+	@echo "no benchmark yet"
+
+# physics/ may include only its own headers, grids/patch.h, PETSc's system and BLAS/LAPACK
+# headers and the C library (STYLE.md rules 1 and 25).
+lint:
+	@bad=$$(grep -nE '#include *[<"](mpi\.h|petscdm|petscvec|petscksp|netcdf|.*model/)' physics/*.[ch]; \
+	        grep -nE '\b(printf|fprintf|puts|fopen|MPI_[A-Z][a-z_]*)\(' physics/*.c); \
+	if [ -n "$$bad" ]; then echo "$$bad"; echo "lint: physics/ must not do MPI, I/O or printing"; exit 1; fi; \
+	echo "lint: ok"
+
+FORMAT_FILES = $(wildcard model/*.[ch] physics/*.[ch] grids/*.[ch] tests/*.h tests/*/*.[ch])
+format:
+	clang-format -i $(FORMAT_FILES)
+format-check:
+	clang-format --dry-run --Werror $(FORMAT_FILES)
+
+print:
+	@echo "CC       = $(CC)"; echo "CPPFLAGS = $(CPPFLAGS)"; echo "CFLAGS   = $(CFLAGS)"
+	@echo "LDLIBS   = $(LDLIBS)"
+
+clean:
+	rm -rf build bin
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,47 @@
+#pragma once
+/* The one interface every physics process implements (STYLE.md section 6a).
+   A process is a file in physics/ whose only exported symbol is `const ProcessOps process_<name>`.
+   It declares its namelist parameters once, in a table; model/namelist.c reads them from the
+   options database (keys "<name>_<key>") and range-checks them before init() is called.
+   The driver (model/run.c) calls the processes in the order the namelist lists them; for a
+   process with max_dt it sub-steps, calling step() as often as the global minimum of max_dt
+   requires, and refreshes ghost cells before every step() of a process with stencil_width > 0.
+   Processes never call MPI, never touch a DM or Vec, read no files and print nothing. */
+#include <petscsys.h>
+#include "../grids/patch.h"
+#include "fields.h"
+
+/* Outcome of one process step. Anything other than PROCESS_OK asks the driver to retry the
+   synchronisation step with a smaller dt (a bounded number of times). */
+typedef enum { PROCESS_OK = 0, PROCESS_RETRY_SMALLER_DT } ProcessStatus;
+
+typedef enum { PARAM_REAL, PARAM_INT, PARAM_BOOL, PARAM_ENUM } ParamType;
+
+/* One namelist parameter; its key is prefixed by the process name when read.
+   The field at `offset` is a PetscReal (PARAM_REAL), PetscInt (PARAM_INT, PARAM_ENUM) or
+   PetscBool (PARAM_BOOL). Ranges are inclusive and ignored for PARAM_BOOL and PARAM_ENUM. */
+typedef struct {
+  const char *key, *units, *help;
+  ParamType type;
+  PetscReal def, min, max;
+  size_t offset;              /* offsetof() into the process's parameter struct */
+  const char *const *choices; /* PARAM_ENUM only, NULL-terminated */
+} ParamSpec;
+
+typedef struct {
+  const char *name;        /* namelist group and registry key */
+  PetscInt stencil_width;  /* ghost cells step() reads; 0 for column or pointwise processes */
+  const ParamSpec *params; /* terminated by an entry with key == NULL */
+  size_t params_size;      /* sizeof the parameter struct filled from params */
+
+  /* Allocate ctx and all workspaces; params already read and range-checked. */
+  PetscErrorCode (*init)(const void *params, const Patch *patch, void **ctx);
+  /* Advance fields on the owned cells of patch by dt; t is the time at the start of the call in
+     seconds since 1970-01-01T00:00:00Z. No allocation, no MPI, no I/O. */
+  PetscErrorCode (*step)(void *ctx, const Patch *patch, PetscReal t, PetscReal dt, Fields *f,
+                         ProcessStatus *status);
+  /* Largest stable dt on this patch (local; the driver reduces). NULL if unconstrained. */
+  PetscErrorCode (*max_dt)(void *ctx, const Patch *patch, const Fields *f, PetscReal *dt_local);
+  /* Free ctx and set it to NULL; no-op on NULL. */
+  PetscErrorCode (*finalize)(void **ctx);
+} ProcessOps;
