@@ -1,0 +1,35 @@
+#pragma once
+/* The model grid: a horizontal map grid (projection, spacing, size), the number of layers, and
+   its PETSc DMDA decomposition in x and y only, so that every rank owns whole columns. */
+#include <petscdmda.h>
+#include "patch.h"
+#include "projection.h"
+
+/* What defines a grid, independent of any decomposition. */
+typedef struct {
+  Projection proj;     /* set up (projection_setup called) */
+  PetscInt nx, ny, nz; /* cells */
+  PetscReal dx, dy;    /* spacing on the projection plane: m, or degrees for PROJ_LATLON */
+  PetscReal x0, y0;    /* plane coordinates of the centre of cell (0, 0) */
+} GridSpec;
+
+typedef struct {
+  GridSpec spec;
+  MPI_Comm comm;    /* borrowed */
+  PetscInt sw;      /* ghost width */
+  DM da;            /* 3D, dof 1, box stencil of width sw, ghosted boundaries in x and y; owned */
+  DM da2;           /* 2D, dof 1, same decomposition; owned */
+  Patch patch;      /* the local patch (nspec and ntag are set by the state) */
+  PetscReal *lon, *lat; /* cell centres, degrees, 2D ghosted; owned */
+  PetscReal *area;      /* true cell area, m2, 2D ghosted; owned */
+  PetscReal *width_x;   /* true length of the west face of cell (i,j), m, 2D ghosted; owned */
+  PetscReal *width_y;   /* true length of the south face of cell (i,j), m, 2D ghosted; owned */
+  PetscReal *mapfac;    /* map-scale factor at the cell centre, 2D ghosted; owned */
+} Grid;
+
+/* Plane coordinates of the centre of cell (i, j); fractional indices give faces and corners. */
+static inline void grid_cell_xy(const GridSpec *s, PetscReal i, PetscReal j, PetscReal *x, PetscReal *y)
+{
+  *x = s->x0 + i * s->dx;
+  *y = s->y0 + j * s->dy;
+}
