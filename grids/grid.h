@@ -33,3 +33,12 @@ static inline void grid_cell_xy(const GridSpec *s, PetscReal i, PetscReal j, Pet
   *x = s->x0 + i * s->dx;
   *y = s->y0 + j * s->dy;
 }
+
+/* Create the grid: a DMDA over spec with ghost width sw, decomposed in x and y only (px by py
+   ranks, or PETSC_DECIDE), and the metric arrays of the local patch. Fails with a clear
+   message if a rank would own fewer than sw cells in x or y. Collective on comm. */
+PetscErrorCode grid_create(MPI_Comm comm, const GridSpec *spec, PetscInt sw, PetscInt px,
+                           PetscInt py, Grid **g);
+
+/* Destroy the grid and set the handle to NULL; no-op on NULL. Collective. */
+PetscErrorCode grid_destroy(Grid **g);

@@ -59,6 +59,10 @@ typedef struct {
   PetscReal *tag;      /* tagged mixing ratios, kg kg-1, [(patch_index*nspec + s)*ntag + n]; NULL without tags */
   PetscReal *air_mass; /* air mass of each cell, kg, 3D; advection leaves it at air_mass_next */
 
+  /* Boundary values above the model top, for air flowing in through the top, set by the driver. */
+  const PetscReal *q_top;   /* kg kg-1, [patch_index2*nspec + s] */
+  const PetscReal *tag_top; /* kg kg-1, [(patch_index2*nspec + s)*ntag + n]; NULL without tags */
+
   /* Meteorology at the middle of the step unless noted; read-only, whole ghosted block. */
   const PetscReal *air_mass_next; /* air mass of each cell at the end of the step, kg, 3D */
   const PetscReal *flux_x;      /* air-mass flux through the west face of cell (i,j,k), kg s-1, eastward > 0 */
