@@ -83,6 +83,8 @@ PetscErrorCode grid_create(MPI_Comm comm, const GridSpec *spec, PetscInt sw, Pet
   PetscCheck(spec->nx > 0 && spec->ny > 0 && spec->nz > 0, comm, PETSC_ERR_ARG_OUTOFRANGE,
              "grid size %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " must be positive",
              spec->nx, spec->ny, spec->nz);
+  PetscCheck(spec->nz <= GRID_MAX_LAYERS, comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "%" PetscInt_FMT " layers is more than the %d a grid may have", spec->nz, GRID_MAX_LAYERS);
   PetscCheck(spec->dx > 0 && spec->dy > 0, comm, PETSC_ERR_ARG_OUTOFRANGE,
              "grid spacing dx = %g, dy = %g must be positive", (double)spec->dx, (double)spec->dy);
   PetscCallMPI(MPI_Comm_size(comm, &size));

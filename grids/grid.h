@@ -5,12 +5,16 @@
 #include "patch.h"
 #include "projection.h"
 
+#define GRID_MAX_LAYERS 200 /* most layers a grid may have */
+
 /* What defines a grid, independent of any decomposition. */
 typedef struct {
   Projection proj;     /* set up (projection_setup called) */
   PetscInt nx, ny, nz; /* cells */
   PetscReal dx, dy;    /* spacing on the projection plane: m, or degrees for PROJ_LATLON */
   PetscReal x0, y0;    /* plane coordinates of the centre of cell (0, 0) */
+  PetscReal z_iface[GRID_MAX_LAYERS + 1]; /* nominal layer interfaces, m above flat ground, for
+                                             output coordinates only (met gives the real ones) */
 } GridSpec;
 
 typedef struct {

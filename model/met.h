@@ -6,6 +6,7 @@
    in time and derives the air masses and face mass fluxes that transport uses. */
 #include <petscsys.h>
 #include "../grids/grid.h"
+#include "../physics/fields.h"
 
 /* One meteorological snapshot on the ghosted patch; arrays are flat in the layout of
    grids/patch.h and owned by the MetFields. */
@@ -59,3 +60,41 @@ typedef struct {
   /* Free ctx and set it to NULL; no-op on NULL. */
   PetscErrorCode (*destroy)(void **ctx);
 } MetSourceOps;
+
+/* The time loop's view of the meteorology: the source, two snapshots bracketing the current
+   step, the fields interpolated to the middle of the step, and the derived air masses and face
+   air-mass fluxes. */
+typedef struct {
+  const Grid *grid;           /* borrowed */
+  const MetSourceOps *ops;    /* borrowed: static table */
+  void *ctx;                  /* the source's context; owned */
+  MetFields *snap[2];         /* snapshots at snap_time[0] < snap_time[1]; owned */
+  PetscReal snap_time[2];     /* s since 1970-01-01Z */
+  PetscReal *mass_snap[2];    /* air mass of each cell at the snapshots, kg, 3D ghosted; owned */
+  MetFields *now;             /* fields at the middle of the current step; owned */
+  PetscReal *air_mass_start;  /* air mass at the start of the current step, kg; owned */
+  PetscReal *air_mass_end;    /* air mass at the end of the current step, kg; owned */
+  PetscReal *flux_x, *flux_y; /* air-mass fluxes through west and south faces, kg s-1; owned */
+} Met;
+
+/* Read the &met group and return the chosen source. Collective. */
+PetscErrorCode met_read_source(MPI_Comm comm, const MetSourceOps **ops);
+
+/* Create the met state for grid g with source ops (calls the source's create). Collective. */
+PetscErrorCode met_create(const Grid *g, const MetSourceOps *ops, Met **m);
+
+/* Destroy; no-op on NULL. Collective. */
+PetscErrorCode met_destroy(Met **m);
+
+/* Fail clearly unless the source's snapshot interval around t is a whole multiple of dt. */
+PetscErrorCode met_check_step(Met *m, PetscReal t, PetscReal dt);
+
+/* Prepare the step [t, t + dt]: snapshots, fields at the middle, air masses at both ends and
+   face fluxes. Collective (sources may read files). */
+PetscErrorCode met_advance(Met *m, PetscReal t, PetscReal dt);
+
+/* Air mass of every ghosted cell at time t, into mass (patch_size3 values). Collective. */
+PetscErrorCode met_air_mass_at(Met *m, PetscReal t, PetscReal *mass);
+
+/* Point the met members of f at the current step's arrays. Not collective. */
+void met_set_fields(const Met *m, Fields *f);

@@ -1,0 +1,30 @@
+#pragma once
+/* Lateral and top boundary conditions, and the initial state. Open boundaries: where air flows
+   out, ghost cells copy the edge cell (zero gradient: outflow is free); where air flows in,
+   ghost cells hold the boundary values, and each family's side tag carries them. */
+#include <petscsys.h>
+#include "state.h"
+#include "met.h"
+#include "tags.h"
+
+typedef struct Boundary Boundary;
+
+/* Read the &boundary group for the state's species. Collective. */
+PetscErrorCode boundary_create(MPI_Comm comm, const State *st, const Tags *tags, Boundary **b);
+
+/* Destroy; no-op on NULL. Not collective. */
+PetscErrorCode boundary_destroy(Boundary **b);
+
+/* Fill the ghost cells outside the physical domain of q, tag and air mass (ghosted local arrays
+   of the state's patch) for the face fluxes of met. Not collective. */
+PetscErrorCode boundary_fill_ghosts(const Boundary *b, const Patch *p, const Met *met,
+                                    PetscReal *q, PetscReal *tag, PetscReal *air_mass);
+
+/* Values above the model top: q_top [patch_index2*nspec + s] and tag_top. Not collective. */
+PetscErrorCode boundary_fill_top(const Boundary *b, const Patch *p, const Met *met,
+                                 PetscReal *q_top, PetscReal *tag_top);
+
+/* Initial state: the boundary profile everywhere (or zero if boundary_initial is false),
+   credited to each family's "initial" tag. Not collective. */
+PetscErrorCode boundary_initial(const Boundary *b, const Patch *p, const Met *met, PetscReal *q,
+                                PetscReal *tag);

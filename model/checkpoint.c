@@ -1,0 +1,171 @@
+/* Checkpoint files. Layout (PETSc binary): a header of PetscReal values
+     [magic, version, t, nstep, nprocess, nspec, ntag, nx, ny, nz, counts[nprocess],
+      budget[BUDGET_NTERMS * nspec]]
+   then the global vectors q, dep_dry, dep_wet and, with tags, tag, each in PETSc's natural
+   ordering. Counters are stored as reals (exact below 2^53). */
+#include <dirent.h>
+#include <stdio.h>
+#include <string.h>
+#include <petscviewer.h>
+#include "checkpoint.h"
+#include "../physics/fields.h"
+
+#define CHECKPOINT_MAGIC 20261128.0
+#define CHECKPOINT_VERSION 1.0
+#define HEADER_FIXED 10
+
+static PetscErrorCode view_local(DM da, Vec local, PetscViewer v)
+{
+  Vec g;
+
+  PetscFunctionBeginUser;
+  PetscCall(state_local_to_global(da, local, &g));
+  PetscCall(VecView(g, v));
+  PetscCall(VecDestroy(&g));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode load_local(DM da, Vec local, PetscViewer v)
+{
+  Vec g;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMCreateGlobalVector(da, &g));
+  PetscCall(VecLoad(g, v));
+  PetscCall(state_global_to_local(da, g, local));
+  PetscCall(VecDestroy(&g));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode open_viewer(MPI_Comm comm, const char *path, PetscFileMode mode, PetscViewer *v)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscViewerCreate(comm, v));
+  PetscCall(PetscViewerSetType(*v, PETSCVIEWERBINARY));
+  PetscCall(PetscViewerFileSetMode(*v, mode));
+  PetscCall(PetscViewerBinarySetSkipInfo(*v, PETSC_TRUE));
+  PetscCall(PetscViewerFileSetName(*v, path));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode checkpoint_write(MPI_Comm comm, const State *st, const char *path, PetscReal t,
+                                PetscInt64 nstep, PetscInt nprocess, const PetscInt64 *counts,
+                                const PetscReal *budget)
+{
+  PetscInt nb = BUDGET_NTERMS * st->nspec, nh = HEADER_FIXED + nprocess + nb;
+  PetscReal *h;
+  char tmp[PETSC_MAX_PATH_LEN];
+  PetscViewer v;
+  PetscMPIInt rank;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1(nh, &h));
+  h[0] = CHECKPOINT_MAGIC;
+  h[1] = CHECKPOINT_VERSION;
+  h[2] = t;
+  h[3] = (PetscReal)nstep;
+  h[4] = (PetscReal)nprocess;
+  h[5] = (PetscReal)st->nspec;
+  h[6] = (PetscReal)st->ntag;
+  h[7] = (PetscReal)st->grid->spec.nx;
+  h[8] = (PetscReal)st->grid->spec.ny;
+  h[9] = (PetscReal)st->grid->spec.nz;
+  for (PetscInt i = 0; i < nprocess; i++) h[HEADER_FIXED + i] = (PetscReal)counts[i];
+  PetscCallMPI(MPI_Allreduce(budget, h + HEADER_FIXED + nprocess, (PetscMPIInt)nb, MPIU_REAL, MPI_SUM, comm));
+  PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.tmp", path));
+  PetscCall(open_viewer(comm, tmp, FILE_MODE_WRITE, &v));
+  PetscCall(PetscViewerBinaryWrite(v, h, nh, PETSC_REAL));
+  PetscCall(view_local(st->da_q, st->q, v));
+  PetscCall(view_local(st->da_dep, st->dep_dry, v));
+  PetscCall(view_local(st->da_dep, st->dep_wet, v));
+  if (st->tag) PetscCall(view_local(st->da_tag, st->tag, v));
+  PetscCall(PetscViewerDestroy(&v));
+  PetscCall(PetscFree(h));
+  PetscCallMPI(MPI_Barrier(comm));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (rank == 0) PetscCheck(rename(tmp, path) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE,
+                            "cannot rename checkpoint %s to %s", tmp, path);
+  PetscCallMPI(MPI_Barrier(comm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Check one header value against what the run expects. */
+static PetscErrorCode expect(MPI_Comm comm, const char *path, const char *what, PetscReal got, PetscReal want)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(got == want, comm, PETSC_ERR_FILE_UNEXPECTED,
+             "checkpoint %s: %s is %g but this run has %g", path, what, (double)got, (double)want);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode checkpoint_read(MPI_Comm comm, State *st, const char *path, PetscReal *t,
+                               PetscInt64 *nstep, PetscInt nprocess, PetscInt64 *counts,
+                               PetscReal *budget)
+{
+  PetscInt nb = BUDGET_NTERMS * st->nspec, nh = HEADER_FIXED + nprocess + nb, nread;
+  PetscReal *h;
+  PetscViewer v;
+  PetscMPIInt rank;
+  PetscBool exists;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscTestFile(path, 'r', &exists));
+  PetscCheck(exists, comm, PETSC_ERR_FILE_OPEN, "checkpoint %s does not exist or is not readable", path);
+  PetscCall(PetscMalloc1(nh, &h));
+  PetscCall(open_viewer(comm, path, FILE_MODE_READ, &v));
+  PetscCall(PetscViewerBinaryRead(v, h, HEADER_FIXED, &nread, PETSC_REAL));
+  PetscCheck(nread == HEADER_FIXED && h[0] == CHECKPOINT_MAGIC, comm, PETSC_ERR_FILE_UNEXPECTED,
+             "%s is not a Bogda checkpoint", path);
+  PetscCall(expect(comm, path, "the format version", h[1], CHECKPOINT_VERSION));
+  PetscCall(expect(comm, path, "the number of processes (run_processes)", h[4], (PetscReal)nprocess));
+  PetscCall(expect(comm, path, "the number of species", h[5], (PetscReal)st->nspec));
+  PetscCall(expect(comm, path, "the number of tags", h[6], (PetscReal)st->ntag));
+  PetscCall(expect(comm, path, "nx", h[7], (PetscReal)st->grid->spec.nx));
+  PetscCall(expect(comm, path, "ny", h[8], (PetscReal)st->grid->spec.ny));
+  PetscCall(expect(comm, path, "nz", h[9], (PetscReal)st->grid->spec.nz));
+  PetscCall(PetscViewerBinaryRead(v, h + HEADER_FIXED, nprocess + nb, &nread, PETSC_REAL));
+  PetscCheck(nread == nprocess + nb, comm, PETSC_ERR_FILE_UNEXPECTED, "checkpoint %s is truncated", path);
+  *t = h[2];
+  *nstep = (PetscInt64)h[3];
+  for (PetscInt i = 0; i < nprocess; i++) counts[i] = (PetscInt64)h[HEADER_FIXED + i];
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  for (PetscInt i = 0; i < nb; i++) budget[i] = rank == 0 ? h[HEADER_FIXED + nprocess + i] : 0;
+  PetscCall(load_local(st->da_q, st->q, v));
+  PetscCall(load_local(st->da_dep, st->dep_dry, v));
+  PetscCall(load_local(st->da_dep, st->dep_wet, v));
+  if (st->tag) PetscCall(load_local(st->da_tag, st->tag, v));
+  PetscCall(PetscViewerDestroy(&v));
+  PetscCall(PetscFree(h));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode checkpoint_latest(MPI_Comm comm, const char *dir, const char *name, char *path,
+                                 size_t len, PetscBool *found)
+{
+  PetscMPIInt rank;
+  char best[PETSC_MAX_PATH_LEN] = "", prefix[PETSC_MAX_PATH_LEN];
+  int have = 0;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "%s_checkpoint_", name));
+  if (rank == 0) {
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    size_t lp = strlen(prefix);
+    while (d && (e = readdir(d))) {
+      size_t l = strlen(e->d_name);
+      if (strncmp(e->d_name, prefix, lp) || l < 4 || strcmp(e->d_name + l - 4, ".bin")) continue;
+      if (!have || strcmp(e->d_name, best) > 0) {
+        PetscCall(PetscStrncpy(best, e->d_name, sizeof(best)));
+        have = 1;
+      }
+    }
+    if (d) closedir(d);
+  }
+  PetscCallMPI(MPI_Bcast(&have, 1, MPI_INT, 0, comm));
+  PetscCallMPI(MPI_Bcast(best, (PetscMPIInt)sizeof(best), MPI_CHAR, 0, comm));
+  *found = have ? PETSC_TRUE : PETSC_FALSE;
+  if (have) PetscCall(PetscSNPrintf(path, len, "%s/%s", dir, best));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

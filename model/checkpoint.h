@@ -1,0 +1,23 @@
+#pragma once
+/* Checkpoints: everything a run needs to continue bit for bit (mixing ratios, tags, accumulated
+   deposition, the step and per-process sub-step counters, the budget totals), in PETSc binary
+   format in the natural (decomposition-independent) ordering, so a run may restart on another
+   number of ranks. Written to "<path>.tmp" and renamed when complete. */
+#include "state.h"
+
+/* Write a checkpoint at time t after nstep steps. budget holds this rank's local budget
+   (BUDGET_NTERMS * nspec); the file keeps the global sum. Collective. */
+PetscErrorCode checkpoint_write(MPI_Comm comm, const State *st, const char *path, PetscReal t,
+                                PetscInt64 nstep, PetscInt nprocess, const PetscInt64 *counts,
+                                const PetscReal *budget);
+
+/* Read a checkpoint into st (which must match its species, tags and grid), with the step,
+   the per-process counters (nprocess must match) and the budget (rank 0 gets the totals,
+   the others zero). Collective. */
+PetscErrorCode checkpoint_read(MPI_Comm comm, State *st, const char *path, PetscReal *t,
+                               PetscInt64 *nstep, PetscInt nprocess, PetscInt64 *counts,
+                               PetscReal *budget);
+
+/* The newest complete checkpoint "<dir>/<name>_checkpoint_<time>.bin". Collective. */
+PetscErrorCode checkpoint_latest(MPI_Comm comm, const char *dir, const char *name, char *path,
+                                 size_t len, PetscBool *found);

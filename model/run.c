@@ -1,0 +1,492 @@
+/* The time loop. One synchronisation step of length run_dt advances the state through the
+   processes in the order run_processes lists them (default: emissions, dry deposition, vertical
+   mixing with dry deposition, horizontal advection (x and y, order alternating), vertical
+   advection, chemistry, wet deposition). For each process the driver
+     - takes the global minimum of its max_dt and sub-steps it that many times, equally;
+     - refreshes ghosts and the boundary values before each call of a process that reads
+       neighbours (stencil_width > 0);
+     - checks afterwards that every tag family still sums to the bulk (closure).
+   The number of sub-steps comes from an exact reduction (a minimum), so the run does the same
+   arithmetic in every cell whatever the number of ranks. Floating-point sums over ranks (the
+   budgets and total masses in the log) are diagnostics only. */
+#include <string.h>
+#include <petsctime.h>
+#include "run.h"
+#include "namelist.h"
+#include "registry.h"
+#include "state.h"
+#include "met.h"
+#include "tags.h"
+#include "boundary.h"
+#include "clock.h"
+#include "checkpoint.h"
+#include "history.h"
+#include "../physics/species.h"
+
+typedef struct {
+  char name[PARAM_STRING_LEN], start[PARAM_STRING_LEN], output_dir[PARAM_STRING_LEN];
+  char restart[PARAM_STRING_LEN];
+  char processes[PARAM_ARRAY_MAX][PARAM_STRING_LEN];
+  PetscInt nprocesses, px, py;
+  PetscReal hours, dt, output_hours, checkpoint_hours, closure_tolerance, closure_floor;
+  PetscBool closure_check;
+} RunParams;
+
+static const ParamSpec run_params[] = {
+  {.key = "name", .help = "case name, used in output file names", .type = PARAM_STRING,
+   .offset = offsetof(RunParams, name), .sdef = "case"},
+  {.key = "start", .help = "start of the simulation (UTC), YYYY-MM-DDThh:mm:ssZ",
+   .type = PARAM_STRING, .offset = offsetof(RunParams, start), .sdef = "2024-01-10T00:00:00Z"},
+  {.key = "hours", .units = "h", .help = "simulated time from start", .type = PARAM_REAL,
+   .def = 24, .min = 0, .max = 1e6, .offset = offsetof(RunParams, hours)},
+  {.key = "dt", .units = "s", .help = "synchronisation time step", .type = PARAM_REAL, .def = 600,
+   .min = 1e-6, .max = 86400, .offset = offsetof(RunParams, dt)},
+  {.key = "processes", .help = "processes in the order they are applied each step (default: all)",
+   .type = PARAM_STRING_ARRAY, .offset = offsetof(RunParams, processes),
+   .count_offset = offsetof(RunParams, nprocesses)},
+  {.key = "px", .help = "ranks in x (0: chosen to fit)", .type = PARAM_INT, .def = 0, .min = 0,
+   .max = 1e6, .offset = offsetof(RunParams, px)},
+  {.key = "py", .help = "ranks in y (0: chosen to fit)", .type = PARAM_INT, .def = 0, .min = 0,
+   .max = 1e6, .offset = offsetof(RunParams, py)},
+  {.key = "output_dir", .help = "directory for every file the run writes", .type = PARAM_STRING,
+   .offset = offsetof(RunParams, output_dir), .sdef = "."},
+  {.key = "output_hours", .units = "h", .help = "interval of output records and progress lines",
+   .type = PARAM_REAL, .def = 1, .min = 0, .max = 1e6, .offset = offsetof(RunParams, output_hours)},
+  {.key = "checkpoint_hours", .units = "h",
+   .help = "interval of checkpoints; output files are rotated at each (0: none)", .type = PARAM_REAL,
+   .def = 24, .min = 0, .max = 1e6, .offset = offsetof(RunParams, checkpoint_hours)},
+  {.key = "restart", .help = "checkpoint to start from: a path, 'latest' (newest in output_dir), or ''",
+   .type = PARAM_STRING, .offset = offsetof(RunParams, restart), .sdef = ""},
+  {.key = "closure_check", .help = "check after every process that tags sum to the bulk",
+   .type = PARAM_BOOL, .def = 1, .offset = offsetof(RunParams, closure_check)},
+  {.key = "closure_tolerance", .units = "1",
+   .help = "largest relative deviation of a tag family's sum from the bulk before a warning",
+   .type = PARAM_REAL, .def = 1e-9, .min = 0, .max = 1, .offset = offsetof(RunParams, closure_tolerance)},
+  {.key = "closure_floor", .units = "kg kg-1",
+   .help = "mixing ratio added to the bulk in the closure test's denominator", .type = PARAM_REAL,
+   .def = 1e-30, .min = 0, .max = 1, .offset = offsetof(RunParams, closure_floor)},
+  {.key = NULL},
+};
+
+typedef struct {
+  const ProcessOps *ops; /* borrowed: static table */
+  void *params;          /* owned */
+  void *ctx;             /* owned by the process */
+  PetscLogStage stage;
+  PetscInt64 count;      /* steps taken, sub-steps included */
+} ProcessSlot;
+
+typedef struct {
+  RunParams p;
+  MPI_Comm comm;
+  Grid *grid;
+  State *st;
+  Met *met;
+  Tags *tags;
+  Boundary *bnd;
+  History *hist;
+  PetscInt nslot;
+  ProcessSlot *slot;       /* the active processes, in order; owned */
+  const SpeciesInfo *species;
+  PetscInt nspec;
+  PetscReal *vdep, *q_top, *tag_top; /* work arrays; owned */
+  PetscReal *budget;       /* local budget, [term*nspec + s], kg; owned */
+  PetscReal t_start;       /* run_start, s since the epoch */
+  PetscInt64 nstep, nstep_end, steps_per_output, steps_per_checkpoint;
+  PetscReal closure_max;   /* largest closure deviation since the last progress line */
+  PetscLogDouble wall_start;
+  PetscInt64 nstep_first;  /* step the run (or restart) began at */
+  PetscLogStage stage_met, stage_output;
+} Run;
+
+/* Read every registered process's parameters (so -help lists all and misspelt keys are caught),
+   and initialise the ones run_processes names. */
+static PetscErrorCode setup_processes(Run *r)
+{
+  PetscInt n = r->p.nprocesses ? r->p.nprocesses : registry_process_count();
+  void **params;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscCalloc1(registry_process_count(), &params));
+  for (PetscInt i = 0; i < registry_process_count(); i++) {
+    const ProcessOps *ops = registry_process(i);
+    PetscCall(PetscCalloc(ops->params_size ? ops->params_size : 1, &params[i]));
+    PetscCall(namelist_read(r->comm, ops->name, ops->name, ops->params, params[i]));
+  }
+  PetscCall(PetscCalloc1(n, &r->slot));
+  for (PetscInt i = 0; i < n; i++) {
+    const ProcessOps *ops = r->p.nprocesses ? registry_find_process(r->p.processes[i]) : registry_process(i);
+    PetscInt idx = 0;
+    PetscCheck(ops, r->comm, PETSC_ERR_USER,
+               "run_processes: unknown process '%s'; known processes are listed by -help",
+               r->p.processes[i]);
+    for (PetscInt k = 0; k < i; k++)
+      PetscCheck(r->slot[k].ops != ops, r->comm, PETSC_ERR_USER,
+                 "run_processes lists '%s' twice", ops->name);
+    while (registry_process(idx) != ops) idx++;
+    r->slot[i].ops = ops;
+    r->slot[i].params = params[idx];
+    params[idx] = NULL;
+    PetscCheck(ops->stencil_width <= r->grid->sw, r->comm, PETSC_ERR_PLIB,
+               "process %s needs %" PetscInt_FMT " ghost cells; the grid has %" PetscInt_FMT,
+               ops->name, ops->stencil_width, r->grid->sw);
+    PetscCall(ops->init(r->slot[i].params, &r->st->patch, &r->slot[i].ctx));
+    PetscCall(PetscLogStageRegister(ops->name, &r->slot[i].stage));
+  }
+  r->nslot = n;
+  for (PetscInt i = 0; i < registry_process_count(); i++) PetscCall(PetscFree(params[i]));
+  PetscCall(PetscFree(params));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Whole number of steps in an interval of hours, or fail naming the key. */
+static PetscErrorCode steps_in(Run *r, PetscReal hours, const char *key, PetscInt64 *n)
+{
+  PetscReal ratio = hours * 3600.0 / r->p.dt;
+
+  PetscFunctionBeginUser;
+  *n = (PetscInt64)PetscFloorReal(ratio + 0.5);
+  PetscCheck(PetscAbsReal(ratio - (PetscReal)*n) < 1e-9 * PetscMax(1, ratio), r->comm,
+             PETSC_ERR_USER, "%s = %g h is not a whole number of time steps run_dt = %g s", key,
+             (double)hours, (double)r->p.dt);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode setup(Run *r)
+{
+  const MetSourceOps *met_ops;
+  GridSpec spec;
+  PetscInt ntable;
+
+  PetscFunctionBeginUser;
+  PetscCall(namelist_read(r->comm, "run", "Run control", run_params, &r->p));
+  PetscCall(clock_parse(r->p.start, &r->t_start));
+  PetscCall(met_read_source(r->comm, &met_ops));
+  PetscCall(met_ops->grid_spec(r->comm, &spec));
+  PetscCall(grid_create(r->comm, &spec, 3, r->p.px ? r->p.px : PETSC_DECIDE,
+                        r->p.py ? r->p.py : PETSC_DECIDE, &r->grid));
+  PetscCall(tags_create(r->comm, &r->tags));
+  r->species = species_table(&ntable);
+  r->nspec = ntable;
+  PetscCall(state_create(r->grid, r->species, r->nspec, r->tags->ntag, &r->st));
+  PetscCall(met_create(r->grid, met_ops, &r->met));
+  PetscCall(boundary_create(r->comm, r->st, r->tags, &r->bnd));
+  PetscCall(setup_processes(r));
+  PetscCall(history_create(r->comm, r->grid, r->st, r->tags, r->p.output_dir, r->p.name, &r->hist));
+  PetscCall(namelist_check_unused(r->comm));
+  PetscCall(steps_in(r, r->p.hours, "run_hours", &r->nstep_end));
+  PetscCall(steps_in(r, r->p.output_hours, "run_output_hours", &r->steps_per_output));
+  PetscCall(steps_in(r, r->p.checkpoint_hours, "run_checkpoint_hours", &r->steps_per_checkpoint));
+  PetscCheck(r->steps_per_output > 0, r->comm, PETSC_ERR_USER, "run_output_hours must be positive");
+  PetscCall(met_check_step(r->met, r->t_start, r->p.dt));
+  PetscCall(PetscCalloc1(patch_size2(&r->st->patch) * r->nspec, &r->vdep));
+  PetscCall(PetscCalloc1(patch_size2(&r->st->patch) * r->nspec, &r->q_top));
+  if (r->tags->ntag) PetscCall(PetscCalloc1(patch_size2(&r->st->patch) * r->nspec * r->tags->ntag, &r->tag_top));
+  PetscCall(PetscCalloc1(BUDGET_NTERMS * r->nspec, &r->budget));
+  PetscCall(PetscLogStageRegister("met", &r->stage_met));
+  PetscCall(PetscLogStageRegister("output", &r->stage_output));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode teardown(Run *r)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt i = 0; i < r->nslot; i++) {
+    PetscCall(r->slot[i].ops->finalize(&r->slot[i].ctx));
+    PetscCall(PetscFree(r->slot[i].params));
+  }
+  PetscCall(PetscFree(r->slot));
+  PetscCall(history_destroy(&r->hist));
+  PetscCall(boundary_destroy(&r->bnd));
+  PetscCall(met_destroy(&r->met));
+  PetscCall(state_destroy(&r->st));
+  PetscCall(tags_destroy(&r->tags));
+  PetscCall(grid_destroy(&r->grid));
+  PetscCall(PetscFree(r->vdep));
+  PetscCall(PetscFree(r->q_top));
+  PetscCall(PetscFree(r->tag_top));
+  PetscCall(PetscFree(r->budget));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscReal step_time(const Run *r, PetscInt64 n) { return r->t_start + (PetscReal)n * r->p.dt; }
+
+/* Borrow the state arrays into f. */
+static PetscErrorCode get_fields(Run *r, Fields *f)
+{
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArray(r->st->q, &f->q));
+  PetscCall(VecGetArray(r->st->air_mass, &f->air_mass));
+  if (r->st->tag) PetscCall(VecGetArray(r->st->tag, &f->tag));
+  PetscCall(VecGetArray(r->st->dep_dry, &f->dep_dry));
+  PetscCall(VecGetArray(r->st->dep_wet, &f->dep_wet));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode restore_fields(Run *r, Fields *f)
+{
+  PetscFunctionBeginUser;
+  PetscCall(VecRestoreArray(r->st->dep_wet, &f->dep_wet));
+  PetscCall(VecRestoreArray(r->st->dep_dry, &f->dep_dry));
+  if (r->st->tag) PetscCall(VecRestoreArray(r->st->tag, &f->tag));
+  PetscCall(VecRestoreArray(r->st->air_mass, &f->air_mass));
+  PetscCall(VecRestoreArray(r->st->q, &f->q));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Largest relative deviation of a tag family's sum from the bulk over the owned cells. */
+static PetscReal closure_deviation(const Run *r, const Fields *f)
+{
+  const Patch *p = &r->st->patch;
+  const Tags *tg = r->tags;
+  PetscInt ns = r->nspec, nt = tg->ntag;
+  PetscReal worst = 0;
+
+  for (PetscInt k = 0; k < p->mz; k++)
+    for (PetscInt j = p->ys; j < p->ys + p->ym; j++)
+      for (PetscInt i = p->xs; i < p->xs + p->xm; i++) {
+        PetscInt c = patch_index(p, i, j, k);
+        for (PetscInt s = 0; s < ns; s++) {
+          const PetscReal *t = &f->tag[(c * ns + s) * nt];
+          PetscReal q = f->q[c * ns + s];
+          for (PetscInt fam = 0; fam < tg->nfamily; fam++) {
+            PetscReal sum = 0, dev;
+            for (PetscInt n = tg->family_start[fam]; n < tg->family_start[fam + 1]; n++) sum += t[n];
+            dev = PetscAbsReal(sum - q) / (PetscAbsReal(q) + r->p.closure_floor);
+            if (dev > worst) worst = dev;
+          }
+        }
+      }
+  return worst;
+}
+
+/* Sub-steps a process needs for the step dt: from the global minimum of its max_dt. */
+static PetscErrorCode substeps(Run *r, ProcessSlot *slot, Fields *f, PetscInt *n)
+{
+  PetscReal local = PETSC_MAX_REAL, global;
+
+  PetscFunctionBeginUser;
+  *n = 1;
+  if (!slot->ops->max_dt) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(get_fields(r, f));
+  PetscCall(slot->ops->max_dt(slot->ctx, &r->st->patch, f, &local));
+  PetscCall(restore_fields(r, f));
+  PetscCallMPI(MPI_Allreduce(&local, &global, 1, MPIU_REAL, MPI_MIN, r->comm));
+  PetscCheck(global > 0, r->comm, PETSC_ERR_USER, "process %s allows no positive time step",
+             slot->ops->name);
+  if (global < r->p.dt) *n = (PetscInt)PetscCeilReal(r->p.dt / global);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode apply_process(Run *r, ProcessSlot *slot, Fields *f, PetscReal t)
+{
+  PetscInt n;
+  PetscReal h;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscLogStagePush(slot->stage));
+  PetscCall(substeps(r, slot, f, &n));
+  h = r->p.dt / (PetscReal)n;
+  for (PetscInt k = 0; k < n; k++) {
+    ProcessStatus status = PROCESS_OK;
+    if (slot->ops->stencil_width > 0) PetscCall(state_exchange(r->st));
+    PetscCall(get_fields(r, f));
+    if (slot->ops->stencil_width > 0)
+      PetscCall(boundary_fill_ghosts(r->bnd, &r->st->patch, r->met, f->q, f->tag, f->air_mass));
+    f->step = slot->count++;
+    PetscCall(slot->ops->step(slot->ctx, &r->st->patch, t + (PetscReal)k * h, h, f, &status));
+    if (r->tags->ntag && r->p.closure_check) r->closure_max = PetscMax(r->closure_max, closure_deviation(r, f));
+    PetscCall(restore_fields(r, f));
+    PetscCheck(status == PROCESS_OK, r->comm, PETSC_ERR_NOT_CONVERGED,
+               "process %s could not complete a step of %g s at t = %g s; reduce run_dt",
+               slot->ops->name, (double)h, (double)t);
+  }
+  PetscCall(PetscLogStagePop());
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* One synchronisation step from step_time(nstep). */
+static PetscErrorCode sync_step(Run *r)
+{
+  PetscReal t = step_time(r, r->nstep);
+  Fields f;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(&f, sizeof(f)));
+  PetscCall(PetscLogStagePush(r->stage_met));
+  PetscCall(met_advance(r->met, t, r->p.dt));
+  {
+    PetscReal *am;
+    PetscCall(VecGetArray(r->st->air_mass, &am));
+    PetscCall(PetscArraycpy(am, r->met->air_mass_start, patch_size3(&r->st->patch)));
+    PetscCall(VecRestoreArray(r->st->air_mass, &am));
+  }
+  PetscCall(boundary_fill_top(r->bnd, &r->st->patch, r->met, r->q_top, r->tag_top));
+  PetscCall(PetscArrayzero(r->vdep, patch_size2(&r->st->patch) * r->nspec));
+  PetscCall(PetscLogStagePop());
+  met_set_fields(r->met, &f);
+  f.q_top = r->q_top;
+  f.tag_top = r->tag_top;
+  f.vdep = r->vdep;
+  f.budget = r->budget;
+  f.emissions = NULL;
+  for (PetscInt i = 0; i < r->nslot; i++) PetscCall(apply_process(r, &r->slot[i], &f, t));
+  r->nstep++;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Total air mass and tracer mass of each species over the domain (a diagnostic). */
+static PetscErrorCode total_mass(Run *r, PetscReal *mass)
+{
+  const Patch *p = &r->st->patch;
+  const PetscReal *q, *am;
+  PetscReal local[PARAM_ARRAY_MAX] = {0};
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArrayRead(r->st->q, &q));
+  PetscCall(VecGetArrayRead(r->st->air_mass, &am));
+  for (PetscInt k = 0; k < p->mz; k++)
+    for (PetscInt j = p->ys; j < p->ys + p->ym; j++)
+      for (PetscInt i = p->xs; i < p->xs + p->xm; i++) {
+        PetscInt c = patch_index(p, i, j, k);
+        for (PetscInt s = 0; s < r->nspec; s++) local[s] += q[c * r->nspec + s] * am[c];
+      }
+  PetscCall(VecRestoreArrayRead(r->st->air_mass, &am));
+  PetscCall(VecRestoreArrayRead(r->st->q, &q));
+  PetscCallMPI(MPI_Allreduce(local, mass, (PetscMPIInt)r->nspec, MPIU_REAL, MPI_SUM, r->comm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static void format_duration(PetscLogDouble s, char *buf, size_t len)
+{
+  PetscInt h = (PetscInt)(s / 3600), m = (PetscInt)((s - 3600.0 * (PetscLogDouble)h) / 60);
+  if (h > 0) snprintf(buf, len, "%dh%02dm", (int)h, (int)m);
+  else snprintf(buf, len, "%dm%02ds", (int)m, (int)(s - 60.0 * (PetscLogDouble)m));
+}
+
+/* One line per output interval: simulated time, wall time, ETA, masses, closure. */
+static PetscErrorCode progress(Run *r)
+{
+  PetscReal mass[PARAM_ARRAY_MAX], closure = r->closure_max, t = step_time(r, r->nstep);
+  PetscLogDouble now, wall, eta;
+  char when[32], wall_s[32], eta_s[32];
+
+  PetscFunctionBeginUser;
+  PetscCall(total_mass(r, mass));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &closure, 1, MPIU_REAL, MPI_MAX, r->comm));
+  PetscCall(PetscTime(&now));
+  wall = now - r->wall_start;
+  eta = wall / (PetscLogDouble)(r->nstep - r->nstep_first) * (PetscLogDouble)(r->nstep_end - r->nstep);
+  clock_format(t, when, sizeof(when));
+  format_duration(wall, wall_s, sizeof(wall_s));
+  format_duration(eta, eta_s, sizeof(eta_s));
+  PetscCall(PetscPrintf(r->comm, "%s  %6.1f/%.1f h  wall %s  ETA %s  mass kg:", when,
+                        (double)(r->nstep * r->p.dt / 3600.0), (double)r->p.hours, wall_s, eta_s));
+  for (PetscInt s = 0; s < r->nspec; s++)
+    PetscCall(PetscPrintf(r->comm, " %s %.4e", r->species[s].name, (double)mass[s]));
+  if (r->tags->ntag) PetscCall(PetscPrintf(r->comm, "  closure %.1e", (double)closure));
+  PetscCall(PetscPrintf(r->comm, "\n"));
+  if (r->tags->ntag && closure > r->p.closure_tolerance)
+    PetscCall(PetscPrintf(r->comm, "WARNING: tags deviate from the bulk by %.3e (relative) > run_closure_tolerance = %.1e\n",
+                          (double)closure, (double)r->p.closure_tolerance));
+  PetscCall(history_closure(r->hist, closure));
+  r->closure_max = 0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode initial_state(Run *r)
+{
+  Fields f;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(&f, sizeof(f)));
+  if (r->p.restart[0]) {
+    char path[PETSC_MAX_PATH_LEN];
+    PetscInt64 counts[PARAM_ARRAY_MAX];
+    PetscReal t;
+    if (!strcmp(r->p.restart, "latest")) {
+      PetscBool found;
+      PetscCall(checkpoint_latest(r->comm, r->p.output_dir, r->p.name, path, sizeof(path), &found));
+      PetscCheck(found, r->comm, PETSC_ERR_FILE_OPEN,
+                 "run_restart = 'latest': no checkpoint %s_checkpoint_*.bin in %s", r->p.name,
+                 r->p.output_dir);
+    } else PetscCall(PetscStrncpy(path, r->p.restart, sizeof(path)));
+    PetscCall(checkpoint_read(r->comm, r->st, path, &t, &r->nstep, r->nslot, counts, r->budget));
+    PetscCheck(PetscAbsReal(t - step_time(r, r->nstep)) < 1e-6 * r->p.dt, r->comm, PETSC_ERR_USER,
+               "checkpoint %s is at a time that is not a step of run_start + n run_dt", path);
+    for (PetscInt i = 0; i < r->nslot; i++) r->slot[i].count = counts[i];
+    PetscCall(PetscPrintf(r->comm, "restarting from %s at step %" PetscInt64_FMT "\n", path, r->nstep));
+  } else {
+    PetscCall(met_advance(r->met, r->t_start, r->p.dt));
+    PetscCall(get_fields(r, &f));
+    PetscCall(boundary_initial(r->bnd, &r->st->patch, r->met, f.q, f.tag));
+    PetscCall(restore_fields(r, &f));
+    r->nstep = 0;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode write_checkpoint(Run *r)
+{
+  char path[PETSC_MAX_PATH_LEN], when[32];
+  PetscInt64 counts[PARAM_ARRAY_MAX];
+  PetscReal t = step_time(r, r->nstep);
+
+  PetscFunctionBeginUser;
+  clock_format_compact(t, when, sizeof(when));
+  PetscCall(PetscSNPrintf(path, sizeof(path), "%s/%s_checkpoint_%s.bin", r->p.output_dir, r->p.name, when));
+  for (PetscInt i = 0; i < r->nslot; i++) counts[i] = r->slot[i].count;
+  PetscCall(checkpoint_write(r->comm, r->st, path, t, r->nstep, r->nslot, counts, r->budget));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The loop: steps, output records, progress lines, checkpoints with output rotation. */
+static PetscErrorCode time_loop(Run *r)
+{
+  PetscBool open = PETSC_FALSE;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscTime(&r->wall_start));
+  r->nstep_first = r->nstep;
+  while (r->nstep < r->nstep_end) {
+    if (!open) {
+      PetscCall(history_open(r->hist, step_time(r, r->nstep)));
+      open = PETSC_TRUE;
+    }
+    PetscCall(sync_step(r));
+    if (r->nstep % r->steps_per_output == 0 || r->nstep == r->nstep_end) {
+      PetscCall(PetscLogStagePush(r->stage_output));
+      PetscCall(progress(r));
+      PetscCall(history_write(r->hist, step_time(r, r->nstep), r->met, r->budget));
+      PetscCall(PetscLogStagePop());
+    }
+    if ((r->steps_per_checkpoint && r->nstep % r->steps_per_checkpoint == 0) || r->nstep == r->nstep_end) {
+      PetscCall(PetscLogStagePush(r->stage_output));
+      PetscCall(history_close(r->hist));
+      open = PETSC_FALSE;
+      if (r->steps_per_checkpoint && r->nstep % r->steps_per_checkpoint == 0) PetscCall(write_checkpoint(r));
+      PetscCall(PetscLogStagePop());
+    }
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode run_case(MPI_Comm comm, PetscBool only_setup)
+{
+  Run r;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(&r, sizeof(r)));
+  r.comm = comm;
+  PetscCall(setup(&r));
+  if (only_setup) {
+    PetscCall(teardown(&r));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(namelist_view(comm, PETSC_VIEWER_STDOUT_(comm)));
+  PetscCall(initial_state(&r));
+  PetscCall(time_loop(&r));
+  PetscCall(history_summary(r.hist, r.budget));
+  PetscCall(teardown(&r));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

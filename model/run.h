@@ -1,0 +1,8 @@
+#pragma once
+/* A model run: set-up from the options database (namelists already loaded), the time loop over
+   synchronisation steps, output, checkpoints, and tear-down. */
+#include <petscsys.h>
+
+/* Run the case configured in the options database; with only_setup, read and check the whole
+   configuration (so -help lists every key) and stop before the time loop. Collective on comm. */
+PetscErrorCode run_case(MPI_Comm comm, PetscBool only_setup);

@@ -1,0 +1,107 @@
+/* The state vectors and their ghost exchange. */
+#include "state.h"
+
+/* A DMDA with dof components on exactly the grid's decomposition. */
+static PetscErrorCode create_like(const Grid *g, PetscInt dof, DM *da)
+{
+  const PetscInt *lx, *ly;
+  PetscInt px, py;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMDAGetInfo(g->da, NULL, NULL, NULL, NULL, &px, &py, NULL, NULL, NULL, NULL, NULL,
+                        NULL, NULL));
+  PetscCall(DMDAGetOwnershipRanges(g->da, &lx, &ly, NULL));
+  PetscCall(DMDACreate3d(g->comm, DM_BOUNDARY_GHOSTED, DM_BOUNDARY_GHOSTED, DM_BOUNDARY_NONE,
+                         DMDA_STENCIL_BOX, g->spec.nx, g->spec.ny, g->spec.nz, px, py, 1, dof,
+                         g->sw, lx, ly, NULL, da));
+  PetscCall(DMSetUp(*da));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode state_create(const Grid *g, const SpeciesInfo *species, PetscInt nspec,
+                            PetscInt ntag, State **state)
+{
+  State *st;
+
+  PetscFunctionBeginUser;
+  PetscCheck(nspec > 0, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "number of species %" PetscInt_FMT
+             " must be positive", nspec);
+  PetscCheck(ntag >= 0, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "number of tags %" PetscInt_FMT
+             " must not be negative", ntag);
+  PetscCall(PetscNew(&st));
+  st->grid = g;
+  st->nspec = nspec;
+  st->ntag = ntag;
+  PetscCall(create_like(g, nspec, &st->da_q));
+  PetscCall(DMCreateLocalVector(st->da_q, &st->q));
+  PetscCall(DMCreateLocalVector(g->da, &st->air_mass));
+  {
+    const PetscInt *lx, *ly;
+    PetscInt px, py;
+    PetscCall(DMDAGetInfo(g->da, NULL, NULL, NULL, NULL, &px, &py, NULL, NULL, NULL, NULL, NULL,
+                          NULL, NULL));
+    PetscCall(DMDAGetOwnershipRanges(g->da, &lx, &ly, NULL));
+    PetscCall(DMDACreate2d(g->comm, DM_BOUNDARY_GHOSTED, DM_BOUNDARY_GHOSTED, DMDA_STENCIL_BOX,
+                           g->spec.nx, g->spec.ny, px, py, nspec, g->sw, lx, ly, &st->da_dep));
+    PetscCall(DMSetUp(st->da_dep));
+    PetscCall(DMCreateLocalVector(st->da_dep, &st->dep_dry));
+    PetscCall(DMCreateLocalVector(st->da_dep, &st->dep_wet));
+  }
+  if (ntag > 0) {
+    PetscCall(create_like(g, nspec * ntag, &st->da_tag));
+    PetscCall(DMCreateLocalVector(st->da_tag, &st->tag));
+  }
+  st->patch = g->patch;
+  st->patch.nspec = nspec;
+  st->patch.ntag = ntag;
+  st->patch.species = species;
+  *state = st;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode state_destroy(State **state)
+{
+  State *st = *state;
+
+  PetscFunctionBeginUser;
+  if (!st) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(VecDestroy(&st->q));
+  PetscCall(VecDestroy(&st->tag));
+  PetscCall(VecDestroy(&st->air_mass));
+  PetscCall(VecDestroy(&st->dep_dry));
+  PetscCall(VecDestroy(&st->dep_wet));
+  PetscCall(DMDestroy(&st->da_dep));
+  PetscCall(DMDestroy(&st->da_q));
+  PetscCall(DMDestroy(&st->da_tag));
+  PetscCall(PetscFree(*state));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode state_exchange(State *st)
+{
+  PetscFunctionBeginUser;
+  PetscCall(DMLocalToLocalBegin(st->da_q, st->q, INSERT_VALUES, st->q));
+  PetscCall(DMLocalToLocalEnd(st->da_q, st->q, INSERT_VALUES, st->q));
+  PetscCall(DMLocalToLocalBegin(st->grid->da, st->air_mass, INSERT_VALUES, st->air_mass));
+  PetscCall(DMLocalToLocalEnd(st->grid->da, st->air_mass, INSERT_VALUES, st->air_mass));
+  if (st->tag) {
+    PetscCall(DMLocalToLocalBegin(st->da_tag, st->tag, INSERT_VALUES, st->tag));
+    PetscCall(DMLocalToLocalEnd(st->da_tag, st->tag, INSERT_VALUES, st->tag));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode state_local_to_global(DM da, Vec local, Vec *global)
+{
+  PetscFunctionBeginUser;
+  PetscCall(DMCreateGlobalVector(da, global));
+  PetscCall(DMLocalToGlobal(da, local, INSERT_VALUES, *global));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode state_global_to_local(DM da, Vec global, Vec local)
+{
+  PetscFunctionBeginUser;
+  PetscCall(DMGlobalToLocal(da, global, INSERT_VALUES, local));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
