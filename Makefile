@@ -40,7 +40,7 @@ endif
 # Sources, by folder. The library holds everything but the programs' main files.
 GRIDS_SRC   := grids/grid.c
 PHYSICS_SRC := physics/species.c
-MODEL_SRC   :=
+MODEL_SRC   := model/clock.c
 LIB_SRC     := $(GRIDS_SRC) $(PHYSICS_SRC) $(MODEL_SRC)
 LIB_OBJ     := $(LIB_SRC:%.c=build/%.o)
 LIB         := build/libbogda.a
@@ -48,7 +48,7 @@ LIB         := build/libbogda.a
 # Programs: each bin/<name> is linked from its main object and the library (rules below).
 PROGRAMS    :=
 # Test programs (tests/unit|verification|tools/<name>.c, one TAP program each) and test scripts.
-TEST_PROGS  :=
+TEST_PROGS  := tests/unit/test_clock.c
 TEST_SCRIPTS :=
 
 TEST_BINS := $(foreach t,$(TEST_PROGS),build/tests/$(basename $(notdir $(t))))
