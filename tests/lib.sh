@@ -1,0 +1,20 @@
+# Shell helpers for test scripts that print TAP. Source it: . "$(dirname "$0")/../lib.sh"
+set -u
+TAP_N=0
+TAP_FAILED=0
+ok() { # ok CONDITION-EXIT-STATUS MESSAGE
+  TAP_N=$((TAP_N + 1))
+  if [ "$1" -eq 0 ]; then echo "ok $TAP_N - $2"; else echo "not ok $TAP_N - $2"; TAP_FAILED=$((TAP_FAILED + 1)); fi
+}
+diag() { echo "# $*"; }
+done_testing() { echo "1..$TAP_N"; [ "$TAP_FAILED" -eq 0 ]; }
+# Where things are, from the repository root.
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BIN=$ROOT/bin
+TBIN=$ROOT/build/tests
+PY=${PYTHON:-/usr/bin/python3}
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+# mpirun with oversubscription and quiet output.
+mpirun_n() { local n=$1; shift; mpiexec --oversubscribe -n "$n" "$@"; }
+# A fresh scratch directory under build/tests/tmp.
+scratch() { local d=$ROOT/build/tests/tmp/$1; rm -rf "$d"; mkdir -p "$d"; echo "$d"; }
