@@ -40,7 +40,7 @@ endif
 # Sources, by folder. The library holds everything but the programs' main files.
 GRIDS_SRC   := grids/grid.c grids/geojson.c grids/polygon.c grids/dem.c grids/csv.c grids/geography.c \
                grids/geography_sample.c grids/receptors.c grids/domain_config.c grids/domain_sample.c \
-               grids/domain_write.c
+               grids/domain_write.c grids/domain.c
 PHYSICS_SRC := physics/species.c
 MODEL_SRC   := model/clock.c
 LIB_SRC     := $(GRIDS_SRC) $(PHYSICS_SRC) $(MODEL_SRC)

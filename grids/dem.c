@@ -88,8 +88,8 @@ static PetscErrorCode read_header(Text *t, Dem *d, PetscReal *nodata, PetscBool 
     if (!found) break;
     if (!strcmp(key, "ncols")) ncols = v;
     else if (!strcmp(key, "nrows")) nrows = v;
-    else if (!strcmp(key, "xllcorner") || !strcmp(key, "xllcenter")) { x = v; have_x = PETSC_TRUE; corner_x = key[5] == 'o' ? PETSC_TRUE : PETSC_FALSE; }
-    else if (!strcmp(key, "yllcorner") || !strcmp(key, "yllcenter")) { y = v; have_y = PETSC_TRUE; corner_y = key[5] == 'o' ? PETSC_TRUE : PETSC_FALSE; }
+    else if (!strcmp(key, "xllcorner") || !strcmp(key, "xllcenter")) { x = v; have_x = PETSC_TRUE; corner_x = key[4] == 'o' ? PETSC_TRUE : PETSC_FALSE; }
+    else if (!strcmp(key, "yllcorner") || !strcmp(key, "yllcenter")) { y = v; have_y = PETSC_TRUE; corner_y = key[4] == 'o' ? PETSC_TRUE : PETSC_FALSE; }
     else if (!strcmp(key, "cellsize")) cell = v;
     else if (!strcmp(key, "nodata_value")) { *nodata = v; *has_nodata = PETSC_TRUE; }
     else SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s:%" PetscInt_FMT ": unknown header key %s (expected ncols, nrows, xllcorner/xllcenter, yllcorner/yllcenter, cellsize, NODATA_value)", t->path, t->line, key);

@@ -358,7 +358,9 @@ static PetscErrorCode put_fields(Nc *f, const GridSpec *s, const ReceptorSet *rs
   for (PetscInt r = 0; r < nr; r++) {
     PetscReal sum = 0;
     for (PetscInt k = 0; k < n; k++) sum += d->receptor[k * nr + r] * area[k];
-    PetscCheck(sum > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "receptor %s has no area inside the domain", rs->r[r].name);
+    PetscCheck(sum > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
+               "receptor %s has no area inside this domain (no urban land of its cities, no point or polygon of it inside)",
+               rs->r[r].name);
     for (PetscInt k = 0; k < n; k++) a[r * n + k] = d->receptor[k * nr + r] * area[k] / sum;
   }
   if (nr) NcCallFile(nc_put_var_double(f->nc, v[V_RW], a), f->path);

@@ -1,0 +1,309 @@
+/* Reading a domain file: every rank opens it read-only and reads the rectangle of cells its
+   ghosted patch overlaps (clamped to the domain), then fills the ghosts outside the domain from
+   the nearest edge cell. The cover lists are stored by cell, so each row of the rectangle is
+   one contiguous slice of them. */
+#include "domain.h"
+#include <string.h>
+#include "../model/error.h"
+
+#define DOMAIN_GRID_RTOL 1e-9 /* relative tolerance when comparing the file's grid with the model's */
+
+static PetscErrorCode get_real(int nc, const char *path, const char *name, PetscReal *v)
+{
+  double d;
+
+  PetscFunctionBeginUser;
+  PetscCheck(nc_get_att_double(nc, NC_GLOBAL, name, &d) == NC_NOERR, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: not a Bogda domain file: no global attribute %s", path, name);
+  *v = d;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode get_int(int nc, const char *path, const char *name, PetscInt *v)
+{
+  int i;
+
+  PetscFunctionBeginUser;
+  PetscCheck(nc_get_att_int(nc, NC_GLOBAL, name, &i) == NC_NOERR, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: not a Bogda domain file: no global attribute %s", path, name);
+  *v = i;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode read_spec(int nc, const char *path, GridSpec *s)
+{
+  PetscInt kind = 0;
+  int var;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(s, sizeof(*s)));
+  PetscCall(get_int(nc, path, "MAP_PROJ", &kind));
+  s->proj.kind = (ProjectionKind)kind;
+  PetscCall(get_real(nc, path, "TRUELAT1", &s->proj.truelat1));
+  PetscCall(get_real(nc, path, "TRUELAT2", &s->proj.truelat2));
+  PetscCall(get_real(nc, path, "STAND_LON", &s->proj.stand_lon));
+  PetscCall(get_real(nc, path, "REF_LAT", &s->proj.ref_lat));
+  PetscCall(get_real(nc, path, "REF_LON", &s->proj.ref_lon));
+  PetscCall(get_real(nc, path, "DX", &s->dx));
+  PetscCall(get_real(nc, path, "DY", &s->dy));
+  PetscCall(get_real(nc, path, "X0", &s->x0));
+  PetscCall(get_real(nc, path, "Y0", &s->y0));
+  PetscCall(get_int(nc, path, "NX", &s->nx));
+  PetscCall(get_int(nc, path, "NY", &s->ny));
+  PetscCall(get_int(nc, path, "NZ", &s->nz));
+  PetscCheck(s->nz > 0 && s->nz <= GRID_MAX_LAYERS, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: NZ = %" PetscInt_FMT " is out of range",
+             path, s->nz);
+  NcCallFile(nc_inq_varid(nc, "z_iface", &var), path);
+  NcCallFile(nc_get_var_double(nc, var, s->z_iface), path);
+  PetscCall(projection_setup(&s->proj));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode domain_grid_spec(const char *path, GridSpec *spec)
+{
+  int nc;
+
+  PetscFunctionBeginUser;
+  NcCallFile(nc_open(path, NC_NOWRITE, &nc), path);
+  PetscCall(read_spec(nc, path, spec));
+  NcCallFile(nc_close(nc), path);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscBool close_to(PetscReal a, PetscReal b, PetscReal scale)
+{
+  return PetscAbsReal(a - b) <= DOMAIN_GRID_RTOL * scale ? PETSC_TRUE : PETSC_FALSE;
+}
+
+static PetscErrorCode check_grid(const char *path, const GridSpec *f, const GridSpec *m)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(f->proj.kind == m->proj.kind && f->nx == m->nx && f->ny == m->ny && close_to(f->dx, m->dx, m->dx) &&
+               close_to(f->dy, m->dy, m->dy) && close_to(f->x0, m->x0, m->dx) && close_to(f->y0, m->y0, m->dy) &&
+               close_to(f->proj.ref_lat, m->proj.ref_lat, 1) && close_to(f->proj.ref_lon, m->proj.ref_lon, 1) &&
+               close_to(f->proj.truelat1, m->proj.truelat1, 1) && close_to(f->proj.stand_lon, m->proj.stand_lon, 1),
+             PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: the domain file's grid (MAP_PROJ %d, %" PetscInt_FMT " x %" PetscInt_FMT " cells of %g m, origin %g, %g) is not the model's (MAP_PROJ %d, %" PetscInt_FMT " x %" PetscInt_FMT " of %g m, origin %g, %g)",
+             path, (int)f->proj.kind, f->nx, f->ny, (double)f->dx, (double)f->x0, (double)f->y0, (int)m->proj.kind, m->nx, m->ny,
+             (double)m->dx, (double)m->x0, (double)m->y0);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode dim_len(int nc, const char *path, const char *name, PetscInt *n)
+{
+  int id;
+  size_t len;
+
+  PetscFunctionBeginUser;
+  NcCallFile(nc_inq_dimid(nc, name, &id), path);
+  NcCallFile(nc_inq_dimlen(nc, id, &len), path);
+  *n = (PetscInt)len;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* String k of character variable name[n, strlen] into out (DOMAIN_NAME_LEN bytes). */
+static PetscErrorCode get_string(int nc, const char *path, const char *name, PetscInt k, char *out)
+{
+  int var;
+  size_t start[2] = {(size_t)k, 0}, count[2] = {1, DOMAIN_NAME_LEN};
+
+  PetscFunctionBeginUser;
+  NcCallFile(nc_inq_varid(nc, name, &var), path);
+  NcCallFile(nc_get_vara_text(nc, var, start, count, out), path);
+  out[DOMAIN_NAME_LEN - 1] = 0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode get_ints(int nc, const char *path, const char *name, PetscInt n, PetscInt *out, size_t stride_bytes)
+{
+  int var, *a;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1(n + 1, &a));
+  NcCallFile(nc_inq_varid(nc, name, &var), path);
+  NcCallFile(nc_get_var_int(nc, var, a), path);
+  for (PetscInt k = 0; k < n; k++) *(PetscInt *)((char *)out + (size_t)k * stride_bytes) = a[k];
+  PetscCall(PetscFree(a));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode read_registries(int nc, const char *path, Domain *d)
+{
+  int var;
+  double *a;
+
+  PetscFunctionBeginUser;
+  PetscCall(dim_len(nc, path, "unit", &d->nunit));
+  PetscCall(dim_len(nc, path, "prefecture", &d->npref));
+  PetscCall(dim_len(nc, path, "receptor", &d->nrec));
+  PetscCall(PetscCalloc1(d->nunit, &d->unit));
+  PetscCall(PetscCalloc1(d->npref, &d->pref));
+  PetscCall(PetscCalloc1(d->nrec + 1, &d->rec));
+  for (PetscInt u = 0; u < d->nunit; u++) {
+    PetscCall(get_string(nc, path, "unit_code", u, d->unit[u].code));
+    PetscCall(get_string(nc, path, "unit_name_zh", u, d->unit[u].name_zh));
+    PetscCall(get_string(nc, path, "unit_name_en", u, d->unit[u].name_en));
+  }
+  PetscCall(get_ints(nc, path, "unit_kind", d->nunit, &d->unit[0].kind, sizeof(DomainUnit)));
+  PetscCall(get_ints(nc, path, "unit_county", d->nunit, &d->unit[0].county, sizeof(DomainUnit)));
+  PetscCall(get_ints(nc, path, "unit_prefecture", d->nunit, &d->unit[0].prefecture, sizeof(DomainUnit)));
+  PetscCall(PetscMalloc1(d->nunit, &a));
+  NcCallFile(nc_inq_varid(nc, "unit_area_km2", &var), path);
+  NcCallFile(nc_get_var_double(nc, var, a), path);
+  for (PetscInt u = 0; u < d->nunit; u++) d->unit[u].area_km2 = a[u];
+  PetscCall(PetscFree(a));
+  for (PetscInt q = 0; q < d->npref; q++) {
+    PetscCall(get_string(nc, path, "prefecture_name_zh", q, d->pref[q].name_zh));
+    PetscCall(get_string(nc, path, "prefecture_name_en", q, d->pref[q].name_en));
+  }
+  PetscCall(get_ints(nc, path, "prefecture_code", d->npref, &d->pref[0].code, sizeof(DomainPrefecture)));
+  PetscCall(get_ints(nc, path, "prefecture_parent", d->npref, &d->pref[0].parent, sizeof(DomainPrefecture)));
+  for (PetscInt r = 0; r < d->nrec; r++) {
+    PetscCall(get_string(nc, path, "receptor_name", r, d->rec[r].name));
+    PetscCall(get_string(nc, path, "receptor_name_zh", r, d->rec[r].name_zh));
+    PetscCall(get_string(nc, path, "receptor_name_en", r, d->rec[r].name_en));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The clamped rectangle of file cells a patch's ghosted block overlaps. */
+typedef struct {
+  PetscInt i0, j0, ni, nj;
+} Window;
+
+static PetscInt clamp(PetscInt v, PetscInt n) { return v < 0 ? 0 : v >= n ? n - 1 : v; }
+
+/* Read [lead..., y, x] variable name over the window: nlead leading entries (0 for 2D). */
+static PetscErrorCode read_window(int nc, const char *path, const char *name, const Window *w, PetscInt nlead, PetscReal *out)
+{
+  int var;
+  size_t start[3] = {0, (size_t)w->j0, (size_t)w->i0}, count[3] = {(size_t)nlead, (size_t)w->nj, (size_t)w->ni};
+
+  PetscFunctionBeginUser;
+  NcCallFile(nc_inq_varid(nc, name, &var), path);
+  if (nlead) NcCallFile(nc_get_vara_double(nc, var, start, count, out), path);
+  else NcCallFile(nc_get_vara_double(nc, var, start + 1, count + 1, out), path);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode read_fields(int nc, const char *path, const Patch *p, const Window *w, Domain *d)
+{
+  PetscInt nw = w->ni * w->nj, n2 = patch_size2(p);
+  PetscReal *a;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1(nw * PetscMax(LANDUSE_N, PetscMax(d->nrec, 1)), &a));
+  PetscCall(PetscMalloc1(n2, &d->terrain));
+  PetscCall(PetscMalloc1(n2 * LANDUSE_N, &d->landuse));
+  PetscCall(PetscCalloc1(n2 * d->nrec + 1, &d->receptor_weight));
+  PetscCall(read_window(nc, path, "terrain", w, 0, a));
+  for (PetscInt j = p->gys; j < p->gys + p->gym; j++)
+    for (PetscInt i = p->gxs; i < p->gxs + p->gxm; i++)
+      d->terrain[patch_index2(p, i, j)] = a[(clamp(j, p->my) - w->j0) * w->ni + clamp(i, p->mx) - w->i0];
+  PetscCall(read_window(nc, path, "landuse_fraction", w, LANDUSE_N, a));
+  for (PetscInt j = p->gys; j < p->gys + p->gym; j++)
+    for (PetscInt i = p->gxs; i < p->gxs + p->gxm; i++)
+      for (PetscInt c = 0; c < LANDUSE_N; c++)
+        d->landuse[patch_index2(p, i, j) * LANDUSE_N + c] = a[c * nw + (clamp(j, p->my) - w->j0) * w->ni + clamp(i, p->mx) - w->i0];
+  if (d->nrec) PetscCall(read_window(nc, path, "receptor_weight", w, d->nrec, a));
+  for (PetscInt j = PetscMax(p->gys, 0); j < PetscMin(p->gys + p->gym, p->my); j++)
+    for (PetscInt i = PetscMax(p->gxs, 0); i < PetscMin(p->gxs + p->gxm, p->mx); i++)
+      for (PetscInt r = 0; r < d->nrec; r++)
+        d->receptor_weight[patch_index2(p, i, j) * d->nrec + r] = a[r * nw + (j - w->j0) * w->ni + i - w->i0];
+  PetscCall(PetscFree(a));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The cover entries of the window, row by row, then per ghosted column by clamping. */
+static PetscErrorCode read_cover(int nc, const char *path, const Patch *p, const Window *w, Domain *d)
+{
+  PetscInt nw = w->ni * w->nj, n2 = patch_size2(p), total = 0, *first, *row_start;
+  int vs, vc, vu, vf, *start, *count, *unit;
+  PetscReal *frac;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc4(nw, &start, nw, &count, nw, &first, w->nj + 1, &row_start));
+  NcCallFile(nc_inq_varid(nc, "cover_start", &vs), path);
+  NcCallFile(nc_inq_varid(nc, "cover_count", &vc), path);
+  NcCallFile(nc_inq_varid(nc, "cover_unit", &vu), path);
+  NcCallFile(nc_inq_varid(nc, "cover_fraction", &vf), path);
+  {
+    size_t s[2] = {(size_t)w->j0, (size_t)w->i0}, c[2] = {(size_t)w->nj, (size_t)w->ni};
+    NcCallFile(nc_get_vara_int(nc, vs, s, c, start), path);
+    NcCallFile(nc_get_vara_int(nc, vc, s, c, count), path);
+  }
+  for (PetscInt r = 0; r < w->nj; r++) {
+    row_start[r] = total;
+    total += start[r * w->ni + w->ni - 1] + count[r * w->ni + w->ni - 1] - start[r * w->ni];
+  }
+  row_start[w->nj] = total;
+  PetscCall(PetscMalloc2(total + 1, &unit, total + 1, &frac));
+  for (PetscInt r = 0; r < w->nj; r++) {
+    size_t s = (size_t)start[r * w->ni], c = (size_t)(row_start[r + 1] - row_start[r]);
+    NcCallFile(nc_get_vara_int(nc, vu, &s, &c, unit + row_start[r]), path);
+    NcCallFile(nc_get_vara_double(nc, vf, &s, &c, frac + row_start[r]), path);
+    for (PetscInt q = 0; q < w->ni; q++) first[r * w->ni + q] = row_start[r] + start[r * w->ni + q] - start[r * w->ni];
+  }
+  PetscCall(PetscMalloc1(n2 + 1, &d->cover_start));
+  d->cover_start[0] = 0;
+  for (PetscInt pass = 0; pass < 2; pass++) {
+    PetscInt e = 0;
+    for (PetscInt j = p->gys; j < p->gys + p->gym; j++)
+      for (PetscInt i = p->gxs; i < p->gxs + p->gxm; i++) {
+        PetscInt k = (clamp(j, p->my) - w->j0) * w->ni + clamp(i, p->mx) - w->i0;
+        for (PetscInt q = 0; q < count[k]; q++, e++)
+          if (pass) {
+            d->cover_unit[e] = unit[first[k] + q];
+            d->cover_fraction[e] = frac[first[k] + q];
+          }
+        if (!pass) d->cover_start[patch_index2(p, i, j) + 1] = e;
+      }
+    if (!pass) PetscCall(PetscMalloc2(e + 1, &d->cover_unit, e + 1, &d->cover_fraction));
+  }
+  PetscCall(PetscFree2(unit, frac));
+  PetscCall(PetscFree4(start, count, first, row_start));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode domain_read(const Grid *g, const char *path, Domain **out)
+{
+  const Patch *p = &g->patch;
+  GridSpec spec;
+  Window w;
+  Domain *d;
+  int nc;
+
+  PetscFunctionBeginUser;
+  NcCallFile(nc_open(path, NC_NOWRITE, &nc), path);
+  PetscCall(read_spec(nc, path, &spec));
+  PetscCall(check_grid(path, &spec, &g->spec));
+  PetscCall(PetscNew(&d));
+  PetscCall(read_registries(nc, path, d));
+  w.i0 = clamp(p->gxs, p->mx);
+  w.j0 = clamp(p->gys, p->my);
+  w.ni = clamp(p->gxs + p->gxm - 1, p->mx) - w.i0 + 1;
+  w.nj = clamp(p->gys + p->gym - 1, p->my) - w.j0 + 1;
+  PetscCall(read_fields(nc, path, p, &w, d));
+  PetscCall(read_cover(nc, path, p, &w, d));
+  NcCallFile(nc_close(nc), path);
+  *out = d;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode domain_destroy(Domain **dp)
+{
+  Domain *d = *dp;
+
+  PetscFunctionBeginUser;
+  if (!d) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscFree(d->unit));
+  PetscCall(PetscFree(d->pref));
+  PetscCall(PetscFree(d->rec));
+  PetscCall(PetscFree(d->terrain));
+  PetscCall(PetscFree(d->landuse));
+  PetscCall(PetscFree(d->receptor_weight));
+  PetscCall(PetscFree(d->cover_start));
+  PetscCall(PetscFree2(d->cover_unit, d->cover_fraction));
+  PetscCall(PetscFree(*dp));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

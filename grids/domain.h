@@ -1,0 +1,55 @@
+#pragma once
+/* The model's view of a domain file written by bin/bogda-grid (grids/domain_write.c describes
+   the file): the grid it defines, and on each rank the ghosted patch's terrain, land use,
+   control-unit coverage and receptor weights, with the unit, prefecture and receptor registries.
+   Ghost cells outside the physical domain repeat the nearest edge cell (terrain, land use,
+   units) or hold 0 (receptor weights). */
+#include "grid.h"
+#include "../physics/landuse.h"
+
+#define DOMAIN_NAME_LEN 128 /* bytes of a name in the file, including the NUL */
+
+typedef enum { DOMAIN_UNIT_PRIORITY = 0, DOMAIN_UNIT_KEY, DOMAIN_UNIT_GENERAL, DOMAIN_UNIT_OUTSIDE } DomainUnitKind;
+
+typedef struct {
+  char code[DOMAIN_NAME_LEN], name_zh[DOMAIN_NAME_LEN], name_en[DOMAIN_NAME_LEN];
+  PetscInt kind;       /* DomainUnitKind */
+  PetscInt county;     /* adcode, 0 outside Xinjiang */
+  PetscInt prefecture; /* index into Domain.pref, -1 outside */
+  PetscReal area_km2;  /* inside this domain */
+} DomainUnit;           /* unit k has id k + 1 */
+
+typedef struct {
+  PetscInt code; /* adcode */
+  char name_zh[DOMAIN_NAME_LEN], name_en[DOMAIN_NAME_LEN];
+  PetscInt parent; /* XPCC city: index of the prefecture it sits in; else -1 */
+} DomainPrefecture;
+
+typedef struct {
+  char name[DOMAIN_NAME_LEN], name_zh[DOMAIN_NAME_LEN], name_en[DOMAIN_NAME_LEN];
+} DomainReceptor;
+
+typedef struct {
+  PetscInt nunit, npref, nrec;
+  DomainUnit *unit;       /* owned */
+  DomainPrefecture *pref; /* owned */
+  DomainReceptor *rec;    /* owned */
+  /* Ghosted 2D arrays of the grid's patch (grids/patch.h layout), owned. */
+  PetscReal *terrain;         /* m above sea level */
+  PetscReal *landuse;         /* [patch_index2 * LANDUSE_N + c], shares summing to 1 */
+  PetscReal *receptor_weight; /* [patch_index2 * nrec + r]; each receptor's weights sum to 1 over the domain */
+  PetscInt *cover_start;      /* column idx is covered by entries cover_start[idx] .. cover_start[idx+1]-1 */
+  PetscInt *cover_unit;       /* unit index of each entry */
+  PetscReal *cover_fraction;  /* share of the column in the unit; a column's shares sum to 1 */
+} Domain;
+
+/* The grid the domain file at path defines (projection, size, spacing, origin, layers).
+   Fails naming the file if it is not a Bogda domain file. Not collective. */
+PetscErrorCode domain_grid_spec(const char *path, GridSpec *spec);
+
+/* Read the ghosted window of g's patch from the domain file at path. Fails naming the file if
+   its grid is not g's. Every rank reads its own window; no communication. */
+PetscErrorCode domain_read(const Grid *g, const char *path, Domain **d);
+
+/* Free the domain and set the handle to NULL; no-op on NULL. Not collective. */
+PetscErrorCode domain_destroy(Domain **d);
