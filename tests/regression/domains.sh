@@ -95,6 +95,13 @@ refuse() { # refuse LABEL PATTERN ARGS...: the tool fails and its error output m
   grep -m1 -- "$pattern" "$tmp/bad.log" | sed 's/^\[0\]PETSC ERROR: /  /' | while read -r l; do diag "$l"; done
 }
 mkdir -p "$tmp/bad"
+$PY - "$tmp/units.geojson" "$tmp/few_units.geojson" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+d["features"] = d["features"][:3]
+json.dump(d, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+refuse "an official unit file that covers a small part of Xinjiang" "few_units.geojson: the unit polygons cover" -domain xj27 -grid_tool_units_file "$tmp/few_units.geojson"
 printf '{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[[80, 40], [81, 40],' >"$tmp/broken.geojson"
 refuse "a polygon file that does not parse" "broken.geojson:1:.*not valid GeoJSON" -grid_tool_counties_file "$tmp/broken.geojson"
 refuse "a domain that does not fit in the DEM" "etopo5_xinjiang_65-105E_30-52N.nc: domain xj27 does not fit in the DEM" -domain xj27 -domain_xj27_nx 130
