@@ -23,6 +23,7 @@
 #include "../physics/constants.h"
 
 #define STRLEN GEO_NAME_LEN
+#define M2_PER_KM2 1e6
 
 static const char *const landuse_names[LANDUSE_N] = {"water", "barren", "grassland", "cropland", "forest", "urban", "snow_ice"};
 
@@ -427,7 +428,7 @@ PetscErrorCode domain_write(const ToolConfig *cfg, const DomainDef *d, const Geo
   for (PetscInt j = 0; j < spec->ny; j++)
     for (PetscInt i = 0; i < spec->nx; i++) area[j * spec->nx + i] = domain_write_cell_area(spec, i, j);
   for (PetscInt k = 0; k < n; k++)
-    for (PetscInt q = 0; q < s->ncover[k]; q++, e++) unit_area[s->cover_unit[e]] += s->cover_fraction[e] * area[k] / 1e6;
+    for (PetscInt q = 0; q < s->ncover[k]; q++, e++) unit_area[s->cover_unit[e]] += s->cover_fraction[e] * area[k] / M2_PER_KM2;
   PetscCall(PetscSNPrintf(path, sizeof(path), "%s/%s_domain.nc", dir, d->name));
   PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.tmp", path));
   PetscCall(PetscSNPrintf(csv, sizeof(csv), "%s/%s_units.csv", dir, d->name));

@@ -18,6 +18,7 @@
 #include "../physics/constants.h"
 
 #define GEO_RASTER_MARGIN 2 /* pixels added around the data's bounding box */
+#define M_PER_KM 1000.0
 
 static const char *const kind_letter[] = {"P", "K", "G"};
 static const char *const kind_zh[] = {"优先保护单元", "重点管控单元", "一般管控单元"};
@@ -424,7 +425,7 @@ static PetscErrorCode load_lakes(Geography *g)
     PetscCheck(v[2] >= v[3] && v[3] > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
                "%s:%" PetscInt_FMT ": semi-axes %g and %g km must satisfy semi_major >= semi_minor > 0", t->path, t->line[r],
                (double)v[2], (double)v[3]);
-    g->lake[r] = (GeoLake){.lon = v[0], .lat = v[1], .a = 1000 * v[2], .b = 1000 * v[3], .azimuth = v[4] * CONST_DEG2RAD};
+    g->lake[r] = (GeoLake){.lon = v[0], .lat = v[1], .a = M_PER_KM * v[2], .b = M_PER_KM * v[3], .azimuth = v[4] * CONST_DEG2RAD};
     g->reach = PetscMax(g->reach, g->lake[r].a);
   }
   PetscCall(csv_destroy(&t));
