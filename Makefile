@@ -42,7 +42,7 @@ GRIDS_SRC   := grids/grid.c grids/geojson.c grids/polygon.c grids/dem.c grids/cs
                grids/geography_sample.c grids/receptors.c grids/domain_config.c grids/domain_sample.c \
                grids/domain_write.c grids/domain.c
 PHYSICS_SRC := physics/species.c
-MODEL_SRC   := model/clock.c
+MODEL_SRC   := model/clock.c model/namelist.c
 LIB_SRC     := $(GRIDS_SRC) $(PHYSICS_SRC) $(MODEL_SRC)
 LIB_OBJ     := $(LIB_SRC:%.c=build/%.o)
 LIB         := build/libbogda.a
@@ -50,7 +50,7 @@ LIB         := build/libbogda.a
 # Programs: each bin/<name> is linked from its main object and the library (rules below).
 PROGRAMS    :=
 # Test programs (tests/unit|verification|tools/<name>.c, one TAP program each) and test scripts.
-TEST_PROGS  := tests/unit/test_clock.c
+TEST_PROGS  := tests/unit/test_clock.c tests/unit/test_namelist.c
 TEST_SCRIPTS :=
 
 TEST_BINS := $(foreach t,$(TEST_PROGS),build/tests/$(basename $(notdir $(t))))
