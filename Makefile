@@ -38,7 +38,7 @@ ifeq ($(WERROR),1)
 endif
 
 # Sources, by folder. The library holds everything but the programs' main files.
-GRIDS_SRC   := grids/grid.c grids/geojson.c grids/polygon.c grids/dem.c grids/csv.c grids/geography.c \
+GRIDS_SRC   := grids/grid.c grids/projection.c grids/metrics.c grids/vertical.c grids/geojson.c grids/polygon.c grids/dem.c grids/csv.c grids/geography.c \
                grids/geography_sample.c grids/receptors.c grids/domain_config.c grids/domain_sample.c \
                grids/domain_write.c grids/domain.c
 PHYSICS_SRC := physics/species.c
@@ -50,7 +50,7 @@ LIB         := build/libbogda.a
 # Programs: each bin/<name> is linked from its main object and the library (rules below).
 PROGRAMS    :=
 # Test programs (tests/unit|verification|tools/<name>.c, one TAP program each) and test scripts.
-TEST_PROGS  := tests/unit/test_clock.c tests/unit/test_namelist.c
+TEST_PROGS  := tests/unit/test_clock.c tests/unit/test_namelist.c tests/unit/test_projection.c
 TEST_SCRIPTS :=
 
 TEST_BINS := $(foreach t,$(TEST_PROGS),build/tests/$(basename $(notdir $(t))))
