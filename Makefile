@@ -48,10 +48,11 @@ LIB_OBJ     := $(LIB_SRC:%.c=build/%.o)
 LIB         := build/libbogda.a
 
 # Programs: each bin/<name> is linked from its main object and the library (rules below).
-PROGRAMS    :=
+PROGRAMS    := bogda-grid
 # Test programs (tests/unit|verification|tools/<name>.c, one TAP program each) and test scripts.
-TEST_PROGS  := tests/unit/test_clock.c tests/unit/test_namelist.c tests/unit/test_projection.c
-TEST_SCRIPTS :=
+TEST_PROGS  := tests/unit/test_clock.c tests/unit/test_namelist.c tests/unit/test_projection.c \
+               tests/unit/test_domain.c tests/tools/domain_check.c
+TEST_SCRIPTS := tests/regression/domains.sh
 
 TEST_BINS := $(foreach t,$(TEST_PROGS),build/tests/$(basename $(notdir $(t))))
 
@@ -83,6 +84,7 @@ build/%.o: %.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 # Each program's main object; the recipe is the pattern rule below.
+bin/bogda-grid: build/grids/domain_build.o $(LIB)
 
 bin/%:
 	@mkdir -p $(@D)
