@@ -38,11 +38,11 @@ ifeq ($(WERROR),1)
 endif
 
 # Sources, by folder. The library holds everything but the programs' main files.
-GRIDS_SRC   := grids/grid.c grids/projection.c grids/metrics.c grids/vertical.c grids/geojson.c grids/polygon.c grids/dem.c grids/csv.c grids/geography.c \
+GRIDS_SRC   := grids/grid.c grids/crs.c grids/projection.c grids/metrics.c grids/vertical.c grids/geojson.c grids/polygon.c grids/dem.c grids/csv.c grids/geography.c \
                grids/geography_sample.c grids/receptors.c grids/domain_config.c grids/domain_sample.c \
                grids/domain_write.c grids/domain.c
 PHYSICS_SRC := physics/species.c
-MODEL_SRC   := model/clock.c model/namelist.c
+MODEL_SRC   := model/clock.c model/namelist.c model/output.c
 LIB_SRC     := $(GRIDS_SRC) $(PHYSICS_SRC) $(MODEL_SRC)
 LIB_OBJ     := $(LIB_SRC:%.c=build/%.o)
 LIB         := build/libbogda.a
@@ -51,7 +51,7 @@ LIB         := build/libbogda.a
 PROGRAMS    := bogda-grid
 # Test programs (tests/unit|verification|tools/<name>.c, one TAP program each) and test scripts.
 TEST_PROGS  := tests/unit/test_clock.c tests/unit/test_namelist.c tests/unit/test_projection.c \
-               tests/unit/test_domain.c tests/tools/domain_check.c
+               tests/unit/test_domain.c tests/tools/domain_check.c tests/tools/nccompare.c
 TEST_SCRIPTS := tests/regression/domains.sh
 
 TEST_BINS := $(foreach t,$(TEST_PROGS),build/tests/$(basename $(notdir $(t))))

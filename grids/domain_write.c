@@ -16,6 +16,7 @@
    PARENT_GRID_RATIO for a nest; the sub-sampling; and config_<group>_<key> for every namelist
    value the build used. */
 #include "domain_write.h"
+#include "crs.h"
 #include <stdio.h>
 #include <string.h>
 #include "../model/error.h"
@@ -74,45 +75,6 @@ static PetscErrorCode att_int(Nc *f, int var, const char *name, PetscInt v)
 
   PetscFunctionBeginUser;
   NcCallFile(nc_put_att_int(f->nc, var, name, NC_INT, 1, &iv), f->path);
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* The CF grid mapping: the CF origin (stand_lon, ref_lat or the pole) lies at our plane
-   coordinates (x_o, y_o), which are therefore the false easting and northing. */
-static PetscErrorCode def_crs(Nc *f, const Projection *p)
-{
-  int id;
-  double xo = 0, yo = 0, two[2] = {p->truelat1, p->truelat2}, r = p->radius;
-
-  PetscFunctionBeginUser;
-  NcCallFile(nc_def_var(f->nc, "crs", NC_INT, 0, NULL, &id), f->path);
-  PetscCall(att_text(f, id, "grid_mapping_name", projection_cf_name(p->kind)));
-  PetscCall(att_double(f, id, "earth_radius", 1, &r));
-  switch (p->kind) {
-  case PROJ_LAMBERT:
-    projection_forward(p, p->stand_lon, p->ref_lat, &xo, &yo);
-    PetscCall(att_double(f, id, "standard_parallel", p->truelat1 == p->truelat2 ? 1 : 2, two));
-    PetscCall(att_double(f, id, "longitude_of_central_meridian", 1, (double[1]){p->stand_lon}));
-    PetscCall(att_double(f, id, "latitude_of_projection_origin", 1, (double[1]){p->ref_lat}));
-    break;
-  case PROJ_POLAR:
-    projection_forward(p, p->stand_lon, 90 * p->hemi, &xo, &yo);
-    PetscCall(att_double(f, id, "straight_vertical_longitude_from_pole", 1, (double[1]){p->stand_lon}));
-    PetscCall(att_double(f, id, "latitude_of_projection_origin", 1, (double[1]){90 * p->hemi}));
-    PetscCall(att_double(f, id, "standard_parallel", 1, two));
-    break;
-  case PROJ_MERCATOR:
-    projection_forward(p, p->stand_lon, 0, &xo, &yo);
-    PetscCall(att_double(f, id, "longitude_of_projection_origin", 1, (double[1]){p->stand_lon}));
-    PetscCall(att_double(f, id, "standard_parallel", 1, two));
-    break;
-  case PROJ_LATLON:
-    break;
-  }
-  if (p->kind != PROJ_LATLON) {
-    PetscCall(att_double(f, id, "false_easting", 1, &xo));
-    PetscCall(att_double(f, id, "false_northing", 1, &yo));
-  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -434,7 +396,7 @@ PetscErrorCode domain_write(const ToolConfig *cfg, const DomainDef *d, const Geo
   PetscCall(PetscSNPrintf(csv, sizeof(csv), "%s/%s_units.csv", dir, d->name));
   NcCallFile(nc_create(tmp, NC_NETCDF4 | NC_CLOBBER, &f.nc), tmp);
   PetscCall(def_dims(&f, spec, g, rs, s->ncover_total));
-  PetscCall(def_crs(&f, &spec->proj));
+  PetscCall(crs_define(f.nc, f.path, &spec->proj));
   PetscCall(def_grid_vars(&f, spec, v));
   PetscCall(def_registry_vars(&f, v));
   PetscCall(global_attributes(&f, cfg, d, s->nsub));

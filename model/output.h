@@ -14,7 +14,8 @@ typedef enum {
   OUTPUT_2D,     /* (time, y, x) */
   OUTPUT_3D,     /* (time, lev, y, x) */
   OUTPUT_2D_TAG, /* (time, tag, y, x) */
-  OUTPUT_STATIC  /* (y, x), no time */
+  OUTPUT_STATIC, /* (y, x), no time */
+  OUTPUT_SCALAR  /* (time): one value per record, e.g. a diagnostic */
 } OutputShape;
 
 /* Open path.tmp for writing (clobbering), define dimensions, coordinates, the CRS and global
@@ -45,6 +46,10 @@ PetscErrorCode output_new_time(OutputFile *f, PetscReal t);
    a[index*stride + offset + n]. Collective. */
 PetscErrorCode output_write(OutputFile *f, PetscInt id, const PetscReal *a, PetscInt stride,
                             PetscInt offset, const PetscReal *factor, PetscReal scale);
+
+/* Write one value of an OUTPUT_SCALAR variable at the current record (every rank passes the
+   same value). Collective. */
+PetscErrorCode output_write_scalar(OutputFile *f, PetscInt id, PetscReal value);
 
 /* Close the file and rename path.tmp to path. Collective. No-op on NULL. */
 PetscErrorCode output_close(OutputFile **f);
