@@ -28,7 +28,7 @@ CPPFLAGS := -I$(NC_PAR_INC) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(P
             -D_POSIX_C_SOURCE=200809L
 # -std=c11 turns off floating-point contraction, so results do not depend on FMA hardware.
 CFLAGS   := -std=c11 $(WARN) -O3 -ffp-contract=off -fno-math-errno -MMD -MP
-LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llapack -lblas -lm
 ifeq ($(DEBUG),1)
   CFLAGS := -std=c11 $(WARN) -O0 -g -fsanitize=address,undefined -fno-omit-frame-pointer -MMD -MP
   LDFLAGS += -fsanitize=address,undefined
@@ -41,7 +41,7 @@ endif
 GRIDS_SRC   := grids/grid.c grids/crs.c grids/projection.c grids/metrics.c grids/vertical.c grids/geojson.c grids/polygon.c grids/dem.c grids/csv.c grids/geography.c \
                grids/geography_sample.c grids/receptors.c grids/domain_config.c grids/domain_sample.c \
                grids/domain_write.c grids/domain.c
-PHYSICS_SRC := physics/species.c
+PHYSICS_SRC := physics/species.c physics/mixing_vertical.c
 MODEL_SRC   := model/clock.c model/namelist.c model/output.c
 LIB_SRC     := $(GRIDS_SRC) $(PHYSICS_SRC) $(MODEL_SRC)
 LIB_OBJ     := $(LIB_SRC:%.c=build/%.o)
@@ -51,7 +51,7 @@ LIB         := build/libbogda.a
 PROGRAMS    := bogda-grid
 # Test programs (tests/unit|verification|tools/<name>.c, one TAP program each) and test scripts.
 TEST_PROGS  := tests/unit/test_clock.c tests/unit/test_namelist.c tests/unit/test_projection.c \
-               tests/unit/test_domain.c tests/tools/domain_check.c tests/tools/nccompare.c
+               tests/unit/test_domain.c tests/tools/domain_check.c tests/tools/nccompare.c tests/unit/test_mixing_vertical.c
 TEST_SCRIPTS := tests/regression/domains.sh
 
 TEST_BINS := $(foreach t,$(TEST_PROGS),build/tests/$(basename $(notdir $(t))))

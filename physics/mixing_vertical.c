@@ -1,0 +1,183 @@
+/* Vertical turbulent mixing with dry deposition at the ground, implicit in time.
+
+   Equation (K-theory, flux form on the air mass of each layer):
+     m_k dq_k/dt = G_{k+1/2} (q_{k+1} - q_k) - G_{k-1/2} (q_k - q_{k-1}) - delta_{k0} D q_0
+   with m_k the air mass of layer k (kg), q the mass mixing ratio (kg kg-1),
+     G_{k+1/2} = rho_{k+1/2} K_{k+1/2} A / dz_{k+1/2}   (kg s-1), the interface conductance,
+     rho_{k+1/2} = (rho_k dz_k + rho_{k+1} dz_{k+1}) / (dz_k + dz_{k+1}), dz_{k+1/2} = (dz_k + dz_{k+1}) / 2,
+     D = v_d rho_0 A  (kg s-1), the dry-deposition flux coefficient of the lowest layer,
+   A the true horizontal area of the column, zero flux through the model top.
+   Discretisation: backward Euler, so the matrix is an M-matrix: mixing ratios stay positive and
+   no time-step limit applies. The tridiagonal matrix of each column and species (species differ
+   only by v_d) is factored once with LAPACK dgttrf and applied with dgttrs to the bulk mixing
+   ratio and all its tags as right-hand sides, so the tags see exactly the bulk's operator and sum
+   to it to round-off. Tracer mass changes exactly (to round-off) by the deposited dt D q_0.
+   Reference: the implicit K-theory of CMAQ's vdiff and CAMx's vertical diffusion; dry
+   deposition inside the solve as in CAMx.
+
+   Reads: air_mass (kg), rho (kg m-3), dz (m), kz (m2 s-1, top interface of each layer), vdep
+   (m s-1, from deposition_dry; zero if it is off). Writes: q, tag (kg kg-1); dep_dry (kg m-2);
+   budget[BUDGET_DRY_DEPOSITED].
+   Namelist &mixing_vertical: kz_min, kz_max (m2 s-1), bounds applied to the met's Kz. */
+#include "process.h"
+#include <petscblaslapack.h>
+
+/* LAPACK's tridiagonal LU, which petscblaslapack.h does not wrap. */
+extern void dgttrf_(const PetscBLASInt *n, PetscReal *dl, PetscReal *d, PetscReal *du, PetscReal *du2, PetscBLASInt *ipiv,
+                    PetscBLASInt *info);
+extern void dgttrs_(const char *trans, const PetscBLASInt *n, const PetscBLASInt *nrhs, const PetscReal *dl, const PetscReal *d,
+                    const PetscReal *du, const PetscReal *du2, const PetscBLASInt *ipiv, PetscReal *b, const PetscBLASInt *ldb,
+                    PetscBLASInt *info);
+
+typedef struct {
+  PetscReal kz_min, kz_max;
+} Params;
+
+static const ParamSpec param_table[] = {
+  {.key = "kz_min", .units = "m2 s-1", .help = "lower bound on the vertical diffusivity", .type = PARAM_REAL, .def = 0.1,
+   .min = 0, .max = 1e3, .offset = offsetof(Params, kz_min)},
+  {.key = "kz_max", .units = "m2 s-1", .help = "upper bound on the vertical diffusivity", .type = PARAM_REAL, .def = 1000,
+   .min = 0, .max = 1e5, .offset = offsetof(Params, kz_max)},
+  {.key = NULL},
+};
+
+typedef struct {
+  Params p;
+  PetscInt nz, nrhs;
+  PetscReal *g;                    /* interface conductances, nz - 1 */
+  PetscReal *dl, *d, *du, *du2;    /* factors of the current matrix */
+  PetscBLASInt *ipiv;
+  PetscReal *b;                    /* right-hand sides: nz x (1 + ntag), column-major */
+  PetscReal *m;                    /* layer air masses */
+} Ctx;
+
+/* Interface conductances G_{k+1/2} of one column (pure kernel). */
+static void column_conductance(PetscInt nz, const PetscReal *rho, const PetscReal *dz, const PetscReal *kz, PetscReal area,
+                               PetscReal kz_min, PetscReal kz_max, PetscReal *g)
+{
+  for (PetscInt k = 0; k + 1 < nz; k++) {
+    PetscReal rhoi = (rho[k] * dz[k] + rho[k + 1] * dz[k + 1]) / (dz[k] + dz[k + 1]);
+    PetscReal K = PetscMin(PetscMax(kz[k], kz_min), kz_max);
+    g[k] = rhoi * K * area / (0.5 * (dz[k] + dz[k + 1]));
+  }
+}
+
+/* The backward-Euler matrix of one column for deposition coefficient D (pure kernel). */
+static void column_matrix(PetscInt nz, const PetscReal *m, const PetscReal *g, PetscReal dt, PetscReal D, PetscReal *dl,
+                          PetscReal *d, PetscReal *du)
+{
+  for (PetscInt k = 0; k < nz; k++) {
+    PetscReal up = k + 1 < nz ? g[k] : 0, down = k > 0 ? g[k - 1] : 0;
+    d[k] = m[k] + dt * (up + down) + (k == 0 ? dt * D : 0);
+    if (k + 1 < nz) {
+      du[k] = -dt * up;
+      dl[k] = -dt * up;
+    }
+  }
+}
+
+static PetscErrorCode init(const void *params, const Patch *patch, void **ctx)
+{
+  Ctx *c;
+  PetscInt nz = patch->mz;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&c));
+  c->p = *(const Params *)params;
+  c->nz = nz;
+  c->nrhs = 1 + patch->ntag;
+  PetscCall(PetscMalloc7(nz, &c->g, nz, &c->dl, nz, &c->d, nz, &c->du, nz, &c->du2, nz, &c->ipiv, nz, &c->m));
+  PetscCall(PetscMalloc1(nz * c->nrhs, &c->b));
+  *ctx = c;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode finalize(void **ctx)
+{
+  Ctx *c = (Ctx *)*ctx;
+
+  PetscFunctionBeginUser;
+  if (!c) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscFree7(c->g, c->dl, c->d, c->du, c->du2, c->ipiv, c->m));
+  PetscCall(PetscFree(c->b));
+  PetscCall(PetscFree(*ctx));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Solve one species of one column in place: bulk and tags. */
+static PetscErrorCode solve_species(Ctx *c, const Patch *p, PetscInt i, PetscInt j, PetscInt s, Fields *f, PetscReal dt,
+                                    PetscReal D, PetscReal area, PetscBool refactor)
+{
+  PetscInt nz = c->nz, ns = p->nspec, nt = p->ntag, c2 = patch_index2(p, i, j);
+  PetscBLASInt n, nrhs, info;
+  PetscReal dep;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscBLASIntCast(nz, &n));
+  PetscCall(PetscBLASIntCast(1 + nt, &nrhs));
+  if (refactor) {
+    column_matrix(nz, c->m, c->g, dt, D, c->dl, c->d, c->du);
+    PetscCallBLAS("LAPACKgttrf", dgttrf_(&n, c->dl, c->d, c->du, c->du2, c->ipiv, &info));
+    PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "dgttrf failed (info %d) in column (%d,%d)", (int)info, (int)i, (int)j);
+  }
+  for (PetscInt k = 0; k < nz; k++) {
+    PetscInt cell = patch_index(p, i, j, k);
+    /* Right-hand side m_k q_k of the bulk and of every tag. */
+    c->b[k] = c->m[k] * f->q[cell * ns + s];
+    for (PetscInt t = 0; t < nt; t++) c->b[(1 + t) * nz + k] = c->m[k] * f->tag[(cell * ns + s) * nt + t];
+  }
+  PetscCallBLAS("LAPACKgttrs", dgttrs_("N", &n, &nrhs, c->dl, c->d, c->du, c->du2, c->ipiv, c->b, &n, &info));
+  PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "dgttrs failed (info %d)", (int)info);
+  for (PetscInt k = 0; k < nz; k++) {
+    PetscInt cell = patch_index(p, i, j, k);
+    f->q[cell * ns + s] = c->b[k];
+    for (PetscInt t = 0; t < nt; t++) f->tag[(cell * ns + s) * nt + t] = c->b[(1 + t) * nz + k];
+  }
+  dep = dt * D * c->b[0];
+  f->dep_dry[c2 * ns + s] += dep / area;
+  f->budget[BUDGET_DRY_DEPOSITED * ns + s] += dep;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt, Fields *f, ProcessStatus *status)
+{
+  Ctx *c = (Ctx *)ctx;
+  PetscInt nz = c->nz;
+  PetscReal rho[nz], dz[nz], kz[nz];
+
+  PetscFunctionBeginUser;
+  (void)t;
+  *status = PROCESS_OK;
+  for (PetscInt j = p->ys; j < p->ys + p->ym; j++)
+    for (PetscInt i = p->xs; i < p->xs + p->xm; i++) {
+      PetscInt c2 = patch_index2(p, i, j);
+      PetscReal area = p->area[c2], prevD = 0;
+      for (PetscInt k = 0; k < nz; k++) {
+        PetscInt cell = patch_index(p, i, j, k);
+        rho[k] = f->rho[cell];
+        dz[k] = f->dz[cell];
+        kz[k] = f->kz[cell];
+        c->m[k] = f->air_mass[cell];
+      }
+      column_conductance(nz, rho, dz, kz, area, c->p.kz_min, c->p.kz_max, c->g);
+      for (PetscInt s = 0; s < p->nspec; s++) {
+        /* Species with the same deposition share the factorisation of the previous one. */
+        PetscReal D = f->vdep ? f->vdep[c2 * p->nspec + s] * rho[0] * area : 0;
+        PetscBool refactor = s == 0 || D != prevD ? PETSC_TRUE : PETSC_FALSE;
+        PetscCall(solve_species(c, p, i, j, s, f, dt, D, area, refactor));
+        prevD = D;
+      }
+    }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+const ProcessOps process_mixing_vertical = {
+  .name = "mixing_vertical",
+  .stencil_width = 0,
+  .params = param_table,
+  .params_size = sizeof(Params),
+  .init = init,
+  .step = step,
+  .max_dt = NULL,
+  .finalize = finalize,
+};
