@@ -42,7 +42,8 @@ GRIDS_SRC   := grids/grid.c grids/crs.c grids/projection.c grids/metrics.c grids
                grids/geography_sample.c grids/receptors.c grids/domain_config.c grids/domain_sample.c \
                grids/domain_write.c grids/domain.c
 PHYSICS_SRC := physics/species.c physics/mixing_vertical.c physics/deposition_dry.c physics/deposition_wet.c \
-               physics/chemistry.c physics/emission_area.c physics/emission_point.c physics/plume_rise.c
+               physics/chemistry.c physics/emission_area.c physics/emission_point.c physics/plume_rise.c \
+               physics/ppm.c physics/advection_horizontal.c physics/advection_vertical.c
 MODEL_SRC   := model/clock.c model/namelist.c model/output.c
 LIB_SRC     := $(GRIDS_SRC) $(PHYSICS_SRC) $(MODEL_SRC)
 LIB_OBJ     := $(LIB_SRC:%.c=build/%.o)
@@ -53,7 +54,8 @@ PROGRAMS    := bogda-grid
 # Test programs (tests/unit|verification|tools/<name>.c, one TAP program each) and test scripts.
 TEST_PROGS  := tests/unit/test_clock.c tests/unit/test_namelist.c tests/unit/test_projection.c \
                tests/unit/test_domain.c tests/tools/domain_check.c tests/tools/nccompare.c tests/unit/test_mixing_vertical.c \
-               tests/unit/test_chemistry.c tests/unit/test_plume_rise.c tests/unit/test_deposition.c tests/unit/test_emission.c
+               tests/unit/test_chemistry.c tests/unit/test_plume_rise.c tests/unit/test_deposition.c tests/unit/test_emission.c \
+               tests/verification/test_ppm.c tests/verification/test_rotation.c
 TEST_SCRIPTS := tests/regression/domains.sh
 
 TEST_BINS := $(foreach t,$(TEST_PROGS),build/tests/$(basename $(notdir $(t))))

@@ -1,0 +1,148 @@
+/* Vertical advection with the vertical air-mass flux diagnosed from continuity.
+
+   Diagnosis: with m_k the air mass a layer has after the horizontal sweeps and M_k the mass the
+   meteorology prescribes at the end of the step, the flux through the interface above layer k,
+   W_{k+1} (kg s-1, upward > 0), follows from the bottom up:
+     W_0 = 0 (no flow through the ground),   W_{k+1} = W_k + (m_k - M_k) / dt,
+   so every layer ends the step with exactly the prescribed mass. A column whose total does not
+   close leaves its residual W_nz through the model top: air flows out with the top layer's
+   reconstructed mixing ratio, or in with the values above the top (f->q_top, f->tag_top, which
+   carry each family's top tag). Tracer mass is conserved exactly up to that top flux, which the
+   budget counts.
+   Transport: the same flux-form PPM and tag shares as the horizontal sweeps (physics/ppm.c),
+   with the layers treated as equal cells in the reconstruction and the mass Courant number in
+   the flux integral. Where |W| dt exceeds courant_max of a layer's mass the column is advanced in
+   equal sub-steps, their number set by that column alone, so results do not depend on the
+   decomposition.
+   Reads: air_mass, air_mass_next (kg), q_top, tag_top. Writes: q, tag; air_mass (set to
+   air_mass_next); budget[BUDGET_INFLOW/OUTFLOW]. Namelist &advection_vertical: scheme, courant_max. */
+#include <string.h>
+#include "process.h"
+#include "ppm.h"
+
+static const char *const scheme_names[] = {"ppm", "upwind", NULL};
+
+typedef struct {
+  PetscInt scheme;
+  PetscReal courant_max;
+} Params;
+
+static const ParamSpec param_table[] = {
+  {.key = "scheme", .help = "ppm: monotone PPM; upwind: donor cell (linear)", .type = PARAM_ENUM, .def = 0,
+   .offset = offsetof(Params, scheme), .choices = scheme_names},
+  {.key = "courant_max", .units = "1", .help = "largest fraction of a layer's air mass leaving it in one sub-step", .type = PARAM_REAL,
+   .def = 0.9, .min = 0.05, .max = 1, .offset = offsetof(Params, courant_max)},
+  {.key = NULL},
+};
+
+#define GHOST 3 /* ghost layers below the ground and above the top in the line */
+
+typedef struct {
+  Params p;
+  PetscInt n; /* line length nz + 2 GHOST */
+  PetscReal *q, *m, *F, *qf, *qn, *mn, *work, *t, *tn;
+} Ctx;
+
+static PetscErrorCode init(const void *params, const Patch *p, void **ctx)
+{
+  Ctx *c;
+  PetscInt n = p->mz + 2 * GHOST, ns = p->nspec, nt = p->ntag;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&c));
+  c->p = *(const Params *)params;
+  c->n = n;
+  PetscCall(PetscMalloc4(n * ns, &c->q, n, &c->m, n + 1, &c->F, (n + 1) * ns, &c->qf));
+  PetscCall(PetscMalloc3(n * ns, &c->qn, n, &c->mn, 3 * ns * (n + 6), &c->work));
+  PetscCall(PetscMalloc2(n * ns * nt + 1, &c->t, n * ns * nt + 1, &c->tn));
+  *ctx = c;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode finalize(void **ctx)
+{
+  Ctx *c = (Ctx *)*ctx;
+
+  PetscFunctionBeginUser;
+  if (!c) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscFree4(c->q, c->m, c->F, c->qf));
+  PetscCall(PetscFree3(c->qn, c->mn, c->work));
+  PetscCall(PetscFree2(c->t, c->tn));
+  PetscCall(PetscFree(*ctx));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Copy a column into the line, ghosts included (below: the lowest layer; above: the top values). */
+static void gather(Ctx *c, const Patch *p, const Fields *f, PetscInt i, PetscInt j)
+{
+  PetscInt ns = p->nspec, nt = p->ntag, nz = p->mz, c2 = patch_index2(p, i, j);
+  for (PetscInt L = 0; L < c->n; L++) {
+    PetscInt k = PetscMin(PetscMax(L - GHOST, 0), nz - 1), cell = patch_index(p, i, j, k);
+    PetscBool above = L - GHOST >= nz;
+    c->m[L] = f->air_mass[cell];
+    for (PetscInt s = 0; s < ns; s++) c->q[L * ns + s] = above ? f->q_top[c2 * ns + s] : f->q[cell * ns + s];
+    if (nt)
+      memcpy(&c->t[L * ns * nt], above ? &f->tag_top[c2 * ns * nt] : &f->tag[cell * ns * nt], sizeof(PetscReal) * (size_t)(ns * nt));
+  }
+}
+
+static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt, Fields *f, ProcessStatus *status)
+{
+  Ctx *c = (Ctx *)ctx;
+  PetscInt ns = p->nspec, nt = p->ntag, nz = p->mz;
+
+  PetscFunctionBeginUser;
+  (void)t;
+  *status = PROCESS_OK;
+  for (PetscInt j = p->ys; j < p->ys + p->ym; j++)
+    for (PetscInt i = p->xs; i < p->xs + p->xm; i++) {
+      PetscReal worst = 0, h;
+      PetscInt nsub;
+      gather(c, p, f, i, j);
+      /* Interface fluxes from continuity, from the ground up; F[L] is the face below line cell L. */
+      for (PetscInt L = 0; L <= c->n; L++) c->F[L] = 0;
+      for (PetscInt k = 0; k < nz; k++) {
+        PetscInt cell = patch_index(p, i, j, k);
+        c->F[GHOST + k + 1] = c->F[GHOST + k] + (f->air_mass[cell] - f->air_mass_next[cell]) / dt;
+      }
+      for (PetscInt L = GHOST; L < GHOST + nz; L++)
+        worst = PetscMax(worst, (PetscMax(c->F[L + 1], 0) + PetscMax(-c->F[L], 0)) * dt / c->m[L]);
+      worst = PetscMax(worst, PetscMax(-c->F[GHOST + nz], 0) * dt / c->m[GHOST + nz]);
+      nsub = (PetscInt)PetscCeilReal(worst / c->p.courant_max);
+      nsub = PetscMax(nsub, 1);
+      h = dt / (PetscReal)nsub;
+      for (PetscInt n = 0; n < nsub; n++) {
+        ppm_face_values((AdvectionScheme)c->p.scheme, ns, GHOST, GHOST + nz, c->q, c->m, c->F, h, c->work, c->qf);
+        for (PetscInt s = 0; s < ns; s++) {
+          PetscReal mass = h * c->F[GHOST + nz] * c->qf[(GHOST + nz) * ns + s];
+          f->budget[(mass > 0 ? BUDGET_OUTFLOW : BUDGET_INFLOW) * ns + s] += PetscAbsReal(mass);
+        }
+        ppm_update(ns, nt, GHOST, GHOST + nz, c->q, c->m, c->t, c->F, c->qf, h, c->qn, c->mn, c->tn);
+        memcpy(&c->q[GHOST * ns], &c->qn[GHOST * ns], sizeof(PetscReal) * (size_t)(nz * ns));
+        memcpy(&c->m[GHOST], &c->mn[GHOST], sizeof(PetscReal) * (size_t)nz);
+        if (nt) memcpy(&c->t[GHOST * ns * nt], &c->tn[GHOST * ns * nt], sizeof(PetscReal) * (size_t)(nz * ns * nt));
+        for (PetscInt L = 0; L < GHOST; L++) { /* the ground ghosts follow the lowest layer */
+          memcpy(&c->q[L * ns], &c->q[GHOST * ns], sizeof(PetscReal) * (size_t)ns);
+          if (nt) memcpy(&c->t[L * ns * nt], &c->t[GHOST * ns * nt], sizeof(PetscReal) * (size_t)(ns * nt));
+        }
+      }
+      for (PetscInt k = 0; k < nz; k++) {
+        PetscInt cell = patch_index(p, i, j, k), L = GHOST + k;
+        memcpy(&f->q[cell * ns], &c->q[L * ns], sizeof(PetscReal) * (size_t)ns);
+        if (nt) memcpy(&f->tag[cell * ns * nt], &c->t[L * ns * nt], sizeof(PetscReal) * (size_t)(ns * nt));
+        f->air_mass[cell] = f->air_mass_next[cell];
+      }
+    }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+const ProcessOps process_advection_vertical = {
+  .name = "advection_vertical",
+  .stencil_width = 0,
+  .params = param_table,
+  .params_size = sizeof(Params),
+  .init = init,
+  .step = step,
+  .max_dt = NULL,
+  .finalize = finalize,
+};
