@@ -44,19 +44,22 @@ GRIDS_SRC   := grids/grid.c grids/crs.c grids/projection.c grids/metrics.c grids
 PHYSICS_SRC := physics/species.c physics/mixing_vertical.c physics/deposition_dry.c physics/deposition_wet.c \
                physics/chemistry.c physics/emission_area.c physics/emission_point.c physics/plume_rise.c \
                physics/ppm.c physics/advection_horizontal.c physics/advection_vertical.c
-MODEL_SRC   := model/clock.c model/namelist.c model/output.c
+MODEL_SRC   := model/clock.c model/namelist.c model/output.c model/state.c model/met.c model/met_analytic.c \
+               model/boundary.c model/tags.c model/registry.c model/checkpoint.c model/history.c model/run.c \
+               model/profiles.c model/regrid.c model/point_sources.c
 LIB_SRC     := $(GRIDS_SRC) $(PHYSICS_SRC) $(MODEL_SRC)
 LIB_OBJ     := $(LIB_SRC:%.c=build/%.o)
 LIB         := build/libbogda.a
 
 # Programs: each bin/<name> is linked from its main object and the library (rules below).
-PROGRAMS    := bogda-grid
+PROGRAMS    := bogda bogda-grid
 # Test programs (tests/unit|verification|tools/<name>.c, one TAP program each) and test scripts.
 TEST_PROGS  := tests/unit/test_clock.c tests/unit/test_namelist.c tests/unit/test_projection.c \
-               tests/unit/test_domain.c tests/tools/domain_check.c tests/tools/nccompare.c tests/unit/test_mixing_vertical.c \
+               tests/unit/test_domain.c tests/tools/domain_check.c tests/tools/nccompare.c tests/tools/ckcompare.c tests/unit/test_mixing_vertical.c \
                tests/unit/test_chemistry.c tests/unit/test_plume_rise.c tests/unit/test_deposition.c tests/unit/test_emission.c \
                tests/verification/test_ppm.c tests/verification/test_rotation.c
-TEST_SCRIPTS := tests/regression/domains.sh
+TEST_SCRIPTS := tests/regression/domains.sh tests/parallel/ranks.sh tests/regression/restart.sh \
+                tests/verification/uniform.sh
 
 TEST_BINS := $(foreach t,$(TEST_PROGS),build/tests/$(basename $(notdir $(t))))
 
@@ -88,6 +91,7 @@ build/%.o: %.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 # Each program's main object; the recipe is the pattern rule below.
+bin/bogda: build/model/main.o $(LIB)
 bin/bogda-grid: build/grids/domain_build.o $(LIB)
 
 bin/%:

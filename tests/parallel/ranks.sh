@@ -20,4 +20,12 @@ for f in "$out"/r1/*.nc; do
     ok $? "$b: $r identical to 1 rank"
   done
 done
+# The checkpoints hold the double-precision state in natural order: compare them byte for byte.
+for f in "$out"/r1/*_checkpoint_*.bin; do
+  b=$(basename "$f")
+  for r in r2 r4 r4b; do
+    "$TBIN/ckcompare" "$f" "$out/$r/$b" >"$out/ck_$r.log" 2>&1
+    ok $? "$b (double-precision state and tags): $r bitwise equal to 1 rank"
+  done
+done
 done_testing
