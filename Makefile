@@ -46,7 +46,7 @@ PHYSICS_SRC := physics/species.c physics/mixing_vertical.c physics/deposition_dr
                physics/ppm.c physics/advection_horizontal.c physics/advection_vertical.c
 MODEL_SRC   := model/clock.c model/namelist.c model/output.c model/state.c model/met.c model/met_analytic.c \
                model/boundary.c model/tags.c model/registry.c model/checkpoint.c model/history.c model/run.c \
-               model/profiles.c model/regrid.c model/point_sources.c
+               model/profiles.c model/regrid.c model/point_sources.c model/wind_adjust.c model/met_diagnostic.c
 LIB_SRC     := $(GRIDS_SRC) $(PHYSICS_SRC) $(MODEL_SRC)
 LIB_OBJ     := $(LIB_SRC:%.c=build/%.o)
 LIB         := build/libbogda.a
@@ -56,7 +56,7 @@ PROGRAMS    := bogda bogda-grid
 # Test programs (tests/unit|verification|tools/<name>.c, one TAP program each) and test scripts.
 TEST_PROGS  := tests/unit/test_clock.c tests/unit/test_namelist.c tests/unit/test_projection.c \
                tests/unit/test_domain.c tests/tools/domain_check.c tests/tools/nccompare.c tests/tools/ckcompare.c tests/unit/test_mixing_vertical.c \
-               tests/unit/test_chemistry.c tests/unit/test_plume_rise.c tests/unit/test_deposition.c tests/unit/test_emission.c \
+               tests/unit/test_chemistry.c tests/unit/test_plume_rise.c tests/unit/test_deposition.c tests/unit/test_emission.c tests/unit/test_wind_adjust.c \
                tests/verification/test_ppm.c tests/verification/test_rotation.c
 TEST_SCRIPTS := tests/regression/domains.sh tests/parallel/ranks.sh tests/regression/restart.sh \
                 tests/verification/uniform.sh

@@ -2,6 +2,7 @@
      bogda -namelist case.nml [-namelist scenario.nml] [-group_key value ...]
    Namelists are loaded in order (a later one overrides an earlier one); options on the command
    line override both. -help lists every namelist key with its default, range and units. */
+#include <string.h>
 #include <petscsys.h>
 #include "namelist.h"
 #include "run.h"
@@ -13,17 +14,19 @@ static const char help[] =
 
 int main(int argc, char **argv)
 {
-  char files[16][PETSC_MAX_PATH_LEN], *names[16];
-  PetscInt nfiles = 16;
-  PetscBool set, help_asked;
+  PetscBool help_asked, set;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
-  for (PetscInt i = 0; i < 16; i++) names[i] = files[i];
-  PetscCall(PetscOptionsGetStringArray(NULL, NULL, "-namelist", names, &nfiles, &set));
-  for (PetscInt i = 0; set && i < nfiles; i++) {
-    PetscCall(namelist_load(PETSC_COMM_WORLD, names[i]));
-    PetscCall(PetscFree(names[i]));
+  /* Every -namelist, in order (PETSc keeps only the last value of a repeated option); each may
+     also be a comma-separated list. */
+  for (int a = 1; a + 1 < argc; a++) {
+    char *list, *file, *save = NULL;
+    if (strcmp(argv[a], "-namelist")) continue;
+    PetscCall(PetscStrallocpy(argv[a + 1], &list));
+    for (file = strtok_r(list, ",", &save); file; file = strtok_r(NULL, ",", &save)) PetscCall(namelist_load(PETSC_COMM_WORLD, file));
+    PetscCall(PetscFree(list));
   }
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-namelist", &set)); /* counts the option as used */
   PetscCall(PetscOptionsHasName(NULL, NULL, "-help", &help_asked));
   PetscCall(run_case(PETSC_COMM_WORLD, help_asked));
   PetscCall(PetscFinalize());
