@@ -46,7 +46,8 @@ PHYSICS_SRC := physics/species.c physics/mixing_vertical.c physics/deposition_dr
                physics/ppm.c physics/advection_horizontal.c physics/advection_vertical.c
 MODEL_SRC   := model/clock.c model/namelist.c model/output.c model/state.c model/met.c model/met_analytic.c \
                model/boundary.c model/tags.c model/registry.c model/checkpoint.c model/history.c model/run.c \
-               model/profiles.c model/regrid.c model/point_sources.c model/wind_adjust.c model/met_diagnostic.c
+               model/profiles.c model/regrid.c model/point_sources.c model/wind_adjust.c model/met_diagnostic.c \
+               model/scenario.c model/emissions.c model/receptors.c
 LIB_SRC     := $(GRIDS_SRC) $(PHYSICS_SRC) $(MODEL_SRC)
 LIB_OBJ     := $(LIB_SRC:%.c=build/%.o)
 LIB         := build/libbogda.a

@@ -29,7 +29,7 @@ typedef struct {
   char name[DOMAIN_NAME_LEN], name_zh[DOMAIN_NAME_LEN], name_en[DOMAIN_NAME_LEN];
 } DomainReceptor;
 
-typedef struct {
+typedef struct Domain {
   PetscInt nunit, npref, nrec;
   DomainUnit *unit;       /* owned */
   DomainPrefecture *pref; /* owned */

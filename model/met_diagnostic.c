@@ -54,7 +54,7 @@ typedef struct {
    .count_offset = offsetof(Params, n##f)}
 #define REAL(k, u, h, d, lo, hi, f) {.key = k, .units = u, .help = h, .type = PARAM_REAL, .def = d, .min = lo, .max = hi, .offset = offsetof(Params, f)}
 static const ParamSpec params_table[] = {
-  {.key = "domain_file", .help = "domain file (bogda-grid) with the grid and terrain", .type = PARAM_STRING,
+  {.key = "domain_file", .help = "domain file (bogda-grid) with the grid and terrain; empty: run_domain_file", .type = PARAM_STRING,
    .offset = offsetof(Params, domain_file), .sdef = ""},
   {.key = "start", .help = "episode start (UTC); empty: run_start", .type = PARAM_STRING, .offset = offsetof(Params, start), .sdef = ""},
   REAL("interval", "s", "interval between snapshots", 3600, 60, 86400, interval),
@@ -121,7 +121,8 @@ static PetscErrorCode read_params(MPI_Comm comm, Params *p)
 {
   PetscFunctionBeginUser;
   PetscCall(namelist_read(comm, "met_diagnostic", "Diagnostic winter meteorology over the real terrain", params_table, p));
-  PetscCheck(p->domain_file[0], comm, PETSC_ERR_USER, "met_diagnostic_domain_file: a domain file (from bogda-grid) is required");
+  if (!p->domain_file[0]) PetscCall(PetscOptionsGetString(NULL, NULL, "-run_domain_file", p->domain_file, sizeof(p->domain_file), NULL));
+  PetscCheck(p->domain_file[0], comm, PETSC_ERR_USER, "met_diagnostic_domain_file (or run_domain_file): a domain file (from bogda-grid) is required");
   PetscCheck(p->nheights >= 2, comm, PETSC_ERR_USER, "met_diagnostic_heights: at least two heights are needed, got %d", (int)p->nheights);
   if (p->nphases == 0) p->nphases = 1, p->phase_hours[0] = 0;
   PetscCheck(p->nspeed == p->nheights * p->nphases && p->ndir == p->nheights * p->nphases, comm, PETSC_ERR_USER,

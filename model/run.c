@@ -21,11 +21,15 @@
 #include "clock.h"
 #include "checkpoint.h"
 #include "history.h"
+#include "emissions.h"
+#include "receptors.h"
+#include "scenario.h"
+#include "../grids/domain.h"
 #include "../physics/species.h"
 
 typedef struct {
   char name[PARAM_STRING_LEN], start[PARAM_STRING_LEN], output_dir[PARAM_STRING_LEN];
-  char restart[PARAM_STRING_LEN];
+  char restart[PARAM_STRING_LEN], domain_file[PARAM_STRING_LEN];
   char processes[PARAM_ARRAY_MAX][PARAM_STRING_LEN];
   PetscInt nprocesses, px, py;
   PetscReal hours, dt, output_hours, checkpoint_hours, closure_tolerance, closure_floor;
@@ -41,6 +45,8 @@ static const ParamSpec run_params[] = {
    .def = 24, .min = 0, .max = 1e6, .offset = offsetof(RunParams, hours)},
   {.key = "dt", .units = "s", .help = "synchronisation time step", .type = PARAM_REAL, .def = 600,
    .min = 1e-6, .max = 86400, .offset = offsetof(RunParams, dt)},
+  {.key = "domain_file", .help = "domain file from bogda-grid: control units, receptors, land use (empty: none)",
+   .type = PARAM_STRING, .offset = offsetof(RunParams, domain_file), .sdef = ""},
   {.key = "processes", .help = "processes in the order they are applied each step (default: all)",
    .type = PARAM_STRING_ARRAY, .offset = offsetof(RunParams, processes),
    .count_offset = offsetof(RunParams, nprocesses)},
@@ -85,6 +91,10 @@ typedef struct {
   Tags *tags;
   Boundary *bnd;
   History *hist;
+  Domain *dom;
+  Scenario *scen;
+  EmissionSet *emis;
+  Receptors *rec;
   PetscInt nslot;
   ProcessSlot *slot;       /* the active processes, in order; owned */
   const SpeciesInfo *species;
@@ -152,7 +162,7 @@ static PetscErrorCode steps_in(Run *r, PetscReal hours, const char *key, PetscIn
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode setup(Run *r)
+static PetscErrorCode setup(Run *r, PetscBool only_setup)
 {
   const MetSourceOps *met_ops;
   GridSpec spec;
@@ -165,7 +175,8 @@ static PetscErrorCode setup(Run *r)
   PetscCall(met_ops->grid_spec(r->comm, &spec));
   PetscCall(grid_create(r->comm, &spec, 3, r->p.px ? r->p.px : PETSC_DECIDE,
                         r->p.py ? r->p.py : PETSC_DECIDE, &r->grid));
-  PetscCall(tags_create(r->comm, &r->tags));
+  if (r->p.domain_file[0]) PetscCall(domain_read(r->grid, r->p.domain_file, &r->dom));
+  PetscCall(tags_create(r->comm, r->dom, &r->tags));
   r->species = species_table(&ntable);
   r->nspec = ntable;
   PetscCall(state_create(r->grid, r->species, r->nspec, r->tags->ntag, &r->st));
@@ -173,6 +184,13 @@ static PetscErrorCode setup(Run *r)
   PetscCall(boundary_create(r->comm, r->st, r->tags, &r->bnd));
   PetscCall(setup_processes(r));
   PetscCall(history_create(r->comm, r->grid, r->st, r->tags, r->p.output_dir, r->p.name, &r->hist));
+  PetscCall(scenario_create(r->comm, r->dom, r->species, r->nspec, &r->scen));
+  {
+    char report[PETSC_MAX_PATH_LEN];
+    PetscCall(PetscSNPrintf(report, sizeof(report), "%s/%s_emissions.csv", r->p.output_dir, r->p.name));
+    PetscCall(emissions_create(r->comm, r->grid, &r->st->patch, r->dom, r->tags, r->scen, only_setup ? NULL : report, &r->emis));
+  }
+  PetscCall(receptors_create(r->comm, r->grid, r->st, r->dom, r->tags, r->p.output_dir, r->p.name, &r->rec));
   PetscCall(namelist_check_unused(r->comm));
   PetscCall(steps_in(r, r->p.hours, "run_hours", &r->nstep_end));
   PetscCall(steps_in(r, r->p.output_hours, "run_output_hours", &r->steps_per_output));
@@ -197,6 +215,10 @@ static PetscErrorCode teardown(Run *r)
   }
   PetscCall(PetscFree(r->slot));
   PetscCall(history_destroy(&r->hist));
+  PetscCall(receptors_destroy(&r->rec));
+  PetscCall(emissions_destroy(&r->emis));
+  PetscCall(scenario_destroy(&r->scen));
+  PetscCall(domain_destroy(&r->dom));
   PetscCall(boundary_destroy(&r->bnd));
   PetscCall(met_destroy(&r->met));
   PetscCall(state_destroy(&r->st));
@@ -329,7 +351,8 @@ static PetscErrorCode sync_step(Run *r)
   f.tag_top = r->tag_top;
   f.vdep = r->vdep;
   f.budget = r->budget;
-  f.emissions = NULL;
+  emissions_update(r->emis, t + 0.5 * r->p.dt);
+  f.emissions = emissions_fields(r->emis);
   for (PetscInt i = 0; i < r->nslot; i++) PetscCall(apply_process(r, &r->slot[i], &f, t));
   r->nstep++;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -451,6 +474,7 @@ static PetscErrorCode time_loop(Run *r)
   while (r->nstep < r->nstep_end) {
     if (!open) {
       PetscCall(history_open(r->hist, step_time(r, r->nstep)));
+      PetscCall(receptors_open(r->rec, step_time(r, r->nstep)));
       open = PETSC_TRUE;
     }
     PetscCall(sync_step(r));
@@ -458,11 +482,13 @@ static PetscErrorCode time_loop(Run *r)
       PetscCall(PetscLogStagePush(r->stage_output));
       PetscCall(progress(r));
       PetscCall(history_write(r->hist, step_time(r, r->nstep), r->met, r->budget));
+      PetscCall(receptors_write(r->rec, step_time(r, r->nstep), r->met));
       PetscCall(PetscLogStagePop());
     }
     if ((r->steps_per_checkpoint && r->nstep % r->steps_per_checkpoint == 0) || r->nstep == r->nstep_end) {
       PetscCall(PetscLogStagePush(r->stage_output));
       PetscCall(history_close(r->hist));
+      PetscCall(receptors_close(r->rec));
       open = PETSC_FALSE;
       if (r->steps_per_checkpoint && r->nstep % r->steps_per_checkpoint == 0) PetscCall(write_checkpoint(r));
       PetscCall(PetscLogStagePop());
@@ -478,7 +504,7 @@ PetscErrorCode run_case(MPI_Comm comm, PetscBool only_setup)
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(&r, sizeof(r)));
   r.comm = comm;
-  PetscCall(setup(&r));
+  PetscCall(setup(&r, only_setup));
   if (only_setup) {
     PetscCall(teardown(&r));
     PetscFunctionReturn(PETSC_SUCCESS);

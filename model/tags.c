@@ -1,73 +1,189 @@
-/* Building the tag list from the &tags group. */
+/* Building the tag list from the &tags group and the domain's unit registry. */
 #include <string.h>
+#include <stdlib.h>
 #include "tags.h"
 #include "namelist.h"
+#include "../grids/domain.h"
+
+static const char *const by_names[] = {"unit", "prefecture", "kind", "region", "sector", "unit_sector", NULL};
+static const char *const kind_names[] = {"priority", "key", "general"};
 
 typedef struct {
   PetscBool enabled;
-  char families[PARAM_ARRAY_MAX][PARAM_STRING_LEN];
-  PetscInt nfamilies;
+  char families[PARAM_ARRAY_MAX][PARAM_STRING_LEN], by[PARAM_ARRAY_MAX][PARAM_STRING_LEN], detail[PARAM_ARRAY_MAX][PARAM_STRING_LEN];
+  PetscInt nfamilies, nby, ndetail;
 } Params;
 
 static const ParamSpec params_table[] = {
-  {.key = "enabled", .help = "carry attribution tags", .type = PARAM_BOOL, .def = 0,
-   .offset = offsetof(Params, enabled)},
-  {.key = "families", .help = "names of the tag families (each partitions the bulk)",
-   .type = PARAM_STRING_ARRAY, .offset = offsetof(Params, families),
-   .count_offset = offsetof(Params, nfamilies)},
+  {.key = "enabled", .help = "carry attribution tags", .type = PARAM_BOOL, .def = 0, .offset = offsetof(Params, enabled)},
+  {.key = "families", .help = "names of the tag families (each partitions the bulk)", .type = PARAM_STRING_ARRAY,
+   .offset = offsetof(Params, families), .count_offset = offsetof(Params, nfamilies)},
+  {.key = "family_by", .help = "grouping of each family: unit, prefecture, kind, region, sector or unit_sector",
+   .type = PARAM_STRING_ARRAY, .offset = offsetof(Params, by), .count_offset = offsetof(Params, nby)},
+  {.key = "family_detail", .help = "for unit families: adcodes of the prefectures whose units are tagged one by one (blank-separated)",
+   .type = PARAM_STRING_ARRAY, .offset = offsetof(Params, detail), .count_offset = offsetof(Params, ndetail)},
   {.key = NULL},
 };
 
 static const char *const side_name[SIDE_N] = {"bc_west", "bc_east", "bc_south", "bc_north", "bc_top"};
 
-static PetscErrorCode add_label(Tags *t, PetscInt n, const char *family, const char *name)
+/* A growing list of tags under construction. */
+typedef struct {
+  Tags *t;
+  PetscInt cap;
+} Builder;
+
+static PetscErrorCode add(Builder *b, const char *family, const char *name, TagInfo info, PetscInt *index)
 {
+  Tags *t = b->t;
   size_t len = strlen(family) + strlen(name) + 2;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscMalloc1(len, &t->label[n]));
-  PetscCall(PetscSNPrintf(t->label[n], len, "%s:%s", family, name));
+  if (t->ntag == b->cap) {
+    b->cap = b->cap ? 2 * b->cap : 64;
+    PetscCall(PetscRealloc(sizeof(char *) * (size_t)b->cap, &t->label));
+    PetscCall(PetscRealloc(sizeof(TagInfo) * (size_t)b->cap, &t->info));
+  }
+  PetscCall(PetscMalloc1(len, &t->label[t->ntag]));
+  PetscCall(PetscSNPrintf(t->label[t->ntag], len, "%s:%s", family, name));
+  t->info[t->ntag] = info;
+  *index = t->ntag++;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode tags_create(MPI_Comm comm, Tags **tags)
+/* Is prefecture p (or, for an XPCC city, its parent) in the detail list? */
+static PetscBool detailed(const Domain *d, PetscInt p, const char *detail)
 {
-  Params p;
-  Tags *t;
-  PetscInt per_family = 2 + SIDE_N; /* initial, sides, other */
+  char buf[PARAM_STRING_LEN], *tok, *save = NULL;
+  if (p < 0) return PETSC_FALSE;
+  strncpy(buf, detail, sizeof(buf) - 1);
+  buf[sizeof(buf) - 1] = '\0';
+  for (tok = strtok_r(buf, " ,;", &save); tok; tok = strtok_r(NULL, " ,;", &save))
+    if (atol(tok) == d->pref[p].code) return PETSC_TRUE;
+  return PETSC_FALSE;
+}
+
+/* The group a unit's emissions belong to in a family grouped by `by`: (type, value) with type
+   0 a single unit, 1 a prefecture, 2 a kind, 3 the whole of Xinjiang. */
+static void group_key(const Domain *d, PetscInt by, PetscInt u, const char *detail, PetscInt *type, PetscInt *value)
+{
+  const DomainUnit *un = &d->unit[u];
+  PetscInt pref = un->prefecture, parent = pref >= 0 ? d->pref[pref].parent : -1;
+  if (un->kind == DOMAIN_UNIT_OUTSIDE) *type = 0, *value = u;
+  else if (by == TAGS_BY_UNIT || by == TAGS_BY_UNIT_SECTOR) {
+    if (detailed(d, pref, detail) || detailed(d, parent, detail)) *type = 0, *value = u;
+    else *type = 1, *value = pref;
+  } else if (by == TAGS_BY_PREFECTURE) *type = 1, *value = pref;
+  else if (by == TAGS_BY_KIND) *type = 2, *value = un->kind;
+  else *type = 3, *value = 0;
+}
+
+/* The emission groups of family f and the lookup of every (unit, sector) into them. */
+static PetscErrorCode build_family(Builder *b, PetscInt f, const Domain *d, const char *detail)
+{
+  Tags *t = b->t;
+  const char *name = t->family_name[f];
+  PetscInt by = t->family_by[f], nu = t->nunit;
+  PetscInt nsec = (by == TAGS_BY_SECTOR || by == TAGS_BY_UNIT_SECTOR) ? SECTOR_N : 1;
+  PetscInt *type, *value, *tag;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscMemzero(&p, sizeof(p)));
-  PetscCall(namelist_read(comm, "tags", "Attribution tags", params_table, &p));
-  PetscCall(PetscNew(&t));
-  if (p.enabled) {
-    if (p.nfamilies == 0) {
-      PetscCall(PetscStrncpy(p.families[0], "source", PARAM_STRING_LEN));
-      p.nfamilies = 1;
+  if (by == TAGS_BY_SECTOR) {
+    for (PetscInt s = 0; s < SECTOR_N; s++) {
+      PetscInt n;
+      PetscCall(add(b, name, sector_names[s], (TagInfo){f, -1, -1, -1, s, 0}, &n));
+      for (PetscInt u = 0; u < nu; u++) t->lookup[(f * nu + u) * SECTOR_N + s] = n;
     }
-    t->nfamily = p.nfamilies;
-    t->ntag = t->nfamily * per_family;
+    PetscFunctionReturn(PETSC_SUCCESS);
   }
+  PetscCheck(d, PETSC_COMM_SELF, PETSC_ERR_USER, "tags_family_by = '%s' for family %s needs a domain file (run_domain_file)", by_names[by], name);
+  PetscCall(PetscMalloc3(nu, &type, nu, &value, nu, &tag));
+  for (PetscInt u = 0; u < nu; u++) group_key(d, by, u, detail, &type[u], &value[u]);
+  for (PetscInt s = 0; s < nsec; s++) {
+    for (PetscInt u = 0; u < nu; u++) {
+      PetscInt same = -1;
+      for (PetscInt v = 0; v < u && same < 0; v++)
+        if (type[v] == type[u] && value[v] == value[u]) same = v;
+      if (same >= 0) tag[u] = tag[same];
+      else {
+        char label[3 * DOMAIN_NAME_LEN];
+        TagInfo info = {f, -1, -1, -1, nsec > 1 ? s : -1, 0};
+        if (type[u] == 0) {
+          info.unit = u;
+          PetscCall(PetscSNPrintf(label, sizeof(label), "%s", d->unit[u].code));
+        } else if (type[u] == 1) {
+          info.prefecture = value[u];
+          PetscCall(PetscSNPrintf(label, sizeof(label), "pref:%d", (int)d->pref[value[u]].code));
+        } else if (type[u] == 2) {
+          info.kind = value[u];
+          PetscCall(PetscSNPrintf(label, sizeof(label), "kind:%s", kind_names[value[u]]));
+        } else {
+          info.kind = -2;
+          PetscCall(PetscSNPrintf(label, sizeof(label), "xinjiang"));
+        }
+        if (nsec > 1) {
+          PetscCall(PetscStrlcat(label, "|", sizeof(label)));
+          PetscCall(PetscStrlcat(label, sector_names[s], sizeof(label)));
+        }
+        PetscCall(add(b, name, label, info, &tag[u]));
+      }
+      for (PetscInt sec = 0; sec < SECTOR_N; sec++)
+        if (nsec == 1 || sec == s) t->lookup[(f * nu + u) * SECTOR_N + sec] = tag[u];
+    }
+  }
+  PetscCall(PetscFree3(type, value, tag));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode tags_create(MPI_Comm comm, const Domain *dom, Tags **tags)
+{
+  Params *p;
+  Tags *t;
+  Builder b = {NULL, 0};
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&p));
+  PetscCall(namelist_read(comm, "tags", "Attribution tags", params_table, p));
+  PetscCall(PetscNew(&t));
+  b.t = t;
+  if (p->enabled) {
+    if (p->nfamilies == 0) {
+      PetscCall(PetscStrncpy(p->families[0], "source", PARAM_STRING_LEN));
+      PetscCall(PetscStrncpy(p->by[0], dom ? "prefecture" : "sector", PARAM_STRING_LEN));
+      p->nfamilies = p->nby = 1;
+    }
+    PetscCheck(p->nby == p->nfamilies, comm, PETSC_ERR_USER, "tags_family_by needs one value per family (%d), got %d",
+               (int)p->nfamilies, (int)p->nby);
+    PetscCheck(p->ndetail == 0 || p->ndetail == p->nfamilies, comm, PETSC_ERR_USER,
+               "tags_family_detail needs one value per family (%d) or none, got %d", (int)p->nfamilies, (int)p->ndetail);
+    t->nfamily = p->nfamilies;
+  }
+  t->nunit = dom ? dom->nunit : 0;
   PetscCall(PetscCalloc1(t->nfamily + 1, &t->family_start));
   PetscCall(PetscCalloc1(t->nfamily + 1, &t->family_name));
+  PetscCall(PetscCalloc1(t->nfamily + 1, &t->family_by));
   PetscCall(PetscCalloc1(t->nfamily + 1, &t->tag_initial));
   PetscCall(PetscCalloc1(t->nfamily * SIDE_N + 1, &t->tag_side));
   PetscCall(PetscCalloc1(t->nfamily + 1, &t->tag_other));
-  PetscCall(PetscCalloc1(t->ntag + 1, &t->label));
+  PetscCall(PetscMalloc1(t->nfamily * PetscMax(t->nunit, 1) * SECTOR_N + 1, &t->lookup));
   for (PetscInt f = 0; f < t->nfamily; f++) {
-    PetscInt n = f * per_family;
-    PetscCall(PetscStrallocpy(p.families[f], &t->family_name[f]));
-    t->family_start[f] = n;
-    t->tag_initial[f] = n;
-    PetscCall(add_label(t, n, p.families[f], "initial"));
-    for (PetscInt s = 0; s < SIDE_N; s++) {
-      t->tag_side[f * SIDE_N + s] = n + 1 + s;
-      PetscCall(add_label(t, n + 1 + s, p.families[f], side_name[s]));
-    }
-    t->tag_other[f] = n + 1 + SIDE_N;
-    PetscCall(add_label(t, n + 1 + SIDE_N, p.families[f], "other"));
+    PetscInt by = -1;
+    for (PetscInt c = 0; by_names[c]; c++)
+      if (!strcmp(by_names[c], p->by[f])) by = c;
+    PetscCheck(by >= 0, comm, PETSC_ERR_USER, "tags_family_by = '%s' for family %s: expected unit, prefecture, kind, region, sector or unit_sector",
+               p->by[f], p->families[f]);
+    PetscCall(PetscStrallocpy(p->families[f], &t->family_name[f]));
+    t->family_by[f] = by;
+    t->family_start[f] = t->ntag;
+    PetscCall(add(&b, p->families[f], "initial", (TagInfo){f, -1, -1, -1, -1, 1}, &t->tag_initial[f]));
+    for (PetscInt s = 0; s < SIDE_N; s++) PetscCall(add(&b, p->families[f], side_name[s], (TagInfo){f, -1, -1, -1, -1, 2}, &t->tag_side[f * SIDE_N + s]));
+    PetscCall(build_family(&b, f, dom, p->ndetail ? p->detail[f] : ""));
+    PetscCall(add(&b, p->families[f], "other", (TagInfo){f, -1, -1, -1, -1, 3}, &t->tag_other[f]));
+    for (PetscInt k = 0; k < t->nunit * SECTOR_N; k++)
+      if (t->lookup[f * t->nunit * SECTOR_N + k] < 0) t->lookup[f * t->nunit * SECTOR_N + k] = t->tag_other[f];
   }
   t->family_start[t->nfamily] = t->ntag;
+  PetscCall(PetscFree(p));
   *tags = t;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -81,18 +197,20 @@ PetscErrorCode tags_destroy(Tags **tags)
   for (PetscInt n = 0; n < t->ntag; n++) PetscCall(PetscFree(t->label[n]));
   for (PetscInt f = 0; f < t->nfamily; f++) PetscCall(PetscFree(t->family_name[f]));
   PetscCall(PetscFree(t->label));
+  PetscCall(PetscFree(t->info));
   PetscCall(PetscFree(t->family_name));
+  PetscCall(PetscFree(t->family_by));
   PetscCall(PetscFree(t->family_start));
   PetscCall(PetscFree(t->tag_initial));
   PetscCall(PetscFree(t->tag_side));
   PetscCall(PetscFree(t->tag_other));
+  PetscCall(PetscFree(t->lookup));
   PetscCall(PetscFree(*tags));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscInt tags_family_of(const Tags *t, PetscInt n)
+PetscInt tags_emission_tag(const Tags *t, PetscInt f, PetscInt u, PetscInt s)
 {
-  for (PetscInt f = 0; f < t->nfamily; f++)
-    if (n < t->family_start[f + 1]) return f;
-  return -1;
+  if (u < 0 || t->nunit == 0) return t->family_by[f] == TAGS_BY_SECTOR ? t->family_start[f] + 1 + SIDE_N + s : t->tag_other[f];
+  return t->lookup[(f * t->nunit + u) * SECTOR_N + s];
 }

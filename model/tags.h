@@ -3,28 +3,57 @@
    every cell and for every species the tags of a family sum to the bulk. Every family has the
    tags "initial" (the initial conditions), "bc_west", "bc_east", "bc_south", "bc_north", "bc_top"
    (air that flowed in across each side), its emission groups, and "other" (emissions in no group
-   of the family). Tag n of species s is t[(cell*nspec + s)*ntag + n]. */
+   of the family). Tag n of species s is t[(cell*nspec + s)*ntag + n].
+
+   A family groups emissions by one rule (tags_family_by):
+     unit         each control unit of the prefectures listed in tags_family_detail (adcodes) its
+                  own tag; the other units of Xinjiang by prefecture; outside Xinjiang by region
+     prefecture   every prefecture (XPCC cities are their own), outside by region
+     kind         priority protection, key control, general, and each outside region
+     region       Xinjiang, and each outside region (the "1" of "1+14+N")
+     sector       power, industry, residential, transport, agriculture
+     unit_sector  as unit, crossed with the sectors
+   Nothing is fixed at compile time: the number of tags follows the families asked for. */
 #include <petscsys.h>
+#include "profiles.h"
+
+typedef struct Domain Domain;
 
 typedef enum { SIDE_WEST, SIDE_EAST, SIDE_SOUTH, SIDE_NORTH, SIDE_TOP, SIDE_N } Side;
 
+typedef enum { TAGS_BY_UNIT, TAGS_BY_PREFECTURE, TAGS_BY_KIND, TAGS_BY_REGION, TAGS_BY_SECTOR, TAGS_BY_UNIT_SECTOR } TagsBy;
+
+/* What a tag stands for, for the output and the post-processing (-1 where not applicable). */
 typedef struct {
-  PetscInt ntag;        /* tags over all families */
-  PetscInt nfamily;     /* families */
-  char **family_name;   /* nfamily names; owned */
+  PetscInt family;
+  PetscInt unit;       /* a single control unit */
+  PetscInt prefecture; /* a whole prefecture (index in the domain registry) */
+  PetscInt kind;       /* a unit kind (DomainUnitKind) */
+  PetscInt sector;     /* Sector */
+  PetscInt special;    /* 0 emission group, 1 initial, 2 lateral or top inflow, 3 other */
+} TagInfo;
+
+typedef struct {
+  PetscInt ntag;          /* tags over all families */
+  PetscInt nfamily;       /* families */
+  char **family_name;     /* nfamily names; owned */
+  PetscInt *family_by;    /* TagsBy of each family; owned */
   PetscInt *family_start; /* first tag of each family, nfamily + 1 entries; owned */
   PetscInt *tag_initial;  /* per family; owned */
   PetscInt *tag_side;     /* [family*SIDE_N + side]; owned */
   PetscInt *tag_other;    /* per family; owned */
   char **label;           /* ntag labels "family:name"; owned */
+  TagInfo *info;          /* ntag; owned */
+  PetscInt nunit;         /* units in the lookup table (0 without a domain) */
+  PetscInt *lookup;       /* tag of (family, unit, sector): [(f*nunit + u)*SECTOR_N + s]; owned */
 } Tags;
 
-/* Read the &tags group and build the tag list (no tags when tags_enabled is false).
-   Collective. */
-PetscErrorCode tags_create(MPI_Comm comm, Tags **tags);
+/* Read the &tags group and build the tag list over the domain's unit registry (dom may be
+   NULL: then only the sector family is available). Collective. */
+PetscErrorCode tags_create(MPI_Comm comm, const Domain *dom, Tags **tags);
 
 /* Destroy; no-op on NULL. Not collective. */
 PetscErrorCode tags_destroy(Tags **tags);
 
-/* Family of tag n. Not collective. */
-PetscInt tags_family_of(const Tags *tags, PetscInt n);
+/* The tag of family f that emissions of unit u (-1: none) and sector s go to. Not collective. */
+PetscInt tags_emission_tag(const Tags *tags, PetscInt f, PetscInt u, PetscInt s);

@@ -1,0 +1,29 @@
+#pragma once
+/* Emission inputs for a run: a gridded inventory on any regular latitude-longitude grid (the
+   way MEIC, EDGAR and CAQIEI are distributed), regridded conservatively at start-up, and point
+   sources from CSV; split by control unit (the domain's unit fractions), scaled by the scenario,
+   credited to a tag in each family, and scaled in time by the sector profiles.
+
+   Gridded file (NetCDF): coordinates lat(lat), lon(lon) of cell centres (degrees, regular,
+   increasing) and one variable <species>_<sector>(lat, lon) per species and sector present
+   (e.g. so2_power), with units "t yr-1" or "kg yr-1" (per cell) or "kg m-2 s-1". Species and
+   sectors are those of physics/species.c and model/profiles.h; absent variables are zero. */
+#include "../physics/fields.h"
+#include "../grids/grid.h"
+#include "profiles.h"
+#include "tags.h"
+#include "scenario.h"
+
+typedef struct EmissionSet EmissionSet;
+
+/* Read &emissions, the inventory files and the profiles; prepare entries for the owned cells of
+   patch p (which carries the species table). dom may be NULL (no control units). Collective. */
+PetscErrorCode emissions_create(MPI_Comm comm, const Grid *g, const Patch *p, const Domain *dom, const Tags *tags,
+                                const Scenario *sc, const char *report_path, EmissionSet **es);
+PetscErrorCode emissions_destroy(EmissionSet **es);
+
+/* The time-profile factors for time t (s since the epoch). Not collective. */
+void emissions_update(EmissionSet *es, PetscReal t);
+
+/* What Fields.emissions points to (NULL when there are no emissions). */
+const Emissions *emissions_fields(const EmissionSet *es);
