@@ -47,7 +47,7 @@ PHYSICS_SRC := physics/species.c physics/mixing_vertical.c physics/deposition_dr
 MODEL_SRC   := model/clock.c model/namelist.c model/output.c model/state.c model/met.c model/met_analytic.c \
                model/boundary.c model/tags.c model/registry.c model/checkpoint.c model/history.c model/run.c \
                model/profiles.c model/regrid.c model/point_sources.c model/wind_adjust.c model/met_diagnostic.c \
-               model/scenario.c model/emissions.c model/receptors.c
+               model/scenario.c model/emissions.c model/receptors.c model/nest.c
 LIB_SRC     := $(GRIDS_SRC) $(PHYSICS_SRC) $(MODEL_SRC)
 LIB_OBJ     := $(LIB_SRC:%.c=build/%.o)
 LIB         := build/libbogda.a
@@ -123,7 +123,7 @@ _check-parallel: _all $(TEST_BINS)
 	@tests/run.sh $(filter tests/parallel/%,$(TEST_SCRIPTS))
 
 _run: _all
-	@echo "no case yet"
+	@runs/xinjiang/run_case.sh
 
 _bench: _all
 	@echo "no benchmark yet"

@@ -1,10 +1,20 @@
 /* Boundary values: a background profile per species, given either as a mixing ratio constant
    in space, or as a concentration at the ground decreasing with height,
      c(z) = c0 exp(-z / H)   (ug m-3, z above ground),   q = c 1e-9 / rho.
-   (A boundary file from a parent run replaces the profile for nested domains.) */
+   A nested run instead takes its lateral inflow from its parent's boundary files
+   (boundary_parent_files, written by model/nest.c): each ghost cell takes the values of the
+   parent cell it lies in, interpolated linearly in time between the parent's records; the
+   parent's tags are carried into the child's tags of the same label (the families must carry the
+   same names), renormalised so that each family sums to the bulk exactly (the parent's tags are
+   stored in single precision). A child family that the parent does not have credits the inflow
+   to its side tag. */
+#include <glob.h>
+#include <string.h>
+#include <netcdf.h>
 #include "boundary.h"
 #include "namelist.h"
 #include "units.h"
+#include "error.h"
 
 static const char *const unit_names[] = {"ug_m3", "mixing_ratio", NULL};
 enum { UNITS_UG_M3, UNITS_MIXING_RATIO };
@@ -15,6 +25,7 @@ typedef struct {
   PetscInt nvalues;
   PetscReal scale_height;
   PetscBool initial;
+  char parent_files[PARAM_STRING_LEN];
 } Params;
 
 static const ParamSpec params_table[] = {
@@ -29,14 +40,171 @@ static const ParamSpec params_table[] = {
    .type = PARAM_REAL, .def = 1500, .min = 0, .max = 1e5, .offset = offsetof(Params, scale_height)},
   {.key = "initial", .help = "start from the boundary profile (false: from zero)",
    .type = PARAM_BOOL, .def = 1, .offset = offsetof(Params, initial)},
+  {.key = "parent_files", .help = "boundary files of a parent run (a glob pattern, e.g. 'out/xj27_bdy_*.nc'; empty: the profile)",
+   .type = PARAM_STRING, .offset = offsetof(Params, parent_files), .sdef = ""},
   {.key = NULL},
 };
+
+/* The parent's boundary records. */
+typedef struct {
+  PetscInt nfile, nrec, ncell, nz, ns, nt;
+  char (*file)[PETSC_MAX_PATH_LEN]; /* owned */
+  PetscInt *rec_file, *rec_index;   /* record k: file and index in it; owned */
+  PetscReal *time;                  /* owned */
+  PetscInt i0, j0, ratio;           /* child footprint in the parent (0-based) */
+  PetscInt pnx, pny_min, pi_min, pj_min, pwidth, pheight; /* lookup box of parent ring cells */
+  PetscInt *cell_of;                /* parent (i,j) in the box -> ring cell, -1; owned */
+  PetscInt *map;                    /* parent tag -> child tag (-1: none); owned */
+  PetscInt loaded[2];               /* records held in data[0], data[1] */
+  PetscReal *q[2];                  /* [(cell*nz + k)*ns + s]; owned */
+  float *t[2];                      /* [((cell*nz + k)*ns + s)*nt + m]; owned */
+} Parent;
 
 struct Boundary {
   Params p;
   PetscInt nspec, ntag, nfamily;
   const Tags *tags; /* borrowed */
+  Parent *parent;   /* owned; NULL without a parent */
 };
+
+/* Every file matching the pattern, sorted, with its records; the tag map; the cell lookup. */
+static PetscErrorCode parent_open(MPI_Comm comm, Boundary *b)
+{
+  Parent *pa;
+  glob_t g;
+  char labels[4096][64];
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&pa));
+  PetscCheck(glob(b->p.parent_files, 0, NULL, &g) == 0 && g.gl_pathc > 0, comm, PETSC_ERR_FILE_OPEN,
+             "boundary_parent_files = '%s' matches no file", b->p.parent_files);
+  pa->nfile = (PetscInt)g.gl_pathc;
+  PetscCall(PetscMalloc1(pa->nfile, &pa->file));
+  for (PetscInt f = 0; f < pa->nfile; f++) PetscCall(PetscStrncpy(pa->file[f], g.gl_pathv[f], PETSC_MAX_PATH_LEN));
+  globfree(&g);
+  for (PetscInt f = 0; f < pa->nfile; f++) {
+    int nc, d, v, att[3];
+    size_t len[5];
+    const char *dn[5] = {"time", "cell", "lev", "species", "tag"};
+    NcCallFile(nc_open(pa->file[f], NC_NOWRITE, &nc), pa->file[f]);
+    for (PetscInt k = 0; k < 5; k++) {
+      NcCallFile(nc_inq_dimid(nc, dn[k], &d), pa->file[f]);
+      NcCallFile(nc_inq_dimlen(nc, d, &len[k]), pa->file[f]);
+    }
+    NcCallFile(nc_get_att_int(nc, NC_GLOBAL, "PARENT_I_START", &att[0]), pa->file[f]);
+    NcCallFile(nc_get_att_int(nc, NC_GLOBAL, "PARENT_J_START", &att[1]), pa->file[f]);
+    NcCallFile(nc_get_att_int(nc, NC_GLOBAL, "PARENT_GRID_RATIO", &att[2]), pa->file[f]);
+    if (f == 0) {
+      pa->ncell = (PetscInt)len[1], pa->nz = (PetscInt)len[2], pa->ns = (PetscInt)len[3], pa->nt = (PetscInt)len[4];
+      pa->i0 = att[0] - 1, pa->j0 = att[1] - 1, pa->ratio = att[2];
+      PetscCheck(pa->ns == b->nspec, comm, PETSC_ERR_FILE_UNEXPECTED, "%s has %d species; this run has %d", pa->file[f], (int)pa->ns, (int)b->nspec);
+      PetscCheck(pa->nt <= 4096, comm, PETSC_ERR_SUP, "%s has more than 4096 tags", pa->file[f]);
+      NcCallFile(nc_inq_varid(nc, "tag_label", &v), pa->file[f]);
+      NcCallFile(nc_get_var_text(nc, v, &labels[0][0]), pa->file[f]);
+    }
+    PetscCheck((PetscInt)len[1] == pa->ncell && (PetscInt)len[2] == pa->nz && (PetscInt)len[4] == pa->nt, comm, PETSC_ERR_FILE_UNEXPECTED,
+               "%s does not have the layout of %s", pa->file[f], pa->file[0]);
+    PetscCall(PetscRealloc(sizeof(PetscReal) * (size_t)(pa->nrec + len[0]), &pa->time));
+    PetscCall(PetscRealloc(sizeof(PetscInt) * (size_t)(pa->nrec + len[0]), &pa->rec_file));
+    PetscCall(PetscRealloc(sizeof(PetscInt) * (size_t)(pa->nrec + len[0]), &pa->rec_index));
+    NcCallFile(nc_inq_varid(nc, "time", &v), pa->file[f]);
+    for (size_t r = 0; r < len[0]; r++) {
+      double tt;
+      NcCallFile(nc_get_var1_double(nc, v, &r, &tt), pa->file[f]);
+      if (pa->nrec && tt <= pa->time[pa->nrec - 1]) continue; /* a segment repeats its start */
+      pa->time[pa->nrec] = tt, pa->rec_file[pa->nrec] = f, pa->rec_index[pa->nrec++] = (PetscInt)r;
+    }
+    if (f == 0) {
+      int *ci, *cj;
+      PetscInt imin = PETSC_MAX_INT, jmin = PETSC_MAX_INT, imax = -1, jmax = -1;
+      PetscCall(PetscMalloc2(pa->ncell, &ci, pa->ncell, &cj));
+      NcCallFile(nc_inq_varid(nc, "cell_i", &v), pa->file[f]);
+      NcCallFile(nc_get_var_int(nc, v, ci), pa->file[f]);
+      NcCallFile(nc_inq_varid(nc, "cell_j", &v), pa->file[f]);
+      NcCallFile(nc_get_var_int(nc, v, cj), pa->file[f]);
+      for (PetscInt c = 0; c < pa->ncell; c++) imin = PetscMin(imin, ci[c]), imax = PetscMax(imax, ci[c]), jmin = PetscMin(jmin, cj[c]), jmax = PetscMax(jmax, cj[c]);
+      pa->pi_min = imin, pa->pj_min = jmin, pa->pwidth = imax - imin + 1, pa->pheight = jmax - jmin + 1;
+      PetscCall(PetscMalloc1(pa->pwidth * pa->pheight, &pa->cell_of));
+      for (PetscInt k = 0; k < pa->pwidth * pa->pheight; k++) pa->cell_of[k] = -1;
+      for (PetscInt c = 0; c < pa->ncell; c++) pa->cell_of[(cj[c] - jmin) * pa->pwidth + ci[c] - imin] = c;
+      PetscCall(PetscFree2(ci, cj));
+    }
+    NcCallFile(nc_close(nc), pa->file[f]);
+  }
+  PetscCheck(pa->nrec >= 2, comm, PETSC_ERR_FILE_UNEXPECTED, "boundary_parent_files: fewer than two times in '%s'", b->p.parent_files);
+  PetscCall(PetscMalloc1(pa->nt + 1, &pa->map));
+  for (PetscInt m = 0; m < pa->nt; m++) {
+    pa->map[m] = -1;
+    for (PetscInt n = 0; n < b->ntag; n++)
+      if (!strncmp(labels[m], b->tags->label[n], 64)) pa->map[m] = n;
+    if (b->ntag && pa->nt > 1)
+      PetscCheck(pa->map[m] >= 0 || strncmp(labels[m], "", 1) == 0, comm, PETSC_ERR_USER,
+                 "the parent's tag '%.64s' has no tag of the same label in this run: use the same tag families (tags_families) in both",
+                 labels[m]);
+  }
+  for (PetscInt k = 0; k < 2; k++) {
+    pa->loaded[k] = -1;
+    PetscCall(PetscMalloc1(pa->ncell * pa->nz * pa->ns, &pa->q[k]));
+    PetscCall(PetscMalloc1(pa->ncell * pa->nz * pa->ns * PetscMax(pa->nt, 1), &pa->t[k]));
+  }
+  b->parent = pa;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode parent_destroy(Parent **out)
+{
+  Parent *pa = *out;
+
+  PetscFunctionBeginUser;
+  if (!pa) PetscFunctionReturn(PETSC_SUCCESS);
+  for (PetscInt k = 0; k < 2; k++) {
+    PetscCall(PetscFree(pa->q[k]));
+    PetscCall(PetscFree(pa->t[k]));
+  }
+  PetscCall(PetscFree(pa->file));
+  PetscCall(PetscFree(pa->time));
+  PetscCall(PetscFree(pa->rec_file));
+  PetscCall(PetscFree(pa->rec_index));
+  PetscCall(PetscFree(pa->cell_of));
+  PetscCall(PetscFree(pa->map));
+  PetscCall(PetscFree(*out));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Make slot k hold record r. */
+static PetscErrorCode parent_load(Parent *pa, PetscInt k, PetscInt r)
+{
+  int nc, v;
+  const char *path;
+  size_t st[5] = {(size_t)pa->rec_index[r], 0, 0, 0, 0}, ct[5] = {1, (size_t)pa->ncell, (size_t)pa->nz, (size_t)pa->ns, (size_t)PetscMax(pa->nt, 1)};
+
+  PetscFunctionBeginUser;
+  if (pa->loaded[k] == r) PetscFunctionReturn(PETSC_SUCCESS);
+  path = pa->file[pa->rec_file[r]];
+  NcCallFile(nc_open(path, NC_NOWRITE, &nc), path);
+  NcCallFile(nc_inq_varid(nc, "q", &v), path);
+  NcCallFile(nc_get_vara_double(nc, v, st, ct, pa->q[k]), path);
+  NcCallFile(nc_inq_varid(nc, "tags", &v), path);
+  NcCallFile(nc_get_vara_float(nc, v, st, ct, pa->t[k]), path);
+  NcCallFile(nc_close(nc), path);
+  pa->loaded[k] = r;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Records bracketing t in slots 0 and 1, and the weight of slot 1. */
+static PetscErrorCode parent_bracket(Parent *pa, PetscReal t, PetscReal *w)
+{
+  PetscInt r = 0;
+
+  PetscFunctionBeginUser;
+  PetscCheck(t >= pa->time[0] && t <= pa->time[pa->nrec - 1], PETSC_COMM_SELF, PETSC_ERR_USER,
+             "time %g s lies outside the parent's boundary records (%g to %g s)", (double)t, (double)pa->time[0], (double)pa->time[pa->nrec - 1]);
+  while (r + 2 < pa->nrec && pa->time[r + 1] <= t) r++;
+  PetscCall(parent_load(pa, 0, r));
+  PetscCall(parent_load(pa, 1, r + 1));
+  *w = (t - pa->time[r]) / (pa->time[r + 1] - pa->time[r]);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
 PetscErrorCode boundary_create(MPI_Comm comm, const State *st, const Tags *tags, Boundary **bnd)
 {
@@ -52,6 +220,7 @@ PetscErrorCode boundary_create(MPI_Comm comm, const State *st, const Tags *tags,
   b->ntag = st->ntag;
   b->nfamily = tags->nfamily;
   b->tags = tags;
+  if (b->p.parent_files[0]) PetscCall(parent_open(comm, b));
   *bnd = b;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -59,6 +228,8 @@ PetscErrorCode boundary_create(MPI_Comm comm, const State *st, const Tags *tags,
 PetscErrorCode boundary_destroy(Boundary **b)
 {
   PetscFunctionBeginUser;
+  if (!*b) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(parent_destroy(&(*b)->parent));
   PetscCall(PetscFree(*b));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -70,6 +241,38 @@ static PetscReal background(const Boundary *b, PetscInt s, PetscReal z, PetscRea
   if (b->p.units == UNITS_MIXING_RATIO) return v;
   if (b->p.scale_height > 0) v *= PetscExpReal(-z / b->p.scale_height);
   return units_ugm3_to_mixing_ratio(v, rho);
+}
+
+/* Ghost cell c (grid cell (i, j, k)) takes the parent's values, interpolated with weight w
+   between the loaded records, its tags mapped by label and each family renormalised. */
+static void set_inflow_parent(const Boundary *b, PetscInt i, PetscInt j, PetscInt k, PetscReal w, PetscInt c, Side side, PetscReal *q, PetscReal *tag)
+{
+  const Parent *pa = b->parent;
+  PetscInt pi = pa->i0 + (i >= 0 ? i / pa->ratio : -((-i - 1) / pa->ratio) - 1);
+  PetscInt pj = pa->j0 + (j >= 0 ? j / pa->ratio : -((-j - 1) / pa->ratio) - 1), cell;
+  pi = PetscMin(PetscMax(pi, pa->pi_min), pa->pi_min + pa->pwidth - 1);
+  pj = PetscMin(PetscMax(pj, pa->pj_min), pa->pj_min + pa->pheight - 1);
+  cell = pa->cell_of[(pj - pa->pj_min) * pa->pwidth + pi - pa->pi_min];
+  if (cell < 0) cell = 0; /* a corner inside the footprint cannot be reached by inflow ghosts */
+  for (PetscInt s = 0; s < b->nspec; s++) {
+    PetscInt at = (cell * pa->nz + k) * pa->ns + s;
+    PetscReal v = (1 - w) * pa->q[0][at] + w * pa->q[1][at];
+    q[c * b->nspec + s] = v;
+    if (!tag) continue;
+    {
+      PetscReal *t = &tag[(c * b->nspec + s) * b->ntag];
+      for (PetscInt n = 0; n < b->ntag; n++) t[n] = 0;
+      for (PetscInt m = 0; m < pa->nt; m++)
+        if (pa->map[m] >= 0) t[pa->map[m]] += (1 - w) * (PetscReal)pa->t[0][at * pa->nt + m] + w * (PetscReal)pa->t[1][at * pa->nt + m];
+      for (PetscInt f = 0; f < b->nfamily; f++) {
+        PetscReal sum = 0;
+        for (PetscInt n = b->tags->family_start[f]; n < b->tags->family_start[f + 1]; n++) sum += t[n];
+        if (sum > 0)
+          for (PetscInt n = b->tags->family_start[f]; n < b->tags->family_start[f + 1]; n++) t[n] *= v / sum;
+        else t[b->tags->tag_side[f * SIDE_N + side]] = v;
+      }
+    }
+  }
 }
 
 /* Ghost cell c takes the background, credited to tag n_side of every family. */
@@ -99,8 +302,10 @@ PetscErrorCode boundary_fill_ghosts(const Boundary *b, const Patch *p, const Met
 {
   const MetFields *m = met->now;
   PetscInt jlo = PetscMax(p->gys, 0), jhi = PetscMin(p->gys + p->gym, p->my);
+  PetscReal w = 0;
 
   PetscFunctionBeginUser;
+  if (b->parent) PetscCall(parent_bracket(b->parent, m->time, &w));
   /* West and east ghosts of the rows inside the domain. */
   for (PetscInt k = 0; k < p->mz; k++)
     for (PetscInt j = jlo; j < jhi; j++)
@@ -112,7 +317,8 @@ PetscErrorCode boundary_fill_ghosts(const Boundary *b, const Patch *p, const Met
         edge = patch_index(p, clamp(i, 0, p->mx - 1), j, k);
         face = patch_index(p, i < 0 ? 0 : p->mx, j, k);
         inflow = i < 0 ? met->flux_x[face] > 0 : met->flux_x[face] < 0;
-        if (inflow) set_inflow(b, m, c, i < 0 ? SIDE_WEST : SIDE_EAST, q, tag);
+        if (inflow && b->parent) set_inflow_parent(b, i, j, k, w, c, i < 0 ? SIDE_WEST : SIDE_EAST, q, tag);
+        else if (inflow) set_inflow(b, m, c, i < 0 ? SIDE_WEST : SIDE_EAST, q, tag);
         else copy_cell(b, edge, c, q, tag);
         air_mass[c] = met->air_mass_start[c];
       }
@@ -125,7 +331,8 @@ PetscErrorCode boundary_fill_ghosts(const Boundary *b, const Patch *p, const Met
         PetscInt edge = patch_index(p, i, clamp(j, 0, p->my - 1), k);
         PetscInt face = patch_index(p, i, j < 0 ? 0 : p->my, k);
         PetscBool inflow = j < 0 ? met->flux_y[face] > 0 : met->flux_y[face] < 0;
-        if (inflow) set_inflow(b, m, c, j < 0 ? SIDE_SOUTH : SIDE_NORTH, q, tag);
+        if (inflow && b->parent) set_inflow_parent(b, i, j, k, w, c, j < 0 ? SIDE_SOUTH : SIDE_NORTH, q, tag);
+        else if (inflow) set_inflow(b, m, c, j < 0 ? SIDE_SOUTH : SIDE_NORTH, q, tag);
         else copy_cell(b, edge, c, q, tag);
         air_mass[c] = met->air_mass_start[c];
       }

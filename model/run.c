@@ -23,6 +23,7 @@
 #include "history.h"
 #include "emissions.h"
 #include "receptors.h"
+#include "nest.h"
 #include "scenario.h"
 #include "../grids/domain.h"
 #include "../physics/species.h"
@@ -33,7 +34,7 @@ typedef struct {
   char processes[PARAM_ARRAY_MAX][PARAM_STRING_LEN];
   PetscInt nprocesses, px, py;
   PetscReal hours, dt, output_hours, checkpoint_hours, closure_tolerance, closure_floor;
-  PetscBool closure_check;
+  PetscBool closure_check, closure_every_process;
 } RunParams;
 
 static const ParamSpec run_params[] = {
@@ -65,6 +66,8 @@ static const ParamSpec run_params[] = {
    .type = PARAM_STRING, .offset = offsetof(RunParams, restart), .sdef = ""},
   {.key = "closure_check", .help = "check after every process that tags sum to the bulk",
    .type = PARAM_BOOL, .def = 1, .offset = offsetof(RunParams, closure_check)},
+  {.key = "closure_every_process", .help = "check the closure after every process (else once per step; costs a pass over the tags each)",
+   .type = PARAM_BOOL, .def = 0, .offset = offsetof(RunParams, closure_every_process)},
   {.key = "closure_tolerance", .units = "1",
    .help = "largest relative deviation of a tag family's sum from the bulk before a warning",
    .type = PARAM_REAL, .def = 1e-9, .min = 0, .max = 1, .offset = offsetof(RunParams, closure_tolerance)},
@@ -95,6 +98,7 @@ typedef struct {
   Scenario *scen;
   EmissionSet *emis;
   Receptors *rec;
+  Nest *nest;
   PetscInt nslot;
   ProcessSlot *slot;       /* the active processes, in order; owned */
   const SpeciesInfo *species;
@@ -191,6 +195,7 @@ static PetscErrorCode setup(Run *r, PetscBool only_setup)
     PetscCall(emissions_create(r->comm, r->grid, &r->st->patch, r->dom, r->tags, r->scen, only_setup ? NULL : report, &r->emis));
   }
   PetscCall(receptors_create(r->comm, r->grid, r->st, r->dom, r->tags, r->p.output_dir, r->p.name, &r->rec));
+  PetscCall(nest_create(r->comm, r->grid, r->st, r->tags, r->p.output_dir, r->p.name, &r->nest));
   PetscCall(namelist_check_unused(r->comm));
   PetscCall(steps_in(r, r->p.hours, "run_hours", &r->nstep_end));
   PetscCall(steps_in(r, r->p.output_hours, "run_output_hours", &r->steps_per_output));
@@ -216,6 +221,7 @@ static PetscErrorCode teardown(Run *r)
   PetscCall(PetscFree(r->slot));
   PetscCall(history_destroy(&r->hist));
   PetscCall(receptors_destroy(&r->rec));
+  PetscCall(nest_destroy(&r->nest));
   PetscCall(emissions_destroy(&r->emis));
   PetscCall(scenario_destroy(&r->scen));
   PetscCall(domain_destroy(&r->dom));
@@ -317,7 +323,7 @@ static PetscErrorCode apply_process(Run *r, ProcessSlot *slot, Fields *f, PetscR
       PetscCall(boundary_fill_ghosts(r->bnd, &r->st->patch, r->met, f->q, f->tag, f->air_mass));
     f->step = slot->count++;
     PetscCall(slot->ops->step(slot->ctx, &r->st->patch, t + (PetscReal)k * h, h, f, &status));
-    if (r->tags->ntag && r->p.closure_check) r->closure_max = PetscMax(r->closure_max, closure_deviation(r, f));
+    if (r->tags->ntag && r->p.closure_check && r->p.closure_every_process) r->closure_max = PetscMax(r->closure_max, closure_deviation(r, f));
     PetscCall(restore_fields(r, f));
     PetscCheck(status == PROCESS_OK, r->comm, PETSC_ERR_NOT_CONVERGED,
                "process %s could not complete a step of %g s at t = %g s; reduce run_dt",
@@ -354,6 +360,11 @@ static PetscErrorCode sync_step(Run *r)
   emissions_update(r->emis, t + 0.5 * r->p.dt);
   f.emissions = emissions_fields(r->emis);
   for (PetscInt i = 0; i < r->nslot; i++) PetscCall(apply_process(r, &r->slot[i], &f, t));
+  if (r->tags->ntag && r->p.closure_check && !r->p.closure_every_process) {
+    PetscCall(get_fields(r, &f));
+    r->closure_max = PetscMax(r->closure_max, closure_deviation(r, &f));
+    PetscCall(restore_fields(r, &f));
+  }
   r->nstep++;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -475,6 +486,8 @@ static PetscErrorCode time_loop(Run *r)
     if (!open) {
       PetscCall(history_open(r->hist, step_time(r, r->nstep)));
       PetscCall(receptors_open(r->rec, step_time(r, r->nstep)));
+      PetscCall(nest_open(r->nest, step_time(r, r->nstep)));
+      PetscCall(nest_write(r->nest, step_time(r, r->nstep)));
       open = PETSC_TRUE;
     }
     PetscCall(sync_step(r));
@@ -483,12 +496,14 @@ static PetscErrorCode time_loop(Run *r)
       PetscCall(progress(r));
       PetscCall(history_write(r->hist, step_time(r, r->nstep), r->met, r->budget));
       PetscCall(receptors_write(r->rec, step_time(r, r->nstep), r->met));
+      PetscCall(nest_write(r->nest, step_time(r, r->nstep)));
       PetscCall(PetscLogStagePop());
     }
     if ((r->steps_per_checkpoint && r->nstep % r->steps_per_checkpoint == 0) || r->nstep == r->nstep_end) {
       PetscCall(PetscLogStagePush(r->stage_output));
       PetscCall(history_close(r->hist));
       PetscCall(receptors_close(r->rec));
+      PetscCall(nest_close(r->nest));
       open = PETSC_FALSE;
       if (r->steps_per_checkpoint && r->nstep % r->steps_per_checkpoint == 0) PetscCall(write_checkpoint(r));
       PetscCall(PetscLogStagePop());

@@ -131,6 +131,17 @@ static PetscErrorCode build_family(Builder *b, PetscInt f, const Domain *d, cons
         if (nsec == 1 || sec == s) t->lookup[(f * nu + u) * SECTOR_N + sec] = tag[u];
     }
   }
+  /* A unit family also has a tag for each prefecture whose units it tags one by one: no emission
+     goes there, but a parent run tagged by prefecture brings that prefecture's air in through the
+     boundary under this label (model/boundary.c). */
+  if (by == TAGS_BY_UNIT)
+    for (PetscInt q = 0; q < d->npref; q++) {
+      char label[64];
+      PetscInt n;
+      if (!detailed(d, q, detail) && !detailed(d, d->pref[q].parent, detail)) continue;
+      PetscCall(PetscSNPrintf(label, sizeof(label), "pref:%d", (int)d->pref[q].code));
+      PetscCall(add(b, name, label, (TagInfo){f, -1, q, -1, -1, 0}, &n));
+    }
   PetscCall(PetscFree3(type, value, tag));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

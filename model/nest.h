@@ -1,0 +1,19 @@
+#pragma once
+/* One-way nesting, parent side: at the start and at every output time, a parent run writes the
+   mixing ratios and tags of the parent cells that hold a nested child's lateral ghost cells
+   (the ring of parent cells around the child's footprint) to "<dir>/<name>_bdy_<start>.nc"
+   (rotated with the other outputs). The child reads them as its lateral boundary values
+   (model/boundary.c, boundary_parent_files), its inflow credited to the parent's tags by label. */
+#include "state.h"
+#include "tags.h"
+
+typedef struct Nest Nest;
+
+/* Read &nest (child_domain_file: the child's domain file, empty: no child) and find the ring.
+   Collective. */
+PetscErrorCode nest_create(MPI_Comm comm, const Grid *g, const State *st, const Tags *tags, const char *dir, const char *name, Nest **n);
+PetscErrorCode nest_destroy(Nest **n);
+PetscErrorCode nest_open(Nest *n, PetscReal t);
+/* Append the ring's state at time t. Collective. */
+PetscErrorCode nest_write(Nest *n, PetscReal t);
+PetscErrorCode nest_close(Nest *n);
