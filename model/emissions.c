@@ -181,13 +181,11 @@ static PetscInt point_unit(const Domain *d, PetscInt c2, const char *code)
 }
 
 static PetscErrorCode build_points(MPI_Comm comm, EmissionSet *es, const char *path, const Grid *g, const Patch *p, const Domain *d,
-                                   const Tags *tags, const Scenario *sc, PetscReal *totals, PetscReal *lost)
+                                   const Tags *tags, const Scenario *sc, const PointSources *ps, PetscReal *totals, PetscReal *lost)
 {
-  PointSources *ps;
   PetscInt ns = p->nspec, nf = tags->nfamily, n = 0, nlost = 0;
 
   PetscFunctionBeginUser;
-  PetscCall(point_sources_read(path, p->species, ns, &ps));
   PetscCall(PetscMalloc4(ps->n + 1, &es->pi, ps->n + 1, &es->pj, ps->n + 1, &es->pprof, (ps->n + 1) * PetscMax(nf, 1), &es->ptag));
   PetscCall(PetscMalloc5(ps->n + 1, &es->ph, ps->n + 1, &es->pd, ps->n + 1, &es->pv, ps->n + 1, &es->pt, (ps->n + 1) * ns, &es->prate));
   for (PetscInt q = 0; q < ps->n; q++) {
@@ -216,16 +214,15 @@ static PetscErrorCode build_points(MPI_Comm comm, EmissionSet *es, const char *p
     es->pv[n] = v[POINT_VELOCITY];
     es->pt[n] = v[POINT_TEMPERATURE];
     es->pprof[n] = ps->sector[q];
-    for (PetscInt f = 0; f < nf; f++) es->ptag[n * nf + f] = tags_emission_tag(tags, f, u, ps->sector[q]);
+    for (PetscInt f = 0; f < nf; f++) es->ptag[n * nf + f] = tags_point_tag(tags, f, q, u, ps->sector[q]);
     for (PetscInt s = 0; s < ns; s++) {
-      es->prate[n * ns + s] = ps->rate[q * ns + s] * KG_PER_T / SECONDS_PER_YEAR * scenario_factor(sc, u, ps->sector[q], s);
+      es->prate[n * ns + s] = ps->rate[q * ns + s] * KG_PER_T / SECONDS_PER_YEAR * scenario_point_factor(sc, ps->id[q], u, ps->sector[q], s);
       totals[((pref + 1) * SECTOR_N + ps->sector[q]) * ns + s] += es->prate[n * ns + s];
     }
     n++;
   }
   if (nlost) PetscCall(PetscPrintf(comm, "%d point source(s) of %s lie outside the domain\n", (int)nlost, path));
   es->em.point = (EmissionPoint){n, es->pi, es->pj, es->ph, es->pd, es->pv, es->pt, es->pprof, es->ptag, es->prate};
-  PetscCall(point_sources_destroy(&ps));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -274,8 +271,19 @@ static PetscErrorCode report(MPI_Comm comm, const char *path, const Patch *p, co
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode emissions_points(MPI_Comm comm, const SpeciesInfo *sp, PetscInt nspec, PointSources **ps)
+{
+  Params prm;
+
+  PetscFunctionBeginUser;
+  *ps = NULL;
+  PetscCall(namelist_read(comm, "emissions", "Emission inputs", params_table, &prm));
+  if (prm.points[0]) PetscCall(point_sources_read(prm.points, sp, nspec, ps));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode emissions_create(MPI_Comm comm, const Grid *g, const Patch *p, const Domain *dom, const Tags *tags, const Scenario *sc,
-                                const char *report_path, EmissionSet **out)
+                                const PointSources *ps, const char *report_path, EmissionSet **out)
 {
   Params prm;
   EmissionSet *es;
@@ -294,7 +302,7 @@ PetscErrorCode emissions_create(MPI_Comm comm, const Grid *g, const Patch *p, co
   if (prm.gridded[0]) PetscCall(read_gridded(comm, prm.gridded, g, p, grid_rate, lost));
   PetscCall(build_area(es, p, dom, tags, sc, grid_rate, totals));
   es->em.area = (EmissionArea){es->em.area.n, es->acell, es->aprof, es->atag, es->arate};
-  if (prm.points[0]) PetscCall(build_points(comm, es, prm.points, g, p, dom, tags, sc, totals, lost));
+  if (ps) PetscCall(build_points(comm, es, prm.points, g, p, dom, tags, sc, ps, totals, lost));
   {
     /* Every rank saw every source cell and point outside the domain; count the loss once. */
     PetscMPIInt rank;

@@ -16,10 +16,14 @@
 
 typedef struct EmissionSet EmissionSet;
 
-/* Read &emissions, the inventory files and the profiles; prepare entries for the owned cells of
-   patch p (which carries the species table). dom may be NULL (no control units). Collective. */
+/* Read the &emissions group and the point sources it names (NULL if none). Collective. */
+PetscErrorCode emissions_points(MPI_Comm comm, const SpeciesInfo *sp, PetscInt nspec, PointSources **ps);
+
+/* Read &emissions, the gridded inventory and the profiles; prepare entries for the owned cells of
+   patch p (which carries the species table) and for the point sources ps (may be NULL). dom may
+   be NULL (no control units). Collective. */
 PetscErrorCode emissions_create(MPI_Comm comm, const Grid *g, const Patch *p, const Domain *dom, const Tags *tags,
-                                const Scenario *sc, const char *report_path, EmissionSet **es);
+                                const Scenario *sc, const PointSources *ps, const char *report_path, EmissionSet **es);
 PetscErrorCode emissions_destroy(EmissionSet **es);
 
 /* The time-profile factors for time t (s since the epoch). Not collective. */

@@ -6,7 +6,7 @@
 /* Per-source numbers, in this order, in value[p * POINT_NUM + k]. */
 enum { POINT_LON, POINT_LAT, POINT_HEIGHT, POINT_DIAMETER, POINT_VELOCITY, POINT_TEMPERATURE, POINT_NUM };
 
-typedef struct {
+typedef struct PointSources {
   PetscInt n, nspec;
   char (*id)[32];      /* owned */
   char (*name)[128];   /* owned */

@@ -24,6 +24,7 @@
 #include "emissions.h"
 #include "receptors.h"
 #include "nest.h"
+#include "point_sources.h"
 #include "scenario.h"
 #include "../grids/domain.h"
 #include "../physics/species.h"
@@ -99,6 +100,7 @@ typedef struct {
   EmissionSet *emis;
   Receptors *rec;
   Nest *nest;
+  PointSources *points;
   PetscInt nslot;
   ProcessSlot *slot;       /* the active processes, in order; owned */
   const SpeciesInfo *species;
@@ -180,9 +182,10 @@ static PetscErrorCode setup(Run *r, PetscBool only_setup)
   PetscCall(grid_create(r->comm, &spec, 3, r->p.px ? r->p.px : PETSC_DECIDE,
                         r->p.py ? r->p.py : PETSC_DECIDE, &r->grid));
   if (r->p.domain_file[0]) PetscCall(domain_read(r->grid, r->p.domain_file, &r->dom));
-  PetscCall(tags_create(r->comm, r->dom, &r->tags));
   r->species = species_table(&ntable);
   r->nspec = ntable;
+  PetscCall(emissions_points(r->comm, r->species, r->nspec, &r->points));
+  PetscCall(tags_create(r->comm, r->dom, r->points, &r->tags));
   PetscCall(state_create(r->grid, r->species, r->nspec, r->tags->ntag, &r->st));
   PetscCall(met_create(r->grid, met_ops, &r->met));
   PetscCall(boundary_create(r->comm, r->st, r->tags, &r->bnd));
@@ -192,7 +195,7 @@ static PetscErrorCode setup(Run *r, PetscBool only_setup)
   {
     char report[PETSC_MAX_PATH_LEN];
     PetscCall(PetscSNPrintf(report, sizeof(report), "%s/%s_emissions.csv", r->p.output_dir, r->p.name));
-    PetscCall(emissions_create(r->comm, r->grid, &r->st->patch, r->dom, r->tags, r->scen, only_setup ? NULL : report, &r->emis));
+    PetscCall(emissions_create(r->comm, r->grid, &r->st->patch, r->dom, r->tags, r->scen, r->points, only_setup ? NULL : report, &r->emis));
   }
   PetscCall(receptors_create(r->comm, r->grid, r->st, r->dom, r->tags, r->p.output_dir, r->p.name, &r->rec));
   PetscCall(nest_create(r->comm, r->grid, r->st, r->tags, r->p.output_dir, r->p.name, &r->nest));
@@ -225,6 +228,7 @@ static PetscErrorCode teardown(Run *r)
   PetscCall(emissions_destroy(&r->emis));
   PetscCall(scenario_destroy(&r->scen));
   PetscCall(domain_destroy(&r->dom));
+  PetscCall(point_sources_destroy(&r->points));
   PetscCall(boundary_destroy(&r->bnd));
   PetscCall(met_destroy(&r->met));
   PetscCall(state_destroy(&r->st));

@@ -34,6 +34,8 @@ struct Scenario {
   PetscBool *sector;  /* [r*SECTOR_N + s]; owned */
   PetscBool *species; /* [r*nspec + k]; owned */
   PetscReal *factor;  /* owned */
+  char (*points)[PARAM_STRING_LEN]; /* per rule: the ids of a point: term, or "" */
+  PetscBool *other;   /* per rule: the rule has terms besides point: */
 };
 
 /* Does a comma-separated list of integers contain v? */
@@ -65,7 +67,8 @@ static PetscErrorCode term_matches(MPI_Comm comm, const Domain *d, PetscInt r, c
   const char *val = strchr(term, ':');
 
   PetscFunctionBeginUser;
-  if (!strcasecmp(term, "all")) *m = PETSC_TRUE;
+  if (!strncasecmp(term, "point:", 6)) *m = PETSC_FALSE; /* handled by scenario_point_factor */
+  else if (!strcasecmp(term, "all")) *m = PETSC_TRUE;
   else if (!un) *m = PETSC_FALSE;
   else if (!strcasecmp(term, "inside")) *m = un->kind != DOMAIN_UNIT_OUTSIDE;
   else if (!strcasecmp(term, "outside")) *m = un->kind == DOMAIN_UNIT_OUTSIDE;
@@ -104,9 +107,15 @@ PetscErrorCode scenario_create(MPI_Comm comm, const Domain *d, const SpeciesInfo
   sc->nspec = nspec;
   PetscCall(PetscCalloc4(sc->nrule * (nu + 1) + 1, &sc->unit, sc->nrule * SECTOR_N + 1, &sc->sector, sc->nrule * nspec + 1, &sc->species,
                          sc->nrule + 1, &sc->factor));
+  PetscCall(PetscCalloc2(sc->nrule + 1, &sc->points, sc->nrule + 1, &sc->other));
   for (PetscInt r = 0; r < sc->nrule; r++) {
     char buf[PARAM_STRING_LEN], *tok, *save = NULL;
     sc->factor[r] = p->factor[r];
+    PetscCall(PetscStrncpy(buf, p->select[r], sizeof(buf)));
+    for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+      if (!strncasecmp(tok, "point:", 6)) PetscCall(PetscStrncpy(sc->points[r], tok + 6, PARAM_STRING_LEN));
+      else sc->other[r] = PETSC_TRUE;
+    }
     for (PetscInt u = -1; u < nu; u++) {
       PetscBool all = PETSC_TRUE;
       PetscCall(PetscStrncpy(buf, p->select[r], sizeof(buf)));
@@ -146,6 +155,7 @@ PetscErrorCode scenario_destroy(Scenario **out)
   PetscFunctionBeginUser;
   if (!sc) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscFree4(sc->unit, sc->sector, sc->species, sc->factor));
+  PetscCall(PetscFree2(sc->points, sc->other));
   PetscCall(PetscFree(*out));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -155,6 +165,19 @@ PetscReal scenario_factor(const Scenario *sc, PetscInt u, PetscInt s, PetscInt k
   PetscReal f = 1;
   for (PetscInt r = 0; r < sc->nrule; r++)
     if (sc->unit[r * (sc->nunit + 1) + u + 1] && sc->sector[r * SECTOR_N + s] && sc->species[r * sc->nspec + k]) f *= sc->factor[r];
+  return f;
+}
+
+PetscReal scenario_point_factor(const Scenario *sc, const char *id, PetscInt u, PetscInt s, PetscInt k)
+{
+  PetscReal f = 1;
+  for (PetscInt r = 0; r < sc->nrule; r++) {
+    PetscBool hit;
+    if (!sc->sector[r * SECTOR_N + s] || !sc->species[r * sc->nspec + k]) continue;
+    /* A point: rule matches the named points only; other rules match points by their unit. */
+    hit = sc->points[r][0] ? has_word(sc->points[r], id) : sc->unit[r * (sc->nunit + 1) + u + 1];
+    if (hit) f *= sc->factor[r];
+  }
   return f;
 }
 

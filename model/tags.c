@@ -4,8 +4,9 @@
 #include "tags.h"
 #include "namelist.h"
 #include "../grids/domain.h"
+#include "point_sources.h"
 
-static const char *const by_names[] = {"unit", "prefecture", "kind", "region", "sector", "unit_sector", NULL};
+static const char *const by_names[] = {"unit", "prefecture", "kind", "region", "sector", "unit_sector", "point", NULL};
 static const char *const kind_names[] = {"priority", "key", "general"};
 
 typedef struct {
@@ -18,7 +19,7 @@ static const ParamSpec params_table[] = {
   {.key = "enabled", .help = "carry attribution tags", .type = PARAM_BOOL, .def = 0, .offset = offsetof(Params, enabled)},
   {.key = "families", .help = "names of the tag families (each partitions the bulk)", .type = PARAM_STRING_ARRAY,
    .offset = offsetof(Params, families), .count_offset = offsetof(Params, nfamilies)},
-  {.key = "family_by", .help = "grouping of each family: unit, prefecture, kind, region, sector or unit_sector",
+  {.key = "family_by", .help = "grouping of each family: unit, prefecture, kind, region, sector, unit_sector or point",
    .type = PARAM_STRING_ARRAY, .offset = offsetof(Params, by), .count_offset = offsetof(Params, nby)},
   {.key = "family_detail", .help = "for unit families: adcodes of the prefectures whose units are tagged one by one (blank-separated)",
    .type = PARAM_STRING_ARRAY, .offset = offsetof(Params, detail), .count_offset = offsetof(Params, ndetail)},
@@ -91,7 +92,7 @@ static PetscErrorCode build_family(Builder *b, PetscInt f, const Domain *d, cons
   if (by == TAGS_BY_SECTOR) {
     for (PetscInt s = 0; s < SECTOR_N; s++) {
       PetscInt n;
-      PetscCall(add(b, name, sector_names[s], (TagInfo){f, -1, -1, -1, s, 0}, &n));
+      PetscCall(add(b, name, sector_names[s], (TagInfo){f, -1, -1, -1, s, 0, -1}, &n));
       for (PetscInt u = 0; u < nu; u++) t->lookup[(f * nu + u) * SECTOR_N + s] = n;
     }
     PetscFunctionReturn(PETSC_SUCCESS);
@@ -107,7 +108,7 @@ static PetscErrorCode build_family(Builder *b, PetscInt f, const Domain *d, cons
       if (same >= 0) tag[u] = tag[same];
       else {
         char label[3 * DOMAIN_NAME_LEN];
-        TagInfo info = {f, -1, -1, -1, nsec > 1 ? s : -1, 0};
+        TagInfo info = {f, -1, -1, -1, nsec > 1 ? s : -1, 0, -1};
         if (type[u] == 0) {
           info.unit = u;
           PetscCall(PetscSNPrintf(label, sizeof(label), "%s", d->unit[u].code));
@@ -140,13 +141,13 @@ static PetscErrorCode build_family(Builder *b, PetscInt f, const Domain *d, cons
       PetscInt n;
       if (!detailed(d, q, detail) && !detailed(d, d->pref[q].parent, detail)) continue;
       PetscCall(PetscSNPrintf(label, sizeof(label), "pref:%d", (int)d->pref[q].code));
-      PetscCall(add(b, name, label, (TagInfo){f, -1, q, -1, -1, 0}, &n));
+      PetscCall(add(b, name, label, (TagInfo){f, -1, q, -1, -1, 0, -1}, &n));
     }
   PetscCall(PetscFree3(type, value, tag));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode tags_create(MPI_Comm comm, const Domain *dom, Tags **tags)
+PetscErrorCode tags_create(MPI_Comm comm, const Domain *dom, const PointSources *ps, Tags **tags)
 {
   Params *p;
   Tags *t;
@@ -177,6 +178,9 @@ PetscErrorCode tags_create(MPI_Comm comm, const Domain *dom, Tags **tags)
   PetscCall(PetscCalloc1(t->nfamily * SIDE_N + 1, &t->tag_side));
   PetscCall(PetscCalloc1(t->nfamily + 1, &t->tag_other));
   PetscCall(PetscMalloc1(t->nfamily * PetscMax(t->nunit, 1) * SECTOR_N + 1, &t->lookup));
+  t->npoint = ps ? ps->n : 0;
+  PetscCall(PetscMalloc1(t->nfamily * t->npoint + 1, &t->point_tag));
+  for (PetscInt k = 0; k < t->nfamily * t->npoint; k++) t->point_tag[k] = -1;
   for (PetscInt f = 0; f < t->nfamily; f++) {
     PetscInt by = -1;
     for (PetscInt c = 0; by_names[c]; c++)
@@ -186,10 +190,18 @@ PetscErrorCode tags_create(MPI_Comm comm, const Domain *dom, Tags **tags)
     PetscCall(PetscStrallocpy(p->families[f], &t->family_name[f]));
     t->family_by[f] = by;
     t->family_start[f] = t->ntag;
-    PetscCall(add(&b, p->families[f], "initial", (TagInfo){f, -1, -1, -1, -1, 1}, &t->tag_initial[f]));
-    for (PetscInt s = 0; s < SIDE_N; s++) PetscCall(add(&b, p->families[f], side_name[s], (TagInfo){f, -1, -1, -1, -1, 2}, &t->tag_side[f * SIDE_N + s]));
-    PetscCall(build_family(&b, f, dom, p->ndetail ? p->detail[f] : ""));
-    PetscCall(add(&b, p->families[f], "other", (TagInfo){f, -1, -1, -1, -1, 3}, &t->tag_other[f]));
+    PetscCall(add(&b, p->families[f], "initial", (TagInfo){f, -1, -1, -1, -1, 1, -1}, &t->tag_initial[f]));
+    for (PetscInt s = 0; s < SIDE_N; s++) PetscCall(add(&b, p->families[f], side_name[s], (TagInfo){f, -1, -1, -1, -1, 2, -1}, &t->tag_side[f * SIDE_N + s]));
+    if (by == TAGS_BY_POINT) {
+      PetscCheck(ps, comm, PETSC_ERR_USER, "tags_family_by = 'point' for family %s needs point sources (emissions_points_file)", p->families[f]);
+      for (PetscInt q = 0; q < t->npoint; q++) {
+        char label[64];
+        PetscCall(PetscSNPrintf(label, sizeof(label), "pt:%s", ps->id[q]));
+        PetscCall(add(&b, p->families[f], label, (TagInfo){f, -1, -1, -1, -1, 0, q}, &t->point_tag[f * t->npoint + q]));
+      }
+      for (PetscInt k = 0; k < t->nunit * SECTOR_N; k++) t->lookup[f * t->nunit * SECTOR_N + k] = -1;
+    } else PetscCall(build_family(&b, f, dom, p->ndetail ? p->detail[f] : ""));
+    PetscCall(add(&b, p->families[f], "other", (TagInfo){f, -1, -1, -1, -1, 3, -1}, &t->tag_other[f]));
     for (PetscInt k = 0; k < t->nunit * SECTOR_N; k++)
       if (t->lookup[f * t->nunit * SECTOR_N + k] < 0) t->lookup[f * t->nunit * SECTOR_N + k] = t->tag_other[f];
   }
@@ -216,12 +228,20 @@ PetscErrorCode tags_destroy(Tags **tags)
   PetscCall(PetscFree(t->tag_side));
   PetscCall(PetscFree(t->tag_other));
   PetscCall(PetscFree(t->lookup));
+  PetscCall(PetscFree(t->point_tag));
   PetscCall(PetscFree(*tags));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscInt tags_emission_tag(const Tags *t, PetscInt f, PetscInt u, PetscInt s)
 {
+  if (t->family_by[f] == TAGS_BY_POINT) return t->tag_other[f];
   if (u < 0 || t->nunit == 0) return t->family_by[f] == TAGS_BY_SECTOR ? t->family_start[f] + 1 + SIDE_N + s : t->tag_other[f];
   return t->lookup[(f * t->nunit + u) * SECTOR_N + s];
+}
+
+PetscInt tags_point_tag(const Tags *t, PetscInt f, PetscInt p, PetscInt u, PetscInt s)
+{
+  if (t->family_by[f] == TAGS_BY_POINT) return p >= 0 && p < t->npoint ? t->point_tag[f * t->npoint + p] : t->tag_other[f];
+  return tags_emission_tag(t, f, u, s);
 }

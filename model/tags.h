@@ -13,6 +13,7 @@
      region       Xinjiang, and each outside region (the "1" of "1+14+N")
      sector       power, industry, residential, transport, agriculture
      unit_sector  as unit, crossed with the sectors
+     point        each point source (stack) its own tag; area emissions go to "other"
    Nothing is fixed at compile time: the number of tags follows the families asked for. */
 #include <petscsys.h>
 #include "profiles.h"
@@ -21,7 +22,7 @@ typedef struct Domain Domain;
 
 typedef enum { SIDE_WEST, SIDE_EAST, SIDE_SOUTH, SIDE_NORTH, SIDE_TOP, SIDE_N } Side;
 
-typedef enum { TAGS_BY_UNIT, TAGS_BY_PREFECTURE, TAGS_BY_KIND, TAGS_BY_REGION, TAGS_BY_SECTOR, TAGS_BY_UNIT_SECTOR } TagsBy;
+typedef enum { TAGS_BY_UNIT, TAGS_BY_PREFECTURE, TAGS_BY_KIND, TAGS_BY_REGION, TAGS_BY_SECTOR, TAGS_BY_UNIT_SECTOR, TAGS_BY_POINT } TagsBy;
 
 /* What a tag stands for, for the output and the post-processing (-1 where not applicable). */
 typedef struct {
@@ -31,6 +32,7 @@ typedef struct {
   PetscInt kind;       /* a unit kind (DomainUnitKind) */
   PetscInt sector;     /* Sector */
   PetscInt special;    /* 0 emission group, 1 initial, 2 lateral or top inflow, 3 other */
+  PetscInt point;      /* a single point source (index in the points file) */
 } TagInfo;
 
 typedef struct {
@@ -46,14 +48,21 @@ typedef struct {
   TagInfo *info;          /* ntag; owned */
   PetscInt nunit;         /* units in the lookup table (0 without a domain) */
   PetscInt *lookup;       /* tag of (family, unit, sector): [(f*nunit + u)*SECTOR_N + s]; owned */
+  PetscInt npoint;        /* point sources known to the tags */
+  PetscInt *point_tag;    /* [f*npoint + p]: tag of point p in a point family, -1 otherwise; owned */
 } Tags;
+
+typedef struct PointSources PointSources;
 
 /* Read the &tags group and build the tag list over the domain's unit registry (dom may be
    NULL: then only the sector family is available). Collective. */
-PetscErrorCode tags_create(MPI_Comm comm, const Domain *dom, Tags **tags);
+PetscErrorCode tags_create(MPI_Comm comm, const Domain *dom, const PointSources *ps, Tags **tags);
 
 /* Destroy; no-op on NULL. Not collective. */
 PetscErrorCode tags_destroy(Tags **tags);
 
-/* The tag of family f that emissions of unit u (-1: none) and sector s go to. Not collective. */
+/* The tag of family f that area emissions of unit u (-1: none) and sector s go to. Not collective. */
 PetscInt tags_emission_tag(const Tags *tags, PetscInt f, PetscInt u, PetscInt s);
+
+/* The tag of family f that point source p (in unit u, sector s) goes to. Not collective. */
+PetscInt tags_point_tag(const Tags *tags, PetscInt f, PetscInt p, PetscInt u, PetscInt s);

@@ -16,7 +16,6 @@
    Namelist &advection_horizontal: scheme (ppm | upwind), courant_max. */
 #include "process.h"
 #include "ppm.h"
-#include <string.h>
 
 static const char *const scheme_names[] = {"ppm", "upwind", NULL};
 
@@ -37,8 +36,10 @@ typedef struct {
   Params p;
   PetscInt n;                 /* longest line: max(gxm, gym) */
   PetscReal *q, *m, *F, *qf;  /* one line: old q, old m, face fluxes, face values */
-  PetscReal *t, *work;        /* old tags of the line; PPM work space */
-  PetscReal *qn, *mn, *tn;    /* new values of a gathered (y) line */
+  PetscReal *work;            /* PPM work space */
+  PetscReal *qn, *mn;         /* new bulk values of the line */
+  PetscReal *prev, *cur;      /* two cells' old tags, for the in-place tag update */
+  PetscReal **tp;             /* tags of each line cell */
 } Ctx;
 
 static PetscErrorCode init(const void *params, const Patch *p, void **ctx)
@@ -53,7 +54,7 @@ static PetscErrorCode init(const void *params, const Patch *p, void **ctx)
   c->n = n;
   PetscCall(PetscMalloc4(n * ns, &c->q, n, &c->m, n + 1, &c->F, (n + 1) * ns, &c->qf));
   PetscCall(PetscMalloc3(n * ns, &c->qn, n, &c->mn, 3 * ns * (n + 6), &c->work));
-  PetscCall(PetscMalloc2(n * ns * nt + 1, &c->t, n * ns * nt + 1, &c->tn));
+  PetscCall(PetscMalloc3(ns * nt + 1, &c->prev, ns * nt + 1, &c->cur, n, &c->tp));
   *ctx = c;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -66,7 +67,7 @@ static PetscErrorCode finalize(void **ctx)
   if (!c) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscFree4(c->q, c->m, c->F, c->qf));
   PetscCall(PetscFree3(c->qn, c->mn, c->work));
-  PetscCall(PetscFree2(c->t, c->tn));
+  PetscCall(PetscFree3(c->prev, c->cur, c->tp));
   PetscCall(PetscFree(*ctx));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -107,15 +108,15 @@ static void sweep(Ctx *c, const Patch *p, Fields *f, PetscInt dir, PetscInt llo,
         c->m[c0] = f->air_mass[cell];
         c->F[c0] = flux[cell];
         for (PetscInt s = 0; s < ns; s++) c->q[c0 * ns + s] = f->q[cell * ns + s];
-        if (nt) memcpy(&c->t[c0 * ns * nt], &f->tag[cell * ns * nt], sizeof(PetscReal) * (size_t)(ns * nt));
+        if (nt) c->tp[c0] = &f->tag[cell * ns * nt];
       }
       ppm_face_values((AdvectionScheme)c->p.scheme, ns, clo, chi, c->q, c->m, c->F, dt, c->work, c->qf);
-      ppm_update(ns, nt, clo, chi, c->q, c->m, c->t, c->F, c->qf, dt, c->qn, c->mn, c->tn);
+      ppm_update(ns, 0, clo, chi, c->q, c->m, NULL, c->F, c->qf, dt, c->qn, c->mn, NULL);
+      if (nt) ppm_update_tags(ns, nt, clo, chi, c->q, c->m, c->F, c->qf, dt, c->tp, c->prev, c->cur);
       for (PetscInt c0 = clo; c0 < chi; c0++) {
         PetscInt cell = base + c0 * stride;
         f->air_mass[cell] = c->mn[c0];
         for (PetscInt s = 0; s < ns; s++) f->q[cell * ns + s] = c->qn[c0 * ns + s];
-        if (nt) memcpy(&f->tag[cell * ns * nt], &c->tn[c0 * ns * nt], sizeof(PetscReal) * (size_t)(ns * nt));
       }
       if (l >= olo && l < ohi) boundary_budget(p, -g0, mlen - g0, clo, chi, c, dt, f->budget);
     }

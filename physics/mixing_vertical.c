@@ -47,7 +47,9 @@ typedef struct {
   PetscReal *g;                    /* interface conductances, nz - 1 */
   PetscReal *dl, *d, *du, *du2;    /* factors of the current matrix */
   PetscBLASInt *ipiv;
-  PetscReal *b;                    /* right-hand sides: nz x (1 + ntag), column-major */
+  PetscReal *b;                    /* right-hand side of the pivoting fallback, 2 nz */
+  PetscReal *dinv;                 /* 1 / d */
+  PetscBool pivoted;               /* dgttrf pivoted: use dgttrs */
   PetscReal *m;                    /* layer air masses */
 } Ctx;
 
@@ -87,7 +89,7 @@ static PetscErrorCode init(const void *params, const Patch *patch, void **ctx)
   c->nz = nz;
   c->nrhs = 1 + patch->ntag;
   PetscCall(PetscMalloc7(nz, &c->g, nz, &c->dl, nz, &c->d, nz, &c->du, nz, &c->du2, nz, &c->ipiv, nz, &c->m));
-  PetscCall(PetscMalloc1(nz * c->nrhs, &c->b));
+  PetscCall(PetscMalloc2(2 * nz, &c->b, nz, &c->dinv));
   *ctx = c;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -99,41 +101,78 @@ static PetscErrorCode finalize(void **ctx)
   PetscFunctionBeginUser;
   if (!c) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscFree7(c->g, c->dl, c->d, c->du, c->du2, c->ipiv, c->m));
-  PetscCall(PetscFree(c->b));
+  PetscCall(PetscFree2(c->b, c->dinv));
   PetscCall(PetscFree(*ctx));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Solve one species of one column in place: bulk and tags. */
+/* Solve one species of one column in place: bulk and tags. The matrix is an M-matrix, so
+   dgttrf does not pivot; the factors L (unit lower, multipliers dl) and U (diagonal d, upper du)
+   are then applied in place to the bulk and to all tags at once, the tag index innermost and
+   contiguous, which vectorises (dgttrs would need the tags gathered into columns). A pivot, if
+   one ever occurred, falls back to dgttrs. */
 static PetscErrorCode solve_species(Ctx *c, const Patch *p, PetscInt i, PetscInt j, PetscInt s, Fields *f, PetscReal dt,
                                     PetscReal D, PetscReal area, PetscBool refactor)
 {
   PetscInt nz = c->nz, ns = p->nspec, nt = p->ntag, c2 = patch_index2(p, i, j);
-  PetscBLASInt n, nrhs, info;
+  PetscBLASInt n, one = 1, info;
   PetscReal dep;
 
   PetscFunctionBeginUser;
   PetscCall(PetscBLASIntCast(nz, &n));
-  PetscCall(PetscBLASIntCast(1 + nt, &nrhs));
   if (refactor) {
     column_matrix(nz, c->m, c->g, dt, D, c->dl, c->d, c->du);
     PetscCallBLAS("LAPACKgttrf", dgttrf_(&n, c->dl, c->d, c->du, c->du2, c->ipiv, &info));
     PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "dgttrf failed (info %d) in column (%d,%d)", (int)info, (int)i, (int)j);
+    c->pivoted = PETSC_FALSE;
+    for (PetscInt k = 0; k < nz; k++) {
+      c->pivoted = c->pivoted || c->ipiv[k] != k + 1;
+      c->dinv[k] = 1 / c->d[k];
+    }
   }
-  for (PetscInt k = 0; k < nz; k++) {
-    PetscInt cell = patch_index(p, i, j, k);
-    /* Right-hand side m_k q_k of the bulk and of every tag. */
-    c->b[k] = c->m[k] * f->q[cell * ns + s];
-    for (PetscInt t = 0; t < nt; t++) c->b[(1 + t) * nz + k] = c->m[k] * f->tag[(cell * ns + s) * nt + t];
+  if (c->pivoted) {
+    for (PetscInt k = 0; k < nz; k++) c->b[k] = c->m[k] * f->q[patch_index(p, i, j, k) * ns + s];
+    PetscCallBLAS("LAPACKgttrs", dgttrs_("N", &n, &one, c->dl, c->d, c->du, c->du2, c->ipiv, c->b, &n, &info));
+    PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "dgttrs failed (info %d)", (int)info);
+    for (PetscInt k = 0; k < nz; k++) c->b[nz + k] = c->b[k];
+    for (PetscInt t = 0; t < nt; t++) {
+      for (PetscInt k = 0; k < nz; k++) c->b[k] = c->m[k] * f->tag[(patch_index(p, i, j, k) * ns + s) * nt + t];
+      PetscCallBLAS("LAPACKgttrs", dgttrs_("N", &n, &one, c->dl, c->d, c->du, c->du2, c->ipiv, c->b, &n, &info));
+      for (PetscInt k = 0; k < nz; k++) f->tag[(patch_index(p, i, j, k) * ns + s) * nt + t] = c->b[k];
+    }
+    for (PetscInt k = 0; k < nz; k++) f->q[patch_index(p, i, j, k) * ns + s] = c->b[nz + k];
+  } else {
+    PetscReal *q = f->q + s, *tg = f->tag ? f->tag + s * nt : NULL;
+    PetscInt stride = patch_index(p, i, j, 1) - patch_index(p, i, j, 0), base = patch_index(p, i, j, 0);
+    /* Forward: y_k = m_k x_k - dl_{k-1} y_{k-1}; backward: x_k = (y_k - du_k x_{k+1}) / d_k. */
+    for (PetscInt k = 0; k < nz; k++) {
+      PetscInt cell = base + k * stride;
+      PetscReal mk = c->m[k], l = k > 0 ? c->dl[k - 1] : 0;
+      q[cell * ns] = mk * q[cell * ns] - (k > 0 ? l * q[(cell - stride) * ns] : 0);
+      if (nt) {
+        PetscReal *restrict t = &tg[cell * ns * nt];
+        const PetscReal *restrict tb = k > 0 ? &tg[(cell - stride) * ns * nt] : NULL;
+        if (k > 0)
+          for (PetscInt n2 = 0; n2 < nt; n2++) t[n2] = mk * t[n2] - l * tb[n2];
+        else
+          for (PetscInt n2 = 0; n2 < nt; n2++) t[n2] = mk * t[n2];
+      }
+    }
+    for (PetscInt k = nz - 1; k >= 0; k--) {
+      PetscInt cell = base + k * stride;
+      PetscReal u = k + 1 < nz ? c->du[k] : 0, di = c->dinv[k];
+      q[cell * ns] = (q[cell * ns] - (k + 1 < nz ? u * q[(cell + stride) * ns] : 0)) * di;
+      if (nt) {
+        PetscReal *restrict t = &tg[cell * ns * nt];
+        const PetscReal *restrict ta = k + 1 < nz ? &tg[(cell + stride) * ns * nt] : NULL;
+        if (k + 1 < nz)
+          for (PetscInt n2 = 0; n2 < nt; n2++) t[n2] = (t[n2] - u * ta[n2]) * di;
+        else
+          for (PetscInt n2 = 0; n2 < nt; n2++) t[n2] *= di;
+      }
+    }
   }
-  PetscCallBLAS("LAPACKgttrs", dgttrs_("N", &n, &nrhs, c->dl, c->d, c->du, c->du2, c->ipiv, c->b, &n, &info));
-  PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "dgttrs failed (info %d)", (int)info);
-  for (PetscInt k = 0; k < nz; k++) {
-    PetscInt cell = patch_index(p, i, j, k);
-    f->q[cell * ns + s] = c->b[k];
-    for (PetscInt t = 0; t < nt; t++) f->tag[(cell * ns + s) * nt + t] = c->b[(1 + t) * nz + k];
-  }
-  dep = dt * D * c->b[0];
+  dep = dt * D * f->q[patch_index(p, i, j, 0) * ns + s];
   f->dep_dry[c2 * ns + s] += dep / area;
   f->budget[BUDGET_DRY_DEPOSITED * ns + s] += dep;
   PetscFunctionReturn(PETSC_SUCCESS);

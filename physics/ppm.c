@@ -15,6 +15,7 @@
    "Directional splitting breaks uniformity"), then q = tracer mass / air mass. Tags move with the
    bulk face flux times the upwind cell's tag share (CAMx OSAT's approach; DESIGN.md "Tags and
    limiters"): tags sum to the bulk to round-off and stay non-negative. */
+#include <string.h>
 #include "ppm.h"
 
 /* Monotonised central slope of cell c (CW84 1.8). */
@@ -83,5 +84,29 @@ void ppm_update(PetscInt ns, PetscInt nt, PetscInt clo, PetscInt chi, const Pets
       }
     }
     m[c] = mn;
+  }
+}
+
+void ppm_update_tags(PetscInt ns, PetscInt nt, PetscInt clo, PetscInt chi, const PetscReal *q_old, const PetscReal *m_old,
+                     const PetscReal *F, const PetscReal *qf, PetscReal dt, PetscReal *const *tp, PetscReal *prev, PetscReal *cur)
+{
+  size_t bytes = sizeof(PetscReal) * (size_t)(ns * nt);
+  for (PetscInt c = clo; c < chi; c++) {
+    PetscReal mn = m_old[c] + dt * (F[c] - F[c + 1]), inv = 1 / mn, *swap;
+    PetscInt uw = F[c] >= 0 ? c - 1 : c, ue = F[c + 1] >= 0 ? c : c + 1;
+    /* Old tags: of c-1 in prev (or still in place at the line's start), of c in cur, of c+1 in place. */
+    const PetscReal *west = uw == c ? cur : (c > clo ? prev : tp[c - 1]), *east = ue == c ? cur : tp[c + 1];
+    memcpy(cur, tp[c], bytes);
+    for (PetscInt s = 0; s < ns; s++) {
+      PetscReal fw = dt * F[c] * qf[c * ns + s], fe = dt * F[c + 1] * qf[(c + 1) * ns + s];
+      PetscReal qw = q_old[uw * ns + s], qe = q_old[ue * ns + s];
+      PetscReal aw = qw > 0 ? fw / qw : 0, ae = qe > 0 ? fe / qe : 0, mo = m_old[c];
+      const PetscReal *restrict tc = &cur[s * nt], *restrict tw = &west[s * nt], *restrict te = &east[s * nt];
+      PetscReal *restrict tn = &tp[c][s * nt];
+      for (PetscInt k = 0; k < nt; k++) tn[k] = (mo * tc[k] + aw * tw[k] - ae * te[k]) * inv;
+    }
+    swap = prev;
+    prev = cur;
+    cur = swap;
   }
 }

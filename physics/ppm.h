@@ -23,3 +23,9 @@ void ppm_face_values(AdvectionScheme scheme, PetscInt ns, PetscInt flo, PetscInt
 void ppm_update(PetscInt ns, PetscInt nt, PetscInt clo, PetscInt chi, const PetscReal *q_old, const PetscReal *m_old,
                 const PetscReal *t_old, const PetscReal *F, const PetscReal *qf, PetscReal dt, PetscReal *q, PetscReal *m,
                 PetscReal *t);
+
+/* The tag part of ppm_update, in place: tp[c] points to the ns*nt tags of line cell c (for c in
+   [clo-1, chi]); prev and cur are two scratch blocks of ns*nt values. Reads the line's bulk
+   values before the sweep (q_old, m_old) as ppm_update does and gives the same tags. */
+void ppm_update_tags(PetscInt ns, PetscInt nt, PetscInt clo, PetscInt chi, const PetscReal *q_old, const PetscReal *m_old,
+                     const PetscReal *F, const PetscReal *qf, PetscReal dt, PetscReal *const *tp, PetscReal *prev, PetscReal *cur);

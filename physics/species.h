@@ -20,6 +20,7 @@ struct SpeciesInfo {
   PetscReal particle_density; /* kg m-3 (aerosols) */
   PetscBool in_pm25;       /* counted in PM2.5 */
   PetscBool in_pm10;       /* counted in PM10 */
+  const char *precursor;   /* the emitted species a secondary one is made from (linear chemistry); NULL if primary */
 };
 typedef struct SpeciesInfo SpeciesInfo;
 

@@ -11,7 +11,8 @@ for np in 1 3; do
   mkdir -p "$out/n$np"
   mpirun_n $np "$BIN/bogda" -namelist "$case" -run_output_dir "$out/n$np" -boundary_units mixing_ratio \
     -boundary_values 2.385e-9,2.385e-9,2.385e-9,2.385e-9,2.385e-9,2.385e-9,2.385e-9,2.385e-9 \
-    -met_analytic_rho_amplitude 0.05 -run_hours 6 -run_checkpoint_hours 6 >"$out/n$np.log" 2>&1
+    -met_analytic_rho_amplitude 0.05 -run_hours 6 -emissions_points_file '' \
+    -run_processes mixing_vertical,advection_horizontal,advection_vertical -tags_families source -tags_family_by sector -run_checkpoint_hours 6 >"$out/n$np.log" 2>&1
   ok $? "$np rank(s): 6 h over the hill"
   dev=$("$TBIN/ckcompare" --uniform "$out/n$np/idealised_checkpoint_20240110T0600Z.bin" | sort -g | tail -n 1)
   awk -v d="$dev" 'BEGIN { exit !(d < 1e-12) }'
