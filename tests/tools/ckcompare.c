@@ -1,4 +1,5 @@
-/* ckcompare --uniform A.bin: prints the largest relative deviation of the mixing ratios of each
+/* ckcompare --nonneg A.bin: prints the smallest mixing ratio and the smallest tag.
+   ckcompare --uniform A.bin: prints the largest relative deviation of the mixing ratios of each
    species from their first value (exit 0), for uniformity tests.
    ckcompare A.bin B.bin: compares two Bogda checkpoints (model/checkpoint.c layout) and exits 0
    when the step, the per-process counters and every state vector (mixing ratios, deposition,
@@ -30,6 +31,27 @@ int main(int argc, char **argv)
   PetscInt n, differ = 0, nvec;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
+  if (argc == 3 && !strcmp(argv[1], "--nonneg")) {
+    /* The smallest mixing ratio and the smallest tag in the checkpoint. */
+    PetscReal lo[4];
+    PetscCall(open_file(argv[2], &va));
+    PetscCall(PetscViewerBinaryRead(va, ha, HEADER_FIXED, &n, PETSC_REAL));
+    {
+      PetscReal skip[256 + 512];
+      PetscCall(PetscViewerBinaryRead(va, skip, (PetscInt)ha[4] + BUDGET_NTERMS * (PetscInt)ha[5], &n, PETSC_REAL));
+    }
+    for (PetscInt k = 0; k < (ha[6] > 0 ? 4 : 3); k++) {
+      Vec v;
+      PetscCall(VecCreate(PETSC_COMM_SELF, &v));
+      PetscCall(VecLoad(v, va));
+      PetscCall(VecMin(v, NULL, &lo[k]));
+      PetscCall(VecDestroy(&v));
+    }
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "%.6e %.6e\n", (double)lo[0], ha[6] > 0 ? (double)lo[3] : 0.0));
+    PetscCall(PetscViewerDestroy(&va));
+    PetscCall(PetscFinalize());
+    return 0;
+  }
   if (argc == 3 && !strcmp(argv[1], "--uniform")) {
     Vec q;
     const PetscReal *a;

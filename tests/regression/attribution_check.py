@@ -1,0 +1,66 @@
+#!/usr/bin/python3
+"""Checks on receptor files (model/receptors.c) for tests/regression/attribution.sh.
+
+  attribution_check.py zeroout BASE_DIR ZERO_DIR LABEL [LABEL...]
+      base concentration - zero-out concentration against the base run's contribution of the
+      tags LABEL (summed), at every receptor, species and time; prints the worst relative
+      difference over the entries where the contribution exceeds 1e-6 of the bulk.
+  attribution_check.py single DIR LABEL
+      the tag LABEL equals the bulk and every other tag of its family is zero.
+  attribution_check.py closure DIR
+      the largest closure deviation recorded in the receptor files.
+Exit status 0 when the check holds."""
+import glob
+import sys
+
+import numpy as np
+from netCDF4 import Dataset, chartostring
+
+
+def load(run_dir):
+    files = sorted(glob.glob(run_dir + "/*_receptors_*.nc"))
+    if not files:
+        sys.exit(f"no receptor files in {run_dir}")
+    conc, contrib, closure, labels = [], [], [], None
+    for f in files:
+        with Dataset(f) as d:
+            conc.append(d["conc"][:])
+            contrib.append(d["contribution"][:])
+            closure.append(d["closure"][:])
+            labels = [str(s) for s in chartostring(d["tag_label"][:])]
+    return np.concatenate(conc), np.concatenate(contrib), np.concatenate(closure), labels
+
+
+def main():
+    what = sys.argv[1]
+    if what == "zeroout":
+        conc, contrib, _, labels = load(sys.argv[2])
+        zconc, _, _, _ = load(sys.argv[3])
+        idx = [labels.index(lab) for lab in sys.argv[4:]]
+        tag = contrib[..., idx].sum(axis=-1)
+        diff = conc - zconc
+        mask = np.abs(tag) > 1e-6 * np.abs(conc)
+        if not mask.any():
+            print("no entry where the group contributes: the test cannot judge")
+            return 1
+        rel = np.abs(diff[mask] - tag[mask]) / np.abs(tag[mask])
+        print(f"{mask.sum()} entries, largest contribution {np.abs(tag).max():.4g} ug/m3, worst relative difference {rel.max():.3e}")
+        return 0 if rel.max() < 1e-6 else 1
+    if what == "single":
+        conc, contrib, _, labels = load(sys.argv[2])
+        n = labels.index(sys.argv[3])
+        family = sys.argv[3].split(":")[0]
+        others = [k for k, lab in enumerate(labels) if lab.startswith(family + ":") and k != n]
+        dev = np.abs(contrib[..., n] - conc).max() / max(np.abs(conc).max(), 1e-300)
+        rest = np.abs(contrib[..., others]).max()
+        print(f"tag vs bulk: largest relative difference {dev:.3e}; largest other tag {rest:.3e}; bulk max {conc.max():.4g}")
+        return 0 if dev < 1e-12 and rest == 0 and conc.max() > 0 else 1
+    if what == "closure":
+        _, _, closure, _ = load(sys.argv[2])
+        print(f"{closure.max():.3e}")
+        return 0
+    sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
