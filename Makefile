@@ -60,7 +60,8 @@ TEST_PROGS  := tests/unit/test_clock.c tests/unit/test_namelist.c tests/unit/tes
                tests/unit/test_chemistry.c tests/unit/test_plume_rise.c tests/unit/test_deposition.c tests/unit/test_emission.c tests/unit/test_wind_adjust.c \
                tests/verification/test_ppm.c tests/verification/test_rotation.c
 TEST_SCRIPTS := tests/regression/domains.sh tests/parallel/ranks.sh tests/regression/restart.sh \
-                tests/verification/uniform.sh tests/regression/attribution.sh
+                tests/verification/uniform.sh tests/regression/attribution.sh \
+                tests/regression/effective.sh
 
 TEST_BINS := $(foreach t,$(TEST_PROGS),build/tests/$(basename $(notdir $(t))))
 

@@ -37,7 +37,8 @@ typedef struct {
 } Record;
 
 typedef struct {
-  char key[NAME_LEN]; /* "group_key" */
+  char group[NAME_LEN]; /* "group" */
+  char key[NAME_LEN];   /* "group_key" */
   char value[VALUE_LEN];
   PetscBool is_default;
 } Entry;
@@ -159,6 +160,7 @@ static PetscErrorCode scan_value(Scanner *sc, char *tok, size_t len)
     }
     sc->s++;
     body[b] = '\0';
+    if (b == 0) needs_quotes = PETSC_TRUE; /* an empty string stays a value */
     if (needs_quotes) {
       /* Keep it quoted with doubled double quotes, so the comma join stays reversible. */
       tok[n++] = '"';
@@ -562,6 +564,15 @@ static void set_default(const ParamSpec *sp, void *params)
   }
 }
 
+/* The shortest decimal text that reads back to exactly v. */
+static void real_text(double v, char *buf, size_t len)
+{
+  for (int digits = 6; digits <= 17; digits++) {
+    snprintf(buf, len, "%.*g", digits, v);
+    if (strtod(buf, NULL) == v) return;
+  }
+}
+
 /* The value of sp in params as text, for the effective configuration. */
 static void format_field(const ParamSpec *sp, const void *params, char *buf, size_t len)
 {
@@ -569,7 +580,7 @@ static void format_field(const ParamSpec *sp, const void *params, char *buf, siz
   PetscInt n;
   buf[0] = '\0';
   switch (sp->type) {
-  case PARAM_REAL: snprintf(buf, len, "%.10g", (double)*(const PetscReal *)field); return;
+  case PARAM_REAL: real_text((double)*(const PetscReal *)field, buf, len); return;
   case PARAM_INT: snprintf(buf, len, "%lld", (long long)*(const PetscInt *)field); return;
   case PARAM_BOOL: snprintf(buf, len, "%s", *(const PetscBool *)field ? ".true." : ".false."); return;
   case PARAM_ENUM: snprintf(buf, len, "'%s'", sp->choices[*(const PetscInt *)field]); return;
@@ -580,13 +591,17 @@ static void format_field(const ParamSpec *sp, const void *params, char *buf, siz
   for (PetscInt k = 0; k < n; k++) {
     size_t l = strlen(buf);
     if (l + 64 >= len) break;
-    if (sp->type == PARAM_REAL_ARRAY) snprintf(buf + l, len - l, "%s%.10g", k ? ", " : "", (double)((const PetscReal *)field)[k]);
+    if (sp->type == PARAM_REAL_ARRAY) {
+      char num[32];
+      real_text((double)((const PetscReal *)field)[k], num, sizeof(num));
+      snprintf(buf + l, len - l, "%s%s", k ? ", " : "", num);
+    }
     else if (sp->type == PARAM_INT_ARRAY) snprintf(buf + l, len - l, "%s%lld", k ? ", " : "", (long long)((const PetscInt *)field)[k]);
     else snprintf(buf + l, len - l, "%s'%s'", k ? ", " : "", ((const char (*)[PARAM_STRING_LEN])field)[k]);
   }
 }
 
-static PetscErrorCode remember(const char *name, const char *value, PetscBool is_default)
+static PetscErrorCode remember(const char *group, const char *name, const char *value, PetscBool is_default)
 {
   Entry *e = NULL;
 
@@ -597,6 +612,7 @@ static PetscErrorCode remember(const char *name, const char *value, PetscBool is
     GROW(entries, nentries, capentries);
     e = &entries[nentries++];
   }
+  PetscCall(PetscStrncpy(e->group, group, sizeof(e->group)));
   PetscCall(PetscStrncpy(e->key, name, sizeof(e->key)));
   PetscCall(PetscStrncpy(e->value, value, sizeof(e->value)));
   e->is_default = is_default;
@@ -670,7 +686,7 @@ PetscErrorCode namelist_read(MPI_Comm comm, const char *group, const char *title
     PetscCall(PetscOptionsGetString(NULL, NULL, opt, value, sizeof(value), &set));
     if (set) PetscCall(parse_field(comm, sp, name, value, params));
     format_field(sp, params, value, sizeof(value));
-    PetscCall(remember(name, value, set ? PETSC_FALSE : PETSC_TRUE));
+    PetscCall(remember(lgroup, name, value, set ? PETSC_FALSE : PETSC_TRUE));
   }
   PetscOptionsBegin(comm, prefix, title, NULL);
   for (const ParamSpec *sp = table; sp->key; sp++) PetscCall(list_for_help(PetscOptionsObject, sp, group, params));
@@ -773,6 +789,21 @@ PetscErrorCode namelist_view(MPI_Comm comm, PetscViewer viewer)
   PetscCall(PetscViewerASCIIPrintf(viewer, "effective configuration (%" PetscInt_FMT " keys):\n", nentries));
   for (PetscInt k = 0; k < nentries; k++)
     PetscCall(PetscViewerASCIIPrintf(viewer, "  %s = %s%s\n", entries[k].key, entries[k].value, entries[k].is_default ? "  (default)" : ""));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode namelist_write(FILE *fp)
+{
+  PetscFunctionBeginUser;
+  fprintf(fp, "! The effective configuration of this run: every key, defaults marked.\n");
+  for (PetscInt k = 0; k < nentries; k++) {
+    PetscBool first = k == 0 || strcmp(entries[k].group, entries[k - 1].group);
+    PetscBool last = k == nentries - 1 || strcmp(entries[k].group, entries[k + 1].group);
+    if (first) fprintf(fp, "&%s\n", entries[k].group);
+    if (!entries[k].value[0]) fprintf(fp, "  ! %s: no values%s\n", entries[k].key + strlen(entries[k].group) + 1, entries[k].is_default ? " (default)" : "");
+    else fprintf(fp, "  %s = %s%s\n", entries[k].key + strlen(entries[k].group) + 1, entries[k].value, entries[k].is_default ? "  ! default" : "");
+    if (last) fprintf(fp, "/\n");
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

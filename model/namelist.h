@@ -30,6 +30,10 @@ PetscErrorCode namelist_check_unused(MPI_Comm comm);
    with defaults marked "(default)". Collective on comm. */
 PetscErrorCode namelist_view(MPI_Comm comm, PetscViewer viewer);
 
+/* Write the effective configuration as a Fortran namelist file (groups in the order read,
+   defaults marked by a comment); loading it reproduces the run's configuration. Not collective. */
+PetscErrorCode namelist_write(FILE *fp);
+
 /* Number of effective configuration entries, and entry i as key ("group_key") and value text,
    for writing them as NetCDF global attributes. Not collective. */
 PetscInt namelist_count(void);

@@ -529,6 +529,19 @@ PetscErrorCode run_case(MPI_Comm comm, PetscBool only_setup)
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   PetscCall(namelist_view(comm, PETSC_VIEWER_STDOUT_(comm)));
+  {
+    PetscMPIInt rank;
+    PetscCallMPI(MPI_Comm_rank(comm, &rank));
+    if (rank == 0) {
+      char path[PETSC_MAX_PATH_LEN];
+      FILE *fp;
+      PetscCall(PetscSNPrintf(path, sizeof(path), "%s/%s_effective.nml", r.p.output_dir, r.p.name));
+      fp = fopen(path, "w");
+      PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write %s (run_output_dir must exist)", path);
+      PetscCall(namelist_write(fp));
+      fclose(fp);
+    }
+  }
   PetscCall(initial_state(&r));
   PetscCall(time_loop(&r));
   PetscCall(history_summary(r.hist, r.budget));

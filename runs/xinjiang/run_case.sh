@@ -30,17 +30,25 @@ stage "illustrative emission inventory -> $RUN/inventory"
 bin/bogda-inventory -namelist namelists/domains.nml -inventory namelists/inventory.nml -out "$RUN/inventory" >>"$LOG" 2>&1
 
 common=(-emissions_gridded_file "$RUN/inventory/xinjiang_inventory.nc" -emissions_points_file "$RUN/inventory/xinjiang_points.csv")
+# Run the model, keep its whole log, show its progress lines; fail if the model fails.
+model() { # model NAME ARGS...
+  local name=$1 status; shift
+  set +e
+  "$MPIEXEC" -n "$NP" bin/bogda "$@" 2>&1 | tee "$RUN/$name/$name.log" | grep --line-buffered -E '^20|WARNING|ERROR'
+  status=${PIPESTATUS[0]}
+  set -e
+  [ "$status" -eq 0 ] || { echo "$name failed: see $RUN/$name/$name.log"; exit 1; }
+}
+
 stage "xj27 (27 km) on $NP ranks -> $RUN/xj27"
-"$MPIEXEC" -n "$NP" bin/bogda -namelist namelists/xinjiang.nml,namelists/episode_winter.nml,namelists/xj27.nml \
+model xj27 -namelist namelists/xinjiang.nml,namelists/episode_winter.nml,namelists/xj27.nml \
   -run_output_dir "$RUN/xj27" -run_domain_file "$RUN/domains/xj27_domain.nc" \
-  -nest_child_domain_file "$RUN/domains/ns9_domain.nc" "${common[@]}" "${EXTRA[@]}" 2>&1 | tee "$RUN/xj27/xj27.log" | grep -E '^20|WARNING|ERROR' || true
-[ "${PIPESTATUS[0]}" -eq 0 ] || { echo "xj27 failed: see $RUN/xj27/xj27.log"; exit 1; }
+  -nest_child_domain_file "$RUN/domains/ns9_domain.nc" "${common[@]}" "${EXTRA[@]}"
 
 stage "ns9 (9 km, nested) on $NP ranks -> $RUN/ns9"
-"$MPIEXEC" -n "$NP" bin/bogda -namelist namelists/xinjiang.nml,namelists/episode_winter.nml,namelists/ns9.nml \
+model ns9 -namelist namelists/xinjiang.nml,namelists/episode_winter.nml,namelists/ns9.nml \
   -run_output_dir "$RUN/ns9" -run_domain_file "$RUN/domains/ns9_domain.nc" \
-  -boundary_parent_files "$RUN/xj27/xj27_bdy_*.nc" "${common[@]}" "${EXTRA[@]}" 2>&1 | tee "$RUN/ns9/ns9.log" | grep -E '^20|WARNING|ERROR' || true
-[ "${PIPESTATUS[0]}" -eq 0 ] || { echo "ns9 failed: see $RUN/ns9/ns9.log"; exit 1; }
+  -boundary_parent_files "$RUN/xj27/xj27_bdy_*.nc" "${common[@]}" "${EXTRA[@]}"
 
 stage "maps of the domains"
 "$PYTHON" postproc/plot_domain.py "$RUN/domains/xj27_domain.nc" "$RUN/domains/ns9_domain.nc" -o "$RUN/domains" >>"$LOG" 2>&1 ||

@@ -109,6 +109,8 @@ int main(int argc, char **argv)
          "repeat count and a list over two lines: %d values", (int)p.narr);
   tap_ok(p.nints == 3 && p.ints[0] == 4 && p.ints[1] == 5 && p.ints[2] == 6, "element assignment ints(1), ints(3)");
   tap_ok(p.nstr == 3 && !strcmp(p.strs[0], "a,b") && !strcmp(p.strs[1], "c"), "string array keeps a comma inside quotes");
+  ierr = try_load(path, "&g s = '' /\n", &p);
+  tap_ok(ierr == 0 && p.s[0] == '\0', "an empty string is a value");
 
   /* Defaults, and the command line winning over the file. */
   PetscCall(PetscOptionsSetValue(NULL, "-g_i", "9"));
