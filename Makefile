@@ -53,7 +53,7 @@ LIB_OBJ     := $(LIB_SRC:%.c=build/%.o)
 LIB         := build/libbogda.a
 
 # Programs: each bin/<name> is linked from its main object and the library (rules below).
-PROGRAMS    := bogda bogda-grid bogda-inventory
+PROGRAMS    := bogda bogda-grid bogda-inventory bogda-predict
 # Test programs (tests/unit|verification|tools/<name>.c, one TAP program each) and test scripts.
 TEST_PROGS  := tests/unit/test_clock.c tests/unit/test_namelist.c tests/unit/test_projection.c \
                tests/unit/test_domain.c tests/tools/domain_check.c tests/tools/nccompare.c tests/tools/ckcompare.c tests/unit/test_mixing_vertical.c \
@@ -96,6 +96,7 @@ build/%.o: %.c
 bin/bogda: build/model/main.o $(LIB)
 bin/bogda-grid: build/grids/domain_build.o $(LIB)
 bin/bogda-inventory: build/model/inventory_build.o $(LIB)
+bin/bogda-predict: build/postproc/predict.o $(LIB)
 
 bin/%:
 	@mkdir -p $(@D)

@@ -290,6 +290,20 @@ PetscErrorCode domain_read(const Grid *g, const char *path, Domain **out)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode domain_read_registries(const char *path, Domain **out)
+{
+  Domain *d;
+  int nc;
+
+  PetscFunctionBeginUser;
+  NcCallFile(nc_open(path, NC_NOWRITE, &nc), path);
+  PetscCall(PetscNew(&d));
+  PetscCall(read_registries(nc, path, d));
+  NcCallFile(nc_close(nc), path);
+  *out = d;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode domain_destroy(Domain **dp)
 {
   Domain *d = *dp;

@@ -51,5 +51,9 @@ PetscErrorCode domain_grid_spec(const char *path, GridSpec *spec);
    its grid is not g's. Every rank reads its own window; no communication. */
 PetscErrorCode domain_read(const Grid *g, const char *path, Domain **d);
 
+/* Only the unit, prefecture and receptor registries of the domain file at path (no grid needed;
+   the gridded members stay NULL), for post-processing. Not collective. */
+PetscErrorCode domain_read_registries(const char *path, Domain **d);
+
 /* Free the domain and set the handle to NULL; no-op on NULL. Not collective. */
 PetscErrorCode domain_destroy(Domain **d);

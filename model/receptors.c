@@ -201,14 +201,15 @@ static PetscErrorCode open_nc(Receptors *r)
     PetscCall(def_labels(r, dg, dl, "tag_label", "attribution tag, family:group", nt, (const char *const *)tg->label));
     PetscCall(PetscMalloc1(nt, &meta));
     {
-      const char *which[6] = {"tag_family", "tag_unit", "tag_prefecture", "tag_kind", "tag_sector", "tag_special"};
-      const char *help[6] = {"family index", "control-unit index (unit_id - 1), -1 if not one unit", "prefecture index, -1 if not one prefecture",
+      const char *which[7] = {"tag_family", "tag_unit", "tag_prefecture", "tag_kind", "tag_sector", "tag_special", "tag_family_by"};
+      const char *help[7] = {"family index", "control-unit index (unit_id - 1), -1 if not one unit", "prefecture index, -1 if not one prefecture",
                              "unit kind (0 priority, 1 key, 2 general, -2 all Xinjiang), -1 if none", "sector index, -1 if none",
-                             "0 emissions, 1 initial, 2 inflow, 3 other"};
-      for (PetscInt m = 0; m < 6; m++) {
+                             "0 emissions, 1 initial, 2 inflow, 3 other",
+                             "grouping of the tag's family: 0 unit, 1 prefecture, 2 kind, 3 region, 4 sector, 5 unit_sector, 6 point"};
+      for (PetscInt m = 0; m < 7; m++) {
         for (PetscInt n = 0; n < nt; n++) {
           const TagInfo *ti = &tg->info[n];
-          const PetscInt v[6] = {ti->family, ti->unit, ti->prefecture, ti->kind, ti->sector, ti->special};
+          const PetscInt v[7] = {ti->family, ti->unit, ti->prefecture, ti->kind, ti->sector, ti->special, tg->family_by[ti->family]};
           meta[n] = v[m];
         }
         PetscCall(def_int(r, dg, which[m], help[m], nt, meta));

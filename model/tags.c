@@ -197,7 +197,7 @@ PetscErrorCode tags_create(MPI_Comm comm, const Domain *dom, const PointSources 
       for (PetscInt q = 0; q < t->npoint; q++) {
         char label[64];
         PetscCall(PetscSNPrintf(label, sizeof(label), "pt:%s", ps->id[q]));
-        PetscCall(add(&b, p->families[f], label, (TagInfo){f, -1, -1, -1, -1, 0, q}, &t->point_tag[f * t->npoint + q]));
+        PetscCall(add(&b, p->families[f], label, (TagInfo){f, -1, -1, -1, ps->sector[q], 0, q}, &t->point_tag[f * t->npoint + q]));
       }
       for (PetscInt k = 0; k < t->nunit * SECTOR_N; k++) t->lookup[f * t->nunit * SECTOR_N + k] = -1;
     } else PetscCall(build_family(&b, f, dom, p->ndetail ? p->detail[f] : ""));

@@ -34,6 +34,17 @@ for group in "point:P05|stack:pt:P05" "unit:652301-K1|geo:652301-K1" "unit:65420
   out=$(check zeroout "$dir/base" "$dir/zero$n" "$tag"); rc=$?
   ok $rc "zero-out of $sel equals its tag $tag: $out"
 done
+# Scenario prediction from the base run's tags against a real scenario run (issue 7).
+"$BIN/bogda-predict" -run "$dir/base" -domain "$dir/att27_domain.nc" -scenarios "$ROOT/tests/regression/attribution/scenario.nml" \
+  -out "$dir/predicted.csv" >"$dir/predict.log" 2>&1
+ok $? "bogda-predict writes the scenario table"
+model "$dir/scen" -namelist "$ROOT/tests/regression/attribution/scenario.nml"
+ok $? "the real scenario run"
+out=$(check predict "$dir/predicted.csv" "$dir/scen"); ok $? "prediction equals the real scenario run: $out"
+"$BIN/bogda-predict" -run "$dir/base" -domain "$dir/att27_domain.nc" -scenarios "$ROOT/tests/regression/attribution/scenario_sector.nml" \
+  >"$dir/predict2.log" 2>&1
+[ $? -ne 0 ] && grep -q "no tag family of the run resolves" "$dir/predict2.log"
+ok $? "a scenario the tags cannot resolve is refused with the reason"
 # A lone stack: boundary and initial air clean, no area emissions: its tag is the bulk.
 grep -E '^(#|id,|P05,)' "$dir/xinjiang_points.csv" > "$dir/one_point.csv"
 model "$dir/single" -emissions_gridded_file '' -emissions_points_file "$dir/one_point.csv" -boundary_values 0 \

@@ -7,6 +7,8 @@
       difference over the entries where the contribution exceeds 1e-6 of the bulk.
   attribution_check.py single DIR LABEL
       the tag LABEL equals the bulk and every other tag of its family is zero.
+  attribution_check.py predict TABLE.csv SCENARIO_DIR
+      the predicted episode means of the table against a real scenario run's receptor means.
   attribution_check.py closure DIR
       the largest closure deviation recorded in the receptor files.
 Exit status 0 when the check holds."""
@@ -55,6 +57,22 @@ def main():
         rest = np.abs(contrib[..., others]).max()
         print(f"tag vs bulk: largest relative difference {dev:.3e}; largest other tag {rest:.3e}; bulk max {conc.max():.4g}")
         return 0 if dev < 1e-12 and rest == 0 and conc.max() > 0 else 1
+    if what == "predict":
+        import csv
+        conc, _, _, _ = load(sys.argv[3])
+        with Dataset(sorted(glob.glob(sys.argv[3] + "/*_receptors_*.nc"))[0]) as d:
+            recs = [str(s) for s in chartostring(d["receptor_name"][:])]
+            specs = [str(s) for s in chartostring(d["species_name"][:])]
+        mean = conc.mean(axis=0)
+        worst, n = 0.0, 0
+        for row in csv.DictReader(open(sys.argv[2])):
+            real = mean[recs.index(row["receptor"]), specs.index(row["species"])]
+            base, pred = float(row["base"]), float(row["predicted"])
+            if abs(real - base) > 1e-9 * abs(base):
+                worst = max(worst, abs(pred - real) / abs(real - base))
+                n += 1
+        print(f"{n} changed entries; worst |predicted - real| / |change| = {worst:.3e}")
+        return 0 if n > 0 and worst < 1e-6 else 1
     if what == "closure":
         _, _, closure, _ = load(sys.argv[2])
         print(f"{closure.max():.3e}")
