@@ -61,11 +61,11 @@ TEST_PROGS  := tests/unit/test_clock.c tests/unit/test_namelist.c tests/unit/tes
                tests/verification/test_ppm.c tests/verification/test_rotation.c
 TEST_SCRIPTS := tests/regression/domains.sh tests/parallel/ranks.sh tests/regression/restart.sh \
                 tests/verification/uniform.sh tests/regression/attribution.sh \
-                tests/regression/effective.sh
+                tests/regression/effective.sh tests/regression/reference.sh
 
 TEST_BINS := $(foreach t,$(TEST_PROGS),build/tests/$(basename $(notdir $(t))))
 
-.PHONY: all check check-parallel run bench deps lint format format-check clean print \
+.PHONY: all check check-parallel run bench deps lint format format-check clean print docs \
         _all _check _run _bench _check-parallel
 .DEFAULT_GOAL := all
 
@@ -143,6 +143,10 @@ format:
 	clang-format -i $(FORMAT_FILES)
 format-check:
 	clang-format --dry-run --Werror $(FORMAT_FILES)
+
+# The generated namelist reference (checked by tests/regression/reference.sh).
+docs: bin/bogda
+	bin/bogda -namelist_reference > docs/namelist.md
 
 print:
 	@echo "CC       = $(CC)"; echo "CPPFLAGS = $(CPPFLAGS)"; echo "CFLAGS   = $(CFLAGS)"

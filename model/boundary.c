@@ -8,6 +8,7 @@
    same names), renormalised so that each family sums to the bulk exactly (the parent's tags are
    stored in single precision). A child family that the parent does not have credits the inflow
    to its side tag. */
+#include <stdio.h>
 #include <glob.h>
 #include <string.h>
 #include <netcdf.h>
@@ -381,5 +382,12 @@ PetscErrorCode boundary_initial(const Boundary *b, const Patch *p, const Met *me
           for (PetscInt f = 0; f < b->nfamily; f++) t[b->tags->tag_initial[f]] = v;
         }
       }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode boundary_reference(FILE *fp)
+{
+  PetscFunctionBeginUser;
+  PetscCall(namelist_reference(fp, "boundary", "Boundary and initial values", params_table));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

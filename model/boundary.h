@@ -1,4 +1,5 @@
 #pragma once
+#include <stdio.h>
 /* Lateral and top boundary conditions, and the initial state. Open boundaries: where air flows
    out, ghost cells copy the edge cell (zero gradient: outflow is free); where air flows in,
    ghost cells hold the boundary values, and each family's side tag carries them. */
@@ -28,3 +29,6 @@ PetscErrorCode boundary_fill_top(const Boundary *b, const Patch *p, const Met *m
    credited to each family's "initial" tag. Not collective. */
 PetscErrorCode boundary_initial(const Boundary *b, const Patch *p, const Met *met, PetscReal *q,
                                 PetscReal *tag);
+
+/* The Markdown reference of the &boundary group (for the generated namelist reference). */
+PetscErrorCode boundary_reference(FILE *fp);

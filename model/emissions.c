@@ -342,3 +342,10 @@ void emissions_update(EmissionSet *es, PetscReal t)
 }
 
 const Emissions *emissions_fields(const EmissionSet *es) { return &es->em; }
+
+PetscErrorCode emissions_reference(FILE *fp)
+{
+  PetscFunctionBeginUser;
+  PetscCall(namelist_reference(fp, "emissions", "Emission inputs", params_table));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -7,6 +7,7 @@
      <species>_tag      surface concentration by tag, ug m-3       (time, tag, y, x), if tags
    Concentrations are the state's mixing ratios times the air density at the record time
    (air mass at the end of the step over the cell volume); model/units.h holds the factor. */
+#include <stdio.h>
 #include <string.h>
 #include "history.h"
 #include "output.h"
@@ -241,5 +242,12 @@ PetscErrorCode history_summary(History *h, const PetscReal *budget)
   }
   PetscCall(PetscPrintf(h->comm, "output: %" PetscInt_FMT " file(s) in %s, the first %s\n", h->nfiles, h->dir, h->first_file));
   PetscCall(PetscFree(total));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode history_reference(FILE *fp)
+{
+  PetscFunctionBeginUser;
+  PetscCall(namelist_reference(fp, "output", "Gridded output", params_table));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -1,4 +1,5 @@
 #pragma once
+#include <stdio.h>
 /* What a run writes as it goes: concentrations (surface and optionally 3D) of the chosen
    species and PM2.5 in ug m-3, accumulated deposition, optional surface tag fields, the closure
    deviation, as CF-NetCDF files that are rotated at every checkpoint, so that a killed run
@@ -24,3 +25,6 @@ PetscErrorCode history_closure(History *h, PetscReal deviation);
 PetscErrorCode history_close(History *h);
 /* Print the end-of-run budget and where the outputs are. Collective. */
 PetscErrorCode history_summary(History *h, const PetscReal *budget);
+
+/* The Markdown reference of the &output group (for the generated namelist reference). */
+PetscErrorCode history_reference(FILE *fp);

@@ -1,7 +1,8 @@
 /* bogda: the model's command line.
      bogda -namelist case.nml [-namelist scenario.nml] [-group_key value ...]
    Namelists are loaded in order (a later one overrides an earlier one); options on the command
-   line override both. -help lists every namelist key with its default, range and units. */
+   line override both. -help lists every namelist key with its default, range and units;
+   -namelist_reference prints the reference of every group in Markdown (docs/namelist.md). */
 #include <string.h>
 #include <petscsys.h>
 #include "namelist.h"
@@ -27,6 +28,14 @@ int main(int argc, char **argv)
     PetscCall(PetscFree(list));
   }
   PetscCall(PetscOptionsHasName(NULL, NULL, "-namelist", &set)); /* counts the option as used */
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-namelist_reference", &set));
+  if (set) {
+    PetscMPIInt rank;
+    PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
+    if (rank == 0) PetscCall(run_namelist_reference(stdout));
+    PetscCall(PetscFinalize());
+    return 0;
+  }
   PetscCall(PetscOptionsHasName(NULL, NULL, "-help", &help_asked));
   PetscCall(run_case(PETSC_COMM_WORLD, help_asked));
   PetscCall(PetscFinalize());

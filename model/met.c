@@ -10,6 +10,7 @@
    times; the fluxes and all other fields are taken at the middle of each step. The horizontal
    fluxes do not in general balance the change of air mass; advection_vertical diagnoses the
    vertical flux that closes each column (DESIGN.md "Known traps"). */
+#include <stdio.h>
 #include <petscsys.h>
 #include "met.h"
 #include "namelist.h"
@@ -265,4 +266,11 @@ void met_set_fields(const Met *m, Fields *f)
   f->t2 = s->t2;
   f->land_use = s->landuse;
   f->terrain = s->terrain;
+}
+
+PetscErrorCode met_reference(FILE *fp)
+{
+  PetscFunctionBeginUser;
+  PetscCall(namelist_reference(fp, "met", "Meteorology", met_params));
+  PetscFunctionReturn(PETSC_SUCCESS);
 }

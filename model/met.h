@@ -1,4 +1,5 @@
 #pragma once
+#include <stdio.h>
 /* Meteorology: one interface, several sources (wrf, diagnostic, analytic).
    A source fills a MetFields snapshot on the whole ghosted patch of its rank, at one of its own
    times, without communication between ranks, so every rank sees the same values in shared
@@ -98,3 +99,6 @@ PetscErrorCode met_air_mass_at(Met *m, PetscReal t, PetscReal *mass);
 
 /* Point the met members of f at the current step's arrays. Not collective. */
 void met_set_fields(const Met *m, Fields *f);
+
+/* The Markdown reference of the &met group (for the generated namelist reference). */
+PetscErrorCode met_reference(FILE *fp);

@@ -13,6 +13,7 @@
    Thermodynamics: T = t_surface - lapse z_asl, rho = rho_surface exp(-z_asl / scale_height)
    (1 + rho_amplitude sin(2 pi t / rho_period)), p = rho R_d T, theta = T (p0 / p)^(R_d / c_p).
    Mixing: Kz = kz_pbl below pblh and kz_free above. The remaining 2D fields are constants. */
+#include <stdio.h>
 #include <petscsys.h>
 #include "met_analytic.h"
 #include "namelist.h"
@@ -265,3 +266,10 @@ const MetSourceOps met_source_analytic = {
   .fill = fill,
   .destroy = destroy,
 };
+
+PetscErrorCode met_analytic_reference(FILE *fp)
+{
+  PetscFunctionBeginUser;
+  PetscCall(namelist_reference(fp, "met_analytic", "Analytic meteorology", params_table));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

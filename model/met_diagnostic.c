@@ -24,6 +24,7 @@
    kz_min, kz_max.
    Every rank computes and solves the whole domain (PETSC_COMM_SELF), then keeps its ghosted
    window, so results are identical for any number of ranks. */
+#include <stdio.h>
 #include <string.h>
 #include <netcdf.h>
 #include "met_diagnostic.h"
@@ -545,3 +546,10 @@ const MetSourceOps met_source_diagnostic = {
   .fill = fill,
   .destroy = destroy,
 };
+
+PetscErrorCode met_diagnostic_reference(FILE *fp)
+{
+  PetscFunctionBeginUser;
+  PetscCall(namelist_reference(fp, "met_diagnostic", "Diagnostic winter meteorology over the real terrain", params_table));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

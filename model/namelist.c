@@ -822,7 +822,7 @@ PetscErrorCode namelist_entry(PetscInt i, const char **key, const char **value, 
 PetscErrorCode namelist_reference(FILE *fp, const char *group, const char *title, const ParamSpec *table)
 {
   PetscFunctionBeginUser;
-  fprintf(fp, "### &%s: %s\n\n| key | type | default | range | units | meaning |\n| --- | --- | --- | --- | --- | --- |\n", group, title);
+  fprintf(fp, "### &%s: %s\n\n| key | option | type | default | range | units | meaning |\n| --- | --- | --- | --- | --- | --- | --- |\n", group, title);
   for (const ParamSpec *sp = table; sp->key; sp++) {
     char def[256] = "", range[128] = "";
     switch (sp->type) {
@@ -846,7 +846,7 @@ PetscErrorCode namelist_reference(FILE *fp, const char *group, const char *title
       if (sp->type != PARAM_STRING_ARRAY) snprintf(range, sizeof(range), "%g to %g", (double)sp->min, (double)sp->max);
       break;
     }
-    fprintf(fp, "| `%s_%s` | %s | %s | %s | %s | %s |\n", group, sp->key, type_name(sp->type), def, range, sp->units ? sp->units : "", sp->help);
+    fprintf(fp, "| `%s` | `-%s_%s` | %s | %s | %s | %s | %s |\n", sp->key, group, sp->key, type_name(sp->type), def, range, sp->units ? sp->units : "", sp->help);
   }
   fprintf(fp, "\n");
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -257,3 +257,10 @@ PetscErrorCode nest_close(Nest *n)
   PetscCallMPI(MPI_Barrier(n->comm));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+PetscErrorCode nest_reference(FILE *fp)
+{
+  PetscFunctionBeginUser;
+  PetscCall(namelist_reference(fp, "nest", "Nesting: boundary values for a child domain", params_table));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -1,4 +1,5 @@
 #pragma once
+#include <stdio.h>
 /* One-way nesting, parent side: at the start and at every output time, a parent run writes the
    mixing ratios and tags of the parent cells that hold a nested child's lateral ghost cells
    (the ring of parent cells around the child's footprint) to "<dir>/<name>_bdy_<start>.nc"
@@ -17,3 +18,6 @@ PetscErrorCode nest_open(Nest *n, PetscReal t);
 /* Append the ring's state at time t. Collective. */
 PetscErrorCode nest_write(Nest *n, PetscReal t);
 PetscErrorCode nest_close(Nest *n);
+
+/* The Markdown reference of the &nest group (for the generated namelist reference). */
+PetscErrorCode nest_reference(FILE *fp);

@@ -190,3 +190,10 @@ PetscInt profiles_sector(const char *name)
     if (!strcasecmp(sector_names[s], name)) return s;
   return -1;
 }
+
+PetscErrorCode profiles_reference(FILE *fp)
+{
+  PetscFunctionBeginUser;
+  PetscCall(namelist_reference(fp, "emission_profiles", "Emission time profiles", params_table));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

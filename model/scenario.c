@@ -1,4 +1,5 @@
 /* Scenario rules (see scenario.h): parsed once into per-unit match tables. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -182,3 +183,10 @@ PetscReal scenario_point_factor(const Scenario *sc, const char *id, PetscInt u, 
 }
 
 const char *scenario_name(const Scenario *sc) { return sc->name; }
+
+PetscErrorCode scenario_reference(FILE *fp)
+{
+  PetscFunctionBeginUser;
+  PetscCall(namelist_reference(fp, "scenario", "Emission-cut scenario", params_table));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -1,4 +1,5 @@
 #pragma once
+#include <stdio.h>
 /* Emission-cut scenarios: a &scenario group of rules, each scaling the emissions of the units
    it selects, in the sectors and species it names, by a factor. A source matched by several
    rules gets the product of their factors.
@@ -29,3 +30,6 @@ PetscReal scenario_point_factor(const Scenario *sc, const char *id, PetscInt u, 
 
 /* The scenario's name ("base" without rules). */
 const char *scenario_name(const Scenario *sc);
+
+/* The Markdown reference of the &scenario group (for the generated namelist reference). */
+PetscErrorCode scenario_reference(FILE *fp);

@@ -1,4 +1,5 @@
 /* Building the tag list from the &tags group and the domain's unit registry. */
+#include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
 #include "tags.h"
@@ -244,4 +245,11 @@ PetscInt tags_point_tag(const Tags *t, PetscInt f, PetscInt p, PetscInt u, Petsc
 {
   if (t->family_by[f] == TAGS_BY_POINT) return p >= 0 && p < t->npoint ? t->point_tag[f * t->npoint + p] : t->tag_other[f];
   return tags_emission_tag(t, f, u, s);
+}
+
+PetscErrorCode tags_reference(FILE *fp)
+{
+  PetscFunctionBeginUser;
+  PetscCall(namelist_reference(fp, "tags", "Attribution tags", params_table));
+  PetscFunctionReturn(PETSC_SUCCESS);
 }

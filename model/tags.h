@@ -1,4 +1,5 @@
 #pragma once
+#include <stdio.h>
 /* Attribution tags. Tags come in families; each family partitions the bulk completely, so in
    every cell and for every species the tags of a family sum to the bulk. Every family has the
    tags "initial" (the initial conditions), "bc_west", "bc_east", "bc_south", "bc_north", "bc_top"
@@ -66,3 +67,6 @@ PetscInt tags_emission_tag(const Tags *tags, PetscInt f, PetscInt u, PetscInt s)
 
 /* The tag of family f that point source p (in unit u, sector s) goes to. Not collective. */
 PetscInt tags_point_tag(const Tags *tags, PetscInt f, PetscInt p, PetscInt u, PetscInt s);
+
+/* The Markdown reference of the &tags group (for the generated namelist reference). */
+PetscErrorCode tags_reference(FILE *fp);
