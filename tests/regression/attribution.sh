@@ -41,6 +41,11 @@ ok $? "bogda-predict writes the scenario table"
 model "$dir/scen" -namelist "$ROOT/tests/regression/attribution/scenario.nml"
 ok $? "the real scenario run"
 out=$(check predict "$dir/predicted.csv" "$dir/scen"); ok $? "prediction equals the real scenario run: $out"
+"$PY" "$ROOT/postproc/compare_scenarios.py" "$dir/predicted.csv" "$dir/scen" > "$dir/comparison.csv"
+awk -F, 'NR > 1 && $8 != "" { n++; if ($8 + 0 > 1e-6) bad++ } END { exit !(n > 0 && bad == 0) }' "$dir/comparison.csv"
+ok $? "the scenario comparison table holds base, predicted and simulated means ($(grep -c cut_test "$dir/comparison.csv") rows)"
+sets=$("$ROOT/runs/split_scenarios.sh" "$ROOT/runs/scenarios_xinjiang.nml" "$dir/split")
+[ "$(ls "$sets"/scenario_*.nml | wc -l)" -eq 3 ]; ok $? "a scenario set file splits into one namelist per scenario"
 "$BIN/bogda-predict" -run "$dir/base" -domain "$dir/att27_domain.nc" -scenarios "$ROOT/tests/regression/attribution/scenario_sector.nml" \
   >"$dir/predict2.log" 2>&1
 [ $? -ne 0 ] && grep -q "no tag family of the run resolves" "$dir/predict2.log"
