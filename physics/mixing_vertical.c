@@ -43,7 +43,7 @@ static const ParamSpec param_table[] = {
 
 typedef struct {
   Params p;
-  PetscInt nz, nrhs;
+  PetscInt nz;
   PetscReal *g;                    /* interface conductances, nz - 1 */
   PetscReal *dl, *d, *du, *du2;    /* factors of the current matrix */
   PetscBLASInt *ipiv;
@@ -51,6 +51,7 @@ typedef struct {
   PetscReal *dinv;                 /* 1 / d */
   PetscBool pivoted;               /* dgttrf pivoted: use dgttrs */
   PetscReal *m;                    /* layer air masses */
+  PetscReal *lt, *dt_inv, *ut;     /* all species' factors, [k*nspec + s]: L below the diagonal, 1/d, U above */
 } Ctx;
 
 /* Interface conductances G_{k+1/2} of one column (pure kernel). */
@@ -87,9 +88,9 @@ static PetscErrorCode init(const void *params, const Patch *patch, void **ctx)
   PetscCall(PetscNew(&c));
   c->p = *(const Params *)params;
   c->nz = nz;
-  c->nrhs = 1 + patch->ntag;
   PetscCall(PetscMalloc7(nz, &c->g, nz, &c->dl, nz, &c->d, nz, &c->du, nz, &c->du2, nz, &c->ipiv, nz, &c->m));
   PetscCall(PetscMalloc2(2 * nz, &c->b, nz, &c->dinv));
+  PetscCall(PetscMalloc3(nz * patch->nspec, &c->lt, nz * patch->nspec, &c->dt_inv, nz * patch->nspec, &c->ut));
   *ctx = c;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -102,6 +103,7 @@ static PetscErrorCode finalize(void **ctx)
   if (!c) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscFree7(c->g, c->dl, c->d, c->du, c->du2, c->ipiv, c->m));
   PetscCall(PetscFree2(c->b, c->dinv));
+  PetscCall(PetscFree3(c->lt, c->dt_inv, c->ut));
   PetscCall(PetscFree(*ctx));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -178,11 +180,69 @@ static PetscErrorCode solve_species(Ctx *c, const Patch *p, PetscInt i, PetscInt
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Factor the matrix of every species of a column (species with the same deposition share the
+   previous one's dgttrf) into the transposed arrays lt, dt_inv, ut. Returns PETSC_TRUE in
+   *pivoted if dgttrf pivoted for any species (then the column takes the per-species path). */
+static PetscErrorCode factor_column(Ctx *c, PetscInt ns, const PetscReal *D, PetscReal dt, PetscBool *pivoted)
+{
+  PetscInt nz = c->nz;
+  PetscBLASInt n, info;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscBLASIntCast(nz, &n));
+  *pivoted = PETSC_FALSE;
+  for (PetscInt s = 0; s < ns; s++) {
+    if (s == 0 || D[s] != D[s - 1]) {
+      column_matrix(nz, c->m, c->g, dt, D[s], c->dl, c->d, c->du);
+      PetscCallBLAS("LAPACKgttrf", dgttrf_(&n, c->dl, c->d, c->du, c->du2, c->ipiv, &info));
+      PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "dgttrf failed (info %d)", (int)info);
+      for (PetscInt k = 0; k < nz; k++) *pivoted = *pivoted || c->ipiv[k] != k + 1;
+    }
+    for (PetscInt k = 0; k < nz; k++) {
+      c->lt[k * ns + s] = k > 0 ? c->dl[k - 1] : 0;
+      c->dt_inv[k * ns + s] = 1 / c->d[k];
+      c->ut[k * ns + s] = k + 1 < nz ? c->du[k] : 0;
+    }
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Apply the factors of every species to the bulk and the tags of a column, in place: forward
+   y_k = m_k x_k - l_k y_{k-1}, backward x_k = (y_k - u_k x_{k+1}) / d_k, the species (and then
+   the tags) innermost and contiguous. */
+static void solve_column(const Ctx *c, const Patch *p, PetscInt i, PetscInt j, Fields *f)
+{
+  PetscInt nz = c->nz, ns = p->nspec, nt = p->ntag, base = patch_index(p, i, j, 0), stride = patch_index(p, i, j, 1) - base;
+  for (PetscInt k = 0; k < nz; k++) {
+    PetscReal *restrict q = &f->q[(base + k * stride) * ns];
+    const PetscReal *restrict qb = k > 0 ? &f->q[(base + (k - 1) * stride) * ns] : q, *restrict l = &c->lt[k * ns];
+    PetscReal mk = c->m[k];
+    for (PetscInt s = 0; s < ns; s++) q[s] = mk * q[s] - l[s] * (k > 0 ? qb[s] : 0);
+    for (PetscInt s = 0; s < ns && nt; s++) {
+      PetscReal *restrict t = &f->tag[((base + k * stride) * ns + s) * nt];
+      const PetscReal *restrict tb = &f->tag[((base + (k > 0 ? k - 1 : 0) * stride) * ns + s) * nt];
+      PetscReal ls = k > 0 ? l[s] : 0;
+      for (PetscInt n = 0; n < nt; n++) t[n] = mk * t[n] - ls * tb[n];
+    }
+  }
+  for (PetscInt k = nz - 1; k >= 0; k--) {
+    PetscReal *restrict q = &f->q[(base + k * stride) * ns];
+    const PetscReal *restrict qa = k + 1 < nz ? &f->q[(base + (k + 1) * stride) * ns] : q, *restrict u = &c->ut[k * ns], *restrict di = &c->dt_inv[k * ns];
+    for (PetscInt s = 0; s < ns; s++) q[s] = (q[s] - u[s] * (k + 1 < nz ? qa[s] : 0)) * di[s];
+    for (PetscInt s = 0; s < ns && nt; s++) {
+      PetscReal *restrict t = &f->tag[((base + k * stride) * ns + s) * nt];
+      const PetscReal *restrict ta = &f->tag[((base + (k + 1 < nz ? k + 1 : k) * stride) * ns + s) * nt];
+      PetscReal us = k + 1 < nz ? u[s] : 0, d = di[s];
+      for (PetscInt n = 0; n < nt; n++) t[n] = (t[n] - us * ta[n]) * d;
+    }
+  }
+}
+
 static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt, Fields *f, ProcessStatus *status)
 {
   Ctx *c = (Ctx *)ctx;
-  PetscInt nz = c->nz;
-  PetscReal rho[nz], dz[nz], kz[nz];
+  PetscInt nz = c->nz, ns = p->nspec;
+  PetscReal rho[nz], dz[nz], kz[nz], D[ns];
 
   PetscFunctionBeginUser;
   (void)t;
@@ -190,7 +250,8 @@ static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt,
   for (PetscInt j = p->ys; j < p->ys + p->ym; j++)
     for (PetscInt i = p->xs; i < p->xs + p->xm; i++) {
       PetscInt c2 = patch_index2(p, i, j);
-      PetscReal area = p->area[c2], prevD = 0;
+      PetscReal area = p->area[c2];
+      PetscBool pivoted = PETSC_FALSE;
       for (PetscInt k = 0; k < nz; k++) {
         PetscInt cell = patch_index(p, i, j, k);
         rho[k] = f->rho[cell];
@@ -199,12 +260,17 @@ static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt,
         c->m[k] = f->air_mass[cell];
       }
       column_conductance(nz, rho, dz, kz, area, c->p.kz_min, c->p.kz_max, c->g);
-      for (PetscInt s = 0; s < p->nspec; s++) {
-        /* Species with the same deposition share the factorisation of the previous one. */
-        PetscReal D = f->vdep ? f->vdep[c2 * p->nspec + s] * rho[0] * area : 0;
-        PetscBool refactor = s == 0 || D != prevD ? PETSC_TRUE : PETSC_FALSE;
-        PetscCall(solve_species(c, p, i, j, s, f, dt, D, area, refactor));
-        prevD = D;
+      for (PetscInt s = 0; s < ns; s++) D[s] = f->vdep ? f->vdep[c2 * ns + s] * rho[0] * area : 0;
+      PetscCall(factor_column(c, ns, D, dt, &pivoted));
+      if (pivoted) { /* never seen for this M-matrix; kept correct all the same */
+        for (PetscInt s = 0; s < ns; s++) PetscCall(solve_species(c, p, i, j, s, f, dt, D[s], area, PETSC_TRUE));
+        continue;
+      }
+      solve_column(c, p, i, j, f);
+      for (PetscInt s = 0; s < ns; s++) {
+        PetscReal dep = dt * D[s] * f->q[patch_index(p, i, j, 0) * ns + s];
+        f->dep_dry[c2 * ns + s] += dep / area;
+        f->budget[BUDGET_DRY_DEPOSITED * ns + s] += dep;
       }
     }
   PetscFunctionReturn(PETSC_SUCCESS);
