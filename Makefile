@@ -65,6 +65,9 @@ TEST_PROGS  := tests/unit/test_clock.c tests/unit/test_namelist.c tests/unit/tes
 TEST_SCRIPTS := tests/regression/domains.sh tests/parallel/ranks.sh tests/regression/restart.sh \
                 tests/verification/uniform.sh tests/regression/attribution.sh \
                 tests/regression/effective.sh tests/regression/reference.sh
+# Emission inputs and budgets (issue 5).
+TEST_PROGS   += tests/unit/test_regrid.c
+TEST_SCRIPTS += tests/regression/budget.sh tests/regression/emission_inputs.sh
 
 TEST_BINS := $(foreach t,$(TEST_PROGS),build/tests/$(basename $(notdir $(t))))
 BENCH_PROGS := tests/bench/bench.c

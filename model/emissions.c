@@ -237,7 +237,7 @@ static PetscErrorCode report(MPI_Comm comm, const char *path, const Patch *p, co
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, lost, (PetscMPIInt)ns, MPIU_REAL, MPI_SUM, comm));
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCall(PetscPrintf(comm, "emissions in the domain, t/yr (annual mean rates; lost outside:"));
-  for (PetscInt s = 0; s < ns; s++) PetscCall(PetscPrintf(comm, " %s %.1f", p->species[s].name, (double)(lost[s] * SECONDS_PER_YEAR / KG_PER_T)));
+  for (PetscInt s = 0; s < ns; s++) PetscCall(PetscPrintf(comm, " %s %.6f", p->species[s].name, (double)(lost[s] * SECONDS_PER_YEAR / KG_PER_T)));
   PetscCall(PetscPrintf(comm, ")\n%-12s", "sector"));
   for (PetscInt s = 0; s < ns; s++) PetscCall(PetscPrintf(comm, " %10s", p->species[s].name));
   PetscCall(PetscPrintf(comm, "\n"));
@@ -261,9 +261,11 @@ static PetscErrorCode report(MPI_Comm comm, const char *path, const Patch *p, co
       for (PetscInt sec = 0; sec < SECTOR_N; sec++)
         for (PetscInt s = 0; s < ns; s++) {
           PetscReal v = totals[(q * SECTOR_N + sec) * ns + s] * SECONDS_PER_YEAR / KG_PER_T;
+          char text[32];
           if (v == 0) continue;
-          fprintf(fp, "%d,\"%s\",%s,%s,%.6g\n", q ? (int)d->pref[q - 1].code : 0, q ? d->pref[q - 1].name_en : "outside Xinjiang",
-                  sector_names[sec], p->species[s].name, (double)v);
+          namelist_real_text((double)v, text, sizeof(text));
+          fprintf(fp, "%d,\"%s\",%s,%s,%s\n", q ? (int)d->pref[q - 1].code : 0, q ? d->pref[q - 1].name_en : "outside Xinjiang",
+                  sector_names[sec], p->species[s].name, text);
         }
     fclose(fp);
     PetscCheck(rename(tmp, path) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot rename %s", tmp);

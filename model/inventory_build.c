@@ -372,7 +372,11 @@ static PetscErrorCode write_outputs(Inv *v, const char *dir)
     const Point *q = &v->pt[k];
     fprintf(fp, "%s,\"%s\",%.4f,%.4f,%g,%g,%g,%g,%s", q->id, q->name, (double)q->lon, (double)q->lat, (double)q->h, (double)q->d, (double)q->v,
             (double)q->T, q->sector);
-    for (PetscInt s = 0; s < v->ns; s++) fprintf(fp, ",%.6g", (double)(q->kt[s] * 1000));
+    for (PetscInt s = 0; s < v->ns; s++) {
+      char text[32];
+      namelist_real_text((double)(q->kt[s] * 1000), text, sizeof(text));
+      fprintf(fp, ",%s", text);
+    }
     fprintf(fp, "\n");
   }
   fclose(fp);
@@ -387,7 +391,11 @@ static PetscErrorCode write_outputs(Inv *v, const char *dir)
         PetscReal sum = v->tot[((q + 1) * SECTOR_N + sec) * v->ns + s];
         for (PetscInt k = 0; k < v->npt; k++)
           if (v->pt[k].pref == q && profiles_sector(v->pt[k].sector) == sec) sum += v->pt[k].kt[s] * 1000;
-        if (sum > 0) fprintf(fp, "%d,%s,%s,%.9g\n", q >= 0 ? (int)v->geo->pref[q].adcode : 0, sector_names[sec], v->sp[s].name, (double)sum);
+        if (sum > 0) {
+          char text[32];
+          namelist_real_text((double)sum, text, sizeof(text));
+          fprintf(fp, "%d,%s,%s,%s\n", q >= 0 ? (int)v->geo->pref[q].adcode : 0, sector_names[sec], v->sp[s].name, text);
+        }
       }
   fclose(fp);
   PetscFunctionReturn(PETSC_SUCCESS);

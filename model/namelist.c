@@ -564,8 +564,7 @@ static void set_default(const ParamSpec *sp, void *params)
   }
 }
 
-/* The shortest decimal text that reads back to exactly v. */
-static void real_text(double v, char *buf, size_t len)
+void namelist_real_text(double v, char *buf, size_t len)
 {
   for (int digits = 6; digits <= 17; digits++) {
     snprintf(buf, len, "%.*g", digits, v);
@@ -580,7 +579,7 @@ static void format_field(const ParamSpec *sp, const void *params, char *buf, siz
   PetscInt n;
   buf[0] = '\0';
   switch (sp->type) {
-  case PARAM_REAL: real_text((double)*(const PetscReal *)field, buf, len); return;
+  case PARAM_REAL: namelist_real_text((double)*(const PetscReal *)field, buf, len); return;
   case PARAM_INT: snprintf(buf, len, "%lld", (long long)*(const PetscInt *)field); return;
   case PARAM_BOOL: snprintf(buf, len, "%s", *(const PetscBool *)field ? ".true." : ".false."); return;
   case PARAM_ENUM: snprintf(buf, len, "'%s'", sp->choices[*(const PetscInt *)field]); return;
@@ -593,7 +592,7 @@ static void format_field(const ParamSpec *sp, const void *params, char *buf, siz
     if (l + 64 >= len) break;
     if (sp->type == PARAM_REAL_ARRAY) {
       char num[32];
-      real_text((double)((const PetscReal *)field)[k], num, sizeof(num));
+      namelist_real_text((double)((const PetscReal *)field)[k], num, sizeof(num));
       snprintf(buf + l, len - l, "%s%s", k ? ", " : "", num);
     }
     else if (sp->type == PARAM_INT_ARRAY) snprintf(buf + l, len - l, "%s%lld", k ? ", " : "", (long long)((const PetscInt *)field)[k]);

@@ -34,6 +34,9 @@ PetscErrorCode namelist_view(MPI_Comm comm, PetscViewer viewer);
    defaults marked by a comment); loading it reproduces the run's configuration. Not collective. */
 PetscErrorCode namelist_write(FILE *fp);
 
+/* The shortest decimal text that reads back to exactly v (for tables that must add up). */
+void namelist_real_text(double v, char *buf, size_t len);
+
 /* Number of effective configuration entries, and entry i as key ("group_key") and value text,
    for writing them as NetCDF global attributes. Not collective. */
 PetscInt namelist_count(void);

@@ -111,6 +111,8 @@ typedef struct {
   PetscInt nspec;
   PetscReal *vdep, *q_top, *tag_top; /* work arrays; owned */
   PetscReal *budget;       /* local budget, [term*nspec + s], kg; owned */
+  PetscReal mass_first[PARAM_ARRAY_MAX];                  /* domain mass when this invocation began, kg */
+  PetscReal budget_first[BUDGET_NTERMS * PARAM_ARRAY_MAX]; /* global budget then, kg */
   PetscReal t_start;       /* run_start, s since the epoch */
   PetscInt64 nstep, nstep_end, steps_per_output, steps_per_checkpoint;
   PetscReal closure_max;   /* largest closure deviation since the last progress line */
@@ -436,6 +438,37 @@ static PetscErrorCode progress(Run *r)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The mass budget of this invocation, per species: the change of the mass in the air must equal
+   emitted - dry deposited - wet deposited + chemically produced - chemically lost + inflow -
+   outflow. The residual is printed relative to the mass that passed through (mass at the start
+   plus everything that entered). */
+static PetscErrorCode budget_closure(Run *r)
+{
+  PetscReal mass[PARAM_ARRAY_MAX], b[BUDGET_NTERMS * PARAM_ARRAY_MAX], worst = 0;
+  PetscInt ns = r->nspec, sworst = 0;
+
+  PetscFunctionBeginUser;
+  PetscCall(total_mass(r, mass));
+  PetscCallMPI(MPI_Allreduce(r->budget, b, (PetscMPIInt)(BUDGET_NTERMS * ns), MPIU_REAL, MPI_SUM, r->comm));
+  for (PetscInt i = 0; i < BUDGET_NTERMS * ns; i++) b[i] -= r->budget_first[i];
+  for (PetscInt s = 0; s < ns; s++) {
+    PetscReal in = b[BUDGET_EMITTED * ns + s] + b[BUDGET_CHEM_PRODUCED * ns + s] + b[BUDGET_INFLOW * ns + s];
+    PetscReal out = b[BUDGET_DRY_DEPOSITED * ns + s] + b[BUDGET_WET_DEPOSITED * ns + s] + b[BUDGET_CHEM_LOST * ns + s] +
+                    b[BUDGET_OUTFLOW * ns + s];
+    PetscReal through = r->mass_first[s] + in, residual = mass[s] - r->mass_first[s] - (in - out);
+    PetscReal rel = through > 0 ? PetscAbsReal(residual) / through : 0;
+    if (rel > worst || s == 0) {
+      worst = rel;
+      sworst = s;
+    }
+    PetscCall(PetscPrintf(r->comm, "budget closure %-6s start %.6e end %.6e in %.6e out %.6e residual %.3e kg (%.2e relative)\n",
+                          r->species[s].name, (double)r->mass_first[s], (double)mass[s], (double)in, (double)out,
+                          (double)residual, (double)rel));
+  }
+  PetscCall(PetscPrintf(r->comm, "budget closure: largest relative residual %.2e (%s)\n", (double)worst, r->species[sworst].name));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode initial_state(Run *r)
 {
   Fields f;
@@ -464,6 +497,12 @@ static PetscErrorCode initial_state(Run *r)
     PetscCall(boundary_initial(r->bnd, &r->st->patch, r->met, f.q, f.tag));
     PetscCall(restore_fields(r, &f));
     r->nstep = 0;
+  }
+  { /* the air mass at the first step's start, for the mass diagnostics */
+    PetscReal *am;
+    PetscCall(VecGetArray(r->st->air_mass, &am));
+    PetscCall(met_air_mass_at(r->met, step_time(r, r->nstep), am));
+    PetscCall(VecRestoreArray(r->st->air_mass, &am));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -547,8 +586,11 @@ PetscErrorCode run_case(MPI_Comm comm, PetscBool only_setup)
     }
   }
   PetscCall(initial_state(&r));
+  PetscCall(total_mass(&r, r.mass_first));
+  PetscCallMPI(MPI_Allreduce(r.budget, r.budget_first, (PetscMPIInt)(BUDGET_NTERMS * r.nspec), MPIU_REAL, MPI_SUM, comm));
   PetscCall(time_loop(&r));
   PetscCall(history_summary(r.hist, r.budget));
+  PetscCall(budget_closure(&r));
   PetscCall(teardown(&r));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

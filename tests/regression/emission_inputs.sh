@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Title: emission inputs: the inventory tool's totals, a run's emission report, bad inputs (issue 5)
+# Description: builds the att27 test domain and the illustrative inventory, then checks
+#   - the tool's totals per prefecture, sector and species against what namelists/inventory.nml
+#     told it (Xinjiang totals x sector shares, the 乌-昌-石 share, the cities outside), and that
+#     its gridded file plus its point sources add up to its totals table;
+#   - a run's emitted totals plus what it reports lost outside its domain equal the inventory;
+#   - a point source outside the domain is a warning and counted as lost;
+#   - bad inputs each stop the model before the time loop with file:line and the column or key:
+#     a negative emission, a missing value, an unknown sector, an unknown species column, a
+#     gridded field with a negative value, a time profile that does not average to 1.
+. "$(dirname "$0")/../lib.sh"
+dir=$(scratch emission_inputs)
+check() { "$PY" "$ROOT/tests/regression/inventory_check.py" "$@"; }
+"$BIN/bogda-grid" -namelist "$ROOT/tests/regression/attribution/domain.nml" -out "$dir" >"$dir/grid.log" 2>&1
+ok $? "att27 domain built"
+"$BIN/bogda-inventory" -namelist "$ROOT/namelists/domains.nml" -inventory "$ROOT/namelists/inventory.nml" -out "$dir" >"$dir/inv.log" 2>&1
+ok $? "inventory built"
+out=$(check tool "$ROOT/namelists/inventory.nml" "$dir"); ok $? "inventory totals equal what the tool was told: $out"
+
+model() { # model NAME [options...]: a one-hour run of the att27 case
+  local name=$1; shift
+  mkdir -p "$dir/$name"
+  mpirun_n 1 "$BIN/bogda" -namelist "$ROOT/namelists/episode_winter.nml,$ROOT/tests/regression/attribution/case.nml" \
+    -run_output_dir "$dir/$name" -run_domain_file "$dir/att27_domain.nc" -emissions_gridded_file "$dir/xinjiang_inventory.nc" \
+    -emissions_points_file "$dir/xinjiang_points.csv" -run_hours 1 -tags_enabled false "$@" >"$dir/$name.log" 2>&1
+}
+model base; ok $? "a one-hour run with the inventory"
+out=$(check run "$dir" "$dir/base.log" "$dir/base/att_emissions.csv"); ok $? "emitted in the domain + lost outside = the inventory: $out"
+grep -q "point source P08 .* is outside the domain; its emissions are lost" "$dir/base.log"
+ok $? "a point source outside the domain (P08, Hami) is a warning and counted as lost"
+
+# Bad inputs: each must fail before the time loop (no progress line, no output file) naming the problem.
+bad() { # bad NAME EXPECTED-REGEX [options...]
+  local name=$1 want=$2; shift 2
+  model "$name" "$@"; local rc=$?
+  [ "$rc" -ne 0 ] && grep -qE "$want" "$dir/$name.log" && ! grep -qE '^20[0-9-]+T.* h  wall' "$dir/$name.log" &&
+    [ -z "$(ls "$dir/$name"/*.nc 2>/dev/null)" ]
+  ok $? "$name: refused with \"$(grep -oE "$want" "$dir/$name.log" | head -n 1)\""
+}
+pts=$dir/xinjiang_points.csv
+sed '4s/^\(\([^,]*,\)\{9\}\)[0-9.]*/\1-5/' "$pts" > "$dir/negative.csv"
+bad negative "negative.csv:4: column P02 \(t/yr\) = -5\.? is out of range; expected 0\.? to" -emissions_points_file "$dir/negative.csv"
+sed '4s/^\(\([^,]*,\)\{9\}\)[0-9.]*/\1/' "$pts" > "$dir/missing.csv"
+bad missing "missing.csv:4: column P02 \(t/yr\) is empty; expected a number" -emissions_points_file "$dir/missing.csv"
+sed '4s/,power,/,heating,/' "$pts" > "$dir/sector.csv"
+bad sector "sector.csv:4: sector 'heating' is unknown; expected power, industry" -emissions_points_file "$dir/sector.csv"
+sed '2s/ppmc_t_yr/pm10_t_yr/' "$pts" > "$dir/species.csv"
+bad species "species.csv:2: column 'pm10_t_yr' names an unknown species 'pm10'" -emissions_points_file "$dir/species.csv"
+"$PY" - "$dir/xinjiang_inventory.nc" "$dir/negative.nc" <<'PYEOF'
+import shutil, sys
+from netCDF4 import Dataset
+shutil.copy(sys.argv[1], sys.argv[2])
+with Dataset(sys.argv[2], "a") as nc:
+    nc.variables["so2_industry"][100, 200] = -1.0
+PYEOF
+bad gridded "negative.nc: so2_industry is negative \(-1\.?\) at lat" -emissions_gridded_file "$dir/negative.nc"
+bad profile "emission_profiles_power_weekday averages to 1.1[0-9]*; expected 1" -emission_profiles_power_weekday 1,1,1,1,1,1,1.7
+done_testing
