@@ -15,7 +15,9 @@ CC      := mpicc
 
 DEB_PACKAGES := openmpi-bin libopenmpi-dev petsc-dev libnetcdf-mpi-dev libhdf5-openmpi-dev \
   liblapacke-dev libopenblas-dev netcdf-bin pkg-config python3-numpy python3-matplotlib \
-  python3-netcdf4
+  python3-netcdf4 fonts-noto-cjk
+# What only the tests need: the CF clients that must read our files, and a browser for the report.
+CHECK_PACKAGES := gdal-bin cdo python3-xarray chromium
 
 PKGS       := petsc netcdf-mpi lapacke
 NC_PAR_INC := $(shell pkg-config --variable=prefix netcdf-mpi 2>/dev/null)/include
@@ -68,17 +70,24 @@ TEST_SCRIPTS := tests/regression/domains.sh tests/parallel/ranks.sh tests/regres
 # Emission inputs and budgets (issue 5).
 TEST_PROGS   += tests/unit/test_regrid.c
 TEST_SCRIPTS += tests/regression/budget.sh tests/regression/emission_inputs.sh
+# Outputs read by the CF clients.
+TEST_SCRIPTS += tests/regression/cf_clients.sh
 
 TEST_BINS := $(foreach t,$(TEST_PROGS),build/tests/$(basename $(notdir $(t))))
 BENCH_PROGS := tests/bench/bench.c
 BENCH_BINS := $(foreach t,$(BENCH_PROGS),build/tests/$(basename $(notdir $(t))))
 
-.PHONY: all check check-parallel run bench deps lint format format-check clean print docs \
+.PHONY: all check check-parallel run bench deps deps-check lint format format-check clean print docs \
         _all _check _run _bench _check-parallel
 .DEFAULT_GOAL := all
 
-all check check-parallel run bench: deps
+all check check-parallel run bench:
 	@$(MAKE) --no-print-directory _$@
+all run bench: deps
+check check-parallel: deps-check
+
+deps-check:
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(DEB_PACKAGES) $(CHECK_PACKAGES)"
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
