@@ -34,9 +34,15 @@ CPPFLAGS := -I$(NC_PAR_INC) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(P
 ARCHFLAGS ?= -march=native
 CFLAGS   := -std=c11 $(WARN) -O3 $(ARCHFLAGS) -ffp-contract=off -fno-math-errno -fno-trapping-math -MMD -MP
 LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llapack -lblas -lm
+# Objects and test programs go to BUILD, programs to BINDIR; the sanitizer build has its own.
+BUILD  := build
+BINDIR := bin
 ifeq ($(DEBUG),1)
-  CFLAGS := -std=c11 $(WARN) -O0 -g -fsanitize=address,undefined -fno-omit-frame-pointer -MMD -MP
+  CFLAGS := -std=c11 $(WARN) -O0 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+            -fno-omit-frame-pointer -MMD -MP
   LDFLAGS += -fsanitize=address,undefined
+  BUILD  := build-debug
+  BINDIR := build-debug/bin
 endif
 ifeq ($(WERROR),1)
   CFLAGS += -Werror
@@ -52,10 +58,11 @@ PHYSICS_SRC := physics/species.c physics/mixing_vertical.c physics/deposition_dr
 MODEL_SRC   := model/clock.c model/namelist.c model/output.c model/state.c model/met.c model/met_analytic.c \
                model/boundary.c model/tags.c model/registry.c model/checkpoint.c model/history.c model/run.c \
                model/profiles.c model/regrid.c model/point_sources.c model/wind_adjust.c model/met_diagnostic.c \
-               model/scenario.c model/emissions.c model/receptors.c model/nest.c
+               model/scenario.c model/emissions.c model/receptors.c model/nest.c model/pbl.c model/wrf_file.c model/met_wrf.c \
+               model/met_output.c
 LIB_SRC     := $(GRIDS_SRC) $(PHYSICS_SRC) $(MODEL_SRC)
-LIB_OBJ     := $(LIB_SRC:%.c=build/%.o)
-LIB         := build/libbogda.a
+LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB         := $(BUILD)/libbogda.a
 
 # Programs: each bin/<name> is linked from its main object and the library (rules below).
 PROGRAMS    := bogda bogda-grid bogda-inventory bogda-predict
@@ -63,7 +70,7 @@ PROGRAMS    := bogda bogda-grid bogda-inventory bogda-predict
 TEST_PROGS  := tests/unit/test_clock.c tests/unit/test_namelist.c tests/unit/test_projection.c \
                tests/unit/test_domain.c tests/tools/domain_check.c tests/tools/nccompare.c tests/tools/ckcompare.c tests/unit/test_mixing_vertical.c \
                tests/unit/test_chemistry.c tests/unit/test_plume_rise.c tests/unit/test_deposition.c tests/unit/test_emission.c tests/unit/test_wind_adjust.c \
-               tests/verification/test_ppm.c tests/verification/test_rotation.c
+               tests/verification/test_ppm.c tests/verification/test_rotation.c tests/unit/test_met_wrf.c
 TEST_SCRIPTS := tests/regression/domains.sh tests/parallel/ranks.sh tests/regression/restart.sh \
                 tests/verification/uniform.sh tests/regression/attribution.sh \
                 tests/regression/effective.sh tests/regression/reference.sh
@@ -72,10 +79,12 @@ TEST_PROGS   += tests/unit/test_regrid.c
 TEST_SCRIPTS += tests/regression/budget.sh tests/regression/emission_inputs.sh
 # Outputs read by the CF clients.
 TEST_SCRIPTS += tests/regression/cf_clients.sh
+# The parser and parallel tests again under AddressSanitizer and UBSan (make DEBUG=1).
+TEST_SCRIPTS += tests/regression/sanitizers.sh
 
-TEST_BINS := $(foreach t,$(TEST_PROGS),build/tests/$(basename $(notdir $(t))))
+TEST_BINS := $(foreach t,$(TEST_PROGS),$(BUILD)/tests/$(basename $(notdir $(t))))
 BENCH_PROGS := tests/bench/bench.c
-BENCH_BINS := $(foreach t,$(BENCH_PROGS),build/tests/$(basename $(notdir $(t))))
+BENCH_BINS := $(foreach t,$(BENCH_PROGS),$(BUILD)/tests/$(basename $(notdir $(t))))
 
 .PHONY: all check check-parallel run bench deps deps-check lint format format-check clean print docs \
         _all _check _run _bench _check-parallel
@@ -99,43 +108,43 @@ deps:
 	    $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
 	fi
 
-_all: $(PROGRAMS:%=bin/%)
+_all: $(PROGRAMS:%=$(BINDIR)/%)
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(@D)
 	ar rcs $@ $^
 
-build/%.o: %.c
+$(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 # Each program's main object; the recipe is the pattern rule below.
-bin/bogda: build/model/main.o $(LIB)
-bin/bogda-grid: build/grids/domain_build.o $(LIB)
-bin/bogda-inventory: build/model/inventory_build.o $(LIB)
-bin/bogda-predict: build/postproc/predict.o $(LIB)
+$(BINDIR)/bogda: $(BUILD)/model/main.o $(LIB)
+$(BINDIR)/bogda-grid: $(BUILD)/grids/domain_build.o $(LIB)
+$(BINDIR)/bogda-inventory: $(BUILD)/model/inventory_build.o $(LIB)
+$(BINDIR)/bogda-predict: $(BUILD)/postproc/predict.o $(LIB)
 
-bin/%:
+$(BINDIR)/%:
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
-build/tests/%: build/tests/%.o $(LIB)
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
-build/tests/%.o: tests/unit/%.c
+$(BUILD)/tests/%.o: tests/unit/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
-build/tests/%.o: tests/verification/%.c
+$(BUILD)/tests/%.o: tests/verification/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
-build/tests/%.o: tests/bench/%.c
+$(BUILD)/tests/%.o: tests/bench/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
-build/tests/%.o: tests/tools/%.c
+$(BUILD)/tests/%.o: tests/tools/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
@@ -166,14 +175,14 @@ format-check:
 	clang-format --dry-run --Werror $(FORMAT_FILES)
 
 # The generated namelist reference (checked by tests/regression/reference.sh).
-docs: bin/bogda
-	bin/bogda -namelist_reference > docs/namelist.md
+docs: $(BINDIR)/bogda
+	$(BINDIR)/bogda -namelist_reference > docs/namelist.md
 
 print:
 	@echo "CC       = $(CC)"; echo "CPPFLAGS = $(CPPFLAGS)"; echo "CFLAGS   = $(CFLAGS)"
 	@echo "LDLIBS   = $(LDLIBS)"
 
 clean:
-	rm -rf build bin
+	rm -rf build build-debug bin
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -358,33 +358,44 @@ static PetscErrorCode parse_group(Scanner *sc, const char *group)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Parse a whole file's text into records. */
+/* Parse the groups of a file's text into records; seen collects the group names. */
+static PetscErrorCode parse_groups(Scanner *sc, char (**seen)[NAME_LEN], PetscInt *nseen, PetscInt *capseen)
+{
+  PetscFunctionBeginUser;
+  while (*sc->s) {
+    char group[NAME_LEN];
+    if (*sc->s != '&') {
+      if (*sc->s == '\n') sc->line++;
+      if (*sc->s == '!')
+        while (*sc->s && *sc->s != '\n') sc->s++;
+      else sc->s++;
+      continue;
+    }
+    sc->s++;
+    PetscCall(scan_name(sc, group, "a group name after '&'"));
+    for (PetscInt g = 0; g < *nseen; g++)
+      PetscCheck(strcmp((*seen)[g], group), PETSC_COMM_SELF, PETSC_ERR_USER,
+                 "%s:%" PetscInt_FMT ": group &%s appears twice in this file", sc->path, sc->line, group);
+    GROW(*seen, *nseen, *capseen);
+    PetscCall(PetscStrncpy((*seen)[(*nseen)++], group, NAME_LEN));
+    PetscCall(parse_group(sc, group));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Parse a whole file's text into records (freeing what it allocated on errors too, so that a
+   caller that recovers from a bad file leaks nothing). */
 static PetscErrorCode parse_text(const char *path, const char *text)
 {
   Scanner sc = {path, text, 1};
   char (*seen)[NAME_LEN] = NULL;
   PetscInt nseen = 0, capseen = 0;
+  PetscErrorCode ierr;
 
   PetscFunctionBeginUser;
-  while (*sc.s) {
-    char group[NAME_LEN];
-    if (*sc.s != '&') {
-      if (*sc.s == '\n') sc.line++;
-      if (*sc.s == '!')
-        while (*sc.s && *sc.s != '\n') sc.s++;
-      else sc.s++;
-      continue;
-    }
-    sc.s++;
-    PetscCall(scan_name(&sc, group, "a group name after '&'"));
-    for (PetscInt g = 0; g < nseen; g++)
-      PetscCheck(strcmp(seen[g], group), PETSC_COMM_SELF, PETSC_ERR_USER,
-                 "%s:%" PetscInt_FMT ": group &%s appears twice in this file", path, sc.line, group);
-    GROW(seen, nseen, capseen);
-    PetscCall(PetscStrncpy(seen[nseen++], group, NAME_LEN));
-    PetscCall(parse_group(&sc, group));
-  }
+  ierr = parse_groups(&sc, &seen, &nseen, &capseen);
   PetscCall(PetscFree(seen));
+  PetscCall(ierr);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -415,8 +426,11 @@ PetscErrorCode namelist_load(MPI_Comm comm, const char *path)
   }
   PetscCallMPI(MPI_Bcast(text, (PetscMPIInt)len, MPI_CHAR, 0, comm));
   nloads++;
-  PetscCall(parse_text(path, text));
-  PetscCall(PetscFree(text));
+  {
+    PetscErrorCode ierr = parse_text(path, text);
+    PetscCall(PetscFree(text));
+    PetscCall(ierr);
+  }
   for (PetscInt r = 0; r < nrecords; r++) {
     char opt[NAME_LEN + 1];
     PetscBool set;
@@ -771,10 +785,12 @@ PetscErrorCode namelist_check_unused(MPI_Comm comm)
     const char *g = group_of(name);
     if (!g || known(known_keys, nkeys, name)) continue;
     {
-      char prefix[NAME_LEN + 1];
+      char prefix[NAME_LEN + 1], msg[3 * NAME_LEN + 96];
       PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "%s_", g));
-      SETERRQ(comm, PETSC_ERR_USER, "command line: option -%s is not a key of group &%s (did you mean -%s?)", name, g,
-              nearest(known_keys, nkeys, prefix, name));
+      PetscCall(PetscSNPrintf(msg, sizeof(msg), "command line: option -%s is not a key of group &%s (did you mean -%s?)", name, g,
+                              nearest(known_keys, nkeys, prefix, name)));
+      PetscCall(PetscOptionsLeftRestore(NULL, &nleft, &names, &values));
+      SETERRQ(comm, PETSC_ERR_USER, "%s", msg);
     }
   }
   PetscCall(PetscOptionsLeftRestore(NULL, &nleft, &names, &values));

@@ -10,11 +10,12 @@ diag() { echo "# $*"; }
 done_testing() { echo "1..$TAP_N"; [ "$TAP_FAILED" -eq 0 ]; }
 # Where things are, from the repository root.
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BIN=$ROOT/bin
-TBIN=$ROOT/build/tests
+# The sanitizer test runs other tests with the build-debug programs through these variables.
+BIN=${BOGDA_BIN:-$ROOT/bin}
+TBIN=${BOGDA_TBIN:-$ROOT/build/tests}
 PY=${PYTHON:-/usr/bin/python3}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 # mpirun with oversubscription and quiet output.
 mpirun_n() { local n=$1; shift; mpiexec --oversubscribe -n "$n" "$@"; }
 # A fresh scratch directory under build/tests/tmp.
-scratch() { local d=$ROOT/build/tests/tmp/$1; rm -rf "$d"; mkdir -p "$d"; echo "$d"; }
+scratch() { local d=${BOGDA_TMP:-$ROOT/build/tests/tmp}/$1; rm -rf "$d"; mkdir -p "$d"; echo "$d"; }
