@@ -1,0 +1,1078 @@
+#!/usr/bin/python3
+"""The attribution report of a Bogda run: one HTML page with maps, charts and tables (CSV, JSON).
+
+    /usr/bin/python3 postproc/report.py RUN_DIR --domain DOMAIN_FILE [--scenarios TABLE.csv ...] [-o OUTDIR]
+
+RUN_DIR is a run's output folder: <name>_receptors_<start>.nc (hourly hotspot-mean surface
+concentrations, bulk and by tag, model/receptors.c) and <name>_<start>.nc (CF history), one pair
+per checkpoint segment, concatenated in time (a later segment wins where times repeat).
+DOMAIN_FILE is the bogda-grid file of the run's domain: names of the control units, prefectures
+and receptors, the receptor masks and the unit cover. TABLE.csv is bogda-predict's scenario table
+or compare_scenarios.py's comparison; it adds the before/after table.
+
+For each hotspot the page shows the episode-mean PM2.5 and species maps with unit and prefecture
+borders; the contributions of the top control units, the prefectures (and regions outside
+Xinjiang), the sectors and the inflow (boundary sides, initial conditions) as bar charts with
+percentages; the hourly stacked contributions; the closure (sum of tags against the bulk); and the
+scenario table. Shares are episode-mean contributions over the episode-mean bulk.
+
+OUTDIR (default RUN_DIR/report) gets index.html, the PNG figures, contributions.csv,
+concentrations.csv, hourly.csv, closure.csv, scenarios.csv and report.json. It is written under a
+temporary name beside OUTDIR and renamed when complete. The numbers in the CSV tables are the
+strings the page shows; report.json holds them at full precision. Chinese labels in the figures
+need a CJK font (Debian's fonts-noto-cjk); without one the figures are labelled in English only.
+Needs Debian's python3-numpy, python3-matplotlib and python3-netcdf4.
+"""
+import argparse
+import csv
+import datetime
+import html
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time as clock
+
+import numpy as np
+from matplotlib import font_manager, rcParams
+from matplotlib.collections import LineCollection
+from netCDF4 import Dataset
+
+import plot_domain  # sets the Agg backend; the map helpers are shared
+
+plt = plot_domain.plt
+TOP_UNITS = 15      # control units shown in the chart and the page's table
+TOP_REGIONS = 12    # prefectures and outside regions shown
+STACK_GROUPS = 7    # prefectures and regions drawn one by one in the hourly chart
+SHARE_SHOWN = 0.005  # percent: smaller unit and region shares are in the CSV only
+MAP_MARGIN = 1.0    # degrees of longitude and latitude around a hotspot on its maps
+BULK_FLOOR = 1e-20  # ug m-3: below it a bulk value is not used for relative deviations
+SCENARIO_BASE_RTOL = 1e-5  # a scenario table's base and this run's mean agree to it (6 digits)
+DPI = 100
+BY_NAMES = ["unit", "prefecture", "kind", "region", "sector", "unit_sector", "point"]
+SPECIAL_EMISSION, SPECIAL_INITIAL, SPECIAL_INFLOW, SPECIAL_OTHER = 0, 1, 2, 3
+OUTSIDE_KIND = 3
+SIDES = {"bc_west": ("西边界入流", "inflow, west side"), "bc_east": ("东边界入流", "inflow, east side"),
+         "bc_south": ("南边界入流", "inflow, south side"), "bc_north": ("北边界入流", "inflow, north side"),
+         "bc_top": ("顶部入流", "inflow, top")}
+INITIAL = ("初始条件", "initial conditions")
+OTHER = ("其他", "other (unassigned)")
+ALL_SIDES = ("入流（各边界）", "inflow (all sides)")
+SECTORS = {"power": ("电力", "power"), "industry": ("工业", "industry"), "residential": ("民用", "residential"),
+           "transport": ("交通", "transport"), "agriculture": ("农业", "agriculture")}
+KINDS = [("优先保护单元", "priority protection units"), ("重点管控单元", "key control units"),
+         ("一般管控单元", "general control units")]
+SPECIES_ZH = {"so2": "二氧化硫", "so4": "硫酸盐", "nox": "氮氧化物", "no3": "硝酸盐", "nh3": "氨", "nh4": "铵盐",
+              "ppm25": "一次PM2.5", "ppmc": "一次粗颗粒物", "pm25": "PM2.5"}
+SECTOR_COLOURS = ["#1f78b4", "#e31a1c", "#ff7f00", "#6a3d9a", "#33a02c"]
+INFLOW_COLOUR, INITIAL_COLOUR, OTHER_COLOUR = "#9ecae1", "#bdbdbd", "#f0f0f0"
+XINJIANG_COLOUR, OUTSIDE_COLOUR = "#4292c6", "#807dba"
+CJK_FILE_HINTS = ("cjk", "wqy", "wenquanyi", "sourcehan", "droidsansfallback", "uming", "ukai")
+CJK = {"font": None}
+
+
+class ReportError(Exception):
+    """A missing or inconsistent input; main() prints it and exits with status 1."""
+
+
+def fail(message):
+    raise ReportError(message)
+
+
+def warn(message):
+    print(f"report.py: warning: {message}", file=sys.stderr)
+
+
+def tr(zh, en):
+    """A bilingual label for a figure: Chinese and English, or English only without a CJK font."""
+    return f"{zh} {en}" if CJK["font"] and zh else en
+
+
+def find_cjk_font():
+    """Name of a font with Chinese glyphs, added to matplotlib's font list if its cache predates
+    the font's installation; None (with a warning) if there is none."""
+    known = [f.name for f in font_manager.fontManager.ttflist]
+    for name in known:
+        if "CJK SC" in name:
+            return name
+    for name in known:
+        if any(h in name.lower().replace(" ", "") for h in CJK_FILE_HINTS):
+            return name
+    paths = [p for p in font_manager.findSystemFonts() if any(h in os.path.basename(p).lower() for h in CJK_FILE_HINTS)]
+    paths.sort(key=lambda p: ("sans" not in p.lower(), "regular" not in p.lower(), p))
+    for path in paths:
+        try:
+            font_manager.fontManager.addfont(path)
+            return font_manager.FontProperties(fname=path).get_name()
+        except (OSError, RuntimeError, ValueError):
+            continue
+    warn("no font with Chinese glyphs found (install Debian's fonts-noto-cjk): the figures are labelled in English only")
+    return None
+
+
+def setup_fonts():
+    CJK["font"] = find_cjk_font()
+    if CJK["font"]:
+        rcParams["font.family"] = ["DejaVu Sans", CJK["font"]]  # Latin from DejaVu, the rest falls back
+
+
+# Reading the inputs.
+
+def open_nc(path):
+    try:
+        return Dataset(path)
+    except (OSError, RuntimeError) as e:
+        fail(f"{path}: cannot be read as NetCDF ({e})")
+
+
+def need(d, name, path, what):
+    if name not in d.variables:
+        fail(f"{path}: variable '{name}' is missing ({what})")
+    return d.variables[name]
+
+
+def values(d, name, path, what):
+    return np.ma.filled(np.ma.asarray(need(d, name, path, what)[:]).astype(float), np.nan)
+
+
+def strings(d, name, path, what):
+    """A [n, strlen] character variable as a list of str (UTF-8)."""
+    var = need(d, name, path, what)
+    return [bytes(row).decode("utf-8", "replace").rstrip("\x00").strip() for row in np.ma.filled(var[:], b"")]
+
+
+def last_per_time(times):
+    """Indices that put records in time order, keeping the last of records with equal times."""
+    t = np.asarray(times)
+    _, first_of_reversed = np.unique(t[::-1], return_index=True)
+    return len(t) - 1 - first_of_reversed
+
+
+def run_files(run_dir):
+    """The run's name, its receptor files and its history files, in time order."""
+    if not os.path.isdir(run_dir):
+        fail(f"{run_dir}: no such run directory")
+    pattern = re.compile(r"^(.+)_receptors_(\d{8}T\d{4}Z)\.nc$")
+    found = sorted((m.group(2), m.group(1), f) for f in os.listdir(run_dir) if (m := pattern.match(f)))
+    if not found:
+        fail(f"{run_dir}: no receptor files (<name>_receptors_<start>.nc): receptors are written when the "
+             "domain file has receptors (run_domain_file)")
+    names = sorted({n for _, n, _ in found})
+    if len(names) > 1:
+        fail(f"{run_dir}: receptor files of several runs ({', '.join(names)}): give one run's directory")
+    name = names[0]
+    history = re.compile(rf"^{re.escape(name)}_(\d{{8}}T\d{{4}}Z)\.nc$")
+    hist = sorted(f for f in os.listdir(run_dir) if history.match(f))
+    if not hist:
+        fail(f"{run_dir}: no history file {name}_<start>.nc beside the receptor files (the maps need it)")
+    return name, [os.path.join(run_dir, f) for _, _, f in found], [os.path.join(run_dir, f) for f in hist]
+
+
+TAG_META = ("family", "unit", "prefecture", "kind", "sector", "special", "family_by")
+
+
+def read_receptors(paths):
+    """Receptor series of every segment: times (s), conc[t, r, s], contrib[t, r, s, n], closure[t],
+    and the header (receptors, species, tags and their metadata), checked to agree between segments."""
+    parts, header = [], None
+    for path in paths:
+        with open_nc(path) as d:
+            what = "a receptor file of bogda (model/receptors.c)"
+            head = {"receptor": strings(d, "receptor_name", path, what),
+                    "receptor_en": strings(d, "receptor_name_en", path, what),
+                    "receptor_zh": strings(d, "receptor_name_zh", path, what),
+                    "species": strings(d, "species_name", path, what),
+                    "label": strings(d, "tag_label", path, "the attribution tags: was the run made with tags_enabled?")}
+            meta = {k: np.asarray(values(d, "tag_" + k, path, what)).astype(int) for k in TAG_META}
+            part = {"time": values(d, "time", path, what), "conc": values(d, "conc", path, what),
+                    "contrib": values(d, "contribution", path, what), "closure": values(d, "closure", path, what)}
+        if header is None:
+            header, tag_meta, first = head, meta, path
+        elif head != header or any((meta[k] != tag_meta[k]).any() for k in TAG_META):
+            fail(f"{path}: its receptors, species or tags differ from those of {first}: segments of different runs?")
+        parts.append(part)
+    if not header["label"]:
+        fail(f"{paths[0]}: the run has no attribution tags (tags_enabled = .false.): nothing to attribute")
+    data = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    if data["time"].size == 0:
+        fail(f"{paths[0]}: no hourly records: did the run reach its first output hour?")
+    keep = last_per_time(data["time"])
+    data = {k: v[keep] for k, v in data.items()}
+    data.update(header)
+    data["meta"] = tag_meta
+    if "pm25" not in header["species"]:
+        fail(f"{paths[0]}: species 'pm25' missing from species_name (have {', '.join(header['species'])})")
+    return data
+
+
+def read_history(paths, species, shape):
+    """Episode means of the surface concentration of every species over the history records,
+    with their units and long names."""
+    times, fields, attrs = [], {s: [] for s in species}, {}
+    for path in paths:
+        with open_nc(path) as d:
+            what = "the CF history output of bogda (model/output.c)"
+            times.append(values(d, "time", path, what))
+            for s in species:
+                v = need(d, s, path, what + f": surface concentration of {s}")
+                if v.shape[-2:] != shape:
+                    fail(f"{path}: {s} is on a {v.shape[-1]} x {v.shape[-2]} grid, the domain file on "
+                         f"{shape[1]} x {shape[0]}: not the run's domain?")
+                fields[s].append(np.ma.filled(v[:].astype(float), np.nan).reshape((-1,) + shape))
+                attrs[s] = (pretty_units(getattr(v, "units", "")), getattr(v, "long_name", s))
+    keep = last_per_time(np.concatenate(times))
+    if keep.size == 0:
+        fail(f"{paths[0]}: no records in the history output")
+    mean = {s: np.nanmean(np.concatenate(fields[s])[keep], axis=0) for s in species}
+    return mean, attrs, keep.size
+
+
+def read_domain(path):
+    if not os.path.isfile(path):
+        fail(f"{path}: no such domain file (give the run's bogda-grid domain file with --domain)")
+    what = "a domain file of bogda-grid"
+    with open_nc(path) as d:
+        dom = {k: values(d, k, path, what) for k in ("lon", "lat", "receptor_weight")}
+        for k in ("unit_code", "unit_name_zh", "unit_name_en", "prefecture_name_zh", "prefecture_name_en",
+                  "receptor_name"):
+            dom[k] = strings(d, k, path, what)
+        for k in ("unit_kind", "unit_prefecture", "prefecture_code", "cover_i", "cover_j", "cover_unit"):
+            dom[k] = np.asarray(values(d, k, path, what)).astype(int)
+        dom["cover_fraction"] = values(d, "cover_fraction", path, what)
+        dom["name"] = getattr(d, "domain_name", os.path.basename(path))
+    dom["path"] = path
+    dom["dominant"] = dominant_unit(dom)
+    return dom
+
+
+def dominant_unit(dom):
+    """Index of the unit covering the largest share of each cell (-1 where none)."""
+    ny, nx = dom["lon"].shape
+    best, unit = np.full((ny, nx), -1.0), np.full((ny, nx), -1, dtype=int)
+    for i, j, u, f in zip(dom["cover_i"], dom["cover_j"], dom["cover_unit"], dom["cover_fraction"]):
+        if f > best[j, i]:
+            best[j, i], unit[j, i] = f, u
+    return unit
+
+
+def read_scenarios(paths, rec):
+    """Rows of bogda-predict's table or compare_scenarios.py's comparison, with this run's episode
+    mean beside each base value."""
+    rows = []
+    mean = rec["conc"].mean(axis=0)
+    for path in paths:
+        if not os.path.isfile(path):
+            fail(f"{path}: no such scenario table")
+        with open(path, encoding="utf-8") as f:
+            reader = csv.DictReader(f)
+            missing = [c for c in ("scenario", "receptor", "species", "base", "predicted") if c not in (reader.fieldnames or [])]
+            if missing:
+                fail(f"{path}: column(s) {', '.join(missing)} missing: expected bogda-predict's CSV or compare_scenarios.py's")
+            mismatched = 0
+            for line, row in enumerate(reader, start=2):
+                def number(key, blank_ok=False):
+                    text = (row.get(key) or "").strip()
+                    if blank_ok and not text:
+                        return None
+                    try:
+                        return float(text)
+                    except ValueError:
+                        fail(f"{path}:{line}: {key} = '{text}': expected a number")
+                before, after = number("base"), number("predicted")
+                sim = number("simulated", True)
+                if row["receptor"] not in rec["receptor"] or row["species"] not in rec["species"]:
+                    fail(f"{path}:{line}: receptor '{row['receptor']}' or species '{row['species']}' is not in this run "
+                         f"(receptors {', '.join(rec['receptor'])})")
+                run_mean = mean[rec["receptor"].index(row["receptor"]), rec["species"].index(row["species"])]
+                matches = abs(before - run_mean) <= SCENARIO_BASE_RTOL * max(abs(run_mean), BULK_FLOOR)
+                mismatched += not matches
+                rows.append({"table": os.path.basename(path), "scenario": row["scenario"], "receptor": row["receptor"],
+                             "species": row["species"], "before_ug_m3": before, "after_ug_m3": after,
+                             "change_ug_m3": after - before,
+                             "change_percent": 100 * (after - before) / before if before else float("nan"),
+                             "simulated_ug_m3": sim, "prediction_error": number("prediction_error", True),
+                             "base_is_this_run": "yes" if matches else "no"})
+            if mismatched:
+                warn(f"{path}: {mismatched} base value(s) differ from this run's episode means: a table of another run?")
+    return rows
+
+
+def read_log_closure(run_dir, name):
+    """The largest closure deviation in the model's progress lines, if its log is there."""
+    path = os.path.join(run_dir, f"{name}.log")
+    if not os.path.isfile(path):
+        return None
+    with open(path, encoding="utf-8", errors="replace") as f:
+        found = [float(m.group(1)) for m in re.finditer(r"closure ([0-9.]+e[+-]?[0-9]+)", f.read())]
+    return max(found) if found else None
+
+
+# Grouping the tags.
+
+class Tags:
+    """The tags of a run with what each one is: family, unit, prefecture, sector, inflow side."""
+
+    def __init__(self, rec, dom, sites):
+        self.label, self.meta, self.dom = rec["label"], rec["meta"], dom
+        self.sites = {row["id"]: (row["name_zh"], row["name_en"]) for row in sites}
+        nunit, npref = len(dom["unit_code"]), len(dom["prefecture_name_en"])
+        if self.meta["unit"].max() >= nunit or self.meta["prefecture"].max() >= npref:
+            fail(f"{dom['path']}: the run's tags refer to unit or prefecture numbers the domain file does not have: "
+                 "not the run's domain file?")
+        families = {}
+        for n, label in enumerate(self.label):
+            fam = self.meta["family"][n]
+            families.setdefault(fam, (label.split(":")[0], BY_NAMES[self.meta["family_by"][n]], []))[2].append(n)
+        self.families = [families[f] for f in sorted(families)]
+
+    def family(self, *bys):
+        """The first family grouped by one of bys, as (name, by, tag indices), or None."""
+        for by in bys:
+            for fam in self.families:
+                if fam[1] == by:
+                    return fam
+        return None
+
+    def spatial(self):
+        return self.family("unit", "unit_sector", "prefecture", "kind", "region", "point") or self.families[0]
+
+    def suffix(self, n):
+        return self.label[n].split(":", 1)[1]
+
+    def unit(self, n):
+        return self.meta["unit"][n] if self.meta["special"][n] == SPECIAL_EMISSION else -1
+
+    def is_outside(self, n):
+        u = self.unit(n)
+        return u >= 0 and self.dom["unit_kind"][u] == OUTSIDE_KIND
+
+    def prefecture(self, n):
+        """Prefecture index of an emission tag (its unit's or its own), -1 if none."""
+        u = self.unit(n)
+        if u >= 0:
+            return -1 if self.is_outside(n) else self.dom["unit_prefecture"][u]
+        return self.meta["prefecture"][n] if self.meta["special"][n] == SPECIAL_EMISSION else -1
+
+    def non_emission(self, n):
+        """(key, zh, en) of an initial, inflow or other tag; None for an emission tag."""
+        special, suffix = self.meta["special"][n], self.suffix(n)
+        if special == SPECIAL_INITIAL:
+            return ("initial",) + INITIAL
+        if special == SPECIAL_INFLOW:
+            return (suffix,) + SIDES.get(suffix, ("入流", suffix))
+        if special == SPECIAL_OTHER:
+            return ("other",) + OTHER
+        return None
+
+    def unit_name(self, u):
+        return self.dom["unit_code"][u], self.dom["unit_name_zh"][u], self.dom["unit_name_en"][u]
+
+    def pref_name(self, q):
+        return self.dom["prefecture_name_zh"][q], self.dom["prefecture_name_en"][q]
+
+    def name(self, n, family_tags):
+        """(key, zh, en) of one tag."""
+        other = self.non_emission(n)
+        if other:
+            return other
+        suffix, meta = self.suffix(n), self.meta
+        if self.unit(n) >= 0:
+            code, zh, en = self.unit_name(self.unit(n))
+            if "|" in suffix:
+                zh_s, en_s = SECTORS.get(suffix.split("|")[1], ("", suffix.split("|")[1]))
+                zh, en = f"{zh} {zh_s}", f"{en}, {en_s}"
+            return suffix, (f"区外 {zh}" if self.is_outside(n) else zh), (f"outside: {en}" if self.is_outside(n) else en)
+        q = meta["prefecture"][n]
+        if q >= 0:
+            zh, en = self.pref_name(q)
+            if any(self.unit(m) >= 0 and self.prefecture(m) == q for m in family_tags):
+                return suffix, f"{zh}（经边界流入）", f"{en} (through the boundary)"
+            return suffix, zh, en
+        if meta["kind"][n] >= 0:
+            return (suffix,) + KINDS[meta["kind"][n]]
+        if meta["kind"][n] == -2:
+            return suffix, "新疆", "Xinjiang"
+        if meta["family_by"][n] == BY_NAMES.index("sector") and meta["sector"][n] >= 0:
+            return (suffix,) + SECTORS.get(suffix, ("", suffix))
+        if suffix.startswith("pt:"):
+            return (suffix,) + self.sites.get(suffix[3:], ("", suffix[3:]))
+        return suffix, "", suffix
+
+    def groups(self, table):
+        """The groups of one table as a list of (key, zh, en, kind, tag indices), None if the run's
+        families cannot make it; kind colours the charts (a unit kind, or 'xinjiang', 'outside',
+        'sector', 'inflow', 'initial', 'other')."""
+        if table.startswith("family:"):
+            return self.family_groups(table.split(":", 1)[1])
+        return {"unit": self.unit_groups, "prefecture": self.prefecture_groups, "sector": self.sector_groups,
+                "inflow": self.inflow_groups}[table]()
+
+    def unit_groups(self):
+        fam = self.family("unit", "unit_sector")
+        if not fam:
+            return None
+        by_unit = {}
+        for n in fam[2]:
+            if self.unit(n) >= 0 and not self.is_outside(n):
+                by_unit.setdefault(self.unit(n), []).append(n)
+        return [self.unit_name(u) + (int(self.dom["unit_kind"][u]), tags) for u, tags in sorted(by_unit.items())]
+
+    def prefecture_groups(self):
+        """Prefectures (their units' tags and their own, including the air of a prefecture that a
+        nested run's parent brings in through the boundary) and the regions outside Xinjiang."""
+        fam = self.family("unit", "unit_sector", "prefecture")
+        if not fam:
+            return None
+        by_pref, outside = {}, {}
+        for n in fam[2]:
+            if self.is_outside(n):
+                outside.setdefault(self.unit(n), []).append(n)
+            elif self.prefecture(n) >= 0:
+                by_pref.setdefault(self.prefecture(n), []).append(n)
+        out = [(str(self.dom["prefecture_code"][q]),) + self.pref_name(q) + ("xinjiang", t) for q, t in sorted(by_pref.items())]
+        for u, t in sorted(outside.items()):
+            code, zh, en = self.unit_name(u)
+            out.append((code, f"区外 {zh}", f"outside: {en}", "outside", t))
+        return out
+
+    def sector_groups(self):
+        """The five sectors, then the inflow of all sides, the initial conditions and the rest."""
+        fam = self.family("sector", "unit_sector")
+        if not fam:
+            return None
+        by_sector, rest = {}, {}
+        for n in fam[2]:
+            other = self.non_emission(n)
+            if other:
+                rest.setdefault("inflow" if self.meta["special"][n] == SPECIAL_INFLOW else other[0], []).append(n)
+            elif self.meta["sector"][n] >= 0:
+                by_sector.setdefault(self.meta["sector"][n], []).append(n)
+        names = list(SECTORS)
+        out = [(names[s],) + SECTORS[names[s]] + ("sector", t) for s, t in sorted(by_sector.items())]
+        labels = {"inflow": ALL_SIDES, "initial": INITIAL, "other": OTHER}
+        return out + [(k,) + labels[k] + (k, rest[k]) for k in labels if k in rest]
+
+    def inflow_groups(self):
+        fam = self.spatial()
+        return [self.non_emission(n) + (self.colour_kind(n), [n]) for n in fam[2] if self.non_emission(n)]
+
+    def family_groups(self, name):
+        fam = next(f for f in self.families if f[0] == name)
+        return [self.name(n, fam[2]) + (self.colour_kind(n), [n]) for n in fam[2]]
+
+    def colour_kind(self, n):
+        special = self.meta["special"][n]
+        if special != SPECIAL_EMISSION:
+            return {SPECIAL_INITIAL: "initial", SPECIAL_INFLOW: "inflow"}.get(special, "other")
+        if self.is_outside(n):
+            return "outside"
+        if self.unit(n) >= 0:
+            return int(self.dom["unit_kind"][self.unit(n)])
+        return "sector" if self.meta["family_by"][n] == BY_NAMES.index("sector") else "xinjiang"
+
+
+# The tables.
+
+FORMATS = {"mean_ug_m3": "{:.4g}", "share_percent": "{:.2f}", "max_ug_m3": "{:.4g}", "min_ug_m3": "{:.4g}",
+           "value_ug_m3": "{:.4g}", "bulk_ug_m3": "{:.4g}", "largest_relative_deviation": "{:.2e}",
+           "before_ug_m3": "{:.4g}", "after_ug_m3": "{:.4g}", "change_ug_m3": "{:.4g}", "change_percent": "{:.2f}",
+           "simulated_ug_m3": "{:.4g}", "prediction_error": "{:.2e}"}
+COLUMNS = {
+    "contributions": ["receptor", "species", "table", "rank", "key", "name_zh", "name_en", "mean_ug_m3", "share_percent"],
+    "concentrations": ["receptor", "species", "name_zh", "name_en", "units", "mean_ug_m3", "min_ug_m3", "max_ug_m3"],
+    "hourly": ["time", "receptor", "species", "group", "name_zh", "name_en", "value_ug_m3"],
+    "closure": ["receptor", "family", "largest_relative_deviation", "time", "species"],
+    "scenarios": ["table", "scenario", "receptor", "species", "before_ug_m3", "after_ug_m3", "change_ug_m3",
+                  "change_percent", "simulated_ug_m3", "prediction_error", "base_is_this_run"],
+}
+
+
+def cell(column, value):
+    """The text of a table cell, the same in the CSV file and on the page."""
+    if value is None:
+        return ""
+    if column in FORMATS:
+        return "" if isinstance(value, float) and np.isnan(value) else FORMATS[column].format(value)
+    return str(value)
+
+
+def pretty_units(units):
+    return units.replace("ug m-3", "µg m⁻³").replace("kg m-2", "kg m⁻²")
+
+
+def iso(seconds):
+    return datetime.datetime.fromtimestamp(float(seconds), datetime.timezone.utc).strftime("%Y-%m-%dT%H:%MZ")
+
+
+def table_names(tags):
+    return ["unit", "prefecture", "sector", "inflow"] + [f"family:{f[0]}" for f in tags.families]
+
+
+def contributions(rec, tags):
+    """Rows of every table for every receptor and species, largest contribution first; each row
+    keeps its tags (_tags) and colour kind (_kind) for the charts."""
+    bulk = rec["conc"].mean(axis=0)
+    tag_mean = rec["contrib"].mean(axis=0)
+    rows = []
+    for table in table_names(tags):
+        groups = tags.groups(table)
+        if not groups:
+            continue
+        for r, receptor in enumerate(rec["receptor"]):
+            for s, species in enumerate(rec["species"]):
+                ranked = sorted(((tag_mean[r, s, g[4]].sum(), g) for g in groups), key=lambda x: -x[0])
+                for rank, (v, g) in enumerate(ranked, start=1):
+                    share = 100 * v / bulk[r, s] if abs(bulk[r, s]) > BULK_FLOOR else float("nan")
+                    rows.append({"receptor": receptor, "species": species, "table": table, "rank": rank, "key": g[0],
+                                 "name_zh": g[1], "name_en": g[2], "mean_ug_m3": v, "share_percent": share,
+                                 "_kind": g[3], "_tags": g[4]})
+    return rows
+
+
+def concentration_rows(rec, attrs):
+    rows = []
+    for r, receptor in enumerate(rec["receptor"]):
+        for s, species in enumerate(rec["species"]):
+            series = rec["conc"][:, r, s]
+            rows.append({"receptor": receptor, "species": species, "name_zh": SPECIES_ZH.get(species, ""),
+                         "name_en": attrs[species][1].replace("surface mass concentration of ", ""),
+                         "units": attrs[species][0], "mean_ug_m3": series.mean(), "min_ug_m3": series.min(),
+                         "max_ug_m3": series.max()})
+    return rows
+
+
+def closure_rows(rec, tags):
+    """Largest relative deviation of each family's sum of tags from the bulk at each receptor."""
+    rows = []
+    conc = rec["conc"]
+    for r, receptor in enumerate(rec["receptor"]):
+        for name, _, idx in tags.families:
+            total = rec["contrib"][:, r][..., idx].sum(axis=-1)
+            bulk = conc[:, r]
+            dev = np.where(np.abs(bulk) > BULK_FLOOR, np.abs(total - bulk) / np.maximum(np.abs(bulk), BULK_FLOOR), 0.0)
+            t, s = np.unravel_index(np.argmax(dev), dev.shape)
+            rows.append({"receptor": receptor, "family": name, "largest_relative_deviation": dev[t, s],
+                         "time": iso(rec["time"][t]), "species": rec["species"][s]})
+    return rows
+
+
+def stack_groups(rows, receptor):
+    """The groups of the hourly chart of one receptor: the largest prefectures and regions, the
+    rest of them together, then the inflow, the initial conditions and the other tag."""
+    region = [x for x in rows if x["receptor"] == receptor and x["species"] == "pm25" and x["table"] == "prefecture"]
+    inflow = [x for x in rows if x["receptor"] == receptor and x["species"] == "pm25" and x["table"] == "inflow"]
+    if not region:
+        fam = next(x["table"] for x in rows if x["table"].startswith("family:"))
+        region = [x for x in rows if x["receptor"] == receptor and x["species"] == "pm25" and x["table"] == fam
+                  and x["_kind"] not in ("inflow", "initial", "other")]
+    out = [(x["key"], x["name_zh"], x["name_en"], x["_tags"]) for x in region[:STACK_GROUPS]]
+    rest = [n for x in region[STACK_GROUPS:] for n in x["_tags"]]
+    if rest:
+        out.append(("rest", "其余地区", "all other regions", rest))
+    sides = [n for x in inflow if x["_kind"] == "inflow" for n in x["_tags"]]
+    if sides:
+        out.append(("inflow",) + ALL_SIDES + (sides,))
+    for kind, (zh, en) in (("initial", INITIAL), ("other", OTHER)):
+        idx = [n for x in inflow if x["_kind"] == kind for n in x["_tags"]]
+        if idx:
+            out.append((kind, zh, en, idx))
+    return out
+
+
+def hourly_rows(rec, rows):
+    out, stacks = [], {}
+    s = rec["species"].index("pm25")
+    for r, receptor in enumerate(rec["receptor"]):
+        stacks[receptor] = stack_groups(rows, receptor)
+        for t, seconds in enumerate(rec["time"]):
+            out.append({"time": iso(seconds), "receptor": receptor, "species": "pm25", "group": "bulk",
+                        "name_zh": "总浓度", "name_en": "bulk", "value_ug_m3": rec["conc"][t, r, s]})
+            for key, zh, en, idx in stacks[receptor]:
+                out.append({"time": iso(seconds), "receptor": receptor, "species": "pm25", "group": key,
+                            "name_zh": zh, "name_en": en, "value_ug_m3": rec["contrib"][t, r, s, idx].sum()})
+    return out, stacks
+
+
+def write_csv(path, name, rows):
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(COLUMNS[name])
+        for row in rows:
+            out.writerow([cell(c, row.get(c)) for c in COLUMNS[name]])
+
+
+def jsonable(value):
+    if isinstance(value, (np.floating, float)):
+        return None if np.isnan(value) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+# The figures.
+
+def outline(ax, dom, r, colour, lw=1.6):
+    ax.contour(dom["lon"], dom["lat"], (dom["receptor_weight"][r] > 0).astype(float), levels=[0.5], colors=colour,
+               linewidths=lw)
+
+
+def unit_borders(ax, dom, cx, cy):
+    """Cell edges between cells whose dominant units differ."""
+    u = dom["dominant"]
+    segments = []
+    for j, i in zip(*np.nonzero(u[:, 1:] != u[:, :-1])):
+        segments.append([(cx[j, i + 1], cy[j, i + 1]), (cx[j + 1, i + 1], cy[j + 1, i + 1])])
+    for j, i in zip(*np.nonzero(u[1:, :] != u[:-1, :])):
+        segments.append([(cx[j + 1, i], cy[j + 1, i]), (cx[j + 1, i + 1], cy[j + 1, i + 1])])
+    ax.add_collection(LineCollection(segments, colors="#555555", linewidths=0.35, alpha=0.6))
+
+
+def window(dom, r):
+    """Longitude and latitude limits around receptor r."""
+    inside = dom["receptor_weight"][r] > 0
+    lon, lat = dom["lon"][inside], dom["lat"][inside]
+    return (max(lon.min() - MAP_MARGIN, dom["lon"].min()), min(lon.max() + MAP_MARGIN, dom["lon"].max()),
+            max(lat.min() - MAP_MARGIN, dom["lat"].min()), min(lat.max() + MAP_MARGIN, dom["lat"].max()))
+
+
+def draw_field(ax, field, dom, geo, limits, title, units, r=None, colour="m"):
+    cx, cy = plot_domain.corners(dom["lon"]), plot_domain.corners(dom["lat"])
+    x0, x1, y0, y1 = limits
+    seen = field[(dom["lon"] >= x0) & (dom["lon"] <= x1) & (dom["lat"] >= y0) & (dom["lat"] <= y1)]
+    mesh = ax.pcolormesh(cx, cy, field, cmap="YlOrRd", shading="flat", vmin=np.nanmin(seen), vmax=np.nanmax(seen))
+    plt.colorbar(mesh, ax=ax, shrink=0.8, label=units)
+    unit_borders(ax, dom, cx, cy)
+    plot_domain.borders(ax, geo["prefectures"], geo["outline"])
+    receptors = range(len(dom["receptor_name"])) if r is None else [r]
+    for q in receptors:
+        outline(ax, dom, q, plot_domain.HOTSPOT_COLOURS.get(dom["receptor_name"][q], colour))
+    for row in geo["sites"]:
+        x, y = float(row["lon_wgs84"]), float(row["lat_wgs84"])
+        if row["kind"] == "city" and x0 <= x <= x1 and y0 <= y <= y1:
+            ax.plot(x, y, "o", ms=3, mfc="white", mec="k", mew=0.5)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect(1 / np.cos(np.radians(0.5 * (y0 + y1))))
+    ax.set_title(title, fontsize=9)
+    ax.tick_params(labelsize=7)
+
+
+def save(fig, path):
+    fig.savefig(path, dpi=DPI, bbox_inches="tight")
+    plt.close(fig)
+    return os.path.basename(path)
+
+
+def map_figures(out, dom, geo, maps, attrs, rec, r, period):
+    receptor = rec["receptor"][r]
+    limits = window(dom, r)
+    fig, ax = plt.subplots(figsize=(8, 6))
+    draw_field(ax, maps["pm25"], dom, geo, limits,
+               tr(f"{rec['receptor_zh'][r]} 时段平均 PM2.5", f"{rec['receptor_en'][r]}: episode-mean PM2.5") + f"\n{period}",
+               tr("浓度", "concentration") + f" ({attrs['pm25'][0]})", r)
+    ax.set_xlabel(tr("经度", "longitude (°E)"))
+    ax.set_ylabel(tr("纬度", "latitude (°N)"))
+    pm = save(fig, os.path.join(out, f"map_{receptor}_pm25.png"))
+    others = [s for s in rec["species"] if s != "pm25"]
+    ncol = 4
+    nrow = (len(others) + ncol - 1) // ncol
+    fig, axes = plt.subplots(nrow, ncol, figsize=(4.2 * ncol, 3.4 * nrow), squeeze=False)
+    for ax, s in zip(axes.flat, others):
+        draw_field(ax, maps[s], dom, geo, limits, tr(SPECIES_ZH.get(s, ""), s), attrs[s][0], r)
+    for ax in axes.flat[len(others):]:
+        ax.set_visible(False)
+    fig.suptitle(tr(f"{rec['receptor_zh'][r]} 各物种时段平均浓度", f"{rec['receptor_en'][r]}: episode-mean species")
+                 + f", {period}", fontsize=11)
+    return pm, save(fig, os.path.join(out, f"map_{receptor}_species.png"))
+
+
+def overview_map(out, dom, geo, maps, attrs, period):
+    fig, ax = plt.subplots(figsize=(10, 7))
+    limits = (dom["lon"].min(), dom["lon"].max(), dom["lat"].min(), dom["lat"].max())
+    draw_field(ax, maps["pm25"], dom, geo, limits, tr("时段平均 PM2.5", f"{dom['name']}: episode-mean PM2.5") + f", {period}",
+               tr("浓度", "concentration") + f" ({attrs['pm25'][0]})")
+    for r, code in enumerate(dom["receptor_name"]):
+        w = dom["receptor_weight"][r]
+        j, i = np.unravel_index(np.argmax(w), w.shape)
+        ax.annotate(code, (dom["lon"][j, i], dom["lat"][j, i]), xytext=(6, 8), textcoords="offset points",
+                    color=plot_domain.HOTSPOT_COLOURS.get(code, "m"), fontweight="bold", fontsize=9)
+    return save(fig, os.path.join(out, "map_pm25.png"))
+
+
+def colour(key, kind, k):
+    """The colour of a group in the charts: by unit kind, sector, inflow, ...; else the k-th of tab10."""
+    if isinstance(kind, int):
+        return plot_domain.KIND_COLOURS[kind]
+    if kind == "sector" and key in SECTORS:
+        return SECTOR_COLOURS[list(SECTORS).index(key)]
+    fixed = {"inflow": INFLOW_COLOUR, "initial": INITIAL_COLOUR, "other": OTHER_COLOUR, "xinjiang": XINJIANG_COLOUR,
+             "outside": OUTSIDE_COLOUR}
+    return fixed.get(kind) or fixed.get(key) or plt.get_cmap("tab10")(k % 10)
+
+
+def bar_chart(path, rows, title):
+    fig, ax = plt.subplots(figsize=(8, 0.9 + 0.32 * len(rows)))
+    y = np.arange(len(rows))[::-1]
+    colours = [colour(x["key"], x["_kind"], k) for k, x in enumerate(rows)]
+    ax.barh(y, [x["mean_ug_m3"] for x in rows], color=colours, edgecolor="k", linewidth=0.4)
+    ax.set_yticks(y, [tr(x["name_zh"], x["name_en"]) for x in rows], fontsize=8)
+    top = max([x["mean_ug_m3"] for x in rows] + [1e-30])
+    for yy, x in zip(y, rows):
+        ax.text(x["mean_ug_m3"] + 0.01 * top, yy, f"{cell('share_percent', x['share_percent'])}%", va="center", fontsize=8)
+    ax.set_xlim(0, 1.18 * top)
+    ax.set_xlabel(tr("贡献", "contribution") + " (µg m⁻³)")
+    ax.set_title(title, fontsize=10)
+    ax.grid(axis="x", alpha=0.3)
+    return save(fig, path)
+
+
+def hourly_chart(path, rec, r, stacks, sector_groups, title):
+    s = rec["species"].index("pm25")
+    times = [datetime.datetime.fromtimestamp(float(t), datetime.timezone.utc).replace(tzinfo=None) for t in rec["time"]]
+    panels = [("regions", stacks)] + ([("sectors", sector_groups)] if sector_groups else [])
+    fig, axes = plt.subplots(len(panels), 1, figsize=(10, 3.6 * len(panels)), squeeze=False, sharex=True)
+    for ax, (what, groups) in zip(axes[:, 0], panels):
+        series = [rec["contrib"][:, r, s, g[-1]].sum(axis=-1) for g in groups]
+        colours = [colour(g[0], "sector" if what == "sectors" else "", k) for k, g in enumerate(groups)]
+        ax.stackplot(times, series, labels=[tr(g[1], g[2]) for g in groups], colors=colours, edgecolor="k", linewidth=0.2)
+        ax.plot(times, rec["conc"][:, r, s], "k--", lw=1.2, label=tr("总浓度", "bulk (model)"))
+        ax.set_ylabel("PM2.5 (µg m⁻³)")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7)
+        ax.set_title(tr("按地区" if what == "regions" else "按行业", "by region" if what == "regions" else "by sector"), fontsize=9)
+        ax.grid(alpha=0.3)
+    axes[-1, 0].set_xlabel(tr("时间（UTC）", "time (UTC)"))
+    fig.autofmt_xdate()
+    fig.suptitle(title, fontsize=11)
+    return save(fig, path)
+
+
+def charts(out, rec, rows, stacks, r):
+    """The bar charts and the hourly chart of receptor r; {table: file}."""
+    receptor = rec["receptor"][r]
+    zh, en = rec["receptor_zh"][r], rec["receptor_en"][r]
+    files = {}
+    titles = {"unit": (f"{zh} 前{TOP_UNITS}个控制单元的 PM2.5 贡献", f"{en}: PM2.5 from the top {TOP_UNITS} control units"),
+              "prefecture": (f"{zh} 各地州市及区外的 PM2.5 贡献", f"{en}: PM2.5 by prefecture and outside region"),
+              "sector": (f"{zh} 各行业的 PM2.5 贡献", f"{en}: PM2.5 by sector"),
+              "inflow": (f"{zh} 入流与初始条件的 PM2.5 贡献", f"{en}: PM2.5 from inflow and initial conditions")}
+    for table, (tzh, ten) in titles.items():
+        shown = page_rows(rows, receptor, table)
+        if shown:
+            files[table] = bar_chart(os.path.join(out, f"{table}_{receptor}.png"), shown, tr(tzh, ten))
+    sector = [(x["key"], x["name_zh"], x["name_en"], x["_tags"]) for x in page_rows(rows, receptor, "sector")]
+    files["hourly"] = hourly_chart(os.path.join(out, f"hourly_{receptor}.png"), rec, r, stacks[receptor], sector,
+                                   tr(f"{zh} 逐时 PM2.5 贡献", f"{en}: hourly PM2.5 contributions"))
+    return files
+
+
+def page_rows(rows, receptor, table):
+    """The PM2.5 rows of a table that the page shows (and charts)."""
+    limit = {"unit": TOP_UNITS, "prefecture": TOP_REGIONS}.get(table)
+    shown = [x for x in rows if x["receptor"] == receptor and x["species"] == "pm25" and x["table"] == table]
+    if limit:  # groups whose share rounds to zero are left to the CSV
+        shown = [x for x in shown if x["mean_ug_m3"] > 0 and not x["share_percent"] < SHARE_SHOWN][:limit]
+    return shown
+
+
+# The page.
+
+def esc(text):
+    return html.escape(str(text), quote=True)
+
+
+def bi(zh, en):
+    """A bilingual heading or label on the page."""
+    return f"{esc(zh)} {esc(en)}" if zh else esc(en)
+
+
+class Cells:
+    """Cells of the CSV tables on the page: each is marked with its file, row and column, so that
+    a test can hold the page against the files."""
+
+    def __init__(self, tables):
+        self.where = {id(row): (f"{name}.csv", k) for name, rows in tables.items() for k, row in enumerate(rows)}
+
+    def ref(self, row, column, tag="span"):
+        name, k = self.where[id(row)]
+        numeric = ' class="n"' if column in FORMATS or column == "rank" else ""
+        return (f'<{tag} data-csv="{name}" data-row="{k}" data-col="{column}"{numeric}>'
+                f"{esc(cell(column, row.get(column)))}</{tag}>")
+
+    def table(self, columns, rows, headers=None):
+        head = "".join(f"<th>{(headers or {}).get(c, HEADERS[c])}</th>" for c in columns)
+        body = ["<tr>" + "".join(self.ref(row, c, "td") for c in columns) + "</tr>" for row in rows]
+        return "\n".join([f"<table><tr>{head}</tr>"] + body + ["</table>"])
+
+
+HEADERS = {"rank": "名次 Rank", "key": "代码 Key", "name_zh": "名称", "name_en": "Name", "species": "物种 Species",
+           "mean_ug_m3": "贡献 Contribution (µg m⁻³)", "share_percent": "占比 Share (%)", "units": "单位 Units",
+           "min_ug_m3": "最小 Min", "max_ug_m3": "最大 Max", "family": "标签族 Tag family",
+           "largest_relative_deviation": "最大相对偏差 Largest relative deviation", "time": "时间 Time (UTC)",
+           "table": "表 Table", "scenario": "情景 Scenario", "before_ug_m3": "减排前 Before (µg m⁻³)",
+           "after_ug_m3": "减排后 After (µg m⁻³)", "change_ug_m3": "变化 Change (µg m⁻³)", "change_percent": "变化 Change (%)",
+           "simulated_ug_m3": "模拟 Simulated (µg m⁻³)", "prediction_error": "预测误差 Prediction error",
+           "base_is_this_run": "基准为本次运行 Base is this run"}
+CONTRIB_COLUMNS = ["rank", "key", "name_zh", "name_en", "mean_ug_m3", "share_percent"]
+SECTION_TITLES = {"unit": ("控制单元", f"Top {TOP_UNITS} control units"),
+                  "prefecture": ("地州市及区外", "Prefectures and regions outside Xinjiang"),
+                  "sector": ("行业", "Sectors"), "inflow": ("入流与初始条件", "Inflow (boundary sides) and initial conditions")}
+MISSING = {"unit": "the run has no tag family by unit (tags_family_by = 'unit')",
+           "prefecture": "the run has no tag family by unit or prefecture",
+           "sector": "the run has no tag family by sector (tags_family_by = 'sector')", "inflow": ""}
+CSS = """body{font-family:"Noto Sans CJK SC","Noto Sans CJK JP","WenQuanYi Zen Hei",sans-serif;margin:1.5em auto;
+max-width:1250px;color:#222;line-height:1.45}h1{font-size:1.6em}h2{border-bottom:2px solid #888;margin-top:2em}
+h3{margin-top:1.4em}table{border-collapse:collapse;margin:.6em 0;font-size:.9em}td,th{border:1px solid #bbb;
+padding:2px 8px}.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#eee}img{max-width:100%;
+border:1px solid #ddd}.headline{background:#fff8e6;border:1px solid #e5c07b;padding:.6em 1em}
+.closure{background:#eef6ee;border:1px solid #9c9;padding:.4em 1em}
+.pair{display:flex;flex-wrap:wrap;gap:1.5em;align-items:flex-start}.note{color:#666;font-size:.9em}
+nav a{margin-right:1.2em}"""
+# Marks every image with whether it loaded, and the page with the counts, once all have loaded.
+SCRIPT = """window.addEventListener('load', function () {
+  var images = document.images, loaded = 0;
+  for (var k = 0; k < images.length; k++) {
+    var ok = images[k].complete && images[k].naturalWidth > 0;
+    images[k].setAttribute('data-loaded', ok ? 'yes' : 'no');
+    if (ok) loaded++;
+  }
+  document.body.setAttribute('data-images-total', images.length);
+  document.body.setAttribute('data-images-loaded', loaded);
+});"""
+
+
+def headline(rows, receptor, family):
+    """The five largest contributors to PM2.5 at a receptor in the family that partitions by place."""
+    return [x for x in rows if x["receptor"] == receptor and x["species"] == "pm25" and x["table"] == family][:5]
+
+
+def summary_part(r, rep, cells):
+    """The headline and closure boxes of receptor r."""
+    rec, receptor = rep["rec"], rep["rec"]["receptor"][r]
+    pm = next(x for x in rep["concentrations"] if x["receptor"] == receptor and x["species"] == "pm25")
+    items = "".join(f"<li>{bi(x['name_zh'], x['name_en'])} <code>{esc(x['key'])}</code>: "
+                    f"{cells.ref(x, 'mean_ug_m3')} µg m⁻³, <b>{cells.ref(x, 'share_percent')}%</b></li>"
+                    for x in headline(rep["contributions"], receptor, rep["family"]))
+    dev = [x for x in rep["closure"] if x["receptor"] == receptor]
+    worst = max(dev, key=lambda x: x["largest_relative_deviation"])
+    return [f"<h2>{bi(rec['receptor_zh'][r], rec['receptor_en'][r])} ({esc(receptor)})</h2>",
+            f'<div class="headline"><p>时段平均 PM2.5 Episode-mean PM2.5: <b>{cells.ref(pm, "mean_ug_m3")}</b> µg m⁻³ '
+            f'(逐时 hourly {cells.ref(pm, "min_ug_m3")} – {cells.ref(pm, "max_ug_m3")})</p>'
+            f"<p>前五贡献源 Top five contributors (tag family <code>{esc(rep['family'].split(':')[1])}</code>):</p>"
+            f"<ol>{items}</ol></div>",
+            '<p class="closure">闭合 Closure: 标签之和与总浓度 sum of tags vs bulk, largest relative deviation over '
+            f'the episode and all species: <b>{cells.ref(worst, "largest_relative_deviation")}</b> '
+            f'(family {esc(worst["family"])}, {esc(worst["species"])}, {esc(worst["time"])}).</p>',
+            cells.table(["family", "largest_relative_deviation", "time", "species"], dev)]
+
+
+def hotspot_section(r, rep, cells):
+    receptor = rep["rec"]["receptor"][r]
+    figs, rows = rep["figures"][receptor], rep["contributions"]
+    parts = [f'<section id="hotspot-{esc(receptor)}" data-receptor="{esc(receptor)}">'] + summary_part(r, rep, cells)
+    parts += ["<h3>浓度 Concentrations</h3>",
+              f'<img src="{figs["map_pm25"]}" alt="PM2.5 map {esc(receptor)}" width="760">',
+              cells.table(["species", "name_zh", "name_en", "units", "mean_ug_m3", "min_ug_m3", "max_ug_m3"],
+                          [x for x in rep["concentrations"] if x["receptor"] == receptor], {"mean_ug_m3": "平均 Mean"}),
+              f'<img src="{figs["map_species"]}" alt="species maps {esc(receptor)}">']
+    for table, (zh, en) in SECTION_TITLES.items():
+        parts.append(f"<h3>{bi(zh, en)}</h3>")
+        shown = page_rows(rows, receptor, table)
+        if shown:
+            parts.append(f'<div class="pair"><img src="{figs[table]}" alt="{table} {esc(receptor)}">'
+                         + cells.table(CONTRIB_COLUMNS, shown) + "</div>")
+        else:
+            parts.append(f'<p class="note">{esc(MISSING[table])}</p>')
+    parts += ["<h3>逐时贡献 Hourly contributions</h3>", f'<img src="{figs["hourly"]}" alt="hourly {esc(receptor)}">',
+              '<p class="note">逐时值见 hourly.csv (the hourly values are in hourly.csv).</p>']
+    if "scenarios" in rep:
+        parts += ["<h3>情景 Scenarios: 减排前后 before and after</h3>", scenario_table(rep["scenarios"], receptor, cells)]
+    return "\n".join(parts + ["</section>"])
+
+
+def scenario_table(scen, receptor, cells):
+    mine = sorted((x for x in scen if x["receptor"] == receptor),
+                  key=lambda x: (x["table"], x["scenario"], x["species"] != "pm25"))
+    if not mine:
+        return '<p class="note">no scenario rows for this hotspot</p>'
+    columns = COLUMNS["scenarios"][1:2] + COLUMNS["scenarios"][3:]
+    if len({x["table"] for x in scen}) > 1:
+        columns = ["table"] + columns
+    if all(x["simulated_ug_m3"] is None for x in mine):
+        columns = [c for c in columns if c not in ("simulated_ug_m3", "prediction_error")]
+    return cells.table(columns, mine)
+
+
+def overview(rep, cells):
+    rec = rep["rec"]
+    rows = []
+    for r, receptor in enumerate(rec["receptor"]):
+        pm = next(x for x in rep["concentrations"] if x["receptor"] == receptor and x["species"] == "pm25")
+        top = headline(rep["contributions"], receptor, rep["family"])[:1]
+        largest = (f"<td>{bi(top[0]['name_zh'], top[0]['name_en'])}</td>{cells.ref(top[0], 'share_percent', 'td')}"
+                   if top else "<td></td><td></td>")
+        rows.append(f'<tr><td><a href="#hotspot-{esc(receptor)}">{bi(rec["receptor_zh"][r], rec["receptor_en"][r])}</a>'
+                    f"</td>{cells.ref(pm, 'mean_ug_m3', 'td')}{largest}</tr>")
+    return ["<h2>总览 Overview</h2>", f'<img src="{rep["overview_map"]}" alt="PM2.5 overview map" width="900">',
+            "<table><tr><th>热点 Hotspot</th><th>PM2.5 (µg m⁻³)</th><th>最大贡献源 Largest contributor</th>"
+            "<th>占比 Share (%)</th></tr>" + "".join(rows) + "</table>",
+            f'<p class="closure">{esc(rep["info"]["closure_text"])}</p>']
+
+
+def page(rep, cells):
+    info, rec = rep["info"], rep["rec"]
+    nav = "".join(f'<a href="#hotspot-{esc(c)}">{bi(z, c)}</a>' for c, z in zip(rec["receptor"], rec["receptor_zh"]))
+    files = [f"{t}.csv" for t in COLUMNS if t in rep] + ["report.json"]
+    body = [f"<h1>Bogda 来源解析报告 Source-attribution report: {esc(info['name'])}</h1>",
+            f'<p class="note">时段 Episode: {esc(info["period"])} ({info["hours"]} h, {info["segments"]} segment(s)); '
+            f'区域 domain {esc(info["domain"])}; 标签 tags: {info["ntag"]} in families {esc(info["families"])}; '
+            f'run directory <code>{esc(info["run_dir"])}</code>. 贡献 Contributions are episode means of the hourly '
+            "hotspot-mean surface concentrations; 占比 shares are of the episode-mean bulk.</p>", f"<nav>{nav}</nav>"]
+    body += overview(rep, cells)
+    body += [hotspot_section(r, rep, cells) for r in range(len(rec["receptor"]))]
+    body.append("<footer><h2>表格 Tables</h2><p>" + " ".join(f'<a href="{f}">{f}</a>' for f in files)
+                + f'</p><p class="note">{esc(info["generated"])}</p></footer>')
+    return (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head><meta charset="utf-8"><title>Bogda 来源解析报告 '
+            f'Attribution report: {esc(info["name"])}</title><style>{CSS}</style></head>\n<body data-report="bogda">\n'
+            + "\n".join(body) + f"\n<script>{SCRIPT}</script>\n</body>\n</html>\n")
+
+
+# Putting it together.
+
+def load(args):
+    """Every input, read and checked against each other."""
+    name, rec_files, hist_files = run_files(args.run_dir)
+    dom = read_domain(args.domain)
+    rec = read_receptors(rec_files)
+    missing = [c for c in rec["receptor"] if c not in dom["receptor_name"]]
+    if missing:
+        fail(f"{args.domain}: receptor(s) {', '.join(missing)} of the run are not in the domain file: not the run's domain?")
+    order = [dom["receptor_name"].index(c) for c in rec["receptor"]]
+    dom["receptor_weight"], dom["receptor_name"] = dom["receptor_weight"][order], list(rec["receptor"])
+    maps, attrs, _ = read_history(hist_files, rec["species"], dom["lon"].shape)
+    geo = {"prefectures": plot_domain.rings(os.path.join(plot_domain.DATA, "xinjiang_prefectures_amap.geojson")),
+           "outline": plot_domain.rings(os.path.join(plot_domain.DATA, "xinjiang_outline_dcw.geojson")),
+           "sites": plot_domain.sites()}
+    rep = {"name": name, "rec_files": rec_files, "hist_files": hist_files, "dom": dom, "rec": rec, "maps": maps,
+           "attrs": attrs, "geo": geo, "tags": Tags(rec, dom, geo["sites"])}
+    if args.scenarios:
+        rep["scenarios"] = read_scenarios(args.scenarios, rec)
+    return rep
+
+
+def make_tables(rep):
+    rec, tags = rep["rec"], rep["tags"]
+    rep["contributions"] = contributions(rec, tags)
+    rep["concentrations"] = concentration_rows(rec, rep["attrs"])
+    rep["closure"] = closure_rows(rec, tags)
+    rep["hourly"], rep["stacks"] = hourly_rows(rec, rep["contributions"])
+    rep["family"] = f"family:{tags.spatial()[0]}"
+    rep["period"] = f"{iso(rec['time'][0])} – {iso(rec['time'][-1])}".replace("T", " ").replace("Z", "") + " UTC"
+
+
+def make_figures(rep, out):
+    rec, dom = rep["rec"], rep["dom"]
+    rep["figures"] = {}
+    for r, receptor in enumerate(rec["receptor"]):
+        figs = charts(out, rec, rep["contributions"], rep["stacks"], r)
+        figs["map_pm25"], figs["map_species"] = map_figures(out, dom, rep["geo"], rep["maps"], rep["attrs"], rec, r,
+                                                            rep["period"])
+        rep["figures"][receptor] = figs
+    rep["overview_map"] = overview_map(out, dom, rep["geo"], rep["maps"], rep["attrs"], rep["period"])
+
+
+def run_info(rep, args):
+    rec, tags = rep["rec"], rep["tags"]
+    worst = max(x["largest_relative_deviation"] for x in rep["closure"])
+    log_closure = read_log_closure(args.run_dir, rep["name"])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    return {"name": rep["name"], "run_dir": os.path.abspath(args.run_dir),
+            "domain": f"{rep['dom']['name']} ({os.path.abspath(args.domain)})", "period": rep["period"],
+            "hours": len(rec["time"]), "segments": len(rep["rec_files"]), "ntag": len(rec["label"]),
+            "families": ", ".join(f"{f[0]} (by {f[1]})" for f in tags.families),
+            "closure_text": "闭合 Closure: at the hotspots the sum of every tag family equals the bulk to "
+                            f"{worst:.2e} (largest relative deviation); the model's own check over the domain recorded "
+                            f"{np.nanmax(rec['closure']):.2e} in the receptor files"
+                            + (f" and {log_closure:.2e} in its log." if log_closure is not None else "."),
+            "generated": f"made by postproc/report.py on {now:%Y-%m-%d %H:%M} UTC from {len(rep['rec_files'])} receptor "
+                         f"file(s) and {len(rep['hist_files'])} history file(s); Chinese labels in the figures: "
+                         + (f"font {CJK['font']}." if CJK["font"] else "no CJK font, English only.")}
+
+
+def build(args, out):
+    """The whole report in the folder out; returns the content of report.json."""
+    rep = load(args)
+    setup_fonts()
+    make_tables(rep)
+    tables = {t: rep[t] for t in COLUMNS if t in rep}
+    for name, rows in tables.items():
+        write_csv(os.path.join(out, f"{name}.csv"), name, rows)
+    make_figures(rep, out)
+    rep["info"] = run_info(rep, args)
+    with open(os.path.join(out, "index.html"), "w", encoding="utf-8") as f:
+        f.write(page(rep, Cells(tables)))
+    report = {"run": rep["info"], "receptors": [{"code": c, "name_zh": z, "name_en": e} for c, z, e in
+                                                 zip(rep["rec"]["receptor"], rep["rec"]["receptor_zh"], rep["rec"]["receptor_en"])],
+              "headline": {c: [{k: jsonable(x[k]) for k in CONTRIB_COLUMNS} for x in headline(rep["contributions"], c, rep["family"])]
+                           for c in rep["rec"]["receptor"]},
+              "figures": rep["figures"], "overview_map": rep["overview_map"]}
+    for name, rows in tables.items():
+        report[name] = [{c: jsonable(x.get(c)) for c in COLUMNS[name]} for x in rows]
+    with open(os.path.join(out, "report.json"), "w", encoding="utf-8") as f:
+        json.dump(report, f, ensure_ascii=False, separators=(",", ":"))
+    return report
+
+
+def replace_dir(tmp, final):
+    """Put the finished folder tmp in place of final; an older report there is removed after the
+    swap, anything else there is refused."""
+    old = None
+    if os.path.exists(final):
+        old = tempfile.mkdtemp(prefix=".old-", dir=os.path.dirname(final))
+        os.rename(final, os.path.join(old, "report"))
+    os.rename(tmp, final)
+    if old:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def check_outdir(final):
+    """OUTDIR may be new, empty or an earlier report; nothing else is replaced."""
+    if os.path.exists(final) and not (os.path.isdir(final) and (not os.listdir(final) or
+                                                                 os.path.isfile(os.path.join(final, "report.json")))):
+        fail(f"{final}: exists and is not an earlier report: give a new folder with -o")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("run_dir", metavar="RUN_DIR", help="a run's output directory")
+    parser.add_argument("--domain", required=True, metavar="DOMAIN_FILE", help="the run's domain file (bogda-grid)")
+    parser.add_argument("--scenarios", nargs="+", metavar="TABLE", help="bogda-predict CSV or compare_scenarios.py output")
+    parser.add_argument("-o", "--outdir", metavar="OUTDIR", help="output folder (default RUN_DIR/report)")
+    args = parser.parse_args()
+    final = os.path.abspath(args.outdir or os.path.join(args.run_dir, "report"))
+    start = clock.time()
+    tmp = None
+    try:
+        if not os.path.isdir(args.run_dir):
+            fail(f"{args.run_dir}: no such run directory")
+        check_outdir(final)
+        os.makedirs(os.path.dirname(final), exist_ok=True)
+        tmp = tempfile.mkdtemp(prefix=f".{os.path.basename(final)}.tmp-", dir=os.path.dirname(final))
+        report = build(args, tmp)
+        os.chmod(tmp, 0o755)
+        replace_dir(tmp, final)
+    except (ReportError, OSError) as e:
+        print(f"report.py: error: {e}", file=sys.stderr)
+        return 1
+    finally:
+        if tmp and os.path.isdir(tmp):
+            shutil.rmtree(tmp, ignore_errors=True)
+    for code, top in report["headline"].items():
+        print(f"{code}: " + "; ".join(f"{x['name_en']} ({x['key']}) {x['share_percent']:.1f}%" for x in top))
+    print(f"report: {os.path.join(final, 'index.html')} ({clock.time() - start:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
