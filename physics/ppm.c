@@ -31,52 +31,110 @@ static inline PetscReal slope(PetscReal qm, PetscReal q, PetscReal qp)
   return dl * dr <= 0 ? 0 : sgn * mag;
 }
 
-void ppm_face_values(AdvectionScheme scheme, PetscInt ns, PetscInt flo, PetscInt fhi, const PetscReal *restrict q,
-                     const PetscReal *restrict m, const PetscReal *restrict F, PetscReal dt, PetscReal *restrict work,
-                     PetscReal *restrict qf)
+void ppm_face_values_rows(AdvectionScheme scheme, const PpmRows *L, PetscInt flo, PetscInt fhi, const PetscReal *restrict q,
+                          const PetscReal *restrict m, const PetscReal *restrict F, PetscReal dt, PetscReal *restrict work,
+                          PetscReal *restrict qf)
 {
-  /* work: slopes dq of cells flo-2 .. fhi+1, then edge values aL, aR of cells flo-1 .. fhi. */
-  PetscInt n = fhi - flo + 6;
-  PetscReal *restrict dq = work - (flo - 3) * ns, *restrict aL = work + n * ns - (flo - 3) * ns, *restrict aR = work + 2 * n * ns - (flo - 3) * ns;
+  /* A row is cell (or face) c of every line: w = ni * ns values, contiguous in q (at c * qs) and
+     in the compact work arrays (at c * w). work: slopes dq of rows flo-2 .. fhi+1, then edge
+     values aL, aR of rows flo-1 .. fhi. */
+  const PetscInt ns = L->ns, ni = L->ni, w = ni * ns, qs = L->qs, ms = L->ms, n = fhi - flo + 6;
+  PetscReal *restrict dq = work - (flo - 3) * w, *restrict aL = work + n * w - (flo - 3) * w, *restrict aR = work + 2 * n * w - (flo - 3) * w;
 
   if (scheme == ADVECTION_UPWIND) {
-    for (PetscInt f = flo; f <= fhi; f++) {
-      const PetscReal *up = &q[(F[f] >= 0 ? f - 1 : f) * ns];
-      for (PetscInt s = 0; s < ns; s++) qf[f * ns + s] = up[s];
-    }
+    for (PetscInt f = flo; f <= fhi; f++)
+      for (PetscInt i = 0; i < ni; i++) {
+        const PetscReal *up = &q[(F[f * ms + i] >= 0 ? f - 1 : f) * qs + i * ns];
+        for (PetscInt s = 0; s < ns; s++) qf[f * w + i * ns + s] = up[s];
+      }
     return;
   }
   for (PetscInt c = flo - 2; c <= fhi + 1; c++) {
-    const PetscReal *restrict qm = &q[(c - 1) * ns], *restrict q0 = &q[c * ns], *restrict qp = &q[(c + 1) * ns];
-    PetscReal *restrict d = &dq[c * ns];
-    for (PetscInt s = 0; s < ns; s++) d[s] = slope(qm[s], q0[s], qp[s]);
+    const PetscReal *restrict qm = &q[(c - 1) * qs], *restrict q0 = &q[c * qs], *restrict qp = &q[(c + 1) * qs];
+    PetscReal *restrict d = &dq[c * w];
+    for (PetscInt e = 0; e < w; e++) d[e] = slope(qm[e], q0[e], qp[e]);
   }
   for (PetscInt c = flo - 1; c <= fhi; c++) {
-    const PetscReal *restrict qm = &q[(c - 1) * ns], *restrict q0 = &q[c * ns], *restrict qp = &q[(c + 1) * ns];
-    const PetscReal *restrict dm = &dq[(c - 1) * ns], *restrict d0 = &dq[c * ns], *restrict dp = &dq[(c + 1) * ns];
-    PetscReal *restrict al = &aL[c * ns], *restrict ar = &aR[c * ns];
-    for (PetscInt s = 0; s < ns; s++) {
-      PetscReal qc = q0[s];
-      PetscReal l = 0.5 * (qm[s] + qc) - (d0[s] - dm[s]) * SIXTH;
-      PetscReal r = 0.5 * (qc + qp[s]) - (dp[s] - d0[s]) * SIXTH;
+    const PetscReal *restrict qm = &q[(c - 1) * qs], *restrict q0 = &q[c * qs], *restrict qp = &q[(c + 1) * qs];
+    const PetscReal *restrict dm = &dq[(c - 1) * w], *restrict d0 = &dq[c * w], *restrict dp = &dq[(c + 1) * w];
+    PetscReal *restrict al = &aL[c * w], *restrict ar = &aR[c * w];
+    for (PetscInt e = 0; e < w; e++) {
+      PetscReal qc = q0[e];
+      PetscReal l = 0.5 * (qm[e] + qc) - (d0[e] - dm[e]) * SIXTH;
+      PetscReal r = 0.5 * (qc + qp[e]) - (dp[e] - d0[e]) * SIXTH;
       PetscReal da = r - l, mid = qc - 0.5 * (l + r), da26 = da * da * SIXTH;
       PetscBool ext = (r - qc) * (qc - l) <= 0, lo = da * mid > da26, hi = -da26 > da * mid;
       /* CW84 1.10: flatten at an extremum, else pull the overshooting edge in. */
-      al[s] = ext ? qc : (lo ? 3 * qc - 2 * r : l);
-      ar[s] = ext ? qc : (!lo && hi ? 3 * qc - 2 * l : r);
+      al[e] = ext ? qc : (lo ? 3 * qc - 2 * r : l);
+      ar[e] = ext ? qc : (!lo && hi ? 3 * qc - 2 * l : r);
     }
   }
-  for (PetscInt f = flo; f <= fhi; f++) {
-    PetscInt up = F[f] >= 0 ? f - 1 : f;
-    PetscReal x = PetscAbsReal(F[f]) * dt / m[up], w = 1 - x * TWO_THIRDS;
-    const PetscReal *restrict l = &aL[up * ns], *restrict r = &aR[up * ns], *restrict qc = &q[up * ns];
-    PetscReal *restrict out = &qf[f * ns];
-    /* From the right edge (flow towards +) or the left edge (towards -), CW84 1.12. */
-    for (PetscInt s = 0; s < ns; s++) {
-      PetscReal da = r[s] - l[s], a6 = 6 * (qc[s] - 0.5 * (l[s] + r[s]));
-      out[s] = F[f] >= 0 ? r[s] - 0.5 * x * (da - w * a6) : l[s] + 0.5 * x * (da + w * a6);
+  for (PetscInt f = flo; f <= fhi; f++)
+    for (PetscInt i = 0; i < ni; i++) {
+      PetscReal Ff = F[f * ms + i];
+      PetscInt up = Ff >= 0 ? f - 1 : f;
+      PetscReal x = PetscAbsReal(Ff) * dt / m[up * ms + i], wt = 1 - x * TWO_THIRDS;
+      const PetscReal *restrict l = &aL[up * w + i * ns], *restrict r = &aR[up * w + i * ns], *restrict qc = &q[up * qs + i * ns];
+      PetscReal *restrict out = &qf[f * w + i * ns];
+      /* From the right edge (flow towards +) or the left edge (towards -), CW84 1.12. */
+      for (PetscInt s = 0; s < ns; s++) {
+        PetscReal da = r[s] - l[s], a6 = 6 * (qc[s] - 0.5 * (l[s] + r[s]));
+        out[s] = Ff >= 0 ? r[s] - 0.5 * x * (da - wt * a6) : l[s] + 0.5 * x * (da + wt * a6);
+      }
+    }
+}
+
+void ppm_face_values(AdvectionScheme scheme, PetscInt ns, PetscInt flo, PetscInt fhi, const PetscReal *q, const PetscReal *m,
+                     const PetscReal *F, PetscReal dt, PetscReal *work, PetscReal *qf)
+{
+  const PpmRows line = {.ns = ns, .ni = 1, .qs = ns, .ms = 1};
+  ppm_face_values_rows(scheme, &line, flo, fhi, q, m, F, dt, work, qf);
+}
+
+void ppm_update_rows(const PpmRows *L, PetscInt nt, PetscInt clo, PetscInt chi, const PetscReal *F, const PetscReal *qf,
+                     PetscReal dt, PetscReal *q, PetscReal *m, PetscReal *t, PetscReal *prev, PetscReal *cur)
+{
+  const PetscInt ns = L->ns, ni = L->ni, w = ni * ns, qs = L->qs, ms = L->ms, tw = w * nt, ts = qs * nt;
+  const size_t bytes = sizeof(PetscReal) * (size_t)tw;
+
+  for (PetscInt c = clo; c < chi; c++) {
+    if (nt) {
+      /* Tags first, while q and m still hold the old values. Old tags of row c-1 are in prev
+         (or still in place at the first row), of row c in cur, of row c+1 in place. */
+      PetscReal *swap;
+      memcpy(cur, &t[c * ts], bytes);
+      for (PetscInt i = 0; i < ni; i++) {
+        PetscReal Fw = F[c * ms + i], Fe = F[(c + 1) * ms + i], mo = m[c * ms + i], inv = 1 / (mo + dt * (Fw - Fe));
+        PetscInt uw = Fw >= 0 ? c - 1 : c, ue = Fe >= 0 ? c : c + 1;
+        const PetscReal *west = uw == c ? cur : (c > clo ? prev : &t[(c - 1) * ts]), *east = ue == c ? cur : &t[(c + 1) * ts];
+        for (PetscInt s = 0; s < ns; s++) {
+          PetscInt e = i * ns + s;
+          PetscReal fw = dt * Fw * qf[c * w + e], fe = dt * Fe * qf[(c + 1) * w + e];
+          PetscReal qw = q[uw * qs + e], qe = q[ue * qs + e];
+          PetscReal aw = qw > 0 ? fw / qw : 0, ae = qe > 0 ? fe / qe : 0;
+          const PetscReal *restrict tc = &cur[e * nt], *restrict twp = &west[e * nt], *restrict tep = &east[e * nt];
+          PetscReal *restrict tn = &t[c * ts + e * nt];
+          for (PetscInt k = 0; k < nt; k++) tn[k] = (mo * tc[k] + aw * twp[k] - ae * tep[k]) * inv;
+        }
+      }
+      swap = prev;
+      prev = cur;
+      cur = swap;
     }
   }
+  /* The bulk, in place: a row reads only its own old values. With tags, a row's old q is read
+     by the tag update of the next row, so the bulk pass runs after the tag pass. */
+  for (PetscInt c = clo; c < chi; c++)
+    for (PetscInt i = 0; i < ni; i++) {
+      PetscReal Fw = F[c * ms + i], Fe = F[(c + 1) * ms + i], mo = m[c * ms + i], mn = mo + dt * (Fw - Fe), inv = 1 / mn;
+      PetscReal *restrict qc = &q[c * qs + i * ns];
+      const PetscReal *restrict fwv = &qf[c * w + i * ns], *restrict fev = &qf[(c + 1) * w + i * ns];
+      for (PetscInt s = 0; s < ns; s++) {
+        PetscReal fw = dt * Fw * fwv[s], fe = dt * Fe * fev[s];
+        qc[s] = (mo * qc[s] + fw - fe) * inv;
+      }
+      m[c * ms + i] = mn;
+    }
 }
 
 void ppm_update(PetscInt ns, PetscInt nt, PetscInt clo, PetscInt chi, const PetscReal *q_old, const PetscReal *m_old,
@@ -99,29 +157,5 @@ void ppm_update(PetscInt ns, PetscInt nt, PetscInt clo, PetscInt chi, const Pets
       }
     }
     m[c] = mn;
-  }
-}
-
-void ppm_update_tags(PetscInt ns, PetscInt nt, PetscInt clo, PetscInt chi, const PetscReal *q_old, const PetscReal *m_old,
-                     const PetscReal *F, const PetscReal *qf, PetscReal dt, PetscReal *const *tp, PetscReal *prev, PetscReal *cur)
-{
-  size_t bytes = sizeof(PetscReal) * (size_t)(ns * nt);
-  for (PetscInt c = clo; c < chi; c++) {
-    PetscReal mn = m_old[c] + dt * (F[c] - F[c + 1]), inv = 1 / mn, *swap;
-    PetscInt uw = F[c] >= 0 ? c - 1 : c, ue = F[c + 1] >= 0 ? c : c + 1;
-    /* Old tags: of c-1 in prev (or still in place at the line's start), of c in cur, of c+1 in place. */
-    const PetscReal *west = uw == c ? cur : (c > clo ? prev : tp[c - 1]), *east = ue == c ? cur : tp[c + 1];
-    memcpy(cur, tp[c], bytes);
-    for (PetscInt s = 0; s < ns; s++) {
-      PetscReal fw = dt * F[c] * qf[c * ns + s], fe = dt * F[c + 1] * qf[(c + 1) * ns + s];
-      PetscReal qw = q_old[uw * ns + s], qe = q_old[ue * ns + s];
-      PetscReal aw = qw > 0 ? fw / qw : 0, ae = qe > 0 ? fe / qe : 0, mo = m_old[c];
-      const PetscReal *restrict tc = &cur[s * nt], *restrict tw = &west[s * nt], *restrict te = &east[s * nt];
-      PetscReal *restrict tn = &tp[c][s * nt];
-      for (PetscInt k = 0; k < nt; k++) tn[k] = (mo * tc[k] + aw * tw[k] - ae * te[k]) * inv;
-    }
-    swap = prev;
-    prev = cur;
-    cur = swap;
   }
 }

@@ -24,8 +24,27 @@ void ppm_update(PetscInt ns, PetscInt nt, PetscInt clo, PetscInt chi, const Pets
                 const PetscReal *t_old, const PetscReal *F, const PetscReal *qf, PetscReal dt, PetscReal *q, PetscReal *m,
                 PetscReal *t);
 
-/* The tag part of ppm_update, in place: tp[c] points to the ns*nt tags of line cell c (for c in
-   [clo-1, chi]); prev and cur are two scratch blocks of ns*nt values. Reads the line's bulk
-   values before the sweep (q_old, m_old) as ppm_update does and gives the same tags. */
-void ppm_update_tags(PetscInt ns, PetscInt nt, PetscInt clo, PetscInt chi, const PetscReal *q_old, const PetscReal *m_old,
-                     const PetscReal *F, const PetscReal *qf, PetscReal dt, PetscReal *const *tp, PetscReal *prev, PetscReal *cur);
+/* Many parallel lines swept together, in place, straight on the model's arrays. Row c of the
+   bundle is cell c of each of ni lines side by side; line i, species s of row c is
+   q[c*qs + i*ns + s] (so the ni*ns values of a row are contiguous), its air mass m[c*ms + i], the
+   flux through its lower face F[c*ms + i]. An x sweep is one line (ni = 1, qs = ns, ms = 1); a y
+   sweep is all lines of a layer at once (ni cells of a row, qs = gxm*ns, ms = gxm), so no line
+   is gathered and the inner loops run over whole rows. */
+typedef struct {
+  PetscInt ns; /* species per cell */
+  PetscInt ni; /* lines side by side */
+  PetscInt qs; /* values between consecutive rows in q (and, times the tag count, in the tags) */
+  PetscInt ms; /* values between consecutive rows in m and F */
+} PpmRows;
+
+/* ppm_face_values for a bundle: qf[f*ni*ns + i*ns + s] (compact rows); work holds
+   3 * ni * ns * (fhi - flo + 6) values. Not collective. */
+void ppm_face_values_rows(AdvectionScheme scheme, const PpmRows *L, PetscInt flo, PetscInt fhi, const PetscReal *q,
+                          const PetscReal *m, const PetscReal *F, PetscReal dt, PetscReal *work, PetscReal *qf);
+
+/* ppm_update for a bundle, in place on q, m and the tags t (t[(c*qs + i*ns + s)*nt + k]): rows
+   [clo, chi) get their new values; tags move as in ppm_update, with the same arithmetic, so the
+   results are bitwise those of the line-by-line update. prev and cur are two scratch blocks of
+   ni*ns*nt values (unused without tags). Not collective. */
+void ppm_update_rows(const PpmRows *L, PetscInt nt, PetscInt clo, PetscInt chi, const PetscReal *F, const PetscReal *qf,
+                     PetscReal dt, PetscReal *q, PetscReal *m, PetscReal *t, PetscReal *prev, PetscReal *cur);
