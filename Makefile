@@ -73,7 +73,7 @@ TEST_PROGS  := tests/unit/test_clock.c tests/unit/test_namelist.c tests/unit/tes
                tests/verification/test_ppm.c tests/verification/test_rotation.c tests/unit/test_met_wrf.c
 TEST_SCRIPTS := tests/regression/domains.sh tests/parallel/ranks.sh tests/regression/restart.sh \
                 tests/verification/uniform.sh tests/regression/attribution.sh \
-                tests/regression/effective.sh tests/regression/reference.sh
+                tests/regression/effective.sh tests/regression/reference.sh tests/regression/wrf.sh
 # Emission inputs and budgets (issue 5).
 TEST_PROGS   += tests/unit/test_regrid.c
 TEST_SCRIPTS += tests/regression/budget.sh tests/regression/emission_inputs.sh

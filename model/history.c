@@ -144,12 +144,7 @@ PetscErrorCode history_open(History *h, PetscReal t)
   for (PetscInt k = 0; k < h->grid->spec.nz; k++)
     h->zmid[k] = 0.5 * (h->grid->spec.z_iface[k] + h->grid->spec.z_iface[k + 1]);
   PetscCall(output_open(h->grid, path, "Bogda air-quality model output", h->zmid, &h->file));
-  for (PetscInt n = 0; n < namelist_count(); n++) {
-    const char *key, *value;
-    PetscBool is_default;
-    PetscCall(namelist_entry(n, &key, &value, &is_default));
-    PetscCall(output_attribute(h->file, key, value));
-  }
+  PetscCall(output_configuration(h->file));
   if (h->p.tags) PetscCall(output_def_tags(h->file, h->tags->ntag, (const char *const *)h->tags->label));
   for (PetscInt n = 0; n < h->nout; n++) PetscCall(define_species(h, &h->var[n]));
   PetscCall(output_def_var(h->file, "pm25", OUTPUT_2D, "ug m-3",

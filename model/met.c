@@ -15,26 +15,34 @@
 #include "met.h"
 #include "namelist.h"
 #include "registry.h"
+#include "met_output.h"
+#include "met_wrf.h"
 #include "../physics/landuse.h"
 
 typedef struct {
   PetscInt source; /* index into met_source_names */
+  char output[PARAM_STRING_LEN];
+  PetscReal output_interval;
 } MetParams;
 
 static const ParamSpec met_params[] = {
   {.key = "source", .units = "", .help = "meteorology source", .type = PARAM_ENUM, .def = 0,
    .offset = offsetof(MetParams, source), .choices = met_source_names},
+  {.key = "output", .help = "write the source's fields (winds, theta, T, Kz, rho, PBLH, u*, H, precipitation) to this CF-NetCDF file ('': none)",
+   .type = PARAM_STRING, .offset = offsetof(MetParams, output), .sdef = ""},
+  {.key = "output_interval", .units = "s", .help = "write the met snapshots at whole multiples of this interval since 1970-01-01Z (0: every snapshot)",
+   .type = PARAM_REAL, .def = 0, .min = 0, .max = 1e7, .offset = offsetof(MetParams, output_interval)},
   {.key = NULL},
 };
 
 /* The 3D and 2D members of MetFields, for loops that treat them all alike. */
-#define MET_N3 14
+#define MET_N3 15
 #define MET_N2 7
 static PetscReal **fields3(MetFields *m, PetscInt n)
 {
   PetscReal **list[MET_N3] = {&m->rho,  &m->dz, &m->zmid, &m->temperature, &m->theta,
                               &m->pressure, &m->rel_humidity, &m->cloud_water, &m->u, &m->v,
-                              &m->kz, &m->u_face, &m->v_face, NULL};
+                              &m->kz, &m->w, &m->u_face, &m->v_face, NULL};
   return n < MET_N3 ? list[n] : NULL;
 }
 static PetscReal **fields2(MetFields *m, PetscInt n)
@@ -83,12 +91,15 @@ PetscErrorCode met_read_source(MPI_Comm comm, const MetSourceOps **ops)
 PetscErrorCode met_create(const Grid *g, const MetSourceOps *ops, Met **met)
 {
   Met *m;
+  MetParams p;
 
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&m));
   m->grid = g;
   m->ops = ops;
   PetscCall(ops->create(g, &m->ctx));
+  PetscCall(namelist_read(g->comm, "met", "Meteorology", met_params, &p));
+  if (p.output[0]) PetscCall(met_output_create(g, p.output, p.output_interval, ops->name, &m->output));
   for (PetscInt n = 0; n < 2; n++) {
     PetscCall(met_fields_create(&g->patch, &m->snap[n]));
     PetscCall(PetscCalloc1(patch_size3(&g->patch), &m->mass_snap[n]));
@@ -110,6 +121,7 @@ PetscErrorCode met_destroy(Met **met)
   PetscFunctionBeginUser;
   if (!m) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(m->ops->destroy(&m->ctx));
+  PetscCall(met_output_destroy(&m->output));
   for (PetscInt n = 0; n < 2; n++) {
     PetscCall(met_fields_destroy(&m->snap[n]));
     PetscCall(PetscFree(m->mass_snap[n]));
@@ -154,11 +166,13 @@ static PetscErrorCode load_bracket(Met *m, PetscReal t)
   } else {
     PetscCall(m->ops->fill(m->ctx, m->grid, t0, m->snap[0]));
     m->snap[0]->time = t0;
+    PetscCall(met_output_write(m->output, m->snap[0]));
     snapshot_mass(m->grid, m->snap[0], m->mass_snap[0]);
     m->snap_time[0] = t0;
   }
   PetscCall(m->ops->fill(m->ctx, m->grid, t1, m->snap[1]));
   m->snap[1]->time = t1;
+  PetscCall(met_output_write(m->output, m->snap[1]));
   snapshot_mass(m->grid, m->snap[1], m->mass_snap[1]);
   m->snap_time[1] = t1;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -226,6 +240,7 @@ PetscErrorCode met_advance(Met *m, PetscReal t, PetscReal dt)
     interpolate(n2, *fields2(m->snap[0], n), *fields2(m->snap[1], n), wmid, *fields2(m->now, n));
   interpolate(n2 * LANDUSE_N, m->snap[0]->landuse, m->snap[1]->landuse, wmid, m->now->landuse);
   m->now->time = t + 0.5 * dt;
+  m->now->has_w = m->snap[0]->has_w;
   face_fluxes(m->grid, m->now, m->flux_x, m->flux_y);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -272,5 +287,6 @@ PetscErrorCode met_reference(FILE *fp)
 {
   PetscFunctionBeginUser;
   PetscCall(namelist_reference(fp, "met", "Meteorology", met_params));
+  PetscCall(met_wrf_reference(fp));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -24,6 +24,8 @@ typedef struct {
   PetscReal *cloud_water;  /* cloud liquid water mixing ratio, kg kg-1 */
   PetscReal *u, *v;        /* grid-relative wind at the cell centre, m s-1 */
   PetscReal *kz;           /* vertical diffusivity at the top interface of cell k, m2 s-1 */
+  PetscReal *w;            /* vertical wind at the cell centre, m s-1 (valid if has_w) */
+  PetscBool has_w;         /* the source gives w (written by met_output only then) */
   /* 3D, on faces */
   PetscReal *u_face;       /* grid-relative x wind on the west face of cell (i,j,k), m s-1 */
   PetscReal *v_face;       /* grid-relative y wind on the south face of cell (i,j,k), m s-1 */
@@ -76,12 +78,14 @@ typedef struct {
   PetscReal *air_mass_start;  /* air mass at the start of the current step, kg; owned */
   PetscReal *air_mass_end;    /* air mass at the end of the current step, kg; owned */
   PetscReal *flux_x, *flux_y; /* air-mass fluxes through west and south faces, kg s-1; owned */
+  struct MetOutput *output;   /* met_output writer, or NULL; owned */
 } Met;
 
 /* Read the &met group and return the chosen source. Collective. */
 PetscErrorCode met_read_source(MPI_Comm comm, const MetSourceOps **ops);
 
-/* Create the met state for grid g with source ops (calls the source's create). Collective. */
+/* Create the met state for grid g with source ops (calls the source's create), and the
+   met_output writer if &met asks for one (every snapshot read is then written to it). Collective. */
 PetscErrorCode met_create(const Grid *g, const MetSourceOps *ops, Met **m);
 
 /* Destroy; no-op on NULL. Collective. */
@@ -100,5 +104,6 @@ PetscErrorCode met_air_mass_at(Met *m, PetscReal t, PetscReal *mass);
 /* Point the met members of f at the current step's arrays. Not collective. */
 void met_set_fields(const Met *m, Fields *f);
 
-/* The Markdown reference of the &met group (for the generated namelist reference). */
+/* The Markdown reference of the &met group and of the wrf source's &met_wrf (for the generated
+   namelist reference). */
 PetscErrorCode met_reference(FILE *fp);

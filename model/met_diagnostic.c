@@ -21,7 +21,7 @@
    u* from the lowest-layer wind and the land-use roughness; sensible heat flux hfx_day by day
    (same shape), hfx_night at night; Kz = kappa u* z (1 - z/h)^2 / phi_h(z/L) in the boundary
    layer (Holtslag and Boville 1993 form, phi_h = 1 + 5 z/L stable), kz_free above, bounded by
-   kz_min, kz_max.
+   kz_min, kz_max (the similarity functions are model/pbl.c's, shared with the wrf source).
    Every rank computes and solves the whole domain (PETSC_COMM_SELF), then keeps its ghosted
    window, so results are identical for any number of ranks. */
 #include <stdio.h>
@@ -32,6 +32,7 @@
 #include "clock.h"
 #include "error.h"
 #include "wind_adjust.h"
+#include "pbl.h"
 #include "../grids/domain.h"
 #include "../grids/vertical.h"
 #include "../physics/constants.h"
@@ -189,15 +190,6 @@ static void profile_wind(const Params *p, PetscInt a, PetscInt b, PetscReal w, P
   }
   *ue = (1 - w) * u[0] + w * u[1];
   *vn = (1 - w) * v[0] + w * v[1];
-}
-
-/* Roughness length of a column from its land-use shares (Wesely-type values), m. */
-static PetscReal roughness(const PetscReal *lu, PetscReal snow)
-{
-  static const PetscReal z0[LANDUSE_N] = {2e-4, 0.01, 0.03, 0.05, 1.0, 1.0, 1e-3};
-  PetscReal lz = 0;
-  for (PetscInt c = 0; c < LANDUSE_N; c++) lz += lu[c] * PetscLogReal(c == LANDUSE_FOREST || c == LANDUSE_URBAN ? z0[c] : (1 - snow) * z0[c] + snow * 1e-3);
-  return PetscExpReal(lz);
 }
 
 /* Read the whole-domain terrain and land use from the domain file (each rank, serially). */
@@ -447,18 +439,13 @@ static void winds_and_mixing(Ctx *c)
         s->u[c3] = 0.5 * (s->ufc[(k * ny + j) * (nx + 1) + i] + s->ufc[(k * ny + j) * (nx + 1) + i + 1]);
         s->v[c3] = 0.5 * (s->vfc[(k * (ny + 1) + j) * nx + i] + s->vfc[(k * (ny + 1) + j + 1) * nx + i]);
       }
-      z0 = roughness(&c->landuse[c2 * LANDUSE_N], s->snow[c2]);
+      z0 = pbl_roughness(&c->landuse[c2 * LANDUSE_N], s->snow[c2]);
       u1 = PetscSqrtReal(PetscSqr(s->u[c2]) + PetscSqr(s->v[c2]));
-      s->ustar[c2] = PetscMax(CONST_VON_KARMAN * u1 / PetscLogReal(PetscMax(s->zmid[c2] / z0, 1.1)), 0.05);
-      L = PetscAbsReal(s->hfx[c2]) < 1e-6 ? 1e9 : -s->rho[c2] * CONST_CP_DRY * s->temp[c2] * PetscPowReal(s->ustar[c2], 3) / (CONST_VON_KARMAN * CONST_GRAVITY * s->hfx[c2]);
+      s->ustar[c2] = pbl_ustar_log_law(u1, s->zmid[c2], z0);
+      L = pbl_obukhov_length(s->rho[c2], s->temp[c2], s->ustar[c2], s->hfx[c2]);
       for (PetscInt k = 0; k < nz; k++) {
         PetscInt c3 = (k * ny + j) * nx + i;
-        PetscReal z = s->zmid[c3] + 0.5 * s->dz[c3], h = s->pblh[c2], kz;
-        if (z < h) {
-          PetscReal phi = L > 0 ? 1 + 5 * z / L : PetscPowReal(1 - 15 * z / L, -0.5);
-          kz = CONST_VON_KARMAN * s->ustar[c2] * z * PetscSqr(1 - z / h) / phi;
-        } else kz = p->kz_free;
-        s->kz[c3] = PetscMin(PetscMax(kz, p->kz_min), p->kz_max);
+        s->kz[c3] = pbl_kz(s->zmid[c3] + 0.5 * s->dz[c3], s->pblh[c2], s->ustar[c2], L, p->kz_free, p->kz_min, p->kz_max);
       }
     }
 }

@@ -8,6 +8,7 @@
 #include <time.h>
 #include "output.h"
 #include "error.h"
+#include "namelist.h"
 #include <netcdf_par.h>
 #include "../grids/crs.h"
 
@@ -108,6 +109,18 @@ PetscErrorCode output_attribute(OutputFile *f, const char *key, const char *valu
 {
   PetscFunctionBeginUser;
   PetscCall(att_text(f, NC_GLOBAL, key, value));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode output_configuration(OutputFile *f)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt n = 0; n < namelist_count(); n++) {
+    const char *key, *value;
+    PetscBool is_default;
+    PetscCall(namelist_entry(n, &key, &value, &is_default));
+    PetscCall(att_text(f, NC_GLOBAL, key, value));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

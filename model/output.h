@@ -27,6 +27,10 @@ PetscErrorCode output_open(const Grid *g, const char *path, const char *title,
 /* Add a text global attribute (define mode only). Collective. */
 PetscErrorCode output_attribute(OutputFile *f, const char *key, const char *value);
 
+/* Add the run's effective configuration (model/namelist.h), one text global attribute per key
+   (define mode only; STYLE.md rule 32). Collective. */
+PetscErrorCode output_configuration(OutputFile *f);
+
 /* Define the tag dimension with one label per tag ("tag" coordinate of strings). Collective. */
 PetscErrorCode output_def_tags(OutputFile *f, PetscInt ntag, const char *const *labels);
 

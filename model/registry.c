@@ -4,6 +4,7 @@
 #include "registry.h"
 #include "met_analytic.h"
 #include "met_diagnostic.h"
+#include "met_wrf.h"
 
 extern const ProcessOps process_emission_area, process_emission_point, process_deposition_dry,
   process_mixing_vertical, process_advection_horizontal, process_advection_vertical,
@@ -27,8 +28,8 @@ const ProcessOps *registry_find_process(const char *name)
   return NULL;
 }
 
-const char *const met_source_names[] = {"analytic", "diagnostic", NULL};
+const char *const met_source_names[] = {"analytic", "diagnostic", "wrf", NULL};
 
-static const MetSourceOps *const met_sources[] = {&met_source_analytic, &met_source_diagnostic};
+static const MetSourceOps *const met_sources[] = {&met_source_analytic, &met_source_diagnostic, &met_source_wrf};
 
 const MetSourceOps *const *met_source_list(void) { return met_sources; }
