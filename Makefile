@@ -79,6 +79,8 @@ TEST_PROGS   += tests/unit/test_regrid.c
 TEST_SCRIPTS += tests/regression/budget.sh tests/regression/emission_inputs.sh
 # Outputs read by the CF clients.
 TEST_SCRIPTS += tests/regression/cf_clients.sh
+# The attribution report, opened in headless Chromium.
+TEST_SCRIPTS += tests/regression/report.sh
 # The parser and parallel tests again under AddressSanitizer and UBSan (make DEBUG=1).
 TEST_SCRIPTS += tests/regression/sanitizers.sh
 

@@ -7,6 +7,8 @@
      w             vertical wind at the cell centre, m s-1 (sources that have it: wrf)
      theta, temperature (K), rho (kg m-3), kz (m2 s-1, at the layer's top interface)
      pblh (m), ustar (m s-1), hfx (W m-2), precip (mm h-1)
+     zmid, zface   heights of the layer centre and of its top interface above ground, m
+     terrain       surface height above sea level, m
    A snapshot is due when interval is 0 or its time is a whole multiple of interval since
    1970-01-01Z (interval 10800: 00, 03, 06 ... UTC). */
 #include "met_output.h"
@@ -24,6 +26,9 @@ typedef enum {
   O_USTAR,
   O_HFX,
   O_PRECIP,
+  O_ZMID,
+  O_ZFACE,
+  O_TERRAIN,
   O_N
 } Var;
 
@@ -44,6 +49,9 @@ static const struct {
     {"hfx", "W m-2", "surface_upward_sensible_heat_flux", "upward surface sensible heat flux",
      OUTPUT_2D},
     {"precip", "mm h-1", "lwe_precipitation_rate", "surface precipitation rate", OUTPUT_2D},
+    {"zmid", "m", "height", "height of the layer centre above ground", OUTPUT_3D},
+    {"zface", "m", "height", "height of the layer's top interface above ground", OUTPUT_3D},
+    {"terrain", "m", "surface_altitude", "terrain height above sea level", OUTPUT_2D},
 };
 
 struct MetOutput {
@@ -53,6 +61,7 @@ struct MetOutput {
   OutputFile *file; /* owned; NULL before the first record */
   PetscInt id[O_N];
   PetscReal *ue, *ve; /* earth-relative winds, 3D ghosted; owned */
+  PetscReal *zf;      /* layer-top heights above ground, 3D ghosted; owned */
   PetscReal *zmid;    /* nominal layer-centre heights; owned */
 };
 
@@ -64,7 +73,7 @@ PetscErrorCode met_output_create(const Grid *g, const char *path, PetscReal inte
 
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&o));
-  PetscCall(PetscCalloc3(n3, &o->ue, n3, &o->ve, g->spec.nz, &o->zmid));
+  PetscCall(PetscCalloc4(n3, &o->ue, n3, &o->ve, n3, &o->zf, g->spec.nz, &o->zmid));
   PetscCall(PetscStrncpy(o->path, path, sizeof(o->path)));
   PetscCall(PetscStrncpy(o->source, source, sizeof(o->source)));
   o->g = g;
@@ -92,7 +101,7 @@ static PetscErrorCode open_file(MetOutput *o, PetscBool has_w)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Earth-relative winds at the cell centres. */
+/* Earth-relative winds at the cell centres, and the layer tops. */
 static void earth_winds(MetOutput *o, const MetFields *s)
 {
   const Patch *p = &o->g->patch;
@@ -104,6 +113,7 @@ static void earth_winds(MetOutput *o, const MetFields *s)
         PetscInt c = patch_index(p, i, j, k);
         o->ue[c] = s->u[c] * ca + s->v[c] * sa;
         o->ve[c] = -s->u[c] * sa + s->v[c] * ca;
+        o->zf[c] = s->zmid[c] + 0.5 * s->dz[c];
       }
     }
 }
@@ -130,6 +140,9 @@ PetscErrorCode met_output_write(MetOutput *o, const MetFields *s)
   field[O_USTAR] = s->ustar;
   field[O_HFX] = s->hfx;
   field[O_PRECIP] = s->precip;
+  field[O_ZMID] = s->zmid;
+  field[O_ZFACE] = o->zf;
+  field[O_TERRAIN] = s->terrain;
   PetscCall(output_new_time(o->file, s->time));
   for (PetscInt n = 0; n < O_N; n++)
     if (o->id[n] >= 0) PetscCall(output_write(o->file, o->id[n], field[n], 1, 0, NULL, 1));
@@ -142,7 +155,7 @@ PetscErrorCode met_output_destroy(MetOutput **out)
   PetscFunctionBeginUser;
   if (!*out) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(output_close(&(*out)->file));
-  PetscCall(PetscFree3((*out)->ue, (*out)->ve, (*out)->zmid));
+  PetscCall(PetscFree4((*out)->ue, (*out)->ve, (*out)->zf, (*out)->zmid));
   PetscCall(PetscFree(*out));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -4,7 +4,8 @@
 #   2. the illustrative inventory (bin/bogda-inventory);
 #   3. xj27 (27 km), writing ns9's boundary values with their tags;
 #   4. ns9 (9 km) nested in it, tagged by the control units of the hotspots' prefectures;
-#   5. the attribution report (postproc/report.py) and the maps of the domains.
+#   5. the maps of the domains, the winds and profiles of the meteorology (postproc/plot_met.py),
+#      and the attribution report (postproc/report.py).
 # Usage: runs/xinjiang/run_case.sh [RUN_DIR]   (default runs/out/xinjiang_<UTC time>)
 # Environment: NP (ranks, default: the number of cores), MPIEXEC, PYTHON, HOURS (to shorten).
 set -euo pipefail
@@ -48,11 +49,16 @@ model xj27 -namelist namelists/xinjiang.nml,namelists/episode_winter.nml,namelis
 stage "ns9 (9 km, nested) on $NP ranks -> $RUN/ns9"
 model ns9 -namelist namelists/xinjiang.nml,namelists/episode_winter.nml,namelists/ns9.nml \
   -run_output_dir "$RUN/ns9" -run_domain_file "$RUN/domains/ns9_domain.nc" \
-  -boundary_parent_files "$RUN/xj27/xj27_bdy_*.nc" "${common[@]}" "${EXTRA[@]}"
+  -boundary_parent_files "$RUN/xj27/xj27_bdy_*.nc" -met_output "$RUN/ns9/ns9_met.nc" -met_output_interval 7200 \
+  "${common[@]}" "${EXTRA[@]}"
 
 stage "maps of the domains"
 "$PYTHON" postproc/plot_domain.py "$RUN/domains/xj27_domain.nc" "$RUN/domains/ns9_domain.nc" -o "$RUN/domains" >>"$LOG" 2>&1 ||
   stage "  (the maps could not be drawn; see $LOG)"
+
+stage "winds and profiles of the meteorology -> $RUN/ns9/met"
+"$PYTHON" postproc/plot_met.py "$RUN/ns9/ns9_met.nc" --domain "$RUN/domains/ns9_domain.nc" -o "$RUN/ns9/met" >>"$LOG" 2>&1 ||
+  stage "  (the met pictures could not be drawn; see $LOG)"
 
 stage "attribution report"
 if [ -f postproc/report.py ]; then
