@@ -30,6 +30,8 @@ stage "domains xj27 and ns9 -> $RUN/domains"
 stage "illustrative emission inventory -> $RUN/inventory"
 bin/bogda-inventory -namelist namelists/domains.nml -inventory namelists/inventory.nml -out "$RUN/inventory" >>"$LOG" 2>&1
 
+"$PYTHON" postproc/plot_inventory.py "$RUN/inventory" >>"$LOG" 2>&1 || stage "  (the inventory maps could not be drawn; see $LOG)"
+
 common=(-emissions_gridded_file "$RUN/inventory/xinjiang_inventory.nc" -emissions_points_file "$RUN/inventory/xinjiang_points.csv")
 # Run the model, keep its whole log, show its progress lines; fail if the model fails.
 model() { # model NAME ARGS...

@@ -17,6 +17,9 @@ ok $? "att27 domain built"
 "$BIN/bogda-inventory" -namelist "$ROOT/namelists/domains.nml" -inventory "$ROOT/namelists/inventory.nml" -out "$dir" >"$dir/inv.log" 2>&1
 ok $? "inventory built"
 out=$(check tool "$ROOT/namelists/inventory.nml" "$dir"); ok $? "inventory totals equal what the tool was told: $out"
+"$PY" "$ROOT/postproc/plot_inventory.py" "$dir" -o "$dir/maps" >"$dir/maps.log" 2>&1 && [ -s "$dir/maps/inventory_so2.png" ] &&
+  [ -s "$dir/maps/inventory_ppm25.png" ] && grep -q '^650000,Xinjiang,so2,.*,320.000$' "$dir/maps/inventory_by_prefecture.csv"
+ok $? "postproc/plot_inventory.py maps SO2 and PM2.5 and tabulates Xinjiang's 320 kt SO2 by prefecture and sector"
 
 model() { # model NAME [options...]: a one-hour run of the att27 case
   local name=$1; shift
