@@ -1,6 +1,13 @@
 /* The mass-consistent wind adjustment (see wind_adjust.h): a 7-point SPD system on a serial
    DMDA, assembled from the face conductances, solved by CG preconditioned with algebraic
-   multigrid (GAMG) to a tight tolerance. */
+   multigrid (GAMG) to a tight tolerance.
+   Every solve builds its solver afresh (KSP and GAMG hierarchy), so the answer depends on this
+   snapshot's matrix only, not on the solves before it (GAMG's Chebyshev smoothers estimate
+   eigenvalues from a random start whose state would otherwise carry over): a restarted run
+   gets the same bits as an unbroken one. Strongly anisotropic snapshots (a cold front's neutral
+   air over a stable pool) can leave plain GAMG indefinite or slow; a failed solve is retried
+   with an aggregation threshold of 0.02 (coarsening along the strong couplings) and SOR
+   smoothing (options prefix "adjust_retry_"), and the log says so. */
 #include <petscdmda.h>
 #include "wind_adjust.h"
 
@@ -9,8 +16,32 @@ struct WindAdjust {
   DM da;   /* serial DMDA of the cells */
   Mat A;   /* the Laplacian of the conductances */
   Vec b, x;
-  KSP ksp;
 };
+
+/* A fresh CG + GAMG solver with options prefix prefix; the retry solver gets its defaults. */
+static PetscErrorCode make_ksp(const char *prefix, PetscBool retry, KSP *ksp)
+{
+  PC pc;
+
+  PetscFunctionBeginUser;
+  PetscCall(KSPCreate(PETSC_COMM_SELF, ksp));
+  PetscCall(KSPSetOptionsPrefix(*ksp, prefix));
+  PetscCall(KSPSetType(*ksp, KSPCG));
+  PetscCall(KSPGetPC(*ksp, &pc));
+  PetscCall(PCSetType(pc, PCGAMG));
+  if (retry) {
+    PetscReal threshold = 0.02;
+    PetscBool set;
+    PetscCall(PCGAMGSetThreshold(pc, &threshold, 1));
+    PetscCall(PetscOptionsHasName(NULL, prefix, "-mg_levels_ksp_type", &set));
+    if (!set) PetscCall(PetscOptionsSetValue(NULL, "-adjust_retry_mg_levels_ksp_type", "richardson"));
+    PetscCall(PetscOptionsHasName(NULL, prefix, "-mg_levels_pc_type", &set));
+    if (!set) PetscCall(PetscOptionsSetValue(NULL, "-adjust_retry_mg_levels_pc_type", "sor"));
+  }
+  PetscCall(KSPSetTolerances(*ksp, 1e-10, 1e-30, PETSC_DEFAULT, 2000));
+  PetscCall(KSPSetFromOptions(*ksp));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
 PetscErrorCode wind_adjust_create(PetscInt nx, PetscInt ny, PetscInt nz, WindAdjust **out)
 {
@@ -27,16 +58,6 @@ PetscErrorCode wind_adjust_create(PetscInt nx, PetscInt ny, PetscInt nz, WindAdj
   PetscCall(DMCreateMatrix(w->da, &w->A));
   PetscCall(DMCreateGlobalVector(w->da, &w->b));
   PetscCall(VecDuplicate(w->b, &w->x));
-  PetscCall(KSPCreate(PETSC_COMM_SELF, &w->ksp));
-  PetscCall(KSPSetOptionsPrefix(w->ksp, "met_adjust_"));
-  PetscCall(KSPSetType(w->ksp, KSPCG));
-  {
-    PC pc;
-    PetscCall(KSPGetPC(w->ksp, &pc));
-    PetscCall(PCSetType(pc, PCGAMG));
-  }
-  PetscCall(KSPSetTolerances(w->ksp, 1e-10, 1e-30, PETSC_DEFAULT, 2000));
-  PetscCall(KSPSetFromOptions(w->ksp));
   *out = w;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -47,7 +68,6 @@ PetscErrorCode wind_adjust_destroy(WindAdjust **out)
 
   PetscFunctionBeginUser;
   if (!w) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(KSPDestroy(&w->ksp));
   PetscCall(MatDestroy(&w->A));
   PetscCall(VecDestroy(&w->b));
   PetscCall(VecDestroy(&w->x));
@@ -112,12 +132,27 @@ PetscErrorCode wind_adjust_solve(WindAdjust *w, const PetscReal *tx, const Petsc
   PetscFunctionBeginUser;
   for (PetscInt c = 0; c < nx * ny * (nz + 1); c++) fw[c] = 0;
   PetscCall(assemble(w, tx, ty, tw, fx, fy, fw));
-  PetscCall(KSPSetOperators(w->ksp, w->A, w->A));
-  PetscCall(KSPSolve(w->ksp, w->b, w->x));
-  PetscCall(KSPGetConvergedReason(w->ksp, &reason));
-  PetscCheck(reason > 0, PETSC_COMM_SELF, PETSC_ERR_NOT_CONVERGED, "the mass-consistent wind adjustment did not converge (KSP reason %s)",
-             KSPConvergedReasons[reason]);
-  PetscCall(KSPGetIterationNumber(w->ksp, its));
+  for (PetscInt attempt = 0; attempt < 2; attempt++) {
+    KSP ksp;
+    PetscCall(make_ksp(attempt ? "adjust_retry_" : "adjust_", attempt ? PETSC_TRUE : PETSC_FALSE, &ksp));
+    PetscCall(KSPSetOperators(ksp, w->A, w->A));
+    PetscCall(KSPSolve(ksp, w->b, w->x));
+    PetscCall(KSPGetConvergedReason(ksp, &reason));
+    PetscCall(KSPGetIterationNumber(ksp, its));
+    PetscCall(KSPDestroy(&ksp));
+    if (reason > 0) break;
+    PetscCheck(attempt == 0, PETSC_COMM_SELF, PETSC_ERR_NOT_CONVERGED,
+               "the mass-consistent wind adjustment did not converge, also with the retry solver (KSP reason %s after %" PetscInt_FMT
+               " iterations); see the adjust_ and adjust_retry_ options",
+               KSPConvergedReasons[reason], *its);
+    {
+      PetscMPIInt rank;
+      PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
+      if (rank == 0)
+        PetscCall(PetscPrintf(PETSC_COMM_SELF, "NOTE: wind adjustment: CG + GAMG stopped (%s after %" PetscInt_FMT " iterations); retried with the adjust_retry_ solver\n",
+                              KSPConvergedReasons[reason], *its));
+    }
+  }
   PetscCall(DMDAVecGetArrayRead(w->da, w->x, &l));
   /* F = F0 + T (lambda_upstream - lambda_downstream); lambda = 0 outside and above. */
   for (PetscInt k = 0; k < nz; k++)

@@ -28,4 +28,10 @@ for f in "$out"/r1/*_checkpoint_*.bin; do
     ok $? "$b (double-precision state and tags): $r bitwise equal to 1 rank"
   done
 done
+# A decomposition too fine for the advection halo (3 cells) is refused before anything runs.
+mkdir -p "$out/fine"
+mpirun_n 4 "$BIN/bogda" -namelist "$case" -run_output_dir "$out/fine" -met_analytic_nx 8 -run_px 4 -run_py 1 -run_hours 1 \
+  >"$out/fine.log" 2>&1
+[ $? -ne 0 ] && grep -qE "fewer than 3|at least 3" "$out/fine.log" && [ -z "$(ls "$out/fine")" ]
+ok $? "4 ranks across 8 cells (2 each, less than the 3-cell halo) are refused: $(grep -oE '[^]]*(fewer than|at least) 3[^.]*' "$out/fine.log" | head -n 1)"
 done_testing
