@@ -13,11 +13,17 @@ static const char help[] =
   "Usage: bogda -namelist FILE.nml [-namelist MORE.nml] [-group_key value ...]\n"
   "Every namelist key k of group g is also the option -g_k.\n\n";
 
+/* OpenBLAS, if it is the BLAS linked, would split dot products over threads when a rank is not
+   bound to one core (as under oversubscription), which changes the rounding of the wind
+   adjustment's CG and the bits of the results with the rank count. One thread per rank. */
+extern void openblas_set_num_threads(int) __attribute__((weak));
+
 int main(int argc, char **argv)
 {
   PetscBool help_asked, set;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
+  if (openblas_set_num_threads) openblas_set_num_threads(1);
   /* Every -namelist, in order (PETSc keeps only the last value of a repeated option); each may
      also be a comma-separated list. */
   for (int a = 1; a + 1 < argc; a++) {

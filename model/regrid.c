@@ -11,7 +11,8 @@ PetscErrorCode regrid_create(const Grid *g, PetscInt nlat, const PetscReal *lat,
   const GridSpec *s = &g->spec;
   const Patch *p = &g->patch;
   PetscReal dlat, dlon, cell_km, model_km;
-  PetscInt n, cap, ne = 0;
+  PetscInt n, cap, ne = 0, *ti, *tj;
+  PetscReal *tw;
 
   PetscFunctionBeginUser;
   PetscCheck(nlat >= 2 && nlon >= 2, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ,
@@ -39,42 +40,52 @@ PetscErrorCode regrid_create(const Grid *g, PetscInt nlat, const PetscReal *lat,
   PetscCall(PetscMalloc1(cap, &m->i));
   PetscCall(PetscMalloc1(cap, &m->j));
   PetscCall(PetscMalloc1(cap, &m->w));
+  /* A source cell's sub-cell shares are first summed per model cell over the whole domain, in
+     sub-cell order, and only then kept for the owned cells: the sums, and so the emissions, are
+     the same bits whatever the decomposition. */
+  PetscCall(PetscMalloc3(n * n, &ti, n * n, &tj, n * n, &tw));
   for (PetscInt a = 0; a < nlat; a++) {
     PetscReal south = lat[a] - 0.5 * dlat;
     PetscReal band = PetscSinReal((south + dlat) * CONST_DEG2RAD) - PetscSinReal(south * CONST_DEG2RAD);
     for (PetscInt b = 0; b < nlon; b++) {
-      PetscInt c = a * nlon + b;
+      PetscInt c = a * nlon + b, nt = 0;
       m->start[c] = ne;
       for (PetscInt u = 0; u < n; u++) {
         PetscReal s0 = south + dlat * (PetscReal)u / (PetscReal)n, s1 = south + dlat * (PetscReal)(u + 1) / (PetscReal)n;
         PetscReal share = (PetscSinReal(s1 * CONST_DEG2RAD) - PetscSinReal(s0 * CONST_DEG2RAD)) / band / (PetscReal)n;
         for (PetscInt v = 0; v < n; v++) {
           PetscReal x, y, lo = lon[b] - 0.5 * dlon + dlon * ((PetscReal)v + 0.5) / (PetscReal)n;
-          PetscInt i, j;
+          PetscInt i, j, e;
           projection_forward(&s->proj, lo, 0.5 * (s0 + s1), &x, &y);
           i = (PetscInt)PetscFloorReal((x - s->x0) / s->dx + 0.5);
           j = (PetscInt)PetscFloorReal((y - s->y0) / s->dy + 0.5);
           if (i < 0 || i >= s->nx || j < 0 || j >= s->ny) continue;
           m->inside[c] += share;
-          if (i < p->xs || i >= p->xs + p->xm || j < p->ys || j >= p->ys + p->ym) continue;
-          if (ne > m->start[c] && m->i[ne - 1] == i && m->j[ne - 1] == j) {
-            m->w[ne - 1] += share;
-            continue;
+          for (e = nt - 1; e >= 0; e--)
+            if (ti[e] == i && tj[e] == j) break;
+          if (e < 0) {
+            e = nt++;
+            ti[e] = i, tj[e] = j, tw[e] = 0;
           }
-          if (ne == cap) {
-            cap *= 2;
-            PetscCall(PetscRealloc(sizeof(PetscInt) * (size_t)cap, &m->i));
-            PetscCall(PetscRealloc(sizeof(PetscInt) * (size_t)cap, &m->j));
-            PetscCall(PetscRealloc(sizeof(PetscReal) * (size_t)cap, &m->w));
-          }
-          m->i[ne] = i;
-          m->j[ne] = j;
-          m->w[ne] = share;
-          ne++;
+          tw[e] += share;
         }
+      }
+      for (PetscInt e = 0; e < nt; e++) {
+        if (ti[e] < p->xs || ti[e] >= p->xs + p->xm || tj[e] < p->ys || tj[e] >= p->ys + p->ym) continue;
+        if (ne == cap) {
+          cap *= 2;
+          PetscCall(PetscRealloc(sizeof(PetscInt) * (size_t)cap, &m->i));
+          PetscCall(PetscRealloc(sizeof(PetscInt) * (size_t)cap, &m->j));
+          PetscCall(PetscRealloc(sizeof(PetscReal) * (size_t)cap, &m->w));
+        }
+        m->i[ne] = ti[e];
+        m->j[ne] = tj[e];
+        m->w[ne] = tw[e];
+        ne++;
       }
     }
   }
+  PetscCall(PetscFree3(ti, tj, tw));
   m->start[nlat * nlon] = ne;
   *map = m;
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -16,6 +16,8 @@ MPIEXEC=${MPIEXEC:-mpiexec}
 PYTHON=${PYTHON:-/usr/bin/python3}
 RUN=${1:-runs/out/xinjiang_$(date -u +%Y%m%dT%H%M%SZ)}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+# One BLAS thread per rank (the model also asks OpenBLAS for it): results must not depend on it.
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 mkdir -p "$RUN"/domains "$RUN"/inventory "$RUN"/xj27 "$RUN"/ns9
 RUN=$(cd "$RUN" && pwd)
 LOG=$RUN/run.log

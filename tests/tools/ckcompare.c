@@ -106,7 +106,25 @@ int main(int argc, char **argv)
     PetscCall(VecLoad(a, va));
     PetscCall(VecLoad(b, vb));
     PetscCall(VecEqual(a, b, &eq));
-    PetscCall(PetscPrintf(PETSC_COMM_SELF, "state vector %d: %s\n", (int)k, eq ? "bitwise equal" : "DIFFERENT"));
+    if (eq) PetscCall(PetscPrintf(PETSC_COMM_SELF, "state vector %d: bitwise equal\n", (int)k));
+    else { /* where, and by how much */
+      const PetscReal *xa, *xb;
+      PetscInt len, first = -1, count = 0;
+      PetscReal worst = 0;
+      PetscCall(VecGetLocalSize(a, &len));
+      PetscCall(VecGetArrayRead(a, &xa));
+      PetscCall(VecGetArrayRead(b, &xb));
+      for (PetscInt i = 0; i < len; i++)
+        if (xa[i] != xb[i]) {
+          if (first < 0) first = i;
+          count++;
+          worst = PetscMax(worst, PetscAbsReal(xa[i] - xb[i]) / PetscMax(PetscAbsReal(xa[i]), 1e-300));
+        }
+      PetscCall(VecRestoreArrayRead(a, &xa));
+      PetscCall(VecRestoreArrayRead(b, &xb));
+      PetscCall(PetscPrintf(PETSC_COMM_SELF, "state vector %d: DIFFERENT in %" PetscInt_FMT " of %" PetscInt_FMT " values (first at %" PetscInt_FMT "), largest relative difference %.2e\n",
+                            (int)k, count, len, first, (double)worst));
+    }
     differ += !eq;
     PetscCall(VecDestroy(&a));
     PetscCall(VecDestroy(&b));
