@@ -40,7 +40,7 @@ static const ParamSpec param_table[] = {
 typedef struct {
   Params p;
   PetscInt n; /* line length nz + 2 GHOST */
-  PetscReal *q, *m, *F, *qf, *qn, *mn, *work, *t, *tn;
+  PetscReal *q, *m, *F, *qf, *work, *t, *saved, *keep; /* saved, keep: the in-place tag update's scratch */
 } Ctx;
 
 static PetscErrorCode init(const void *params, const Patch *p, void **ctx)
@@ -53,8 +53,7 @@ static PetscErrorCode init(const void *params, const Patch *p, void **ctx)
   c->p = *(const Params *)params;
   c->n = n;
   PetscCall(PetscMalloc4(n * ns, &c->q, n, &c->m, n + 1, &c->F, (n + 1) * ns, &c->qf));
-  PetscCall(PetscMalloc3(n * ns, &c->qn, n, &c->mn, 3 * ns * (n + 6), &c->work));
-  PetscCall(PetscMalloc2(n * ns * nt + 1, &c->t, n * ns * nt + 1, &c->tn));
+  PetscCall(PetscMalloc4(3 * ns * (n + 6), &c->work, n * ns * nt + 1, &c->t, ns * nt + 1, &c->saved, ns * nt + 1, &c->keep));
   *ctx = c;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -66,8 +65,7 @@ static PetscErrorCode finalize(void **ctx)
   PetscFunctionBeginUser;
   if (!c) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscFree4(c->q, c->m, c->F, c->qf));
-  PetscCall(PetscFree3(c->qn, c->mn, c->work));
-  PetscCall(PetscFree2(c->t, c->tn));
+  PetscCall(PetscFree4(c->work, c->t, c->saved, c->keep));
   PetscCall(PetscFree(*ctx));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -90,6 +88,7 @@ static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt,
 {
   Ctx *c = (Ctx *)ctx;
   PetscInt ns = p->nspec, nt = p->ntag, nz = p->mz;
+  const PpmRows line = {.ns = ns, .ni = 1, .qs = ns, .ms = 1};
 
   PetscFunctionBeginUser;
   (void)t;
@@ -117,10 +116,7 @@ static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt,
           PetscReal mass = h * c->F[GHOST + nz] * c->qf[(GHOST + nz) * ns + s];
           f->budget[(mass > 0 ? BUDGET_OUTFLOW : BUDGET_INFLOW) * ns + s] += PetscAbsReal(mass);
         }
-        ppm_update(ns, nt, GHOST, GHOST + nz, c->q, c->m, c->t, c->F, c->qf, h, c->qn, c->mn, c->tn);
-        memcpy(&c->q[GHOST * ns], &c->qn[GHOST * ns], sizeof(PetscReal) * (size_t)(nz * ns));
-        memcpy(&c->m[GHOST], &c->mn[GHOST], sizeof(PetscReal) * (size_t)nz);
-        if (nt) memcpy(&c->t[GHOST * ns * nt], &c->tn[GHOST * ns * nt], sizeof(PetscReal) * (size_t)(nz * ns * nt));
+        ppm_update_rows(&line, nt, GHOST, GHOST + nz, c->F, c->qf, h, c->q, c->m, c->t, c->saved, c->keep);
         for (PetscInt L = 0; L < GHOST; L++) { /* the ground ghosts follow the lowest layer */
           memcpy(&c->q[L * ns], &c->q[GHOST * ns], sizeof(PetscReal) * (size_t)ns);
           if (nt) memcpy(&c->t[L * ns * nt], &c->t[GHOST * ns * nt], sizeof(PetscReal) * (size_t)(ns * nt));

@@ -136,26 +136,3 @@ void ppm_update_rows(const PpmRows *L, PetscInt nt, PetscInt clo, PetscInt chi, 
       m[c * ms + i] = mn;
     }
 }
-
-void ppm_update(PetscInt ns, PetscInt nt, PetscInt clo, PetscInt chi, const PetscReal *q_old, const PetscReal *m_old,
-                const PetscReal *t_old, const PetscReal *F, const PetscReal *qf, PetscReal dt, PetscReal *q, PetscReal *m,
-                PetscReal *t)
-{
-  for (PetscInt c = clo; c < chi; c++) {
-    PetscReal mn = m_old[c] + dt * (F[c] - F[c + 1]), inv = 1 / mn;
-    PetscInt uw = F[c] >= 0 ? c - 1 : c, ue = F[c + 1] >= 0 ? c : c + 1;
-    for (PetscInt s = 0; s < ns; s++) {
-      PetscReal fw = dt * F[c] * qf[c * ns + s], fe = dt * F[c + 1] * qf[(c + 1) * ns + s];
-      q[c * ns + s] = (m_old[c] * q_old[c * ns + s] + fw - fe) * inv;
-      if (nt) {
-        /* Tag n crosses a face with the bulk flux times its share of the upwind cell. */
-        PetscReal qw = q_old[uw * ns + s], qe = q_old[ue * ns + s];
-        PetscReal aw = qw > 0 ? fw / qw : 0, ae = qe > 0 ? fe / qe : 0;
-        const PetscReal *tc = &t_old[(c * ns + s) * nt], *tw = &t_old[(uw * ns + s) * nt], *te = &t_old[(ue * ns + s) * nt];
-        PetscReal *tn = &t[(c * ns + s) * nt];
-        for (PetscInt k = 0; k < nt; k++) tn[k] = (m_old[c] * tc[k] + aw * tw[k] - ae * te[k]) * inv;
-      }
-    }
-    m[c] = mn;
-  }
-}

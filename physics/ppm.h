@@ -15,15 +15,6 @@ typedef enum { ADVECTION_PPM, ADVECTION_UPWIND } AdvectionScheme;
 void ppm_face_values(AdvectionScheme scheme, PetscInt ns, PetscInt flo, PetscInt fhi, const PetscReal *q,
                      const PetscReal *m, const PetscReal *F, PetscReal dt, PetscReal *work, PetscReal *qf);
 
-/* Flux-form update of cells c in [clo, chi) of a line from face values: air mass
-   m_new = m + dt (F[c] - F[c+1]), tracer mass m q + dt (F[c] qf[c] - F[c+1] qf[c+1]), q = mass /
-   m_new; every tag moves with its bulk species' face flux times its share t/q of the upwind cell.
-   q_old, m_old, t_old are the line before the sweep (t_old may be NULL with nt = 0); q, m, t
-   receive the new values of cells [clo, chi) at the same offsets. Not collective. */
-void ppm_update(PetscInt ns, PetscInt nt, PetscInt clo, PetscInt chi, const PetscReal *q_old, const PetscReal *m_old,
-                const PetscReal *t_old, const PetscReal *F, const PetscReal *qf, PetscReal dt, PetscReal *q, PetscReal *m,
-                PetscReal *t);
-
 /* Many parallel lines swept together, in place, straight on the model's arrays. Row c of the
    bundle is cell c of each of ni lines side by side; line i, species s of row c is
    q[c*qs + i*ns + s] (so the ni*ns values of a row are contiguous), its air mass m[c*ms + i], the
@@ -42,9 +33,10 @@ typedef struct {
 void ppm_face_values_rows(AdvectionScheme scheme, const PpmRows *L, PetscInt flo, PetscInt fhi, const PetscReal *q,
                           const PetscReal *m, const PetscReal *F, PetscReal dt, PetscReal *work, PetscReal *qf);
 
-/* ppm_update for a bundle, in place on q, m and the tags t (t[(c*qs + i*ns + s)*nt + k]): rows
-   [clo, chi) get their new values; tags move as in ppm_update, with the same arithmetic, so the
-   results are bitwise those of the line-by-line update. prev and cur are two scratch blocks of
-   ni*ns*nt values (unused without tags). Not collective. */
+/* Flux-form update, in place, of rows [clo, chi) of a bundle (or of one line: ni = 1) from the
+   face values: air mass m_new = m + dt (F[c] - F[c+1]), tracer mass m q + dt (F[c] qf[c] -
+   F[c+1] qf[c+1]), q = mass / m_new; every tag (t[(c*qs + i*ns + s)*nt + k]) moves with its bulk
+   species' face flux times its share t/q of the upwind cell, with the bulk's own coefficients.
+   prev and cur are two scratch rows of ni*ns*nt values (unused without tags). Not collective. */
 void ppm_update_rows(const PpmRows *L, PetscInt nt, PetscInt clo, PetscInt chi, const PetscReal *F, const PetscReal *qf,
                      PetscReal dt, PetscReal *q, PetscReal *m, PetscReal *t, PetscReal *prev, PetscReal *cur);
