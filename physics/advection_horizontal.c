@@ -48,13 +48,13 @@ typedef struct {
 static PetscErrorCode init(const void *params, const Patch *p, void **ctx)
 {
   Ctx *c;
-  PetscInt n = PetscMax(p->gxm, p->gym), w = p->gxm * p->nspec, nt = p->ntag;
+  PetscInt n = PetscMax(p->gxm, p->gym), w = BUNDLE * p->nspec, nt = p->ntag;
 
   PetscFunctionBeginUser;
   PetscCheck(p->sw >= 3, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "advection_horizontal needs 3 ghost cells, the patch has %d", (int)p->sw);
   PetscCall(PetscNew(&c));
   c->p = *(const Params *)params;
-  PetscCall(PetscMalloc4((n + 1) * w, &c->qf, 3 * w * (n + 6), &c->work, w * nt + 1, &c->prev, w * nt + 1, &c->cur));
+  PetscCall(PetscMalloc4((n + 1) * w, &c->qf, 8 * w, &c->work, w * nt + 1, &c->prev, w * nt + 1, &c->cur));
   *ctx = c;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -104,11 +104,11 @@ static void bundle(Ctx *c, const Patch *p, Fields *f, const PpmRows *L, PetscInt
   ppm_update_rows(L, nt, clo, chi, F, c->qf, dt, q, m, t, c->prev, c->cur);
 }
 
-/* One sweep along x (dir 0) or y (dir 1) over the lines in [llo, lhi) of the other index, for
-   cells [clo, chi) along the sweep, with budgets counted on the owned lines only. An x sweep
-   takes its lines one by one (each is contiguous); a y sweep takes a whole layer's lines as one
-   bundle, row by row. */
-static void sweep(Ctx *c, const Patch *p, Fields *f, PetscInt dir, PetscInt llo, PetscInt lhi, PetscReal dt)
+/* One sweep of layer k along x (dir 0) or y (dir 1) over the lines in [llo, lhi) of the other
+   index, for cells [clo, chi) along the sweep, with budgets counted on the owned lines only. An x
+   sweep takes its lines one by one (each is contiguous); a y sweep takes the layer's lines in
+   bundles of BUNDLE, row by row. */
+static void sweep(Ctx *c, const Patch *p, Fields *f, PetscInt dir, PetscInt k, PetscInt llo, PetscInt lhi, PetscReal dt)
 {
   PetscInt ns = p->nspec;
   PetscInt g0 = dir == 0 ? p->gxs : p->gys;
@@ -117,19 +117,17 @@ static void sweep(Ctx *c, const Patch *p, Fields *f, PetscInt dir, PetscInt llo,
   PetscInt mlen = dir == 0 ? p->mx : p->my;
   const PetscReal *flux = dir == 0 ? f->flux_x : f->flux_y;
 
-  for (PetscInt k = 0; k < p->mz; k++) {
-    if (dir == 0) {
-      const PpmRows line = {.ns = ns, .ni = 1, .qs = ns, .ms = 1};
-      for (PetscInt l = llo; l < lhi; l++)
-        bundle(c, p, f, &line, patch_index(p, p->gxs, l, k), clo, chi, g0, mlen, 0, l >= olo && l < ohi ? 1 : 0, flux, dt);
-    } else
-      for (PetscInt l0 = llo; l0 < lhi; l0 += BUNDLE) {
-        PetscInt l1 = PetscMin(l0 + BUNDLE, lhi);
-        const PpmRows rows = {.ns = ns, .ni = l1 - l0, .qs = p->gxm * ns, .ms = p->gxm};
-        bundle(c, p, f, &rows, patch_index(p, l0, p->gys, k), clo, chi, g0, mlen, PetscMax(olo, l0) - l0, PetscMin(ohi, l1) - l0, flux,
-               dt);
-      }
-  }
+  if (dir == 0) {
+    const PpmRows line = {.ns = ns, .ni = 1, .qs = ns, .ms = 1};
+    for (PetscInt l = llo; l < lhi; l++)
+      bundle(c, p, f, &line, patch_index(p, p->gxs, l, k), clo, chi, g0, mlen, 0, l >= olo && l < ohi ? 1 : 0, flux, dt);
+  } else
+    for (PetscInt l0 = llo; l0 < lhi; l0 += BUNDLE) {
+      PetscInt l1 = PetscMin(l0 + BUNDLE, lhi);
+      const PpmRows rows = {.ns = ns, .ni = l1 - l0, .qs = p->gxm * ns, .ms = p->gxm};
+      bundle(c, p, f, &rows, patch_index(p, l0, p->gys, k), clo, chi, g0, mlen, PetscMax(olo, l0) - l0, PetscMin(ohi, l1) - l0, flux,
+             dt);
+    }
 }
 
 static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt, Fields *f, ProcessStatus *status)
@@ -139,13 +137,15 @@ static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt,
   PetscFunctionBeginUser;
   (void)t;
   *status = PROCESS_OK;
-  if (f->step % 2 == 0) {
-    sweep(c, p, f, 0, p->gys, p->gys + p->gym, dt);
-    sweep(c, p, f, 1, p->xs, p->xs + p->xm, dt);
-  } else {
-    sweep(c, p, f, 1, p->gxs, p->gxs + p->gxm, dt);
-    sweep(c, p, f, 0, p->ys, p->ys + p->ym, dt);
-  }
+  /* Layers are independent: both sweeps of a layer run while it is still in the cache. */
+  for (PetscInt k = 0; k < p->mz; k++)
+    if (f->step % 2 == 0) {
+      sweep(c, p, f, 0, k, p->gys, p->gys + p->gym, dt);
+      sweep(c, p, f, 1, k, p->xs, p->xs + p->xm, dt);
+    } else {
+      sweep(c, p, f, 1, k, p->gxs, p->gxs + p->gxm, dt);
+      sweep(c, p, f, 0, k, p->ys, p->ys + p->ym, dt);
+    }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

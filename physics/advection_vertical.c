@@ -53,7 +53,7 @@ static PetscErrorCode init(const void *params, const Patch *p, void **ctx)
   c->p = *(const Params *)params;
   c->n = n;
   PetscCall(PetscMalloc4(n * ns, &c->q, n, &c->m, n + 1, &c->F, (n + 1) * ns, &c->qf));
-  PetscCall(PetscMalloc4(3 * ns * (n + 6), &c->work, n * ns * nt + 1, &c->t, ns * nt + 1, &c->saved, ns * nt + 1, &c->keep));
+  PetscCall(PetscMalloc4(8 * ns, &c->work, n * ns * nt + 1, &c->t, ns * nt + 1, &c->saved, ns * nt + 1, &c->keep));
   *ctx = c;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -10,8 +10,7 @@ typedef enum { ADVECTION_PPM, ADVECTION_UPWIND } AdvectionScheme;
    lying between cells f-1 and f. q[c*ns + s] are cell mixing ratios, m[c] cell air masses (kg),
    F[f] the air-mass flux through face f (kg s-1, towards increasing c when positive); cells
    flo-3 .. fhi+2 must be valid. The crossing air is the fraction |F| dt / m of the upwind cell
-   (the mass Courant number, which must not exceed 1). work holds 3 * ns * (fhi - flo + 6)
-   values. Results go to qf[f*ns + s]. Not collective. */
+   (the mass Courant number, which must not exceed 1). work holds 8 * ns values. Results go to qf[f*ns + s]. Not collective. */
 void ppm_face_values(AdvectionScheme scheme, PetscInt ns, PetscInt flo, PetscInt fhi, const PetscReal *q,
                      const PetscReal *m, const PetscReal *F, PetscReal dt, PetscReal *work, PetscReal *qf);
 
@@ -28,8 +27,8 @@ typedef struct {
   PetscInt ms; /* values between consecutive rows in m and F */
 } PpmRows;
 
-/* ppm_face_values for a bundle: qf[f*ni*ns + i*ns + s] (compact rows); work holds
-   3 * ni * ns * (fhi - flo + 6) values. Not collective. */
+/* ppm_face_values for a bundle: qf[f*ni*ns + i*ns + s] (compact rows); work holds 8 * ni * ns
+   values. Not collective. */
 void ppm_face_values_rows(AdvectionScheme scheme, const PpmRows *L, PetscInt flo, PetscInt fhi, const PetscReal *q,
                           const PetscReal *m, const PetscReal *F, PetscReal dt, PetscReal *work, PetscReal *qf);
 
