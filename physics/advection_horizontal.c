@@ -19,12 +19,6 @@
 
 static const char *const scheme_names[] = {"ppm", "upwind", NULL};
 
-/* Lines per bundle of a y sweep: enough for long inner loops, few enough that the bundle's work
-   rows stay in the cache (measured with make bench). */
-#ifndef BUNDLE
-  #define BUNDLE 4
-#endif
-
 typedef struct {
   PetscInt scheme;
   PetscReal courant_max;
@@ -40,21 +34,19 @@ static const ParamSpec param_table[] = {
 
 typedef struct {
   Params p;
-  PetscReal *qf;         /* face values of a bundle of lines */
-  PetscReal *work;       /* PPM work space */
-  PetscReal *prev, *cur; /* two rows of old tags, for the in-place tag update */
+  PetscReal *work_x, *work_y; /* ppm_sweep's work for one x line and for a whole y row */
 } Ctx;
 
 static PetscErrorCode init(const void *params, const Patch *p, void **ctx)
 {
   Ctx *c;
-  PetscInt n = PetscMax(p->gxm, p->gym), w = BUNDLE * p->nspec, nt = p->ntag;
+  PetscInt ns = p->nspec, nt = p->ntag;
 
   PetscFunctionBeginUser;
   PetscCheck(p->sw >= 3, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "advection_horizontal needs 3 ghost cells, the patch has %d", (int)p->sw);
   PetscCall(PetscNew(&c));
   c->p = *(const Params *)params;
-  PetscCall(PetscMalloc4((n + 1) * w, &c->qf, 8 * w, &c->work, w * nt + 1, &c->prev, w * nt + 1, &c->cur));
+  PetscCall(PetscMalloc2(ppm_work_size(ns, nt), &c->work_x, ppm_work_size(p->gxm * ns, nt), &c->work_y));
   *ctx = c;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -65,69 +57,55 @@ static PetscErrorCode finalize(void **ctx)
 
   PetscFunctionBeginUser;
   if (!c) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(PetscFree4(c->qf, c->work, c->prev, c->cur));
+  PetscCall(PetscFree2(c->work_x, c->work_y));
   PetscCall(PetscFree(*ctx));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Mass of each species crossing the physical boundary faces (local face indices flo_phys and
-   fhi_phys) of lines [ilo, ihi) of a bundle, into the budget. */
-static void boundary_budget(const PpmRows *L, PetscInt flo_phys, PetscInt fhi_phys, PetscInt flo, PetscInt fhi, PetscInt ilo,
-                            PetscInt ihi, const PetscReal *F, const PetscReal *qf, PetscReal dt, PetscReal *budget)
+/* The x lines of one layer, swept one by one as the y sweep asks for them. */
+typedef struct {
+  Ctx *c;
+  const Patch *p;
+  Fields *f;
+  PetscInt k, next, end; /* next line to sweep, one past the last */
+  PetscReal dt;
+} XLines;
+
+/* Sweep the x lines up to line gys + row (rows count from the y sweep's first row, gys). */
+static void x_lines_upto(void *ctx, PetscInt row)
 {
-  PetscInt ns = L->ns, w = L->ni * ns;
-  for (PetscInt i = ilo; i < ihi; i++) {
-    if (flo_phys >= flo && flo_phys <= fhi)
-      for (PetscInt s = 0; s < ns; s++) {
-        PetscReal mass = dt * F[flo_phys * L->ms + i] * qf[flo_phys * w + i * ns + s];
-        budget[(mass > 0 ? BUDGET_INFLOW : BUDGET_OUTFLOW) * ns + s] += PetscAbsReal(mass);
-      }
-    if (fhi_phys >= flo && fhi_phys <= fhi)
-      for (PetscInt s = 0; s < ns; s++) {
-        PetscReal mass = dt * F[fhi_phys * L->ms + i] * qf[fhi_phys * w + i * ns + s];
-        budget[(mass > 0 ? BUDGET_OUTFLOW : BUDGET_INFLOW) * ns + s] += PetscAbsReal(mass);
-      }
+  XLines *x = (XLines *)ctx;
+  const Patch *p = x->p;
+  Fields *f = x->f;
+  PetscInt ns = p->nspec, clo = p->xs - p->gxs;
+  const PpmRows line = {.ns = ns, .ni = 1, .qs = ns, .ms = 1};
+
+  for (; x->next <= p->gys + row && x->next < x->end; x->next++) {
+    PetscInt l = x->next, base = patch_index(p, p->gxs, l, x->k);
+    PetscBool owned = l >= p->ys && l < p->ys + p->ym;
+    const PpmBoundary b = {.flo_phys = -p->gxs, .fhi_phys = p->mx - p->gxs, .ilo = 0, .ihi = owned ? 1 : 0,
+                           .in = &f->budget[BUDGET_INFLOW * ns], .out = &f->budget[BUDGET_OUTFLOW * ns]};
+    ppm_sweep((AdvectionScheme)x->c->p.scheme, &line, p->ntag, clo, clo + p->xm, &f->flux_x[base], x->dt, &f->q[base * ns],
+              &f->air_mass[base], p->ntag ? &f->tag[base * ns * p->ntag] : NULL, x->c->work_x, &b, NULL);
   }
 }
 
-/* One bundle of lines, in place on the fields: faces, budget of the owned lines [olo, ohi) of
-   the bundle, then the update. base is the cell of row 0, line 0. */
-static void bundle(Ctx *c, const Patch *p, Fields *f, const PpmRows *L, PetscInt base, PetscInt clo, PetscInt chi, PetscInt g0,
-                   PetscInt mlen, PetscInt olo, PetscInt ohi, const PetscReal *flux, PetscReal dt)
+/* Both sweeps of layer k as one pass over its rows: the y sweep takes whole rows (columns
+   [i0, i0 + ni)), and each x line is swept just before the y sweep first reads it (x first) or
+   just after the y sweep has updated it (y first), while the row is still in the cache. */
+static void layer(Ctx *c, const Patch *p, Fields *f, PetscInt k, PetscBool x_first, PetscReal dt)
 {
-  PetscInt ns = p->nspec, nt = p->ntag;
-  PetscReal *q = &f->q[base * ns], *m = &f->air_mass[base], *t = nt ? &f->tag[base * ns * nt] : NULL;
-  const PetscReal *F = &flux[base];
+  PetscInt ns = p->nspec, i0 = x_first ? p->xs : p->gxs, ni = x_first ? p->xm : p->gxm, base = patch_index(p, i0, p->gys, k);
+  PetscInt clo = p->ys - p->gys;
+  XLines x = {.c = c, .p = p, .f = f, .k = k, .next = x_first ? p->gys : p->ys, .end = x_first ? p->gys + p->gym : p->ys + p->ym, .dt = dt};
+  const PpmRows rows = {.ns = ns, .ni = ni, .qs = p->gxm * ns, .ms = p->gxm};
+  const PpmBoundary b = {.flo_phys = -p->gys, .fhi_phys = p->my - p->gys, .ilo = p->xs - i0, .ihi = p->xs - i0 + p->xm,
+                         .in = &f->budget[BUDGET_INFLOW * ns], .out = &f->budget[BUDGET_OUTFLOW * ns]};
+  const PpmHooks hooks = {.before_read = x_first ? x_lines_upto : NULL, .after_update = x_first ? NULL : x_lines_upto, .ctx = &x};
 
-  ppm_face_values_rows((AdvectionScheme)c->p.scheme, L, clo, chi, q, m, F, dt, c->work, c->qf);
-  if (olo < ohi) boundary_budget(L, -g0, mlen - g0, clo, chi, olo, ohi, F, c->qf, dt, f->budget);
-  ppm_update_rows(L, nt, clo, chi, F, c->qf, dt, q, m, t, c->prev, c->cur);
-}
-
-/* One sweep of layer k along x (dir 0) or y (dir 1) over the lines in [llo, lhi) of the other
-   index, for cells [clo, chi) along the sweep, with budgets counted on the owned lines only. An x
-   sweep takes its lines one by one (each is contiguous); a y sweep takes the layer's lines in
-   bundles of BUNDLE, row by row. */
-static void sweep(Ctx *c, const Patch *p, Fields *f, PetscInt dir, PetscInt k, PetscInt llo, PetscInt lhi, PetscReal dt)
-{
-  PetscInt ns = p->nspec;
-  PetscInt g0 = dir == 0 ? p->gxs : p->gys;
-  PetscInt clo = (dir == 0 ? p->xs : p->ys) - g0, chi = clo + (dir == 0 ? p->xm : p->ym);
-  PetscInt olo = dir == 0 ? p->ys : p->xs, ohi = olo + (dir == 0 ? p->ym : p->xm);
-  PetscInt mlen = dir == 0 ? p->mx : p->my;
-  const PetscReal *flux = dir == 0 ? f->flux_x : f->flux_y;
-
-  if (dir == 0) {
-    const PpmRows line = {.ns = ns, .ni = 1, .qs = ns, .ms = 1};
-    for (PetscInt l = llo; l < lhi; l++)
-      bundle(c, p, f, &line, patch_index(p, p->gxs, l, k), clo, chi, g0, mlen, 0, l >= olo && l < ohi ? 1 : 0, flux, dt);
-  } else
-    for (PetscInt l0 = llo; l0 < lhi; l0 += BUNDLE) {
-      PetscInt l1 = PetscMin(l0 + BUNDLE, lhi);
-      const PpmRows rows = {.ns = ns, .ni = l1 - l0, .qs = p->gxm * ns, .ms = p->gxm};
-      bundle(c, p, f, &rows, patch_index(p, l0, p->gys, k), clo, chi, g0, mlen, PetscMax(olo, l0) - l0, PetscMin(ohi, l1) - l0, flux,
-             dt);
-    }
+  ppm_sweep((AdvectionScheme)c->p.scheme, &rows, p->ntag, clo, clo + p->ym, &f->flux_y[base], dt, &f->q[base * ns], &f->air_mass[base],
+            p->ntag ? &f->tag[base * ns * p->ntag] : NULL, c->work_y, &b, &hooks);
+  x_lines_upto(&x, p->gym); /* any line the y sweep did not reach */
 }
 
 static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt, Fields *f, ProcessStatus *status)
@@ -137,15 +115,7 @@ static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt,
   PetscFunctionBeginUser;
   (void)t;
   *status = PROCESS_OK;
-  /* Layers are independent: both sweeps of a layer run while it is still in the cache. */
-  for (PetscInt k = 0; k < p->mz; k++)
-    if (f->step % 2 == 0) {
-      sweep(c, p, f, 0, k, p->gys, p->gys + p->gym, dt);
-      sweep(c, p, f, 1, k, p->xs, p->xs + p->xm, dt);
-    } else {
-      sweep(c, p, f, 1, k, p->gxs, p->gxs + p->gxm, dt);
-      sweep(c, p, f, 0, k, p->ys, p->ys + p->ym, dt);
-    }
+  for (PetscInt k = 0; k < p->mz; k++) layer(c, p, f, k, f->step % 2 == 0 ? PETSC_TRUE : PETSC_FALSE, dt);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -40,7 +40,7 @@ static const ParamSpec param_table[] = {
 typedef struct {
   Params p;
   PetscInt n; /* line length nz + 2 GHOST */
-  PetscReal *q, *m, *F, *qf, *work, *t, *saved, *keep; /* saved, keep: the in-place tag update's scratch */
+  PetscReal *q, *m, *F, *work, *t;
 } Ctx;
 
 static PetscErrorCode init(const void *params, const Patch *p, void **ctx)
@@ -52,8 +52,7 @@ static PetscErrorCode init(const void *params, const Patch *p, void **ctx)
   PetscCall(PetscNew(&c));
   c->p = *(const Params *)params;
   c->n = n;
-  PetscCall(PetscMalloc4(n * ns, &c->q, n, &c->m, n + 1, &c->F, (n + 1) * ns, &c->qf));
-  PetscCall(PetscMalloc4(8 * ns, &c->work, n * ns * nt + 1, &c->t, ns * nt + 1, &c->saved, ns * nt + 1, &c->keep));
+  PetscCall(PetscMalloc5(n * ns, &c->q, n, &c->m, n + 1, &c->F, ppm_work_size(ns, nt), &c->work, n * ns * nt + 1, &c->t));
   *ctx = c;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -64,8 +63,7 @@ static PetscErrorCode finalize(void **ctx)
 
   PetscFunctionBeginUser;
   if (!c) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(PetscFree4(c->q, c->m, c->F, c->qf));
-  PetscCall(PetscFree4(c->work, c->t, c->saved, c->keep));
+  PetscCall(PetscFree5(c->q, c->m, c->F, c->work, c->t));
   PetscCall(PetscFree(*ctx));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -89,6 +87,9 @@ static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt,
   Ctx *c = (Ctx *)ctx;
   PetscInt ns = p->nspec, nt = p->ntag, nz = p->mz;
   const PpmRows line = {.ns = ns, .ni = 1, .qs = ns, .ms = 1};
+  /* The top face is the only open one (no flux through the ground). */
+  const PpmBoundary top = {.flo_phys = -1, .fhi_phys = GHOST + nz, .ilo = 0, .ihi = 1, .in = &f->budget[BUDGET_INFLOW * ns],
+                           .out = &f->budget[BUDGET_OUTFLOW * ns]};
 
   PetscFunctionBeginUser;
   (void)t;
@@ -111,12 +112,7 @@ static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt,
       nsub = PetscMax(nsub, 1);
       h = dt / (PetscReal)nsub;
       for (PetscInt n = 0; n < nsub; n++) {
-        ppm_face_values((AdvectionScheme)c->p.scheme, ns, GHOST, GHOST + nz, c->q, c->m, c->F, h, c->work, c->qf);
-        for (PetscInt s = 0; s < ns; s++) {
-          PetscReal mass = h * c->F[GHOST + nz] * c->qf[(GHOST + nz) * ns + s];
-          f->budget[(mass > 0 ? BUDGET_OUTFLOW : BUDGET_INFLOW) * ns + s] += PetscAbsReal(mass);
-        }
-        ppm_update_rows(&line, nt, GHOST, GHOST + nz, c->F, c->qf, h, c->q, c->m, c->t, c->saved, c->keep);
+        ppm_sweep((AdvectionScheme)c->p.scheme, &line, nt, GHOST, GHOST + nz, c->F, h, c->q, c->m, c->t, c->work, &top, NULL);
         for (PetscInt L = 0; L < GHOST; L++) { /* the ground ghosts follow the lowest layer */
           memcpy(&c->q[L * ns], &c->q[GHOST * ns], sizeof(PetscReal) * (size_t)ns);
           if (nt) memcpy(&c->t[L * ns * nt], &c->t[GHOST * ns * nt], sizeof(PetscReal) * (size_t)(ns * nt));

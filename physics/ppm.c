@@ -15,19 +15,25 @@
    face on the deviations, and a constant field (dL = dR = 0) crosses every face unchanged, so a
    uniform mixing ratio stays uniform.
 
-   The reconstruction runs as one pass over the rows of a bundle with a few rolling rows of work
-   (slopes, interface values and deviations of two neighbouring rows), so its work stays in the
-   first-level cache and each interface value is computed once for the two cells sharing it.
+   One pass over the rows does it all, with a few rolling rows of work: at row c the slope of
+   cell c+1, the interface value of face c+1 (computed once for the two cells sharing it), the
+   deviations of cell c, the values crossing face c, the tag mass crossing it, then the update of
+   row c-1, whose old values no later row reads. Nothing the size of the line is stored, so a
+   bundle's work stays in the cache and each row of the state is read and written once.
 
    Update: flux form on tracer mass with the air mass carried through the same sweep (DESIGN.md,
    "Directional splitting breaks uniformity"), then q = tracer mass / air mass. Tags move with the
    bulk face flux times the upwind cell's tag share (CAMx OSAT's approach; DESIGN.md "Tags and
    limiters"): tags sum to the bulk to round-off and stay non-negative. */
 #include <math.h>
-#include <string.h>
 #include "ppm.h"
 
-#define SIXTH (1.0 / 6.0)       /* multiplications, not divisions, in the inner loops */
+#define SIXTH (1.0 / 6.0) /* multiplications, not divisions, in the inner loops */
+/* Lines of a bundle taken through all stages of a row together: enough for long inner loops,
+   few enough that their work stays in the first-level cache (measured with make bench). */
+#ifndef CHUNK
+  #define CHUNK 4
+#endif
 
 /* Monotonised central slope of cell c (CW84 1.8), written with selects so that the species loop
    vectorises. */
@@ -38,136 +44,157 @@ static inline PetscReal slope(PetscReal qm, PetscReal q, PetscReal qp)
   return dl * dr <= 0 ? 0 : copysign(mag, d);
 }
 
-void ppm_face_values_rows(AdvectionScheme scheme, const PpmRows *L, PetscInt flo, PetscInt fhi, const PetscReal *restrict q,
-                          const PetscReal *restrict m, const PetscReal *restrict F, PetscReal dt, PetscReal *restrict work,
-                          PetscReal *restrict qf)
+/* Slope d of cell c-1 and interface value a of face c-1 (between cells c-2 and c-1) from rows
+   c-3 .. c, to start the pass at c. */
+static void start_rows(PetscInt w, const PetscReal *restrict q3, const PetscReal *restrict q2, const PetscReal *restrict q1,
+                       const PetscReal *restrict q0, PetscReal *restrict d, PetscReal *restrict a)
 {
-  /* A row is cell (or face) c of every line: w = ni * ns values, contiguous in q (at c * qs).
-     One pass over the rows, c = flo-1 .. fhi, with eight rolling rows in work: the slopes of
-     cells c and c+1, the interface values of faces c and c+1 (face c lies between cells c-1 and
-     c, so the interface values are computed once for the two cells sharing them), the limited
-     edges of cells c-1 and c. Face c is done as soon as both its cells' edges are. */
-  const PetscInt ns = L->ns, ni = L->ni, w = ni * ns, qs = L->qs, ms = L->ms;
-  PetscReal *dq0 = work, *dq1 = work + w, *a0 = work + 2 * w, *a1 = work + 3 * w;
-  PetscReal *lp = work + 4 * w, *rp = work + 5 * w, *lc = work + 6 * w, *rc = work + 7 * w, *swap;
+  for (PetscInt e = 0; e < w; e++) {
+    PetscReal d2 = slope(q3[e], q2[e], q1[e]), d1 = slope(q2[e], q1[e], q0[e]);
+    d[e] = d1;
+    a[e] = 0.5 * (q2[e] + q1[e]) - (d1 - d2) * SIXTH;
+  }
+}
 
-  if (scheme == ADVECTION_UPWIND) {
-    for (PetscInt f = flo; f <= fhi; f++)
-      for (PetscInt i = 0; i < ni; i++) {
-        const PetscReal *up = &q[(F[f * ms + i] >= 0 ? f - 1 : f) * qs + i * ns];
-        for (PetscInt s = 0; s < ns; s++) qf[f * w + i * ns + s] = up[s];
-      }
-    return;
+/* Row c of the reconstruction from rows c, c+1, c+2 of q, the slope d0 of cell c and the
+   interface value a0 of face c: the slope d1 of cell c+1, the interface value a1 of face c+1,
+   and the limited deviations dl, dr of cell c (CW84 1.10: zero at an extremum, else the
+   overshooting edge pulled in). */
+static void reconstruct_row(PetscInt w, const PetscReal *restrict q0, const PetscReal *restrict qp, const PetscReal *restrict qpp,
+                            const PetscReal *restrict d0, const PetscReal *restrict a0, PetscReal *restrict d1, PetscReal *restrict a1,
+                            PetscReal *restrict dl, PetscReal *restrict dr)
+{
+  for (PetscInt e = 0; e < w; e++) {
+    PetscReal dn = slope(q0[e], qp[e], qpp[e]);
+    d1[e] = dn;
+    a1[e] = 0.5 * (q0[e] + qp[e]) - (dn - d0[e]) * SIXTH;
   }
-  /* Slopes of cells flo-2 and flo-1, interface value of face flo-1. */
-  {
-    const PetscReal *restrict q3 = &q[(flo - 3) * qs], *restrict q2 = &q[(flo - 2) * qs], *restrict q1 = &q[(flo - 1) * qs],
-                              *restrict q0 = &q[flo * qs];
-    PetscReal *restrict d0 = dq0, *restrict an = a0;
-    for (PetscInt e = 0; e < w; e++) {
-      PetscReal d2 = slope(q3[e], q2[e], q1[e]), d1 = slope(q2[e], q1[e], q0[e]);
-      d0[e] = d1;
-      an[e] = 0.5 * (q2[e] + q1[e]) - (d1 - d2) * SIXTH;
+  for (PetscInt e = 0; e < w; e++) {
+    PetscReal qc = q0[e], l = qc - a0[e], r = a1[e] - qc, al = PetscAbsReal(l), ar = PetscAbsReal(r);
+    PetscBool ext = l * r <= 0;
+    dl[e] = ext ? 0 : (al > 2 * ar ? 2 * r : l);
+    dr[e] = ext ? 0 : (ar > 2 * al ? 2 * l : r);
+  }
+}
+
+/* Mean mixing ratio of the air crossing face c of each line, into qf (a row), from the
+   deviations of cells c-1 (lp, rp) and c (lc, rc); with upwind, the upwind cell's value. */
+static void face_row(AdvectionScheme scheme, const PpmRows *L, PetscInt i0, PetscInt i1, PetscInt c, const PetscReal *q, const PetscReal *m,
+                     const PetscReal *F, PetscReal dt, const PetscReal *lp, const PetscReal *rp, const PetscReal *lc, const PetscReal *rc,
+                     PetscReal *restrict qf)
+{
+  const PetscInt ns = L->ns;
+  for (PetscInt i = i0; i < i1; i++) {
+    PetscReal Ff = F[c * L->ms + i];
+    PetscBool pos = Ff >= 0;
+    PetscInt up = pos ? c - 1 : c, o = i * ns;
+    const PetscReal *restrict qu = &q[up * L->qs + o];
+    PetscReal *restrict out = &qf[o];
+    if (scheme == ADVECTION_UPWIND) {
+      for (PetscInt s = 0; s < ns; s++) out[s] = qu[s];
+    } else {
+      /* From the right edge (flow towards +) or the left edge (towards -), CW84 1.12. */
+      PetscReal x = PetscAbsReal(Ff) * dt / m[up * L->ms + i], y = 1 - x;
+      PetscReal wl = pos ? x * y : -y * y, wr = pos ? y * y : -x * y;
+      const PetscReal *restrict dl = pos ? &lp[o] : &lc[o], *restrict dr = pos ? &rp[o] : &rc[o];
+      for (PetscInt s = 0; s < ns; s++) out[s] = qu[s] + wl * dl[s] + wr * dr[s];
     }
   }
-  for (PetscInt c = flo - 1; c <= fhi; c++) {
-    const PetscReal *restrict q0 = &q[c * qs], *restrict qp = &q[(c + 1) * qs], *restrict qpp = &q[(c + 2) * qs];
-    /* dq0, a0: slope of cell c and interface value of face c, from the row before; lp, rp: the
-       deviations dL, dR of cell c-1. This row: slope of cell c+1, interface value of face c+1,
-       deviations of cell c, then the values crossing face c. */
-    {
-      const PetscReal *restrict d0 = dq0;
-      PetscReal *restrict d1 = dq1, *restrict an = a1;
-      for (PetscInt e = 0; e < w; e++) {
-        PetscReal dn = slope(q0[e], qp[e], qpp[e]);
-        d1[e] = dn;
-        an[e] = 0.5 * (q0[e] + qp[e]) - (dn - d0[e]) * SIXTH;
-      }
+}
+
+/* Boundary crossings at face c of lines [i0, i1), if it is one of the physical boundary's. */
+static void boundary_row(const PpmRows *L, const PpmBoundary *b, PetscInt i0, PetscInt i1, PetscInt c, const PetscReal *F, const PetscReal *qf,
+                         PetscReal dt)
+{
+  const PetscInt ns = L->ns;
+  if (!b || (c != b->flo_phys && c != b->fhi_phys)) return;
+  for (PetscInt i = PetscMax(i0, b->ilo); i < PetscMin(i1, b->ihi); i++)
+    for (PetscInt s = 0; s < ns; s++) {
+      PetscReal mass = dt * F[c * L->ms + i] * qf[i * ns + s];
+      PetscBool entering = c == b->flo_phys ? mass > 0 : mass <= 0;
+      (entering ? b->in : b->out)[s] += PetscAbsReal(mass);
     }
-    {
-      const PetscReal *restrict al = a0, *restrict ar = a1;
-      PetscReal *restrict el = lc, *restrict er = rc;
-      for (PetscInt e = 0; e < w; e++) {
-        PetscReal qc = q0[e], dl = qc - al[e], dr = ar[e] - qc, adl = PetscAbsReal(dl), adr = PetscAbsReal(dr);
-        PetscBool ext = dl * dr <= 0;
-        /* CW84 1.10: flatten at an extremum, else pull the overshooting edge in. */
-        el[e] = ext ? 0 : (adl > 2 * adr ? 2 * dr : dl);
-        er[e] = ext ? 0 : (adr > 2 * adl ? 2 * dl : dr);
-      }
+}
+
+/* Tag mass crossing face c (phi, a row of ni*ns*nt): the bulk face flux times the upwind cell's
+   old tag share. */
+static void tag_flux_row(const PpmRows *L, PetscInt nt, PetscInt i0, PetscInt i1, PetscInt c, const PetscReal *q, const PetscReal *F,
+                         const PetscReal *qf, PetscReal dt, const PetscReal *t, PetscReal *phi)
+{
+  const PetscInt ns = L->ns, qs = L->qs, ts = qs * nt;
+  for (PetscInt i = i0; i < i1; i++) {
+    PetscReal Ff = F[c * L->ms + i];
+    PetscInt up = Ff >= 0 ? c - 1 : c;
+    for (PetscInt s = 0; s < ns; s++) {
+      PetscInt e = i * ns + s;
+      PetscReal qu = q[up * qs + e], a = qu > 0 ? dt * Ff * qf[e] / qu : 0;
+      const PetscReal *restrict tu = &t[up * ts + e * nt];
+      PetscReal *restrict p = &phi[e * nt];
+      for (PetscInt k = 0; k < nt; k++) p[k] = a * tu[k];
     }
-    if (c >= flo)
-      for (PetscInt i = 0; i < ni; i++) {
-        PetscReal Ff = F[c * ms + i];
-        PetscBool pos = Ff >= 0;
-        PetscInt up = pos ? c - 1 : c, o = i * ns;
-        PetscReal x = PetscAbsReal(Ff) * dt / m[up * ms + i], y = 1 - x;
-        PetscReal wl = pos ? x * y : -y * y, wr = pos ? y * y : -x * y;
-        const PetscReal *restrict dl = pos ? &lp[o] : &lc[o], *restrict dr = pos ? &rp[o] : &rc[o], *restrict qu = &q[up * qs + o];
-        PetscReal *restrict out = &qf[c * w + o];
-        /* From the right edge (flow towards +) or the left edge (towards -), CW84 1.12. */
-        for (PetscInt s = 0; s < ns; s++) out[s] = qu[s] + wl * dl[s] + wr * dr[s];
-      }
+  }
+}
+
+/* Update of row r from the face values (and tag crossings) of its lower face (qw, pw) and
+   upper face (qe, pe): tags first, with the old air mass, then the bulk and the air mass. */
+static void update_row(const PpmRows *L, PetscInt nt, PetscInt i0, PetscInt i1, PetscInt r, const PetscReal *F, PetscReal dt,
+                       const PetscReal *qw, const PetscReal *qe, const PetscReal *pw, const PetscReal *pe, PetscReal *q, PetscReal *m,
+                       PetscReal *t)
+{
+  const PetscInt ns = L->ns, qs = L->qs, ms = L->ms, ts = qs * nt;
+  for (PetscInt i = i0; i < i1; i++) {
+    PetscReal Fw = F[r * ms + i], Fe = F[(r + 1) * ms + i], mo = m[r * ms + i], mn = mo + dt * (Fw - Fe), inv = 1 / mn;
+    PetscReal *restrict qc = &q[r * qs + i * ns];
+    const PetscReal *restrict fwv = &qw[i * ns], *restrict fev = &qe[i * ns];
+    for (PetscInt s = 0; s < ns && nt; s++) {
+      PetscInt e = i * ns + s;
+      const PetscReal *restrict tw = &pw[e * nt], *restrict te = &pe[e * nt];
+      PetscReal *restrict tn = &t[r * ts + e * nt];
+      for (PetscInt k = 0; k < nt; k++) tn[k] = (mo * tn[k] + tw[k] - te[k]) * inv;
+    }
+    for (PetscInt s = 0; s < ns; s++) {
+      PetscReal fw = dt * Fw * fwv[s], fe = dt * Fe * fev[s];
+      qc[s] = (mo * qc[s] + fw - fe) * inv;
+    }
+    m[r * ms + i] = mn;
+  }
+}
+
+void ppm_sweep(AdvectionScheme scheme, const PpmRows *L, PetscInt nt, PetscInt clo, PetscInt chi, const PetscReal *F, PetscReal dt,
+               PetscReal *q, PetscReal *m, PetscReal *t, PetscReal *work, const PpmBoundary *b, const PpmHooks *h)
+{
+  const PetscInt ns = L->ns, w = L->ni * ns, qs = L->qs;
+  PetscReal *dq0 = work, *dq1 = work + w, *a0 = work + 2 * w, *a1 = work + 3 * w;
+  PetscReal *lp = work + 4 * w, *rp = work + 5 * w, *lc = work + 6 * w, *rc = work + 7 * w;
+  PetscReal *qfw = work + 8 * w, *qfe = work + 9 * w, *pw = work + 10 * w, *pe = work + 10 * w + w * nt, *swap;
+  void (*before)(void *, PetscInt) = h ? h->before_read : NULL;
+  void (*after)(void *, PetscInt) = h ? h->after_update : NULL;
+
+  for (PetscInt r = clo - 3; before && r <= clo; r++) before(h->ctx, r);
+  if (scheme == ADVECTION_PPM) start_rows(w, &q[(clo - 3) * qs], &q[(clo - 2) * qs], &q[(clo - 1) * qs], &q[clo * qs], dq0, a0);
+  for (PetscInt c = clo - 1; c <= chi; c++) {
+    /* In: dq0, a0 (slope of cell c, interface value of face c), lp, rp (deviations of cell
+       c-1), qfw, pw (what crossed face c-1). The lines do not interact, so a row is done in
+       chunks of CHUNK lines, each through every stage while it is in the first-level cache. */
+    if (before) before(h->ctx, c + 2);
+    for (PetscInt i0 = 0; i0 < L->ni; i0 += CHUNK) {
+      PetscInt i1 = PetscMin(i0 + CHUNK, L->ni), o = i0 * ns, oc = c * qs + o;
+      if (scheme == ADVECTION_PPM)
+        reconstruct_row((i1 - i0) * ns, &q[oc], &q[oc + qs], &q[oc + 2 * qs], &dq0[o], &a0[o], &dq1[o], &a1[o], &lc[o], &rc[o]);
+      if (c < clo) continue;
+      face_row(scheme, L, i0, i1, c, q, m, F, dt, lp, rp, lc, rc, qfe);
+      boundary_row(L, b, i0, i1, c, F, qfe, dt);
+      if (nt) tag_flux_row(L, nt, i0, i1, c, q, F, qfe, dt, t, pe);
+      if (c > clo) update_row(L, nt, i0, i1, c - 1, F, dt, qfw, qfe, pw, pe, q, m, t);
+    }
+    if (c > clo && after) after(h->ctx, c - 1);
+    if (c >= clo) {
+      swap = qfw, qfw = qfe, qfe = swap;
+      swap = pw, pw = pe, pe = swap;
+    }
     swap = dq0, dq0 = dq1, dq1 = swap;
     swap = a0, a0 = a1, a1 = swap;
     swap = lp, lp = lc, lc = swap;
     swap = rp, rp = rc, rc = swap;
   }
-}
-
-void ppm_face_values(AdvectionScheme scheme, PetscInt ns, PetscInt flo, PetscInt fhi, const PetscReal *q, const PetscReal *m,
-                     const PetscReal *F, PetscReal dt, PetscReal *work, PetscReal *qf)
-{
-  const PpmRows line = {.ns = ns, .ni = 1, .qs = ns, .ms = 1};
-  ppm_face_values_rows(scheme, &line, flo, fhi, q, m, F, dt, work, qf);
-}
-
-void ppm_update_rows(const PpmRows *L, PetscInt nt, PetscInt clo, PetscInt chi, const PetscReal *F, const PetscReal *qf,
-                     PetscReal dt, PetscReal *q, PetscReal *m, PetscReal *t, PetscReal *prev, PetscReal *cur)
-{
-  const PetscInt ns = L->ns, ni = L->ni, w = ni * ns, qs = L->qs, ms = L->ms, ts = qs * nt;
-
-  /* Tags first, while q and m still hold the old values, face by face: the tag mass crossing a
-     face (prev: the row's lower face, cur: its upper face) is taken from the upwind cell's old
-     tags before that cell is updated, so the update needs no copy of the old tags. */
-  for (PetscInt c = clo; nt && c <= chi; c++) {
-    PetscReal *swap;
-    for (PetscInt i = 0; i < ni; i++) {
-      PetscReal Ff = F[c * ms + i];
-      PetscInt up = Ff >= 0 ? c - 1 : c;
-      for (PetscInt s = 0; s < ns; s++) {
-        PetscInt e = i * ns + s;
-        PetscReal qu = q[up * qs + e], a = qu > 0 ? dt * Ff * qf[c * w + e] / qu : 0;
-        const PetscReal *restrict tu = &t[up * ts + e * nt];
-        PetscReal *restrict phi = &cur[e * nt];
-        for (PetscInt k = 0; k < nt; k++) phi[k] = a * tu[k];
-      }
-    }
-    if (c > clo)
-      for (PetscInt i = 0; i < ni; i++) {
-        PetscInt r = c - 1;
-        PetscReal Fw = F[r * ms + i], Fe = F[c * ms + i], mo = m[r * ms + i], inv = 1 / (mo + dt * (Fw - Fe));
-        for (PetscInt s = 0; s < ns; s++) {
-          PetscInt e = i * ns + s;
-          const PetscReal *restrict pw = &prev[e * nt], *restrict pe = &cur[e * nt];
-          PetscReal *restrict tn = &t[r * ts + e * nt];
-          for (PetscInt k = 0; k < nt; k++) tn[k] = (mo * tn[k] + pw[k] - pe[k]) * inv;
-        }
-      }
-    swap = prev;
-    prev = cur;
-    cur = swap;
-  }
-  /* The bulk, in place: a row reads only its own old values. With tags, a row's old q is read
-     by the tag update of the next row, so the bulk pass runs after the tag pass. */
-  for (PetscInt c = clo; c < chi; c++)
-    for (PetscInt i = 0; i < ni; i++) {
-      PetscReal Fw = F[c * ms + i], Fe = F[(c + 1) * ms + i], mo = m[c * ms + i], mn = mo + dt * (Fw - Fe), inv = 1 / mn;
-      PetscReal *restrict qc = &q[c * qs + i * ns];
-      const PetscReal *restrict fwv = &qf[c * w + i * ns], *restrict fev = &qf[(c + 1) * w + i * ns];
-      for (PetscInt s = 0; s < ns; s++) {
-        PetscReal fw = dt * Fw * fwv[s], fe = dt * Fe * fev[s];
-        qc[s] = (mo * qc[s] + fw - fe) * inv;
-      }
-      m[c * ms + i] = mn;
-    }
 }
