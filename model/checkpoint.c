@@ -1,8 +1,9 @@
 /* Checkpoint files. Layout (PETSc binary): a header of PetscReal values
      [magic, version, t, nstep, nprocess, nspec, ntag, nx, ny, nz, counts[nprocess],
       budget[BUDGET_NTERMS * nspec]]
-   then the global vectors q, dep_dry, dep_wet and, with tags, tag, each in PETSc's natural
-   ordering. Counters are stored as reals (exact below 2^53). */
+   then the vectors q, dep_dry, dep_wet and, with tags, tag, each as PETSc's binary Vec record in
+   natural ordering (what VecView of the global vector writes), written and read row by row.
+   Counters are stored as reals (exact below 2^53). */
 #include <dirent.h>
 #include <stdio.h>
 #include <string.h>
@@ -63,15 +64,61 @@ static PetscErrorCode view_local(DM da, Vec local, PetscViewer v)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode load_local(DM da, Vec local, PetscViewer v)
+/* Read back what view_local wrote into a DMDA local vector, row by row: rank 0 reads each row
+   of cells (j, k) and scatters it to the ranks owning a piece of it, so no global copy of the
+   whole vector is made; then the ghosts are filled. A short or foreign record is an error on
+   every rank, naming the file. Collective. */
+static PetscErrorCode load_local(DM da, Vec local, PetscViewer v, const char *path, const char *what)
 {
-  Vec g;
+  MPI_Comm comm;
+  PetscMPIInt rank, size;
+  PetscInt dim, mx, my, mz, dof, xs, ys, zs, xm, ym, zm, gxs, gys, gzs, gxm, gym, gzm, mine[4], *all = NULL, header[2] = {0, 0}, nread;
+  PetscMPIInt *counts = NULL, *displs = NULL;
+  PetscReal *row = NULL, *a;
+  int fd, complete = 1;
 
   PetscFunctionBeginUser;
-  PetscCall(DMCreateGlobalVector(da, &g));
-  PetscCall(VecLoad(g, v));
-  PetscCall(state_global_to_local(da, g, local));
-  PetscCall(VecDestroy(&g));
+  PetscCall(PetscObjectGetComm((PetscObject)da, &comm));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCall(DMDAGetInfo(da, &dim, &mx, &my, &mz, NULL, NULL, NULL, &dof, NULL, NULL, NULL, NULL, NULL));
+  PetscCall(DMDAGetCorners(da, &xs, &ys, &zs, &xm, &ym, &zm));
+  PetscCall(DMDAGetGhostCorners(da, &gxs, &gys, &gzs, &gxm, &gym, &gzm));
+  if (dim < 3) mz = 1, zs = 0, zm = 1, gzs = 0;
+  if (dim < 2) my = 1, ys = 0, ym = 1, gys = 0, gym = 1;
+  PetscCall(PetscViewerBinaryRead(v, header, 2, &nread, PETSC_INT));
+  PetscCheck(nread == 2 && header[0] == VEC_FILE_CLASSID && header[1] == mx * my * mz * dof, comm, PETSC_ERR_FILE_UNEXPECTED,
+             "checkpoint %s: the %s record holds %" PetscInt_FMT " values where this run expects %" PetscInt_FMT
+             " (a truncated file, or one from another configuration)",
+             path, what, nread == 2 ? header[1] : 0, mx * my * mz * dof);
+  PetscCall(PetscViewerBinaryGetDescriptor(v, &fd));
+  mine[0] = xs, mine[1] = xm, mine[2] = ys, mine[3] = ym;
+  PetscCall(PetscMalloc3(4 * size, &all, size, &counts, size, &displs));
+  PetscCallMPI(MPI_Allgather(mine, 4, MPIU_INT, all, 4, MPIU_INT, comm));
+  if (rank == 0) PetscCall(PetscMalloc1(mx * dof, &row));
+  PetscCall(VecGetArray(local, &a));
+  for (PetscInt k = 0; k < mz; k++)
+    for (PetscInt j = 0; j < my; j++) {
+      PetscBool have = j >= ys && j < ys + ym ? PETSC_TRUE : PETSC_FALSE;
+      PetscReal *recv = have ? &a[(((k - gzs) * gym + (j - gys)) * gxm + (xs - gxs)) * dof] : a;
+      if (rank == 0 && complete) {
+        PetscCall(PetscBinaryRead(fd, row, mx * dof, &nread, PETSC_REAL));
+        complete = nread == mx * dof;
+      }
+      for (PetscMPIInt r = 0; r < size; r++) {
+        PetscBool owns = j >= all[4 * r + 2] && j < all[4 * r + 2] + all[4 * r + 3] ? PETSC_TRUE : PETSC_FALSE;
+        PetscCall(PetscMPIIntCast(owns ? all[4 * r + 1] * dof : 0, &counts[r]));
+        PetscCall(PetscMPIIntCast(all[4 * r] * dof, &displs[r]));
+      }
+      PetscCallMPI(MPI_Scatterv(row, counts, displs, MPIU_REAL, recv, have ? (PetscMPIInt)(xm * dof) : 0, MPIU_REAL, 0, comm));
+    }
+  PetscCall(VecRestoreArray(local, &a));
+  PetscCall(PetscFree(row));
+  PetscCall(PetscFree3(all, counts, displs));
+  PetscCallMPI(MPI_Bcast(&complete, 1, MPI_INT, 0, comm));
+  PetscCheck(complete, comm, PETSC_ERR_FILE_UNEXPECTED, "checkpoint %s is truncated in its %s record", path, what);
+  PetscCall(DMLocalToLocalBegin(da, local, INSERT_VALUES, local));
+  PetscCall(DMLocalToLocalEnd(da, local, INSERT_VALUES, local));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -168,12 +215,56 @@ PetscErrorCode checkpoint_read(MPI_Comm comm, State *st, const char *path, Petsc
   for (PetscInt i = 0; i < nprocess; i++) counts[i] = (PetscInt64)h[HEADER_FIXED + i];
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   for (PetscInt i = 0; i < nb; i++) budget[i] = rank == 0 ? h[HEADER_FIXED + nprocess + i] : 0;
-  PetscCall(load_local(st->da_q, st->q, v));
-  PetscCall(load_local(st->da_dep, st->dep_dry, v));
-  PetscCall(load_local(st->da_dep, st->dep_wet, v));
-  if (st->tag) PetscCall(load_local(st->da_tag, st->tag, v));
+  PetscCall(load_local(st->da_q, st->q, v, path, "concentration"));
+  PetscCall(load_local(st->da_dep, st->dep_dry, v, path, "dry deposition"));
+  PetscCall(load_local(st->da_dep, st->dep_wet, v, path, "wet deposition"));
+  if (st->tag) PetscCall(load_local(st->da_tag, st->tag, v, path, "tag"));
   PetscCall(PetscViewerDestroy(&v));
   PetscCall(PetscFree(h));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The names of the complete checkpoints "<name>_checkpoint_<time>.bin" in dir, sorted oldest
+   first (the compact UTC times sort as text); *n of them, in a list to free with PetscFree.
+   Not collective. */
+static int by_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static PetscErrorCode list_checkpoints(const char *dir, const char *name, char ***list, PetscInt *n)
+{
+  char prefix[PETSC_MAX_PATH_LEN];
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  size_t lp;
+  PetscInt cap = 0;
+
+  PetscFunctionBeginUser;
+  *list = NULL;
+  *n = 0;
+  PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "%s_checkpoint_", name));
+  lp = strlen(prefix);
+  while (d && (e = readdir(d))) {
+    size_t l = strlen(e->d_name);
+    if (strncmp(e->d_name, prefix, lp) || l < 4 || strcmp(e->d_name + l - 4, ".bin")) continue;
+    if (*n == cap) {
+      char **grown;
+      cap = 2 * cap + 8;
+      PetscCall(PetscMalloc1(cap, &grown));
+      for (PetscInt i = 0; i < *n; i++) grown[i] = (*list)[i];
+      PetscCall(PetscFree(*list));
+      *list = grown;
+    }
+    PetscCall(PetscStrallocpy(e->d_name, &(*list)[(*n)++]));
+  }
+  if (d) closedir(d);
+  if (*n) qsort(*list, (size_t)*n, sizeof(char *), by_name);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode free_list(char ***list, PetscInt n)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt i = 0; i < n; i++) PetscCall(PetscFree((*list)[i]));
+  PetscCall(PetscFree(*list));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -181,29 +272,42 @@ PetscErrorCode checkpoint_latest(MPI_Comm comm, const char *dir, const char *nam
                                  size_t len, PetscBool *found)
 {
   PetscMPIInt rank;
-  char best[PETSC_MAX_PATH_LEN] = "", prefix[PETSC_MAX_PATH_LEN];
+  char best[PETSC_MAX_PATH_LEN] = "";
   int have = 0;
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "%s_checkpoint_", name));
   if (rank == 0) {
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    size_t lp = strlen(prefix);
-    while (d && (e = readdir(d))) {
-      size_t l = strlen(e->d_name);
-      if (strncmp(e->d_name, prefix, lp) || l < 4 || strcmp(e->d_name + l - 4, ".bin")) continue;
-      if (!have || strcmp(e->d_name, best) > 0) {
-        PetscCall(PetscStrncpy(best, e->d_name, sizeof(best)));
-        have = 1;
-      }
-    }
-    if (d) closedir(d);
+    char **list;
+    PetscInt n;
+    PetscCall(list_checkpoints(dir, name, &list, &n));
+    if (n) PetscCall(PetscStrncpy(best, list[n - 1], sizeof(best)));
+    have = n > 0;
+    PetscCall(free_list(&list, n));
   }
   PetscCallMPI(MPI_Bcast(&have, 1, MPI_INT, 0, comm));
   PetscCallMPI(MPI_Bcast(best, (PetscMPIInt)sizeof(best), MPI_CHAR, 0, comm));
   *found = have ? PETSC_TRUE : PETSC_FALSE;
   if (have) PetscCall(PetscSNPrintf(path, len, "%s/%s", dir, best));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode checkpoint_prune(MPI_Comm comm, const char *dir, const char *name, PetscInt keep)
+{
+  PetscMPIInt rank;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (rank == 0 && keep > 0) {
+    char **list, path[PETSC_MAX_PATH_LEN];
+    PetscInt n;
+    PetscCall(list_checkpoints(dir, name, &list, &n));
+    for (PetscInt i = 0; i + keep < n; i++) {
+      PetscCall(PetscSNPrintf(path, sizeof(path), "%s/%s", dir, list[i]));
+      PetscCheck(remove(path) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot remove the old checkpoint %s", path);
+    }
+    PetscCall(free_list(&list, n));
+  }
+  PetscCallMPI(MPI_Barrier(comm));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

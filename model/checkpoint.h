@@ -21,3 +21,7 @@ PetscErrorCode checkpoint_read(MPI_Comm comm, State *st, const char *path, Petsc
 /* The newest complete checkpoint "<dir>/<name>_checkpoint_<time>.bin". Collective. */
 PetscErrorCode checkpoint_latest(MPI_Comm comm, const char *dir, const char *name, char *path,
                                  size_t len, PetscBool *found);
+
+/* Remove all but the newest keep complete checkpoints of case name in dir (keep = 0: remove
+   none). Collective. */
+PetscErrorCode checkpoint_prune(MPI_Comm comm, const char *dir, const char *name, PetscInt keep);

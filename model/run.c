@@ -37,7 +37,7 @@ typedef struct {
   char name[PARAM_STRING_LEN], start[PARAM_STRING_LEN], output_dir[PARAM_STRING_LEN];
   char restart[PARAM_STRING_LEN], domain_file[PARAM_STRING_LEN];
   char processes[PARAM_ARRAY_MAX][PARAM_STRING_LEN];
-  PetscInt nprocesses, px, py;
+  PetscInt nprocesses, px, py, checkpoint_keep;
   PetscReal hours, dt, output_hours, checkpoint_hours, closure_tolerance, closure_floor;
   PetscBool closure_check, closure_every_process;
 } RunParams;
@@ -67,6 +67,8 @@ static const ParamSpec run_params[] = {
   {.key = "checkpoint_hours", .units = "h",
    .help = "interval of checkpoints; output files are rotated at each (0: none)", .type = PARAM_REAL,
    .def = 24, .min = 0, .max = 1e6, .offset = offsetof(RunParams, checkpoint_hours)},
+  {.key = "checkpoint_keep", .help = "how many of the newest checkpoints of this case to keep in output_dir (0: all)",
+   .type = PARAM_INT, .def = 0, .min = 0, .max = 1e6, .offset = offsetof(RunParams, checkpoint_keep)},
   {.key = "restart", .help = "checkpoint to start from: a path, 'latest' (newest in output_dir), or ''",
    .type = PARAM_STRING, .offset = offsetof(RunParams, restart), .sdef = ""},
   {.key = "closure_check", .help = "check after every process that tags sum to the bulk",
@@ -518,6 +520,7 @@ static PetscErrorCode write_checkpoint(Run *r)
   PetscCall(PetscSNPrintf(path, sizeof(path), "%s/%s_checkpoint_%s.bin", r->p.output_dir, r->p.name, when));
   for (PetscInt i = 0; i < r->nslot; i++) counts[i] = r->slot[i].count;
   PetscCall(checkpoint_write(r->comm, r->st, path, t, r->nstep, r->nslot, counts, r->budget));
+  PetscCall(checkpoint_prune(r->comm, r->p.output_dir, r->p.name, r->p.checkpoint_keep));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -90,18 +90,3 @@ PetscErrorCode state_exchange(State *st)
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
-
-PetscErrorCode state_local_to_global(DM da, Vec local, Vec *global)
-{
-  PetscFunctionBeginUser;
-  PetscCall(DMCreateGlobalVector(da, global));
-  PetscCall(DMLocalToGlobal(da, local, INSERT_VALUES, *global));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode state_global_to_local(DM da, Vec global, Vec local)
-{
-  PetscFunctionBeginUser;
-  PetscCall(DMGlobalToLocal(da, global, INSERT_VALUES, local));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}

@@ -28,8 +28,3 @@ PetscErrorCode state_destroy(State **st);
 /* Refresh the ghost cells inside the physical domain of q, tag and air mass from their owners.
    Ghosts outside the physical domain are left for the boundary conditions. Collective. */
 PetscErrorCode state_exchange(State *st);
-
-/* Copy a ghosted local vector of the state into a new global vector (natural decomposition-
-   independent contents) and back, for checkpoints and output. Collective. */
-PetscErrorCode state_local_to_global(DM da, Vec local, Vec *global);
-PetscErrorCode state_global_to_local(DM da, Vec global, Vec local);

@@ -19,6 +19,18 @@ ok $? "restart for the last 3 h (on 1 rank)"
 last=$(basename "$(ls "$out"/straight/idealised_*.nc | tail -n 1)")
 "$TBIN/nccompare" "$out/straight/$last" "$out/split/$last" >"$out/cmp.log" 2>&1
 ok $? "the last segment $last equals the straight run bitwise"
+# A checkpoint cut short is refused on every rank, naming the file.
+head -c 50000 "$ck" >"$out/short_checkpoint.bin"
+mpirun_n 2 "$BIN/bogda" -namelist "$case" -run_output_dir "$out/split" -run_restart "$out/short_checkpoint.bin" >"$out/short.log" 2>&1
+[ $? -ne 0 ] && grep -q "short_checkpoint.bin is truncated\|short_checkpoint.bin: the .* record holds" "$out/short.log"
+ok $? "a truncated checkpoint is refused: $(grep -m1 -o 'checkpoint [^ ]*short_checkpoint.bin[^(]*' "$out/short.log")"
+# checkpoint_keep: only the newest checkpoints stay.
+mkdir -p "$out/keep"
+mpirun_n 2 "$BIN/bogda" -namelist "$case" -run_output_dir "$out/keep" -run_hours 4 -run_checkpoint_hours 1 -run_checkpoint_keep 2 \
+  >"$out/keep.log" 2>&1
+kept=$(cd "$out/keep" && ls idealised_checkpoint_*.bin | tr '\n' ' ')
+[ "$kept" = "idealised_checkpoint_20240110T0300Z.bin idealised_checkpoint_20240110T0400Z.bin " ]
+ok $? "checkpoint_keep = 2 over 4 hourly checkpoints keeps the last two: $kept"
 # Kill a run hard after its first checkpoint, then resume from the latest one.
 mpirun_n 2 "$BIN/bogda" -namelist "$case" -run_output_dir "$out/killed" >"$out/killed1.log" 2>&1 &
 pid=$!
