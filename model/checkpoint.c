@@ -15,52 +15,84 @@
 #define CHECKPOINT_VERSION 1.0
 #define HEADER_FIXED 10
 
+/* How the rows of cells (j, k) of a DMDA are spread over the ranks, for the row-by-row
+   checkpoint I/O below. */
+typedef struct {
+  MPI_Comm comm;
+  PetscMPIInt rank, size, *counts, *displs;
+  PetscInt mx, my, mz, dof, xs, ys, xm, ym, gxs, gys, gzs, gxm, gym, *all;
+} Rows;
+
+static PetscErrorCode rows_create(DM da, Rows *R)
+{
+  PetscInt dim, zs, zm, gzm, mine[4];
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscObjectGetComm((PetscObject)da, &R->comm));
+  PetscCallMPI(MPI_Comm_rank(R->comm, &R->rank));
+  PetscCallMPI(MPI_Comm_size(R->comm, &R->size));
+  PetscCall(DMDAGetInfo(da, &dim, &R->mx, &R->my, &R->mz, NULL, NULL, NULL, &R->dof, NULL, NULL, NULL, NULL, NULL));
+  PetscCall(DMDAGetCorners(da, &R->xs, &R->ys, &zs, &R->xm, &R->ym, &zm));
+  PetscCall(DMDAGetGhostCorners(da, &R->gxs, &R->gys, &R->gzs, &R->gxm, &R->gym, &gzm));
+  if (dim < 3) R->mz = 1, R->gzs = 0;
+  if (dim < 2) R->my = 1, R->ys = 0, R->ym = 1, R->gys = 0, R->gym = 1;
+  mine[0] = R->xs, mine[1] = R->xm, mine[2] = R->ys, mine[3] = R->ym;
+  PetscCall(PetscMalloc3(4 * R->size, &R->all, R->size, &R->counts, R->size, &R->displs));
+  PetscCallMPI(MPI_Allgather(mine, 4, MPIU_INT, R->all, 4, MPIU_INT, R->comm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* For row (j, k): whether this rank owns a piece of it, where that piece starts in the local
+   array, and every rank's count and displacement within the row. */
+static PetscErrorCode rows_at(Rows *R, PetscInt j, PetscInt k, PetscBool *have, PetscInt *offset)
+{
+  PetscFunctionBeginUser;
+  *have = j >= R->ys && j < R->ys + R->ym ? PETSC_TRUE : PETSC_FALSE;
+  *offset = *have ? (((k - R->gzs) * R->gym + (j - R->gys)) * R->gxm + (R->xs - R->gxs)) * R->dof : 0;
+  for (PetscMPIInt r = 0; r < R->size; r++) {
+    const PetscInt *o = &R->all[4 * r];
+    PetscCall(PetscMPIIntCast(j >= o[2] && j < o[2] + o[3] ? o[1] * R->dof : 0, &R->counts[r]));
+    PetscCall(PetscMPIIntCast(o[0] * R->dof, &R->displs[r]));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode rows_destroy(Rows *R)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree3(R->all, R->counts, R->displs));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Write a DMDA local (ghosted) vector as PETSc's binary Vec record in natural ordering, as
    VecView of the global vector would (VecLoad reads it back), but row by row: each row of
    cells (j, k) is gathered on rank 0 and written, so no global, natural-order or byte-swap copy
    of the whole vector is ever made (with 160 tags a copy is 1.2 GB on ns9). Collective. */
 static PetscErrorCode view_local(DM da, Vec local, PetscViewer v)
 {
-  MPI_Comm comm;
-  PetscMPIInt rank, size;
-  PetscInt dim, mx, my, mz, dof, xs, ys, zs, xm, ym, zm, gxs, gys, gzs, gxm, gym, gzm, mine[4], *all = NULL;
-  PetscMPIInt *counts = NULL, *displs = NULL;
+  Rows R;
   PetscReal *row = NULL;
   const PetscReal *a;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscObjectGetComm((PetscObject)da, &comm));
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  PetscCallMPI(MPI_Comm_size(comm, &size));
-  PetscCall(DMDAGetInfo(da, &dim, &mx, &my, &mz, NULL, NULL, NULL, &dof, NULL, NULL, NULL, NULL, NULL));
-  PetscCall(DMDAGetCorners(da, &xs, &ys, &zs, &xm, &ym, &zm));
-  PetscCall(DMDAGetGhostCorners(da, &gxs, &gys, &gzs, &gxm, &gym, &gzm));
-  if (dim < 3) mz = 1, zs = 0, zm = 1, gzs = 0;
-  if (dim < 2) my = 1, ys = 0, ym = 1, gys = 0, gym = 1;
-  mine[0] = xs, mine[1] = xm, mine[2] = ys, mine[3] = ym;
-  PetscCall(PetscMalloc3(4 * size, &all, size, &counts, size, &displs));
-  PetscCallMPI(MPI_Allgather(mine, 4, MPIU_INT, all, 4, MPIU_INT, comm));
-  if (rank == 0) PetscCall(PetscMalloc1(mx * dof, &row));
+  PetscCall(rows_create(da, &R));
+  if (R.rank == 0) PetscCall(PetscMalloc1(R.mx * R.dof, &row));
   {
-    PetscInt header[2] = {VEC_FILE_CLASSID, mx * my * mz * dof};
+    PetscInt header[2] = {VEC_FILE_CLASSID, R.mx * R.my * R.mz * R.dof};
     PetscCall(PetscViewerBinaryWrite(v, header, 2, PETSC_INT));
   }
   PetscCall(VecGetArrayRead(local, &a));
-  for (PetscInt k = 0; k < mz; k++)
-    for (PetscInt j = 0; j < my; j++) {
-      PetscBool have = j >= ys && j < ys + ym ? PETSC_TRUE : PETSC_FALSE;
-      const PetscReal *send = have ? &a[(((k - gzs) * gym + (j - gys)) * gxm + (xs - gxs)) * dof] : a;
-      for (PetscMPIInt r = 0; r < size; r++) {
-        PetscBool owns = j >= all[4 * r + 2] && j < all[4 * r + 2] + all[4 * r + 3] ? PETSC_TRUE : PETSC_FALSE;
-        PetscCall(PetscMPIIntCast(owns ? all[4 * r + 1] * dof : 0, &counts[r]));
-        PetscCall(PetscMPIIntCast(all[4 * r] * dof, &displs[r]));
-      }
-      PetscCallMPI(MPI_Gatherv(send, have ? (PetscMPIInt)(xm * dof) : 0, MPIU_REAL, row, counts, displs, MPIU_REAL, 0, comm));
-      PetscCall(PetscViewerBinaryWrite(v, row, rank == 0 ? mx * dof : 0, PETSC_REAL));
+  for (PetscInt k = 0; k < R.mz; k++)
+    for (PetscInt j = 0; j < R.my; j++) {
+      PetscBool have;
+      PetscInt off;
+      PetscCall(rows_at(&R, j, k, &have, &off));
+      PetscCallMPI(MPI_Gatherv(&a[off], have ? (PetscMPIInt)(R.xm * R.dof) : 0, MPIU_REAL, row, R.counts, R.displs, MPIU_REAL, 0, R.comm));
+      PetscCall(PetscViewerBinaryWrite(v, row, R.rank == 0 ? R.mx * R.dof : 0, PETSC_REAL));
     }
   PetscCall(VecRestoreArrayRead(local, &a));
   PetscCall(PetscFree(row));
-  PetscCall(PetscFree3(all, counts, displs));
+  PetscCall(rows_destroy(&R));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -70,53 +102,41 @@ static PetscErrorCode view_local(DM da, Vec local, PetscViewer v)
    every rank, naming the file. Collective. */
 static PetscErrorCode load_local(DM da, Vec local, PetscViewer v, const char *path, const char *what)
 {
-  MPI_Comm comm;
-  PetscMPIInt rank, size;
-  PetscInt dim, mx, my, mz, dof, xs, ys, zs, xm, ym, zm, gxs, gys, gzs, gxm, gym, gzm, mine[4], *all = NULL, header[2] = {0, 0}, nread;
-  PetscMPIInt *counts = NULL, *displs = NULL;
+  Rows R;
+  PetscInt header[2] = {0, 0}, nread;
   PetscReal *row = NULL, *a;
   int fd, complete = 1;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscObjectGetComm((PetscObject)da, &comm));
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  PetscCallMPI(MPI_Comm_size(comm, &size));
-  PetscCall(DMDAGetInfo(da, &dim, &mx, &my, &mz, NULL, NULL, NULL, &dof, NULL, NULL, NULL, NULL, NULL));
-  PetscCall(DMDAGetCorners(da, &xs, &ys, &zs, &xm, &ym, &zm));
-  PetscCall(DMDAGetGhostCorners(da, &gxs, &gys, &gzs, &gxm, &gym, &gzm));
-  if (dim < 3) mz = 1, zs = 0, zm = 1, gzs = 0;
-  if (dim < 2) my = 1, ys = 0, ym = 1, gys = 0, gym = 1;
+  PetscCall(rows_create(da, &R));
   PetscCall(PetscViewerBinaryRead(v, header, 2, &nread, PETSC_INT));
-  PetscCheck(nread == 2 && header[0] == VEC_FILE_CLASSID && header[1] == mx * my * mz * dof, comm, PETSC_ERR_FILE_UNEXPECTED,
-             "checkpoint %s: the %s record holds %" PetscInt_FMT " values where this run expects %" PetscInt_FMT
-             " (a truncated file, or one from another configuration)",
-             path, what, nread == 2 ? header[1] : 0, mx * my * mz * dof);
+  if (nread != 2 || header[0] != VEC_FILE_CLASSID || header[1] != R.mx * R.my * R.mz * R.dof) {
+    PetscInt want = R.mx * R.my * R.mz * R.dof;
+    PetscCall(rows_destroy(&R));
+    SETERRQ(R.comm, PETSC_ERR_FILE_UNEXPECTED,
+            "checkpoint %s: the %s record holds %" PetscInt_FMT " values where this run expects %" PetscInt_FMT
+            " (a truncated file, or one from another configuration)",
+            path, what, nread == 2 ? header[1] : 0, want);
+  }
   PetscCall(PetscViewerBinaryGetDescriptor(v, &fd));
-  mine[0] = xs, mine[1] = xm, mine[2] = ys, mine[3] = ym;
-  PetscCall(PetscMalloc3(4 * size, &all, size, &counts, size, &displs));
-  PetscCallMPI(MPI_Allgather(mine, 4, MPIU_INT, all, 4, MPIU_INT, comm));
-  if (rank == 0) PetscCall(PetscMalloc1(mx * dof, &row));
+  if (R.rank == 0) PetscCall(PetscMalloc1(R.mx * R.dof, &row));
   PetscCall(VecGetArray(local, &a));
-  for (PetscInt k = 0; k < mz; k++)
-    for (PetscInt j = 0; j < my; j++) {
-      PetscBool have = j >= ys && j < ys + ym ? PETSC_TRUE : PETSC_FALSE;
-      PetscReal *recv = have ? &a[(((k - gzs) * gym + (j - gys)) * gxm + (xs - gxs)) * dof] : a;
-      if (rank == 0 && complete) {
-        PetscCall(PetscBinaryRead(fd, row, mx * dof, &nread, PETSC_REAL));
-        complete = nread == mx * dof;
+  for (PetscInt k = 0; k < R.mz; k++)
+    for (PetscInt j = 0; j < R.my; j++) {
+      PetscBool have;
+      PetscInt off;
+      PetscCall(rows_at(&R, j, k, &have, &off));
+      if (R.rank == 0 && complete) {
+        PetscCall(PetscBinaryRead(fd, row, R.mx * R.dof, &nread, PETSC_REAL));
+        complete = nread == R.mx * R.dof;
       }
-      for (PetscMPIInt r = 0; r < size; r++) {
-        PetscBool owns = j >= all[4 * r + 2] && j < all[4 * r + 2] + all[4 * r + 3] ? PETSC_TRUE : PETSC_FALSE;
-        PetscCall(PetscMPIIntCast(owns ? all[4 * r + 1] * dof : 0, &counts[r]));
-        PetscCall(PetscMPIIntCast(all[4 * r] * dof, &displs[r]));
-      }
-      PetscCallMPI(MPI_Scatterv(row, counts, displs, MPIU_REAL, recv, have ? (PetscMPIInt)(xm * dof) : 0, MPIU_REAL, 0, comm));
+      PetscCallMPI(MPI_Scatterv(row, R.counts, R.displs, MPIU_REAL, &a[off], have ? (PetscMPIInt)(R.xm * R.dof) : 0, MPIU_REAL, 0, R.comm));
     }
   PetscCall(VecRestoreArray(local, &a));
   PetscCall(PetscFree(row));
-  PetscCall(PetscFree3(all, counts, displs));
-  PetscCallMPI(MPI_Bcast(&complete, 1, MPI_INT, 0, comm));
-  PetscCheck(complete, comm, PETSC_ERR_FILE_UNEXPECTED, "checkpoint %s is truncated in its %s record", path, what);
+  PetscCallMPI(MPI_Bcast(&complete, 1, MPI_INT, 0, R.comm));
+  PetscCall(rows_destroy(&R));
+  PetscCheck(complete, PetscObjectComm((PetscObject)da), PETSC_ERR_FILE_UNEXPECTED, "checkpoint %s is truncated in its %s record", path, what);
   PetscCall(DMLocalToLocalBegin(da, local, INSERT_VALUES, local));
   PetscCall(DMLocalToLocalEnd(da, local, INSERT_VALUES, local));
   PetscFunctionReturn(PETSC_SUCCESS);
