@@ -59,7 +59,7 @@ MODEL_SRC   := model/clock.c model/namelist.c model/output.c model/state.c model
                model/boundary.c model/tags.c model/registry.c model/checkpoint.c model/history.c model/run.c \
                model/profiles.c model/regrid.c model/point_sources.c model/wind_adjust.c model/met_diagnostic.c \
                model/scenario.c model/emissions.c model/receptors.c model/nest.c model/pbl.c model/wrf_file.c model/met_wrf.c \
-               model/met_output.c
+               model/met_output.c model/halo.c
 LIB_SRC     := $(GRIDS_SRC) $(PHYSICS_SRC) $(MODEL_SRC)
 LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB         := $(BUILD)/libbogda.a
@@ -70,7 +70,7 @@ PROGRAMS    := bogda bogda-grid bogda-inventory bogda-predict
 TEST_PROGS  := tests/unit/test_clock.c tests/unit/test_namelist.c tests/unit/test_projection.c \
                tests/unit/test_domain.c tests/tools/domain_check.c tests/tools/nccompare.c tests/tools/ckcompare.c tests/unit/test_mixing_vertical.c \
                tests/unit/test_chemistry.c tests/unit/test_plume_rise.c tests/unit/test_deposition.c tests/unit/test_emission.c tests/unit/test_wind_adjust.c \
-               tests/verification/test_ppm.c tests/verification/test_rotation.c tests/unit/test_met_wrf.c
+               tests/verification/test_ppm.c tests/verification/test_rotation.c tests/unit/test_met_wrf.c tests/unit/test_halo.c
 TEST_SCRIPTS := tests/regression/domains.sh tests/parallel/ranks.sh tests/regression/restart.sh \
                 tests/verification/uniform.sh tests/regression/attribution.sh \
                 tests/regression/effective.sh tests/regression/reference.sh tests/regression/wrf.sh

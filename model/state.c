@@ -51,6 +51,9 @@ PetscErrorCode state_create(const Grid *g, const SpeciesInfo *species, PetscInt 
     PetscCall(create_like(g, nspec * ntag, &st->da_tag));
     PetscCall(DMCreateLocalVector(st->da_tag, &st->tag));
   }
+  PetscCall(halo_create(st->da_q, &st->halo_q));
+  PetscCall(halo_create(g->da, &st->halo_air));
+  if (ntag > 0) PetscCall(halo_create(st->da_tag, &st->halo_tag));
   st->patch = g->patch;
   st->patch.nspec = nspec;
   st->patch.ntag = ntag;
@@ -65,6 +68,9 @@ PetscErrorCode state_destroy(State **state)
 
   PetscFunctionBeginUser;
   if (!st) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(halo_destroy(&st->halo_q));
+  PetscCall(halo_destroy(&st->halo_air));
+  PetscCall(halo_destroy(&st->halo_tag));
   PetscCall(VecDestroy(&st->q));
   PetscCall(VecDestroy(&st->tag));
   PetscCall(VecDestroy(&st->air_mass));
@@ -80,13 +86,8 @@ PetscErrorCode state_destroy(State **state)
 PetscErrorCode state_exchange(State *st)
 {
   PetscFunctionBeginUser;
-  PetscCall(DMLocalToLocalBegin(st->da_q, st->q, INSERT_VALUES, st->q));
-  PetscCall(DMLocalToLocalEnd(st->da_q, st->q, INSERT_VALUES, st->q));
-  PetscCall(DMLocalToLocalBegin(st->grid->da, st->air_mass, INSERT_VALUES, st->air_mass));
-  PetscCall(DMLocalToLocalEnd(st->grid->da, st->air_mass, INSERT_VALUES, st->air_mass));
-  if (st->tag) {
-    PetscCall(DMLocalToLocalBegin(st->da_tag, st->tag, INSERT_VALUES, st->tag));
-    PetscCall(DMLocalToLocalEnd(st->da_tag, st->tag, INSERT_VALUES, st->tag));
-  }
+  PetscCall(halo_exchange(st->halo_q, st->q));
+  PetscCall(halo_exchange(st->halo_air, st->air_mass));
+  if (st->tag) PetscCall(halo_exchange(st->halo_tag, st->tag));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -2,9 +2,10 @@
 /* The model state: mass mixing ratios of every species, tagged mixing ratios, and the air mass
    of every cell, kept in ghosted local vectors on DMDAs that share the grid's decomposition
    (c[k][j][i][s] with species fastest, t[k][j][i][s*ntag+tag] with tags fastest). Ghosts are
-   exchanged local-to-local, without a copy of the interior. */
+   exchanged in place, slab by slab (model/halo.c), without a copy of the interior. */
 #include <petscdmda.h>
 #include "../grids/grid.h"
+#include "halo.h"
 
 typedef struct {
   const Grid *grid;       /* borrowed */
@@ -15,6 +16,7 @@ typedef struct {
   Vec q, tag, air_mass;   /* ghosted local vectors holding the state; owned (tag may be NULL) */
   Vec dep_dry, dep_wet;   /* accumulated deposition, kg m-2, ghosted local on da_dep; owned */
   Patch patch;            /* the grid's patch with nspec, ntag and species set */
+  Halo *halo_q, *halo_tag, *halo_air; /* ghost exchanges of q, tag (NULL without tags), air_mass */
 } State;
 
 /* Create the state for nspec species of table species and ntag tags, all zero.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Title: the same case on 1, 2 and 4 ranks, with different process grids
-# Expect: every output file bitwise identical (nccompare with zero tolerance).
+# Expect: every output file bitwise identical (nccompare with zero tolerance); the ghost-slab
+#   exchange equals DMLocalToLocal on 2, 3, 4 and 6 ranks.
 . "$(dirname "$0")/../lib.sh"
 case=$ROOT/tests/regression/idealised/case.nml
 out=$(scratch ranks)
@@ -9,6 +10,11 @@ run() { # run NAME NP PX PY
   mpirun_n "$2" "$BIN/bogda" -namelist "$case" -run_output_dir "$out/$1" -run_px "$3" -run_py "$4" \
     -run_hours 3 >"$out/$1.log" 2>&1
 }
+# The ghost-slab exchange itself, against PETSc's DMLocalToLocal, corners included.
+for n in 2 3 4 6; do
+  mpirun_n "$n" "$TBIN/test_halo" >"$out/halo_$n.log" 2>&1
+  ok $? "ghost exchange on $n ranks ($(grep -m1 -o '([0-9]* x [0-9]*), [0-9]* ghost values' "$out/halo_$n.log")) equals DMLocalToLocal"
+done
 run r1 1 1 1; ok $? "1 rank runs"
 run r2 2 2 1; ok $? "2 ranks (2 x 1) run"
 run r4 4 2 2; ok $? "4 ranks (2 x 2) run"

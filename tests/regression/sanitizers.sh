@@ -3,13 +3,14 @@
 # Description: builds the sanitizer variant (make DEBUG=1: -O0 -g -fsanitize=address,undefined,
 #   objects in build-debug/) and runs with its programs: the namelist parser's unit test, the
 #   effective-namelist and reference tests, a set of bad inputs that must each stop the model
-#   with a message, and the parallel test (1, 2 and 4 ranks, bitwise equal). A run is clean when
+#   with a message, and the parallel test (the ghost exchange on 2-6 ranks; the model on 1, 2
+#   and 4 ranks, bitwise equal). A run is clean when
 #   its own checks pass and no sanitizer report appears in its output. Leaks inside Open MPI,
 #   hwloc and PMIx (not ours) are suppressed by tests/sanitizers.supp; everything else counts.
 . "$(dirname "$0")/../lib.sh"
 dir=$(scratch sanitizers)
 make -C "$ROOT" --no-print-directory DEBUG=1 -j"$(nproc 2>/dev/null || echo 2)" _all build-debug/tests/test_namelist \
-  build-debug/tests/nccompare build-debug/tests/ckcompare >"$dir/build.log" 2>&1
+  build-debug/tests/nccompare build-debug/tests/ckcompare build-debug/tests/test_halo >"$dir/build.log" 2>&1
 ok $? "sanitizer build (make DEBUG=1) into build-debug/"
 export ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0:halt_on_error=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS=suppressions=$ROOT/tests/sanitizers.supp:print_suppressions=0

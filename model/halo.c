@@ -1,0 +1,96 @@
+/* Ghost-slab exchange (see halo.h). */
+#include "halo.h"
+
+struct Halo {
+  MPI_Comm comm;
+  PetscInt n;                          /* neighbours */
+  PetscMPIInt rank[8], send_tag[8], recv_tag[8];
+  MPI_Datatype send[8], recv[8];       /* my owned slab for it, my ghost slab it fills */
+  MPI_Request req[16];
+};
+
+/* A subarray of the local array [k][j][i*dof + d]: all layers, rows [j0, j0+nj), columns
+   [i0, i0+ni), in local (ghosted) coordinates. */
+static PetscErrorCode slab(PetscInt gzm, PetscInt gym, PetscInt gxm, PetscInt dof, PetscInt j0, PetscInt nj, PetscInt i0, PetscInt ni,
+                           MPI_Datatype *type)
+{
+  PetscMPIInt sizes[3], sub[3], start[3];
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMPIIntCast(gzm, &sizes[0]));
+  PetscCall(PetscMPIIntCast(gym, &sizes[1]));
+  PetscCall(PetscMPIIntCast(gxm * dof, &sizes[2]));
+  sub[0] = sizes[0];
+  PetscCall(PetscMPIIntCast(nj, &sub[1]));
+  PetscCall(PetscMPIIntCast(ni * dof, &sub[2]));
+  start[0] = 0;
+  PetscCall(PetscMPIIntCast(j0, &start[1]));
+  PetscCall(PetscMPIIntCast(i0 * dof, &start[2]));
+  PetscCallMPI(MPI_Type_create_subarray(3, sizes, sub, start, MPI_ORDER_C, MPIU_REAL, type));
+  PetscCallMPI(MPI_Type_commit(type));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode halo_create(DM da, Halo **out)
+{
+  Halo *h;
+  PetscInt dim, dof, sw, pz, xs, ys, zs, xm, ym, zm, gxs, gys, gzs, gxm, gym, gzm;
+  const PetscMPIInt *nb;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&h));
+  PetscCall(PetscObjectGetComm((PetscObject)da, &h->comm));
+  PetscCall(DMDAGetInfo(da, &dim, NULL, NULL, NULL, NULL, NULL, &pz, &dof, &sw, NULL, NULL, NULL, NULL));
+  PetscCheck(dim == 3 && pz == 1, h->comm, PETSC_ERR_ARG_WRONG, "halo_create: a 3D DMDA undivided in z is expected");
+  PetscCall(DMDAGetCorners(da, &xs, &ys, &zs, &xm, &ym, &zm));
+  PetscCall(DMDAGetGhostCorners(da, &gxs, &gys, &gzs, &gxm, &gym, &gzm));
+  PetscCheck(xm >= sw && ym >= sw, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "halo_create: a rank owns %" PetscInt_FMT " x %" PetscInt_FMT
+             " cells, fewer than the stencil width %" PetscInt_FMT, xm, ym, sw);
+  PetscCall(DMDAGetNeighbors(da, &nb));
+  for (PetscInt dy = -1; dy <= 1; dy++)
+    for (PetscInt dx = -1; dx <= 1; dx++) {
+      PetscMPIInt r = nb[9 + (dy + 1) * 3 + (dx + 1)]; /* the z = 0 plane of the 27 */
+      PetscInt n = h->n;
+      /* Owned cells next to the neighbour, and the ghost cells on its side. */
+      PetscInt si = dx < 0 ? xs : (dx > 0 ? xs + xm - sw : xs), sj = dy < 0 ? ys : (dy > 0 ? ys + ym - sw : ys);
+      PetscInt gi = dx < 0 ? xs - sw : (dx > 0 ? xs + xm : xs), gj = dy < 0 ? ys - sw : (dy > 0 ? ys + ym : ys);
+      PetscInt ni = dx ? sw : xm, nj = dy ? sw : ym;
+      if ((!dx && !dy) || r < 0) continue;
+      h->rank[n] = r;
+      h->send_tag[n] = (PetscMPIInt)((dy + 1) * 3 + (dx + 1));
+      h->recv_tag[n] = (PetscMPIInt)((1 - dy) * 3 + (1 - dx));
+      PetscCall(slab(gzm, gym, gxm, dof, sj - gys, nj, si - gxs, ni, &h->send[n]));
+      PetscCall(slab(gzm, gym, gxm, dof, gj - gys, nj, gi - gxs, ni, &h->recv[n]));
+      h->n++;
+    }
+  *out = h;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode halo_exchange(Halo *h, Vec local)
+{
+  PetscReal *a;
+
+  PetscFunctionBeginUser;
+  if (!h->n) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(VecGetArray(local, &a));
+  for (PetscInt n = 0; n < h->n; n++) PetscCallMPI(MPI_Irecv(a, 1, h->recv[n], h->rank[n], h->recv_tag[n], h->comm, &h->req[n]));
+  for (PetscInt n = 0; n < h->n; n++) PetscCallMPI(MPI_Isend(a, 1, h->send[n], h->rank[n], h->send_tag[n], h->comm, &h->req[h->n + n]));
+  PetscCallMPI(MPI_Waitall((PetscMPIInt)(2 * h->n), h->req, MPI_STATUSES_IGNORE));
+  PetscCall(VecRestoreArray(local, &a));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode halo_destroy(Halo **out)
+{
+  Halo *h = *out;
+
+  PetscFunctionBeginUser;
+  if (!h) PetscFunctionReturn(PETSC_SUCCESS);
+  for (PetscInt n = 0; n < h->n; n++) {
+    PetscCallMPI(MPI_Type_free(&h->send[n]));
+    PetscCallMPI(MPI_Type_free(&h->recv[n]));
+  }
+  PetscCall(PetscFree(*out));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

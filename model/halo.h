@@ -1,0 +1,20 @@
+#pragma once
+/* Ghost exchange of a DMDA local vector that sends only the ghost slabs: each rank posts one
+   message to each of its up to eight neighbours in x and y (the box stencil's corners
+   included), described by MPI subarray types on the local array itself, so neither the interior
+   nor a global vector is copied (PETSc's DMLocalToLocal also copies every owned point). Ghosts
+   outside the physical domain are left alone. The DMDA must not be decomposed in z, and every
+   rank must own at least the stencil width in x and y. */
+#include <petscdmda.h>
+
+typedef struct Halo Halo;
+
+/* The exchange for local vectors of da. Collective. */
+PetscErrorCode halo_create(DM da, Halo **h);
+
+/* Fill the ghosts of local (a local vector of the DMDA h was made for) from their owners, in
+   place. Collective. */
+PetscErrorCode halo_exchange(Halo *h, Vec local);
+
+/* No-op on NULL. Not collective. */
+PetscErrorCode halo_destroy(Halo **h);
