@@ -71,9 +71,9 @@ static const ParamSpec run_params[] = {
    .type = PARAM_INT, .def = 0, .min = 0, .max = 1e6, .offset = offsetof(RunParams, checkpoint_keep)},
   {.key = "restart", .help = "checkpoint to start from: a path, 'latest' (newest in output_dir), or ''",
    .type = PARAM_STRING, .offset = offsetof(RunParams, restart), .sdef = ""},
-  {.key = "closure_check", .help = "check after every process that tags sum to the bulk",
+  {.key = "closure_check", .help = "check that every tag family sums to the bulk, at every output record",
    .type = PARAM_BOOL, .def = 1, .offset = offsetof(RunParams, closure_check)},
-  {.key = "closure_every_process", .help = "check the closure after every process (else once per step; costs a pass over the tags each)",
+  {.key = "closure_every_process", .help = "check the closure after every process of every step, to find which one breaks it (costs a pass over the tags each)",
    .type = PARAM_BOOL, .def = 0, .offset = offsetof(RunParams, closure_every_process)},
   {.key = "closure_tolerance", .units = "1",
    .help = "largest relative deviation of a tag family's sum from the bulk before a warning",
@@ -372,7 +372,10 @@ static PetscErrorCode sync_step(Run *r)
   emissions_update(r->emis, t + 0.5 * r->p.dt);
   f.emissions = emissions_fields(r->emis);
   for (PetscInt i = 0; i < r->nslot; i++) PetscCall(apply_process(r, &r->slot[i], &f, t));
-  if (r->tags->ntag && r->p.closure_check && !r->p.closure_every_process) {
+  /* At output records only: a deviation, once made, stays in the state (a pass over the tags
+     every step cost 6 % of the ns9 run). */
+  if (r->tags->ntag && r->p.closure_check && !r->p.closure_every_process &&
+      ((r->nstep + 1) % r->steps_per_output == 0 || r->nstep + 1 == r->nstep_end)) {
     PetscCall(get_fields(r, &f));
     r->closure_max = PetscMax(r->closure_max, closure_deviation(r, &f));
     PetscCall(restore_fields(r, &f));
