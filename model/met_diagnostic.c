@@ -22,8 +22,9 @@
    (same shape), hfx_night at night; Kz = kappa u* z (1 - z/h)^2 / phi_h(z/L) in the boundary
    layer (Holtslag and Boville 1993 form, phi_h = 1 + 5 z/L stable), kz_free above, bounded by
    kz_min, kz_max (the similarity functions are model/pbl.c's, shared with the wrf source).
-   Every rank computes and solves the whole domain (PETSC_COMM_SELF), then keeps its ghosted
-   window, so results are identical for any number of ranks. */
+   A snapshot is computed and solved over the whole domain by one rank (PETSC_COMM_SELF) and
+   sent to all, which keep their ghosted windows: the ranks compute the next snapshots side by
+   side (one each, up to BATCH_MAX), and results are identical for any number of ranks. */
 #include <stdio.h>
 #include <string.h>
 #include <netcdf.h>
@@ -96,14 +97,20 @@ static const ParamSpec params_table[] = {
 #undef ARR
 #undef REAL
 
-/* Whole-domain fields of one snapshot, k slowest: 3D [(k*ny + j)*nx + i], 2D [j*nx + i]. */
+/* Whole-domain fields of one snapshot, k slowest: 3D [(k*ny + j)*nx + i], 2D [j*nx + i], all in
+   one block (so a snapshot is sent in one message), the adjustment's iterations and remaining
+   divergence at its end. */
 typedef struct {
   PetscReal time;
   PetscReal *rho, *dz, *zmid, *temp, *theta, *pres, *rh, *qc, *u, *v, *kz; /* cells */
   PetscReal *fx, *fy, *fw;                                                  /* adjusted face fluxes */
   PetscReal *ufc, *vfc;                                                     /* face winds (grid x, y) */
   PetscReal *pblh, *ustar, *hfx, *precip, *snow, *t2;
+  PetscReal *block;
+  PetscInt size;
 } Snapshot;
+
+#define BATCH_MAX 8 /* snapshots computed at once, one per rank */
 
 typedef struct {
   Params p;
@@ -112,7 +119,10 @@ typedef struct {
   PetscInt nx, ny, nz;
   PetscReal *terrain, *landuse, *lon, *lat, *rot, *area, *wx, *wy, *z0; /* whole domain; owned */
   PetscReal *tx, *ty, *tw;                                                /* conductances */
-  Snapshot s;
+  Snapshot s;               /* the one being computed */
+  Snapshot batch[BATCH_MAX]; /* the last batch: snapshot r computed by rank r, shared by all */
+  PetscInt nbatch;
+  MPI_Comm comm;
   WindAdjust *adj;
   PetscLogEvent event;
   PetscInt last_its;
@@ -216,14 +226,22 @@ static PetscErrorCode read_static(Ctx *c)
 
 static PetscErrorCode alloc_snapshot(Snapshot *s, PetscInt nx, PetscInt ny, PetscInt nz)
 {
-  PetscInt n3 = nx * ny * nz, n2 = nx * ny;
+  PetscInt n3 = nx * ny * nz, n2 = nx * ny, nfx = (nx + 1) * ny * nz, nfy = nx * (ny + 1) * nz;
+  PetscReal **cells[] = {&s->rho, &s->dz, &s->zmid, &s->temp, &s->theta, &s->pres, &s->rh, &s->qc, &s->u, &s->v, &s->kz};
+  PetscReal **cols[] = {&s->pblh, &s->ustar, &s->hfx, &s->precip, &s->snow, &s->t2};
+  PetscReal *next;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscMalloc6(n3, &s->rho, n3, &s->dz, n3, &s->zmid, n3, &s->temp, n3, &s->theta, n3, &s->pres));
-  PetscCall(PetscMalloc5(n3, &s->rh, n3, &s->qc, n3, &s->u, n3, &s->v, n3, &s->kz));
-  PetscCall(PetscMalloc5((nx + 1) * ny * nz, &s->fx, nx * (ny + 1) * nz, &s->fy, n2 * (nz + 1), &s->fw, (nx + 1) * ny * nz, &s->ufc,
-                         nx * (ny + 1) * nz, &s->vfc));
-  PetscCall(PetscMalloc6(n2, &s->pblh, n2, &s->ustar, n2, &s->hfx, n2, &s->precip, n2, &s->snow, n2, &s->t2));
+  s->size = 11 * n3 + 2 * nfx + 2 * nfy + n2 * (nz + 1) + 6 * n2 + 2;
+  PetscCall(PetscMalloc1(s->size, &s->block));
+  next = s->block;
+  for (size_t k = 0; k < sizeof(cells) / sizeof(cells[0]); k++) *cells[k] = next, next += n3;
+  s->fx = next, next += nfx;
+  s->fy = next, next += nfy;
+  s->fw = next, next += n2 * (nz + 1);
+  s->ufc = next, next += nfx;
+  s->vfc = next, next += nfy;
+  for (size_t k = 0; k < sizeof(cols) / sizeof(cols[0]); k++) *cols[k] = next, next += n2;
   s->time = PETSC_MIN_REAL;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -231,10 +249,7 @@ static PetscErrorCode alloc_snapshot(Snapshot *s, PetscInt nx, PetscInt ny, Pets
 static PetscErrorCode free_snapshot(Snapshot *s)
 {
   PetscFunctionBeginUser;
-  PetscCall(PetscFree6(s->rho, s->dz, s->zmid, s->temp, s->theta, s->pres));
-  PetscCall(PetscFree5(s->rh, s->qc, s->u, s->v, s->kz));
-  PetscCall(PetscFree5(s->fx, s->fy, s->fw, s->ufc, s->vfc));
-  PetscCall(PetscFree6(s->pblh, s->ustar, s->hfx, s->precip, s->snow, s->t2));
+  PetscCall(PetscFree(s->block));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -281,6 +296,13 @@ static PetscErrorCode create(const Grid *g, void **ctx)
       c->wy[j * nx + i] = c->spec.dx / projection_map_factor(&c->spec.proj, la);
     }
   PetscCall(alloc_snapshot(&c->s, nx, ny, c->nz));
+  c->comm = g->comm;
+  {
+    PetscMPIInt size;
+    PetscCallMPI(MPI_Comm_size(g->comm, &size));
+    c->nbatch = PetscMin(size, BATCH_MAX);
+  }
+  for (PetscInt r = 0; r < c->nbatch; r++) PetscCall(alloc_snapshot(&c->batch[r], nx, ny, c->nz));
   PetscCall(wind_adjust_create(nx, ny, c->nz, &c->adj));
   PetscCall(PetscLogEventRegister("MetDiagAdjust", KSP_CLASSID, &c->event));
   *ctx = c;
@@ -297,6 +319,7 @@ static PetscErrorCode destroy(void **ctx)
   PetscCall(PetscFree3(c->wx, c->wy, c->z0));
   PetscCall(PetscFree3(c->tx, c->ty, c->tw));
   PetscCall(free_snapshot(&c->s));
+  for (PetscInt r = 0; r < c->nbatch; r++) PetscCall(free_snapshot(&c->batch[r]));
   PetscCall(wind_adjust_destroy(&c->adj));
   PetscCall(PetscFree(*ctx));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -473,17 +496,56 @@ static PetscErrorCode compute(Ctx *c, PetscReal t)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The snapshot at time t from the batch, computing a new batch when t is not in it: the
+   snapshots at t, t + interval, ... (one per rank, up to BATCH_MAX), each computed by one rank
+   and then sent to all. A snapshot's bits do not depend on which rank computed it (the same
+   serial code and a fresh solver), so neither do the results. Collective. */
+static PetscErrorCode batch_get(Ctx *c, PetscReal t, const Snapshot **out)
+{
+  PetscMPIInt rank;
+  PetscReal n0 = PetscFloorReal((t - c->t0) / c->p.interval + 0.5);
+
+  PetscFunctionBeginUser;
+  *out = NULL;
+  for (PetscInt r = 0; r < c->nbatch; r++)
+    if (c->batch[r].time == t) *out = &c->batch[r];
+  if (*out) {
+    c->last_its = (PetscInt)(*out)->block[(*out)->size - 2];
+    c->last_res = (*out)->block[(*out)->size - 1];
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCallMPI(MPI_Comm_rank(c->comm, &rank));
+  if (rank < c->nbatch) {
+    Snapshot *mine = &c->batch[rank];
+    PetscCall(compute(c, rank ? c->t0 + (n0 + rank) * c->p.interval : t));
+    PetscCall(PetscArraycpy(mine->block, c->s.block, c->s.size - 2));
+    mine->block[mine->size - 2] = (PetscReal)c->last_its;
+    mine->block[mine->size - 1] = c->last_res;
+  }
+  for (PetscInt r = 0; r < c->nbatch; r++) {
+    Snapshot *b = &c->batch[r];
+    PetscMPIInt n;
+    PetscCall(PetscMPIIntCast(b->size, &n));
+    PetscCallMPI(MPI_Bcast(b->block, n, MPIU_REAL, (PetscMPIInt)r, c->comm));
+    b->time = r ? c->t0 + (n0 + r) * c->p.interval : t; /* a later request an ulp away computes anew */
+  }
+  *out = &c->batch[0];
+  c->last_its = (PetscInt)c->batch[0].block[c->batch[0].size - 2];
+  c->last_res = c->batch[0].block[c->batch[0].size - 1];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscInt clampi(PetscInt v, PetscInt lo, PetscInt hi) { return v < lo ? lo : (v > hi ? hi : v); }
 
 static PetscErrorCode fill(void *ctx, const Grid *g, PetscReal t, MetFields *m)
 {
   Ctx *c = (Ctx *)ctx;
   const Patch *pa = &g->patch;
-  const Snapshot *s = &c->s;
+  const Snapshot *s;
   PetscInt nx = c->nx, ny = c->ny;
 
   PetscFunctionBeginUser;
-  PetscCall(compute(c, t));
+  PetscCall(batch_get(c, t, &s));
   for (PetscInt j = pa->gys; j < pa->gys + pa->gym; j++)
     for (PetscInt i = pa->gxs; i < pa->gxs + pa->gxm; i++) {
       PetscInt ci = clampi(i, 0, nx - 1), cj = clampi(j, 0, ny - 1), c2 = cj * nx + ci, p2 = patch_index2(pa, i, j);

@@ -145,13 +145,9 @@ PetscErrorCode wind_adjust_solve(WindAdjust *w, const PetscReal *tx, const Petsc
                "the mass-consistent wind adjustment did not converge, also with the retry solver (KSP reason %s after %" PetscInt_FMT
                " iterations); see the adjust_ and adjust_retry_ options",
                KSPConvergedReasons[reason], *its);
-    {
-      PetscMPIInt rank;
-      PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
-      if (rank == 0)
-        PetscCall(PetscPrintf(PETSC_COMM_SELF, "NOTE: wind adjustment: CG + GAMG stopped (%s after %" PetscInt_FMT " iterations); retried with the adjust_retry_ solver\n",
-                              KSPConvergedReasons[reason], *its));
-    }
+    /* Each snapshot is solved by one rank (met_diagnostic.c), which tells. */
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "NOTE: wind adjustment: CG + GAMG stopped (%s after %" PetscInt_FMT " iterations); retried with the adjust_retry_ solver\n",
+                          KSPConvergedReasons[reason], *its));
   }
   PetscCall(DMDAVecGetArrayRead(w->da, w->x, &l));
   /* F = F0 + T (lambda_upstream - lambda_downstream); lambda = 0 outside and above. */

@@ -7,8 +7,8 @@
    with lambda = 0 outside the lateral boundaries and above the top (open) and no flux through
    the ground; then F = F0 + T (lambda_upstream - lambda_downstream) on every face. The matrix is
    symmetric positive definite: CG with algebraic multigrid (PETSc KSP, options prefix
-   "adjust_"). The solve runs on PETSC_COMM_SELF over the whole domain, so every rank gets
-   the same bits whatever the decomposition. */
+   "adjust_"). The solve runs on PETSC_COMM_SELF over the whole domain, so its bits do not
+   depend on the rank that solves or on the decomposition. */
 #include <petscksp.h>
 
 typedef struct WindAdjust WindAdjust;
