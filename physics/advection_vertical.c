@@ -68,7 +68,9 @@ static PetscErrorCode finalize(void **ctx)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Copy a column into the line, ghosts included (below: the lowest layer; above: the top values). */
+/* Copy a column into the line, ghosts included (below: the lowest layer; above: the top values).
+   Of the tags only the first ghost on each side is ever read (as the upwind cell of the ground
+   face, whose flux is zero, and of the top face), so only those are copied. */
 static void gather(Ctx *c, const Patch *p, const Fields *f, PetscInt i, PetscInt j)
 {
   PetscInt ns = p->nspec, nt = p->ntag, nz = p->mz, c2 = patch_index2(p, i, j);
@@ -77,7 +79,7 @@ static void gather(Ctx *c, const Patch *p, const Fields *f, PetscInt i, PetscInt
     PetscBool above = L - GHOST >= nz;
     c->m[L] = f->air_mass[cell];
     for (PetscInt s = 0; s < ns; s++) c->q[L * ns + s] = above ? f->q_top[c2 * ns + s] : f->q[cell * ns + s];
-    if (nt)
+    if (nt && L >= GHOST - 1 && L <= GHOST + nz)
       memcpy(&c->t[L * ns * nt], above ? &f->tag_top[c2 * ns * nt] : &f->tag[cell * ns * nt], sizeof(PetscReal) * (size_t)(ns * nt));
   }
 }
@@ -113,10 +115,9 @@ static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt,
       h = dt / (PetscReal)nsub;
       for (PetscInt n = 0; n < nsub; n++) {
         ppm_sweep((AdvectionScheme)c->p.scheme, &line, nt, GHOST, GHOST + nz, c->F, h, c->q, c->m, c->t, c->work, &top, NULL);
-        for (PetscInt L = 0; L < GHOST; L++) { /* the ground ghosts follow the lowest layer */
-          memcpy(&c->q[L * ns], &c->q[GHOST * ns], sizeof(PetscReal) * (size_t)ns);
-          if (nt) memcpy(&c->t[L * ns * nt], &c->t[GHOST * ns * nt], sizeof(PetscReal) * (size_t)(ns * nt));
-        }
+        /* The ground ghosts of q follow the lowest layer (the reconstruction reads them); the
+           ground ghost of the tags only meets a zero flux, so it keeps its (finite) values. */
+        for (PetscInt L = 0; L < GHOST; L++) memcpy(&c->q[L * ns], &c->q[GHOST * ns], sizeof(PetscReal) * (size_t)ns);
       }
       for (PetscInt k = 0; k < nz; k++) {
         PetscInt cell = patch_index(p, i, j, k), L = GHOST + k;
