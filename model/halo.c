@@ -2,7 +2,7 @@
 #include "halo.h"
 
 struct Halo {
-  MPI_Comm comm;
+  MPI_Comm comm;                       /* a duplicate of the DMDA's: these messages meet no others */
   PetscInt n;                          /* neighbours */
   PetscMPIInt rank[8], send_tag[8], recv_tag[8];
   MPI_Datatype send[8], recv[8];       /* my owned slab for it, my ghost slab it fills */
@@ -39,7 +39,11 @@ PetscErrorCode halo_create(DM da, Halo **out)
 
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&h));
-  PetscCall(PetscObjectGetComm((PetscObject)da, &h->comm));
+  {
+    MPI_Comm comm;
+    PetscCall(PetscObjectGetComm((PetscObject)da, &comm));
+    PetscCallMPI(MPI_Comm_dup(comm, &h->comm));
+  }
   PetscCall(DMDAGetInfo(da, &dim, NULL, NULL, NULL, NULL, NULL, &pz, &dof, &sw, NULL, NULL, NULL, NULL));
   PetscCheck(dim == 3 && pz == 1, h->comm, PETSC_ERR_ARG_WRONG, "halo_create: a 3D DMDA undivided in z is expected");
   PetscCall(DMDAGetCorners(da, &xs, &ys, &zs, &xm, &ym, &zm));
@@ -91,6 +95,7 @@ PetscErrorCode halo_destroy(Halo **out)
     PetscCallMPI(MPI_Type_free(&h->send[n]));
     PetscCallMPI(MPI_Type_free(&h->recv[n]));
   }
+  PetscCallMPI(MPI_Comm_free(&h->comm));
   PetscCall(PetscFree(*out));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -16,5 +16,5 @@ PetscErrorCode halo_create(DM da, Halo **h);
    place. Collective. */
 PetscErrorCode halo_exchange(Halo *h, Vec local);
 
-/* No-op on NULL. Not collective. */
+/* No-op on NULL. Collective (it frees a communicator). */
 PetscErrorCode halo_destroy(Halo **h);
