@@ -30,8 +30,8 @@
 
 #define SIXTH (1.0 / 6.0) /* multiplications, not divisions, in the inner loops */
 /* Lines of a bundle taken through all stages of a row together: enough for long inner loops,
-   few enough that their work stays in the first-level cache (4, 8, 16, 32 and whole rows were
-   within the timing noise of make bench; 4 was never slower). */
+   few enough that their work stays in the first-level cache (4, 8, 16, 32 and whole rows
+   timed within the noise of one another; 4 was kept). */
 #ifndef CHUNK
   #define CHUNK 4
 #endif
