@@ -119,8 +119,7 @@ typedef struct {
   PetscInt nx, ny, nz;
   PetscReal *terrain, *landuse, *lon, *lat, *rot, *area, *wx, *wy, *z0; /* whole domain; owned */
   PetscReal *tx, *ty, *tw;                                                /* conductances */
-  Snapshot s;               /* the one being computed */
-  Snapshot batch[BATCH_MAX]; /* the last batch: snapshot r computed by rank r, shared by all */
+  Snapshot batch[BATCH_MAX]; /* the last batch: snapshot r computed by rank r (in place), shared by all */
   PetscInt nbatch;
   MPI_Comm comm;
   WindAdjust *adj;
@@ -295,7 +294,6 @@ static PetscErrorCode create(const Grid *g, void **ctx)
       projection_inverse(&c->spec.proj, x, y, &lo, &la);
       c->wy[j * nx + i] = c->spec.dx / projection_map_factor(&c->spec.proj, la);
     }
-  PetscCall(alloc_snapshot(&c->s, nx, ny, c->nz));
   c->comm = g->comm;
   {
     PetscMPIInt size;
@@ -318,7 +316,6 @@ static PetscErrorCode destroy(void **ctx)
   PetscCall(PetscFree6(c->terrain, c->landuse, c->lon, c->lat, c->rot, c->area));
   PetscCall(PetscFree3(c->wx, c->wy, c->z0));
   PetscCall(PetscFree3(c->tx, c->ty, c->tw));
-  PetscCall(free_snapshot(&c->s));
   for (PetscInt r = 0; r < c->nbatch; r++) PetscCall(free_snapshot(&c->batch[r]));
   PetscCall(wind_adjust_destroy(&c->adj));
   PetscCall(PetscFree(*ctx));
@@ -344,10 +341,9 @@ static PetscReal solar_hour(const Ctx *c, PetscReal t, PetscReal lon)
 }
 
 /* Columns: layers, temperature, pressure, density, humidity, cloud; boundary layer. */
-static void thermodynamics(Ctx *c, PetscReal t, PetscInt a, PetscInt b, PetscReal w)
+static void thermodynamics(Ctx *c, Snapshot *s, PetscReal t, PetscInt a, PetscInt b, PetscReal w)
 {
   const Params *p = &c->p;
-  Snapshot *s = &c->s;
   PetscInt nx = c->nx, ny = c->ny, nz = c->nz;
   PetscReal dz[GRID_MAX_LAYERS], zm[GRID_MAX_LAYERS];
   PetscReal inv_depth = PHASE(inv_depth), gamma = PHASE(inv_strength) / 100, rh = PHASE(rh), qc = PHASE(cloud_water);
@@ -387,10 +383,9 @@ static void thermodynamics(Ctx *c, PetscReal t, PetscInt a, PetscInt b, PetscRea
 static PetscReal colmass(const Snapshot *s, PetscInt a, PetscInt b) { return 0.5 * (s->rho[a] * s->dz[a] + s->rho[b] * s->dz[b]); }
 
 /* First-guess face winds (grid axes) and fluxes, and the adjustment conductances. */
-static void first_guess(Ctx *c, PetscReal t, PetscInt a, PetscInt b, PetscReal w, PetscReal alpha)
+static void first_guess(Ctx *c, Snapshot *s, PetscReal t, PetscInt a, PetscInt b, PetscReal w, PetscReal alpha)
 {
   const Params *p = &c->p;
-  Snapshot *s = &c->s;
   PetscInt nx = c->nx, ny = c->ny, nz = c->nz;
   PetscReal dxt = c->spec.dx, dyt = c->spec.dy;
   for (PetscInt k = 0; k < nz; k++)
@@ -436,10 +431,9 @@ static void first_guess(Ctx *c, PetscReal t, PetscInt a, PetscInt b, PetscReal w
 }
 
 /* Winds from the adjusted fluxes; friction velocity and Kz. */
-static void winds_and_mixing(Ctx *c)
+static void winds_and_mixing(Ctx *c, Snapshot *s)
 {
   const Params *p = &c->p;
-  Snapshot *s = &c->s;
   PetscInt nx = c->nx, ny = c->ny, nz = c->nz;
   for (PetscInt k = 0; k < nz; k++)
     for (PetscInt j = 0; j < ny; j++)
@@ -473,24 +467,25 @@ static void winds_and_mixing(Ctx *c)
     }
 }
 
-/* Compute the whole-domain snapshot at time t (once; cached). */
-static PetscErrorCode compute(Ctx *c, PetscReal t)
+/* Compute the whole-domain snapshot at time t into s, with the adjustment's iterations and
+   remaining divergence at the end of its block. */
+static PetscErrorCode compute(Ctx *c, Snapshot *s, PetscReal t)
 {
   PetscInt a, b;
   PetscReal w, alpha, strength;
 
   PetscFunctionBeginUser;
-  if (c->s.time == t) PetscFunctionReturn(PETSC_SUCCESS);
   phase_weights(&c->p, (t - c->t0) / 3600.0, &a, &b, &w);
   strength = (1 - w) * c->p.inv_strength[a] + w * c->p.inv_strength[b];
   alpha = c->p.alpha_neutral + (c->p.alpha_stable - c->p.alpha_neutral) * PetscMin(strength / 1.5, 1);
-  thermodynamics(c, t, a, b, w);
-  first_guess(c, t, a, b, w, alpha);
+  thermodynamics(c, s, t, a, b, w);
+  first_guess(c, s, t, a, b, w, alpha);
   PetscCall(PetscLogEventBegin(c->event, 0, 0, 0, 0));
-  PetscCall(wind_adjust_solve(c->adj, c->tx, c->ty, c->tw, c->s.fx, c->s.fy, c->s.fw, &c->last_its, &c->last_res));
+  PetscCall(wind_adjust_solve(c->adj, c->tx, c->ty, c->tw, s->fx, s->fy, s->fw, &c->last_its, &c->last_res));
   PetscCall(PetscLogEventEnd(c->event, 0, 0, 0, 0));
-  winds_and_mixing(c);
-  c->s.time = t;
+  winds_and_mixing(c, s);
+  s->block[s->size - 2] = (PetscReal)c->last_its;
+  s->block[s->size - 1] = c->last_res;
   PetscCall(PetscInfo(NULL, "diagnostic met at %g s: %d KSP iterations, largest cell divergence %g kg/s\n", (double)t, (int)c->last_its,
                       (double)c->last_res));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -502,36 +497,28 @@ static PetscErrorCode compute(Ctx *c, PetscReal t)
    serial code and a fresh solver), so neither do the results. Collective. */
 static PetscErrorCode batch_get(Ctx *c, PetscReal t, const Snapshot **out)
 {
-  PetscMPIInt rank;
-  PetscReal n0 = PetscFloorReal((t - c->t0) / c->p.interval + 0.5);
+  PetscInt hit = -1;
 
   PetscFunctionBeginUser;
-  *out = NULL;
   for (PetscInt r = 0; r < c->nbatch; r++)
-    if (c->batch[r].time == t) *out = &c->batch[r];
-  if (*out) {
-    c->last_its = (PetscInt)(*out)->block[(*out)->size - 2];
-    c->last_res = (*out)->block[(*out)->size - 1];
-    PetscFunctionReturn(PETSC_SUCCESS);
+    if (c->batch[r].time == t) hit = r;
+  if (hit < 0) {
+    PetscMPIInt rank;
+    PetscReal n0 = PetscFloorReal((t - c->t0) / c->p.interval + 0.5);
+    PetscCallMPI(MPI_Comm_rank(c->comm, &rank));
+    /* a later request an ulp away from a batch time computes anew */
+    for (PetscInt r = 0; r < c->nbatch; r++) c->batch[r].time = r ? c->t0 + (n0 + r) * c->p.interval : t;
+    if (rank < c->nbatch) PetscCall(compute(c, &c->batch[rank], c->batch[rank].time));
+    for (PetscInt r = 0; r < c->nbatch; r++) {
+      PetscMPIInt n;
+      PetscCall(PetscMPIIntCast(c->batch[r].size, &n));
+      PetscCallMPI(MPI_Bcast(c->batch[r].block, n, MPIU_REAL, (PetscMPIInt)r, c->comm));
+    }
+    hit = 0;
   }
-  PetscCallMPI(MPI_Comm_rank(c->comm, &rank));
-  if (rank < c->nbatch) {
-    Snapshot *mine = &c->batch[rank];
-    PetscCall(compute(c, rank ? c->t0 + (n0 + rank) * c->p.interval : t));
-    PetscCall(PetscArraycpy(mine->block, c->s.block, c->s.size - 2));
-    mine->block[mine->size - 2] = (PetscReal)c->last_its;
-    mine->block[mine->size - 1] = c->last_res;
-  }
-  for (PetscInt r = 0; r < c->nbatch; r++) {
-    Snapshot *b = &c->batch[r];
-    PetscMPIInt n;
-    PetscCall(PetscMPIIntCast(b->size, &n));
-    PetscCallMPI(MPI_Bcast(b->block, n, MPIU_REAL, (PetscMPIInt)r, c->comm));
-    b->time = r ? c->t0 + (n0 + r) * c->p.interval : t; /* a later request an ulp away computes anew */
-  }
-  *out = &c->batch[0];
-  c->last_its = (PetscInt)c->batch[0].block[c->batch[0].size - 2];
-  c->last_res = c->batch[0].block[c->batch[0].size - 1];
+  *out = &c->batch[hit];
+  c->last_its = (PetscInt)(*out)->block[(*out)->size - 2];
+  c->last_res = (*out)->block[(*out)->size - 1];
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
