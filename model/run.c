@@ -251,6 +251,9 @@ static PetscErrorCode teardown(Run *r)
 
 static PetscReal step_time(const Run *r, PetscInt64 n) { return r->t_start + (PetscReal)n * r->p.dt; }
 
+/* Whether the state after n steps gets an output record (and a progress line). */
+static PetscBool output_due(const Run *r, PetscInt64 n) { return n % r->steps_per_output == 0 || n == r->nstep_end ? PETSC_TRUE : PETSC_FALSE; }
+
 /* Borrow the state arrays into f. */
 static PetscErrorCode get_fields(Run *r, Fields *f)
 {
@@ -374,8 +377,7 @@ static PetscErrorCode sync_step(Run *r)
   for (PetscInt i = 0; i < r->nslot; i++) PetscCall(apply_process(r, &r->slot[i], &f, t));
   /* At output records only: a deviation, once made, stays in the state (a pass over the tags
      every step cost 6 % of the ns9 run). */
-  if (r->tags->ntag && r->p.closure_check && !r->p.closure_every_process &&
-      ((r->nstep + 1) % r->steps_per_output == 0 || r->nstep + 1 == r->nstep_end)) {
+  if (r->tags->ntag && r->p.closure_check && !r->p.closure_every_process && output_due(r, r->nstep + 1)) {
     PetscCall(get_fields(r, &f));
     r->closure_max = PetscMax(r->closure_max, closure_deviation(r, &f));
     PetscCall(restore_fields(r, &f));
@@ -544,7 +546,7 @@ static PetscErrorCode time_loop(Run *r)
       open = PETSC_TRUE;
     }
     PetscCall(sync_step(r));
-    if (r->nstep % r->steps_per_output == 0 || r->nstep == r->nstep_end) {
+    if (output_due(r, r->nstep)) {
       PetscCall(PetscLogStagePush(r->stage_output));
       PetscCall(progress(r));
       PetscCall(history_write(r->hist, step_time(r, r->nstep), r->met, r->budget));
