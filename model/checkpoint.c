@@ -98,8 +98,8 @@ static PetscErrorCode view_local(DM da, Vec local, PetscViewer v)
 
 /* Read back what view_local wrote into a DMDA local vector, row by row: rank 0 reads each row
    of cells (j, k) and scatters it to the ranks owning a piece of it, so no global copy of the
-   whole vector is made; then the ghosts are filled. A short or foreign record is an error on
-   every rank, naming the file. Collective. */
+   whole vector is made (the ghosts are left to state_exchange). A short or foreign record is
+   an error on every rank, naming the file. Collective. */
 static PetscErrorCode load_local(DM da, Vec local, PetscViewer v, const char *path, const char *what)
 {
   Rows R;
@@ -137,8 +137,6 @@ static PetscErrorCode load_local(DM da, Vec local, PetscViewer v, const char *pa
   PetscCallMPI(MPI_Bcast(&complete, 1, MPI_INT, 0, R.comm));
   PetscCall(rows_destroy(&R));
   PetscCheck(complete, PetscObjectComm((PetscObject)da), PETSC_ERR_FILE_UNEXPECTED, "checkpoint %s is truncated in its %s record", path, what);
-  PetscCall(DMLocalToLocalBegin(da, local, INSERT_VALUES, local));
-  PetscCall(DMLocalToLocalEnd(da, local, INSERT_VALUES, local));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -239,6 +237,7 @@ PetscErrorCode checkpoint_read(MPI_Comm comm, State *st, const char *path, Petsc
   PetscCall(load_local(st->da_dep, st->dep_dry, v, path, "dry deposition"));
   PetscCall(load_local(st->da_dep, st->dep_wet, v, path, "wet deposition"));
   if (st->tag) PetscCall(load_local(st->da_tag, st->tag, v, path, "tag"));
+  PetscCall(state_exchange(st)); /* the deposition totals are per column: no ghost is read */
   PetscCall(PetscViewerDestroy(&v));
   PetscCall(PetscFree(h));
   PetscFunctionReturn(PETSC_SUCCESS);
