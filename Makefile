@@ -120,6 +120,11 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
+# The PPM kernel never sees a NaN or an infinity, and the sign of a zero changes no value it
+# computes; saying so lets the compiler turn the limiter's minima into single min instructions
+# (about 10 % of the horizontal advection; the results are the same bits, tests/verification).
+$(BUILD)/physics/ppm.o: CFLAGS += -ffinite-math-only -fno-signed-zeros
+
 # Each program's main object; the recipe is the pattern rule below.
 $(BINDIR)/bogda: $(BUILD)/model/main.o $(LIB)
 $(BINDIR)/bogda-grid: $(BUILD)/grids/domain_build.o $(LIB)
