@@ -120,9 +120,10 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
-# The PPM kernel never sees a NaN or an infinity, and the sign of a zero changes no value it
-# computes; saying so lets the compiler turn the limiter's minima into single min instructions
-# (about 10 % of the horizontal advection; the results are the same bits, tests/verification).
+# The PPM kernel is meant for finite values (a NaN or an infinity in the state stops the run at
+# its next output record, model/run.c), and the sign of a zero changes no value it computes;
+# saying so lets the compiler turn the limiter's minima into single min instructions (about 10 %
+# of the horizontal advection, with the same bits).
 $(BUILD)/physics/ppm.o: CFLAGS += -ffinite-math-only -fno-signed-zeros
 
 # Each program's main object; the recipe is the pattern rule below.

@@ -415,7 +415,8 @@ static void format_duration(PetscLogDouble s, char *buf, size_t len)
   else snprintf(buf, len, "%dm%02ds", (int)m, (int)(s - 60.0 * (PetscLogDouble)m));
 }
 
-/* One line per output interval: simulated time, wall time, ETA, masses, closure. */
+/* One line per output interval: simulated time, wall time, ETA, masses, closure; stops the run
+   if a mass is not finite. */
 static PetscErrorCode progress(Run *r)
 {
   PetscReal mass[PARAM_ARRAY_MAX], closure = r->closure_max, t = step_time(r, r->nstep);
@@ -437,6 +438,15 @@ static PetscErrorCode progress(Run *r)
     PetscCall(PetscPrintf(r->comm, " %s %.4e", r->species[s].name, (double)mass[s]));
   if (r->tags->ntag) PetscCall(PetscPrintf(r->comm, "  closure %.1e", (double)closure));
   PetscCall(PetscPrintf(r->comm, "\n"));
+  /* A NaN or an infinity anywhere in the state makes its species' total mass one. */
+  for (PetscInt s = 0; s < r->nspec; s++) {
+    char value[32];
+    snprintf(value, sizeof(value), "%g", (double)mass[s]);
+    PetscCheck(!PetscIsInfOrNanReal(mass[s]), r->comm, PETSC_ERR_FP,
+               "%s: the mass of %s in the domain is %s: a NaN or an infinity has entered the state, from an input no reader checks "
+               "(a restart file, a parent run's boundary file) or a failing process; the run stops before writing this record",
+               when, r->species[s].name, value);
+  }
   if (r->tags->ntag && closure > r->p.closure_tolerance)
     PetscCall(PetscPrintf(r->comm, "WARNING: tags deviate from the bulk by %.3e (relative) > run_closure_tolerance = %.1e\n",
                           (double)closure, (double)r->p.closure_tolerance));

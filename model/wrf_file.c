@@ -334,6 +334,37 @@ static PetscErrorCode var_shape(WrfFiles *w, int id, PetscBool *timed, int *nd)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* A value read must be finite and not netCDF's default fill for a float (what a variable never
+   written holds): either would reach the model's state as a NaN or a huge number. Fails naming
+   the file, variable, record time and the value's indices in the file. */
+static PetscErrorCode check_values(const WrfFiles *w, PetscInt rec, const char *name, PetscInt nd,
+                                   const size_t *start, const size_t *count, const PetscReal *buf)
+{
+  size_t n = 1;
+  char when[32];
+
+  PetscFunctionBeginUser;
+  for (PetscInt d = 0; d < nd; d++) n *= count[d];
+  for (size_t e = 0; e < n; e++) {
+    PetscReal v = buf[e];
+    size_t r = e, idx[4];
+    char at[96] = "", value[32];
+    if (!PetscIsInfOrNanReal(v) && PetscAbsReal(v) < 0.5 * (double)NC_FILL_FLOAT) continue;
+    for (PetscInt d = nd - 1; d >= 0; d--) idx[d] = start[d] + r % count[d], r /= count[d];
+    for (PetscInt d = 0; d < nd; d++) {
+      size_t l = strlen(at);
+      snprintf(at + l, sizeof(at) - l, "%s%zu", d ? ", " : "", idx[d]);
+    }
+    clock_format(w->time[rec], when, sizeof(when));
+    snprintf(value, sizeof(value), "%g", (double)v);
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+            "%s: variable %s at %s holds %s at (%s) in the file's (%s) indices: expected a finite "
+            "value (a NaN, an infinity or netCDF's fill value %g means a corrupt or unwritten field)",
+            w->path[w->open], name, when, value, at, nd == 3 ? "z, y, x" : "y, x", (double)NC_FILL_FLOAT);
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode wrf_files_read(WrfFiles *w, PetscInt rec, const char *name, PetscInt nd,
                               const size_t *start, const size_t *count, PetscReal *buf)
 {
@@ -358,6 +389,7 @@ PetscErrorCode wrf_files_read(WrfFiles *w, PetscInt rec, const char *name, Petsc
     ct[n] = count[d];
   }
   NcCallFile(nc_get_vara_double(w->nc, id, st, ct, buf), w->path[w->open]);
+  PetscCall(check_values(w, rec, name, nd, start, count, buf));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -53,8 +53,9 @@ PetscErrorCode wrf_files_grid_spec(MPI_Comm comm, WrfFiles *w, PetscInt i0, Pets
 /* Read a block of variable name at record rec (of the concatenation) into buf, as doubles:
    start and count give the spatial dimensions (nd of them: 2 for (y, x), 3 for (z, y, x)), in
    the file's order; a variable without a Time dimension is read whatever rec is. Fails naming
-   the file and variable if the variable has another number of spatial dimensions. Not
-   collective. */
+   the file and variable if the variable has another number of spatial dimensions, and naming
+   also the time and the indices if a value read is a NaN, an infinity or netCDF's fill value.
+   Not collective. */
 PetscErrorCode wrf_files_read(WrfFiles *w, PetscInt rec, const char *name, PetscInt nd,
                               const size_t *start, const size_t *count, PetscReal *buf);
 

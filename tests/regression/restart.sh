@@ -3,7 +3,8 @@
 # Expect: 6 h straight equals 3 h + restart + 3 h, bit for bit, with tags; a run killed with
 #   kill -9 after its 3 h checkpoint, resumed with run_restart = 'latest', ends the same; and the
 #   same over real terrain with the diagnostic met, whose wind adjustment is solved afresh at
-#   every snapshot (the att27 test domain, the winter episode, unit and sector tags).
+#   every snapshot (the att27 test domain, the winter episode, unit and sector tags); a NaN in
+#   the state stops the run at its next output record, before writing it.
 . "$(dirname "$0")/../lib.sh"
 case=$ROOT/tests/regression/idealised/case.nml
 out=$(scratch restart)
@@ -24,6 +25,25 @@ head -c 50000 "$ck" >"$out/short_checkpoint.bin"
 mpirun_n 2 "$BIN/bogda" -namelist "$case" -run_output_dir "$out/split" -run_restart "$out/short_checkpoint.bin" >"$out/short.log" 2>&1
 [ $? -ne 0 ] && grep -q "short_checkpoint.bin is truncated\|short_checkpoint.bin: the .* record holds" "$out/short.log"
 ok $? "a truncated checkpoint is refused: $(grep -m1 -o 'checkpoint [^ ]*short_checkpoint.bin[^(]*' "$out/short.log")"
+# A NaN in the state (here put into a checkpoint, which no reader checks) stops the run at its
+# first output record, naming the species, before that record is written.
+"$PY" - "$ck" "$out/nan_checkpoint.bin" <<'EOF'
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+h = struct.unpack(">10d", b[:80])  # magic, version, t, nstep, nprocess, nspec, ntag, nx, ny, nz
+n = int(h[5] * h[7] * h[8] * h[9])  # the values of q, the first vector
+at = b.find(struct.pack(">ii", 1211214, n), 80)  # PETSc's Vec record: class id, length
+assert at > 0, "no q record"
+struct.pack_into(">d", b, at + 8 + 8 * (n // 2), float("nan"))
+open(sys.argv[2], "wb").write(b)
+EOF
+ok $? "a NaN put into the middle of q of the 3 h checkpoint"
+mkdir -p "$out/nan"
+mpirun_n 2 "$BIN/bogda" -namelist "$case" -run_output_dir "$out/nan" -run_restart "$out/nan_checkpoint.bin" >"$out/nan.log" 2>&1
+rc=$?
+[ $rc -ne 0 ] && grep -q "the mass of [a-z0-9_]* in the domain is nan: a NaN or an infinity has entered the state" "$out/nan.log" \
+  && ! ls "$out"/nan/*.nc >/dev/null 2>&1
+ok $? "the restart from it stops (exit $rc) at its first record with no finished output: $(grep -m1 -o '[0-9TZ:-]*: the mass of [a-z0-9_]* in the domain is nan' "$out/nan.log")"
 # checkpoint_keep: only the newest checkpoints stay.
 mkdir -p "$out/keep"
 mpirun_n 2 "$BIN/bogda" -namelist "$case" -run_output_dir "$out/keep" -run_hours 4 -run_checkpoint_hours 1 -run_checkpoint_keep 2 \

@@ -76,6 +76,13 @@ def variants(src, out):
     set_times(f"{out}/gap.nc", [15, 18, 21, 24])
     shutil.copy(src, f"{out}/backwards.nc")
     set_times(f"{out}/backwards.nc", [0, 6, 3, 9])
+    # A NaN in T and netCDF's float fill value in U, both in the first record.
+    shutil.copy(src, f"{out}/nan_t.nc")
+    with Dataset(f"{out}/nan_t.nc", "a") as d:
+        d["T"][0, 2, 3, 4] = np.nan
+    shutil.copy(src, f"{out}/fill_u.nc")
+    with Dataset(f"{out}/fill_u.nc", "a") as d:
+        d["U"][0, 1, 2, 3] = 9.969209968386869e36
 
 
 def metout(met, wrf):
