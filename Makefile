@@ -77,6 +77,8 @@ TEST_SCRIPTS := tests/regression/domains.sh tests/parallel/ranks.sh tests/regres
 # Emission inputs and budgets (issue 5).
 TEST_PROGS   += tests/unit/test_regrid.c
 TEST_SCRIPTS += tests/regression/budget.sh tests/regression/emission_inputs.sh
+# One-way nesting: the parent's boundary files and the child that reads them.
+TEST_SCRIPTS += tests/regression/nest.sh
 # Outputs read by the CF clients.
 TEST_SCRIPTS += tests/regression/cf_clients.sh
 # The attribution report, opened in headless Chromium.

@@ -16,6 +16,7 @@
 #include "namelist.h"
 #include "units.h"
 #include "error.h"
+#include "clock.h"
 
 static const char *const unit_names[] = {"ug_m3", "mixing_ratio", NULL};
 enum { UNITS_UG_M3, UNITS_MIXING_RATIO };
@@ -69,7 +70,7 @@ struct Boundary {
 };
 
 /* Every file matching the pattern, sorted, with its records; the tag map; the cell lookup. */
-static PetscErrorCode parent_open(MPI_Comm comm, Boundary *b)
+static PetscErrorCode parent_open(MPI_Comm comm, Boundary *b, PetscInt mx, PetscInt my)
 {
   Parent *pa;
   glob_t g;
@@ -84,7 +85,7 @@ static PetscErrorCode parent_open(MPI_Comm comm, Boundary *b)
   for (PetscInt f = 0; f < pa->nfile; f++) PetscCall(PetscStrncpy(pa->file[f], g.gl_pathv[f], PETSC_MAX_PATH_LEN));
   globfree(&g);
   for (PetscInt f = 0; f < pa->nfile; f++) {
-    int nc, d, v, att[3];
+    int nc, d, v, att[3], child[2];
     size_t len[5];
     const char *dn[5] = {"time", "cell", "lev", "species", "tag"};
     NcCallFile(nc_open(pa->file[f], NC_NOWRITE, &nc), pa->file[f]);
@@ -95,6 +96,11 @@ static PetscErrorCode parent_open(MPI_Comm comm, Boundary *b)
     NcCallFile(nc_get_att_int(nc, NC_GLOBAL, "PARENT_I_START", &att[0]), pa->file[f]);
     NcCallFile(nc_get_att_int(nc, NC_GLOBAL, "PARENT_J_START", &att[1]), pa->file[f]);
     NcCallFile(nc_get_att_int(nc, NC_GLOBAL, "PARENT_GRID_RATIO", &att[2]), pa->file[f]);
+    NcCallFile(nc_get_att_int(nc, NC_GLOBAL, "CHILD_NX", &child[0]), pa->file[f]);
+    NcCallFile(nc_get_att_int(nc, NC_GLOBAL, "CHILD_NY", &child[1]), pa->file[f]);
+    PetscCheck(child[0] == mx && child[1] == my, comm, PETSC_ERR_FILE_UNEXPECTED,
+               "%s holds boundary values for a child of %d x %d cells (CHILD_NX, CHILD_NY); this run's grid has %d x %d",
+               pa->file[f], child[0], child[1], (int)mx, (int)my);
     if (f == 0) {
       pa->ncell = (PetscInt)len[1], pa->nz = (PetscInt)len[2], pa->ns = (PetscInt)len[3], pa->nt = (PetscInt)len[4];
       pa->i0 = att[0] - 1, pa->j0 = att[1] - 1, pa->ratio = att[2];
@@ -188,6 +194,18 @@ static PetscErrorCode parent_load(Parent *pa, PetscInt k, PetscInt r)
   NcCallFile(nc_inq_varid(nc, "tags", &v), path);
   NcCallFile(nc_get_vara_float(nc, v, st, ct, pa->t[k]), path);
   NcCallFile(nc_close(nc), path);
+  for (size_t e = 0; e < ct[1] * ct[2] * ct[3]; e++) {
+    PetscBool bad = PetscIsInfOrNanReal(pa->q[k][e]) ? PETSC_TRUE : PETSC_FALSE;
+    for (size_t m = 0; m < ct[4] && pa->nt; m++)
+      if (PetscIsInfOrNanReal((PetscReal)pa->t[k][e * ct[4] + m])) bad = PETSC_TRUE;
+    if (bad) {
+      char when[32];
+      clock_format(pa->time[r], when, sizeof(when));
+      SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+              "%s: q or tags at %s, (cell, lev, species) = (%d, %d, %d) in the file's indices: a NaN or an infinity; expected finite mixing ratios",
+              path, when, (int)(e / (ct[2] * ct[3])), (int)(e / ct[3] % ct[2]), (int)(e % ct[3]));
+    }
+  }
   pa->loaded[k] = r;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -221,9 +239,24 @@ PetscErrorCode boundary_create(MPI_Comm comm, const State *st, const Tags *tags,
   b->ntag = st->ntag;
   b->nfamily = tags->nfamily;
   b->tags = tags;
-  if (b->p.parent_files[0]) PetscCall(parent_open(comm, b));
+  if (b->p.parent_files[0]) PetscCall(parent_open(comm, b, st->patch.mx, st->patch.my));
   *bnd = b;
   PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode boundary_check_times(MPI_Comm comm, const Boundary *b, PetscReal t0, PetscReal t1)
+{
+  const Parent *pa = b->parent;
+  char w[4][32];
+
+  PetscFunctionBeginUser;
+  if (!pa || (t0 >= pa->time[0] && t1 <= pa->time[pa->nrec - 1])) PetscFunctionReturn(PETSC_SUCCESS);
+  clock_format(t0, w[0], sizeof(w[0]));
+  clock_format(t1, w[1], sizeof(w[1]));
+  clock_format(pa->time[0], w[2], sizeof(w[2]));
+  clock_format(pa->time[pa->nrec - 1], w[3], sizeof(w[3]));
+  SETERRQ(comm, PETSC_ERR_USER, "boundary_parent_files = '%s' hold boundary values from %s to %s; this run goes from %s to %s",
+          b->p.parent_files, w[2], w[3], w[0], w[1]);
 }
 
 PetscErrorCode boundary_destroy(Boundary **b)

@@ -16,6 +16,10 @@ PetscErrorCode boundary_create(MPI_Comm comm, const State *st, const Tags *tags,
 /* Destroy; no-op on NULL. Not collective. */
 PetscErrorCode boundary_destroy(Boundary **b);
 
+/* Fails, naming the files and the times they hold, unless the parent's boundary files (if any)
+   cover the run from t0 to t1 (s since 1970-01-01Z). Collective. */
+PetscErrorCode boundary_check_times(MPI_Comm comm, const Boundary *b, PetscReal t0, PetscReal t1);
+
 /* Fill the ghost cells outside the physical domain of q, tag and air mass (ghosted local arrays
    of the state's patch) for the face fluxes of met. Not collective. */
 PetscErrorCode boundary_fill_ghosts(const Boundary *b, const Patch *p, const Met *met,

@@ -515,6 +515,7 @@ static PetscErrorCode initial_state(Run *r)
     PetscCall(restore_fields(r, &f));
     r->nstep = 0;
   }
+  PetscCall(boundary_check_times(r->comm, r->bnd, step_time(r, r->nstep), step_time(r, r->nstep_end)));
   { /* the air mass at the first step's start, for the mass diagnostics */
     PetscReal *am;
     PetscCall(VecGetArray(r->st->air_mass, &am));

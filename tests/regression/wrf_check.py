@@ -6,7 +6,8 @@
       hourly.nc (the records relabelled 1 h apart), exch.nc (with an EXCH_H field), and bad
       inputs: no_qvapor.nc (QVAPOR renamed), bad_proj.nc (MAP_PROJ = 5), other_grid.nc (DX changed,
       times after the original's), early.nc (times before the original's), gap.nc (times 6 h after
-      the original's last), backwards.nc (records 1 and 2 swapped).
+      the original's last), backwards.nc (records 1 and 2 swapped), nan_t.nc (a NaN in T),
+      fill_u.nc (netCDF's float fill value in U).
   wrf_check.py metout MET.nc WRFOUT
       met_output against the wrfout file at every record: theta = T + 300, earth-relative u, v
       (WRF's U, V averaged to the centres and turned with COSALPHA, SINALPHA), w, PBLH, UST, HFX;

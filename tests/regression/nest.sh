@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Title: one-way nesting (a parent run writes its child's boundary values, the child reads them)
+# Description: the att27/att9 pair (tests/regression/nest/domain.nml), transport only with the
+#   diagnostic winter met and sector tags (tests/regression/nest/case.nml):
+#   - the parent's boundary file holds, at 6 h, exactly its state at the ring cells around the
+#     child (against its checkpoint; a field that varies from cell to cell, in ug m-3);
+#   - a child nested in a uniform parent stays uniform, and its tags sum to the bulk;
+#   - a child starting from another value takes the parent's inflow: its mixing ratios stay
+#     between its own start and the parent's value and move towards the parent's;
+#   - the child gives the same bits on 1 and 2 ranks;
+#   - bad boundary files stop the child before its time loop, naming the file: a NaN in q, files
+#     made for a child of another size, a run longer than the files.
+# Tolerance: 1e-12 relative for uniformity and bounds; bitwise for the ring and the rank counts.
+. "$(dirname "$0")/../lib.sh"
+out=$(scratch nest)
+case=$ROOT/tests/regression/nest/case.nml
+"$BIN/bogda-grid" -namelist "$ROOT/tests/regression/nest/domain.nml" -out "$out" >"$out/grid.log" 2>&1
+ok $? "att27 and its child att9 built"
+model() { # model NAME NP DOMAIN [options...]: run into $out/NAME, log in $out/NAME.log
+  local name=$1 np=$2 dom=$3; shift 3
+  mkdir -p "$out/$name"
+  mpirun_n "$np" "$BIN/bogda" -namelist "$ROOT/namelists/episode_winter.nml,$case" -run_name "$name" -run_output_dir "$out/$name" \
+    -run_domain_file "$out/${dom}_domain.nc" "$@" >"$out/$name.log" 2>&1
+}
+parent=(-run_dt 900 -nest_child_domain_file "$out/att9_domain.nc")
+child=(-run_dt 300)
+
+model pu 2 att27 "${parent[@]}"; ok $? "parent, uniform 2.385e-9: 6 h on 2 ranks, boundary files for att9"
+model pv 2 att27 "${parent[@]}" -boundary_units ug_m3 -boundary_values 1,2,3,4,5,6,7,8
+ok $? "parent, 1-8 ug m-3 (mixing ratios varying with the air's density): 6 h"
+n=$("$PY" "$ROOT/tests/regression/nest_check.py" ring "$(ls "$out"/pv/pv_bdy_*.nc | tail -n 1)" "$out/pv/pv_checkpoint_20240110T0600Z.bin")
+ok $? "the parent's boundary file at 6 h equals its state at the ring cells bitwise ($n values)"
+
+model cu 2 att9 "${child[@]}" -boundary_parent_files "$out/pu/pu_bdy_*.nc"; ok $? "child of the uniform parent: 6 h on 2 ranks"
+dev=$("$TBIN/ckcompare" --uniform "$out/cu/cu_checkpoint_20240110T0600Z.bin" | sort -g | tail -n 1)
+awk -v d="$dev" 'BEGIN { exit !(d != "" && d < 1e-12) }'; ok $? "child of the uniform parent stays uniform: largest relative deviation $dev (limit 1e-12)"
+closure=$(grep -o 'closure [0-9.e+-]*' "$out/cu.log" | awk '{ print $2 }' | sort -g | tail -n 1)
+awk -v c="$closure" 'BEGIN { exit !(c != "" && c < 1e-9) }'; ok $? "child's tags sum to the bulk: largest closure deviation $closure (limit 1e-9)"
+
+model c1 2 att9 "${child[@]}" -boundary_parent_files "$out/pu/pu_bdy_*.nc" -boundary_values 1e-9,1e-9,1e-9,1e-9,1e-9,1e-9,1e-9,1e-9
+ok $? "child starting from 1e-9 under the parent's 2.385e-9: 6 h"
+read -r lo hi < <("$PY" "$ROOT/tests/regression/nest_check.py" range "$out/c1/c1_checkpoint_20240110T0600Z.bin")
+awk -v lo="$lo" -v hi="$hi" 'BEGIN { exit !(lo >= 1e-9 * (1 - 1e-12) && hi <= 2.385e-9 * (1 + 1e-12) && hi > 1.2e-9) }'
+ok $? "its mixing ratios lie in [1e-9, 2.385e-9] and reach $hi from the parent's inflow (smallest $lo)"
+
+model v1 1 att9 "${child[@]}" -boundary_parent_files "$out/pv/pv_bdy_*.nc"; ok $? "child of the varying parent on 1 rank"
+model v2 2 att9 "${child[@]}" -boundary_parent_files "$out/pv/pv_bdy_*.nc"; ok $? "the same on 2 ranks"
+"$TBIN/ckcompare" "$out/v1/v1_checkpoint_20240110T0600Z.bin" "$out/v2/v2_checkpoint_20240110T0600Z.bin" >"$out/ck_v.log" 2>&1
+ok $? "child on 1 and 2 ranks: the same bits (state and tags at 6 h)"
+
+# Bad boundary files: each stops the child before its time loop, naming the file.
+bdy=$(ls "$out"/pv/pv_bdy_*.nc | head -n 1)
+mkdir -p "$out/bad_nan" "$out/bad_nx"
+"$PY" "$ROOT/tests/regression/nest_check.py" nan "$bdy" "$out/bad_nan/bdy.nc" 0 5 3 1
+"$PY" "$ROOT/tests/regression/nest_check.py" child_nx "$bdy" "$out/bad_nx/bdy.nc" 27
+bad() { # bad NAME PATTERN [options...]: the child fails before its time loop and its log matches PATTERN
+  local name=$1 pattern=$2 rc; shift 2
+  model "$name" 1 att9 "${child[@]}" "$@"
+  rc=$?
+  [ $rc -ne 0 ] && grep -q -- "$pattern" "$out/$name.log" && ! grep -q "mass kg:" "$out/$name.log"
+  ok $? "bad boundary files, $name: exit $rc: $(grep -m1 -- "$pattern" "$out/$name.log" | sed 's/.*PETSC ERROR: //')"
+}
+bad bad_nan "bad_nan/bdy.nc: q or tags at 2024-01-10T00:00:00Z, (cell, lev, species) = (5, 3, 1) in the file's indices: a NaN" \
+  -boundary_parent_files "$out/bad_nan/bdy.nc"
+bad bad_nx "bad_nx/bdy.nc holds boundary values for a child of 27 x 15 cells" -boundary_parent_files "$out/bad_nx/bdy.nc"
+bad bad_time "hold boundary values from 2024-01-10T00:00:00Z to 2024-01-10T06:00:00Z; this run goes from 2024-01-10T00:00:00Z to 2024-01-10T07:00:00Z" \
+  -boundary_parent_files "$out/pv/pv_bdy_*.nc" -run_hours 7
+done_testing
