@@ -244,13 +244,27 @@ PetscErrorCode boundary_create(MPI_Comm comm, const State *st, const Tags *tags,
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode boundary_check_times(MPI_Comm comm, const Boundary *b, PetscReal t0, PetscReal t1)
+PetscErrorCode boundary_check_parent(MPI_Comm comm, const Boundary *b, const char *domain_file, PetscReal t0, PetscReal t1)
 {
   const Parent *pa = b->parent;
   char w[4][32];
 
   PetscFunctionBeginUser;
-  if (!pa || (t0 >= pa->time[0] && t1 <= pa->time[pa->nrec - 1])) PetscFunctionReturn(PETSC_SUCCESS);
+  if (!pa) PetscFunctionReturn(PETSC_SUCCESS);
+  if (domain_file[0]) {
+    int nc, v[3];
+    const char *att[3] = {"PARENT_I_START", "PARENT_J_START", "PARENT_GRID_RATIO"};
+    NcCallFile(nc_open(domain_file, NC_NOWRITE, &nc), domain_file);
+    for (PetscInt k = 0; k < 3; k++)
+      PetscCheck(nc_get_att_int(nc, NC_GLOBAL, att[k], &v[k]) == NC_NOERR, comm, PETSC_ERR_FILE_UNEXPECTED,
+                 "boundary_parent_files is set but the run's domain file %s has no attribute %s: is it a nested domain?", domain_file, att[k]);
+    NcCallFile(nc_close(nc), domain_file);
+    PetscCheck(v[0] == pa->i0 + 1 && v[1] == pa->j0 + 1 && v[2] == pa->ratio, comm, PETSC_ERR_FILE_UNEXPECTED,
+               "boundary_parent_files = '%s' were written for a child starting at parent cell (%d, %d) with ratio %d; the run's domain "
+               "file %s starts at (%d, %d) with ratio %d (PARENT_I_START, PARENT_J_START, PARENT_GRID_RATIO)",
+               b->p.parent_files, (int)pa->i0 + 1, (int)pa->j0 + 1, (int)pa->ratio, domain_file, v[0], v[1], v[2]);
+  }
+  if (t0 >= pa->time[0] && t1 <= pa->time[pa->nrec - 1]) PetscFunctionReturn(PETSC_SUCCESS);
   clock_format(t0, w[0], sizeof(w[0]));
   clock_format(t1, w[1], sizeof(w[1]));
   clock_format(pa->time[0], w[2], sizeof(w[2]));

@@ -16,9 +16,11 @@ PetscErrorCode boundary_create(MPI_Comm comm, const State *st, const Tags *tags,
 /* Destroy; no-op on NULL. Not collective. */
 PetscErrorCode boundary_destroy(Boundary **b);
 
-/* Fails, naming the files and the times they hold, unless the parent's boundary files (if any)
-   cover the run from t0 to t1 (s since 1970-01-01Z). Collective. */
-PetscErrorCode boundary_check_times(MPI_Comm comm, const Boundary *b, PetscReal t0, PetscReal t1);
+/* With a parent's boundary files: fails, naming the files, unless they were written for the
+   nest that the run's domain file describes (its PARENT_I_START, PARENT_J_START and
+   PARENT_GRID_RATIO; no check without a domain file) and cover the run from t0 to t1 (s since
+   1970-01-01Z). Collective. */
+PetscErrorCode boundary_check_parent(MPI_Comm comm, const Boundary *b, const char *domain_file, PetscReal t0, PetscReal t1);
 
 /* Fill the ghost cells outside the physical domain of q, tag and air mass (ghosted local arrays
    of the state's patch) for the face fluxes of met. Not collective. */

@@ -444,7 +444,7 @@ static PetscErrorCode progress(Run *r)
     snprintf(value, sizeof(value), "%g", (double)mass[s]);
     PetscCheck(!PetscIsInfOrNanReal(mass[s]), r->comm, PETSC_ERR_FP,
                "%s: the mass of %s in the domain is %s: a NaN or an infinity has entered the state, from an input no reader checks "
-               "(a restart file, a parent run's boundary file) or a failing process; the run stops before writing this record",
+               "(a restart file) or a failing process; the run stops before writing this record",
                when, r->species[s].name, value);
   }
   if (r->tags->ntag && closure > r->p.closure_tolerance)
@@ -515,7 +515,7 @@ static PetscErrorCode initial_state(Run *r)
     PetscCall(restore_fields(r, &f));
     r->nstep = 0;
   }
-  PetscCall(boundary_check_times(r->comm, r->bnd, step_time(r, r->nstep), step_time(r, r->nstep_end)));
+  PetscCall(boundary_check_parent(r->comm, r->bnd, r->p.domain_file, step_time(r, r->nstep), step_time(r, r->nstep_end)));
   { /* the air mass at the first step's start, for the mass diagnostics */
     PetscReal *am;
     PetscCall(VecGetArray(r->st->air_mass, &am));

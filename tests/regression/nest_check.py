@@ -9,8 +9,8 @@
       prints the smallest and the largest mixing ratio of a checkpoint.
   nest_check.py nan BDY.nc OUT.nc REC CELL LEV SPECIES
       copies a boundary file with q at that place set to NaN.
-  nest_check.py child_nx BDY.nc OUT.nc NX
-      copies a boundary file with its CHILD_NX attribute set to NX.
+  nest_check.py attr BDY.nc OUT.nc NAME VALUE
+      copies a boundary file with its integer attribute NAME set to VALUE.
 Checkpoints (model/checkpoint.c): big-endian doubles, a header [magic, version, t, nstep,
 nprocess, nspec, ntag, nx, ny, nz, ...], then PETSc's Vec records (class id 1211214, length),
 q first, in natural order ((k ny + j) nx + i) nspec + s.
@@ -61,10 +61,10 @@ def main():
         rec, cell, lev, s = (int(v) for v in sys.argv[4:8])
         with Dataset(sys.argv[3], "a") as d:
             d["q"][rec, cell, lev, s] = np.nan
-    elif cmd == "child_nx":
+    elif cmd == "attr":
         shutil.copy(sys.argv[2], sys.argv[3])
         with Dataset(sys.argv[3], "a") as d:
-            d.CHILD_NX = np.int32(int(sys.argv[4]))
+            d.setncattr(sys.argv[4], np.int32(int(sys.argv[5])))
     else:
         sys.exit(f"unknown command {cmd}")
 
