@@ -109,8 +109,10 @@ static PetscErrorCode parent_open(MPI_Comm comm, Boundary *b, PetscInt mx, Petsc
       NcCallFile(nc_inq_varid(nc, "tag_label", &v), pa->file[f]);
       NcCallFile(nc_get_var_text(nc, v, &labels[0][0]), pa->file[f]);
     }
-    PetscCheck((PetscInt)len[1] == pa->ncell && (PetscInt)len[2] == pa->nz && (PetscInt)len[4] == pa->nt, comm, PETSC_ERR_FILE_UNEXPECTED,
-               "%s does not have the layout of %s", pa->file[f], pa->file[0]);
+    PetscCheck((PetscInt)len[1] == pa->ncell && (PetscInt)len[2] == pa->nz && (PetscInt)len[4] == pa->nt && att[0] - 1 == pa->i0 &&
+                 att[1] - 1 == pa->j0 && att[2] == pa->ratio,
+               comm, PETSC_ERR_FILE_UNEXPECTED, "%s does not have the layout (dimensions, PARENT_I_START, PARENT_J_START, PARENT_GRID_RATIO) of %s",
+               pa->file[f], pa->file[0]);
     PetscCall(PetscRealloc(sizeof(PetscReal) * (size_t)(pa->nrec + len[0]), &pa->time));
     PetscCall(PetscRealloc(sizeof(PetscInt) * (size_t)(pa->nrec + len[0]), &pa->rec_file));
     PetscCall(PetscRealloc(sizeof(PetscInt) * (size_t)(pa->nrec + len[0]), &pa->rec_index));

@@ -9,7 +9,8 @@
 #     between its own start and the parent's value and move towards the parent's;
 #   - the child gives the same bits on 1 and 2 ranks;
 #   - bad boundary files stop the child before its time loop, naming the file: a NaN in q, files
-#     made for a child of another size or at another place, a run longer than the files.
+#     made for a child of another size or at another place, files of two nests mixed, a run
+#     longer than the files.
 # Tolerance: 1e-12 relative for uniformity and bounds; bitwise for the ring and the rank counts.
 . "$(dirname "$0")/../lib.sh"
 out=$(scratch nest)
@@ -54,6 +55,8 @@ mkdir -p "$out/bad_nan" "$out/bad_nx" "$out/bad_start"
 "$PY" "$ROOT/tests/regression/nest_check.py" nan "$bdy" "$out/bad_nan/bdy.nc" 0 5 3 1
 "$PY" "$ROOT/tests/regression/nest_check.py" attr "$bdy" "$out/bad_nx/bdy.nc" CHILD_NX 27
 "$PY" "$ROOT/tests/regression/nest_check.py" attr "$bdy" "$out/bad_start/bdy.nc" PARENT_I_START 7
+mkdir -p "$out/bad_mix" && cp "$bdy" "$out/bad_mix/a.nc"
+"$PY" "$ROOT/tests/regression/nest_check.py" attr "$bdy" "$out/bad_mix/b.nc" PARENT_J_START 5
 bad() { # bad NAME PATTERN [options...]: the child fails before its time loop and its log matches PATTERN
   local name=$1 pattern=$2 rc; shift 2
   model "$name" 1 att9 "${child[@]}" "$@"
@@ -66,6 +69,8 @@ bad bad_nan "bad_nan/bdy.nc: q or tags at 2024-01-10T00:00:00Z, (cell, lev, spec
 bad bad_nx "bad_nx/bdy.nc holds boundary values for a child of 27 x 15 cells" -boundary_parent_files "$out/bad_nx/bdy.nc"
 bad bad_start "were written for a child starting at parent cell (7, 4) with ratio 3; the run's domain file .*att9_domain.nc starts at (6, 4)" \
   -boundary_parent_files "$out/bad_start/bdy.nc"
+bad bad_mix "bad_mix/b.nc does not have the layout (dimensions, PARENT_I_START, PARENT_J_START, PARENT_GRID_RATIO) of .*bad_mix/a.nc" \
+  -boundary_parent_files "$out/bad_mix/*.nc"
 bad bad_time "hold boundary values from 2024-01-10T00:00:00Z to 2024-01-10T06:00:00Z; this run goes from 2024-01-10T00:00:00Z to 2024-01-10T07:00:00Z" \
   -boundary_parent_files "$out/pv/pv_bdy_*.nc" -run_hours 7
 done_testing
