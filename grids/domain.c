@@ -70,6 +70,24 @@ PetscErrorCode domain_grid_spec(const char *path, GridSpec *spec)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode domain_nest(const char *path, DomainNest *n)
+{
+  const char *att[5] = {"PARENT_I_START", "PARENT_J_START", "PARENT_GRID_RATIO", "NX", "NY"};
+  PetscInt *v[5] = {&n->i_start, &n->j_start, &n->ratio, &n->nx, &n->ny};
+  int nc;
+
+  PetscFunctionBeginUser;
+  NcCallFile(nc_open(path, NC_NOWRITE, &nc), path);
+  for (PetscInt k = 0; k < 5; k++) {
+    int i;
+    PetscCheck(nc_get_att_int(nc, NC_GLOBAL, att[k], &i) == NC_NOERR, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+               "%s: no global attribute %s: not a nested domain file", path, att[k]);
+    *v[k] = i;
+  }
+  NcCallFile(nc_close(nc), path);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscBool close_to(PetscReal a, PetscReal b, PetscReal scale)
 {
   return PetscAbsReal(a - b) <= DOMAIN_GRID_RTOL * scale ? PETSC_TRUE : PETSC_FALSE;

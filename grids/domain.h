@@ -47,6 +47,16 @@ typedef struct Domain {
    Fails naming the file if it is not a Bogda domain file. Not collective. */
 PetscErrorCode domain_grid_spec(const char *path, GridSpec *spec);
 
+/* Where a nested domain sits in its parent: the global attributes PARENT_I_START and
+   PARENT_J_START (1-based parent cell of its lower-left corner), PARENT_GRID_RATIO, NX, NY. */
+typedef struct {
+  PetscInt i_start, j_start, ratio, nx, ny;
+} DomainNest;
+
+/* The nest placement of the domain file at path. Fails naming the file and the attribute if it
+   is not a nested domain. Not collective. */
+PetscErrorCode domain_nest(const char *path, DomainNest *n);
+
 /* Read the ghosted window of g's patch from the domain file at path. Fails naming the file if
    its grid is not g's. Every rank reads its own window; no communication. */
 PetscErrorCode domain_read(const Grid *g, const char *path, Domain **d);

@@ -16,6 +16,7 @@
 #include "namelist.h"
 #include "units.h"
 #include "error.h"
+#include "../grids/domain.h"
 #include "clock.h"
 
 static const char *const unit_names[] = {"ug_m3", "mixing_ratio", NULL};
@@ -254,17 +255,13 @@ PetscErrorCode boundary_check_parent(MPI_Comm comm, const Boundary *b, const cha
   PetscFunctionBeginUser;
   if (!pa) PetscFunctionReturn(PETSC_SUCCESS);
   if (domain_file[0]) {
-    int nc, v[3];
-    const char *att[3] = {"PARENT_I_START", "PARENT_J_START", "PARENT_GRID_RATIO"};
-    NcCallFile(nc_open(domain_file, NC_NOWRITE, &nc), domain_file);
-    for (PetscInt k = 0; k < 3; k++)
-      PetscCheck(nc_get_att_int(nc, NC_GLOBAL, att[k], &v[k]) == NC_NOERR, comm, PETSC_ERR_FILE_UNEXPECTED,
-                 "boundary_parent_files is set but the run's domain file %s has no attribute %s: is it a nested domain?", domain_file, att[k]);
-    NcCallFile(nc_close(nc), domain_file);
-    PetscCheck(v[0] == pa->i0 + 1 && v[1] == pa->j0 + 1 && v[2] == pa->ratio, comm, PETSC_ERR_FILE_UNEXPECTED,
+    DomainNest dn;
+    PetscCall(domain_nest(domain_file, &dn));
+    PetscCheck(dn.i_start == pa->i0 + 1 && dn.j_start == pa->j0 + 1 && dn.ratio == pa->ratio, comm, PETSC_ERR_FILE_UNEXPECTED,
                "boundary_parent_files = '%s' were written for a child starting at parent cell (%d, %d) with ratio %d; the run's domain "
                "file %s starts at (%d, %d) with ratio %d (PARENT_I_START, PARENT_J_START, PARENT_GRID_RATIO)",
-               b->p.parent_files, (int)pa->i0 + 1, (int)pa->j0 + 1, (int)pa->ratio, domain_file, v[0], v[1], v[2]);
+               b->p.parent_files, (int)pa->i0 + 1, (int)pa->j0 + 1, (int)pa->ratio, domain_file, (int)dn.i_start, (int)dn.j_start,
+               (int)dn.ratio);
   }
   if (t0 >= pa->time[0] && t1 <= pa->time[pa->nrec - 1]) PetscFunctionReturn(PETSC_SUCCESS);
   clock_format(t0, w[0], sizeof(w[0]));

@@ -13,6 +13,7 @@
 #include "nest.h"
 #include "namelist.h"
 #include "error.h"
+#include "../grids/domain.h"
 #include "clock.h"
 
 #define LABEL_LEN 64
@@ -70,15 +71,9 @@ PetscErrorCode nest_create(MPI_Comm comm, const Grid *g, const State *st, const 
   PetscCall(PetscStrncpy(n->dir, dir, sizeof(n->dir)));
   PetscCall(PetscStrncpy(n->name, name, sizeof(n->name)));
   {
-    int nc, v[5];
-    const char *att[5] = {"PARENT_I_START", "PARENT_J_START", "PARENT_GRID_RATIO", "NX", "NY"};
-    NcCallFile(nc_open(p.child, NC_NOWRITE, &nc), p.child);
-    for (PetscInt k = 0; k < 5; k++) {
-      PetscCheck(nc_get_att_int(nc, NC_GLOBAL, att[k], &v[k]) == NC_NOERR, comm, PETSC_ERR_FILE_UNEXPECTED,
-                 "nest_child_domain_file %s has no attribute %s: is it a nested domain?", p.child, att[k]);
-    }
-    NcCallFile(nc_close(nc), p.child);
-    n->i0 = v[0] - 1, n->j0 = v[1] - 1, n->ratio = v[2], n->cnx = v[3], n->cny = v[4];
+    DomainNest dn;
+    PetscCall(domain_nest(p.child, &dn));
+    n->i0 = dn.i_start - 1, n->j0 = dn.j_start - 1, n->ratio = dn.ratio, n->cnx = dn.nx, n->cny = dn.ny;
   }
   PetscCheck(n->i0 >= 1 && n->j0 >= 1 && n->i0 + n->cnx / n->ratio + 1 < g->spec.nx && n->j0 + n->cny / n->ratio + 1 < g->spec.ny, comm,
              PETSC_ERR_USER, "nest: the child %s does not lie inside this grid with a cell to spare on every side", p.child);
