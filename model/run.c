@@ -441,11 +441,12 @@ static PetscErrorCode progress(Run *r)
   /* A NaN or an infinity anywhere in the state makes its species' total mass one. */
   for (PetscInt s = 0; s < r->nspec; s++) {
     char value[32];
-    snprintf(value, sizeof(value), "%g", (double)mass[s]);
-    PetscCheck(!PetscIsInfOrNanReal(mass[s]), r->comm, PETSC_ERR_FP,
-               "%s: the mass of %s in the domain is %s: a NaN or an infinity has entered the state, from an input no reader checks "
-               "(a restart file) or a failing process; the run stops before writing this record",
-               when, r->species[s].name, value);
+    if (!PetscIsInfOrNanReal(mass[s])) continue;
+    snprintf(value, sizeof(value), "%g", (double)mass[s]); /* PETSc's %g would print "nan." */
+    SETERRQ(r->comm, PETSC_ERR_FP,
+            "%s: the mass of %s in the domain is %s: a NaN or an infinity has entered the state, from an input no reader checks "
+            "(a restart file) or a failing process; the run stops before writing this record",
+            when, r->species[s].name, value);
   }
   if (r->tags->ntag && closure > r->p.closure_tolerance)
     PetscCall(PetscPrintf(r->comm, "WARNING: tags deviate from the bulk by %.3e (relative) > run_closure_tolerance = %.1e\n",
