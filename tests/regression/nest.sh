@@ -10,7 +10,7 @@
 #   - the child gives the same bits on 1 and 2 ranks;
 #   - bad boundary files stop the child before its time loop, naming the file: a NaN in q, files
 #     made for a child of another size or at another place, files of two nests mixed, a run
-#     longer than the files.
+#     longer than the files; and a parent given a child domain file that is not a nested one.
 # Tolerance: 1e-12 relative for uniformity and bounds; bitwise for the ring and the rank counts.
 . "$(dirname "$0")/../lib.sh"
 out=$(scratch nest)
@@ -40,9 +40,9 @@ awk -v c="$closure" 'BEGIN { exit !(c != "" && c < 1e-9) }'; ok $? "child's tags
 
 model c1 2 att9 "${child[@]}" -boundary_parent_files "$out/pu/pu_bdy_*.nc" -boundary_values 1e-9,1e-9,1e-9,1e-9,1e-9,1e-9,1e-9,1e-9
 ok $? "child starting from 1e-9 under the parent's 2.385e-9: 6 h"
-read -r lo hi < <("$PY" "$ROOT/tests/regression/nest_check.py" range "$out/c1/c1_checkpoint_20240110T0600Z.bin")
-awk -v lo="$lo" -v hi="$hi" 'BEGIN { exit !(lo >= 1e-9 * (1 - 1e-12) && hi <= 2.385e-9 * (1 + 1e-12) && hi > 1.2e-9) }'
-ok $? "its mixing ratios lie in [1e-9, 2.385e-9] and reach $hi from the parent's inflow (smallest $lo)"
+read -r lo hi < <("$PY" "$ROOT/tests/tools/checkpoint.py" range "$out/c1/c1_checkpoint_20240110T0600Z.bin")
+awk -v lo="$lo" -v hi="$hi" 'BEGIN { exit !(lo >= 1e-9 * (1 - 1e-12) && hi <= 2.385e-9 * (1 + 1e-12) && hi >= 2.385e-9 * (1 - 1e-12)) }'
+ok $? "its mixing ratios lie in [1e-9, 2.385e-9] (smallest $lo), and the cells the inflow has flushed hold the parent's value ($hi)"
 
 model v1 1 att9 "${child[@]}" -boundary_parent_files "$out/pv/pv_bdy_*.nc"; ok $? "child of the varying parent on 1 rank"
 model v2 2 att9 "${child[@]}" -boundary_parent_files "$out/pv/pv_bdy_*.nc"; ok $? "the same on 2 ranks"
@@ -73,4 +73,10 @@ bad bad_mix "bad_mix/b.nc does not have the layout (dimensions, PARENT_I_START, 
   -boundary_parent_files "$out/bad_mix/*.nc"
 bad bad_time "hold boundary values from 2024-01-10T00:00:00Z to 2024-01-10T06:00:00Z; this run goes from 2024-01-10T00:00:00Z to 2024-01-10T07:00:00Z" \
   -boundary_parent_files "$out/pv/pv_bdy_*.nc" -run_hours 7
+# A parent asked to write for a child whose domain file is not a nested one.
+model bad_child 1 att27 -run_dt 900 -nest_child_domain_file "$out/att27_domain.nc"
+rc=$?
+[ $rc -ne 0 ] && grep -q "att27_domain.nc: no global attribute PARENT_I_START: not a nested domain file" "$out/bad_child.log" \
+  && ! grep -q "mass kg:" "$out/bad_child.log"
+ok $? "a parent given a child domain file that is not nested stops before its time loop (exit $rc)"
 done_testing

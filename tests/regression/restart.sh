@@ -27,16 +27,7 @@ mpirun_n 2 "$BIN/bogda" -namelist "$case" -run_output_dir "$out/split" -run_rest
 ok $? "a truncated checkpoint is refused: $(grep -m1 -o 'checkpoint [^ ]*short_checkpoint.bin[^(]*' "$out/short.log")"
 # A NaN in the state (here put into a checkpoint, which no reader checks) stops the run at its
 # first output record, naming the species, before that record is written.
-"$PY" - "$ck" "$out/nan_checkpoint.bin" <<'EOF'
-import struct, sys
-b = bytearray(open(sys.argv[1], "rb").read())
-h = struct.unpack(">10d", b[:80])  # magic, version, t, nstep, nprocess, nspec, ntag, nx, ny, nz
-n = int(h[5] * h[7] * h[8] * h[9])  # the values of q, the first vector
-at = b.find(struct.pack(">ii", 1211214, n), 80)  # PETSc's Vec record: class id, length
-assert at > 0, "no q record"
-struct.pack_into(">d", b, at + 8 + 8 * (n // 2), float("nan"))
-open(sys.argv[2], "wb").write(b)
-EOF
+"$PY" "$ROOT/tests/tools/checkpoint.py" nan "$ck" "$out/nan_checkpoint.bin"
 ok $? "a NaN put into the middle of q of the 3 h checkpoint"
 mkdir -p "$out/nan"
 mpirun_n 2 "$BIN/bogda" -namelist "$case" -run_output_dir "$out/nan" -run_restart "$out/nan_checkpoint.bin" >"$out/nan.log" 2>&1
