@@ -1,8 +1,8 @@
 /* The CF grid-mapping variable "crs" of every file Bogda writes (domain files, model output),
    in one place so that GDAL, CDO and xarray read every file the same way. */
+#include "grids/crs.h"
 #include <string.h>
-#include "crs.h"
-#include "../model/error.h"
+#include "base/error.h"
 
 static PetscErrorCode att_text(int nc, const char *path, int var, const char *name, const char *value)
 {

@@ -2,9 +2,9 @@
    ghosted patch overlaps (clamped to the domain), then fills the ghosts outside the domain from
    the nearest edge cell. The cover lists are stored by cell, so each row of the rectangle is
    one contiguous slice of them. */
-#include "domain.h"
+#include "grids/domain.h"
 #include <string.h>
-#include "../model/error.h"
+#include "base/error.h"
 
 #define DOMAIN_GRID_RTOL 1e-9 /* relative tolerance when comparing the file's grid with the model's */
 

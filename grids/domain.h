@@ -1,11 +1,11 @@
 #pragma once
-/* The model's view of a domain file written by bin/bogda-grid (grids/domain_write.c describes
+/* The model's view of a domain file written by bin/bogda-grid (prep/grid/domain_write.c describes
    the file): the grid it defines, and on each rank the ghosted patch's terrain, land use,
    control-unit coverage and receptor weights, with the unit, prefecture and receptor registries.
    Ghost cells outside the physical domain repeat the nearest edge cell (terrain, land use,
    units) or hold 0 (receptor weights). */
-#include "grid.h"
-#include "../physics/landuse.h"
+#include "grids/grid.h"
+#include "base/landuse.h"
 
 #define DOMAIN_NAME_LEN 128 /* bytes of a name in the file, including the NUL */
 

@@ -1,8 +1,8 @@
 /* The model grid on a PETSc DMDA, decomposed in x and y only (every rank owns whole columns,
    so vertical solves stay local). Ghost cells outside the physical domain exist
    (DM_BOUNDARY_GHOSTED) so that boundary values sit where the transport stencils read them. */
-#include "grid.h"
-#include "metrics.h"
+#include "grids/grid.h"
+#include "grids/metrics.h"
 
 /* Choose px * py = size with at least sw cells per rank in each direction, minimising the
    halo perimeter of a rank's block. Returns px = py = 0 if no split fits. */

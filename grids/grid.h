@@ -2,20 +2,8 @@
 /* The model grid: a horizontal map grid (projection, spacing, size), the number of layers, and
    its PETSc DMDA decomposition in x and y only, so that every rank owns whole columns. */
 #include <petscdmda.h>
-#include "patch.h"
-#include "projection.h"
-
-#define GRID_MAX_LAYERS 200 /* most layers a grid may have */
-
-/* What defines a grid, independent of any decomposition. */
-typedef struct {
-  Projection proj;     /* set up (projection_setup called) */
-  PetscInt nx, ny, nz; /* cells */
-  PetscReal dx, dy;    /* spacing on the projection plane: m, or degrees for PROJ_LATLON */
-  PetscReal x0, y0;    /* plane coordinates of the centre of cell (0, 0) */
-  PetscReal z_iface[GRID_MAX_LAYERS + 1]; /* nominal layer interfaces, m above flat ground, for
-                                             output coordinates only (met gives the real ones) */
-} GridSpec;
+#include "grids/patch.h"
+#include "grids/grid_spec.h"
 
 typedef struct {
   GridSpec spec;
@@ -30,13 +18,6 @@ typedef struct {
   PetscReal *width_y;   /* true length of the south face of cell (i,j), m, 2D ghosted; owned */
   PetscReal *mapfac;    /* map-scale factor at the cell centre, 2D ghosted; owned */
 } Grid;
-
-/* Plane coordinates of the centre of cell (i, j); fractional indices give faces and corners. */
-static inline void grid_cell_xy(const GridSpec *s, PetscReal i, PetscReal j, PetscReal *x, PetscReal *y)
-{
-  *x = s->x0 + i * s->dx;
-  *y = s->y0 + j * s->dy;
-}
 
 /* Create the grid: a DMDA over spec with ghost width sw, decomposed in x and y only (px by py
    ranks, or PETSC_DECIDE), and the metric arrays of the local patch. Fails with a clear

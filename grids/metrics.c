@@ -3,8 +3,8 @@
    a face's true length is its plane length over m at the face centre. On the regular lat-lon
    grid the spherical formulas are used instead: area R^2 dlon (sin lat_n - sin lat_s), west face
    R dlat, south face R cos(lat_s) dlon. */
-#include "metrics.h"
-#include "../physics/constants.h"
+#include "grids/metrics.h"
+#include "base/constants.h"
 
 PetscErrorCode metrics_compute(const GridSpec *s, const Patch *p, PetscReal *lon, PetscReal *lat,
                                PetscReal *area, PetscReal *width_x, PetscReal *width_y, PetscReal *mapfac)

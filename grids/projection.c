@@ -13,8 +13,8 @@
                                 m = (1 + h sin t1) / (1 + h sin lat)
    Mercator:                    x = R cos t1 dlon, y = R cos t1 ln tan(45 + lat/2), m = cos t1 / cos lat
    latitude-longitude:          x = lon - ref_lon, y = lat - ref_lat (degrees), m = 1 / cos lat (in x). */
-#include "projection.h"
-#include "../physics/constants.h"
+#include "grids/projection.h"
+#include "base/constants.h"
 
 #define DEG CONST_DEG2RAD
 

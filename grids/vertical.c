@@ -1,5 +1,5 @@
 /* Terrain-following heights: layer interfaces over flat ground, squeezed over terrain. */
-#include "vertical.h"
+#include "grids/vertical.h"
 
 PetscErrorCode vertical_stretched(PetscInt nz, PetscReal ztop, PetscReal dz_bottom, PetscReal *z_iface)
 {

@@ -8,16 +8,16 @@
    same names), renormalised so that each family sums to the bulk exactly (the parent's tags are
    stored in single precision). A child family that the parent does not have credits the inflow
    to its side tag. */
+#include "model/boundary.h"
 #include <stdio.h>
 #include <glob.h>
 #include <string.h>
 #include <netcdf.h>
-#include "boundary.h"
-#include "namelist.h"
-#include "units.h"
-#include "error.h"
-#include "../grids/domain.h"
-#include "clock.h"
+#include "base/namelist.h"
+#include "base/units.h"
+#include "base/error.h"
+#include "grids/domain.h"
+#include "base/clock.h"
 
 static const char *const unit_names[] = {"ug_m3", "mixing_ratio", NULL};
 enum { UNITS_UG_M3, UNITS_MIXING_RATIO };

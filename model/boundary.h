@@ -4,9 +4,9 @@
    out, ghost cells copy the edge cell (zero gradient: outflow is free); where air flows in,
    ghost cells hold the boundary values, and each family's side tag carries them. */
 #include <petscsys.h>
-#include "state.h"
-#include "met.h"
-#include "tags.h"
+#include "model/state.h"
+#include "model/met/met.h"
+#include "model/tags.h"
 
 typedef struct Boundary Boundary;
 

@@ -4,12 +4,12 @@
    then the vectors q, dep_dry, dep_wet and, with tags, tag, each as PETSc's binary Vec record in
    natural ordering (what VecView of the global vector writes), written and read row by row.
    Counters are stored as reals (exact below 2^53). */
+#include "model/checkpoint.h"
 #include <dirent.h>
 #include <stdio.h>
 #include <string.h>
 #include <petscviewer.h>
-#include "checkpoint.h"
-#include "../physics/fields.h"
+#include "physics/fields.h"
 
 #define CHECKPOINT_MAGIC 20261128.0
 #define CHECKPOINT_VERSION 1.0

@@ -3,7 +3,7 @@
    deposition, the step and per-process sub-step counters, the budget totals), in PETSc binary
    format in the natural (decomposition-independent) ordering, so a run may restart on another
    number of ranks. Written to "<path>.tmp" and renamed when complete. */
-#include "state.h"
+#include "model/state.h"
 
 /* Write a checkpoint at time t after nstep steps. budget holds this rank's local budget
    (BUDGET_NTERMS * nspec); the file keeps the global sum. Collective. */

@@ -1,5 +1,5 @@
 /* Ghost-slab exchange (see halo.h). */
-#include "halo.h"
+#include "model/halo.h"
 
 struct Halo {
   MPI_Comm comm;                       /* a duplicate of the DMDA's: these messages meet no others */

@@ -7,14 +7,14 @@
      tag_label(tag, label_length); attributes PARENT_I_START, PARENT_J_START (1-based),
      PARENT_GRID_RATIO, CHILD_NX, CHILD_NY of the child.
    Rank 0 gathers the ring cells (ordered by index) and writes the file. */
+#include "model/nest.h"
 #include <stdio.h>
 #include <string.h>
 #include <netcdf.h>
-#include "nest.h"
-#include "namelist.h"
-#include "error.h"
-#include "../grids/domain.h"
-#include "clock.h"
+#include "base/namelist.h"
+#include "base/error.h"
+#include "grids/domain.h"
+#include "base/clock.h"
 
 #define LABEL_LEN 64
 

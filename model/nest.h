@@ -5,8 +5,8 @@
    (the ring of parent cells around the child's footprint) to "<dir>/<name>_bdy_<start>.nc"
    (rotated with the other outputs). The child reads them as its lateral boundary values
    (model/boundary.c, boundary_parent_files), its inflow credited to the parent's tags by label. */
-#include "state.h"
-#include "tags.h"
+#include "model/state.h"
+#include "model/tags.h"
 
 typedef struct Nest Nest;
 

@@ -1,10 +1,10 @@
 /* The process and met-source tables. Adding a process: write physics/<name>.c exporting
    process_<name>, declare it below and add it to the table; the namelist lists it by name. */
+#include "model/registry.h"
 #include <strings.h>
-#include "registry.h"
-#include "met_analytic.h"
-#include "met_diagnostic.h"
-#include "met_wrf.h"
+#include "model/met/met_analytic.h"
+#include "model/met/met_diagnostic.h"
+#include "model/met/met_wrf.h"
 
 extern const ProcessOps process_emission_area, process_emission_point, process_deposition_dry,
   process_mixing_vertical, process_advection_horizontal, process_advection_vertical,

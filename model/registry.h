@@ -1,8 +1,8 @@
 #pragma once
 /* Name -> operations tables: the physics processes (in the order the namelist lists them, the
    driver looks each up here) and the met sources. Adding a process means adding one line here. */
-#include "../physics/process.h"
-#include "met.h"
+#include "physics/process.h"
+#include "model/met/met.h"
 
 /* Number of registered processes and the i-th one. Not collective. */
 PetscInt registry_process_count(void);

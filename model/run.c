@@ -9,29 +9,29 @@
    The number of sub-steps comes from an exact reduction (a minimum), so the run does the same
    arithmetic in every cell whatever the number of ranks. Floating-point sums over ranks (the
    budgets and total masses in the log) are diagnostics only. */
+#include "model/run.h"
 #include <stdio.h>
 #include <string.h>
 #include <petsctime.h>
-#include "run.h"
-#include "namelist.h"
-#include "registry.h"
-#include "state.h"
-#include "met.h"
-#include "tags.h"
-#include "boundary.h"
-#include "clock.h"
-#include "checkpoint.h"
-#include "history.h"
-#include "emissions.h"
-#include "receptors.h"
-#include "nest.h"
-#include "point_sources.h"
-#include "scenario.h"
-#include "../grids/domain.h"
-#include "met_analytic.h"
-#include "met_diagnostic.h"
-#include "profiles.h"
-#include "../physics/species.h"
+#include "base/namelist.h"
+#include "model/registry.h"
+#include "model/state.h"
+#include "model/met/met.h"
+#include "model/tags.h"
+#include "model/boundary.h"
+#include "base/clock.h"
+#include "model/checkpoint.h"
+#include "model/output/history.h"
+#include "model/emissions/emissions.h"
+#include "model/output/receptor_series.h"
+#include "model/nest.h"
+#include "model/emissions/point_sources.h"
+#include "model/emissions/scenario.h"
+#include "grids/domain.h"
+#include "model/met/met_analytic.h"
+#include "model/met/met_diagnostic.h"
+#include "model/emissions/profiles.h"
+#include "physics/species.h"
 
 typedef struct {
   char name[PARAM_STRING_LEN], start[PARAM_STRING_LEN], output_dir[PARAM_STRING_LEN];
@@ -205,7 +205,7 @@ static PetscErrorCode setup(Run *r, PetscBool only_setup)
     PetscCall(PetscSNPrintf(report, sizeof(report), "%s/%s_emissions.csv", r->p.output_dir, r->p.name));
     PetscCall(emissions_create(r->comm, r->grid, &r->st->patch, r->dom, r->tags, r->scen, r->points, only_setup ? NULL : report, &r->emis));
   }
-  PetscCall(receptors_create(r->comm, r->grid, r->st, r->dom, r->tags, r->p.output_dir, r->p.name, &r->rec));
+  PetscCall(receptor_series_create(r->comm, r->grid, r->st, r->dom, r->tags, r->p.output_dir, r->p.name, &r->rec));
   PetscCall(nest_create(r->comm, r->grid, r->st, r->tags, r->p.output_dir, r->p.name, &r->nest));
   PetscCall(namelist_check_unused(r->comm));
   PetscCall(steps_in(r, r->p.hours, "run_hours", &r->nstep_end));
@@ -231,7 +231,7 @@ static PetscErrorCode teardown(Run *r)
   }
   PetscCall(PetscFree(r->slot));
   PetscCall(history_destroy(&r->hist));
-  PetscCall(receptors_destroy(&r->rec));
+  PetscCall(receptor_series_destroy(&r->rec));
   PetscCall(nest_destroy(&r->nest));
   PetscCall(emissions_destroy(&r->emis));
   PetscCall(scenario_destroy(&r->scen));
@@ -552,7 +552,7 @@ static PetscErrorCode time_loop(Run *r)
   while (r->nstep < r->nstep_end) {
     if (!open) {
       PetscCall(history_open(r->hist, step_time(r, r->nstep)));
-      PetscCall(receptors_open(r->rec, step_time(r, r->nstep)));
+      PetscCall(receptor_series_open(r->rec, step_time(r, r->nstep)));
       PetscCall(nest_open(r->nest, step_time(r, r->nstep)));
       PetscCall(nest_write(r->nest, step_time(r, r->nstep)));
       open = PETSC_TRUE;
@@ -562,14 +562,14 @@ static PetscErrorCode time_loop(Run *r)
       PetscCall(PetscLogStagePush(r->stage_output));
       PetscCall(progress(r));
       PetscCall(history_write(r->hist, step_time(r, r->nstep), r->met, r->budget));
-      PetscCall(receptors_write(r->rec, step_time(r, r->nstep), r->met));
+      PetscCall(receptor_series_write(r->rec, step_time(r, r->nstep), r->met));
       PetscCall(nest_write(r->nest, step_time(r, r->nstep)));
       PetscCall(PetscLogStagePop());
     }
     if ((r->steps_per_checkpoint && r->nstep % r->steps_per_checkpoint == 0) || r->nstep == r->nstep_end) {
       PetscCall(PetscLogStagePush(r->stage_output));
       PetscCall(history_close(r->hist));
-      PetscCall(receptors_close(r->rec));
+      PetscCall(receptor_series_close(r->rec));
       PetscCall(nest_close(r->nest));
       open = PETSC_FALSE;
       if (r->steps_per_checkpoint && r->nstep % r->steps_per_checkpoint == 0) PetscCall(write_checkpoint(r));

@@ -1,5 +1,5 @@
 /* The state vectors and their ghost exchange. */
-#include "state.h"
+#include "model/state.h"
 
 /* A DMDA with dof components on exactly the grid's decomposition. */
 static PetscErrorCode create_like(const Grid *g, PetscInt dof, DM *da)

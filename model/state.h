@@ -4,8 +4,8 @@
    (c[k][j][i][s] with species fastest, t[k][j][i][s*ntag+tag] with tags fastest). Ghosts are
    exchanged in place, slab by slab (model/halo.c), without a copy of the interior. */
 #include <petscdmda.h>
-#include "../grids/grid.h"
-#include "halo.h"
+#include "grids/grid.h"
+#include "model/halo.h"
 
 typedef struct {
   const Grid *grid;       /* borrowed */

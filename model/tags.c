@@ -1,11 +1,11 @@
 /* Building the tag list from the &tags group and the domain's unit registry. */
+#include "model/tags.h"
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
-#include "tags.h"
-#include "namelist.h"
-#include "../grids/domain.h"
-#include "point_sources.h"
+#include "base/namelist.h"
+#include "grids/domain.h"
+#include "model/emissions/point_sources.h"
 
 static const char *const by_names[] = {"unit", "prefecture", "kind", "region", "sector", "unit_sector", "point", NULL};
 static const char *const kind_names[] = {"priority", "key", "general"};

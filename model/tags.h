@@ -17,7 +17,7 @@
      point        each point source (stack) its own tag; area emissions go to "other"
    Nothing is fixed at compile time: the number of tags follows the families asked for. */
 #include <petscsys.h>
-#include "profiles.h"
+#include "model/emissions/profiles.h"
 
 typedef struct Domain Domain;
 

@@ -14,8 +14,8 @@
    Reads: flux_x, flux_y (kg s-1), air_mass (kg), q and tags with valid ghosts (width 3).
    Writes: q, tag, air_mass (owned cells and the ghost lines of the first sweep), budget.
    Namelist &advection_horizontal: scheme (ppm | upwind), courant_max. */
-#include "process.h"
-#include "ppm.h"
+#include "physics/process.h"
+#include "physics/ppm.h"
 
 static const char *const scheme_names[] = {"ppm", "upwind", NULL};
 

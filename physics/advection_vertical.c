@@ -17,8 +17,8 @@
    Reads: air_mass, air_mass_next (kg), q_top, tag_top. Writes: q, tag; air_mass (set to
    air_mass_next); budget[BUDGET_INFLOW/OUTFLOW]. Namelist &advection_vertical: scheme, courant_max. */
 #include <string.h>
-#include "process.h"
-#include "ppm.h"
+#include "physics/process.h"
+#include "physics/ppm.h"
 
 static const char *const scheme_names[] = {"ppm", "upwind", NULL};
 

@@ -26,9 +26,9 @@
    Reads: temperature (K), rel_humidity (1), cloud_water (kg kg-1), lon/lat of the patch, t.
    Writes: q, tag; budget[BUDGET_CHEM_LOST] for precursors, [BUDGET_CHEM_PRODUCED] for products.
    Namelist &chemistry: see the parameter table. */
-#include "process.h"
-#include "species.h"
-#include "constants.h"
+#include "physics/process.h"
+#include "physics/species.h"
+#include "base/constants.h"
 
 typedef struct {
   PetscReal so2_gas, so2_cloud, so2_het, nox_gas, nox_night, nh3_rate, rh0, qc_ref, t_half, t_width;

@@ -19,10 +19,10 @@
    A cell's velocity is the land-use-fraction-weighted mean of the per-class velocities.
    Reads: ustar, hfx, t2, snow_cover, land_use, zmid, rho, temperature of layer 0.
    Writes: vdep (m s-1). Namelist &deposition_dry: vd_min, vd_max, ustar_min, rc_cold_max. */
-#include "process.h"
-#include "species.h"
-#include "landuse.h"
-#include "constants.h"
+#include "physics/process.h"
+#include "physics/species.h"
+#include "base/landuse.h"
+#include "base/constants.h"
 
 typedef struct {
   PetscReal vd_min, vd_max, ustar_min, rc_cold_max;

@@ -16,8 +16,8 @@
    Every tag loses the same fraction as its bulk species.
    Reads: precip (mm h-1), cloud_water (kg kg-1), temperature (K), pblh, zmid, dz, air_mass.
    Writes: q, tag; dep_wet (kg m-2); budget[BUDGET_WET_DEPOSITED]. */
-#include "process.h"
-#include "species.h"
+#include "physics/process.h"
+#include "physics/species.h"
 
 typedef struct {
   PetscReal a_fine, a_coarse, a_incloud, a_gas, rain_lwc, qc_min;

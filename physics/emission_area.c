@@ -7,7 +7,7 @@
    carries its control unit and sector. Mass is added exactly (to round-off).
    Reads: air_mass (kg), emissions (kg s-1, profile factors). Writes: q, tag (kg kg-1),
    budget[BUDGET_EMITTED] (kg). No namelist keys. */
-#include "process.h"
+#include "physics/process.h"
 
 typedef struct {
   PetscInt unused;

@@ -7,8 +7,8 @@
    Reads: zmid, dz (m), theta, temperature (K), u, v (m s-1), air_mass (kg), emissions.
    Writes: q, tag, budget[BUDGET_EMITTED].
    Namelist &emission_point: u_min (m s-1), stable_dthetadz (K m-1), bottom_factor, top_factor. */
-#include "process.h"
-#include "plume_rise.h"
+#include "physics/process.h"
+#include "physics/plume_rise.h"
 
 static const ParamSpec param_table[] = {
   {.key = "u_min", .units = "m s-1", .help = "smallest wind speed in the plume-rise formulas", .type = PARAM_REAL, .def = 1.0,

@@ -6,7 +6,7 @@
    the ghosts outside the physical domain with boundary values). Met arrays are valid on the
    whole ghosted block. Units are given per member. */
 #include <petscsys.h>
-#include "landuse.h"
+#include "base/landuse.h"
 
 /* Budget terms accumulated per species by the processes on owned cells, in kg. The driver sums
    them over ranks for the log (a diagnostic: floating-point sums depend on the rank count). */

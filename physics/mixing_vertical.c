@@ -19,7 +19,7 @@
    (m s-1, from deposition_dry; zero if it is off). Writes: q, tag (kg kg-1); dep_dry (kg m-2);
    budget[BUDGET_DRY_DEPOSITED].
    Namelist &mixing_vertical: kz_min, kz_max (m2 s-1), bounds applied to the met's Kz. */
-#include "process.h"
+#include "physics/process.h"
 #include <petscblaslapack.h>
 
 /* LAPACK's tridiagonal LU, which petscblaslapack.h does not wrap. */

@@ -15,8 +15,8 @@
    inversion, a strong one penetrates it, and a stack above the inversion stays above it. The
    momentum rise from the stack is taken when it is larger (jets). The plume then spans
    [hs + bottom_factor dh, hs + top_factor dh]. */
-#include "plume_rise.h"
-#include "constants.h"
+#include "physics/plume_rise.h"
+#include "base/constants.h"
 
 static PetscReal neutral_rise(PetscReal F, PetscReal u)
 {

@@ -25,8 +25,8 @@
    "Directional splitting breaks uniformity"), then q = tracer mass / air mass. Tags move with the
    bulk face flux times the upwind cell's tag share (CAMx OSAT's approach; DESIGN.md "Tags and
    limiters"): tags sum to the bulk to round-off and stay non-negative. */
+#include "physics/ppm.h"
 #include <math.h>
-#include "ppm.h"
 
 #define SIXTH (1.0 / 6.0) /* multiplications, not divisions, in the inner loops */
 /* Lines of a bundle taken through all stages of a row together: enough for long inner loops,

@@ -3,7 +3,7 @@
    effective H* includes its dissociation at pH 7, as Wesely tabulates it); particle sizes are
    the mass-median diameters of a winter urban accumulation mode (sulfate, nitrate, ammonium and
    primary fine PM) and of coarse dust, as used by CMAQ's aerosol modes. */
-#include "species.h"
+#include "physics/species.h"
 #include <string.h>
 #include <strings.h>
 

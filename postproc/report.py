@@ -4,7 +4,7 @@
     /usr/bin/python3 postproc/report.py RUN_DIR --domain DOMAIN_FILE [--scenarios TABLE.csv ...] [-o OUTDIR]
 
 RUN_DIR is a run's output folder: <name>_receptors_<start>.nc (hourly hotspot-mean surface
-concentrations, bulk and by tag, model/receptors.c) and <name>_<start>.nc (CF history), one pair
+concentrations, bulk and by tag, model/output/receptor_series.c) and <name>_<start>.nc (CF history), one pair
 per checkpoint segment, concatenated in time (a later segment wins where times repeat).
 DOMAIN_FILE is the bogda-grid file of the run's domain: names of the control units, prefectures
 and receptors, the receptor masks and the unit cover. TABLE.csv is bogda-predict's scenario table
@@ -179,7 +179,7 @@ def read_receptors(paths):
     parts, header = [], None
     for path in paths:
         with open_nc(path) as d:
-            what = "a receptor file of bogda (model/receptors.c)"
+            what = "a receptor file of bogda (model/output/receptor_series.c)"
             head = {"receptor": strings(d, "receptor_name", path, what),
                     "receptor_en": strings(d, "receptor_name_en", path, what),
                     "receptor_zh": strings(d, "receptor_name_zh", path, what),
@@ -213,7 +213,7 @@ def read_history(paths, species, shape):
     times, fields, attrs = [], {s: [] for s in species}, {}
     for path in paths:
         with open_nc(path) as d:
-            what = "the CF history output of bogda (model/output.c)"
+            what = "the CF history output of bogda (model/output/output.c)"
             times.append(values(d, "time", path, what))
             for s in species:
                 v = need(d, s, path, what + f": surface concentration of {s}")

@@ -3,8 +3,8 @@
    block of nx x ny x nz cells with ghost width sw, uniform layers, every array allocated and
    zeroed. Fill what the test needs, call the process, look at the arrays. */
 #include <petscsys.h>
-#include "../physics/process.h"
-#include "../physics/species.h"
+#include "physics/process.h"
+#include "physics/species.h"
 
 typedef struct {
   Patch p;

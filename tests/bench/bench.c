@@ -7,7 +7,7 @@
    Each figure is the median of repeated timings on a 100 x 100 x 20 block of one rank. */
 #include <stdio.h>
 #include <petsctime.h>
-#include "../fixture.h"
+#include "tests/fixture.h"
 
 extern const ProcessOps process_advection_horizontal, process_advection_vertical, process_mixing_vertical, process_chemistry,
   process_deposition_dry, process_deposition_wet;

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Checks on receptor files (model/receptors.c) for tests/regression/attribution.sh.
+"""Checks on receptor files (model/output/receptor_series.c) for tests/regression/attribution.sh.
 
   attribution_check.py zeroout BASE_DIR ZERO_DIR LABEL [LABEL...]
       base concentration - zero-out concentration against the base run's contribution of the

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <petscvec.h>
 #include <petscviewer.h>
-#include "../../physics/fields.h"
+#include "physics/fields.h"
 
 #define HEADER_FIXED 10
 

@@ -16,11 +16,11 @@
    Toksun side (42.3 N) and above Urumqi (43.8 N); receptor weights sum to 1. */
 #include <stdlib.h>
 #include <string.h>
-#include "../tap.h"
-#include "../../grids/domain.h"
-#include "../../grids/csv.h"
-#include "../../grids/dem.h"
-#include "../../grids/polygon.h"
+#include "tests/tap.h"
+#include "grids/domain.h"
+#include "base/csv.h"
+#include "prep/geo/dem.h"
+#include "prep/geo/polygon.h"
 
 #define XINJIANG_AREA_KM2 1.66e6 /* official area of Xinjiang */
 #define XINJIANG_RTOL 0.02

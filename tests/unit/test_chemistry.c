@@ -1,7 +1,7 @@
 /* Linear chemistry: exponential conversion, conservation of S and N in moles, tags as separate
    runs, and the directions of the rate dependences (day/night, humidity, cloud, cold). */
-#include "../tap.h"
-#include "../fixture.h"
+#include "tests/tap.h"
+#include "tests/fixture.h"
 
 extern const ProcessOps process_chemistry;
 

@@ -1,7 +1,7 @@
 /* Calendar arithmetic: known epoch seconds, round trips, weekdays, leap years, bad dates. */
 #include <string.h>
-#include "../tap.h"
-#include "../../model/clock.h"
+#include "tests/tap.h"
+#include "base/clock.h"
 
 static PetscErrorCode quiet_handler(MPI_Comm comm, int line, const char *fun, const char *file,
                                     PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)

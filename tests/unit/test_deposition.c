@@ -1,8 +1,8 @@
 /* Dry and wet deposition: a hand-computed resistance case, the directions of the dependences
    (u*, snow, particle size), and wet scavenging against the analytic exponential with mass lost
    equal to mass deposited and tags scaled alike. */
-#include "../tap.h"
-#include "../fixture.h"
+#include "tests/tap.h"
+#include "tests/fixture.h"
 
 extern const ProcessOps process_deposition_dry, process_deposition_wet;
 

@@ -5,11 +5,11 @@
    place names, units, receptors' errors). Writes scratch files under build/tests/tmp. */
 #include <stdio.h>
 #include <string.h>
-#include "../tap.h"
-#include "../../grids/csv.h"
-#include "../../grids/receptors.h"
-#include "../../physics/constants.h"
-#include "../../model/error.h"
+#include "tests/tap.h"
+#include "base/csv.h"
+#include "prep/grid/receptor_masks.h"
+#include "base/constants.h"
+#include "base/error.h"
 
 #define TMP "build/tests/tmp/test_domain"
 #define AREA_RTOL 1e-12
@@ -223,31 +223,31 @@ static PetscErrorCode test_geography(void)
   tap_ok(county >= 0 && g->county[county].adcode == 659001 && pref < 0, "'石河子市' names the XPCC city Shihezi");
   PetscCall(geography_find_place(g, "Yining", &county, &pref));
   tap_ok(county < 0 && pref < 0, "'Yining' alone names nothing (Yining City or Yining County)");
-  PetscCall(receptors_create(g, cfg->receptor, cfg->path, &rs));
+  PetscCall(receptor_masks_create(g, cfg->receptor, cfg->path, &rs));
   tap_ok(rs->n == 3 && !strcmp(rs->r[2].name, "YN") && rs->r[0].county[0], "three receptors; WCS includes Urumqi's districts");
-  PetscCall(receptors_destroy(&rs));
+  PetscCall(receptor_masks_destroy(&rs));
   /* A disc and a polygon as extra receptor parts. */
   PetscCall(PetscStrncpy(cfg->receptor->points[cfg->receptor->npoints++], "KDW: 84.9 44.43 5", PARAM_STRING_LEN));
   PetscCall(PetscStrncpy(cfg->receptor->polygon[cfg->receptor->npolygon++], "YN: " TMP "/square.geojson", PARAM_STRING_LEN));
-  PetscCall(receptors_create(g, cfg->receptor, cfg->path, &rs));
+  PetscCall(receptor_masks_create(g, cfg->receptor, cfg->path, &rs));
   {
     GeoSample desert = {.h = 1000, .landuse = LANDUSE_BARREN, .county = -1, .unit = 0};
-    tap_ok(receptors_contains(rs, 1, &desert, 84.9, 44.46) && !receptors_contains(rs, 1, &desert, 84.9, 44.5) &&
-             receptors_contains(rs, 2, &desert, 0.1, 0.1) && !receptors_contains(rs, 2, &desert, 0.5, 0.5),
+    tap_ok(receptor_masks_contains(rs, 1, &desert, 84.9, 44.46) && !receptor_masks_contains(rs, 1, &desert, 84.9, 44.5) &&
+             receptor_masks_contains(rs, 2, &desert, 0.1, 0.1) && !receptor_masks_contains(rs, 2, &desert, 0.5, 0.5),
            "receptor discs (5 km) and polygons (with their holes) hold the right points");
   }
-  PetscCall(receptors_destroy(&rs));
+  PetscCall(receptor_masks_destroy(&rs));
   cfg->receptor->npoints = cfg->receptor->npolygon = 0;
   PetscCall(PetscPushErrorHandler(quiet_handler, NULL));
   PetscCall(PetscStrncpy(cfg->receptor->points[cfg->receptor->npoints++], "XYZ: 84.9 44.43 5", PARAM_STRING_LEN));
-  tap_ok(receptors_create(g, cfg->receptor, cfg->path, &rs) == PETSC_ERR_ARG_WRONG, "a receptor entry naming an unknown receptor is refused");
+  tap_ok(receptor_masks_create(g, cfg->receptor, cfg->path, &rs) == PETSC_ERR_ARG_WRONG, "a receptor entry naming an unknown receptor is refused");
   PetscCall(PetscStrncpy(cfg->receptor->points[0], "KDW: 84.9 44.43", PARAM_STRING_LEN));
-  tap_ok(receptors_create(g, cfg->receptor, cfg->path, &rs) == PETSC_ERR_ARG_WRONG, "a disc without its radius is refused");
+  tap_ok(receptor_masks_create(g, cfg->receptor, cfg->path, &rs) == PETSC_ERR_ARG_WRONG, "a disc without its radius is refused");
   cfg->receptor->npoints = 0;
   PetscCall(PetscPopErrorHandler());
   PetscCall(PetscStrncpy(cfg->receptor->cities[0], bad_city, PARAM_STRING_LEN));
   PetscCall(PetscPushErrorHandler(quiet_handler, NULL));
-  tap_ok(receptors_create(g, cfg->receptor, cfg->path, &rs) == PETSC_ERR_ARG_WRONG, "a receptor naming an unknown city is refused");
+  tap_ok(receptor_masks_create(g, cfg->receptor, cfg->path, &rs) == PETSC_ERR_ARG_WRONG, "a receptor naming an unknown city is refused");
   PetscCall(PetscPopErrorHandler());
   PetscCall(geography_destroy(&g));
   PetscCall(domain_config_destroy(&cfg));

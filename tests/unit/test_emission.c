@@ -1,7 +1,7 @@
 /* Emission processes: area entries add their mass exactly and credit one tag per family; a
    point source's plume spreads over the layers plume rise gives, adding its mass exactly. */
-#include "../tap.h"
-#include "../fixture.h"
+#include "tests/tap.h"
+#include "tests/fixture.h"
 
 extern const ProcessOps process_emission_area, process_emission_point;
 

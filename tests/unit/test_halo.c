@@ -2,8 +2,8 @@
    gets its owner's value, corners included, exactly what PETSc's DMLocalToLocal gives, and
    every ghost outside the domain keeps what it had. tests/parallel/ranks.sh runs it on 2, 3
    and 4 ranks; make check's unit pass runs it on one (nothing to exchange). */
-#include "../tap.h"
-#include "../../model/halo.h"
+#include "tests/tap.h"
+#include "model/halo.h"
 
 #define MX 23
 #define MY 17

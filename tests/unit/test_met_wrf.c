@@ -10,13 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <netcdf.h>
-#include "../tap.h"
-#include "../../model/met_wrf.h"
-#include "../../model/namelist.h"
-#include "../../model/clock.h"
-#include "../../model/error.h"
-#include "../../model/pbl.h"
-#include "../../physics/constants.h"
+#include "tests/tap.h"
+#include "model/met/met_wrf.h"
+#include "base/namelist.h"
+#include "base/clock.h"
+#include "base/error.h"
+#include "model/met/pbl.h"
+#include "base/constants.h"
 
 #define TIBET "tests/data/wrf/wrfout_tibet_lambert_allvars_cropped.nc"
 #define KATRINA "tests/data/wrf/wrfout_katrina_mercator_sample.nc"
@@ -303,7 +303,7 @@ static PetscErrorCode check_katrina(void)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* The similarity functions of model/pbl.c on columns with known answers. */
+/* The similarity functions of model/met/pbl.c on columns with known answers. */
 static void check_pbl(void)
 {
   PetscReal z[20], th[20], u[20], v[20], h, k;

@@ -1,9 +1,9 @@
 /* Vertical mixing: Gaussian spreading against the analytic variance, mass conservation,
    tags (sum and linearity), and dry deposition of a well-mixed column against the analytic
    exponential decay with mass lost equal to mass deposited. */
-#include "../tap.h"
-#include "../fixture.h"
-#include "../../physics/constants.h"
+#include "tests/tap.h"
+#include "tests/fixture.h"
+#include "base/constants.h"
 
 extern const ProcessOps process_mixing_vertical;
 

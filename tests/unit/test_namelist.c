@@ -2,8 +2,8 @@
    files overriding earlier ones, and every error path with its message. */
 #include <stdio.h>
 #include <string.h>
-#include "../tap.h"
-#include "../../model/namelist.h"
+#include "tests/tap.h"
+#include "base/namelist.h"
 
 typedef struct {
   PetscReal r, arr[PARAM_ARRAY_MAX];

@@ -1,7 +1,7 @@
 /* Briggs plume rise: three stack-and-weather cases against values computed by hand, and the
    winter inversion: a weak plume stays below it, a stack above it puts its plume above it. */
-#include "../tap.h"
-#include "../../physics/plume_rise.h"
+#include "tests/tap.h"
+#include "physics/plume_rise.h"
 
 #define NZ 40
 static PetscReal zmid[NZ], dz[NZ], theta[NZ], temp[NZ], wind[NZ], frac[NZ];

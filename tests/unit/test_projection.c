@@ -3,10 +3,10 @@
    crops of larger domains: the crop's offset in the full domain is found by projecting its
    first mass point, and must come out a whole number of cells. */
 #include <netcdf.h>
-#include "../tap.h"
-#include "../../grids/metrics.h"
-#include "../../model/error.h"
-#include "../../physics/constants.h"
+#include "tests/tap.h"
+#include "grids/metrics.h"
+#include "base/error.h"
+#include "base/constants.h"
 
 static void round_trips(Projection *p, const char *name)
 {

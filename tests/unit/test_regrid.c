@@ -8,10 +8,10 @@
      the year-mean of the product stays near 1, and a user's set that does not average to 1 is
      refused with the key named. */
 #include <string.h>
-#include "../tap.h"
-#include "../../grids/grid.h"
-#include "../../model/regrid.h"
-#include "../../model/profiles.h"
+#include "tests/tap.h"
+#include "grids/grid.h"
+#include "model/emissions/regrid.h"
+#include "model/emissions/profiles.h"
 
 static PetscErrorCode lambert_grid(Grid **g)
 {

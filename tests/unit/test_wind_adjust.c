@@ -2,8 +2,8 @@
    ridge (faces of small area over it, as terrain-following layers are thinner there) becomes
    divergence-free to the solver tolerance, with no flux through the ground; with a large
    vertical weight (stable air) less air goes over the ridge than with a small one (neutral). */
-#include "../tap.h"
-#include "../../model/wind_adjust.h"
+#include "tests/tap.h"
+#include "model/met/wind_adjust.h"
 
 #define NX 24
 #define NY 16

@@ -1,8 +1,8 @@
 /* One-dimensional PPM: exact for linear profiles, no new extrema for a step at Courant 0.1 to
    0.9, order of convergence on a smooth profile over three resolutions, exact conservation on a
    periodic line, and a uniform mixing ratio kept in a divergent flow. */
-#include "../tap.h"
-#include "../../physics/ppm.h"
+#include "tests/tap.h"
+#include "physics/ppm.h"
 
 #define G 3
 static PetscReal q[1100], m[1100], F[1100], work[16];

@@ -1,8 +1,8 @@
 /* Solid-body rotation through the horizontal advection process: the rotating cone and Zalesak's
    slotted disk, with the set-ups and the CMAQ PPM figures the issue gives. Records l1, l2, linf
    (normalised), min and max; asserts bounds, mass conservation and the figures to beat. */
-#include "../tap.h"
-#include "../fixture.h"
+#include "tests/tap.h"
+#include "tests/fixture.h"
 
 extern const ProcessOps process_advection_horizontal;
 

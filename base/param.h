@@ -1,0 +1,37 @@
+#pragma once
+/* Parameter tables: how a module declares its namelist keys once (key, type, default, range,
+   units, help, field offset), for base/namelist.c to read, range-check, list in -help and
+   document (STYLE.md rule 30). Used by every layer; includes nothing of ours. */
+#include <stddef.h>
+#include <petscsys.h>
+
+/* Parameter types. Physics processes use the first four; the model's own groups (run, met,
+   output, ...) also use strings and arrays. */
+typedef enum {
+  PARAM_REAL,        /* field: PetscReal */
+  PARAM_INT,         /* field: PetscInt */
+  PARAM_BOOL,        /* field: PetscBool */
+  PARAM_ENUM,        /* field: PetscInt, index into choices */
+  PARAM_STRING,      /* field: char[PARAM_STRING_LEN]; default in sdef */
+  PARAM_REAL_ARRAY,  /* field: PetscReal[PARAM_ARRAY_MAX]; count at count_offset */
+  PARAM_INT_ARRAY,   /* field: PetscInt[PARAM_ARRAY_MAX]; count at count_offset */
+  PARAM_STRING_ARRAY /* field: char[PARAM_ARRAY_MAX][PARAM_STRING_LEN]; count at count_offset */
+} ParamType;
+
+#define PARAM_STRING_LEN 256 /* longest string value, including the terminating NUL */
+#define PARAM_ARRAY_MAX 256  /* most elements in an array value */
+
+/* One namelist parameter; its key is prefixed by the group (process) name when read.
+   Ranges are inclusive, apply to every element of an array, and are ignored for PARAM_BOOL,
+   PARAM_ENUM and strings. Arrays default to empty unless def_count > 0 (then every element
+   defaults to def). */
+typedef struct {
+  const char *key, *units, *help;
+  ParamType type;
+  PetscReal def, min, max;
+  size_t offset;              /* offsetof() into the parameter struct */
+  const char *const *choices; /* PARAM_ENUM only, NULL-terminated */
+  const char *sdef;           /* PARAM_STRING default ("" if NULL) */
+  size_t count_offset;        /* arrays: offsetof() of the PetscInt element count */
+  PetscInt def_count;         /* arrays: number of default elements */
+} ParamSpec;

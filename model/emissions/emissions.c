@@ -1,0 +1,353 @@
+/* Emission inputs (see emissions.h). Annual totals become mean rates in kg s-1 over a 365-day
+   year, the year over which the time profiles average to 1. A model cell's gridded emission is
+   shared among the control units covering it in proportion to their area fractions. A point
+   source belongs to the unit its CSV row names, or else to the key-control unit covering its
+   cell (the largest if several; large sources lie in key-control units by the unit rule), or
+   else to the unit with the largest share of the cell. Sources outside the domain are reported
+   as lost. */
+#include "model/emissions/emissions.h"
+#include <stdio.h>
+#include <string.h>
+#include <netcdf.h>
+#include "base/error.h"
+#include "base/namelist.h"
+#include "model/emissions/regrid.h"
+#include "model/emissions/point_sources.h"
+#include "grids/domain.h"
+#include "base/constants.h"
+
+#define SECONDS_PER_YEAR (365.0 * 86400.0)
+#define KG_PER_T 1000.0
+
+typedef struct {
+  char gridded[PARAM_STRING_LEN], points[PARAM_STRING_LEN];
+} Params;
+
+static const ParamSpec params_table[] = {
+  {.key = "gridded_file", .help = "gridded inventory on a lat-lon grid (NetCDF; empty: none)", .type = PARAM_STRING,
+   .offset = offsetof(Params, gridded), .sdef = ""},
+  {.key = "points_file", .help = "point sources (CSV; empty: none)", .type = PARAM_STRING, .offset = offsetof(Params, points), .sdef = ""},
+  {.key = NULL},
+};
+
+struct EmissionSet {
+  Emissions em;
+  Profiles *prof;
+  PetscReal factor[SECTOR_N];
+  /* Owned storage behind em.area and em.point. */
+  PetscInt *acell, *aprof, *atag, *pi, *pj, *pprof, *ptag;
+  PetscReal *arate, *ph, *pd, *pv, *pt, *prate;
+  PetscInt ncap;
+};
+
+/* Per owned column, sector and species: the gridded emission, kg s-1. */
+static PetscErrorCode read_gridded(MPI_Comm comm, const char *path, const Grid *g, const Patch *p, PetscReal *grid_rate, PetscReal *lost)
+{
+  int nc, vlat, vlon, dim, var;
+  size_t nlat, nlon;
+  PetscReal *lat, *lon, *val;
+  RegridMap *map;
+
+  PetscFunctionBeginUser;
+  NcCallFile(nc_open(path, NC_NOWRITE, &nc), path);
+  NcCallFile(nc_inq_varid(nc, "lat", &vlat), path);
+  NcCallFile(nc_inq_varid(nc, "lon", &vlon), path);
+  NcCallFile(nc_inq_vardimid(nc, vlat, &dim), path);
+  NcCallFile(nc_inq_dimlen(nc, dim, &nlat), path);
+  NcCallFile(nc_inq_vardimid(nc, vlon, &dim), path);
+  NcCallFile(nc_inq_dimlen(nc, dim, &nlon), path);
+  PetscCall(PetscMalloc3(nlat, &lat, nlon, &lon, nlat * nlon, &val));
+  NcCallFile(nc_get_var_double(nc, vlat, lat), path);
+  NcCallFile(nc_get_var_double(nc, vlon, lon), path);
+  PetscCall(regrid_create(g, (PetscInt)nlat, lat, (PetscInt)nlon, lon, &map));
+  for (PetscInt sec = 0; sec < SECTOR_N; sec++)
+    for (PetscInt s = 0; s < p->nspec; s++) {
+      char name[128], units[64] = "";
+      size_t ulen = 0;
+      PetscReal dlat = (lat[nlat - 1] - lat[0]) / (PetscReal)(nlat - 1), dlon = (lon[nlon - 1] - lon[0]) / (PetscReal)(nlon - 1);
+      PetscBool per_area;
+      PetscCall(PetscSNPrintf(name, sizeof(name), "%s_%s", p->species[s].name, sector_names[sec]));
+      if (nc_inq_varid(nc, name, &var) != NC_NOERR) continue;
+      NcCallFile(nc_get_var_double(nc, var, val), path);
+      PetscCheck(nc_inq_attlen(nc, var, "units", &ulen) == NC_NOERR && ulen < sizeof(units), comm, PETSC_ERR_FILE_UNEXPECTED,
+                 "%s: variable %s has no units attribute; expected \"t yr-1\", \"kg yr-1\" or \"kg m-2 s-1\"", path, name);
+      NcCallFile(nc_get_att_text(nc, var, "units", units), path);
+      units[ulen] = '\0';
+      PetscCheck(!strcmp(units, "t yr-1") || !strcmp(units, "kg yr-1") || !strcmp(units, "kg m-2 s-1"), comm, PETSC_ERR_FILE_UNEXPECTED,
+                 "%s: variable %s has units \"%s\"; expected \"t yr-1\", \"kg yr-1\" or \"kg m-2 s-1\"", path, name, units);
+      per_area = !strcmp(units, "kg m-2 s-1") ? PETSC_TRUE : PETSC_FALSE;
+      for (size_t a = 0; a < nlat; a++)
+        for (size_t b = 0; b < nlon; b++) {
+          PetscInt c = (PetscInt)(a * nlon + b);
+          PetscReal v = val[c], rate;
+          PetscCheck(v >= 0, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: %s is negative (%g) at lat %g lon %g", path, name, (double)v, (double)lat[a],
+                     (double)lon[b]);
+          if (v == 0) continue;
+          if (per_area) {
+            PetscReal band = PetscSinReal((lat[a] + 0.5 * dlat) * CONST_DEG2RAD) - PetscSinReal((lat[a] - 0.5 * dlat) * CONST_DEG2RAD);
+            rate = v * PetscSqr(CONST_EARTH_RADIUS) * dlon * CONST_DEG2RAD * band;
+          } else rate = v * (!strcmp(units, "t yr-1") ? KG_PER_T : 1) / SECONDS_PER_YEAR;
+          lost[s] += rate * (1 - map->inside[c]);
+          for (PetscInt e = map->start[c]; e < map->start[c + 1]; e++) {
+            PetscInt c2 = patch_index2(p, map->i[e], map->j[e]);
+            grid_rate[(c2 * SECTOR_N + sec) * p->nspec + s] += rate * map->w[e];
+          }
+        }
+    }
+  NcCallFile(nc_close(nc), path);
+  PetscCall(regrid_destroy(&map));
+  PetscCall(PetscFree3(lat, lon, val));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode grow_area(EmissionSet *es, PetscInt nspec, PetscInt nfam)
+{
+  PetscFunctionBeginUser;
+  if (es->em.area.n < es->ncap) PetscFunctionReturn(PETSC_SUCCESS);
+  es->ncap = es->ncap ? 2 * es->ncap : 1024;
+  PetscCall(PetscRealloc(sizeof(PetscInt) * (size_t)es->ncap, &es->acell));
+  PetscCall(PetscRealloc(sizeof(PetscInt) * (size_t)es->ncap, &es->aprof));
+  PetscCall(PetscRealloc(sizeof(PetscInt) * (size_t)(es->ncap * PetscMax(nfam, 1)), &es->atag));
+  PetscCall(PetscRealloc(sizeof(PetscReal) * (size_t)(es->ncap * nspec), &es->arate));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The units of column c2 and their shares (one pseudo-unit -1 without a domain). */
+static PetscInt column_units(const Domain *d, PetscInt c2, const PetscInt **unit, const PetscReal **frac)
+{
+  static const PetscInt none = -1;
+  static const PetscReal one = 1;
+  if (!d) {
+    *unit = &none;
+    *frac = &one;
+    return 1;
+  }
+  *unit = &d->cover_unit[d->cover_start[c2]];
+  *frac = &d->cover_fraction[d->cover_start[c2]];
+  return d->cover_start[c2 + 1] - d->cover_start[c2];
+}
+
+/* Area entries: one per owned column, covering unit and sector with emissions. */
+static PetscErrorCode build_area(EmissionSet *es, const Patch *p, const Domain *d, const Tags *tags, const Scenario *sc, const PetscReal *grid_rate,
+                                 PetscReal *totals)
+{
+  PetscInt ns = p->nspec, nf = tags->nfamily;
+
+  PetscFunctionBeginUser;
+  for (PetscInt j = p->ys; j < p->ys + p->ym; j++)
+    for (PetscInt i = p->xs; i < p->xs + p->xm; i++) {
+      PetscInt c2 = patch_index2(p, i, j), nu;
+      const PetscInt *unit;
+      const PetscReal *frac;
+      nu = column_units(d, c2, &unit, &frac);
+      for (PetscInt sec = 0; sec < SECTOR_N; sec++) {
+        const PetscReal *r = &grid_rate[(c2 * SECTOR_N + sec) * ns];
+        PetscBool any = PETSC_FALSE;
+        for (PetscInt s = 0; s < ns; s++) any = any || r[s] > 0;
+        if (!any) continue;
+        for (PetscInt k = 0; k < nu; k++) {
+          PetscInt e = es->em.area.n, pref = unit[k] >= 0 ? d->unit[unit[k]].prefecture : -1;
+          PetscCall(grow_area(es, ns, nf));
+          es->acell[e] = patch_index(p, i, j, 0);
+          es->aprof[e] = sec;
+          for (PetscInt f = 0; f < nf; f++) es->atag[e * nf + f] = tags_emission_tag(tags, f, unit[k], sec);
+          for (PetscInt s = 0; s < ns; s++) {
+            es->arate[e * ns + s] = r[s] * frac[k] * scenario_factor(sc, unit[k], sec, s);
+            totals[((pref + 1) * SECTOR_N + sec) * ns + s] += es->arate[e * ns + s];
+          }
+          es->em.area.n++;
+        }
+      }
+    }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The unit a point source belongs to (see the header comment). */
+static PetscInt point_unit(const Domain *d, PetscInt c2, const char *code)
+{
+  const PetscInt *unit;
+  const PetscReal *frac;
+  PetscInt nu, best = -1, key = -1;
+  if (!d) return -1;
+  if (code[0])
+    for (PetscInt u = 0; u < d->nunit; u++)
+      if (!strcmp(d->unit[u].code, code)) return u;
+  nu = column_units(d, c2, &unit, &frac);
+  for (PetscInt k = 0; k < nu; k++) {
+    if (best < 0 || frac[k] > frac[best]) best = k;
+    if (d->unit[unit[k]].kind == DOMAIN_UNIT_KEY && (key < 0 || frac[k] > frac[key])) key = k;
+  }
+  return key >= 0 ? unit[key] : (best >= 0 ? unit[best] : -1);
+}
+
+static PetscErrorCode build_points(MPI_Comm comm, EmissionSet *es, const char *path, const Grid *g, const Patch *p, const Domain *d,
+                                   const Tags *tags, const Scenario *sc, const PointSources *ps, PetscReal *totals, PetscReal *lost)
+{
+  PetscInt ns = p->nspec, nf = tags->nfamily, n = 0, nlost = 0;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc4(ps->n + 1, &es->pi, ps->n + 1, &es->pj, ps->n + 1, &es->pprof, (ps->n + 1) * PetscMax(nf, 1), &es->ptag));
+  PetscCall(PetscMalloc5(ps->n + 1, &es->ph, ps->n + 1, &es->pd, ps->n + 1, &es->pv, ps->n + 1, &es->pt, (ps->n + 1) * ns, &es->prate));
+  for (PetscInt q = 0; q < ps->n; q++) {
+    const PetscReal *v = &ps->value[q * POINT_NUM];
+    PetscReal x, y;
+    PetscInt i, j, u, pref;
+    projection_forward(&g->spec.proj, v[POINT_LON], v[POINT_LAT], &x, &y);
+    i = (PetscInt)PetscFloorReal((x - g->spec.x0) / g->spec.dx + 0.5);
+    j = (PetscInt)PetscFloorReal((y - g->spec.y0) / g->spec.dy + 0.5);
+    if (i < 0 || i >= g->spec.nx || j < 0 || j >= g->spec.ny) {
+      nlost++;
+      for (PetscInt s = 0; s < ns; s++) lost[s] += ps->rate[q * ns + s] * KG_PER_T / SECONDS_PER_YEAR;
+      PetscCall(PetscPrintf(comm, "WARNING: %s:%d: point source %s (%s) at %.3f E %.3f N is outside the domain; its emissions are lost\n", path,
+                            (int)ps->line[q], ps->id[q], ps->name[q], (double)v[POINT_LON], (double)v[POINT_LAT]));
+      continue;
+    }
+    if (i < p->xs || i >= p->xs + p->xm || j < p->ys || j >= p->ys + p->ym) continue;
+    u = point_unit(d, patch_index2(p, i, j), ps->unit[q]);
+    PetscCheck(!ps->unit[q][0] || (u >= 0 && !strcmp(d->unit[u].code, ps->unit[q])), PETSC_COMM_SELF, PETSC_ERR_USER,
+               "%s:%d: point source %s names unit '%s', which the domain does not have", path, (int)ps->line[q], ps->id[q], ps->unit[q]);
+    pref = u >= 0 ? d->unit[u].prefecture : -1;
+    es->pi[n] = i;
+    es->pj[n] = j;
+    es->ph[n] = v[POINT_HEIGHT];
+    es->pd[n] = v[POINT_DIAMETER];
+    es->pv[n] = v[POINT_VELOCITY];
+    es->pt[n] = v[POINT_TEMPERATURE];
+    es->pprof[n] = ps->sector[q];
+    for (PetscInt f = 0; f < nf; f++) es->ptag[n * nf + f] = tags_point_tag(tags, f, q, u, ps->sector[q]);
+    for (PetscInt s = 0; s < ns; s++) {
+      es->prate[n * ns + s] = ps->rate[q * ns + s] * KG_PER_T / SECONDS_PER_YEAR * scenario_point_factor(sc, ps->id[q], u, ps->sector[q], s);
+      totals[((pref + 1) * SECTOR_N + ps->sector[q]) * ns + s] += es->prate[n * ns + s];
+    }
+    n++;
+  }
+  if (nlost) PetscCall(PetscPrintf(comm, "%d point source(s) of %s lie outside the domain\n", (int)nlost, path));
+  es->em.point = (EmissionPoint){n, es->pi, es->pj, es->ph, es->pd, es->pv, es->pt, es->pprof, es->ptag, es->prate};
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Emitted totals by prefecture, sector and species (t/yr, after the scenario) to the log and a CSV. */
+static PetscErrorCode report(MPI_Comm comm, const char *path, const Patch *p, const Domain *d, PetscReal *totals, PetscReal *lost)
+{
+  PetscInt ns = p->nspec, npref = d ? d->npref : 0, n = (npref + 1) * SECTOR_N * ns;
+  PetscMPIInt rank;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, totals, (PetscMPIInt)n, MPIU_REAL, MPI_SUM, comm));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, lost, (PetscMPIInt)ns, MPIU_REAL, MPI_SUM, comm));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCall(PetscPrintf(comm, "emissions in the domain, t/yr (annual mean rates; lost outside:"));
+  for (PetscInt s = 0; s < ns; s++) PetscCall(PetscPrintf(comm, " %s %.6f", p->species[s].name, (double)(lost[s] * SECONDS_PER_YEAR / KG_PER_T)));
+  PetscCall(PetscPrintf(comm, ")\n%-12s", "sector"));
+  for (PetscInt s = 0; s < ns; s++) PetscCall(PetscPrintf(comm, " %10s", p->species[s].name));
+  PetscCall(PetscPrintf(comm, "\n"));
+  for (PetscInt sec = 0; sec < SECTOR_N; sec++) {
+    PetscCall(PetscPrintf(comm, "%-12s", sector_names[sec]));
+    for (PetscInt s = 0; s < ns; s++) {
+      PetscReal sum = 0;
+      for (PetscInt q = 0; q <= npref; q++) sum += totals[(q * SECTOR_N + sec) * ns + s];
+      PetscCall(PetscPrintf(comm, " %10.1f", (double)(sum * SECONDS_PER_YEAR / KG_PER_T)));
+    }
+    PetscCall(PetscPrintf(comm, "\n"));
+  }
+  if (rank == 0 && path && path[0]) {
+    char tmp[PETSC_MAX_PATH_LEN];
+    FILE *fp;
+    PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.tmp", path));
+    fp = fopen(tmp, "w");
+    PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write %s", tmp);
+    fprintf(fp, "prefecture_code,prefecture_name_en,sector,species,t_per_year\n");
+    for (PetscInt q = 0; q <= npref; q++)
+      for (PetscInt sec = 0; sec < SECTOR_N; sec++)
+        for (PetscInt s = 0; s < ns; s++) {
+          PetscReal v = totals[(q * SECTOR_N + sec) * ns + s] * SECONDS_PER_YEAR / KG_PER_T;
+          char text[32];
+          if (v == 0) continue;
+          namelist_real_text((double)v, text, sizeof(text));
+          fprintf(fp, "%d,\"%s\",%s,%s,%s\n", q ? (int)d->pref[q - 1].code : 0, q ? d->pref[q - 1].name_en : "outside Xinjiang",
+                  sector_names[sec], p->species[s].name, text);
+        }
+    fclose(fp);
+    PetscCheck(rename(tmp, path) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot rename %s", tmp);
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode emissions_points(MPI_Comm comm, const SpeciesInfo *sp, PetscInt nspec, PointSources **ps)
+{
+  Params prm;
+
+  PetscFunctionBeginUser;
+  *ps = NULL;
+  PetscCall(namelist_read(comm, "emissions", "Emission inputs", params_table, &prm));
+  if (prm.points[0]) PetscCall(point_sources_read(prm.points, sp, nspec, ps));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode emissions_create(MPI_Comm comm, const Grid *g, const Patch *p, const Domain *dom, const Tags *tags, const Scenario *sc,
+                                const PointSources *ps, const char *report_path, EmissionSet **out)
+{
+  Params prm;
+  EmissionSet *es;
+  PetscReal *grid_rate, *totals, *lost;
+  PetscInt ns = p->nspec;
+
+  PetscFunctionBeginUser;
+  PetscCall(namelist_read(comm, "emissions", "Emission inputs", params_table, &prm));
+  PetscCall(PetscNew(&es));
+  PetscCall(profiles_create(comm, &es->prof));
+  es->em.nfamily = tags->nfamily;
+  es->em.profile_factor = es->factor;
+  PetscCall(PetscCalloc1(patch_size2(p) * SECTOR_N * ns, &grid_rate));
+  PetscCall(PetscCalloc1(((dom ? dom->npref : 0) + 1) * SECTOR_N * ns, &totals));
+  PetscCall(PetscCalloc1(ns, &lost));
+  if (prm.gridded[0]) PetscCall(read_gridded(comm, prm.gridded, g, p, grid_rate, lost));
+  PetscCall(build_area(es, p, dom, tags, sc, grid_rate, totals));
+  es->em.area = (EmissionArea){es->em.area.n, es->acell, es->aprof, es->atag, es->arate};
+  if (ps) PetscCall(build_points(comm, es, prm.points, g, p, dom, tags, sc, ps, totals, lost));
+  {
+    /* Every rank saw every source cell and point outside the domain; count the loss once. */
+    PetscMPIInt rank;
+    PetscCallMPI(MPI_Comm_rank(comm, &rank));
+    if (rank) PetscCall(PetscArrayzero(lost, ns));
+  }
+  PetscCall(report(comm, report_path, p, dom, totals, lost));
+  PetscCall(PetscFree(grid_rate));
+  PetscCall(PetscFree(totals));
+  PetscCall(PetscFree(lost));
+  *out = es;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode emissions_destroy(EmissionSet **out)
+{
+  EmissionSet *es = *out;
+
+  PetscFunctionBeginUser;
+  if (!es) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(profiles_destroy(&es->prof));
+  PetscCall(PetscFree(es->acell));
+  PetscCall(PetscFree(es->aprof));
+  PetscCall(PetscFree(es->atag));
+  PetscCall(PetscFree(es->arate));
+  if (es->pi) {
+    PetscCall(PetscFree4(es->pi, es->pj, es->pprof, es->ptag));
+    PetscCall(PetscFree5(es->ph, es->pd, es->pv, es->pt, es->prate));
+  }
+  PetscCall(PetscFree(*out));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+void emissions_update(EmissionSet *es, PetscReal t)
+{
+  for (PetscInt s = 0; s < SECTOR_N; s++) es->factor[s] = profiles_factor(es->prof, (Sector)s, t);
+}
+
+const Emissions *emissions_fields(const EmissionSet *es) { return &es->em; }
+
+PetscErrorCode emissions_reference(FILE *fp)
+{
+  PetscFunctionBeginUser;
+  PetscCall(namelist_reference(fp, "emissions", "Emission inputs", params_table));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

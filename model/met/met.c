@@ -1,0 +1,292 @@
+/* Meteorology for the time loop: the chosen source's snapshots, interpolated linearly in time,
+   and the quantities transport needs, derived in one place:
+
+     air mass of cell (i,j,k)      M = rho dz A                       kg
+     air-mass flux, west face      Fx = 1/2 (rho dz_(i-1) + rho dz_i) u_face Lx    kg s-1
+     air-mass flux, south face     Fy = 1/2 (rho dz_(j-1) + rho dz_j) v_face Ly    kg s-1
+
+   with A the true cell area and Lx, Ly the true face lengths (grids/metrics.c). The air mass is
+   interpolated as (1 - w) M0 + w M1 so that it equals each snapshot's bits at the snapshot
+   times; the fluxes and all other fields are taken at the middle of each step. The horizontal
+   fluxes do not in general balance the change of air mass; advection_vertical diagnoses the
+   vertical flux that closes each column (DESIGN.md "Known traps"). */
+#include "model/met/met.h"
+#include <stdio.h>
+#include <petscsys.h>
+#include "base/namelist.h"
+#include "model/registry.h"
+#include "model/output/met_output.h"
+#include "model/met/met_wrf.h"
+#include "base/landuse.h"
+
+typedef struct {
+  PetscInt source; /* index into met_source_names */
+  char output[PARAM_STRING_LEN];
+  PetscReal output_interval;
+} MetParams;
+
+static const ParamSpec met_params[] = {
+  {.key = "source", .units = "", .help = "meteorology source", .type = PARAM_ENUM, .def = 0,
+   .offset = offsetof(MetParams, source), .choices = met_source_names},
+  {.key = "output", .help = "write the source's fields (winds, theta, T, Kz, rho, PBLH, u*, H, precipitation) to this CF-NetCDF file ('': none)",
+   .type = PARAM_STRING, .offset = offsetof(MetParams, output), .sdef = ""},
+  {.key = "output_interval", .units = "s", .help = "write the met snapshots at whole multiples of this interval since 1970-01-01Z (0: every snapshot)",
+   .type = PARAM_REAL, .def = 0, .min = 0, .max = 1e7, .offset = offsetof(MetParams, output_interval)},
+  {.key = NULL},
+};
+
+/* The 3D and 2D members of MetFields, for loops that treat them all alike. */
+#define MET_N3 15
+#define MET_N2 7
+static PetscReal **fields3(MetFields *m, PetscInt n)
+{
+  PetscReal **list[MET_N3] = {&m->rho,  &m->dz, &m->zmid, &m->temperature, &m->theta,
+                              &m->pressure, &m->rel_humidity, &m->cloud_water, &m->u, &m->v,
+                              &m->kz, &m->w, &m->u_face, &m->v_face, NULL};
+  return n < MET_N3 ? list[n] : NULL;
+}
+static PetscReal **fields2(MetFields *m, PetscInt n)
+{
+  PetscReal **list[MET_N2] = {&m->pblh, &m->ustar, &m->hfx, &m->precip, &m->snow_cover, &m->t2,
+                              &m->terrain};
+  return n < MET_N2 ? list[n] : NULL;
+}
+
+PetscErrorCode met_fields_create(const Patch *p, MetFields **met)
+{
+  MetFields *m;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&m));
+  for (PetscInt n = 0; fields3(m, n); n++) PetscCall(PetscCalloc1(patch_size3(p), fields3(m, n)));
+  for (PetscInt n = 0; fields2(m, n); n++) PetscCall(PetscCalloc1(patch_size2(p), fields2(m, n)));
+  PetscCall(PetscCalloc1(patch_size2(p) * LANDUSE_N, &m->landuse));
+  *met = m;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode met_fields_destroy(MetFields **met)
+{
+  MetFields *m = *met;
+
+  PetscFunctionBeginUser;
+  if (!m) PetscFunctionReturn(PETSC_SUCCESS);
+  for (PetscInt n = 0; fields3(m, n); n++) PetscCall(PetscFree(*fields3(m, n)));
+  for (PetscInt n = 0; fields2(m, n); n++) PetscCall(PetscFree(*fields2(m, n)));
+  PetscCall(PetscFree(m->landuse));
+  PetscCall(PetscFree(*met));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode met_read_source(MPI_Comm comm, const MetSourceOps **ops)
+{
+  MetParams p;
+
+  PetscFunctionBeginUser;
+  PetscCall(namelist_read(comm, "met", "Meteorology", met_params, &p));
+  *ops = met_source_list()[p.source];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode met_create(const Grid *g, const MetSourceOps *ops, Met **met)
+{
+  Met *m;
+  MetParams p;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&m));
+  m->grid = g;
+  m->ops = ops;
+  PetscCall(ops->create(g, &m->ctx));
+  PetscCall(namelist_read(g->comm, "met", "Meteorology", met_params, &p));
+  if (p.output[0]) PetscCall(met_output_create(g, p.output, p.output_interval, ops->name, &m->output));
+  for (PetscInt n = 0; n < 2; n++) {
+    PetscCall(met_fields_create(&g->patch, &m->snap[n]));
+    PetscCall(PetscCalloc1(patch_size3(&g->patch), &m->mass_snap[n]));
+    m->snap_time[n] = PETSC_MIN_REAL;
+  }
+  PetscCall(met_fields_create(&g->patch, &m->now));
+  PetscCall(PetscCalloc1(patch_size3(&g->patch), &m->air_mass_start));
+  PetscCall(PetscCalloc1(patch_size3(&g->patch), &m->air_mass_end));
+  PetscCall(PetscCalloc1(patch_size3(&g->patch), &m->flux_x));
+  PetscCall(PetscCalloc1(patch_size3(&g->patch), &m->flux_y));
+  *met = m;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode met_destroy(Met **met)
+{
+  Met *m = *met;
+
+  PetscFunctionBeginUser;
+  if (!m) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(m->ops->destroy(&m->ctx));
+  PetscCall(met_output_destroy(&m->output));
+  for (PetscInt n = 0; n < 2; n++) {
+    PetscCall(met_fields_destroy(&m->snap[n]));
+    PetscCall(PetscFree(m->mass_snap[n]));
+  }
+  PetscCall(met_fields_destroy(&m->now));
+  PetscCall(PetscFree(m->air_mass_start));
+  PetscCall(PetscFree(m->air_mass_end));
+  PetscCall(PetscFree(m->flux_x));
+  PetscCall(PetscFree(m->flux_y));
+  PetscCall(PetscFree(*met));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Air mass of every ghosted cell of a snapshot. */
+static void snapshot_mass(const Grid *g, const MetFields *s, PetscReal *mass)
+{
+  const Patch *p = &g->patch;
+  for (PetscInt k = 0; k < p->mz; k++)
+    for (PetscInt j = p->gys; j < p->gys + p->gym; j++)
+      for (PetscInt i = p->gxs; i < p->gxs + p->gxm; i++) {
+        PetscInt c = patch_index(p, i, j, k);
+        mass[c] = s->rho[c] * s->dz[c] * g->area[patch_index2(p, i, j)];
+      }
+}
+
+/* Make snap[0], snap[1] the source's snapshots bracketing t (reusing one already read). */
+static PetscErrorCode load_bracket(Met *m, PetscReal t)
+{
+  PetscReal t0, t1;
+
+  PetscFunctionBeginUser;
+  PetscCall(m->ops->bracket(m->ctx, t, &t0, &t1));
+  if (m->snap_time[0] == t0 && m->snap_time[1] == t1) PetscFunctionReturn(PETSC_SUCCESS);
+  if (m->snap_time[1] == t0) { /* slide forward */
+    MetFields *tmp = m->snap[0];
+    PetscReal *tmass = m->mass_snap[0];
+    m->snap[0] = m->snap[1];
+    m->mass_snap[0] = m->mass_snap[1];
+    m->snap[1] = tmp;
+    m->mass_snap[1] = tmass;
+    m->snap_time[0] = t0;
+  } else {
+    PetscCall(m->ops->fill(m->ctx, m->grid, t0, m->snap[0]));
+    m->snap[0]->time = t0;
+    PetscCall(met_output_write(m->output, m->snap[0]));
+    snapshot_mass(m->grid, m->snap[0], m->mass_snap[0]);
+    m->snap_time[0] = t0;
+  }
+  PetscCall(m->ops->fill(m->ctx, m->grid, t1, m->snap[1]));
+  m->snap[1]->time = t1;
+  PetscCall(met_output_write(m->output, m->snap[1]));
+  snapshot_mass(m->grid, m->snap[1], m->mass_snap[1]);
+  m->snap_time[1] = t1;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static void interpolate(PetscInt n, const PetscReal *a, const PetscReal *b, PetscReal w, PetscReal *out)
+{
+  for (PetscInt c = 0; c < n; c++) out[c] = (1 - w) * a[c] + w * b[c];
+}
+
+/* Face air-mass fluxes from the interpolated fields. The outermost ghost row and column have
+   no upwind neighbour; their faces are given the neighbouring face's column mass. */
+static void face_fluxes(const Grid *g, const MetFields *s, PetscReal *fx, PetscReal *fy)
+{
+  const Patch *p = &g->patch;
+  for (PetscInt k = 0; k < p->mz; k++)
+    for (PetscInt j = p->gys; j < p->gys + p->gym; j++)
+      for (PetscInt i = p->gxs; i < p->gxs + p->gxm; i++) {
+        PetscInt c = patch_index(p, i, j, k), c2 = patch_index2(p, i, j);
+        PetscInt cw = i > p->gxs ? patch_index(p, i - 1, j, k) : c;
+        PetscInt cs = j > p->gys ? patch_index(p, i, j - 1, k) : c;
+        PetscReal colx = 0.5 * (s->rho[cw] * s->dz[cw] + s->rho[c] * s->dz[c]);
+        PetscReal coly = 0.5 * (s->rho[cs] * s->dz[cs] + s->rho[c] * s->dz[c]);
+        fx[c] = colx * s->u_face[c] * g->width_x[c2];
+        fy[c] = coly * s->v_face[c] * g->width_y[c2];
+      }
+}
+
+PetscErrorCode met_check_step(Met *m, PetscReal t, PetscReal dt)
+{
+  PetscReal t0, t1, ratio;
+
+  PetscFunctionBeginUser;
+  PetscCall(m->ops->bracket(m->ctx, t, &t0, &t1));
+  ratio = (t1 - t0) / dt;
+  PetscCheck(PetscAbsReal(ratio - PetscFloorReal(ratio + 0.5)) < 1e-9 && ratio >= 1, m->grid->comm,
+             PETSC_ERR_ARG_INCOMP,
+             "the met interval %g s of source '%s' is not a whole multiple of the time step "
+             "run_dt = %g s; choose run_dt to divide it",
+             (double)(t1 - t0), m->ops->name, (double)dt);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode met_advance(Met *m, PetscReal t, PetscReal dt)
+{
+  const Patch *p = &m->grid->patch;
+  PetscInt n3 = patch_size3(p), n2 = patch_size2(p);
+  PetscReal t0, t1, w0, w1, wmid;
+
+  PetscFunctionBeginUser;
+  PetscCall(load_bracket(m, t + 0.5 * dt));
+  t0 = m->snap_time[0];
+  t1 = m->snap_time[1];
+  w0 = (t - t0) / (t1 - t0);
+  w1 = (t + dt - t0) / (t1 - t0);
+  wmid = (t + 0.5 * dt - t0) / (t1 - t0);
+  PetscCheck(w0 >= -1e-12 && w1 <= 1 + 1e-12, m->grid->comm, PETSC_ERR_PLIB,
+             "step [%g, %g] s straddles met snapshots at %g and %g s", (double)t, (double)(t + dt),
+             (double)t0, (double)t1);
+  interpolate(n3, m->mass_snap[0], m->mass_snap[1], w0, m->air_mass_start);
+  interpolate(n3, m->mass_snap[0], m->mass_snap[1], w1, m->air_mass_end);
+  for (PetscInt n = 0; fields3(m->now, n); n++)
+    interpolate(n3, *fields3(m->snap[0], n), *fields3(m->snap[1], n), wmid, *fields3(m->now, n));
+  for (PetscInt n = 0; fields2(m->now, n); n++)
+    interpolate(n2, *fields2(m->snap[0], n), *fields2(m->snap[1], n), wmid, *fields2(m->now, n));
+  interpolate(n2 * LANDUSE_N, m->snap[0]->landuse, m->snap[1]->landuse, wmid, m->now->landuse);
+  m->now->time = t + 0.5 * dt;
+  m->now->has_w = m->snap[0]->has_w;
+  face_fluxes(m->grid, m->now, m->flux_x, m->flux_y);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode met_air_mass_at(Met *m, PetscReal t, PetscReal *mass)
+{
+  PetscReal w;
+
+  PetscFunctionBeginUser;
+  PetscCall(load_bracket(m, t));
+  w = (t - m->snap_time[0]) / (m->snap_time[1] - m->snap_time[0]);
+  interpolate(patch_size3(&m->grid->patch), m->mass_snap[0], m->mass_snap[1], w, mass);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+void met_set_fields(const Met *m, Fields *f)
+{
+  const MetFields *s = m->now;
+  f->air_mass_next = m->air_mass_end;
+  f->flux_x = m->flux_x;
+  f->flux_y = m->flux_y;
+  f->rho = s->rho;
+  f->dz = s->dz;
+  f->zmid = s->zmid;
+  f->temperature = s->temperature;
+  f->theta = s->theta;
+  f->pressure = s->pressure;
+  f->rel_humidity = s->rel_humidity;
+  f->cloud_water = s->cloud_water;
+  f->u = s->u;
+  f->v = s->v;
+  f->kz = s->kz;
+  f->pblh = s->pblh;
+  f->ustar = s->ustar;
+  f->hfx = s->hfx;
+  f->precip = s->precip;
+  f->snow_cover = s->snow_cover;
+  f->t2 = s->t2;
+  f->land_use = s->landuse;
+  f->terrain = s->terrain;
+}
+
+PetscErrorCode met_reference(FILE *fp)
+{
+  PetscFunctionBeginUser;
+  PetscCall(namelist_reference(fp, "met", "Meteorology", met_params));
+  PetscCall(met_wrf_reference(fp));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

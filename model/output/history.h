@@ -1,0 +1,30 @@
+#pragma once
+#include <stdio.h>
+/* What a run writes as it goes: concentrations (surface and optionally 3D) of the chosen
+   species and PM2.5 in ug m-3, accumulated deposition, optional surface tag fields, the closure
+   deviation, as CF-NetCDF files that are rotated at every checkpoint, so that a killed run
+   leaves only complete files behind (the current one stays "*.tmp"). */
+#include "model/state.h"
+#include "model/met/met.h"
+#include "model/tags.h"
+
+typedef struct History History;
+
+/* Read the &output group and prepare; no file is created yet. Collective. */
+PetscErrorCode history_create(MPI_Comm comm, const Grid *g, const State *st, const Tags *tags,
+                              const char *dir, const char *name, History **h);
+/* Destroy (closing any open file); no-op on NULL. Collective. */
+PetscErrorCode history_destroy(History **h);
+/* Open the files of the segment starting at t. Collective. */
+PetscErrorCode history_open(History *h, PetscReal t);
+/* Write a record at t; met gives the air density for the conversion to ug m-3. Collective. */
+PetscErrorCode history_write(History *h, PetscReal t, const Met *met, const PetscReal *budget);
+/* Record the largest closure deviation since the last record (written with it). */
+PetscErrorCode history_closure(History *h, PetscReal deviation);
+/* Close the segment's files (renaming them to their final names). Collective. */
+PetscErrorCode history_close(History *h);
+/* Print the end-of-run budget and where the outputs are. Collective. */
+PetscErrorCode history_summary(History *h, const PetscReal *budget);
+
+/* The Markdown reference of the &output group (for the generated namelist reference). */
+PetscErrorCode history_reference(FILE *fp);

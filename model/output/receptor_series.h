@@ -1,0 +1,25 @@
+#pragma once
+/* Receptor time series: for each hotspot of the domain file, the weighted mean surface
+   concentration (ug m-3) of every species and of PM2.5, in bulk and by attribution tag, at every
+   output time. The sums run on rank 0 over the receptor cells in a fixed order, so the series
+   are the same for any number of ranks. Written per output segment (like the gridded output) as
+   CF-NetCDF ("<name>_receptors_<start>.nc", featureType timeSeries) and as CSV. */
+#include "model/state.h"
+#include "model/tags.h"
+#include "model/met/met.h"
+
+typedef struct Domain Domain;
+typedef struct Receptors Receptors;
+
+/* Collect the receptor cells of the patch. With no domain (or no receptor) nothing is written.
+   Collective. */
+PetscErrorCode receptor_series_create(MPI_Comm comm, const Grid *g, const State *st, const Domain *dom, const Tags *tags, const char *dir,
+                                const char *name, Receptors **r);
+PetscErrorCode receptor_series_destroy(Receptors **r);
+
+/* Open the files of the segment starting at t. Collective. */
+PetscErrorCode receptor_series_open(Receptors *r, PetscReal t);
+/* One record at t, the end of the step met describes (for the air density). Collective. */
+PetscErrorCode receptor_series_write(Receptors *r, PetscReal t, const Met *met);
+/* Close the segment (rename the files to their final names). Collective. */
+PetscErrorCode receptor_series_close(Receptors *r);

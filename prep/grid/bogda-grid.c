@@ -1,0 +1,152 @@
+/* bogda-grid: build the domain files of the Bogda model from the shipped Xinjiang data.
+
+     bogda-grid -namelist namelists/domains.nml [-domain xj27,ns9] -out DIR
+
+   For each domain (all of grid_tool_domains unless -domain lists some) it writes
+   DIR/<name>_domain.nc and DIR/<name>_units.csv (prep/grid/domain_write.c describes them). Every
+   rank reads the inputs and builds the same geography; the rows of cells are split over the
+   ranks, each cell is sampled on its own (prep/grid/domain_sample.c), and rank 0 gathers the rows
+   and writes the files. As no result depends on which rank sampled a cell, the files are the
+   same whatever the number of ranks.
+
+   Any namelist key can be overridden on the command line as -<group>_<key> value, for example
+   -domain_xj27_nx 120 or -grid_tool_units_file my_units.geojson. */
+#include "prep/grid/domain_write.h"
+#include <string.h>
+#include "base/namelist.h"
+
+static const char help[] = "bogda-grid: build Bogda domain files.\n"
+                           "  -namelist FILE   the grid tool's namelist (namelists/domains.nml)\n"
+                           "  -domain A,B      domains to build (default: all of grid_tool_domains)\n"
+                           "  -out DIR         directory for <name>_domain.nc and <name>_units.csv\n";
+
+/* Gather an array of per-rank counts n (elements) from every rank to rank 0 into all. */
+static PetscErrorCode gather(MPI_Comm comm, const void *local, PetscInt n, MPI_Datatype type, void *all)
+{
+  PetscMPIInt size, rank, mine = (PetscMPIInt)n, *counts = NULL, *displs = NULL;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (rank == 0) PetscCall(PetscMalloc2(size, &counts, size, &displs));
+  PetscCallMPI(MPI_Gather(&mine, 1, MPI_INT, counts, 1, MPI_INT, 0, comm));
+  if (rank == 0) {
+    displs[0] = 0;
+    for (PetscMPIInt r = 1; r < size; r++) displs[r] = displs[r - 1] + counts[r - 1];
+  }
+  PetscCallMPI(MPI_Gatherv(local, mine, type, all, counts, displs, type, 0, comm));
+  if (rank == 0) PetscCall(PetscFree2(counts, displs));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Rank 0 receives every row of the domain in all (allocated here, NULL elsewhere). */
+static PetscErrorCode gather_samples(MPI_Comm comm, const GridSpec *spec, PetscInt nrec, const DomainSamples *mine,
+                                     DomainSamples **all)
+{
+  PetscMPIInt rank;
+  PetscInt n = spec->nx * spec->ny, nloc = (mine->j1 - mine->j0) * spec->nx, total = 0;
+  DomainSamples *a = NULL;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallMPI(MPI_Reduce(&mine->ncover_total, &total, 1, MPIU_INT, MPI_SUM, 0, comm));
+  if (rank == 0) {
+    PetscCall(PetscNew(&a));
+    *a = (DomainSamples){.j0 = 0, .j1 = spec->ny, .nx = spec->nx, .nsub = mine->nsub, .ncover_total = total};
+    PetscCall(PetscMalloc1(n, &a->terrain));
+    PetscCall(PetscMalloc1(n * LANDUSE_N, &a->landuse));
+    PetscCall(PetscMalloc1(n * nrec + 1, &a->receptor));
+    PetscCall(PetscMalloc1(n, &a->ncover));
+    PetscCall(PetscMalloc1(total + 1, &a->cover_unit));
+    PetscCall(PetscMalloc1(total + 1, &a->cover_fraction));
+  }
+  PetscCall(gather(comm, mine->terrain, nloc, MPIU_REAL, a ? a->terrain : NULL));
+  PetscCall(gather(comm, mine->landuse, nloc * LANDUSE_N, MPIU_REAL, a ? a->landuse : NULL));
+  PetscCall(gather(comm, mine->receptor, nloc * nrec, MPIU_REAL, a ? a->receptor : NULL));
+  PetscCall(gather(comm, mine->ncover, nloc, MPIU_INT, a ? a->ncover : NULL));
+  PetscCall(gather(comm, mine->cover_unit, mine->ncover_total, MPIU_INT, a ? a->cover_unit : NULL));
+  PetscCall(gather(comm, mine->cover_fraction, mine->ncover_total, MPIU_REAL, a ? a->cover_fraction : NULL));
+  *all = a;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode build_domain(MPI_Comm comm, const ToolConfig *cfg, const DomainDef *d, const Geography *g,
+                                   const ReceptorSet *rs, const char *out)
+{
+  const GridSpec *spec = &d->spec;
+  PetscMPIInt rank, size;
+  PetscInt nsub = domain_sample_count(spec, cfg->subsample_spacing);
+  DomainSamples *mine, *all;
+  PetscLogDouble t0, t1;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscTime(&t0));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCall(domain_sample_check_dem(g, spec, d->name, nsub));
+  PetscCall(domain_sample_rows(g, rs, spec, nsub, spec->ny * rank / size, spec->ny * (rank + 1) / size, &mine));
+  PetscCall(gather_samples(comm, spec, rs->n, mine, &all));
+  if (rank == 0) PetscCall(domain_write(cfg, d, g, rs, all, out));
+  PetscCallMPI(MPI_Barrier(comm));
+  PetscCall(PetscTime(&t1));
+  PetscCall(PetscPrintf(comm, "bogda-grid: %s: %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " cells of %g x %g, %" PetscInt_FMT
+                              " x %" PetscInt_FMT " sub-samples per cell, %d rank(s), %.2f s -> %s/%s_domain.nc\n",
+                        d->name, spec->nx, spec->ny, spec->nz, (double)spec->dx, (double)spec->dy, nsub, nsub, size, t1 - t0, out,
+                        d->name));
+  PetscCall(domain_sample_destroy(&mine));
+  PetscCall(domain_sample_destroy(&all));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Whether domain name is in the comma-separated list (an empty list selects all). */
+static PetscBool selected(const char *list, const char *name)
+{
+  size_t n = strlen(name);
+  if (!list[0]) return PETSC_TRUE;
+  for (const char *p = list; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+    if (!strncmp(p, name, n) && (p[n] == ',' || p[n] == 0)) return PETSC_TRUE;
+  return PETSC_FALSE;
+}
+
+static PetscErrorCode run(MPI_Comm comm)
+{
+  char nml[PETSC_MAX_PATH_LEN] = "", out[PETSC_MAX_PATH_LEN] = "", list[PETSC_MAX_PATH_LEN] = "";
+  PetscBool has_nml, has_out;
+  ToolConfig *cfg;
+  Geography *g;
+  ReceptorSet *rs;
+  PetscInt built = 0;
+  PetscLogDouble t0, t1;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-namelist", nml, sizeof(nml), &has_nml));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-out", out, sizeof(out), &has_out));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-domain", list, sizeof(list), NULL));
+  PetscCheck(has_nml && has_out, comm, PETSC_ERR_ARG_WRONG, "usage: bogda-grid -namelist FILE [-domain A,B] -out DIR");
+  PetscCall(PetscTime(&t0));
+  PetscCall(domain_config_read(comm, nml, &cfg));
+  PetscCall(geography_create(&cfg->geo, &g));
+  PetscCall(receptor_masks_create(g, cfg->receptor, nml, &rs));
+  PetscCall(PetscTime(&t1));
+  PetscCall(PetscPrintf(comm, "bogda-grid: inputs read, %" PetscInt_FMT " counties, %" PetscInt_FMT " prefectures, %" PetscInt_FMT
+                              " units, %" PetscInt_FMT " receptors, county raster %" PetscInt_FMT " x %" PetscInt_FMT ", %.2f s\n",
+                        g->ncounty, g->npref, g->nunit, rs->n, g->county_raster->nlon, g->county_raster->nlat, t1 - t0));
+  for (PetscInt k = 0; k < cfg->ndomain; k++) {
+    if (!selected(list, cfg->domain[k].name)) continue;
+    PetscCall(build_domain(comm, cfg, &cfg->domain[k], g, rs, out));
+    built++;
+  }
+  PetscCheck(built > 0, comm, PETSC_ERR_ARG_WRONG, "%s: -domain %s names none of the domains in grid_tool_domains", nml, list);
+  PetscCall(receptor_masks_destroy(&rs));
+  PetscCall(geography_destroy(&g));
+  PetscCall(domain_config_destroy(&cfg));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+int main(int argc, char **argv)
+{
+  PetscCall(PetscInitialize(&argc, &argv, NULL, help));
+  PetscCall(run(PETSC_COMM_WORLD));
+  PetscCall(PetscFinalize());
+  return 0;
+}
