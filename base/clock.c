@@ -32,7 +32,10 @@ static void civil_from_days(PetscInt z, PetscInt *y, PetscInt *m, PetscInt *d)
   *y = yoe + era * 400 + (*m <= 2);
 }
 
-static PetscBool leap(PetscInt y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+static PetscBool leap(PetscInt y)
+{
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 PetscErrorCode clock_parse(const char *text, PetscReal *t)
 {

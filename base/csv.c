@@ -76,8 +76,9 @@ PetscErrorCode csv_read(const char *path, CsvTable **out)
     if (!*line || *line == '#') continue;
     n = split(line, t->field + t->nrow * t->ncol, t->ncol);
     PetscCheck(n == t->ncol, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-               "%s:%" PetscInt_FMT ": %" PetscInt_FMT " fields, expected %" PetscInt_FMT " as in the header", path, lineno,
-               n, t->ncol);
+               "%s:%" PetscInt_FMT ": %" PetscInt_FMT " fields, expected %" PetscInt_FMT
+               " as in the header",
+               path, lineno, n, t->ncol);
     t->line[t->nrow++] = lineno;
   }
   *out = t;
@@ -102,7 +103,8 @@ PetscErrorCode csv_column(const CsvTable *t, const char *name, PetscInt *col)
   PetscFunctionBeginUser;
   for (*col = 0; *col < t->ncol; (*col)++)
     if (!strcmp(t->header[*col], name)) PetscFunctionReturn(PETSC_SUCCESS);
-  SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: no column \"%s\" in the header", t->path, name);
+  SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: no column \"%s\" in the header", t->path,
+          name);
 }
 
 PetscErrorCode csv_real(const CsvTable *t, PetscInt row, PetscInt col, PetscReal *v)
@@ -113,6 +115,7 @@ PetscErrorCode csv_real(const CsvTable *t, PetscInt row, PetscInt col, PetscReal
   PetscFunctionBeginUser;
   *v = strtod(s, &end);
   PetscCheck(end != s && !*end, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-             "%s:%" PetscInt_FMT ": column %s holds \"%s\", expected a number", t->path, t->line[row], t->header[col], s);
+             "%s:%" PetscInt_FMT ": column %s holds \"%s\", expected a number", t->path,
+             t->line[row], t->header[col], s);
   PetscFunctionReturn(PETSC_SUCCESS);
 }

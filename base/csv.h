@@ -5,7 +5,7 @@
 #include <petscsys.h>
 
 typedef struct {
-  char *path;     /* owned */
+  char *path; /* owned */
   PetscInt nrow, ncol;
   char **header;  /* ncol names, pointing into buf */
   char **field;   /* field[row * ncol + col], pointing into buf */
@@ -27,4 +27,7 @@ PetscErrorCode csv_column(const CsvTable *t, const char *name, PetscInt *col);
 PetscErrorCode csv_real(const CsvTable *t, PetscInt row, PetscInt col, PetscReal *v);
 
 /* Field (row, col) as text. Not collective. */
-static inline const char *csv_text(const CsvTable *t, PetscInt row, PetscInt col) { return t->field[row * t->ncol + col]; }
+static inline const char *csv_text(const CsvTable *t, PetscInt row, PetscInt col)
+{
+  return t->field[row * t->ncol + col];
+}

@@ -31,9 +31,9 @@ typedef struct {
   char value[VALUE_LEN];
   char file[PETSC_MAX_PATH_LEN];
   PetscInt line;
-  PetscInt load;         /* which namelist_load set it */
-  PetscBool cmdline;     /* the command line set the option before any file: it wins */
-  PetscBool inserted;    /* the origin above has been decided */
+  PetscInt load;      /* which namelist_load set it */
+  PetscBool cmdline;  /* the command line set the option before any file: it wins */
+  PetscBool inserted; /* the origin above has been decided */
 } Record;
 
 typedef struct {
@@ -54,12 +54,12 @@ static PetscInt nkeys, capkeys;
 static Entry *entries;
 static PetscInt nentries, capentries;
 
-#define GROW(arr, n, cap) \
-  do { \
-    if ((n) == (cap)) { \
-      (cap) = (cap) ? 2 * (cap) : 64; \
-      PetscCall(PetscRealloc(sizeof(*(arr)) * (size_t)(cap), &(arr))); \
-    } \
+#define GROW(arr, n, cap)                                                                          \
+  do {                                                                                             \
+    if ((n) == (cap)) {                                                                            \
+      (cap) = (cap) ? 2 * (cap) : 64;                                                              \
+      PetscCall(PetscRealloc(sizeof(*(arr)) * (size_t)(cap), &(arr)));                             \
+    }                                                                                              \
   } while (0)
 
 static void lower(char *s)
@@ -84,14 +84,19 @@ static void skip_blank(Scanner *sc)
 {
   for (;;) {
     if (*sc->s == '\n') sc->line++;
-    if (*sc->s == ' ' || *sc->s == '\t' || *sc->s == '\r' || *sc->s == '\n' || *sc->s == ',') sc->s++;
+    if (*sc->s == ' ' || *sc->s == '\t' || *sc->s == '\r' || *sc->s == '\n' || *sc->s == ',')
+      sc->s++;
     else if (*sc->s == '!')
       while (*sc->s && *sc->s != '\n') sc->s++;
-    else break;
+    else
+      break;
   }
 }
 
-static PetscBool is_name_char(char c) { return isalnum((unsigned char)c) || c == '_'; }
+static PetscBool is_name_char(char c)
+{
+  return isalnum((unsigned char)c) || c == '_';
+}
 
 /* Read a name (letters, digits, underscores) into buf, lower-cased. */
 static PetscErrorCode scan_name(Scanner *sc, char *buf, const char *what)
@@ -102,8 +107,8 @@ static PetscErrorCode scan_name(Scanner *sc, char *buf, const char *what)
   PetscCheck(isalpha((unsigned char)*sc->s), PETSC_COMM_SELF, PETSC_ERR_USER,
              "%s:%" PetscInt_FMT ": expected %s, found '%.20s'", sc->path, sc->line, what, sc->s);
   while (is_name_char(*sc->s)) {
-    PetscCheck(n < NAME_LEN - 1, PETSC_COMM_SELF, PETSC_ERR_USER, "%s:%" PetscInt_FMT ": name too long",
-               sc->path, sc->line);
+    PetscCheck(n < NAME_LEN - 1, PETSC_COMM_SELF, PETSC_ERR_USER,
+               "%s:%" PetscInt_FMT ": name too long", sc->path, sc->line);
     buf[n++] = *sc->s++;
   }
   buf[n] = '\0';
@@ -133,7 +138,8 @@ static PetscErrorCode append(Scanner *sc, char *out, const char *tok)
 
   PetscFunctionBeginUser;
   PetscCheck(lo + lt + 2 < VALUE_LEN, PETSC_COMM_SELF, PETSC_ERR_USER,
-             "%s:%" PetscInt_FMT ": value list longer than %d characters", sc->path, sc->line, VALUE_LEN);
+             "%s:%" PetscInt_FMT ": value list longer than %d characters", sc->path, sc->line,
+             VALUE_LEN);
   if (lo) out[lo++] = ',';
   memcpy(out + lo, tok, lt + 1);
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -151,11 +157,15 @@ static PetscErrorCode scan_value(Scanner *sc, char *tok, size_t len)
     PetscBool needs_quotes = PETSC_FALSE;
     for (;;) {
       PetscCheck(*sc->s && *sc->s != '\n', PETSC_COMM_SELF, PETSC_ERR_USER,
-                 "%s:%" PetscInt_FMT ": string not closed (expected %c before the end of the line)", sc->path, sc->line, q);
-      if (*sc->s == q && sc->s[1] == q) sc->s++;
-      else if (*sc->s == q) break;
+                 "%s:%" PetscInt_FMT ": string not closed (expected %c before the end of the line)",
+                 sc->path, sc->line, q);
+      if (*sc->s == q && sc->s[1] == q)
+        sc->s++;
+      else if (*sc->s == q)
+        break;
       if (*sc->s == ',' || *sc->s == '"') needs_quotes = PETSC_TRUE;
-      PetscCheck(b < sizeof(body) - 2, PETSC_COMM_SELF, PETSC_ERR_USER, "%s:%" PetscInt_FMT ": string too long", sc->path, sc->line);
+      PetscCheck(b < sizeof(body) - 2, PETSC_COMM_SELF, PETSC_ERR_USER,
+                 "%s:%" PetscInt_FMT ": string too long", sc->path, sc->line);
       body[b++] = *sc->s++;
     }
     sc->s++;
@@ -170,26 +180,30 @@ static PetscErrorCode scan_value(Scanner *sc, char *tok, size_t len)
       }
       tok[n++] = '"';
       tok[n] = '\0';
-    } else PetscCall(PetscStrncpy(tok, body, len));
+    } else
+      PetscCall(PetscStrncpy(tok, body, len));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   while (*sc->s && !strchr(" \t\r\n,/!", *sc->s) && n < len - 1) tok[n++] = *sc->s++;
   tok[n] = '\0';
-  PetscCheck(n > 0, PETSC_COMM_SELF, PETSC_ERR_USER, "%s:%" PetscInt_FMT ": expected a value, found '%.20s'",
-             sc->path, sc->line, sc->s);
+  PetscCheck(n > 0, PETSC_COMM_SELF, PETSC_ERR_USER,
+             "%s:%" PetscInt_FMT ": expected a value, found '%.20s'", sc->path, sc->line, sc->s);
   {
     char low[64];
     PetscCall(PetscStrncpy(low, tok, sizeof(low)));
     lower(low);
-    if (!strcmp(low, ".true.") || !strcmp(low, ".t.") || !strcmp(low, "t")) PetscCall(PetscStrncpy(tok, "true", len));
-    else if (!strcmp(low, ".false.") || !strcmp(low, ".f.") || !strcmp(low, "f")) PetscCall(PetscStrncpy(tok, "false", len));
+    if (!strcmp(low, ".true.") || !strcmp(low, ".t.") || !strcmp(low, "t"))
+      PetscCall(PetscStrncpy(tok, "true", len));
+    else if (!strcmp(low, ".false.") || !strcmp(low, ".f.") || !strcmp(low, "f"))
+      PetscCall(PetscStrncpy(tok, "false", len));
     else {
       char *end;
       for (char *c = tok; *c; c++)
         if (*c == 'd' || *c == 'D') *c = 'e';
       (void)strtod(tok, &end);
       PetscCheck(*end == '\0', PETSC_COMM_SELF, PETSC_ERR_USER,
-                 "%s:%" PetscInt_FMT ": '%s' is not a value: expected a number, a logical or a quoted string",
+                 "%s:%" PetscInt_FMT
+                 ": '%s' is not a value: expected a number, a logical or a quoted string",
                  sc->path, sc->line, tok);
     }
   }
@@ -213,7 +227,8 @@ static PetscErrorCode scan_values(Scanner *sc, char *out)
       long r = strtol(p, &end, 10);
       if (*end == '*') {
         PetscCheck(r > 0 && r <= PARAM_ARRAY_MAX, PETSC_COMM_SELF, PETSC_ERR_USER,
-                   "%s:%" PetscInt_FMT ": repeat count %ld out of range 1..%d", sc->path, sc->line, r, PARAM_ARRAY_MAX);
+                   "%s:%" PetscInt_FMT ": repeat count %ld out of range 1..%d", sc->path, sc->line,
+                   r, PARAM_ARRAY_MAX);
         repeat = r;
         sc->s = end + 1;
       }
@@ -221,7 +236,8 @@ static PetscErrorCode scan_values(Scanner *sc, char *out)
     PetscCall(scan_value(sc, tok, sizeof(tok)));
     for (long k = 0; k < repeat; k++) PetscCall(append(sc, out, tok));
   }
-  PetscCheck(out[0], PETSC_COMM_SELF, PETSC_ERR_USER, "%s:%" PetscInt_FMT ": a key has no value", sc->path, sc->line);
+  PetscCheck(out[0], PETSC_COMM_SELF, PETSC_ERR_USER, "%s:%" PetscInt_FMT ": a key has no value",
+             sc->path, sc->line);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -256,15 +272,19 @@ static PetscInt split_value(const char *value, char (*elem)[VALUE_LEN], PetscInt
 static PetscErrorCode merge_elements(Scanner *sc, Record *r, PetscInt first, const char *values)
 {
   static char old[PARAM_ARRAY_MAX + 1][VALUE_LEN], add[PARAM_ARRAY_MAX + 1][VALUE_LEN];
-  PetscInt nold = split_value(r->value, old, PARAM_ARRAY_MAX), nadd = split_value(values, add, PARAM_ARRAY_MAX);
+  PetscInt nold = split_value(r->value, old, PARAM_ARRAY_MAX),
+           nadd = split_value(values, add, PARAM_ARRAY_MAX);
 
   PetscFunctionBeginUser;
   PetscCheck(first >= 1 && first - 1 + nadd <= PARAM_ARRAY_MAX, PETSC_COMM_SELF, PETSC_ERR_USER,
-             "%s:%" PetscInt_FMT ": element %" PetscInt_FMT " of %s is outside 1..%d", sc->path, sc->line, first, r->name, PARAM_ARRAY_MAX);
+             "%s:%" PetscInt_FMT ": element %" PetscInt_FMT " of %s is outside 1..%d", sc->path,
+             sc->line, first, r->name, PARAM_ARRAY_MAX);
   PetscCheck(first <= nold + 1, PETSC_COMM_SELF, PETSC_ERR_USER,
-             "%s:%" PetscInt_FMT ": %s(%" PetscInt_FMT ") leaves elements %" PetscInt_FMT " to %" PetscInt_FMT " unset",
+             "%s:%" PetscInt_FMT ": %s(%" PetscInt_FMT ") leaves elements %" PetscInt_FMT
+             " to %" PetscInt_FMT " unset",
              sc->path, sc->line, r->name, first, nold + 1, first - 1);
-  for (PetscInt k = 0; k < nadd; k++) PetscCall(PetscStrncpy(old[first - 1 + k], add[k], VALUE_LEN));
+  for (PetscInt k = 0; k < nadd; k++)
+    PetscCall(PetscStrncpy(old[first - 1 + k], add[k], VALUE_LEN));
   nold = PetscMax(nold, first - 1 + nadd);
   r->value[0] = '\0';
   for (PetscInt k = 0; k < nold; k++) {
@@ -278,14 +298,16 @@ static PetscErrorCode merge_elements(Scanner *sc, Record *r, PetscInt first, con
       }
       tok[n++] = '"';
       tok[n] = '\0';
-    } else PetscCall(PetscStrncpy(tok, old[k], sizeof(tok)));
+    } else
+      PetscCall(PetscStrncpy(tok, old[k], sizeof(tok)));
     PetscCall(append(sc, r->value, tok));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* Record one key of a group; repeated keys inside one file are errors. */
-static PetscErrorCode add_record(Scanner *sc, PetscInt line, const char *group, const char *key, PetscInt element, const char *values)
+static PetscErrorCode add_record(Scanner *sc, PetscInt line, const char *group, const char *key,
+                                 PetscInt element, const char *values)
 {
   char name[NAME_LEN];
   Record *r;
@@ -294,8 +316,9 @@ static PetscErrorCode add_record(Scanner *sc, PetscInt line, const char *group, 
   PetscCall(PetscSNPrintf(name, sizeof(name), "%s_%s", group, key));
   r = find_record(name);
   if (r && r->load == nloads && element == 0)
-    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_USER, "%s:%" PetscInt_FMT ": key %s of group &%s repeats line %" PetscInt_FMT,
-            sc->path, line, key, group, r->line);
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_USER,
+            "%s:%" PetscInt_FMT ": key %s of group &%s repeats line %" PetscInt_FMT, sc->path, line,
+            key, group, r->line);
   if (!r) {
     GROW(records, nrecords, caprecords);
     r = &records[nrecords++];
@@ -307,8 +330,10 @@ static PetscErrorCode add_record(Scanner *sc, PetscInt line, const char *group, 
   r->load = nloads;
   PetscCall(PetscStrncpy(r->file, sc->path, sizeof(r->file)));
   r->line = line;
-  if (element) PetscCall(merge_elements(sc, r, element, values));
-  else PetscCall(PetscStrncpy(r->value, values, sizeof(r->value)));
+  if (element)
+    PetscCall(merge_elements(sc, r, element, values));
+  else
+    PetscCall(PetscStrncpy(r->value, values, sizeof(r->value)));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -322,8 +347,8 @@ static PetscErrorCode parse_group(Scanner *sc, const char *group)
   for (;;) {
     PetscInt element = 0;
     skip_blank(sc);
-    PetscCheck(*sc->s, PETSC_COMM_SELF, PETSC_ERR_USER, "%s:%" PetscInt_FMT ": group &%s is not closed by '/'",
-               sc->path, sc->line, group);
+    PetscCheck(*sc->s, PETSC_COMM_SELF, PETSC_ERR_USER,
+               "%s:%" PetscInt_FMT ": group &%s is not closed by '/'", sc->path, sc->line, group);
     if (*sc->s == '/') {
       sc->s++;
       break;
@@ -333,7 +358,8 @@ static PetscErrorCode parse_group(Scanner *sc, const char *group)
       sc->s++;
       PetscCall(scan_name(sc, end, "'end'"));
       PetscCheck(!strcmp(end, "end"), PETSC_COMM_SELF, PETSC_ERR_USER,
-                 "%s:%" PetscInt_FMT ": group &%s is not closed by '/' before &%s", sc->path, sc->line, group, end);
+                 "%s:%" PetscInt_FMT ": group &%s is not closed by '/' before &%s", sc->path,
+                 sc->line, group, end);
       break;
     }
     PetscCall(scan_name(sc, key, "a key name"));
@@ -346,8 +372,9 @@ static PetscErrorCode parse_group(Scanner *sc, const char *group)
       sc->s = end + 1;
       while (*sc->s == ' ' || *sc->s == '\t') sc->s++;
     }
-    PetscCheck(*sc->s == '=', PETSC_COMM_SELF, PETSC_ERR_USER, "%s:%" PetscInt_FMT ": expected '=' after key %s, found '%.10s'",
-               sc->path, sc->line, key, sc->s);
+    PetscCheck(*sc->s == '=', PETSC_COMM_SELF, PETSC_ERR_USER,
+               "%s:%" PetscInt_FMT ": expected '=' after key %s, found '%.10s'", sc->path, sc->line,
+               key, sc->s);
     sc->s++;
     {
       PetscInt line = sc->line;
@@ -359,7 +386,8 @@ static PetscErrorCode parse_group(Scanner *sc, const char *group)
 }
 
 /* Parse the groups of a file's text into records; seen collects the group names. */
-static PetscErrorCode parse_groups(Scanner *sc, char (**seen)[NAME_LEN], PetscInt *nseen, PetscInt *capseen)
+static PetscErrorCode parse_groups(Scanner *sc, char (**seen)[NAME_LEN], PetscInt *nseen,
+                                   PetscInt *capseen)
 {
   PetscFunctionBeginUser;
   while (*sc->s) {
@@ -368,14 +396,16 @@ static PetscErrorCode parse_groups(Scanner *sc, char (**seen)[NAME_LEN], PetscIn
       if (*sc->s == '\n') sc->line++;
       if (*sc->s == '!')
         while (*sc->s && *sc->s != '\n') sc->s++;
-      else sc->s++;
+      else
+        sc->s++;
       continue;
     }
     sc->s++;
     PetscCall(scan_name(sc, group, "a group name after '&'"));
     for (PetscInt g = 0; g < *nseen; g++)
       PetscCheck(strcmp((*seen)[g], group), PETSC_COMM_SELF, PETSC_ERR_USER,
-                 "%s:%" PetscInt_FMT ": group &%s appears twice in this file", sc->path, sc->line, group);
+                 "%s:%" PetscInt_FMT ": group &%s appears twice in this file", sc->path, sc->line,
+                 group);
     GROW(*seen, *nseen, *capseen);
     PetscCall(PetscStrncpy((*seen)[(*nseen)++], group, NAME_LEN));
     PetscCall(parse_group(sc, group));
@@ -388,7 +418,7 @@ static PetscErrorCode parse_groups(Scanner *sc, char (**seen)[NAME_LEN], PetscIn
 static PetscErrorCode parse_text(const char *path, const char *text)
 {
   Scanner sc = {path, text, 1};
-  char (*seen)[NAME_LEN] = NULL;
+  char(*seen)[NAME_LEN] = NULL;
   PetscInt nseen = 0, capseen = 0;
   PetscErrorCode ierr;
 
@@ -413,7 +443,8 @@ PetscErrorCode namelist_load(MPI_Comm comm, const char *path)
       fseek(fp, 0, SEEK_END);
       len = ftell(fp);
       fclose(fp);
-    } else len = -1;
+    } else
+      len = -1;
   }
   PetscCallMPI(MPI_Bcast(&len, 1, MPI_LONG, 0, comm));
   PetscCheck(len >= 0, comm, PETSC_ERR_FILE_OPEN, "namelist file %s cannot be opened", path);
@@ -422,7 +453,8 @@ PetscErrorCode namelist_load(MPI_Comm comm, const char *path)
     FILE *fp = fopen(path, "rb");
     size_t got = fp ? fread(text, 1, (size_t)len, fp) : 0;
     if (fp) fclose(fp);
-    PetscCheck((long)got == len, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "cannot read namelist file %s", path);
+    PetscCheck((long)got == len, PETSC_COMM_SELF, PETSC_ERR_FILE_READ,
+               "cannot read namelist file %s", path);
   }
   PetscCallMPI(MPI_Bcast(text, (PetscMPIInt)len, MPI_CHAR, 0, comm));
   nloads++;
@@ -446,36 +478,45 @@ PetscErrorCode namelist_load(MPI_Comm comm, const char *path)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Where a value came from, for messages: "file:line: group_key = value" or "command line: -group_key value". */
+/* Where a value came from, for messages: "file:line: group_key = value" or "command line:
+ * -group_key value". */
 static void origin(const char *name, const char *value, char *buf, size_t len)
 {
   const Record *r = find_record(name);
-  if (r && !r->cmdline) snprintf(buf, len, "%s:%d: %s = %s", r->file, (int)r->line, name, value);
-  else snprintf(buf, len, "command line: -%s %s", name, value);
+  if (r && !r->cmdline)
+    snprintf(buf, len, "%s:%d: %s = %s", r->file, (int)r->line, name, value);
+  else
+    snprintf(buf, len, "command line: -%s %s", name, value);
 }
 
-static PetscErrorCode parse_real(MPI_Comm comm, const ParamSpec *sp, const char *where, const char *text, PetscReal *v)
+static PetscErrorCode parse_real(MPI_Comm comm, const ParamSpec *sp, const char *where,
+                                 const char *text, PetscReal *v)
 {
   char *end;
   double d = strtod(text, &end);
 
   PetscFunctionBeginUser;
-  PetscCheck(text[0] && *end == '\0', comm, PETSC_ERR_USER, "%s: expected a real number (%s)", where, sp->help);
-  PetscCheck(d >= sp->min && d <= sp->max, comm, PETSC_ERR_ARG_OUTOFRANGE, "%s: out of range; expected %.8g <= value <= %.8g %s",
-             where, (double)sp->min, (double)sp->max, sp->units ? sp->units : "");
+  PetscCheck(text[0] && *end == '\0', comm, PETSC_ERR_USER, "%s: expected a real number (%s)",
+             where, sp->help);
+  PetscCheck(d >= sp->min && d <= sp->max, comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "%s: out of range; expected %.8g <= value <= %.8g %s", where, (double)sp->min,
+             (double)sp->max, sp->units ? sp->units : "");
   *v = (PetscReal)d;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode parse_int(MPI_Comm comm, const ParamSpec *sp, const char *where, const char *text, PetscInt *v)
+static PetscErrorCode parse_int(MPI_Comm comm, const ParamSpec *sp, const char *where,
+                                const char *text, PetscInt *v)
 {
   char *end;
   long long d = strtoll(text, &end, 10);
 
   PetscFunctionBeginUser;
-  PetscCheck(text[0] && *end == '\0', comm, PETSC_ERR_USER, "%s: expected an integer (%s)", where, sp->help);
+  PetscCheck(text[0] && *end == '\0', comm, PETSC_ERR_USER, "%s: expected an integer (%s)", where,
+             sp->help);
   PetscCheck((PetscReal)d >= sp->min && (PetscReal)d <= sp->max, comm, PETSC_ERR_ARG_OUTOFRANGE,
-             "%s: out of range; expected %.8g <= value <= %.8g", where, (double)sp->min, (double)sp->max);
+             "%s: out of range; expected %.8g <= value <= %.8g", where, (double)sp->min,
+             (double)sp->max);
   *v = (PetscInt)d;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -483,13 +524,17 @@ static PetscErrorCode parse_int(MPI_Comm comm, const ParamSpec *sp, const char *
 static PetscErrorCode parse_bool(MPI_Comm comm, const char *where, const char *text, PetscBool *v)
 {
   PetscFunctionBeginUser;
-  if (!text[0] || !strcasecmp(text, "true") || !strcasecmp(text, "yes") || !strcmp(text, "1")) *v = PETSC_TRUE;
-  else if (!strcasecmp(text, "false") || !strcasecmp(text, "no") || !strcmp(text, "0")) *v = PETSC_FALSE;
-  else SETERRQ(comm, PETSC_ERR_USER, "%s: expected a logical (.true. or .false.)", where);
+  if (!text[0] || !strcasecmp(text, "true") || !strcasecmp(text, "yes") || !strcmp(text, "1"))
+    *v = PETSC_TRUE;
+  else if (!strcasecmp(text, "false") || !strcasecmp(text, "no") || !strcmp(text, "0"))
+    *v = PETSC_FALSE;
+  else
+    SETERRQ(comm, PETSC_ERR_USER, "%s: expected a logical (.true. or .false.)", where);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode parse_enum(MPI_Comm comm, const ParamSpec *sp, const char *where, const char *text, PetscInt *v)
+static PetscErrorCode parse_enum(MPI_Comm comm, const ParamSpec *sp, const char *where,
+                                 const char *text, PetscInt *v)
 {
   char list[VALUE_LEN] = "";
 
@@ -506,7 +551,8 @@ static PetscErrorCode parse_enum(MPI_Comm comm, const ParamSpec *sp, const char 
 }
 
 /* Parse text (the option's value) into the field of sp in params. */
-static PetscErrorCode parse_field(MPI_Comm comm, const ParamSpec *sp, const char *name, const char *text, void *params)
+static PetscErrorCode parse_field(MPI_Comm comm, const ParamSpec *sp, const char *name,
+                                  const char *text, void *params)
 {
   static char elem[PARAM_ARRAY_MAX + 1][VALUE_LEN];
   char where[VALUE_LEN + 2 * PETSC_MAX_PATH_LEN];
@@ -516,21 +562,31 @@ static PetscErrorCode parse_field(MPI_Comm comm, const ParamSpec *sp, const char
   PetscFunctionBeginUser;
   origin(name, text, where, sizeof(where));
   switch (sp->type) {
-  case PARAM_REAL: PetscCall(parse_real(comm, sp, where, text, (PetscReal *)field)); break;
-  case PARAM_INT: PetscCall(parse_int(comm, sp, where, text, (PetscInt *)field)); break;
-  case PARAM_BOOL: PetscCall(parse_bool(comm, where, text, (PetscBool *)field)); break;
-  case PARAM_ENUM: PetscCall(parse_enum(comm, sp, where, text, (PetscInt *)field)); break;
+  case PARAM_REAL:
+    PetscCall(parse_real(comm, sp, where, text, (PetscReal *)field));
+    break;
+  case PARAM_INT:
+    PetscCall(parse_int(comm, sp, where, text, (PetscInt *)field));
+    break;
+  case PARAM_BOOL:
+    PetscCall(parse_bool(comm, where, text, (PetscBool *)field));
+    break;
+  case PARAM_ENUM:
+    PetscCall(parse_enum(comm, sp, where, text, (PetscInt *)field));
+    break;
   case PARAM_STRING:
     n = split_value(text, elem, 1);
     PetscCheck(n <= 1, comm, PETSC_ERR_USER, "%s: expected one string, not a list", where);
-    PetscCheck(strlen(n ? elem[0] : "") < PARAM_STRING_LEN, comm, PETSC_ERR_USER, "%s: longer than %d characters", where, PARAM_STRING_LEN - 1);
+    PetscCheck(strlen(n ? elem[0] : "") < PARAM_STRING_LEN, comm, PETSC_ERR_USER,
+               "%s: longer than %d characters", where, PARAM_STRING_LEN - 1);
     PetscCall(PetscStrncpy(field, n ? elem[0] : "", PARAM_STRING_LEN));
     break;
   case PARAM_REAL_ARRAY:
   case PARAM_INT_ARRAY:
   case PARAM_STRING_ARRAY:
     n = split_value(text, elem, PARAM_ARRAY_MAX);
-    PetscCheck(n <= PARAM_ARRAY_MAX, comm, PETSC_ERR_USER, "%s: more than %d elements", where, PARAM_ARRAY_MAX);
+    PetscCheck(n <= PARAM_ARRAY_MAX, comm, PETSC_ERR_USER, "%s: more than %d elements", where,
+               PARAM_ARRAY_MAX);
     for (PetscInt k = 0; k < n; k++) {
       char at[sizeof(where) + 32];
       PetscCall(PetscSNPrintf(at, sizeof(at), "%s (element %d)", where, (int)k + 1));
@@ -538,15 +594,19 @@ static PetscErrorCode parse_field(MPI_Comm comm, const ParamSpec *sp, const char
         PetscReal v;
         char *e;
         double d = strtod(elem[k], &e);
-        PetscCheck(elem[k][0] && *e == '\0', comm, PETSC_ERR_USER, "%s: expected a real number", at);
-        PetscCheck(d >= sp->min && d <= sp->max, comm, PETSC_ERR_ARG_OUTOFRANGE, "%s: out of range; expected %.8g <= value <= %.8g %s",
-                   at, (double)sp->min, (double)sp->max, sp->units ? sp->units : "");
+        PetscCheck(elem[k][0] && *e == '\0', comm, PETSC_ERR_USER, "%s: expected a real number",
+                   at);
+        PetscCheck(d >= sp->min && d <= sp->max, comm, PETSC_ERR_ARG_OUTOFRANGE,
+                   "%s: out of range; expected %.8g <= value <= %.8g %s", at, (double)sp->min,
+                   (double)sp->max, sp->units ? sp->units : "");
         v = (PetscReal)d;
         ((PetscReal *)field)[k] = v;
-      } else if (sp->type == PARAM_INT_ARRAY) PetscCall(parse_int(comm, sp, at, elem[k], &((PetscInt *)field)[k]));
+      } else if (sp->type == PARAM_INT_ARRAY)
+        PetscCall(parse_int(comm, sp, at, elem[k], &((PetscInt *)field)[k]));
       else {
-        PetscCheck(strlen(elem[k]) < PARAM_STRING_LEN, comm, PETSC_ERR_USER, "%s: longer than %d characters", at, PARAM_STRING_LEN - 1);
-        PetscCall(PetscStrncpy(((char (*)[PARAM_STRING_LEN])field)[k], elem[k], PARAM_STRING_LEN));
+        PetscCheck(strlen(elem[k]) < PARAM_STRING_LEN, comm, PETSC_ERR_USER,
+                   "%s: longer than %d characters", at, PARAM_STRING_LEN - 1);
+        PetscCall(PetscStrncpy(((char(*)[PARAM_STRING_LEN])field)[k], elem[k], PARAM_STRING_LEN));
       }
     }
     *(PetscInt *)((char *)params + sp->count_offset) = n;
@@ -560,18 +620,30 @@ static void set_default(const ParamSpec *sp, void *params)
 {
   char *field = (char *)params + sp->offset;
   switch (sp->type) {
-  case PARAM_REAL: *(PetscReal *)field = sp->def; break;
+  case PARAM_REAL:
+    *(PetscReal *)field = sp->def;
+    break;
   case PARAM_INT:
-  case PARAM_ENUM: *(PetscInt *)field = (PetscInt)sp->def; break;
-  case PARAM_BOOL: *(PetscBool *)field = sp->def != 0 ? PETSC_TRUE : PETSC_FALSE; break;
-  case PARAM_STRING: snprintf(field, PARAM_STRING_LEN, "%s", sp->sdef ? sp->sdef : ""); break;
+  case PARAM_ENUM:
+    *(PetscInt *)field = (PetscInt)sp->def;
+    break;
+  case PARAM_BOOL:
+    *(PetscBool *)field = sp->def != 0 ? PETSC_TRUE : PETSC_FALSE;
+    break;
+  case PARAM_STRING:
+    snprintf(field, PARAM_STRING_LEN, "%s", sp->sdef ? sp->sdef : "");
+    break;
   case PARAM_REAL_ARRAY:
   case PARAM_INT_ARRAY:
   case PARAM_STRING_ARRAY:
     for (PetscInt k = 0; k < sp->def_count; k++) {
-      if (sp->type == PARAM_REAL_ARRAY) ((PetscReal *)field)[k] = sp->def;
-      else if (sp->type == PARAM_INT_ARRAY) ((PetscInt *)field)[k] = (PetscInt)sp->def;
-      else snprintf(((char (*)[PARAM_STRING_LEN])field)[k], PARAM_STRING_LEN, "%s", sp->sdef ? sp->sdef : "");
+      if (sp->type == PARAM_REAL_ARRAY)
+        ((PetscReal *)field)[k] = sp->def;
+      else if (sp->type == PARAM_INT_ARRAY)
+        ((PetscInt *)field)[k] = (PetscInt)sp->def;
+      else
+        snprintf(((char(*)[PARAM_STRING_LEN])field)[k], PARAM_STRING_LEN, "%s",
+                 sp->sdef ? sp->sdef : "");
     }
     *(PetscInt *)((char *)params + sp->count_offset) = sp->def_count;
     break;
@@ -593,12 +665,23 @@ static void format_field(const ParamSpec *sp, const void *params, char *buf, siz
   PetscInt n;
   buf[0] = '\0';
   switch (sp->type) {
-  case PARAM_REAL: namelist_real_text((double)*(const PetscReal *)field, buf, len); return;
-  case PARAM_INT: snprintf(buf, len, "%lld", (long long)*(const PetscInt *)field); return;
-  case PARAM_BOOL: snprintf(buf, len, "%s", *(const PetscBool *)field ? ".true." : ".false."); return;
-  case PARAM_ENUM: snprintf(buf, len, "'%s'", sp->choices[*(const PetscInt *)field]); return;
-  case PARAM_STRING: snprintf(buf, len, "'%s'", field); return;
-  default: break;
+  case PARAM_REAL:
+    namelist_real_text((double)*(const PetscReal *)field, buf, len);
+    return;
+  case PARAM_INT:
+    snprintf(buf, len, "%lld", (long long)*(const PetscInt *)field);
+    return;
+  case PARAM_BOOL:
+    snprintf(buf, len, "%s", *(const PetscBool *)field ? ".true." : ".false.");
+    return;
+  case PARAM_ENUM:
+    snprintf(buf, len, "'%s'", sp->choices[*(const PetscInt *)field]);
+    return;
+  case PARAM_STRING:
+    snprintf(buf, len, "'%s'", field);
+    return;
+  default:
+    break;
   }
   n = *(const PetscInt *)((const char *)params + sp->count_offset);
   for (PetscInt k = 0; k < n; k++) {
@@ -608,13 +691,16 @@ static void format_field(const ParamSpec *sp, const void *params, char *buf, siz
       char num[32];
       namelist_real_text((double)((const PetscReal *)field)[k], num, sizeof(num));
       snprintf(buf + l, len - l, "%s%s", k ? ", " : "", num);
-    }
-    else if (sp->type == PARAM_INT_ARRAY) snprintf(buf + l, len - l, "%s%lld", k ? ", " : "", (long long)((const PetscInt *)field)[k]);
-    else snprintf(buf + l, len - l, "%s'%s'", k ? ", " : "", ((const char (*)[PARAM_STRING_LEN])field)[k]);
+    } else if (sp->type == PARAM_INT_ARRAY)
+      snprintf(buf + l, len - l, "%s%lld", k ? ", " : "", (long long)((const PetscInt *)field)[k]);
+    else
+      snprintf(buf + l, len - l, "%s'%s'", k ? ", " : "",
+               ((const char(*)[PARAM_STRING_LEN])field)[k]);
   }
 }
 
-static PetscErrorCode remember(const char *group, const char *name, const char *value, PetscBool is_default)
+static PetscErrorCode remember(const char *group, const char *name, const char *value,
+                               PetscBool is_default)
 {
   Entry *e = NULL;
 
@@ -644,12 +730,14 @@ static PetscErrorCode know(char (**list)[NAME_LEN], PetscInt *n, PetscInt *cap, 
 
 static const char *type_name(ParamType t)
 {
-  static const char *const names[] = {"real", "integer", "logical", "choice", "string", "real array", "integer array", "string array"};
+  static const char *const names[] = {"real",   "integer",    "logical",       "choice",
+                                      "string", "real array", "integer array", "string array"};
   return names[t];
 }
 
 /* Query the option once more through PETSc so that -help lists it and PETSc counts it used. */
-static PetscErrorCode list_for_help(PetscOptionItems *PetscOptionsObject, const ParamSpec *sp, const char *name, void *params)
+static PetscErrorCode list_for_help(PetscOptionItems *PetscOptionsObject, const ParamSpec *sp,
+                                    const char *name, void *params)
 {
   char opt[NAME_LEN + 2], help[1024], sval[VALUE_LEN];
   char *field = (char *)params + sp->offset;
@@ -657,14 +745,23 @@ static PetscErrorCode list_for_help(PetscOptionItems *PetscOptionsObject, const 
 
   PetscFunctionBeginUser;
   PetscCall(PetscSNPrintf(opt, sizeof(opt), "-%s", sp->key));
-  if (sp->type == PARAM_REAL || sp->type == PARAM_INT || sp->type == PARAM_REAL_ARRAY || sp->type == PARAM_INT_ARRAY)
-    PetscCall(PetscSNPrintf(help, sizeof(help), "%s [%s%s%s, %g to %g]", sp->help, type_name(sp->type), sp->units && sp->units[0] ? ", " : "",
+  if (sp->type == PARAM_REAL || sp->type == PARAM_INT || sp->type == PARAM_REAL_ARRAY ||
+      sp->type == PARAM_INT_ARRAY)
+    PetscCall(PetscSNPrintf(help, sizeof(help), "%s [%s%s%s, %g to %g]", sp->help,
+                            type_name(sp->type), sp->units && sp->units[0] ? ", " : "",
                             sp->units ? sp->units : "", (double)sp->min, (double)sp->max));
-  else PetscCall(PetscSNPrintf(help, sizeof(help), "%s [%s]", sp->help, type_name(sp->type)));
+  else
+    PetscCall(PetscSNPrintf(help, sizeof(help), "%s [%s]", sp->help, type_name(sp->type)));
   switch (sp->type) {
-  case PARAM_REAL: PetscCall(PetscOptionsReal(opt, help, NULL, *(PetscReal *)field, (PetscReal *)field, &set)); break;
-  case PARAM_INT: PetscCall(PetscOptionsInt(opt, help, NULL, *(PetscInt *)field, (PetscInt *)field, &set)); break;
-  case PARAM_BOOL: PetscCall(PetscOptionsBool(opt, help, NULL, *(PetscBool *)field, (PetscBool *)field, &set)); break;
+  case PARAM_REAL:
+    PetscCall(PetscOptionsReal(opt, help, NULL, *(PetscReal *)field, (PetscReal *)field, &set));
+    break;
+  case PARAM_INT:
+    PetscCall(PetscOptionsInt(opt, help, NULL, *(PetscInt *)field, (PetscInt *)field, &set));
+    break;
+  case PARAM_BOOL:
+    PetscCall(PetscOptionsBool(opt, help, NULL, *(PetscBool *)field, (PetscBool *)field, &set));
+    break;
   case PARAM_ENUM: {
     PetscInt n = 0, v = *(PetscInt *)field;
     while (sp->choices[n]) n++;
@@ -679,7 +776,8 @@ static PetscErrorCode list_for_help(PetscOptionItems *PetscOptionsObject, const 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode namelist_read(MPI_Comm comm, const char *group, const char *title, const ParamSpec *table, void *params)
+PetscErrorCode namelist_read(MPI_Comm comm, const char *group, const char *title,
+                             const ParamSpec *table, void *params)
 {
   static char value[VALUE_LEN];
   char prefix[NAME_LEN], lgroup[NAME_LEN];
@@ -702,7 +800,8 @@ PetscErrorCode namelist_read(MPI_Comm comm, const char *group, const char *title
     PetscCall(remember(lgroup, name, value, set ? PETSC_FALSE : PETSC_TRUE));
   }
   PetscOptionsBegin(comm, prefix, title, NULL);
-  for (const ParamSpec *sp = table; sp->key; sp++) PetscCall(list_for_help(PetscOptionsObject, sp, group, params));
+  for (const ParamSpec *sp = table; sp->key; sp++)
+    PetscCall(list_for_help(PetscOptionsObject, sp, group, params));
   PetscOptionsEnd();
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -756,7 +855,8 @@ static const char *group_of(const char *name)
   const char *best = NULL;
   for (PetscInt g = 0; g < ngroups; g++) {
     size_t l = strlen(known_groups[g]);
-    if (!strncmp(name, known_groups[g], l) && name[l] == '_' && (!best || l > strlen(best))) best = known_groups[g];
+    if (!strncmp(name, known_groups[g], l) && name[l] == '_' && (!best || l > strlen(best)))
+      best = known_groups[g];
   }
   return best;
 }
@@ -772,12 +872,13 @@ PetscErrorCode namelist_check_unused(MPI_Comm comm)
     char prefix[NAME_LEN + 1];
     if (rec->cmdline) continue;
     PetscCheck(known(known_groups, ngroups, rec->group), comm, PETSC_ERR_USER,
-               "%s:%" PetscInt_FMT ": unknown group &%s (did you mean &%s?)", rec->file, rec->line, rec->group,
-               nearest(known_groups, ngroups, "", rec->group));
+               "%s:%" PetscInt_FMT ": unknown group &%s (did you mean &%s?)", rec->file, rec->line,
+               rec->group, nearest(known_groups, ngroups, "", rec->group));
     PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "%s_", rec->group));
     PetscCheck(known(known_keys, nkeys, rec->name), comm, PETSC_ERR_USER,
-               "%s:%" PetscInt_FMT ": unknown key %s in group &%s (did you mean %s?)", rec->file, rec->line,
-               rec->name + strlen(prefix), rec->group, nearest(known_keys, nkeys, prefix, rec->name) + strlen(prefix));
+               "%s:%" PetscInt_FMT ": unknown key %s in group &%s (did you mean %s?)", rec->file,
+               rec->line, rec->name + strlen(prefix), rec->group,
+               nearest(known_keys, nkeys, prefix, rec->name) + strlen(prefix));
   }
   PetscCall(PetscOptionsLeftGet(NULL, &nleft, &names, &values));
   for (PetscInt k = 0; k < nleft; k++) {
@@ -787,8 +888,10 @@ PetscErrorCode namelist_check_unused(MPI_Comm comm)
     {
       char prefix[NAME_LEN + 1], msg[3 * NAME_LEN + 96];
       PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "%s_", g));
-      PetscCall(PetscSNPrintf(msg, sizeof(msg), "command line: option -%s is not a key of group &%s (did you mean -%s?)", name, g,
-                              nearest(known_keys, nkeys, prefix, name)));
+      PetscCall(
+          PetscSNPrintf(msg, sizeof(msg),
+                        "command line: option -%s is not a key of group &%s (did you mean -%s?)",
+                        name, g, nearest(known_keys, nkeys, prefix, name)));
       PetscCall(PetscOptionsLeftRestore(NULL, &nleft, &names, &values));
       SETERRQ(comm, PETSC_ERR_USER, "%s", msg);
     }
@@ -801,9 +904,11 @@ PetscErrorCode namelist_view(MPI_Comm comm, PetscViewer viewer)
 {
   PetscFunctionBeginUser;
   (void)comm;
-  PetscCall(PetscViewerASCIIPrintf(viewer, "effective configuration (%" PetscInt_FMT " keys):\n", nentries));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "effective configuration (%" PetscInt_FMT " keys):\n",
+                                   nentries));
   for (PetscInt k = 0; k < nentries; k++)
-    PetscCall(PetscViewerASCIIPrintf(viewer, "  %s = %s%s\n", entries[k].key, entries[k].value, entries[k].is_default ? "  (default)" : ""));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "  %s = %s%s\n", entries[k].key, entries[k].value,
+                                     entries[k].is_default ? "  (default)" : ""));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -815,29 +920,42 @@ PetscErrorCode namelist_write(FILE *fp)
     PetscBool first = k == 0 || strcmp(entries[k].group, entries[k - 1].group);
     PetscBool last = k == nentries - 1 || strcmp(entries[k].group, entries[k + 1].group);
     if (first) fprintf(fp, "&%s\n", entries[k].group);
-    if (!entries[k].value[0]) fprintf(fp, "  ! %s: no values%s\n", entries[k].key + strlen(entries[k].group) + 1, entries[k].is_default ? " (default)" : "");
-    else fprintf(fp, "  %s = %s%s\n", entries[k].key + strlen(entries[k].group) + 1, entries[k].value, entries[k].is_default ? "  ! default" : "");
+    if (!entries[k].value[0])
+      fprintf(fp, "  ! %s: no values%s\n", entries[k].key + strlen(entries[k].group) + 1,
+              entries[k].is_default ? " (default)" : "");
+    else
+      fprintf(fp, "  %s = %s%s\n", entries[k].key + strlen(entries[k].group) + 1, entries[k].value,
+              entries[k].is_default ? "  ! default" : "");
     if (last) fprintf(fp, "/\n");
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscInt namelist_count(void) { return nentries; }
+PetscInt namelist_count(void)
+{
+  return nentries;
+}
 
-PetscErrorCode namelist_entry(PetscInt i, const char **key, const char **value, PetscBool *is_default)
+PetscErrorCode namelist_entry(PetscInt i, const char **key, const char **value,
+                              PetscBool *is_default)
 {
   PetscFunctionBeginUser;
-  PetscCheck(i >= 0 && i < nentries, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "configuration entry %" PetscInt_FMT " of %" PetscInt_FMT, i, nentries);
+  PetscCheck(i >= 0 && i < nentries, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
+             "configuration entry %" PetscInt_FMT " of %" PetscInt_FMT, i, nentries);
   *key = entries[i].key;
   *value = entries[i].value;
   if (is_default) *is_default = entries[i].is_default;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode namelist_reference(FILE *fp, const char *group, const char *title, const ParamSpec *table)
+PetscErrorCode namelist_reference(FILE *fp, const char *group, const char *title,
+                                  const ParamSpec *table)
 {
   PetscFunctionBeginUser;
-  fprintf(fp, "### &%s: %s\n\n| key | option | type | default | range | units | meaning |\n| --- | --- | --- | --- | --- | --- | --- |\n", group, title);
+  fprintf(fp,
+          "### &%s: %s\n\n| key | option | type | default | range | units | meaning |\n| --- | --- "
+          "| --- | --- | --- | --- | --- |\n",
+          group, title);
   for (const ParamSpec *sp = table; sp->key; sp++) {
     char def[256] = "", range[128] = "";
     switch (sp->type) {
@@ -846,7 +964,9 @@ PetscErrorCode namelist_reference(FILE *fp, const char *group, const char *title
       snprintf(def, sizeof(def), "%g", (double)sp->def);
       snprintf(range, sizeof(range), "%g to %g", (double)sp->min, (double)sp->max);
       break;
-    case PARAM_BOOL: snprintf(def, sizeof(def), "%s", sp->def != 0 ? ".true." : ".false."); break;
+    case PARAM_BOOL:
+      snprintf(def, sizeof(def), "%s", sp->def != 0 ? ".true." : ".false.");
+      break;
     case PARAM_ENUM:
       snprintf(def, sizeof(def), "'%s'", sp->choices[(PetscInt)sp->def]);
       for (PetscInt c = 0; sp->choices[c]; c++) {
@@ -854,14 +974,20 @@ PetscErrorCode namelist_reference(FILE *fp, const char *group, const char *title
         snprintf(range + l, sizeof(range) - l, "%s%s", c ? ", " : "", sp->choices[c]);
       }
       break;
-    case PARAM_STRING: snprintf(def, sizeof(def), "'%s'", sp->sdef ? sp->sdef : ""); break;
+    case PARAM_STRING:
+      snprintf(def, sizeof(def), "'%s'", sp->sdef ? sp->sdef : "");
+      break;
     default:
-      if (sp->def_count) snprintf(def, sizeof(def), "%d x %g", (int)sp->def_count, (double)sp->def);
-      else snprintf(def, sizeof(def), "(empty)");
-      if (sp->type != PARAM_STRING_ARRAY) snprintf(range, sizeof(range), "%g to %g", (double)sp->min, (double)sp->max);
+      if (sp->def_count)
+        snprintf(def, sizeof(def), "%d x %g", (int)sp->def_count, (double)sp->def);
+      else
+        snprintf(def, sizeof(def), "(empty)");
+      if (sp->type != PARAM_STRING_ARRAY)
+        snprintf(range, sizeof(range), "%g to %g", (double)sp->min, (double)sp->max);
       break;
     }
-    fprintf(fp, "| `%s` | `-%s_%s` | %s | %s | %s | %s | %s |\n", sp->key, group, sp->key, type_name(sp->type), def, range, sp->units ? sp->units : "", sp->help);
+    fprintf(fp, "| `%s` | `-%s_%s` | %s | %s | %s | %s | %s |\n", sp->key, group, sp->key,
+            type_name(sp->type), def, range, sp->units ? sp->units : "", sp->help);
   }
   fprintf(fp, "\n");
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -880,6 +1006,7 @@ PetscErrorCode namelist_reset(void)
   PetscCall(PetscFree(known_groups));
   PetscCall(PetscFree(known_keys));
   PetscCall(PetscFree(entries));
-  nrecords = caprecords = ngroups = capgroups = nkeys = capkeys = nentries = capentries = nloads = 0;
+  nrecords = caprecords = ngroups = capgroups = nkeys = capkeys = nentries = capentries = nloads =
+      0;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

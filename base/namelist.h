@@ -40,7 +40,8 @@ void namelist_real_text(double v, char *buf, size_t len);
 /* Number of effective configuration entries, and entry i as key ("group_key") and value text,
    for writing them as NetCDF global attributes. Not collective. */
 PetscInt namelist_count(void);
-PetscErrorCode namelist_entry(PetscInt i, const char **key, const char **value, PetscBool *is_default);
+PetscErrorCode namelist_entry(PetscInt i, const char **key, const char **value,
+                              PetscBool *is_default);
 
 /* Print a Markdown reference of table (key, type, default, range, units, help) to fp, for the
    generated namelist reference. Not collective. */

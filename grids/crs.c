@@ -4,14 +4,16 @@
 #include <string.h>
 #include "base/error.h"
 
-static PetscErrorCode att_text(int nc, const char *path, int var, const char *name, const char *value)
+static PetscErrorCode att_text(int nc, const char *path, int var, const char *name,
+                               const char *value)
 {
   PetscFunctionBeginUser;
   NcCallFile(nc_put_att_text(nc, var, name, strlen(value), value), path);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode att_double(int nc, const char *path, int var, const char *name, size_t n, const double *v)
+static PetscErrorCode att_double(int nc, const char *path, int var, const char *name, size_t n,
+                                 const double *v)
 {
   PetscFunctionBeginUser;
   NcCallFile(nc_put_att_double(nc, var, name, NC_DOUBLE, n, v), path);
@@ -32,19 +34,25 @@ PetscErrorCode crs_define(int nc, const char *path, const Projection *p)
   switch (p->kind) {
   case PROJ_LAMBERT:
     projection_forward(p, p->stand_lon, p->ref_lat, &xo, &yo);
-    PetscCall(att_double(nc, path, id, "standard_parallel", p->truelat1 == p->truelat2 ? 1 : 2, two));
-    PetscCall(att_double(nc, path, id, "longitude_of_central_meridian", 1, (double[1]){p->stand_lon}));
-    PetscCall(att_double(nc, path, id, "latitude_of_projection_origin", 1, (double[1]){p->ref_lat}));
+    PetscCall(
+        att_double(nc, path, id, "standard_parallel", p->truelat1 == p->truelat2 ? 1 : 2, two));
+    PetscCall(
+        att_double(nc, path, id, "longitude_of_central_meridian", 1, (double[1]){p->stand_lon}));
+    PetscCall(
+        att_double(nc, path, id, "latitude_of_projection_origin", 1, (double[1]){p->ref_lat}));
     break;
   case PROJ_POLAR:
     projection_forward(p, p->stand_lon, 90 * p->hemi, &xo, &yo);
-    PetscCall(att_double(nc, path, id, "straight_vertical_longitude_from_pole", 1, (double[1]){p->stand_lon}));
-    PetscCall(att_double(nc, path, id, "latitude_of_projection_origin", 1, (double[1]){90 * p->hemi}));
+    PetscCall(att_double(nc, path, id, "straight_vertical_longitude_from_pole", 1,
+                         (double[1]){p->stand_lon}));
+    PetscCall(
+        att_double(nc, path, id, "latitude_of_projection_origin", 1, (double[1]){90 * p->hemi}));
     PetscCall(att_double(nc, path, id, "standard_parallel", 1, two));
     break;
   case PROJ_MERCATOR:
     projection_forward(p, p->stand_lon, 0, &xo, &yo);
-    PetscCall(att_double(nc, path, id, "longitude_of_projection_origin", 1, (double[1]){p->stand_lon}));
+    PetscCall(
+        att_double(nc, path, id, "longitude_of_projection_origin", 1, (double[1]){p->stand_lon}));
     PetscCall(att_double(nc, path, id, "standard_parallel", 1, two));
     break;
   case PROJ_LATLON:
@@ -56,4 +64,3 @@ PetscErrorCode crs_define(int nc, const char *path, const Projection *p)
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
-

@@ -6,15 +6,17 @@
 #include <string.h>
 #include "base/error.h"
 
-#define DOMAIN_GRID_RTOL 1e-9 /* relative tolerance when comparing the file's grid with the model's */
+#define DOMAIN_GRID_RTOL                                                                           \
+  1e-9 /* relative tolerance when comparing the file's grid with the model's */
 
 static PetscErrorCode get_real(int nc, const char *path, const char *name, PetscReal *v)
 {
   double d;
 
   PetscFunctionBeginUser;
-  PetscCheck(nc_get_att_double(nc, NC_GLOBAL, name, &d) == NC_NOERR, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-             "%s: not a Bogda domain file: no global attribute %s", path, name);
+  PetscCheck(nc_get_att_double(nc, NC_GLOBAL, name, &d) == NC_NOERR, PETSC_COMM_SELF,
+             PETSC_ERR_FILE_UNEXPECTED, "%s: not a Bogda domain file: no global attribute %s", path,
+             name);
   *v = d;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -24,8 +26,9 @@ static PetscErrorCode get_int(int nc, const char *path, const char *name, PetscI
   int i;
 
   PetscFunctionBeginUser;
-  PetscCheck(nc_get_att_int(nc, NC_GLOBAL, name, &i) == NC_NOERR, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-             "%s: not a Bogda domain file: no global attribute %s", path, name);
+  PetscCheck(nc_get_att_int(nc, NC_GLOBAL, name, &i) == NC_NOERR, PETSC_COMM_SELF,
+             PETSC_ERR_FILE_UNEXPECTED, "%s: not a Bogda domain file: no global attribute %s", path,
+             name);
   *v = i;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -51,8 +54,8 @@ static PetscErrorCode read_spec(int nc, const char *path, GridSpec *s)
   PetscCall(get_int(nc, path, "NX", &s->nx));
   PetscCall(get_int(nc, path, "NY", &s->ny));
   PetscCall(get_int(nc, path, "NZ", &s->nz));
-  PetscCheck(s->nz > 0 && s->nz <= GRID_MAX_LAYERS, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: NZ = %" PetscInt_FMT " is out of range",
-             path, s->nz);
+  PetscCheck(s->nz > 0 && s->nz <= GRID_MAX_LAYERS, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: NZ = %" PetscInt_FMT " is out of range", path, s->nz);
   NcCallFile(nc_inq_varid(nc, "z_iface", &var), path);
   NcCallFile(nc_get_var_double(nc, var, s->z_iface), path);
   PetscCall(projection_setup(&s->proj));
@@ -80,8 +83,9 @@ PetscErrorCode domain_nest(const char *path, DomainNest *n)
   NcCallFile(nc_open(path, NC_NOWRITE, &nc), path);
   for (PetscInt k = 0; k < 5; k++) {
     int i;
-    PetscCheck(nc_get_att_int(nc, NC_GLOBAL, att[k], &i) == NC_NOERR, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-               "%s: no global attribute %s: not a nested domain file", path, att[k]);
+    PetscCheck(nc_get_att_int(nc, NC_GLOBAL, att[k], &i) == NC_NOERR, PETSC_COMM_SELF,
+               PETSC_ERR_FILE_UNEXPECTED, "%s: no global attribute %s: not a nested domain file",
+               path, att[k]);
     *v[k] = i;
   }
   NcCallFile(nc_close(nc), path);
@@ -96,14 +100,19 @@ static PetscBool close_to(PetscReal a, PetscReal b, PetscReal scale)
 static PetscErrorCode check_grid(const char *path, const GridSpec *f, const GridSpec *m)
 {
   PetscFunctionBeginUser;
-  PetscCheck(f->proj.kind == m->proj.kind && f->nx == m->nx && f->ny == m->ny && close_to(f->dx, m->dx, m->dx) &&
-               close_to(f->dy, m->dy, m->dy) && close_to(f->x0, m->x0, m->dx) && close_to(f->y0, m->y0, m->dy) &&
-               close_to(f->proj.ref_lat, m->proj.ref_lat, 1) && close_to(f->proj.ref_lon, m->proj.ref_lon, 1) &&
-               close_to(f->proj.truelat1, m->proj.truelat1, 1) && close_to(f->proj.stand_lon, m->proj.stand_lon, 1),
+  PetscCheck(f->proj.kind == m->proj.kind && f->nx == m->nx && f->ny == m->ny &&
+                 close_to(f->dx, m->dx, m->dx) && close_to(f->dy, m->dy, m->dy) &&
+                 close_to(f->x0, m->x0, m->dx) && close_to(f->y0, m->y0, m->dy) &&
+                 close_to(f->proj.ref_lat, m->proj.ref_lat, 1) &&
+                 close_to(f->proj.ref_lon, m->proj.ref_lon, 1) &&
+                 close_to(f->proj.truelat1, m->proj.truelat1, 1) &&
+                 close_to(f->proj.stand_lon, m->proj.stand_lon, 1),
              PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-             "%s: the domain file's grid (MAP_PROJ %d, %" PetscInt_FMT " x %" PetscInt_FMT " cells of %g m, origin %g, %g) is not the model's (MAP_PROJ %d, %" PetscInt_FMT " x %" PetscInt_FMT " of %g m, origin %g, %g)",
-             path, (int)f->proj.kind, f->nx, f->ny, (double)f->dx, (double)f->x0, (double)f->y0, (int)m->proj.kind, m->nx, m->ny,
-             (double)m->dx, (double)m->x0, (double)m->y0);
+             "%s: the domain file's grid (MAP_PROJ %d, %" PetscInt_FMT " x %" PetscInt_FMT
+             " cells of %g m, origin %g, %g) is not the model's (MAP_PROJ %d, %" PetscInt_FMT
+             " x %" PetscInt_FMT " of %g m, origin %g, %g)",
+             path, (int)f->proj.kind, f->nx, f->ny, (double)f->dx, (double)f->x0, (double)f->y0,
+             (int)m->proj.kind, m->nx, m->ny, (double)m->dx, (double)m->x0, (double)m->y0);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -132,7 +141,8 @@ static PetscErrorCode get_string(int nc, const char *path, const char *name, Pet
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode get_ints(int nc, const char *path, const char *name, PetscInt n, PetscInt *out, size_t stride_bytes)
+static PetscErrorCode get_ints(int nc, const char *path, const char *name, PetscInt n,
+                               PetscInt *out, size_t stride_bytes)
 {
   int var, *a;
 
@@ -164,7 +174,8 @@ static PetscErrorCode read_registries(int nc, const char *path, Domain *d)
   }
   PetscCall(get_ints(nc, path, "unit_kind", d->nunit, &d->unit[0].kind, sizeof(DomainUnit)));
   PetscCall(get_ints(nc, path, "unit_county", d->nunit, &d->unit[0].county, sizeof(DomainUnit)));
-  PetscCall(get_ints(nc, path, "unit_prefecture", d->nunit, &d->unit[0].prefecture, sizeof(DomainUnit)));
+  PetscCall(
+      get_ints(nc, path, "unit_prefecture", d->nunit, &d->unit[0].prefecture, sizeof(DomainUnit)));
   PetscCall(PetscMalloc1(d->nunit, &a));
   NcCallFile(nc_inq_varid(nc, "unit_area_km2", &var), path);
   NcCallFile(nc_get_var_double(nc, var, a), path);
@@ -174,8 +185,10 @@ static PetscErrorCode read_registries(int nc, const char *path, Domain *d)
     PetscCall(get_string(nc, path, "prefecture_name_zh", q, d->pref[q].name_zh));
     PetscCall(get_string(nc, path, "prefecture_name_en", q, d->pref[q].name_en));
   }
-  PetscCall(get_ints(nc, path, "prefecture_code", d->npref, &d->pref[0].code, sizeof(DomainPrefecture)));
-  PetscCall(get_ints(nc, path, "prefecture_parent", d->npref, &d->pref[0].parent, sizeof(DomainPrefecture)));
+  PetscCall(
+      get_ints(nc, path, "prefecture_code", d->npref, &d->pref[0].code, sizeof(DomainPrefecture)));
+  PetscCall(get_ints(nc, path, "prefecture_parent", d->npref, &d->pref[0].parent,
+                     sizeof(DomainPrefecture)));
   for (PetscInt r = 0; r < d->nrec; r++) {
     PetscCall(get_string(nc, path, "receptor_name", r, d->rec[r].name));
     PetscCall(get_string(nc, path, "receptor_name_zh", r, d->rec[r].name_zh));
@@ -189,22 +202,30 @@ typedef struct {
   PetscInt i0, j0, ni, nj;
 } Window;
 
-static PetscInt clamp(PetscInt v, PetscInt n) { return v < 0 ? 0 : v >= n ? n - 1 : v; }
+static PetscInt clamp(PetscInt v, PetscInt n)
+{
+  return v < 0 ? 0 : v >= n ? n - 1 : v;
+}
 
 /* Read [lead..., y, x] variable name over the window: nlead leading entries (0 for 2D). */
-static PetscErrorCode read_window(int nc, const char *path, const char *name, const Window *w, PetscInt nlead, PetscReal *out)
+static PetscErrorCode read_window(int nc, const char *path, const char *name, const Window *w,
+                                  PetscInt nlead, PetscReal *out)
 {
   int var;
-  size_t start[3] = {0, (size_t)w->j0, (size_t)w->i0}, count[3] = {(size_t)nlead, (size_t)w->nj, (size_t)w->ni};
+  size_t start[3] = {0, (size_t)w->j0, (size_t)w->i0},
+         count[3] = {(size_t)nlead, (size_t)w->nj, (size_t)w->ni};
 
   PetscFunctionBeginUser;
   NcCallFile(nc_inq_varid(nc, name, &var), path);
-  if (nlead) NcCallFile(nc_get_vara_double(nc, var, start, count, out), path);
-  else NcCallFile(nc_get_vara_double(nc, var, start + 1, count + 1, out), path);
+  if (nlead)
+    NcCallFile(nc_get_vara_double(nc, var, start, count, out), path);
+  else
+    NcCallFile(nc_get_vara_double(nc, var, start + 1, count + 1, out), path);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode read_fields(int nc, const char *path, const Patch *p, const Window *w, Domain *d)
+static PetscErrorCode read_fields(int nc, const char *path, const Patch *p, const Window *w,
+                                  Domain *d)
 {
   PetscInt nw = w->ni * w->nj, n2 = patch_size2(p);
   PetscReal *a;
@@ -217,23 +238,27 @@ static PetscErrorCode read_fields(int nc, const char *path, const Patch *p, cons
   PetscCall(read_window(nc, path, "terrain", w, 0, a));
   for (PetscInt j = p->gys; j < p->gys + p->gym; j++)
     for (PetscInt i = p->gxs; i < p->gxs + p->gxm; i++)
-      d->terrain[patch_index2(p, i, j)] = a[(clamp(j, p->my) - w->j0) * w->ni + clamp(i, p->mx) - w->i0];
+      d->terrain[patch_index2(p, i, j)] =
+          a[(clamp(j, p->my) - w->j0) * w->ni + clamp(i, p->mx) - w->i0];
   PetscCall(read_window(nc, path, "landuse_fraction", w, LANDUSE_N, a));
   for (PetscInt j = p->gys; j < p->gys + p->gym; j++)
     for (PetscInt i = p->gxs; i < p->gxs + p->gxm; i++)
       for (PetscInt c = 0; c < LANDUSE_N; c++)
-        d->landuse[patch_index2(p, i, j) * LANDUSE_N + c] = a[c * nw + (clamp(j, p->my) - w->j0) * w->ni + clamp(i, p->mx) - w->i0];
+        d->landuse[patch_index2(p, i, j) * LANDUSE_N + c] =
+            a[c * nw + (clamp(j, p->my) - w->j0) * w->ni + clamp(i, p->mx) - w->i0];
   if (d->nrec) PetscCall(read_window(nc, path, "receptor_weight", w, d->nrec, a));
   for (PetscInt j = PetscMax(p->gys, 0); j < PetscMin(p->gys + p->gym, p->my); j++)
     for (PetscInt i = PetscMax(p->gxs, 0); i < PetscMin(p->gxs + p->gxm, p->mx); i++)
       for (PetscInt r = 0; r < d->nrec; r++)
-        d->receptor_weight[patch_index2(p, i, j) * d->nrec + r] = a[r * nw + (j - w->j0) * w->ni + i - w->i0];
+        d->receptor_weight[patch_index2(p, i, j) * d->nrec + r] =
+            a[r * nw + (j - w->j0) * w->ni + i - w->i0];
   PetscCall(PetscFree(a));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* The cover entries of the window, row by row, then per ghosted column by clamping. */
-static PetscErrorCode read_cover(int nc, const char *path, const Patch *p, const Window *w, Domain *d)
+static PetscErrorCode read_cover(int nc, const char *path, const Patch *p, const Window *w,
+                                 Domain *d)
 {
   PetscInt nw = w->ni * w->nj, n2 = patch_size2(p), total = 0, *first, *row_start;
   int vs, vc, vu, vf, *start, *count, *unit;
@@ -260,7 +285,8 @@ static PetscErrorCode read_cover(int nc, const char *path, const Patch *p, const
     size_t s = (size_t)start[r * w->ni], c = (size_t)(row_start[r + 1] - row_start[r]);
     NcCallFile(nc_get_vara_int(nc, vu, &s, &c, unit + row_start[r]), path);
     NcCallFile(nc_get_vara_double(nc, vf, &s, &c, frac + row_start[r]), path);
-    for (PetscInt q = 0; q < w->ni; q++) first[r * w->ni + q] = row_start[r] + start[r * w->ni + q] - start[r * w->ni];
+    for (PetscInt q = 0; q < w->ni; q++)
+      first[r * w->ni + q] = row_start[r] + start[r * w->ni + q] - start[r * w->ni];
   }
   PetscCall(PetscMalloc1(n2 + 1, &d->cover_start));
   d->cover_start[0] = 0;

@@ -9,7 +9,12 @@
 
 #define DOMAIN_NAME_LEN 128 /* bytes of a name in the file, including the NUL */
 
-typedef enum { DOMAIN_UNIT_PRIORITY = 0, DOMAIN_UNIT_KEY, DOMAIN_UNIT_GENERAL, DOMAIN_UNIT_OUTSIDE } DomainUnitKind;
+typedef enum {
+  DOMAIN_UNIT_PRIORITY = 0,
+  DOMAIN_UNIT_KEY,
+  DOMAIN_UNIT_GENERAL,
+  DOMAIN_UNIT_OUTSIDE
+} DomainUnitKind;
 
 typedef struct {
   char code[DOMAIN_NAME_LEN], name_zh[DOMAIN_NAME_LEN], name_en[DOMAIN_NAME_LEN];
@@ -17,7 +22,7 @@ typedef struct {
   PetscInt county;     /* adcode, 0 outside Xinjiang */
   PetscInt prefecture; /* index into Domain.pref, -1 outside */
   PetscReal area_km2;  /* inside this domain */
-} DomainUnit;           /* unit k has id k + 1 */
+} DomainUnit;          /* unit k has id k + 1 */
 
 typedef struct {
   PetscInt code; /* adcode */
@@ -37,10 +42,12 @@ typedef struct Domain {
   /* Ghosted 2D arrays of the grid's patch (grids/patch.h layout), owned. */
   PetscReal *terrain;         /* m above sea level */
   PetscReal *landuse;         /* [patch_index2 * LANDUSE_N + c], shares summing to 1 */
-  PetscReal *receptor_weight; /* [patch_index2 * nrec + r]; each receptor's weights sum to 1 over the domain */
-  PetscInt *cover_start;      /* column idx is covered by entries cover_start[idx] .. cover_start[idx+1]-1 */
-  PetscInt *cover_unit;       /* unit index of each entry */
-  PetscReal *cover_fraction;  /* share of the column in the unit; a column's shares sum to 1 */
+  PetscReal *receptor_weight; /* [patch_index2 * nrec + r]; each receptor's weights sum to 1 over
+                                 the domain */
+  PetscInt
+      *cover_start; /* column idx is covered by entries cover_start[idx] .. cover_start[idx+1]-1 */
+  PetscInt *cover_unit;      /* unit index of each entry */
+  PetscReal *cover_fraction; /* share of the column in the unit; a column's shares sum to 1 */
 } Domain;
 
 /* The grid the domain file at path defines (projection, size, spacing, origin, layers).

@@ -25,8 +25,8 @@ static void choose_split(PetscInt size, PetscInt nx, PetscInt ny, PetscInt sw, P
 }
 
 /* Check a requested or chosen split and explain what would work. */
-static PetscErrorCode check_split(MPI_Comm comm, const GridSpec *spec, PetscInt sw, PetscMPIInt size,
-                                  PetscInt *px, PetscInt *py)
+static PetscErrorCode check_split(MPI_Comm comm, const GridSpec *spec, PetscInt sw,
+                                  PetscMPIInt size, PetscInt *px, PetscInt *py)
 {
   PetscFunctionBeginUser;
   if (*px == PETSC_DECIDE && *py == PETSC_DECIDE) {
@@ -47,11 +47,12 @@ static PetscErrorCode check_split(MPI_Comm comm, const GridSpec *spec, PetscInt 
     *py = size / *px;
   }
   PetscCheck(*px * *py == size, comm, PETSC_ERR_ARG_OUTOFRANGE,
-             "process grid %" PetscInt_FMT " x %" PetscInt_FMT " does not match %d ranks", *px,
-             *py, size);
+             "process grid %" PetscInt_FMT " x %" PetscInt_FMT " does not match %d ranks", *px, *py,
+             size);
   PetscCheck(spec->nx / *px >= sw && spec->ny / *py >= sw, comm, PETSC_ERR_ARG_OUTOFRANGE,
-             "process grid %" PetscInt_FMT " x %" PetscInt_FMT " is too fine for a grid of %" PetscInt_FMT
-             " x %" PetscInt_FMT " cells: every rank needs at least %" PetscInt_FMT
+             "process grid %" PetscInt_FMT " x %" PetscInt_FMT
+             " is too fine for a grid of %" PetscInt_FMT " x %" PetscInt_FMT
+             " cells: every rank needs at least %" PetscInt_FMT
              " cells in x and y for the transport halo",
              *px, *py, spec->nx, spec->ny, sw);
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -66,9 +67,20 @@ static PetscErrorCode fill_patch(Grid *g)
   PetscCall(DMDAGetGhostCorners(g->da, &gxs, &gys, &gzs, &gxm, &gym, &gzm));
   PetscCheck(zs == 0 && zm == g->spec.nz && gzs == 0 && gzm == g->spec.nz, g->comm, PETSC_ERR_PLIB,
              "the grid must not be decomposed in z");
-  g->patch = (Patch){.mx = g->spec.nx, .my = g->spec.ny, .mz = g->spec.nz, .xs = xs, .ys = ys,
-                     .xm = xm, .ym = ym, .gxs = gxs, .gys = gys, .gxm = gxm, .gym = gym,
-                     .sw = g->sw, .dx = g->spec.dx, .dy = g->spec.dy};
+  g->patch = (Patch){.mx = g->spec.nx,
+                     .my = g->spec.ny,
+                     .mz = g->spec.nz,
+                     .xs = xs,
+                     .ys = ys,
+                     .xm = xm,
+                     .ym = ym,
+                     .gxs = gxs,
+                     .gys = gys,
+                     .gxm = gxm,
+                     .gym = gym,
+                     .sw = g->sw,
+                     .dx = g->spec.dx,
+                     .dy = g->spec.dy};
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -84,7 +96,8 @@ PetscErrorCode grid_create(MPI_Comm comm, const GridSpec *spec, PetscInt sw, Pet
              "grid size %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " must be positive",
              spec->nx, spec->ny, spec->nz);
   PetscCheck(spec->nz <= GRID_MAX_LAYERS, comm, PETSC_ERR_ARG_OUTOFRANGE,
-             "%" PetscInt_FMT " layers is more than the %d a grid may have", spec->nz, GRID_MAX_LAYERS);
+             "%" PetscInt_FMT " layers is more than the %d a grid may have", spec->nz,
+             GRID_MAX_LAYERS);
   PetscCheck(spec->dx > 0 && spec->dy > 0, comm, PETSC_ERR_ARG_OUTOFRANGE,
              "grid spacing dx = %g, dy = %g must be positive", (double)spec->dx, (double)spec->dy);
   PetscCallMPI(MPI_Comm_size(comm, &size));

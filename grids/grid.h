@@ -7,11 +7,11 @@
 
 typedef struct {
   GridSpec spec;
-  MPI_Comm comm;    /* borrowed */
-  PetscInt sw;      /* ghost width */
-  DM da;            /* 3D, dof 1, box stencil of width sw, ghosted boundaries in x and y; owned */
-  DM da2;           /* 2D, dof 1, same decomposition; owned */
-  Patch patch;      /* the local patch (nspec and ntag are set by the state) */
+  MPI_Comm comm; /* borrowed */
+  PetscInt sw;   /* ghost width */
+  DM da;         /* 3D, dof 1, box stencil of width sw, ghosted boundaries in x and y; owned */
+  DM da2;        /* 2D, dof 1, same decomposition; owned */
+  Patch patch;   /* the local patch (nspec and ntag are set by the state) */
   PetscReal *lon, *lat; /* cell centres, degrees, 2D ghosted; owned */
   PetscReal *area;      /* true cell area, m2, 2D ghosted; owned */
   PetscReal *width_x;   /* true length of the west face of cell (i,j), m, 2D ghosted; owned */

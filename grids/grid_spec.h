@@ -17,7 +17,8 @@ typedef struct {
 } GridSpec;
 
 /* Plane coordinates of the centre of cell (i, j); fractional indices give faces and corners. */
-static inline void grid_cell_xy(const GridSpec *s, PetscReal i, PetscReal j, PetscReal *x, PetscReal *y)
+static inline void grid_cell_xy(const GridSpec *s, PetscReal i, PetscReal j, PetscReal *x,
+                                PetscReal *y)
 {
   *x = s->x0 + i * s->dx;
   *y = s->y0 + j * s->dy;

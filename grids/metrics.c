@@ -7,7 +7,8 @@
 #include "base/constants.h"
 
 PetscErrorCode metrics_compute(const GridSpec *s, const Patch *p, PetscReal *lon, PetscReal *lat,
-                               PetscReal *area, PetscReal *width_x, PetscReal *width_y, PetscReal *mapfac)
+                               PetscReal *area, PetscReal *width_x, PetscReal *width_y,
+                               PetscReal *mapfac)
 {
   const Projection *pr = &s->proj;
   PetscReal R = pr->radius;
@@ -24,7 +25,9 @@ PetscErrorCode metrics_compute(const GridSpec *s, const Patch *p, PetscReal *lon
       mapfac[c] = projection_map_factor(pr, lat[c]);
       if (pr->kind == PROJ_LATLON) {
         PetscReal dl = s->dx * CONST_DEG2RAD, dp = s->dy * CONST_DEG2RAD;
-        area[c] = R * R * dl * (PetscSinReal((lat[c] + 0.5 * s->dy) * CONST_DEG2RAD) - PetscSinReal((lat[c] - 0.5 * s->dy) * CONST_DEG2RAD));
+        area[c] = R * R * dl *
+                  (PetscSinReal((lat[c] + 0.5 * s->dy) * CONST_DEG2RAD) -
+                   PetscSinReal((lat[c] - 0.5 * s->dy) * CONST_DEG2RAD));
         width_x[c] = R * dp;
         width_y[c] = R * PetscCosReal(lats * CONST_DEG2RAD) * dl;
       } else {

@@ -24,7 +24,8 @@ typedef struct {
   PetscReal dx, dy;            /* grid spacing on the projection plane, m */
   const SpeciesInfo *species;  /* nspec entries; borrowed: owned by the model */
   const PetscReal *area;       /* true horizontal area of each cell, m2, 2D ghosted; borrowed */
-  const PetscReal *lon, *lat;  /* cell-centre longitude and latitude, degrees, 2D ghosted; borrowed */
+  const PetscReal *lon,
+      *lat; /* cell-centre longitude and latitude, degrees, 2D ghosted; borrowed */
 } Patch;
 
 /* Offset of cell (i, j, k) in a ghosted 3D array of the patch. Not collective. */
@@ -40,7 +41,13 @@ static inline PetscInt patch_index2(const Patch *p, PetscInt i, PetscInt j)
 }
 
 /* Number of cells in one ghosted 3D array of the patch. */
-static inline PetscInt patch_size3(const Patch *p) { return p->gxm * p->gym * p->mz; }
+static inline PetscInt patch_size3(const Patch *p)
+{
+  return p->gxm * p->gym * p->mz;
+}
 
 /* Number of columns in one ghosted 2D array of the patch. */
-static inline PetscInt patch_size2(const Patch *p) { return p->gxm * p->gym; }
+static inline PetscInt patch_size2(const Patch *p)
+{
+  return p->gxm * p->gym;
+}

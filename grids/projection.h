@@ -21,13 +21,14 @@ typedef enum {
 
 typedef struct {
   ProjectionKind kind;
-  PetscReal truelat1, truelat2; /* true latitudes, degrees (Lambert both; polar and Mercator truelat1) */
-  PetscReal stand_lon;          /* standard longitude (the meridian parallel to the y axis), degrees */
-  PetscReal ref_lat, ref_lon;   /* reference point, degrees; a grid is centred on it */
-  PetscReal radius;             /* sphere radius, m; projection_setup sets it if 0 */
+  PetscReal truelat1,
+      truelat2;        /* true latitudes, degrees (Lambert both; polar and Mercator truelat1) */
+  PetscReal stand_lon; /* standard longitude (the meridian parallel to the y axis), degrees */
+  PetscReal ref_lat, ref_lon; /* reference point, degrees; a grid is centred on it */
+  PetscReal radius;           /* sphere radius, m; projection_setup sets it if 0 */
   /* Derived by projection_setup(); read-only for callers. */
-  PetscReal cone;      /* cone factor n (Lambert), 1 for polar, 0 for Mercator */
-  PetscReal hemi;      /* +1 north, -1 south */
+  PetscReal cone;         /* cone factor n (Lambert), 1 for polar, 0 for Mercator */
+  PetscReal hemi;         /* +1 north, -1 south */
   PetscReal rho0, x0, y0; /* internal constants of the projection */
 } Projection;
 
@@ -36,10 +37,12 @@ typedef struct {
 PetscErrorCode projection_setup(Projection *p);
 
 /* Forward transform: longitude, latitude in degrees to plane coordinates. Not collective. */
-void projection_forward(const Projection *p, PetscReal lon, PetscReal lat, PetscReal *x, PetscReal *y);
+void projection_forward(const Projection *p, PetscReal lon, PetscReal lat, PetscReal *x,
+                        PetscReal *y);
 
 /* Inverse transform: plane coordinates to longitude (-180..180) and latitude, degrees. */
-void projection_inverse(const Projection *p, PetscReal x, PetscReal y, PetscReal *lon, PetscReal *lat);
+void projection_inverse(const Projection *p, PetscReal x, PetscReal y, PetscReal *lon,
+                        PetscReal *lat);
 
 /* Map-scale factor at a latitude (all supported projections' factors depend on latitude only). */
 PetscReal projection_map_factor(const Projection *p, PetscReal lat);

@@ -7,8 +7,10 @@
 
 /* Fill z_iface[0..nz] with nz layers up to ztop whose thickness grows geometrically from
    dz_bottom (uniform if nz * dz_bottom >= ztop). Fails on impossible input. Not collective. */
-PetscErrorCode vertical_stretched(PetscInt nz, PetscReal ztop, PetscReal dz_bottom, PetscReal *z_iface);
+PetscErrorCode vertical_stretched(PetscInt nz, PetscReal ztop, PetscReal dz_bottom,
+                                  PetscReal *z_iface);
 
 /* Thickness dz[k] and layer-centre height above ground zmid[k] of a column with terrain height
    h (m above sea level) for interfaces z_iface[0..nz]. Not collective. */
-void vertical_column(PetscInt nz, const PetscReal *z_iface, PetscReal h, PetscReal *dz, PetscReal *zmid);
+void vertical_column(PetscInt nz, const PetscReal *z_iface, PetscReal h, PetscReal *dz,
+                     PetscReal *zmid);

@@ -9,9 +9,9 @@
 #include "model/run.h"
 
 static const char help[] =
-  "Bogda: an MPI-parallel Eulerian air-quality model for Xinjiang.\n"
-  "Usage: bogda -namelist FILE.nml [-namelist MORE.nml] [-group_key value ...]\n"
-  "Every namelist key k of group g is also the option -g_k.\n\n";
+    "Bogda: an MPI-parallel Eulerian air-quality model for Xinjiang.\n"
+    "Usage: bogda -namelist FILE.nml [-namelist MORE.nml] [-group_key value ...]\n"
+    "Every namelist key k of group g is also the option -g_k.\n\n";
 
 /* OpenBLAS, if it is the BLAS linked, would split dot products over threads when a rank is not
    bound to one core (as under oversubscription), which changes the rounding of the wind
@@ -30,7 +30,8 @@ int main(int argc, char **argv)
     char *list, *file, *save = NULL;
     if (strcmp(argv[a], "-namelist")) continue;
     PetscCall(PetscStrallocpy(argv[a + 1], &list));
-    for (file = strtok_r(list, ",", &save); file; file = strtok_r(NULL, ",", &save)) PetscCall(namelist_load(PETSC_COMM_WORLD, file));
+    for (file = strtok_r(list, ",", &save); file; file = strtok_r(NULL, ",", &save))
+      PetscCall(namelist_load(PETSC_COMM_WORLD, file));
     PetscCall(PetscFree(list));
   }
   PetscCall(PetscOptionsHasName(NULL, NULL, "-namelist", &set)); /* counts the option as used */

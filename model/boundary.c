@@ -32,20 +32,39 @@ typedef struct {
 } Params;
 
 static const ParamSpec params_table[] = {
-  {.key = "units", .help = "units of boundary_values", .type = PARAM_ENUM,
-   .offset = offsetof(Params, units), .choices = unit_names},
-  {.key = "values", .units = "ug m-3 or kg kg-1",
-   .help = "background value of each species, in the order of the species table (missing: 0)",
-   .type = PARAM_REAL_ARRAY, .min = 0, .max = 1e6, .offset = offsetof(Params, values),
-   .count_offset = offsetof(Params, nvalues)},
-  {.key = "scale_height", .units = "m",
-   .help = "e-folding height of concentrations in ug m-3 (0: constant with height)",
-   .type = PARAM_REAL, .def = 1500, .min = 0, .max = 1e5, .offset = offsetof(Params, scale_height)},
-  {.key = "initial", .help = "start from the boundary profile (false: from zero)",
-   .type = PARAM_BOOL, .def = 1, .offset = offsetof(Params, initial)},
-  {.key = "parent_files", .help = "boundary files of a parent run (a glob pattern, e.g. 'out/xj27_bdy_*.nc'; empty: the profile)",
-   .type = PARAM_STRING, .offset = offsetof(Params, parent_files), .sdef = ""},
-  {.key = NULL},
+    {.key = "units",
+     .help = "units of boundary_values",
+     .type = PARAM_ENUM,
+     .offset = offsetof(Params, units),
+     .choices = unit_names},
+    {.key = "values",
+     .units = "ug m-3 or kg kg-1",
+     .help = "background value of each species, in the order of the species table (missing: 0)",
+     .type = PARAM_REAL_ARRAY,
+     .min = 0,
+     .max = 1e6,
+     .offset = offsetof(Params, values),
+     .count_offset = offsetof(Params, nvalues)},
+    {.key = "scale_height",
+     .units = "m",
+     .help = "e-folding height of concentrations in ug m-3 (0: constant with height)",
+     .type = PARAM_REAL,
+     .def = 1500,
+     .min = 0,
+     .max = 1e5,
+     .offset = offsetof(Params, scale_height)},
+    {.key = "initial",
+     .help = "start from the boundary profile (false: from zero)",
+     .type = PARAM_BOOL,
+     .def = 1,
+     .offset = offsetof(Params, initial)},
+    {.key = "parent_files",
+     .help = "boundary files of a parent run (a glob pattern, e.g. 'out/xj27_bdy_*.nc'; empty: the "
+             "profile)",
+     .type = PARAM_STRING,
+     .offset = offsetof(Params, parent_files),
+     .sdef = ""},
+    {.key = NULL},
 };
 
 /* The parent's boundary records. */
@@ -56,11 +75,11 @@ typedef struct {
   PetscReal *time;                  /* owned */
   PetscInt i0, j0, ratio;           /* child footprint in the parent (0-based) */
   PetscInt pnx, pny_min, pi_min, pj_min, pwidth, pheight; /* lookup box of parent ring cells */
-  PetscInt *cell_of;                /* parent (i,j) in the box -> ring cell, -1; owned */
-  PetscInt *map;                    /* parent tag -> child tag (-1: none); owned */
-  PetscInt loaded[2];               /* records held in data[0], data[1] */
-  PetscReal *q[2];                  /* [(cell*nz + k)*ns + s]; owned */
-  float *t[2];                      /* [((cell*nz + k)*ns + s)*nt + m]; owned */
+  PetscInt *cell_of;  /* parent (i,j) in the box -> ring cell, -1; owned */
+  PetscInt *map;      /* parent tag -> child tag (-1: none); owned */
+  PetscInt loaded[2]; /* records held in data[0], data[1] */
+  PetscReal *q[2];    /* [(cell*nz + k)*ns + s]; owned */
+  float *t[2];        /* [((cell*nz + k)*ns + s)*nt + m]; owned */
 } Parent;
 
 struct Boundary {
@@ -83,7 +102,8 @@ static PetscErrorCode parent_open(MPI_Comm comm, Boundary *b, PetscInt mx, Petsc
              "boundary_parent_files = '%s' matches no file", b->p.parent_files);
   pa->nfile = (PetscInt)g.gl_pathc;
   PetscCall(PetscMalloc1(pa->nfile, &pa->file));
-  for (PetscInt f = 0; f < pa->nfile; f++) PetscCall(PetscStrncpy(pa->file[f], g.gl_pathv[f], PETSC_MAX_PATH_LEN));
+  for (PetscInt f = 0; f < pa->nfile; f++)
+    PetscCall(PetscStrncpy(pa->file[f], g.gl_pathv[f], PETSC_MAX_PATH_LEN));
   globfree(&g);
   for (PetscInt f = 0; f < pa->nfile; f++) {
     int nc, d, v, att[3], child[2];
@@ -100,19 +120,25 @@ static PetscErrorCode parent_open(MPI_Comm comm, Boundary *b, PetscInt mx, Petsc
     NcCallFile(nc_get_att_int(nc, NC_GLOBAL, "CHILD_NX", &child[0]), pa->file[f]);
     NcCallFile(nc_get_att_int(nc, NC_GLOBAL, "CHILD_NY", &child[1]), pa->file[f]);
     PetscCheck(child[0] == mx && child[1] == my, comm, PETSC_ERR_FILE_UNEXPECTED,
-               "%s holds boundary values for a child of %d x %d cells (CHILD_NX, CHILD_NY); this run's grid has %d x %d",
+               "%s holds boundary values for a child of %d x %d cells (CHILD_NX, CHILD_NY); this "
+               "run's grid has %d x %d",
                pa->file[f], child[0], child[1], (int)mx, (int)my);
     if (f == 0) {
-      pa->ncell = (PetscInt)len[1], pa->nz = (PetscInt)len[2], pa->ns = (PetscInt)len[3], pa->nt = (PetscInt)len[4];
+      pa->ncell = (PetscInt)len[1], pa->nz = (PetscInt)len[2], pa->ns = (PetscInt)len[3],
+      pa->nt = (PetscInt)len[4];
       pa->i0 = att[0] - 1, pa->j0 = att[1] - 1, pa->ratio = att[2];
-      PetscCheck(pa->ns == b->nspec, comm, PETSC_ERR_FILE_UNEXPECTED, "%s has %d species; this run has %d", pa->file[f], (int)pa->ns, (int)b->nspec);
+      PetscCheck(pa->ns == b->nspec, comm, PETSC_ERR_FILE_UNEXPECTED,
+                 "%s has %d species; this run has %d", pa->file[f], (int)pa->ns, (int)b->nspec);
       PetscCheck(pa->nt <= 4096, comm, PETSC_ERR_SUP, "%s has more than 4096 tags", pa->file[f]);
       NcCallFile(nc_inq_varid(nc, "tag_label", &v), pa->file[f]);
       NcCallFile(nc_get_var_text(nc, v, &labels[0][0]), pa->file[f]);
     }
-    PetscCheck((PetscInt)len[1] == pa->ncell && (PetscInt)len[2] == pa->nz && (PetscInt)len[4] == pa->nt && att[0] - 1 == pa->i0 &&
-                 att[1] - 1 == pa->j0 && att[2] == pa->ratio,
-               comm, PETSC_ERR_FILE_UNEXPECTED, "%s does not have the layout (dimensions, PARENT_I_START, PARENT_J_START, PARENT_GRID_RATIO) of %s",
+    PetscCheck((PetscInt)len[1] == pa->ncell && (PetscInt)len[2] == pa->nz &&
+                   (PetscInt)len[4] == pa->nt && att[0] - 1 == pa->i0 && att[1] - 1 == pa->j0 &&
+                   att[2] == pa->ratio,
+               comm, PETSC_ERR_FILE_UNEXPECTED,
+               "%s does not have the layout (dimensions, PARENT_I_START, PARENT_J_START, "
+               "PARENT_GRID_RATIO) of %s",
                pa->file[f], pa->file[0]);
     PetscCall(PetscRealloc(sizeof(PetscReal) * (size_t)(pa->nrec + len[0]), &pa->time));
     PetscCall(PetscRealloc(sizeof(PetscInt) * (size_t)(pa->nrec + len[0]), &pa->rec_file));
@@ -132,16 +158,21 @@ static PetscErrorCode parent_open(MPI_Comm comm, Boundary *b, PetscInt mx, Petsc
       NcCallFile(nc_get_var_int(nc, v, ci), pa->file[f]);
       NcCallFile(nc_inq_varid(nc, "cell_j", &v), pa->file[f]);
       NcCallFile(nc_get_var_int(nc, v, cj), pa->file[f]);
-      for (PetscInt c = 0; c < pa->ncell; c++) imin = PetscMin(imin, ci[c]), imax = PetscMax(imax, ci[c]), jmin = PetscMin(jmin, cj[c]), jmax = PetscMax(jmax, cj[c]);
-      pa->pi_min = imin, pa->pj_min = jmin, pa->pwidth = imax - imin + 1, pa->pheight = jmax - jmin + 1;
+      for (PetscInt c = 0; c < pa->ncell; c++)
+        imin = PetscMin(imin, ci[c]), imax = PetscMax(imax, ci[c]), jmin = PetscMin(jmin, cj[c]),
+        jmax = PetscMax(jmax, cj[c]);
+      pa->pi_min = imin, pa->pj_min = jmin, pa->pwidth = imax - imin + 1,
+      pa->pheight = jmax - jmin + 1;
       PetscCall(PetscMalloc1(pa->pwidth * pa->pheight, &pa->cell_of));
       for (PetscInt k = 0; k < pa->pwidth * pa->pheight; k++) pa->cell_of[k] = -1;
-      for (PetscInt c = 0; c < pa->ncell; c++) pa->cell_of[(cj[c] - jmin) * pa->pwidth + ci[c] - imin] = c;
+      for (PetscInt c = 0; c < pa->ncell; c++)
+        pa->cell_of[(cj[c] - jmin) * pa->pwidth + ci[c] - imin] = c;
       PetscCall(PetscFree2(ci, cj));
     }
     NcCallFile(nc_close(nc), pa->file[f]);
   }
-  PetscCheck(pa->nrec >= 2, comm, PETSC_ERR_FILE_UNEXPECTED, "boundary_parent_files: fewer than two times in '%s'", b->p.parent_files);
+  PetscCheck(pa->nrec >= 2, comm, PETSC_ERR_FILE_UNEXPECTED,
+             "boundary_parent_files: fewer than two times in '%s'", b->p.parent_files);
   PetscCall(PetscMalloc1(pa->nt + 1, &pa->map));
   for (PetscInt m = 0; m < pa->nt; m++) {
     pa->map[m] = -1;
@@ -149,7 +180,8 @@ static PetscErrorCode parent_open(MPI_Comm comm, Boundary *b, PetscInt mx, Petsc
       if (!strncmp(labels[m], b->tags->label[n], 64)) pa->map[m] = n;
     if (b->ntag && pa->nt > 1)
       PetscCheck(pa->map[m] >= 0 || strncmp(labels[m], "", 1) == 0, comm, PETSC_ERR_USER,
-                 "the parent's tag '%.64s' has no tag of the same label in this run: use the same tag families (tags_families) in both",
+                 "the parent's tag '%.64s' has no tag of the same label in this run: use the same "
+                 "tag families (tags_families) in both",
                  labels[m]);
   }
   for (PetscInt k = 0; k < 2; k++) {
@@ -186,7 +218,9 @@ static PetscErrorCode parent_load(Parent *pa, PetscInt k, PetscInt r)
 {
   int nc, v;
   const char *path;
-  size_t st[5] = {(size_t)pa->rec_index[r], 0, 0, 0, 0}, ct[5] = {1, (size_t)pa->ncell, (size_t)pa->nz, (size_t)pa->ns, (size_t)PetscMax(pa->nt, 1)};
+  size_t st[5] = {(size_t)pa->rec_index[r], 0, 0, 0, 0},
+         ct[5] = {1, (size_t)pa->ncell, (size_t)pa->nz, (size_t)pa->ns,
+                  (size_t)PetscMax(pa->nt, 1)};
 
   PetscFunctionBeginUser;
   if (pa->loaded[k] == r) PetscFunctionReturn(PETSC_SUCCESS);
@@ -205,7 +239,8 @@ static PetscErrorCode parent_load(Parent *pa, PetscInt k, PetscInt r)
       char when[32];
       clock_format(pa->time[r], when, sizeof(when));
       SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-              "%s: q or tags at %s, (cell, lev, species) = (%d, %d, %d) in the file's indices: a NaN or an infinity; expected finite mixing ratios",
+              "%s: q or tags at %s, (cell, lev, species) = (%d, %d, %d) in the file's indices: a "
+              "NaN or an infinity; expected finite mixing ratios",
               path, when, (int)(e / (ct[2] * ct[3])), (int)(e / ct[3] % ct[2]), (int)(e % ct[3]));
     }
   }
@@ -220,7 +255,8 @@ static PetscErrorCode parent_bracket(Parent *pa, PetscReal t, PetscReal *w)
 
   PetscFunctionBeginUser;
   PetscCheck(t >= pa->time[0] && t <= pa->time[pa->nrec - 1], PETSC_COMM_SELF, PETSC_ERR_USER,
-             "time %g s lies outside the parent's boundary records (%g to %g s)", (double)t, (double)pa->time[0], (double)pa->time[pa->nrec - 1]);
+             "time %g s lies outside the parent's boundary records (%g to %g s)", (double)t,
+             (double)pa->time[0], (double)pa->time[pa->nrec - 1]);
   while (r + 2 < pa->nrec && pa->time[r + 1] <= t) r++;
   PetscCall(parent_load(pa, 0, r));
   PetscCall(parent_load(pa, 1, r + 1));
@@ -247,7 +283,8 @@ PetscErrorCode boundary_create(MPI_Comm comm, const State *st, const Tags *tags,
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode boundary_check_parent(MPI_Comm comm, const Boundary *b, const char *domain_file, PetscReal t0, PetscReal t1)
+PetscErrorCode boundary_check_parent(MPI_Comm comm, const Boundary *b, const char *domain_file,
+                                     PetscReal t0, PetscReal t1)
 {
   const Parent *pa = b->parent;
   char w[4][32];
@@ -257,18 +294,23 @@ PetscErrorCode boundary_check_parent(MPI_Comm comm, const Boundary *b, const cha
   if (domain_file[0]) {
     DomainNest dn;
     PetscCall(domain_nest(domain_file, &dn));
-    PetscCheck(dn.i_start == pa->i0 + 1 && dn.j_start == pa->j0 + 1 && dn.ratio == pa->ratio, comm, PETSC_ERR_FILE_UNEXPECTED,
-               "boundary_parent_files = '%s' were written for a child starting at parent cell (%d, %d) with ratio %d; the run's domain "
-               "file %s starts at (%d, %d) with ratio %d (PARENT_I_START, PARENT_J_START, PARENT_GRID_RATIO)",
-               b->p.parent_files, (int)pa->i0 + 1, (int)pa->j0 + 1, (int)pa->ratio, domain_file, (int)dn.i_start, (int)dn.j_start,
-               (int)dn.ratio);
+    PetscCheck(dn.i_start == pa->i0 + 1 && dn.j_start == pa->j0 + 1 && dn.ratio == pa->ratio, comm,
+               PETSC_ERR_FILE_UNEXPECTED,
+               "boundary_parent_files = '%s' were written for a child starting at parent cell (%d, "
+               "%d) with ratio %d; the run's domain "
+               "file %s starts at (%d, %d) with ratio %d (PARENT_I_START, PARENT_J_START, "
+               "PARENT_GRID_RATIO)",
+               b->p.parent_files, (int)pa->i0 + 1, (int)pa->j0 + 1, (int)pa->ratio, domain_file,
+               (int)dn.i_start, (int)dn.j_start, (int)dn.ratio);
   }
   if (t0 >= pa->time[0] && t1 <= pa->time[pa->nrec - 1]) PetscFunctionReturn(PETSC_SUCCESS);
   clock_format(t0, w[0], sizeof(w[0]));
   clock_format(t1, w[1], sizeof(w[1]));
   clock_format(pa->time[0], w[2], sizeof(w[2]));
   clock_format(pa->time[pa->nrec - 1], w[3], sizeof(w[3]));
-  SETERRQ(comm, PETSC_ERR_USER, "boundary_parent_files = '%s' hold boundary values from %s to %s; this run goes from %s to %s",
+  SETERRQ(comm, PETSC_ERR_USER,
+          "boundary_parent_files = '%s' hold boundary values from %s to %s; this run goes from %s "
+          "to %s",
           b->p.parent_files, w[2], w[3], w[0], w[1]);
 }
 
@@ -292,7 +334,8 @@ static PetscReal background(const Boundary *b, PetscInt s, PetscReal z, PetscRea
 
 /* Ghost cell c (grid cell (i, j, k)) takes the parent's values, interpolated with weight w
    between the loaded records, its tags mapped by label and each family renormalised. */
-static void set_inflow_parent(const Boundary *b, PetscInt i, PetscInt j, PetscInt k, PetscReal w, PetscInt c, Side side, PetscReal *q, PetscReal *tag)
+static void set_inflow_parent(const Boundary *b, PetscInt i, PetscInt j, PetscInt k, PetscReal w,
+                              PetscInt c, Side side, PetscReal *q, PetscReal *tag)
 {
   const Parent *pa = b->parent;
   PetscInt pi = pa->i0 + (i >= 0 ? i / pa->ratio : -((-i - 1) / pa->ratio) - 1);
@@ -310,13 +353,18 @@ static void set_inflow_parent(const Boundary *b, PetscInt i, PetscInt j, PetscIn
       PetscReal *t = &tag[(c * b->nspec + s) * b->ntag];
       for (PetscInt n = 0; n < b->ntag; n++) t[n] = 0;
       for (PetscInt m = 0; m < pa->nt; m++)
-        if (pa->map[m] >= 0) t[pa->map[m]] += (1 - w) * (PetscReal)pa->t[0][at * pa->nt + m] + w * (PetscReal)pa->t[1][at * pa->nt + m];
+        if (pa->map[m] >= 0)
+          t[pa->map[m]] += (1 - w) * (PetscReal)pa->t[0][at * pa->nt + m] +
+                           w * (PetscReal)pa->t[1][at * pa->nt + m];
       for (PetscInt f = 0; f < b->nfamily; f++) {
         PetscReal sum = 0;
-        for (PetscInt n = b->tags->family_start[f]; n < b->tags->family_start[f + 1]; n++) sum += t[n];
+        for (PetscInt n = b->tags->family_start[f]; n < b->tags->family_start[f + 1]; n++)
+          sum += t[n];
         if (sum > 0)
-          for (PetscInt n = b->tags->family_start[f]; n < b->tags->family_start[f + 1]; n++) t[n] *= v / sum;
-        else t[b->tags->tag_side[f * SIDE_N + side]] = v;
+          for (PetscInt n = b->tags->family_start[f]; n < b->tags->family_start[f + 1]; n++)
+            t[n] *= v / sum;
+        else
+          t[b->tags->tag_side[f * SIDE_N + side]] = v;
       }
     }
   }
@@ -331,7 +379,8 @@ static void set_inflow(const Boundary *b, const MetFields *m, PetscInt c, Side s
     if (!tag) continue;
     PetscReal *t = &tag[(c * b->nspec + s) * b->ntag];
     for (PetscInt n = 0; n < b->ntag; n++) t[n] = 0;
-    for (PetscInt f = 0; f < b->nfamily; f++) t[b->tags->tag_side[f * SIDE_N + side]] = q[c * b->nspec + s];
+    for (PetscInt f = 0; f < b->nfamily; f++)
+      t[b->tags->tag_side[f * SIDE_N + side]] = q[c * b->nspec + s];
   }
 }
 
@@ -339,13 +388,17 @@ static void copy_cell(const Boundary *b, PetscInt from, PetscInt to, PetscReal *
 {
   for (PetscInt s = 0; s < b->nspec; s++) q[to * b->nspec + s] = q[from * b->nspec + s];
   if (tag)
-    for (PetscInt n = 0; n < b->nspec * b->ntag; n++) tag[to * b->nspec * b->ntag + n] = tag[from * b->nspec * b->ntag + n];
+    for (PetscInt n = 0; n < b->nspec * b->ntag; n++)
+      tag[to * b->nspec * b->ntag + n] = tag[from * b->nspec * b->ntag + n];
 }
 
-static PetscInt clamp(PetscInt v, PetscInt lo, PetscInt hi) { return v < lo ? lo : (v > hi ? hi : v); }
+static PetscInt clamp(PetscInt v, PetscInt lo, PetscInt hi)
+{
+  return v < lo ? lo : (v > hi ? hi : v);
+}
 
-PetscErrorCode boundary_fill_ghosts(const Boundary *b, const Patch *p, const Met *met,
-                                    PetscReal *q, PetscReal *tag, PetscReal *air_mass)
+PetscErrorCode boundary_fill_ghosts(const Boundary *b, const Patch *p, const Met *met, PetscReal *q,
+                                    PetscReal *tag, PetscReal *air_mass)
 {
   const MetFields *m = met->now;
   PetscInt jlo = PetscMax(p->gys, 0), jhi = PetscMin(p->gys + p->gym, p->my);
@@ -364,9 +417,12 @@ PetscErrorCode boundary_fill_ghosts(const Boundary *b, const Patch *p, const Met
         edge = patch_index(p, clamp(i, 0, p->mx - 1), j, k);
         face = patch_index(p, i < 0 ? 0 : p->mx, j, k);
         inflow = i < 0 ? met->flux_x[face] > 0 : met->flux_x[face] < 0;
-        if (inflow && b->parent) set_inflow_parent(b, i, j, k, w, c, i < 0 ? SIDE_WEST : SIDE_EAST, q, tag);
-        else if (inflow) set_inflow(b, m, c, i < 0 ? SIDE_WEST : SIDE_EAST, q, tag);
-        else copy_cell(b, edge, c, q, tag);
+        if (inflow && b->parent)
+          set_inflow_parent(b, i, j, k, w, c, i < 0 ? SIDE_WEST : SIDE_EAST, q, tag);
+        else if (inflow)
+          set_inflow(b, m, c, i < 0 ? SIDE_WEST : SIDE_EAST, q, tag);
+        else
+          copy_cell(b, edge, c, q, tag);
         air_mass[c] = met->air_mass_start[c];
       }
   /* South and north ghost rows, corners included (from the rows just completed). */
@@ -378,9 +434,12 @@ PetscErrorCode boundary_fill_ghosts(const Boundary *b, const Patch *p, const Met
         PetscInt edge = patch_index(p, i, clamp(j, 0, p->my - 1), k);
         PetscInt face = patch_index(p, i, j < 0 ? 0 : p->my, k);
         PetscBool inflow = j < 0 ? met->flux_y[face] > 0 : met->flux_y[face] < 0;
-        if (inflow && b->parent) set_inflow_parent(b, i, j, k, w, c, j < 0 ? SIDE_SOUTH : SIDE_NORTH, q, tag);
-        else if (inflow) set_inflow(b, m, c, j < 0 ? SIDE_SOUTH : SIDE_NORTH, q, tag);
-        else copy_cell(b, edge, c, q, tag);
+        if (inflow && b->parent)
+          set_inflow_parent(b, i, j, k, w, c, j < 0 ? SIDE_SOUTH : SIDE_NORTH, q, tag);
+        else if (inflow)
+          set_inflow(b, m, c, j < 0 ? SIDE_SOUTH : SIDE_NORTH, q, tag);
+        else
+          copy_cell(b, edge, c, q, tag);
         air_mass[c] = met->air_mass_start[c];
       }
     }

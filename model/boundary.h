@@ -20,12 +20,13 @@ PetscErrorCode boundary_destroy(Boundary **b);
    nest that the run's domain file describes (its PARENT_I_START, PARENT_J_START and
    PARENT_GRID_RATIO; no check without a domain file) and cover the run from t0 to t1 (s since
    1970-01-01Z). Collective. */
-PetscErrorCode boundary_check_parent(MPI_Comm comm, const Boundary *b, const char *domain_file, PetscReal t0, PetscReal t1);
+PetscErrorCode boundary_check_parent(MPI_Comm comm, const Boundary *b, const char *domain_file,
+                                     PetscReal t0, PetscReal t1);
 
 /* Fill the ghost cells outside the physical domain of q, tag and air mass (ghosted local arrays
    of the state's patch) for the face fluxes of met. Not collective. */
-PetscErrorCode boundary_fill_ghosts(const Boundary *b, const Patch *p, const Met *met,
-                                    PetscReal *q, PetscReal *tag, PetscReal *air_mass);
+PetscErrorCode boundary_fill_ghosts(const Boundary *b, const Patch *p, const Met *met, PetscReal *q,
+                                    PetscReal *tag, PetscReal *air_mass);
 
 /* Values above the model top: q_top [patch_index2*nspec + s] and tag_top. Not collective. */
 PetscErrorCode boundary_fill_top(const Boundary *b, const Patch *p, const Met *met,

@@ -31,7 +31,8 @@ static PetscErrorCode rows_create(DM da, Rows *R)
   PetscCall(PetscObjectGetComm((PetscObject)da, &R->comm));
   PetscCallMPI(MPI_Comm_rank(R->comm, &R->rank));
   PetscCallMPI(MPI_Comm_size(R->comm, &R->size));
-  PetscCall(DMDAGetInfo(da, &dim, &R->mx, &R->my, &R->mz, NULL, NULL, NULL, &R->dof, NULL, NULL, NULL, NULL, NULL));
+  PetscCall(DMDAGetInfo(da, &dim, &R->mx, &R->my, &R->mz, NULL, NULL, NULL, &R->dof, NULL, NULL,
+                        NULL, NULL, NULL));
   PetscCall(DMDAGetCorners(da, &R->xs, &R->ys, &zs, &R->xm, &R->ym, &zm));
   PetscCall(DMDAGetGhostCorners(da, &R->gxs, &R->gys, &R->gzs, &R->gxm, &R->gym, &gzm));
   if (dim < 3) R->mz = 1, R->gzs = 0;
@@ -48,7 +49,8 @@ static PetscErrorCode rows_at(Rows *R, PetscInt j, PetscInt k, PetscBool *have, 
 {
   PetscFunctionBeginUser;
   *have = j >= R->ys && j < R->ys + R->ym ? PETSC_TRUE : PETSC_FALSE;
-  *offset = *have ? (((k - R->gzs) * R->gym + (j - R->gys)) * R->gxm + (R->xs - R->gxs)) * R->dof : 0;
+  *offset =
+      *have ? (((k - R->gzs) * R->gym + (j - R->gys)) * R->gxm + (R->xs - R->gxs)) * R->dof : 0;
   for (PetscMPIInt r = 0; r < R->size; r++) {
     const PetscInt *o = &R->all[4 * r];
     PetscCall(PetscMPIIntCast(j >= o[2] && j < o[2] + o[3] ? o[1] * R->dof : 0, &R->counts[r]));
@@ -87,7 +89,8 @@ static PetscErrorCode view_local(DM da, Vec local, PetscViewer v)
       PetscBool have;
       PetscInt off;
       PetscCall(rows_at(&R, j, k, &have, &off));
-      PetscCallMPI(MPI_Gatherv(&a[off], have ? (PetscMPIInt)(R.xm * R.dof) : 0, MPIU_REAL, row, R.counts, R.displs, MPIU_REAL, 0, R.comm));
+      PetscCallMPI(MPI_Gatherv(&a[off], have ? (PetscMPIInt)(R.xm * R.dof) : 0, MPIU_REAL, row,
+                               R.counts, R.displs, MPIU_REAL, 0, R.comm));
       PetscCall(PetscViewerBinaryWrite(v, row, R.rank == 0 ? R.mx * R.dof : 0, PETSC_REAL));
     }
   PetscCall(VecRestoreArrayRead(local, &a));
@@ -100,7 +103,8 @@ static PetscErrorCode view_local(DM da, Vec local, PetscViewer v)
    of cells (j, k) and scatters it to the ranks owning a piece of it, so no global copy of the
    whole vector is made (the ghosts are left to state_exchange). A short or foreign record is
    an error on every rank, naming the file. Collective. */
-static PetscErrorCode load_local(DM da, Vec local, PetscViewer v, const char *path, const char *what)
+static PetscErrorCode load_local(DM da, Vec local, PetscViewer v, const char *path,
+                                 const char *what)
 {
   Rows R;
   PetscInt header[2] = {0, 0}, nread;
@@ -114,7 +118,8 @@ static PetscErrorCode load_local(DM da, Vec local, PetscViewer v, const char *pa
     PetscInt want = R.mx * R.my * R.mz * R.dof;
     PetscCall(rows_destroy(&R));
     SETERRQ(R.comm, PETSC_ERR_FILE_UNEXPECTED,
-            "checkpoint %s: the %s record holds %" PetscInt_FMT " values where this run expects %" PetscInt_FMT
+            "checkpoint %s: the %s record holds %" PetscInt_FMT
+            " values where this run expects %" PetscInt_FMT
             " (a truncated file, or one from another configuration)",
             path, what, nread == 2 ? header[1] : 0, want);
   }
@@ -130,17 +135,20 @@ static PetscErrorCode load_local(DM da, Vec local, PetscViewer v, const char *pa
         PetscCall(PetscBinaryRead(fd, row, R.mx * R.dof, &nread, PETSC_REAL));
         complete = nread == R.mx * R.dof;
       }
-      PetscCallMPI(MPI_Scatterv(row, R.counts, R.displs, MPIU_REAL, &a[off], have ? (PetscMPIInt)(R.xm * R.dof) : 0, MPIU_REAL, 0, R.comm));
+      PetscCallMPI(MPI_Scatterv(row, R.counts, R.displs, MPIU_REAL, &a[off],
+                                have ? (PetscMPIInt)(R.xm * R.dof) : 0, MPIU_REAL, 0, R.comm));
     }
   PetscCall(VecRestoreArray(local, &a));
   PetscCall(PetscFree(row));
   PetscCallMPI(MPI_Bcast(&complete, 1, MPI_INT, 0, R.comm));
   PetscCall(rows_destroy(&R));
-  PetscCheck(complete, PetscObjectComm((PetscObject)da), PETSC_ERR_FILE_UNEXPECTED, "checkpoint %s is truncated in its %s record", path, what);
+  PetscCheck(complete, PetscObjectComm((PetscObject)da), PETSC_ERR_FILE_UNEXPECTED,
+             "checkpoint %s is truncated in its %s record", path, what);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode open_viewer(MPI_Comm comm, const char *path, PetscFileMode mode, PetscViewer *v)
+static PetscErrorCode open_viewer(MPI_Comm comm, const char *path, PetscFileMode mode,
+                                  PetscViewer *v)
 {
   PetscFunctionBeginUser;
   PetscCall(PetscViewerCreate(comm, v));
@@ -174,7 +182,8 @@ PetscErrorCode checkpoint_write(MPI_Comm comm, const State *st, const char *path
   h[8] = (PetscReal)st->grid->spec.ny;
   h[9] = (PetscReal)st->grid->spec.nz;
   for (PetscInt i = 0; i < nprocess; i++) h[HEADER_FIXED + i] = (PetscReal)counts[i];
-  PetscCallMPI(MPI_Allreduce(budget, h + HEADER_FIXED + nprocess, (PetscMPIInt)nb, MPIU_REAL, MPI_SUM, comm));
+  PetscCallMPI(MPI_Allreduce(budget, h + HEADER_FIXED + nprocess, (PetscMPIInt)nb, MPIU_REAL,
+                             MPI_SUM, comm));
   PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.tmp", path));
   PetscCall(open_viewer(comm, tmp, FILE_MODE_WRITE, &v));
   PetscCall(PetscViewerBinaryWrite(v, h, nh, PETSC_REAL));
@@ -186,14 +195,16 @@ PetscErrorCode checkpoint_write(MPI_Comm comm, const State *st, const char *path
   PetscCall(PetscFree(h));
   PetscCallMPI(MPI_Barrier(comm));
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (rank == 0) PetscCheck(rename(tmp, path) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE,
-                            "cannot rename checkpoint %s to %s", tmp, path);
+  if (rank == 0)
+    PetscCheck(rename(tmp, path) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE,
+               "cannot rename checkpoint %s to %s", tmp, path);
   PetscCallMPI(MPI_Barrier(comm));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* Check one header value against what the run expects. */
-static PetscErrorCode expect(MPI_Comm comm, const char *path, const char *what, PetscReal got, PetscReal want)
+static PetscErrorCode expect(MPI_Comm comm, const char *path, const char *what, PetscReal got,
+                             PetscReal want)
 {
   PetscFunctionBeginUser;
   PetscCheck(got == want, comm, PETSC_ERR_FILE_UNEXPECTED,
@@ -213,21 +224,24 @@ PetscErrorCode checkpoint_read(MPI_Comm comm, State *st, const char *path, Petsc
 
   PetscFunctionBeginUser;
   PetscCall(PetscTestFile(path, 'r', &exists));
-  PetscCheck(exists, comm, PETSC_ERR_FILE_OPEN, "checkpoint %s does not exist or is not readable", path);
+  PetscCheck(exists, comm, PETSC_ERR_FILE_OPEN, "checkpoint %s does not exist or is not readable",
+             path);
   PetscCall(PetscMalloc1(nh, &h));
   PetscCall(open_viewer(comm, path, FILE_MODE_READ, &v));
   PetscCall(PetscViewerBinaryRead(v, h, HEADER_FIXED, &nread, PETSC_REAL));
   PetscCheck(nread == HEADER_FIXED && h[0] == CHECKPOINT_MAGIC, comm, PETSC_ERR_FILE_UNEXPECTED,
              "%s is not a Bogda checkpoint", path);
   PetscCall(expect(comm, path, "the format version", h[1], CHECKPOINT_VERSION));
-  PetscCall(expect(comm, path, "the number of processes (run_processes)", h[4], (PetscReal)nprocess));
+  PetscCall(
+      expect(comm, path, "the number of processes (run_processes)", h[4], (PetscReal)nprocess));
   PetscCall(expect(comm, path, "the number of species", h[5], (PetscReal)st->nspec));
   PetscCall(expect(comm, path, "the number of tags", h[6], (PetscReal)st->ntag));
   PetscCall(expect(comm, path, "nx", h[7], (PetscReal)st->grid->spec.nx));
   PetscCall(expect(comm, path, "ny", h[8], (PetscReal)st->grid->spec.ny));
   PetscCall(expect(comm, path, "nz", h[9], (PetscReal)st->grid->spec.nz));
   PetscCall(PetscViewerBinaryRead(v, h + HEADER_FIXED, nprocess + nb, &nread, PETSC_REAL));
-  PetscCheck(nread == nprocess + nb, comm, PETSC_ERR_FILE_UNEXPECTED, "checkpoint %s is truncated", path);
+  PetscCheck(nread == nprocess + nb, comm, PETSC_ERR_FILE_UNEXPECTED, "checkpoint %s is truncated",
+             path);
   *t = h[2];
   *nstep = (PetscInt64)h[3];
   for (PetscInt i = 0; i < nprocess; i++) counts[i] = (PetscInt64)h[HEADER_FIXED + i];
@@ -246,7 +260,10 @@ PetscErrorCode checkpoint_read(MPI_Comm comm, State *st, const char *path, Petsc
 /* The names of the complete checkpoints "<name>_checkpoint_<time>.bin" in dir, sorted oldest
    first (the compact UTC times sort as text); *n of them, in a list to free with PetscFree.
    Not collective. */
-static int by_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+static int by_name(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
 static PetscErrorCode list_checkpoints(const char *dir, const char *name, char ***list, PetscInt *n)
 {
@@ -323,7 +340,8 @@ PetscErrorCode checkpoint_prune(MPI_Comm comm, const char *dir, const char *name
     PetscCall(list_checkpoints(dir, name, &list, &n));
     for (PetscInt i = 0; i + keep < n; i++) {
       PetscCall(PetscSNPrintf(path, sizeof(path), "%s/%s", dir, list[i]));
-      PetscCheck(remove(path) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot remove the old checkpoint %s", path);
+      PetscCheck(remove(path) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE,
+                 "cannot remove the old checkpoint %s", path);
     }
     PetscCall(free_list(&list, n));
   }

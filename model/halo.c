@@ -2,17 +2,17 @@
 #include "model/halo.h"
 
 struct Halo {
-  MPI_Comm comm;                       /* a duplicate of the DMDA's: these messages meet no others */
-  PetscInt n;                          /* neighbours */
+  MPI_Comm comm; /* a duplicate of the DMDA's: these messages meet no others */
+  PetscInt n;    /* neighbours */
   PetscMPIInt rank[8], send_tag[8], recv_tag[8];
-  MPI_Datatype send[8], recv[8];       /* my owned slab for it, my ghost slab it fills */
+  MPI_Datatype send[8], recv[8]; /* my owned slab for it, my ghost slab it fills */
   MPI_Request req[16];
 };
 
 /* A subarray of the local array [k][j][i*dof + d]: all layers, rows [j0, j0+nj), columns
    [i0, i0+ni), in local (ghosted) coordinates. */
-static PetscErrorCode slab(PetscInt gzm, PetscInt gym, PetscInt gxm, PetscInt dof, PetscInt j0, PetscInt nj, PetscInt i0, PetscInt ni,
-                           MPI_Datatype *type)
+static PetscErrorCode slab(PetscInt gzm, PetscInt gym, PetscInt gxm, PetscInt dof, PetscInt j0,
+                           PetscInt nj, PetscInt i0, PetscInt ni, MPI_Datatype *type)
 {
   PetscMPIInt sizes[3], sub[3], start[3];
 
@@ -44,20 +44,26 @@ PetscErrorCode halo_create(DM da, Halo **out)
     PetscCall(PetscObjectGetComm((PetscObject)da, &comm));
     PetscCallMPI(MPI_Comm_dup(comm, &h->comm));
   }
-  PetscCall(DMDAGetInfo(da, &dim, NULL, NULL, NULL, NULL, NULL, &pz, &dof, &sw, NULL, NULL, NULL, NULL));
-  PetscCheck(dim == 3 && pz == 1, h->comm, PETSC_ERR_ARG_WRONG, "halo_create: a 3D DMDA undivided in z is expected");
+  PetscCall(
+      DMDAGetInfo(da, &dim, NULL, NULL, NULL, NULL, NULL, &pz, &dof, &sw, NULL, NULL, NULL, NULL));
+  PetscCheck(dim == 3 && pz == 1, h->comm, PETSC_ERR_ARG_WRONG,
+             "halo_create: a 3D DMDA undivided in z is expected");
   PetscCall(DMDAGetCorners(da, &xs, &ys, &zs, &xm, &ym, &zm));
   PetscCall(DMDAGetGhostCorners(da, &gxs, &gys, &gzs, &gxm, &gym, &gzm));
-  PetscCheck(xm >= sw && ym >= sw, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "halo_create: a rank owns %" PetscInt_FMT " x %" PetscInt_FMT
-             " cells, fewer than the stencil width %" PetscInt_FMT, xm, ym, sw);
+  PetscCheck(xm >= sw && ym >= sw, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ,
+             "halo_create: a rank owns %" PetscInt_FMT " x %" PetscInt_FMT
+             " cells, fewer than the stencil width %" PetscInt_FMT,
+             xm, ym, sw);
   PetscCall(DMDAGetNeighbors(da, &nb));
   for (PetscInt dy = -1; dy <= 1; dy++)
     for (PetscInt dx = -1; dx <= 1; dx++) {
       PetscMPIInt r = nb[9 + (dy + 1) * 3 + (dx + 1)]; /* the z = 0 plane of the 27 */
       PetscInt n = h->n;
       /* Owned cells next to the neighbour, and the ghost cells on its side. */
-      PetscInt si = dx < 0 ? xs : (dx > 0 ? xs + xm - sw : xs), sj = dy < 0 ? ys : (dy > 0 ? ys + ym - sw : ys);
-      PetscInt gi = dx < 0 ? xs - sw : (dx > 0 ? xs + xm : xs), gj = dy < 0 ? ys - sw : (dy > 0 ? ys + ym : ys);
+      PetscInt si = dx < 0 ? xs : (dx > 0 ? xs + xm - sw : xs),
+               sj = dy < 0 ? ys : (dy > 0 ? ys + ym - sw : ys);
+      PetscInt gi = dx < 0 ? xs - sw : (dx > 0 ? xs + xm : xs),
+               gj = dy < 0 ? ys - sw : (dy > 0 ? ys + ym : ys);
       PetscInt ni = dx ? sw : xm, nj = dy ? sw : ym;
       if ((!dx && !dy) || r < 0) continue;
       h->rank[n] = r;
@@ -78,8 +84,11 @@ PetscErrorCode halo_exchange(Halo *h, Vec local)
   PetscFunctionBeginUser;
   if (!h->n) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(VecGetArray(local, &a));
-  for (PetscInt n = 0; n < h->n; n++) PetscCallMPI(MPI_Irecv(a, 1, h->recv[n], h->rank[n], h->recv_tag[n], h->comm, &h->req[n]));
-  for (PetscInt n = 0; n < h->n; n++) PetscCallMPI(MPI_Isend(a, 1, h->send[n], h->rank[n], h->send_tag[n], h->comm, &h->req[h->n + n]));
+  for (PetscInt n = 0; n < h->n; n++)
+    PetscCallMPI(MPI_Irecv(a, 1, h->recv[n], h->rank[n], h->recv_tag[n], h->comm, &h->req[n]));
+  for (PetscInt n = 0; n < h->n; n++)
+    PetscCallMPI(
+        MPI_Isend(a, 1, h->send[n], h->rank[n], h->send_tag[n], h->comm, &h->req[h->n + n]));
   PetscCallMPI(MPI_Waitall((PetscMPIInt)(2 * h->n), h->req, MPI_STATUSES_IGNORE));
   PetscCall(VecRestoreArray(local, &a));
   PetscFunctionReturn(PETSC_SUCCESS);

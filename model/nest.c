@@ -23,9 +23,12 @@ typedef struct {
 } Params;
 
 static const ParamSpec params_table[] = {
-  {.key = "child_domain_file", .help = "domain file of a nested child run (empty: none)", .type = PARAM_STRING,
-   .offset = offsetof(Params, child), .sdef = ""},
-  {.key = NULL},
+    {.key = "child_domain_file",
+     .help = "domain file of a nested child run (empty: none)",
+     .type = PARAM_STRING,
+     .offset = offsetof(Params, child),
+     .sdef = ""},
+    {.key = NULL},
 };
 
 struct Nest {
@@ -34,7 +37,7 @@ struct Nest {
   const State *st;
   const Tags *tags;
   char dir[PETSC_MAX_PATH_LEN], name[PETSC_MAX_PATH_LEN], path[PETSC_MAX_PATH_LEN];
-  PetscInt i0, j0, ratio, cnx, cny;  /* child footprint */
+  PetscInt i0, j0, ratio, cnx, cny; /* child footprint */
   PetscInt nloc, *loc;              /* local ring cells: patch_index2; owned */
   PetscInt *gidx;                   /* their global indices; owned */
   PetscInt nring;                   /* total on rank 0 */
@@ -52,7 +55,8 @@ static PetscBool in_ring(const Nest *n, PetscInt i, PetscInt j)
   return outside && i >= n->i0 - 1 && i <= i1 && j >= n->j0 - 1 && j <= j1;
 }
 
-PetscErrorCode nest_create(MPI_Comm comm, const Grid *g, const State *st, const Tags *tags, const char *dir, const char *name, Nest **out)
+PetscErrorCode nest_create(MPI_Comm comm, const Grid *g, const State *st, const Tags *tags,
+                           const char *dir, const char *name, Nest **out)
 {
   Params p;
   Nest *n;
@@ -61,7 +65,8 @@ PetscErrorCode nest_create(MPI_Comm comm, const Grid *g, const State *st, const 
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&n));
   *out = n;
-  PetscCall(namelist_read(comm, "nest", "Nesting: boundary values for a child domain", params_table, &p));
+  PetscCall(
+      namelist_read(comm, "nest", "Nesting: boundary values for a child domain", params_table, &p));
   if (!p.child[0]) PetscFunctionReturn(PETSC_SUCCESS);
   n->active = PETSC_TRUE;
   n->comm = comm;
@@ -73,10 +78,14 @@ PetscErrorCode nest_create(MPI_Comm comm, const Grid *g, const State *st, const 
   {
     DomainNest dn;
     PetscCall(domain_nest(p.child, &dn));
-    n->i0 = dn.i_start - 1, n->j0 = dn.j_start - 1, n->ratio = dn.ratio, n->cnx = dn.nx, n->cny = dn.ny;
+    n->i0 = dn.i_start - 1, n->j0 = dn.j_start - 1, n->ratio = dn.ratio, n->cnx = dn.nx,
+    n->cny = dn.ny;
   }
-  PetscCheck(n->i0 >= 1 && n->j0 >= 1 && n->i0 + n->cnx / n->ratio + 1 < g->spec.nx && n->j0 + n->cny / n->ratio + 1 < g->spec.ny, comm,
-             PETSC_ERR_USER, "nest: the child %s does not lie inside this grid with a cell to spare on every side", p.child);
+  PetscCheck(n->i0 >= 1 && n->j0 >= 1 && n->i0 + n->cnx / n->ratio + 1 < g->spec.nx &&
+                 n->j0 + n->cny / n->ratio + 1 < g->spec.ny,
+             comm, PETSC_ERR_USER,
+             "nest: the child %s does not lie inside this grid with a cell to spare on every side",
+             p.child);
   PetscCall(PetscMalloc2(pa->xm * pa->ym, &n->loc, pa->xm * pa->ym, &n->gidx));
   for (PetscInt j = pa->ys; j < pa->ys + pa->ym; j++)
     for (PetscInt i = pa->xs; i < pa->xs + pa->xm; i++)
@@ -144,11 +153,14 @@ PetscErrorCode nest_open(Nest *n, PetscReal t)
   NcCallFile(nc_def_dim(n->nc, "label_length", LABEL_LEN, &dlen), n->path);
   {
     const int v[5] = {(int)n->i0 + 1, (int)n->j0 + 1, (int)n->ratio, (int)n->cnx, (int)n->cny};
-    const char *att[5] = {"PARENT_I_START", "PARENT_J_START", "PARENT_GRID_RATIO", "CHILD_NX", "CHILD_NY"};
-    for (PetscInt k = 0; k < 5; k++) NcCallFile(nc_put_att_int(n->nc, NC_GLOBAL, att[k], NC_INT, 1, &v[k]), n->path);
+    const char *att[5] = {"PARENT_I_START", "PARENT_J_START", "PARENT_GRID_RATIO", "CHILD_NX",
+                          "CHILD_NY"};
+    for (PetscInt k = 0; k < 5; k++)
+      NcCallFile(nc_put_att_int(n->nc, NC_GLOBAL, att[k], NC_INT, 1, &v[k]), n->path);
   }
   NcCallFile(nc_def_var(n->nc, "time", NC_DOUBLE, 1, &dt, &n->vtime), n->path);
-  NcCallFile(nc_put_att_text(n->nc, n->vtime, "units", 33, "seconds since 1970-01-01 00:00:00"), n->path);
+  NcCallFile(nc_put_att_text(n->nc, n->vtime, "units", 33, "seconds since 1970-01-01 00:00:00"),
+             n->path);
   dims[0] = dt, dims[1] = dc, dims[2] = dl, dims[3] = ds, dims[4] = dg;
   NcCallFile(nc_def_var(n->nc, "q", NC_DOUBLE, 4, dims, &n->vq), n->path);
   NcCallFile(nc_put_att_text(n->nc, n->vq, "units", 7, "kg kg-1"), n->path);
@@ -161,7 +173,8 @@ PetscErrorCode nest_open(Nest *n, PetscReal t)
   if (p->ntag) {
     char *text;
     PetscCall(PetscCalloc1(p->ntag * LABEL_LEN, &text));
-    for (PetscInt k = 0; k < p->ntag; k++) strncpy(text + k * LABEL_LEN, n->tags->label[k], LABEL_LEN - 1);
+    for (PetscInt k = 0; k < p->ntag; k++)
+      strncpy(text + k * LABEL_LEN, n->tags->label[k], LABEL_LEN - 1);
     NcCallFile(nc_put_var_text(n->nc, id, text), n->path);
     PetscCall(PetscFree(text));
   }
@@ -194,28 +207,33 @@ PetscErrorCode nest_write(Nest *n, PetscReal t)
       PetscInt cell = n->loc[c] + k * p->gxm * p->gym;
       for (PetscInt s = 0; s < ns; s++) {
         v[1 + (k * ns + s) * (1 + nt)] = q[cell * ns + s];
-        for (PetscInt m = 0; m < nt; m++) v[1 + (k * ns + s) * (1 + nt) + 1 + m] = tag[(cell * ns + s) * nt + m];
+        for (PetscInt m = 0; m < nt; m++)
+          v[1 + (k * ns + s) * (1 + nt) + 1 + m] = tag[(cell * ns + s) * nt + m];
       }
     }
   }
   if (nt) PetscCall(VecRestoreArrayRead(n->st->tag, &tag));
   PetscCall(VecRestoreArrayRead(n->st->q, &q));
-  PetscCallMPI(MPI_Gatherv(n->send, (PetscMPIInt)(n->nloc * per), MPIU_REAL, n->recv, n->counts, n->displs, MPIU_REAL, 0, n->comm));
+  PetscCallMPI(MPI_Gatherv(n->send, (PetscMPIInt)(n->nloc * per), MPIU_REAL, n->recv, n->counts,
+                           n->displs, MPIU_REAL, 0, n->comm));
   PetscCallMPI(MPI_Comm_rank(n->comm, &rank));
   if (rank == 0) {
     double *qd, tt = t;
     float *tf;
     int *ci, *cj;
-    size_t st[5] = {n->record, 0, 0, 0, 0}, ct[5] = {1, (size_t)n->nring, (size_t)nz, (size_t)ns, (size_t)PetscMax(nt, 1)};
+    size_t st[5] = {n->record, 0, 0, 0, 0},
+           ct[5] = {1, (size_t)n->nring, (size_t)nz, (size_t)ns, (size_t)PetscMax(nt, 1)};
     qsort(n->recv, (size_t)n->nring, sizeof(PetscReal) * (size_t)per, by_index);
-    PetscCall(PetscMalloc4(n->nring * nz * ns, &qd, n->nring * nz * ns * PetscMax(nt, 1), &tf, n->nring, &ci, n->nring, &cj));
+    PetscCall(PetscMalloc4(n->nring * nz * ns, &qd, n->nring * nz * ns * PetscMax(nt, 1), &tf,
+                           n->nring, &ci, n->nring, &cj));
     for (PetscInt c = 0; c < n->nring; c++) {
       const PetscReal *v = &n->recv[c * per];
       PetscInt gi = (PetscInt)v[0];
       ci[c] = (int)(gi % p->mx), cj[c] = (int)(gi / p->mx);
       for (PetscInt x = 0; x < nz * ns; x++) {
         qd[c * nz * ns + x] = v[1 + x * (1 + nt)];
-        for (PetscInt m = 0; m < PetscMax(nt, 1); m++) tf[(c * nz * ns + x) * PetscMax(nt, 1) + m] = nt ? (float)v[1 + x * (1 + nt) + 1 + m] : 0;
+        for (PetscInt m = 0; m < PetscMax(nt, 1); m++)
+          tf[(c * nz * ns + x) * PetscMax(nt, 1) + m] = nt ? (float)v[1 + x * (1 + nt) + 1 + m] : 0;
       }
     }
     NcCallFile(nc_put_vara_double(n->nc, n->vtime, st, ct, &tt), n->path);
@@ -246,7 +264,8 @@ PetscErrorCode nest_close(Nest *n)
     NcCallFile(nc_close(n->nc), n->path);
     PetscCall(PetscStrncpy(final, n->path, sizeof(final)));
     final[strlen(final) - 4] = '\0';
-    PetscCheck(rename(n->path, final) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot rename %s", n->path);
+    PetscCheck(rename(n->path, final) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE,
+               "cannot rename %s", n->path);
   }
   n->path[0] = '\0';
   PetscCallMPI(MPI_Barrier(n->comm));
@@ -256,6 +275,7 @@ PetscErrorCode nest_close(Nest *n)
 PetscErrorCode nest_reference(FILE *fp)
 {
   PetscFunctionBeginUser;
-  PetscCall(namelist_reference(fp, "nest", "Nesting: boundary values for a child domain", params_table));
+  PetscCall(
+      namelist_reference(fp, "nest", "Nesting: boundary values for a child domain", params_table));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

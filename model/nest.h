@@ -12,7 +12,8 @@ typedef struct Nest Nest;
 
 /* Read &nest (child_domain_file: the child's domain file, empty: no child) and find the ring.
    Collective. */
-PetscErrorCode nest_create(MPI_Comm comm, const Grid *g, const State *st, const Tags *tags, const char *dir, const char *name, Nest **n);
+PetscErrorCode nest_create(MPI_Comm comm, const Grid *g, const State *st, const Tags *tags,
+                           const char *dir, const char *name, Nest **n);
 PetscErrorCode nest_destroy(Nest **n);
 PetscErrorCode nest_open(Nest *n, PetscReal t);
 /* Append the ring's state at time t. Collective. */

@@ -43,45 +43,117 @@ typedef struct {
 } RunParams;
 
 static const ParamSpec run_params[] = {
-  {.key = "name", .help = "case name, used in output file names", .type = PARAM_STRING,
-   .offset = offsetof(RunParams, name), .sdef = "case"},
-  {.key = "start", .help = "start of the simulation (UTC), YYYY-MM-DDThh:mm:ssZ",
-   .type = PARAM_STRING, .offset = offsetof(RunParams, start), .sdef = "2024-01-10T00:00:00Z"},
-  {.key = "hours", .units = "h", .help = "simulated time from start", .type = PARAM_REAL,
-   .def = 24, .min = 0, .max = 1e6, .offset = offsetof(RunParams, hours)},
-  {.key = "dt", .units = "s", .help = "synchronisation time step", .type = PARAM_REAL, .def = 600,
-   .min = 1e-6, .max = 86400, .offset = offsetof(RunParams, dt)},
-  {.key = "domain_file", .help = "domain file from bogda-grid: control units, receptors, land use (empty: none)",
-   .type = PARAM_STRING, .offset = offsetof(RunParams, domain_file), .sdef = ""},
-  {.key = "processes", .help = "processes in the order they are applied each step (default: all)",
-   .type = PARAM_STRING_ARRAY, .offset = offsetof(RunParams, processes),
-   .count_offset = offsetof(RunParams, nprocesses)},
-  {.key = "px", .help = "ranks in x (0: chosen to fit)", .type = PARAM_INT, .def = 0, .min = 0,
-   .max = 1e6, .offset = offsetof(RunParams, px)},
-  {.key = "py", .help = "ranks in y (0: chosen to fit)", .type = PARAM_INT, .def = 0, .min = 0,
-   .max = 1e6, .offset = offsetof(RunParams, py)},
-  {.key = "output_dir", .help = "directory for every file the run writes", .type = PARAM_STRING,
-   .offset = offsetof(RunParams, output_dir), .sdef = "."},
-  {.key = "output_hours", .units = "h", .help = "interval of output records and progress lines",
-   .type = PARAM_REAL, .def = 1, .min = 0, .max = 1e6, .offset = offsetof(RunParams, output_hours)},
-  {.key = "checkpoint_hours", .units = "h",
-   .help = "interval of checkpoints; output files are rotated at each (0: none)", .type = PARAM_REAL,
-   .def = 24, .min = 0, .max = 1e6, .offset = offsetof(RunParams, checkpoint_hours)},
-  {.key = "checkpoint_keep", .help = "how many of the newest checkpoints of this case to keep in output_dir (0: all)",
-   .type = PARAM_INT, .def = 0, .min = 0, .max = 1e6, .offset = offsetof(RunParams, checkpoint_keep)},
-  {.key = "restart", .help = "checkpoint to start from: a path, 'latest' (newest in output_dir), or ''",
-   .type = PARAM_STRING, .offset = offsetof(RunParams, restart), .sdef = ""},
-  {.key = "closure_check", .help = "check that every tag family sums to the bulk, at every output record",
-   .type = PARAM_BOOL, .def = 1, .offset = offsetof(RunParams, closure_check)},
-  {.key = "closure_every_process", .help = "check the closure after every process of every step, to find which one breaks it (costs a pass over the tags each)",
-   .type = PARAM_BOOL, .def = 0, .offset = offsetof(RunParams, closure_every_process)},
-  {.key = "closure_tolerance", .units = "1",
-   .help = "largest relative deviation of a tag family's sum from the bulk before a warning",
-   .type = PARAM_REAL, .def = 1e-9, .min = 0, .max = 1, .offset = offsetof(RunParams, closure_tolerance)},
-  {.key = "closure_floor", .units = "kg kg-1",
-   .help = "mixing ratio added to the bulk in the closure test's denominator", .type = PARAM_REAL,
-   .def = 1e-30, .min = 0, .max = 1, .offset = offsetof(RunParams, closure_floor)},
-  {.key = NULL},
+    {.key = "name",
+     .help = "case name, used in output file names",
+     .type = PARAM_STRING,
+     .offset = offsetof(RunParams, name),
+     .sdef = "case"},
+    {.key = "start",
+     .help = "start of the simulation (UTC), YYYY-MM-DDThh:mm:ssZ",
+     .type = PARAM_STRING,
+     .offset = offsetof(RunParams, start),
+     .sdef = "2024-01-10T00:00:00Z"},
+    {.key = "hours",
+     .units = "h",
+     .help = "simulated time from start",
+     .type = PARAM_REAL,
+     .def = 24,
+     .min = 0,
+     .max = 1e6,
+     .offset = offsetof(RunParams, hours)},
+    {.key = "dt",
+     .units = "s",
+     .help = "synchronisation time step",
+     .type = PARAM_REAL,
+     .def = 600,
+     .min = 1e-6,
+     .max = 86400,
+     .offset = offsetof(RunParams, dt)},
+    {.key = "domain_file",
+     .help = "domain file from bogda-grid: control units, receptors, land use (empty: none)",
+     .type = PARAM_STRING,
+     .offset = offsetof(RunParams, domain_file),
+     .sdef = ""},
+    {.key = "processes",
+     .help = "processes in the order they are applied each step (default: all)",
+     .type = PARAM_STRING_ARRAY,
+     .offset = offsetof(RunParams, processes),
+     .count_offset = offsetof(RunParams, nprocesses)},
+    {.key = "px",
+     .help = "ranks in x (0: chosen to fit)",
+     .type = PARAM_INT,
+     .def = 0,
+     .min = 0,
+     .max = 1e6,
+     .offset = offsetof(RunParams, px)},
+    {.key = "py",
+     .help = "ranks in y (0: chosen to fit)",
+     .type = PARAM_INT,
+     .def = 0,
+     .min = 0,
+     .max = 1e6,
+     .offset = offsetof(RunParams, py)},
+    {.key = "output_dir",
+     .help = "directory for every file the run writes",
+     .type = PARAM_STRING,
+     .offset = offsetof(RunParams, output_dir),
+     .sdef = "."},
+    {.key = "output_hours",
+     .units = "h",
+     .help = "interval of output records and progress lines",
+     .type = PARAM_REAL,
+     .def = 1,
+     .min = 0,
+     .max = 1e6,
+     .offset = offsetof(RunParams, output_hours)},
+    {.key = "checkpoint_hours",
+     .units = "h",
+     .help = "interval of checkpoints; output files are rotated at each (0: none)",
+     .type = PARAM_REAL,
+     .def = 24,
+     .min = 0,
+     .max = 1e6,
+     .offset = offsetof(RunParams, checkpoint_hours)},
+    {.key = "checkpoint_keep",
+     .help = "how many of the newest checkpoints of this case to keep in output_dir (0: all)",
+     .type = PARAM_INT,
+     .def = 0,
+     .min = 0,
+     .max = 1e6,
+     .offset = offsetof(RunParams, checkpoint_keep)},
+    {.key = "restart",
+     .help = "checkpoint to start from: a path, 'latest' (newest in output_dir), or ''",
+     .type = PARAM_STRING,
+     .offset = offsetof(RunParams, restart),
+     .sdef = ""},
+    {.key = "closure_check",
+     .help = "check that every tag family sums to the bulk, at every output record",
+     .type = PARAM_BOOL,
+     .def = 1,
+     .offset = offsetof(RunParams, closure_check)},
+    {.key = "closure_every_process",
+     .help = "check the closure after every process of every step, to find which one breaks it "
+             "(costs a pass over the tags each)",
+     .type = PARAM_BOOL,
+     .def = 0,
+     .offset = offsetof(RunParams, closure_every_process)},
+    {.key = "closure_tolerance",
+     .units = "1",
+     .help = "largest relative deviation of a tag family's sum from the bulk before a warning",
+     .type = PARAM_REAL,
+     .def = 1e-9,
+     .min = 0,
+     .max = 1,
+     .offset = offsetof(RunParams, closure_tolerance)},
+    {.key = "closure_floor",
+     .units = "kg kg-1",
+     .help = "mixing ratio added to the bulk in the closure test's denominator",
+     .type = PARAM_REAL,
+     .def = 1e-30,
+     .min = 0,
+     .max = 1,
+     .offset = offsetof(RunParams, closure_floor)},
+    {.key = NULL},
 };
 
 typedef struct {
@@ -89,7 +161,7 @@ typedef struct {
   void *params;          /* owned */
   void *ctx;             /* owned by the process */
   PetscLogStage stage;
-  PetscInt64 count;      /* steps taken, sub-steps included */
+  PetscInt64 count; /* steps taken, sub-steps included */
 } ProcessSlot;
 
 typedef struct {
@@ -108,18 +180,18 @@ typedef struct {
   Nest *nest;
   PointSources *points;
   PetscInt nslot;
-  ProcessSlot *slot;       /* the active processes, in order; owned */
+  ProcessSlot *slot; /* the active processes, in order; owned */
   const SpeciesInfo *species;
   PetscInt nspec;
-  PetscReal *vdep, *q_top, *tag_top; /* work arrays; owned */
-  PetscReal *budget;       /* local budget, [term*nspec + s], kg; owned */
-  PetscReal mass_first[PARAM_ARRAY_MAX];                  /* domain mass when this invocation began, kg */
+  PetscReal *vdep, *q_top, *tag_top;     /* work arrays; owned */
+  PetscReal *budget;                     /* local budget, [term*nspec + s], kg; owned */
+  PetscReal mass_first[PARAM_ARRAY_MAX]; /* domain mass when this invocation began, kg */
   PetscReal budget_first[BUDGET_NTERMS * PARAM_ARRAY_MAX]; /* global budget then, kg */
-  PetscReal t_start;       /* run_start, s since the epoch */
+  PetscReal t_start;                                       /* run_start, s since the epoch */
   PetscInt64 nstep, nstep_end, steps_per_output, steps_per_checkpoint;
-  PetscReal closure_max;   /* largest closure deviation since the last progress line */
+  PetscReal closure_max; /* largest closure deviation since the last progress line */
   PetscLogDouble wall_start;
-  PetscInt64 nstep_first;  /* step the run (or restart) began at */
+  PetscInt64 nstep_first; /* step the run (or restart) began at */
   PetscLogStage stage_met, stage_output;
 } Run;
 
@@ -139,14 +211,15 @@ static PetscErrorCode setup_processes(Run *r)
   }
   PetscCall(PetscCalloc1(n, &r->slot));
   for (PetscInt i = 0; i < n; i++) {
-    const ProcessOps *ops = r->p.nprocesses ? registry_find_process(r->p.processes[i]) : registry_process(i);
+    const ProcessOps *ops =
+        r->p.nprocesses ? registry_find_process(r->p.processes[i]) : registry_process(i);
     PetscInt idx = 0;
     PetscCheck(ops, r->comm, PETSC_ERR_USER,
                "run_processes: unknown process '%s'; known processes are listed by -help",
                r->p.processes[i]);
     for (PetscInt k = 0; k < i; k++)
-      PetscCheck(r->slot[k].ops != ops, r->comm, PETSC_ERR_USER,
-                 "run_processes lists '%s' twice", ops->name);
+      PetscCheck(r->slot[k].ops != ops, r->comm, PETSC_ERR_USER, "run_processes lists '%s' twice",
+                 ops->name);
     while (registry_process(idx) != ops) idx++;
     r->slot[i].ops = ops;
     r->slot[i].params = params[idx];
@@ -202,10 +275,13 @@ static PetscErrorCode setup(Run *r, PetscBool only_setup)
   PetscCall(scenario_create(r->comm, r->dom, r->species, r->nspec, &r->scen));
   {
     char report[PETSC_MAX_PATH_LEN];
-    PetscCall(PetscSNPrintf(report, sizeof(report), "%s/%s_emissions.csv", r->p.output_dir, r->p.name));
-    PetscCall(emissions_create(r->comm, r->grid, &r->st->patch, r->dom, r->tags, r->scen, r->points, only_setup ? NULL : report, &r->emis));
+    PetscCall(
+        PetscSNPrintf(report, sizeof(report), "%s/%s_emissions.csv", r->p.output_dir, r->p.name));
+    PetscCall(emissions_create(r->comm, r->grid, &r->st->patch, r->dom, r->tags, r->scen, r->points,
+                               only_setup ? NULL : report, &r->emis));
   }
-  PetscCall(receptor_series_create(r->comm, r->grid, r->st, r->dom, r->tags, r->p.output_dir, r->p.name, &r->rec));
+  PetscCall(receptor_series_create(r->comm, r->grid, r->st, r->dom, r->tags, r->p.output_dir,
+                                   r->p.name, &r->rec));
   PetscCall(nest_create(r->comm, r->grid, r->st, r->tags, r->p.output_dir, r->p.name, &r->nest));
   PetscCall(namelist_check_unused(r->comm));
   PetscCall(steps_in(r, r->p.hours, "run_hours", &r->nstep_end));
@@ -215,7 +291,8 @@ static PetscErrorCode setup(Run *r, PetscBool only_setup)
   PetscCall(met_check_step(r->met, r->t_start, r->p.dt));
   PetscCall(PetscCalloc1(patch_size2(&r->st->patch) * r->nspec, &r->vdep));
   PetscCall(PetscCalloc1(patch_size2(&r->st->patch) * r->nspec, &r->q_top));
-  if (r->tags->ntag) PetscCall(PetscCalloc1(patch_size2(&r->st->patch) * r->nspec * r->tags->ntag, &r->tag_top));
+  if (r->tags->ntag)
+    PetscCall(PetscCalloc1(patch_size2(&r->st->patch) * r->nspec * r->tags->ntag, &r->tag_top));
   PetscCall(PetscCalloc1(BUDGET_NTERMS * r->nspec, &r->budget));
   PetscCall(PetscLogStageRegister("met", &r->stage_met));
   PetscCall(PetscLogStageRegister("output", &r->stage_output));
@@ -249,10 +326,16 @@ static PetscErrorCode teardown(Run *r)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscReal step_time(const Run *r, PetscInt64 n) { return r->t_start + (PetscReal)n * r->p.dt; }
+static PetscReal step_time(const Run *r, PetscInt64 n)
+{
+  return r->t_start + (PetscReal)n * r->p.dt;
+}
 
 /* Whether the state after n steps gets an output record (and a progress line). */
-static PetscBool output_due(const Run *r, PetscInt64 n) { return n % r->steps_per_output == 0 || n == r->nstep_end ? PETSC_TRUE : PETSC_FALSE; }
+static PetscBool output_due(const Run *r, PetscInt64 n)
+{
+  return n % r->steps_per_output == 0 || n == r->nstep_end ? PETSC_TRUE : PETSC_FALSE;
+}
 
 /* Borrow the state arrays into f. */
 static PetscErrorCode get_fields(Run *r, Fields *f)
@@ -294,7 +377,8 @@ static PetscReal closure_deviation(const Run *r, const Fields *f)
           PetscReal q = f->q[c * ns + s];
           for (PetscInt fam = 0; fam < tg->nfamily; fam++) {
             PetscReal sum = 0, dev;
-            for (PetscInt n = tg->family_start[fam]; n < tg->family_start[fam + 1]; n++) sum += t[n];
+            for (PetscInt n = tg->family_start[fam]; n < tg->family_start[fam + 1]; n++)
+              sum += t[n];
             dev = PetscAbsReal(sum - q) / (PetscAbsReal(q) + r->p.closure_floor);
             if (dev > worst) worst = dev;
           }
@@ -338,7 +422,8 @@ static PetscErrorCode apply_process(Run *r, ProcessSlot *slot, Fields *f, PetscR
       PetscCall(boundary_fill_ghosts(r->bnd, &r->st->patch, r->met, f->q, f->tag, f->air_mass));
     f->step = slot->count++;
     PetscCall(slot->ops->step(slot->ctx, &r->st->patch, t + (PetscReal)k * h, h, f, &status));
-    if (r->tags->ntag && r->p.closure_check && r->p.closure_every_process) r->closure_max = PetscMax(r->closure_max, closure_deviation(r, f));
+    if (r->tags->ntag && r->p.closure_check && r->p.closure_every_process)
+      r->closure_max = PetscMax(r->closure_max, closure_deviation(r, f));
     PetscCall(restore_fields(r, f));
     PetscCheck(status == PROCESS_OK, r->comm, PETSC_ERR_NOT_CONVERGED,
                "process %s could not complete a step of %g s at t = %g s; reduce run_dt",
@@ -377,7 +462,8 @@ static PetscErrorCode sync_step(Run *r)
   for (PetscInt i = 0; i < r->nslot; i++) PetscCall(apply_process(r, &r->slot[i], &f, t));
   /* At output records only: a deviation, once made, stays in the state (a pass over the tags
      every step cost 6 % of the ns9 run). */
-  if (r->tags->ntag && r->p.closure_check && !r->p.closure_every_process && output_due(r, r->nstep + 1)) {
+  if (r->tags->ntag && r->p.closure_check && !r->p.closure_every_process &&
+      output_due(r, r->nstep + 1)) {
     PetscCall(get_fields(r, &f));
     r->closure_max = PetscMax(r->closure_max, closure_deviation(r, &f));
     PetscCall(restore_fields(r, &f));
@@ -411,8 +497,10 @@ static PetscErrorCode total_mass(Run *r, PetscReal *mass)
 static void format_duration(PetscLogDouble s, char *buf, size_t len)
 {
   PetscInt h = (PetscInt)(s / 3600), m = (PetscInt)((s - 3600.0 * (PetscLogDouble)h) / 60);
-  if (h > 0) snprintf(buf, len, "%dh%02dm", (int)h, (int)m);
-  else snprintf(buf, len, "%dm%02ds", (int)m, (int)(s - 60.0 * (PetscLogDouble)m));
+  if (h > 0)
+    snprintf(buf, len, "%dh%02dm", (int)h, (int)m);
+  else
+    snprintf(buf, len, "%dm%02ds", (int)m, (int)(s - 60.0 * (PetscLogDouble)m));
 }
 
 /* One line per output interval: simulated time, wall time, ETA, masses, closure; stops the run
@@ -428,7 +516,8 @@ static PetscErrorCode progress(Run *r)
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &closure, 1, MPIU_REAL, MPI_MAX, r->comm));
   PetscCall(PetscTime(&now));
   wall = now - r->wall_start;
-  eta = wall / (PetscLogDouble)(r->nstep - r->nstep_first) * (PetscLogDouble)(r->nstep_end - r->nstep);
+  eta = wall / (PetscLogDouble)(r->nstep - r->nstep_first) *
+        (PetscLogDouble)(r->nstep_end - r->nstep);
   clock_format(t, when, sizeof(when));
   format_duration(wall, wall_s, sizeof(wall_s));
   format_duration(eta, eta_s, sizeof(eta_s));
@@ -444,13 +533,16 @@ static PetscErrorCode progress(Run *r)
     if (!PetscIsInfOrNanReal(mass[s])) continue;
     snprintf(value, sizeof(value), "%g", (double)mass[s]); /* PETSc's %g would print "nan." */
     SETERRQ(r->comm, PETSC_ERR_FP,
-            "%s: the mass of %s in the domain is %s: a NaN or an infinity has entered the state, from an input no reader checks "
+            "%s: the mass of %s in the domain is %s: a NaN or an infinity has entered the state, "
+            "from an input no reader checks "
             "(a restart file) or a failing process; the run stops before writing this record",
             when, r->species[s].name, value);
   }
   if (r->tags->ntag && closure > r->p.closure_tolerance)
-    PetscCall(PetscPrintf(r->comm, "WARNING: tags deviate from the bulk by %.3e (relative) > run_closure_tolerance = %.1e\n",
-                          (double)closure, (double)r->p.closure_tolerance));
+    PetscCall(PetscPrintf(
+        r->comm,
+        "WARNING: tags deviate from the bulk by %.3e (relative) > run_closure_tolerance = %.1e\n",
+        (double)closure, (double)r->p.closure_tolerance));
   PetscCall(history_closure(r->hist, closure));
   r->closure_max = 0;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -467,23 +559,28 @@ static PetscErrorCode budget_closure(Run *r)
 
   PetscFunctionBeginUser;
   PetscCall(total_mass(r, mass));
-  PetscCallMPI(MPI_Allreduce(r->budget, b, (PetscMPIInt)(BUDGET_NTERMS * ns), MPIU_REAL, MPI_SUM, r->comm));
+  PetscCallMPI(
+      MPI_Allreduce(r->budget, b, (PetscMPIInt)(BUDGET_NTERMS * ns), MPIU_REAL, MPI_SUM, r->comm));
   for (PetscInt i = 0; i < BUDGET_NTERMS * ns; i++) b[i] -= r->budget_first[i];
   for (PetscInt s = 0; s < ns; s++) {
-    PetscReal in = b[BUDGET_EMITTED * ns + s] + b[BUDGET_CHEM_PRODUCED * ns + s] + b[BUDGET_INFLOW * ns + s];
-    PetscReal out = b[BUDGET_DRY_DEPOSITED * ns + s] + b[BUDGET_WET_DEPOSITED * ns + s] + b[BUDGET_CHEM_LOST * ns + s] +
-                    b[BUDGET_OUTFLOW * ns + s];
+    PetscReal in =
+        b[BUDGET_EMITTED * ns + s] + b[BUDGET_CHEM_PRODUCED * ns + s] + b[BUDGET_INFLOW * ns + s];
+    PetscReal out = b[BUDGET_DRY_DEPOSITED * ns + s] + b[BUDGET_WET_DEPOSITED * ns + s] +
+                    b[BUDGET_CHEM_LOST * ns + s] + b[BUDGET_OUTFLOW * ns + s];
     PetscReal through = r->mass_first[s] + in, residual = mass[s] - r->mass_first[s] - (in - out);
     PetscReal rel = through > 0 ? PetscAbsReal(residual) / through : 0;
     if (rel > worst || s == 0) {
       worst = rel;
       sworst = s;
     }
-    PetscCall(PetscPrintf(r->comm, "budget closure %-6s start %.6e end %.6e in %.6e out %.6e residual %.3e kg (%.2e relative)\n",
-                          r->species[s].name, (double)r->mass_first[s], (double)mass[s], (double)in, (double)out,
-                          (double)residual, (double)rel));
+    PetscCall(PetscPrintf(r->comm,
+                          "budget closure %-6s start %.6e end %.6e in %.6e out %.6e residual %.3e "
+                          "kg (%.2e relative)\n",
+                          r->species[s].name, (double)r->mass_first[s], (double)mass[s], (double)in,
+                          (double)out, (double)residual, (double)rel));
   }
-  PetscCall(PetscPrintf(r->comm, "budget closure: largest relative residual %.2e (%s)\n", (double)worst, r->species[sworst].name));
+  PetscCall(PetscPrintf(r->comm, "budget closure: largest relative residual %.2e (%s)\n",
+                        (double)worst, r->species[sworst].name));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -503,12 +600,14 @@ static PetscErrorCode initial_state(Run *r)
       PetscCheck(found, r->comm, PETSC_ERR_FILE_OPEN,
                  "run_restart = 'latest': no checkpoint %s_checkpoint_*.bin in %s", r->p.name,
                  r->p.output_dir);
-    } else PetscCall(PetscStrncpy(path, r->p.restart, sizeof(path)));
+    } else
+      PetscCall(PetscStrncpy(path, r->p.restart, sizeof(path)));
     PetscCall(checkpoint_read(r->comm, r->st, path, &t, &r->nstep, r->nslot, counts, r->budget));
     PetscCheck(PetscAbsReal(t - step_time(r, r->nstep)) < 1e-6 * r->p.dt, r->comm, PETSC_ERR_USER,
                "checkpoint %s is at a time that is not a step of run_start + n run_dt", path);
     for (PetscInt i = 0; i < r->nslot; i++) r->slot[i].count = counts[i];
-    PetscCall(PetscPrintf(r->comm, "restarting from %s at step %" PetscInt64_FMT "\n", path, r->nstep));
+    PetscCall(
+        PetscPrintf(r->comm, "restarting from %s at step %" PetscInt64_FMT "\n", path, r->nstep));
   } else {
     PetscCall(met_advance(r->met, r->t_start, r->p.dt));
     PetscCall(get_fields(r, &f));
@@ -516,7 +615,8 @@ static PetscErrorCode initial_state(Run *r)
     PetscCall(restore_fields(r, &f));
     r->nstep = 0;
   }
-  PetscCall(boundary_check_parent(r->comm, r->bnd, r->p.domain_file, step_time(r, r->nstep), step_time(r, r->nstep_end)));
+  PetscCall(boundary_check_parent(r->comm, r->bnd, r->p.domain_file, step_time(r, r->nstep),
+                                  step_time(r, r->nstep_end)));
   { /* the air mass at the first step's start, for the mass diagnostics */
     PetscReal *am;
     PetscCall(VecGetArray(r->st->air_mass, &am));
@@ -534,7 +634,8 @@ static PetscErrorCode write_checkpoint(Run *r)
 
   PetscFunctionBeginUser;
   clock_format_compact(t, when, sizeof(when));
-  PetscCall(PetscSNPrintf(path, sizeof(path), "%s/%s_checkpoint_%s.bin", r->p.output_dir, r->p.name, when));
+  PetscCall(PetscSNPrintf(path, sizeof(path), "%s/%s_checkpoint_%s.bin", r->p.output_dir, r->p.name,
+                          when));
   for (PetscInt i = 0; i < r->nslot; i++) counts[i] = r->slot[i].count;
   PetscCall(checkpoint_write(r->comm, r->st, path, t, r->nstep, r->nslot, counts, r->budget));
   PetscCall(checkpoint_prune(r->comm, r->p.output_dir, r->p.name, r->p.checkpoint_keep));
@@ -566,13 +667,15 @@ static PetscErrorCode time_loop(Run *r)
       PetscCall(nest_write(r->nest, step_time(r, r->nstep)));
       PetscCall(PetscLogStagePop());
     }
-    if ((r->steps_per_checkpoint && r->nstep % r->steps_per_checkpoint == 0) || r->nstep == r->nstep_end) {
+    if ((r->steps_per_checkpoint && r->nstep % r->steps_per_checkpoint == 0) ||
+        r->nstep == r->nstep_end) {
       PetscCall(PetscLogStagePush(r->stage_output));
       PetscCall(history_close(r->hist));
       PetscCall(receptor_series_close(r->rec));
       PetscCall(nest_close(r->nest));
       open = PETSC_FALSE;
-      if (r->steps_per_checkpoint && r->nstep % r->steps_per_checkpoint == 0) PetscCall(write_checkpoint(r));
+      if (r->steps_per_checkpoint && r->nstep % r->steps_per_checkpoint == 0)
+        PetscCall(write_checkpoint(r));
       PetscCall(PetscLogStagePop());
     }
   }
@@ -600,14 +703,16 @@ PetscErrorCode run_case(MPI_Comm comm, PetscBool only_setup)
       FILE *fp;
       PetscCall(PetscSNPrintf(path, sizeof(path), "%s/%s_effective.nml", r.p.output_dir, r.p.name));
       fp = fopen(path, "w");
-      PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write %s (run_output_dir must exist)", path);
+      PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN,
+                 "cannot write %s (run_output_dir must exist)", path);
       PetscCall(namelist_write(fp));
       fclose(fp);
     }
   }
   PetscCall(initial_state(&r));
   PetscCall(total_mass(&r, r.mass_first));
-  PetscCallMPI(MPI_Allreduce(r.budget, r.budget_first, (PetscMPIInt)(BUDGET_NTERMS * r.nspec), MPIU_REAL, MPI_SUM, comm));
+  PetscCallMPI(MPI_Allreduce(r.budget, r.budget_first, (PetscMPIInt)(BUDGET_NTERMS * r.nspec),
+                             MPIU_REAL, MPI_SUM, comm));
   PetscCall(time_loop(&r));
   PetscCall(history_summary(r.hist, r.budget));
   PetscCall(budget_closure(&r));
@@ -625,8 +730,10 @@ PetscErrorCode run_reference(FILE *fp)
 PetscErrorCode run_namelist_reference(FILE *fp)
 {
   PetscFunctionBeginUser;
-  fprintf(fp, "# Bogda namelist reference\n\nGenerated by `bin/bogda -namelist_reference` from the parameter tables in the code (`make docs`);\n"
-              "`make check` fails if this file and the code disagree. Every key `k` of group `g` is also the command-line option `-g_k`.\n\n"
+  fprintf(fp, "# Bogda namelist reference\n\nGenerated by `bin/bogda -namelist_reference` from the "
+              "parameter tables in the code (`make docs`);\n"
+              "`make check` fails if this file and the code disagree. Every key `k` of group `g` "
+              "is also the command-line option `-g_k`.\n\n"
               "## The model\n\n");
   PetscCall(run_reference(fp));
   PetscCall(met_reference(fp));
@@ -639,7 +746,8 @@ PetscErrorCode run_namelist_reference(FILE *fp)
   PetscCall(scenario_reference(fp));
   PetscCall(tags_reference(fp));
   PetscCall(history_reference(fp));
-  fprintf(fp, "## The physics processes\n\nEach group is named after its process; `run_processes` lists the processes in the order they run.\n\n");
+  fprintf(fp, "## The physics processes\n\nEach group is named after its process; `run_processes` "
+              "lists the processes in the order they run.\n\n");
   for (PetscInt i = 0; i < registry_process_count(); i++) {
     const ProcessOps *ops = registry_process(i);
     PetscCall(namelist_reference(fp, ops->name, ops->name, ops->params));

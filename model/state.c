@@ -8,8 +8,8 @@ static PetscErrorCode create_like(const Grid *g, PetscInt dof, DM *da)
   PetscInt px, py;
 
   PetscFunctionBeginUser;
-  PetscCall(DMDAGetInfo(g->da, NULL, NULL, NULL, NULL, &px, &py, NULL, NULL, NULL, NULL, NULL,
-                        NULL, NULL));
+  PetscCall(DMDAGetInfo(g->da, NULL, NULL, NULL, NULL, &px, &py, NULL, NULL, NULL, NULL, NULL, NULL,
+                        NULL));
   PetscCall(DMDAGetOwnershipRanges(g->da, &lx, &ly, NULL));
   PetscCall(DMDACreate3d(g->comm, DM_BOUNDARY_GHOSTED, DM_BOUNDARY_GHOSTED, DM_BOUNDARY_NONE,
                          DMDA_STENCIL_BOX, g->spec.nx, g->spec.ny, g->spec.nz, px, py, 1, dof,
@@ -24,10 +24,10 @@ PetscErrorCode state_create(const Grid *g, const SpeciesInfo *species, PetscInt 
   State *st;
 
   PetscFunctionBeginUser;
-  PetscCheck(nspec > 0, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "number of species %" PetscInt_FMT
-             " must be positive", nspec);
-  PetscCheck(ntag >= 0, g->comm, PETSC_ERR_ARG_OUTOFRANGE, "number of tags %" PetscInt_FMT
-             " must not be negative", ntag);
+  PetscCheck(nspec > 0, g->comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "number of species %" PetscInt_FMT " must be positive", nspec);
+  PetscCheck(ntag >= 0, g->comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "number of tags %" PetscInt_FMT " must not be negative", ntag);
   PetscCall(PetscNew(&st));
   st->grid = g;
   st->nspec = nspec;

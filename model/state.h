@@ -8,14 +8,14 @@
 #include "model/halo.h"
 
 typedef struct {
-  const Grid *grid;       /* borrowed */
-  PetscInt nspec, ntag;   /* species; tags per species (0 without attribution) */
-  DM da_q;                /* dof nspec; owned */
-  DM da_tag;              /* dof nspec*ntag, NULL without tags; owned */
-  DM da_dep;              /* 2D, dof nspec, for accumulated deposition; owned */
-  Vec q, tag, air_mass;   /* ghosted local vectors holding the state; owned (tag may be NULL) */
-  Vec dep_dry, dep_wet;   /* accumulated deposition, kg m-2, ghosted local on da_dep; owned */
-  Patch patch;            /* the grid's patch with nspec, ntag and species set */
+  const Grid *grid;     /* borrowed */
+  PetscInt nspec, ntag; /* species; tags per species (0 without attribution) */
+  DM da_q;              /* dof nspec; owned */
+  DM da_tag;            /* dof nspec*ntag, NULL without tags; owned */
+  DM da_dep;            /* 2D, dof nspec, for accumulated deposition; owned */
+  Vec q, tag, air_mass; /* ghosted local vectors holding the state; owned (tag may be NULL) */
+  Vec dep_dry, dep_wet; /* accumulated deposition, kg m-2, ghosted local on da_dep; owned */
+  Patch patch;          /* the grid's patch with nspec, ntag and species set */
   Halo *halo_q, *halo_tag, *halo_air; /* ghost exchanges of q, tag (NULL without tags), air_mass */
 } State;
 

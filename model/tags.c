@@ -7,27 +7,45 @@
 #include "grids/domain.h"
 #include "model/emissions/point_sources.h"
 
-static const char *const by_names[] = {"unit", "prefecture", "kind", "region", "sector", "unit_sector", "point", NULL};
+static const char *const by_names[] = {"unit",   "prefecture",  "kind",  "region",
+                                       "sector", "unit_sector", "point", NULL};
 static const char *const kind_names[] = {"priority", "key", "general"};
 
 typedef struct {
   PetscBool enabled;
-  char families[PARAM_ARRAY_MAX][PARAM_STRING_LEN], by[PARAM_ARRAY_MAX][PARAM_STRING_LEN], detail[PARAM_ARRAY_MAX][PARAM_STRING_LEN];
+  char families[PARAM_ARRAY_MAX][PARAM_STRING_LEN], by[PARAM_ARRAY_MAX][PARAM_STRING_LEN],
+      detail[PARAM_ARRAY_MAX][PARAM_STRING_LEN];
   PetscInt nfamilies, nby, ndetail;
 } Params;
 
 static const ParamSpec params_table[] = {
-  {.key = "enabled", .help = "carry attribution tags", .type = PARAM_BOOL, .def = 0, .offset = offsetof(Params, enabled)},
-  {.key = "families", .help = "names of the tag families (each partitions the bulk)", .type = PARAM_STRING_ARRAY,
-   .offset = offsetof(Params, families), .count_offset = offsetof(Params, nfamilies)},
-  {.key = "family_by", .help = "grouping of each family: unit, prefecture, kind, region, sector, unit_sector or point",
-   .type = PARAM_STRING_ARRAY, .offset = offsetof(Params, by), .count_offset = offsetof(Params, nby)},
-  {.key = "family_detail", .help = "for unit families: adcodes of the prefectures whose units are tagged one by one (blank-separated)",
-   .type = PARAM_STRING_ARRAY, .offset = offsetof(Params, detail), .count_offset = offsetof(Params, ndetail)},
-  {.key = NULL},
+    {.key = "enabled",
+     .help = "carry attribution tags",
+     .type = PARAM_BOOL,
+     .def = 0,
+     .offset = offsetof(Params, enabled)},
+    {.key = "families",
+     .help = "names of the tag families (each partitions the bulk)",
+     .type = PARAM_STRING_ARRAY,
+     .offset = offsetof(Params, families),
+     .count_offset = offsetof(Params, nfamilies)},
+    {.key = "family_by",
+     .help =
+         "grouping of each family: unit, prefecture, kind, region, sector, unit_sector or point",
+     .type = PARAM_STRING_ARRAY,
+     .offset = offsetof(Params, by),
+     .count_offset = offsetof(Params, nby)},
+    {.key = "family_detail",
+     .help = "for unit families: adcodes of the prefectures whose units are tagged one by one "
+             "(blank-separated)",
+     .type = PARAM_STRING_ARRAY,
+     .offset = offsetof(Params, detail),
+     .count_offset = offsetof(Params, ndetail)},
+    {.key = NULL},
 };
 
-static const char *const side_name[SIDE_N] = {"bc_west", "bc_east", "bc_south", "bc_north", "bc_top"};
+static const char *const side_name[SIDE_N] = {"bc_west", "bc_east", "bc_south", "bc_north",
+                                              "bc_top"};
 
 /* A growing list of tags under construction. */
 typedef struct {
@@ -35,7 +53,8 @@ typedef struct {
   PetscInt cap;
 } Builder;
 
-static PetscErrorCode add(Builder *b, const char *family, const char *name, TagInfo info, PetscInt *index)
+static PetscErrorCode add(Builder *b, const char *family, const char *name, TagInfo info,
+                          PetscInt *index)
 {
   Tags *t = b->t;
   size_t len = strlen(family) + strlen(name) + 2;
@@ -67,17 +86,24 @@ static PetscBool detailed(const Domain *d, PetscInt p, const char *detail)
 
 /* The group a unit's emissions belong to in a family grouped by `by`: (type, value) with type
    0 a single unit, 1 a prefecture, 2 a kind, 3 the whole of Xinjiang. */
-static void group_key(const Domain *d, PetscInt by, PetscInt u, const char *detail, PetscInt *type, PetscInt *value)
+static void group_key(const Domain *d, PetscInt by, PetscInt u, const char *detail, PetscInt *type,
+                      PetscInt *value)
 {
   const DomainUnit *un = &d->unit[u];
   PetscInt pref = un->prefecture, parent = pref >= 0 ? d->pref[pref].parent : -1;
-  if (un->kind == DOMAIN_UNIT_OUTSIDE) *type = 0, *value = u;
+  if (un->kind == DOMAIN_UNIT_OUTSIDE)
+    *type = 0, *value = u;
   else if (by == TAGS_BY_UNIT || by == TAGS_BY_UNIT_SECTOR) {
-    if (detailed(d, pref, detail) || detailed(d, parent, detail)) *type = 0, *value = u;
-    else *type = 1, *value = pref;
-  } else if (by == TAGS_BY_PREFECTURE) *type = 1, *value = pref;
-  else if (by == TAGS_BY_KIND) *type = 2, *value = un->kind;
-  else *type = 3, *value = 0;
+    if (detailed(d, pref, detail) || detailed(d, parent, detail))
+      *type = 0, *value = u;
+    else
+      *type = 1, *value = pref;
+  } else if (by == TAGS_BY_PREFECTURE)
+    *type = 1, *value = pref;
+  else if (by == TAGS_BY_KIND)
+    *type = 2, *value = un->kind;
+  else
+    *type = 3, *value = 0;
 }
 
 /* The emission groups of family f and the lookup of every (unit, sector) into them. */
@@ -98,7 +124,9 @@ static PetscErrorCode build_family(Builder *b, PetscInt f, const Domain *d, cons
     }
     PetscFunctionReturn(PETSC_SUCCESS);
   }
-  PetscCheck(d, PETSC_COMM_SELF, PETSC_ERR_USER, "tags_family_by = '%s' for family %s needs a domain file (run_domain_file)", by_names[by], name);
+  PetscCheck(d, PETSC_COMM_SELF, PETSC_ERR_USER,
+             "tags_family_by = '%s' for family %s needs a domain file (run_domain_file)",
+             by_names[by], name);
   PetscCall(PetscMalloc3(nu, &type, nu, &value, nu, &tag));
   for (PetscInt u = 0; u < nu; u++) group_key(d, by, u, detail, &type[u], &value[u]);
   for (PetscInt s = 0; s < nsec; s++) {
@@ -106,7 +134,8 @@ static PetscErrorCode build_family(Builder *b, PetscInt f, const Domain *d, cons
       PetscInt same = -1;
       for (PetscInt v = 0; v < u && same < 0; v++)
         if (type[v] == type[u] && value[v] == value[u]) same = v;
-      if (same >= 0) tag[u] = tag[same];
+      if (same >= 0)
+        tag[u] = tag[same];
       else {
         char label[3 * DOMAIN_NAME_LEN];
         TagInfo info = {f, -1, -1, -1, nsec > 1 ? s : -1, 0, -1};
@@ -165,10 +194,12 @@ PetscErrorCode tags_create(MPI_Comm comm, const Domain *dom, const PointSources 
       PetscCall(PetscStrncpy(p->by[0], dom ? "prefecture" : "sector", PARAM_STRING_LEN));
       p->nfamilies = p->nby = 1;
     }
-    PetscCheck(p->nby == p->nfamilies, comm, PETSC_ERR_USER, "tags_family_by needs one value per family (%d), got %d",
-               (int)p->nfamilies, (int)p->nby);
+    PetscCheck(p->nby == p->nfamilies, comm, PETSC_ERR_USER,
+               "tags_family_by needs one value per family (%d), got %d", (int)p->nfamilies,
+               (int)p->nby);
     PetscCheck(p->ndetail == 0 || p->ndetail == p->nfamilies, comm, PETSC_ERR_USER,
-               "tags_family_detail needs one value per family (%d) or none, got %d", (int)p->nfamilies, (int)p->ndetail);
+               "tags_family_detail needs one value per family (%d) or none, got %d",
+               (int)p->nfamilies, (int)p->ndetail);
     t->nfamily = p->nfamilies;
   }
   t->nunit = dom ? dom->nunit : 0;
@@ -186,25 +217,38 @@ PetscErrorCode tags_create(MPI_Comm comm, const Domain *dom, const PointSources 
     PetscInt by = -1;
     for (PetscInt c = 0; by_names[c]; c++)
       if (!strcmp(by_names[c], p->by[f])) by = c;
-    PetscCheck(by >= 0, comm, PETSC_ERR_USER, "tags_family_by = '%s' for family %s: expected unit, prefecture, kind, region, sector or unit_sector",
+    PetscCheck(by >= 0, comm, PETSC_ERR_USER,
+               "tags_family_by = '%s' for family %s: expected unit, prefecture, kind, region, "
+               "sector or unit_sector",
                p->by[f], p->families[f]);
     PetscCall(PetscStrallocpy(p->families[f], &t->family_name[f]));
     t->family_by[f] = by;
     t->family_start[f] = t->ntag;
-    PetscCall(add(&b, p->families[f], "initial", (TagInfo){f, -1, -1, -1, -1, 1, -1}, &t->tag_initial[f]));
-    for (PetscInt s = 0; s < SIDE_N; s++) PetscCall(add(&b, p->families[f], side_name[s], (TagInfo){f, -1, -1, -1, -1, 2, -1}, &t->tag_side[f * SIDE_N + s]));
+    PetscCall(add(&b, p->families[f], "initial", (TagInfo){f, -1, -1, -1, -1, 1, -1},
+                  &t->tag_initial[f]));
+    for (PetscInt s = 0; s < SIDE_N; s++)
+      PetscCall(add(&b, p->families[f], side_name[s], (TagInfo){f, -1, -1, -1, -1, 2, -1},
+                    &t->tag_side[f * SIDE_N + s]));
     if (by == TAGS_BY_POINT) {
-      PetscCheck(ps, comm, PETSC_ERR_USER, "tags_family_by = 'point' for family %s needs point sources (emissions_points_file)", p->families[f]);
+      PetscCheck(
+          ps, comm, PETSC_ERR_USER,
+          "tags_family_by = 'point' for family %s needs point sources (emissions_points_file)",
+          p->families[f]);
       for (PetscInt q = 0; q < t->npoint; q++) {
         char label[64];
         PetscCall(PetscSNPrintf(label, sizeof(label), "pt:%s", ps->id[q]));
-        PetscCall(add(&b, p->families[f], label, (TagInfo){f, -1, -1, -1, ps->sector[q], 0, q}, &t->point_tag[f * t->npoint + q]));
+        PetscCall(add(&b, p->families[f], label, (TagInfo){f, -1, -1, -1, ps->sector[q], 0, q},
+                      &t->point_tag[f * t->npoint + q]));
       }
-      for (PetscInt k = 0; k < t->nunit * SECTOR_N; k++) t->lookup[f * t->nunit * SECTOR_N + k] = -1;
-    } else PetscCall(build_family(&b, f, dom, p->ndetail ? p->detail[f] : ""));
-    PetscCall(add(&b, p->families[f], "other", (TagInfo){f, -1, -1, -1, -1, 3, -1}, &t->tag_other[f]));
+      for (PetscInt k = 0; k < t->nunit * SECTOR_N; k++)
+        t->lookup[f * t->nunit * SECTOR_N + k] = -1;
+    } else
+      PetscCall(build_family(&b, f, dom, p->ndetail ? p->detail[f] : ""));
+    PetscCall(
+        add(&b, p->families[f], "other", (TagInfo){f, -1, -1, -1, -1, 3, -1}, &t->tag_other[f]));
     for (PetscInt k = 0; k < t->nunit * SECTOR_N; k++)
-      if (t->lookup[f * t->nunit * SECTOR_N + k] < 0) t->lookup[f * t->nunit * SECTOR_N + k] = t->tag_other[f];
+      if (t->lookup[f * t->nunit * SECTOR_N + k] < 0)
+        t->lookup[f * t->nunit * SECTOR_N + k] = t->tag_other[f];
   }
   t->family_start[t->nfamily] = t->ntag;
   PetscCall(PetscFree(p));
@@ -237,13 +281,16 @@ PetscErrorCode tags_destroy(Tags **tags)
 PetscInt tags_emission_tag(const Tags *t, PetscInt f, PetscInt u, PetscInt s)
 {
   if (t->family_by[f] == TAGS_BY_POINT) return t->tag_other[f];
-  if (u < 0 || t->nunit == 0) return t->family_by[f] == TAGS_BY_SECTOR ? t->family_start[f] + 1 + SIDE_N + s : t->tag_other[f];
+  if (u < 0 || t->nunit == 0)
+    return t->family_by[f] == TAGS_BY_SECTOR ? t->family_start[f] + 1 + SIDE_N + s
+                                             : t->tag_other[f];
   return t->lookup[(f * t->nunit + u) * SECTOR_N + s];
 }
 
 PetscInt tags_point_tag(const Tags *t, PetscInt f, PetscInt p, PetscInt u, PetscInt s)
 {
-  if (t->family_by[f] == TAGS_BY_POINT) return p >= 0 && p < t->npoint ? t->point_tag[f * t->npoint + p] : t->tag_other[f];
+  if (t->family_by[f] == TAGS_BY_POINT)
+    return p >= 0 && p < t->npoint ? t->point_tag[f * t->npoint + p] : t->tag_other[f];
   return tags_emission_tag(t, f, u, s);
 }
 

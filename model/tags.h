@@ -23,7 +23,15 @@ typedef struct Domain Domain;
 
 typedef enum { SIDE_WEST, SIDE_EAST, SIDE_SOUTH, SIDE_NORTH, SIDE_TOP, SIDE_N } Side;
 
-typedef enum { TAGS_BY_UNIT, TAGS_BY_PREFECTURE, TAGS_BY_KIND, TAGS_BY_REGION, TAGS_BY_SECTOR, TAGS_BY_UNIT_SECTOR, TAGS_BY_POINT } TagsBy;
+typedef enum {
+  TAGS_BY_UNIT,
+  TAGS_BY_PREFECTURE,
+  TAGS_BY_KIND,
+  TAGS_BY_REGION,
+  TAGS_BY_SECTOR,
+  TAGS_BY_UNIT_SECTOR,
+  TAGS_BY_POINT
+} TagsBy;
 
 /* What a tag stands for, for the output and the post-processing (-1 where not applicable). */
 typedef struct {
@@ -50,7 +58,7 @@ typedef struct {
   PetscInt nunit;         /* units in the lookup table (0 without a domain) */
   PetscInt *lookup;       /* tag of (family, unit, sector): [(f*nunit + u)*SECTOR_N + s]; owned */
   PetscInt npoint;        /* point sources known to the tags */
-  PetscInt *point_tag;    /* [f*npoint + p]: tag of point p in a point family, -1 otherwise; owned */
+  PetscInt *point_tag; /* [f*npoint + p]: tag of point p in a point family, -1 otherwise; owned */
 } Tags;
 
 typedef struct PointSources PointSources;
@@ -62,7 +70,8 @@ PetscErrorCode tags_create(MPI_Comm comm, const Domain *dom, const PointSources 
 /* Destroy; no-op on NULL. Not collective. */
 PetscErrorCode tags_destroy(Tags **tags);
 
-/* The tag of family f that area emissions of unit u (-1: none) and sector s go to. Not collective. */
+/* The tag of family f that area emissions of unit u (-1: none) and sector s go to. Not collective.
+ */
 PetscInt tags_emission_tag(const Tags *tags, PetscInt f, PetscInt u, PetscInt s);
 
 /* The tag of family f that point source p (in unit u, sector s) goes to. Not collective. */

@@ -25,11 +25,21 @@ typedef struct {
 } Params;
 
 static const ParamSpec param_table[] = {
-  {.key = "scheme", .help = "ppm: monotone PPM; upwind: donor cell (linear, for exact zero-out comparisons)", .type = PARAM_ENUM,
-   .def = 0, .offset = offsetof(Params, scheme), .choices = scheme_names},
-  {.key = "courant_max", .units = "1", .help = "largest fraction of a cell's air mass leaving it in one sweep", .type = PARAM_REAL,
-   .def = 0.9, .min = 0.05, .max = 1, .offset = offsetof(Params, courant_max)},
-  {.key = NULL},
+    {.key = "scheme",
+     .help = "ppm: monotone PPM; upwind: donor cell (linear, for exact zero-out comparisons)",
+     .type = PARAM_ENUM,
+     .def = 0,
+     .offset = offsetof(Params, scheme),
+     .choices = scheme_names},
+    {.key = "courant_max",
+     .units = "1",
+     .help = "largest fraction of a cell's air mass leaving it in one sweep",
+     .type = PARAM_REAL,
+     .def = 0.9,
+     .min = 0.05,
+     .max = 1,
+     .offset = offsetof(Params, courant_max)},
+    {.key = NULL},
 };
 
 typedef struct {
@@ -43,10 +53,12 @@ static PetscErrorCode init(const void *params, const Patch *p, void **ctx)
   PetscInt ns = p->nspec, nt = p->ntag;
 
   PetscFunctionBeginUser;
-  PetscCheck(p->sw >= 3, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "advection_horizontal needs 3 ghost cells, the patch has %d", (int)p->sw);
+  PetscCheck(p->sw >= 3, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ,
+             "advection_horizontal needs 3 ghost cells, the patch has %d", (int)p->sw);
   PetscCall(PetscNew(&c));
   c->p = *(const Params *)params;
-  PetscCall(PetscMalloc2(ppm_work_size(ns, nt), &c->work_x, ppm_work_size(p->gxm * ns, nt), &c->work_y));
+  PetscCall(
+      PetscMalloc2(ppm_work_size(ns, nt), &c->work_x, ppm_work_size(p->gxm * ns, nt), &c->work_y));
   *ctx = c;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -83,10 +95,15 @@ static void x_lines_upto(void *ctx, PetscInt row)
   for (; x->next <= p->gys + row && x->next < x->end; x->next++) {
     PetscInt l = x->next, base = patch_index(p, p->gxs, l, x->k);
     PetscBool owned = l >= p->ys && l < p->ys + p->ym;
-    const PpmBoundary b = {.flo_phys = -p->gxs, .fhi_phys = p->mx - p->gxs, .ilo = 0, .ihi = owned ? 1 : 0,
-                           .in = &f->budget[BUDGET_INFLOW * ns], .out = &f->budget[BUDGET_OUTFLOW * ns]};
-    ppm_sweep((AdvectionScheme)x->c->p.scheme, &line, p->ntag, clo, clo + p->xm, &f->flux_x[base], x->dt, &f->q[base * ns],
-              &f->air_mass[base], p->ntag ? &f->tag[base * ns * p->ntag] : NULL, x->c->work_x, &b, NULL);
+    const PpmBoundary b = {.flo_phys = -p->gxs,
+                           .fhi_phys = p->mx - p->gxs,
+                           .ilo = 0,
+                           .ihi = owned ? 1 : 0,
+                           .in = &f->budget[BUDGET_INFLOW * ns],
+                           .out = &f->budget[BUDGET_OUTFLOW * ns]};
+    ppm_sweep((AdvectionScheme)x->c->p.scheme, &line, p->ntag, clo, clo + p->xm, &f->flux_x[base],
+              x->dt, &f->q[base * ns], &f->air_mass[base],
+              p->ntag ? &f->tag[base * ns * p->ntag] : NULL, x->c->work_x, &b, NULL);
   }
 }
 
@@ -95,27 +112,43 @@ static void x_lines_upto(void *ctx, PetscInt row)
    just after the y sweep has updated it (y first), while the row is still in the cache. */
 static void layer(Ctx *c, const Patch *p, Fields *f, PetscInt k, PetscBool x_first, PetscReal dt)
 {
-  PetscInt ns = p->nspec, i0 = x_first ? p->xs : p->gxs, ni = x_first ? p->xm : p->gxm, base = patch_index(p, i0, p->gys, k);
+  PetscInt ns = p->nspec, i0 = x_first ? p->xs : p->gxs, ni = x_first ? p->xm : p->gxm,
+           base = patch_index(p, i0, p->gys, k);
   PetscInt clo = p->ys - p->gys;
-  XLines x = {.c = c, .p = p, .f = f, .k = k, .next = x_first ? p->gys : p->ys, .end = x_first ? p->gys + p->gym : p->ys + p->ym, .dt = dt};
+  XLines x = {.c = c,
+              .p = p,
+              .f = f,
+              .k = k,
+              .next = x_first ? p->gys : p->ys,
+              .end = x_first ? p->gys + p->gym : p->ys + p->ym,
+              .dt = dt};
   const PpmRows rows = {.ns = ns, .ni = ni, .qs = p->gxm * ns, .ms = p->gxm};
-  const PpmBoundary b = {.flo_phys = -p->gys, .fhi_phys = p->my - p->gys, .ilo = p->xs - i0, .ihi = p->xs - i0 + p->xm,
-                         .in = &f->budget[BUDGET_INFLOW * ns], .out = &f->budget[BUDGET_OUTFLOW * ns]};
-  const PpmHooks hooks = {.before_read = x_first ? x_lines_upto : NULL, .after_update = x_first ? NULL : x_lines_upto, .ctx = &x};
+  const PpmBoundary b = {.flo_phys = -p->gys,
+                         .fhi_phys = p->my - p->gys,
+                         .ilo = p->xs - i0,
+                         .ihi = p->xs - i0 + p->xm,
+                         .in = &f->budget[BUDGET_INFLOW * ns],
+                         .out = &f->budget[BUDGET_OUTFLOW * ns]};
+  const PpmHooks hooks = {.before_read = x_first ? x_lines_upto : NULL,
+                          .after_update = x_first ? NULL : x_lines_upto,
+                          .ctx = &x};
 
-  ppm_sweep((AdvectionScheme)c->p.scheme, &rows, p->ntag, clo, clo + p->ym, &f->flux_y[base], dt, &f->q[base * ns], &f->air_mass[base],
-            p->ntag ? &f->tag[base * ns * p->ntag] : NULL, c->work_y, &b, &hooks);
+  ppm_sweep((AdvectionScheme)c->p.scheme, &rows, p->ntag, clo, clo + p->ym, &f->flux_y[base], dt,
+            &f->q[base * ns], &f->air_mass[base], p->ntag ? &f->tag[base * ns * p->ntag] : NULL,
+            c->work_y, &b, &hooks);
   x_lines_upto(&x, p->gym); /* any line the y sweep did not reach */
 }
 
-static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt, Fields *f, ProcessStatus *status)
+static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt, Fields *f,
+                           ProcessStatus *status)
 {
   Ctx *c = (Ctx *)ctx;
 
   PetscFunctionBeginUser;
   (void)t;
   *status = PROCESS_OK;
-  for (PetscInt k = 0; k < p->mz; k++) layer(c, p, f, k, f->step % 2 == 0 ? PETSC_TRUE : PETSC_FALSE, dt);
+  for (PetscInt k = 0; k < p->mz; k++)
+    layer(c, p, f, k, f->step % 2 == 0 ? PETSC_TRUE : PETSC_FALSE, dt);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -130,7 +163,8 @@ static PetscErrorCode max_dt(void *ctx, const Patch *p, const Fields *f, PetscRe
   for (PetscInt k = 0; k < p->mz; k++)
     for (PetscInt j = p->gys; j < p->gys + p->gym - 1; j++)
       for (PetscInt i = p->gxs; i < p->gxs + p->gxm - 1; i++) {
-        PetscInt cell = patch_index(p, i, j, k), e = patch_index(p, i + 1, j, k), n = patch_index(p, i, j + 1, k);
+        PetscInt cell = patch_index(p, i, j, k), e = patch_index(p, i + 1, j, k),
+                 n = patch_index(p, i, j + 1, k);
         PetscReal outx = PetscMax(-f->flux_x[cell], 0) + PetscMax(f->flux_x[e], 0);
         PetscReal outy = PetscMax(-f->flux_y[cell], 0) + PetscMax(f->flux_y[n], 0);
         worst = PetscMax(worst, PetscMax(outx, outy) / f->air_mass[cell]);
@@ -140,12 +174,12 @@ static PetscErrorCode max_dt(void *ctx, const Patch *p, const Fields *f, PetscRe
 }
 
 const ProcessOps process_advection_horizontal = {
-  .name = "advection_horizontal",
-  .stencil_width = 3,
-  .params = param_table,
-  .params_size = sizeof(Params),
-  .init = init,
-  .step = step,
-  .max_dt = max_dt,
-  .finalize = finalize,
+    .name = "advection_horizontal",
+    .stencil_width = 3,
+    .params = param_table,
+    .params_size = sizeof(Params),
+    .init = init,
+    .step = step,
+    .max_dt = max_dt,
+    .finalize = finalize,
 };

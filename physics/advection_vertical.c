@@ -15,7 +15,8 @@
    equal sub-steps, their number set by that column alone, so results do not depend on the
    decomposition.
    Reads: air_mass, air_mass_next (kg), q_top, tag_top. Writes: q, tag; air_mass (set to
-   air_mass_next); budget[BUDGET_INFLOW/OUTFLOW]. Namelist &advection_vertical: scheme, courant_max. */
+   air_mass_next); budget[BUDGET_INFLOW/OUTFLOW]. Namelist &advection_vertical: scheme, courant_max.
+ */
 #include <string.h>
 #include "physics/process.h"
 #include "physics/ppm.h"
@@ -28,11 +29,21 @@ typedef struct {
 } Params;
 
 static const ParamSpec param_table[] = {
-  {.key = "scheme", .help = "ppm: monotone PPM; upwind: donor cell (linear)", .type = PARAM_ENUM, .def = 0,
-   .offset = offsetof(Params, scheme), .choices = scheme_names},
-  {.key = "courant_max", .units = "1", .help = "largest fraction of a layer's air mass leaving it in one sub-step", .type = PARAM_REAL,
-   .def = 0.9, .min = 0.05, .max = 1, .offset = offsetof(Params, courant_max)},
-  {.key = NULL},
+    {.key = "scheme",
+     .help = "ppm: monotone PPM; upwind: donor cell (linear)",
+     .type = PARAM_ENUM,
+     .def = 0,
+     .offset = offsetof(Params, scheme),
+     .choices = scheme_names},
+    {.key = "courant_max",
+     .units = "1",
+     .help = "largest fraction of a layer's air mass leaving it in one sub-step",
+     .type = PARAM_REAL,
+     .def = 0.9,
+     .min = 0.05,
+     .max = 1,
+     .offset = offsetof(Params, courant_max)},
+    {.key = NULL},
 };
 
 #define GHOST 3 /* ghost layers below the ground and above the top in the line */
@@ -52,7 +63,8 @@ static PetscErrorCode init(const void *params, const Patch *p, void **ctx)
   PetscCall(PetscNew(&c));
   c->p = *(const Params *)params;
   c->n = n;
-  PetscCall(PetscMalloc5(n * ns, &c->q, n, &c->m, n + 1, &c->F, ppm_work_size(ns, nt), &c->work, n * ns * nt + 1, &c->t));
+  PetscCall(PetscMalloc5(n * ns, &c->q, n, &c->m, n + 1, &c->F, ppm_work_size(ns, nt), &c->work,
+                         n * ns * nt + 1, &c->t));
   *ctx = c;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -78,19 +90,26 @@ static void gather(Ctx *c, const Patch *p, const Fields *f, PetscInt i, PetscInt
     PetscInt k = PetscMin(PetscMax(L - GHOST, 0), nz - 1), cell = patch_index(p, i, j, k);
     PetscBool above = L - GHOST >= nz;
     c->m[L] = f->air_mass[cell];
-    for (PetscInt s = 0; s < ns; s++) c->q[L * ns + s] = above ? f->q_top[c2 * ns + s] : f->q[cell * ns + s];
+    for (PetscInt s = 0; s < ns; s++)
+      c->q[L * ns + s] = above ? f->q_top[c2 * ns + s] : f->q[cell * ns + s];
     if (nt && L >= GHOST - 1 && L <= GHOST + nz)
-      memcpy(&c->t[L * ns * nt], above ? &f->tag_top[c2 * ns * nt] : &f->tag[cell * ns * nt], sizeof(PetscReal) * (size_t)(ns * nt));
+      memcpy(&c->t[L * ns * nt], above ? &f->tag_top[c2 * ns * nt] : &f->tag[cell * ns * nt],
+             sizeof(PetscReal) * (size_t)(ns * nt));
   }
 }
 
-static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt, Fields *f, ProcessStatus *status)
+static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt, Fields *f,
+                           ProcessStatus *status)
 {
   Ctx *c = (Ctx *)ctx;
   PetscInt ns = p->nspec, nt = p->ntag, nz = p->mz;
   const PpmRows line = {.ns = ns, .ni = 1, .qs = ns, .ms = 1};
   /* The top face is the only open one (no flux through the ground). */
-  const PpmBoundary top = {.flo_phys = -1, .fhi_phys = GHOST + nz, .ilo = 0, .ihi = 1, .in = &f->budget[BUDGET_INFLOW * ns],
+  const PpmBoundary top = {.flo_phys = -1,
+                           .fhi_phys = GHOST + nz,
+                           .ilo = 0,
+                           .ihi = 1,
+                           .in = &f->budget[BUDGET_INFLOW * ns],
                            .out = &f->budget[BUDGET_OUTFLOW * ns]};
 
   PetscFunctionBeginUser;
@@ -101,7 +120,8 @@ static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt,
       PetscReal worst = 0, h;
       PetscInt nsub;
       gather(c, p, f, i, j);
-      /* Interface fluxes from continuity, from the ground up; F[L] is the face below line cell L. */
+      /* Interface fluxes from continuity, from the ground up; F[L] is the face below line cell L.
+       */
       for (PetscInt L = 0; L <= c->n; L++) c->F[L] = 0;
       for (PetscInt k = 0; k < nz; k++) {
         PetscInt cell = patch_index(p, i, j, k);
@@ -114,15 +134,19 @@ static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt,
       nsub = PetscMax(nsub, 1);
       h = dt / (PetscReal)nsub;
       for (PetscInt n = 0; n < nsub; n++) {
-        ppm_sweep((AdvectionScheme)c->p.scheme, &line, nt, GHOST, GHOST + nz, c->F, h, c->q, c->m, c->t, c->work, &top, NULL);
+        ppm_sweep((AdvectionScheme)c->p.scheme, &line, nt, GHOST, GHOST + nz, c->F, h, c->q, c->m,
+                  c->t, c->work, &top, NULL);
         /* The ground ghosts of q follow the lowest layer (the reconstruction reads them); the
            ground ghost of the tags only meets a zero flux, so it keeps its (finite) values. */
-        for (PetscInt L = 0; L < GHOST; L++) memcpy(&c->q[L * ns], &c->q[GHOST * ns], sizeof(PetscReal) * (size_t)ns);
+        for (PetscInt L = 0; L < GHOST; L++)
+          memcpy(&c->q[L * ns], &c->q[GHOST * ns], sizeof(PetscReal) * (size_t)ns);
       }
       for (PetscInt k = 0; k < nz; k++) {
         PetscInt cell = patch_index(p, i, j, k), L = GHOST + k;
         memcpy(&f->q[cell * ns], &c->q[L * ns], sizeof(PetscReal) * (size_t)ns);
-        if (nt) memcpy(&f->tag[cell * ns * nt], &c->t[L * ns * nt], sizeof(PetscReal) * (size_t)(ns * nt));
+        if (nt)
+          memcpy(&f->tag[cell * ns * nt], &c->t[L * ns * nt],
+                 sizeof(PetscReal) * (size_t)(ns * nt));
         f->air_mass[cell] = f->air_mass_next[cell];
       }
     }
@@ -130,12 +154,12 @@ static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt,
 }
 
 const ProcessOps process_advection_vertical = {
-  .name = "advection_vertical",
-  .stencil_width = 0,
-  .params = param_table,
-  .params_size = sizeof(Params),
-  .init = init,
-  .step = step,
-  .max_dt = NULL,
-  .finalize = finalize,
+    .name = "advection_vertical",
+    .stencil_width = 0,
+    .params = param_table,
+    .params_size = sizeof(Params),
+    .init = init,
+    .step = step,
+    .max_dt = NULL,
+    .finalize = finalize,
 };

@@ -34,24 +34,53 @@ typedef struct {
   PetscReal so2_gas, so2_cloud, so2_het, nox_gas, nox_night, nh3_rate, rh0, qc_ref, t_half, t_width;
 } Params;
 
-#define RATE(k, d, f, h) \
-  {.key = k, .units = "s-1", .help = h, .type = PARAM_REAL, .def = d, .min = 0, .max = 1e-2, .offset = offsetof(Params, f)}
+#define RATE(k, d, f, h)                                                                           \
+  {                                                                                                \
+    .key = k, .units = "s-1", .help = h, .type = PARAM_REAL, .def = d, .min = 0, .max = 1e-2,      \
+    .offset = offsetof(Params, f)                                                                  \
+  }
 static const ParamSpec param_table[] = {
-  RATE("so2_gas", 1.0e-6, so2_gas, "SO2 oxidation by OH with the sun overhead (scaled by cos of the zenith angle)"),
-  RATE("so2_cloud", 2.0e-5, so2_cloud, "in-cloud SO2 oxidation at the reference cloud water"),
-  RATE("so2_het", 1.0e-5, so2_het, "heterogeneous SO2 oxidation on humid aerosol at saturation"),
-  RATE("nox_gas", 8.0e-6, nox_gas, "NO2 + OH with the sun overhead"),
-  RATE("nox_night", 5.0e-6, nox_night, "night-time N2O5 hydrolysis at saturation"),
-  RATE("nh3_rate", 5.0e-6, nh3_rate, "NH3 uptake to ammonium at saturation (ammonia-rich regime)"),
-  {.key = "rh0", .units = "1", .help = "relative humidity below which aqueous and heterogeneous uptake stop", .type = PARAM_REAL,
-   .def = 0.4, .min = 0, .max = 0.99, .offset = offsetof(Params, rh0)},
-  {.key = "qc_ref", .units = "kg kg-1", .help = "cloud water at which so2_cloud applies", .type = PARAM_REAL, .def = 1e-4,
-   .min = 1e-8, .max = 1e-2, .offset = offsetof(Params, qc_ref)},
-  {.key = "t_half", .units = "K", .help = "temperature at which half of the nitrate stays in the gas phase", .type = PARAM_REAL,
-   .def = 285, .min = 200, .max = 330, .offset = offsetof(Params, t_half)},
-  {.key = "t_width", .units = "K", .help = "width of the nitrate temperature dependence", .type = PARAM_REAL, .def = 5,
-   .min = 0.1, .max = 50, .offset = offsetof(Params, t_width)},
-  {.key = NULL},
+    RATE("so2_gas", 1.0e-6, so2_gas,
+         "SO2 oxidation by OH with the sun overhead (scaled by cos of the zenith angle)"),
+    RATE("so2_cloud", 2.0e-5, so2_cloud, "in-cloud SO2 oxidation at the reference cloud water"),
+    RATE("so2_het", 1.0e-5, so2_het, "heterogeneous SO2 oxidation on humid aerosol at saturation"),
+    RATE("nox_gas", 8.0e-6, nox_gas, "NO2 + OH with the sun overhead"),
+    RATE("nox_night", 5.0e-6, nox_night, "night-time N2O5 hydrolysis at saturation"),
+    RATE("nh3_rate", 5.0e-6, nh3_rate,
+         "NH3 uptake to ammonium at saturation (ammonia-rich regime)"),
+    {.key = "rh0",
+     .units = "1",
+     .help = "relative humidity below which aqueous and heterogeneous uptake stop",
+     .type = PARAM_REAL,
+     .def = 0.4,
+     .min = 0,
+     .max = 0.99,
+     .offset = offsetof(Params, rh0)},
+    {.key = "qc_ref",
+     .units = "kg kg-1",
+     .help = "cloud water at which so2_cloud applies",
+     .type = PARAM_REAL,
+     .def = 1e-4,
+     .min = 1e-8,
+     .max = 1e-2,
+     .offset = offsetof(Params, qc_ref)},
+    {.key = "t_half",
+     .units = "K",
+     .help = "temperature at which half of the nitrate stays in the gas phase",
+     .type = PARAM_REAL,
+     .def = 285,
+     .min = 200,
+     .max = 330,
+     .offset = offsetof(Params, t_half)},
+    {.key = "t_width",
+     .units = "K",
+     .help = "width of the nitrate temperature dependence",
+     .type = PARAM_REAL,
+     .def = 5,
+     .min = 0.1,
+     .max = 50,
+     .offset = offsetof(Params, t_width)},
+    {.key = NULL},
 };
 #undef RATE
 
@@ -99,11 +128,13 @@ static PetscReal cos_zenith(PetscReal t, PetscReal lon, PetscReal lat)
   PetscReal decl = 23.44 * CONST_DEG2RAD * PetscSinReal(2 * CONST_PI * (284 + doy) / 365);
   PetscReal hours = (days - PetscFloorReal(days)) * 24 + lon / 15;
   PetscReal h = (hours - 12) * 15 * CONST_DEG2RAD, phi = lat * CONST_DEG2RAD;
-  return PetscSinReal(phi) * PetscSinReal(decl) + PetscCosReal(phi) * PetscCosReal(decl) * PetscCosReal(h);
+  return PetscSinReal(phi) * PetscSinReal(decl) +
+         PetscCosReal(phi) * PetscCosReal(decl) * PetscCosReal(h);
 }
 
 /* The three first-order rates of one cell (pure kernel). */
-static void cell_rates(const Params *p, PetscReal cosz, PetscReal T, PetscReal rh, PetscReal qc, PetscReal *k)
+static void cell_rates(const Params *p, PetscReal cosz, PetscReal T, PetscReal rh, PetscReal qc,
+                       PetscReal *k)
 {
   PetscReal sun = PetscMax(cosz, 0), day = cosz > 0 ? 1 : 0;
   PetscReal h = PetscSqr(PetscMax(0, (rh - p->rh0) / (1 - p->rh0)));
@@ -113,7 +144,8 @@ static void cell_rates(const Params *p, PetscReal cosz, PetscReal T, PetscReal r
   k[PAIR_A] = p->nh3_rate * h;
 }
 
-static PetscErrorCode step(void *ctx, const Patch *pa, PetscReal t, PetscReal dt, Fields *f, ProcessStatus *status)
+static PetscErrorCode step(void *ctx, const Patch *pa, PetscReal t, PetscReal dt, Fields *f,
+                           ProcessStatus *status)
 {
   Ctx *c = (Ctx *)ctx;
   PetscInt ns = pa->nspec, nt = pa->ntag;
@@ -127,7 +159,8 @@ static PetscErrorCode step(void *ctx, const Patch *pa, PetscReal t, PetscReal dt
       for (PetscInt k = 0; k < pa->mz; k++) {
         PetscInt cell = patch_index(pa, i, j, k);
         PetscReal rate[NPAIR];
-        cell_rates(&c->p, cosz, f->temperature[cell], f->rel_humidity[cell], f->cloud_water[cell], rate);
+        cell_rates(&c->p, cosz, f->temperature[cell], f->rel_humidity[cell], f->cloud_water[cell],
+                   rate);
         for (PetscInt r = 0; r < NPAIR; r++) {
           PetscReal lost = 1 - PetscExpReal(-rate[r] * dt), dq;
           PetscInt sp = c->prec[r], sa = c->prod[r];
@@ -152,12 +185,12 @@ static PetscErrorCode step(void *ctx, const Patch *pa, PetscReal t, PetscReal dt
 }
 
 const ProcessOps process_chemistry = {
-  .name = "chemistry",
-  .stencil_width = 0,
-  .params = param_table,
-  .params_size = sizeof(Params),
-  .init = init,
-  .step = step,
-  .max_dt = NULL,
-  .finalize = finalize,
+    .name = "chemistry",
+    .stencil_width = 0,
+    .params = param_table,
+    .params_size = sizeof(Params),
+    .init = init,
+    .step = step,
+    .max_dt = NULL,
+    .finalize = finalize,
 };

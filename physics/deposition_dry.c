@@ -29,15 +29,39 @@ typedef struct {
 } Params;
 
 static const ParamSpec param_table[] = {
-  {.key = "vd_min", .units = "m s-1", .help = "lower bound on the deposition velocity", .type = PARAM_REAL, .def = 1e-5, .min = 0,
-   .max = 0.01, .offset = offsetof(Params, vd_min)},
-  {.key = "vd_max", .units = "m s-1", .help = "upper bound on the deposition velocity", .type = PARAM_REAL, .def = 0.1, .min = 1e-4,
-   .max = 1, .offset = offsetof(Params, vd_max)},
-  {.key = "ustar_min", .units = "m s-1", .help = "lower bound on the friction velocity", .type = PARAM_REAL, .def = 0.05, .min = 1e-3,
-   .max = 1, .offset = offsetof(Params, ustar_min)},
-  {.key = "rc_cold_max", .units = "s m-1", .help = "cap on Wesely's cold-surface resistance term below 0 C", .type = PARAM_REAL,
-   .def = 1500, .min = 0, .max = 1e5, .offset = offsetof(Params, rc_cold_max)},
-  {.key = NULL},
+    {.key = "vd_min",
+     .units = "m s-1",
+     .help = "lower bound on the deposition velocity",
+     .type = PARAM_REAL,
+     .def = 1e-5,
+     .min = 0,
+     .max = 0.01,
+     .offset = offsetof(Params, vd_min)},
+    {.key = "vd_max",
+     .units = "m s-1",
+     .help = "upper bound on the deposition velocity",
+     .type = PARAM_REAL,
+     .def = 0.1,
+     .min = 1e-4,
+     .max = 1,
+     .offset = offsetof(Params, vd_max)},
+    {.key = "ustar_min",
+     .units = "m s-1",
+     .help = "lower bound on the friction velocity",
+     .type = PARAM_REAL,
+     .def = 0.05,
+     .min = 1e-3,
+     .max = 1,
+     .offset = offsetof(Params, ustar_min)},
+    {.key = "rc_cold_max",
+     .units = "s m-1",
+     .help = "cap on Wesely's cold-surface resistance term below 0 C",
+     .type = PARAM_REAL,
+     .def = 1500,
+     .min = 0,
+     .max = 1e5,
+     .offset = offsetof(Params, rc_cold_max)},
+    {.key = NULL},
 };
 
 /* Per land-use class: roughness length (m), winter surface resistances of SO2 and O3 (s m-1),
@@ -47,21 +71,21 @@ typedef struct {
   PetscReal z0, rc_so2, rc_o3, alpha, gamma, A;
 } Surface;
 static const Surface surface[LANDUSE_N] = {
-  [LANDUSE_WATER] = {2e-4, 1, 2000, 100, 0.50, 0},
-  [LANDUSE_BARREN] = {0.01, 1000, 400, 50, 0.54, 0},
-  [LANDUSE_GRASSLAND] = {0.03, 500, 600, 1.2, 0.54, 5e-3},
-  [LANDUSE_CROPLAND] = {0.05, 500, 600, 1.2, 0.54, 5e-3},
-  [LANDUSE_FOREST] = {1.0, 500, 500, 1.0, 0.56, 2e-3},
-  [LANDUSE_URBAN] = {1.0, 400, 800, 1.5, 0.56, 10e-3},
-  [LANDUSE_SNOW_ICE] = {1e-3, 1500, 2000, 50, 0.54, 0},
+    [LANDUSE_WATER] = {2e-4, 1, 2000, 100, 0.50, 0},
+    [LANDUSE_BARREN] = {0.01, 1000, 400, 50, 0.54, 0},
+    [LANDUSE_GRASSLAND] = {0.03, 500, 600, 1.2, 0.54, 5e-3},
+    [LANDUSE_CROPLAND] = {0.05, 500, 600, 1.2, 0.54, 5e-3},
+    [LANDUSE_FOREST] = {1.0, 500, 500, 1.0, 0.56, 2e-3},
+    [LANDUSE_URBAN] = {1.0, 400, 800, 1.5, 0.56, 10e-3},
+    [LANDUSE_SNOW_ICE] = {1e-3, 1500, 2000, 50, 0.54, 0},
 };
 
-#define D_H2O 2.4e-5      /* molecular diffusivity of water vapour in air, m2 s-1 */
-#define NU_AIR 1.5e-5     /* kinematic viscosity of air, m2 s-1 */
-#define MU_AIR 1.7e-5     /* dynamic viscosity of air, kg m-1 s-1 */
-#define PRANDTL 0.72      /* Prandtl number of air */
+#define D_H2O 2.4e-5          /* molecular diffusivity of water vapour in air, m2 s-1 */
+#define NU_AIR 1.5e-5         /* kinematic viscosity of air, m2 s-1 */
+#define MU_AIR 1.7e-5         /* dynamic viscosity of air, kg m-1 s-1 */
+#define PRANDTL 0.72          /* Prandtl number of air */
 #define MEAN_FREE_PATH 6.5e-8 /* of air molecules near the ground, m */
-#define ZHANG_EPS0 3.0    /* Zhang et al. (2001) empirical constant */
+#define ZHANG_EPS0 3.0        /* Zhang et al. (2001) empirical constant */
 
 static PetscReal psi_h(PetscReal zeta)
 {
@@ -86,11 +110,13 @@ static PetscReal gas_rc(const SpeciesInfo *sp, const Surface *su, PetscReal tc, 
 }
 
 /* Deposition velocity of species sp over one land-use class (pure kernel). */
-static PetscReal class_vd(const SpeciesInfo *sp, const Surface *su, PetscReal z, PetscReal ustar, PetscReal L, PetscReal tc, PetscReal cold_max)
+static PetscReal class_vd(const SpeciesInfo *sp, const Surface *su, PetscReal z, PetscReal ustar,
+                          PetscReal L, PetscReal tc, PetscReal cold_max)
 {
   PetscReal ra = aerodynamic(z, su->z0, ustar, L);
   if (sp->phase == PHASE_GAS) {
-    PetscReal sc = NU_AIR / (D_H2O / sp->diff_ratio), rb = 2 / (CONST_VON_KARMAN * ustar) * PetscPowReal(sc / PRANDTL, 2.0 / 3.0);
+    PetscReal sc = NU_AIR / (D_H2O / sp->diff_ratio),
+              rb = 2 / (CONST_VON_KARMAN * ustar) * PetscPowReal(sc / PRANDTL, 2.0 / 3.0);
     return 1 / (ra + rb + gas_rc(sp, su, tc, cold_max));
   } else {
     PetscReal d = sp->diameter, T = tc + 273.15, kn = 2 * MEAN_FREE_PATH / d;
@@ -99,7 +125,8 @@ static PetscReal class_vd(const SpeciesInfo *sp, const Surface *su, PetscReal z,
     PetscReal diff = CONST_BOLTZMANN * T * cc / (3 * CONST_PI * MU_AIR * d), sc = NU_AIR / diff;
     PetscReal st = su->A > 0 ? vg * ustar / (CONST_GRAVITY * su->A) : vg * ustar * ustar / NU_AIR;
     PetscReal eb = PetscPowReal(sc, -su->gamma), eim = PetscSqr(st / (su->alpha + st));
-    PetscReal ein = su->A > 0 ? 0.5 * PetscSqr(d / su->A) : 0, r1 = PetscExpReal(-PetscSqrtReal(st));
+    PetscReal ein = su->A > 0 ? 0.5 * PetscSqr(d / su->A) : 0,
+              r1 = PetscExpReal(-PetscSqrtReal(st));
     PetscReal rs = 1 / (ZHANG_EPS0 * ustar * (eb + eim + ein) * r1);
     return vg + 1 / (ra + rs);
   }
@@ -124,7 +151,8 @@ static PetscErrorCode finalize(void **ctx)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt, Fields *f, ProcessStatus *status)
+static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt, Fields *f,
+                           ProcessStatus *status)
 {
   const Params *prm = (const Params *)ctx;
   PetscInt ns = p->nspec;
@@ -136,16 +164,22 @@ static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt,
   for (PetscInt j = p->ys; j < p->ys + p->ym; j++)
     for (PetscInt i = p->xs; i < p->xs + p->xm; i++) {
       PetscInt c2 = patch_index2(p, i, j), c = patch_index(p, i, j, 0);
-      PetscReal ustar = PetscMax(f->ustar[c2], prm->ustar_min), T = f->temperature[c], tc = (f->t2[c2] > 0 ? f->t2[c2] : T) - 273.15;
-      PetscReal H = f->hfx[c2], L = PetscAbsReal(H) < 1e-6 ? 1e9 : -f->rho[c] * CONST_CP_DRY * T * ustar * ustar * ustar / (CONST_VON_KARMAN * CONST_GRAVITY * H);
+      PetscReal ustar = PetscMax(f->ustar[c2], prm->ustar_min), T = f->temperature[c],
+                tc = (f->t2[c2] > 0 ? f->t2[c2] : T) - 273.15;
+      PetscReal H = f->hfx[c2], L = PetscAbsReal(H) < 1e-6
+                                        ? 1e9
+                                        : -f->rho[c] * CONST_CP_DRY * T * ustar * ustar * ustar /
+                                              (CONST_VON_KARMAN * CONST_GRAVITY * H);
       PetscReal z = f->zmid[c], snow = f->snow_cover[c2];
       for (PetscInt s = 0; s < ns; s++) {
         const SpeciesInfo *sp = &p->species[s];
-        PetscReal vd = 0, vsnow = class_vd(sp, &surface[LANDUSE_SNOW_ICE], z, ustar, L, tc, prm->rc_cold_max);
+        PetscReal vd = 0, vsnow = class_vd(sp, &surface[LANDUSE_SNOW_ICE], z, ustar, L, tc,
+                                           prm->rc_cold_max);
         for (PetscInt lu = 0; lu < LANDUSE_N; lu++) {
           PetscReal w = f->land_use[c2 * LANDUSE_N + lu];
           if (w <= 0) continue;
-          vd += w * ((1 - snow) * class_vd(sp, &surface[lu], z, ustar, L, tc, prm->rc_cold_max) + snow * vsnow);
+          vd += w * ((1 - snow) * class_vd(sp, &surface[lu], z, ustar, L, tc, prm->rc_cold_max) +
+                     snow * vsnow);
         }
         f->vdep[c2 * ns + s] = PetscMin(PetscMax(vd, prm->vd_min), prm->vd_max);
       }
@@ -154,12 +188,12 @@ static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt,
 }
 
 const ProcessOps process_deposition_dry = {
-  .name = "deposition_dry",
-  .stencil_width = 0,
-  .params = param_table,
-  .params_size = sizeof(Params),
-  .init = init,
-  .step = step,
-  .max_dt = NULL,
-  .finalize = finalize,
+    .name = "deposition_dry",
+    .stencil_width = 0,
+    .params = param_table,
+    .params_size = sizeof(Params),
+    .init = init,
+    .step = step,
+    .max_dt = NULL,
+    .finalize = finalize,
 };

@@ -31,7 +31,8 @@ static PetscErrorCode finalize(void **ctx)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt, Fields *f, ProcessStatus *status)
+static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt, Fields *f,
+                           ProcessStatus *status)
 {
   const Emissions *em = f->emissions;
   PetscInt ns = p->nspec, nt = p->ntag;
@@ -50,19 +51,20 @@ static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt,
       if (mass == 0) continue;
       f->q[cell * ns + s] += mass * inv;
       f->budget[BUDGET_EMITTED * ns + s] += mass;
-      for (PetscInt fam = 0; fam < em->nfamily && nt; fam++) f->tag[(cell * ns + s) * nt + em->area.tag[e * em->nfamily + fam]] += mass * inv;
+      for (PetscInt fam = 0; fam < em->nfamily && nt; fam++)
+        f->tag[(cell * ns + s) * nt + em->area.tag[e * em->nfamily + fam]] += mass * inv;
     }
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 const ProcessOps process_emission_area = {
-  .name = "emission_area",
-  .stencil_width = 0,
-  .params = param_table,
-  .params_size = sizeof(Params),
-  .init = init,
-  .step = step,
-  .max_dt = NULL,
-  .finalize = finalize,
+    .name = "emission_area",
+    .stencil_width = 0,
+    .params = param_table,
+    .params_size = sizeof(Params),
+    .init = init,
+    .step = step,
+    .max_dt = NULL,
+    .finalize = finalize,
 };

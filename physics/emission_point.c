@@ -11,15 +11,39 @@
 #include "physics/plume_rise.h"
 
 static const ParamSpec param_table[] = {
-  {.key = "u_min", .units = "m s-1", .help = "smallest wind speed in the plume-rise formulas", .type = PARAM_REAL, .def = 1.0,
-   .min = 0.1, .max = 20, .offset = offsetof(PlumeRiseParams, u_min)},
-  {.key = "stable_dthetadz", .units = "K m-1", .help = "potential-temperature gradient above which a layer is stable",
-   .type = PARAM_REAL, .def = 0.002, .min = 0, .max = 0.1, .offset = offsetof(PlumeRiseParams, stable_dthetadz)},
-  {.key = "bottom_factor", .units = "1", .help = "plume bottom at stack height + bottom_factor x rise", .type = PARAM_REAL,
-   .def = 0.5, .min = 0, .max = 1, .offset = offsetof(PlumeRiseParams, bottom_factor)},
-  {.key = "top_factor", .units = "1", .help = "plume top at stack height + top_factor x rise", .type = PARAM_REAL, .def = 1.5,
-   .min = 1, .max = 3, .offset = offsetof(PlumeRiseParams, top_factor)},
-  {.key = NULL},
+    {.key = "u_min",
+     .units = "m s-1",
+     .help = "smallest wind speed in the plume-rise formulas",
+     .type = PARAM_REAL,
+     .def = 1.0,
+     .min = 0.1,
+     .max = 20,
+     .offset = offsetof(PlumeRiseParams, u_min)},
+    {.key = "stable_dthetadz",
+     .units = "K m-1",
+     .help = "potential-temperature gradient above which a layer is stable",
+     .type = PARAM_REAL,
+     .def = 0.002,
+     .min = 0,
+     .max = 0.1,
+     .offset = offsetof(PlumeRiseParams, stable_dthetadz)},
+    {.key = "bottom_factor",
+     .units = "1",
+     .help = "plume bottom at stack height + bottom_factor x rise",
+     .type = PARAM_REAL,
+     .def = 0.5,
+     .min = 0,
+     .max = 1,
+     .offset = offsetof(PlumeRiseParams, bottom_factor)},
+    {.key = "top_factor",
+     .units = "1",
+     .help = "plume top at stack height + top_factor x rise",
+     .type = PARAM_REAL,
+     .def = 1.5,
+     .min = 1,
+     .max = 3,
+     .offset = offsetof(PlumeRiseParams, top_factor)},
+    {.key = NULL},
 };
 
 typedef struct {
@@ -35,7 +59,8 @@ static PetscErrorCode init(const void *params, const Patch *patch, void **ctx)
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&c));
   c->p = *(const PlumeRiseParams *)params;
-  PetscCall(PetscMalloc6(nz, &c->zmid, nz, &c->dz, nz, &c->theta, nz, &c->temp, nz, &c->wind, nz, &c->frac));
+  PetscCall(PetscMalloc6(nz, &c->zmid, nz, &c->dz, nz, &c->theta, nz, &c->temp, nz, &c->wind, nz,
+                         &c->frac));
   *ctx = c;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -51,7 +76,8 @@ static PetscErrorCode finalize(void **ctx)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt, Fields *f, ProcessStatus *status)
+static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt, Fields *f,
+                           ProcessStatus *status)
 {
   Ctx *c = (Ctx *)ctx;
   const EmissionPoint *pt = f->emissions ? &f->emissions->point : NULL;
@@ -73,8 +99,10 @@ static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt,
       c->temp[k] = f->temperature[cell];
       c->wind[k] = PetscSqrtReal(f->u[cell] * f->u[cell] + f->v[cell] * f->v[cell]);
     }
-    rise = plume_rise(&c->p, &col, pt->height[e], pt->diameter[e], pt->velocity[e], pt->temperature[e]);
-    plume_rise_layers(&col, pt->height[e] + c->p.bottom_factor * rise, pt->height[e] + c->p.top_factor * rise, c->frac);
+    rise = plume_rise(&c->p, &col, pt->height[e], pt->diameter[e], pt->velocity[e],
+                      pt->temperature[e]);
+    plume_rise_layers(&col, pt->height[e] + c->p.bottom_factor * rise,
+                      pt->height[e] + c->p.top_factor * rise, c->frac);
     for (PetscInt k = 0; k < nz; k++) {
       PetscInt cell = patch_index(p, i, j, k);
       PetscReal inv;
@@ -94,12 +122,12 @@ static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt,
 }
 
 const ProcessOps process_emission_point = {
-  .name = "emission_point",
-  .stencil_width = 0,
-  .params = param_table,
-  .params_size = sizeof(PlumeRiseParams),
-  .init = init,
-  .step = step,
-  .max_dt = NULL,
-  .finalize = finalize,
+    .name = "emission_point",
+    .stencil_width = 0,
+    .params = param_table,
+    .params_size = sizeof(PlumeRiseParams),
+    .init = init,
+    .step = step,
+    .max_dt = NULL,
+    .finalize = finalize,
 };

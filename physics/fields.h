@@ -26,24 +26,24 @@ typedef enum {
    cell cell[e] (a patch_index, so the layer is included) and credits it to the tags
    tag[e*nfamily + f], one per tag family. */
 typedef struct {
-  PetscInt n;               /* number of entries */
-  const PetscInt *cell;     /* patch_index of the receiving cell */
-  const PetscInt *profile;  /* time-profile id, index into Emissions.profile_factor */
-  const PetscInt *tag;      /* credited tag per family, [e*nfamily + f] */
-  const PetscReal *rate;    /* kg s-1 per species, [e*nspec + s], before the time profile */
+  PetscInt n;              /* number of entries */
+  const PetscInt *cell;    /* patch_index of the receiving cell */
+  const PetscInt *profile; /* time-profile id, index into Emissions.profile_factor */
+  const PetscInt *tag;     /* credited tag per family, [e*nfamily + f] */
+  const PetscReal *rate;   /* kg s-1 per species, [e*nspec + s], before the time profile */
 } EmissionArea;
 
 /* Point sources (stacks) whose column is owned by this rank; plume rise puts them in layers. */
 typedef struct {
-  PetscInt n;                  /* number of stacks */
-  const PetscInt *i, *j;       /* owned column of the stack */
-  const PetscReal *height;     /* stack height above ground, m */
-  const PetscReal *diameter;   /* inner stack diameter at the top, m */
-  const PetscReal *velocity;   /* exit velocity, m s-1 */
+  PetscInt n;                   /* number of stacks */
+  const PetscInt *i, *j;        /* owned column of the stack */
+  const PetscReal *height;      /* stack height above ground, m */
+  const PetscReal *diameter;    /* inner stack diameter at the top, m */
+  const PetscReal *velocity;    /* exit velocity, m s-1 */
   const PetscReal *temperature; /* exit temperature, K */
-  const PetscInt *profile;     /* time-profile id */
-  const PetscInt *tag;         /* credited tag per family, [p*nfamily + f] */
-  const PetscReal *rate;       /* kg s-1 per species, [p*nspec + s], before the time profile */
+  const PetscInt *profile;      /* time-profile id */
+  const PetscInt *tag;          /* credited tag per family, [p*nfamily + f] */
+  const PetscReal *rate;        /* kg s-1 per species, [p*nspec + s], before the time profile */
 } EmissionPoint;
 
 typedef struct {
@@ -55,8 +55,9 @@ typedef struct {
 
 typedef struct {
   /* State, read-write. */
-  PetscReal *q;        /* mass mixing ratio, kg kg-1, [patch_index*nspec + s] */
-  PetscReal *tag;      /* tagged mixing ratios, kg kg-1, [(patch_index*nspec + s)*ntag + n]; NULL without tags */
+  PetscReal *q;   /* mass mixing ratio, kg kg-1, [patch_index*nspec + s] */
+  PetscReal *tag; /* tagged mixing ratios, kg kg-1, [(patch_index*nspec + s)*ntag + n]; NULL without
+                     tags */
   PetscReal *air_mass; /* air mass of each cell, kg, 3D; advection leaves it at air_mass_next */
 
   /* Boundary values above the model top, for air flowing in through the top, set by the driver. */
@@ -65,34 +66,39 @@ typedef struct {
 
   /* Meteorology at the middle of the step unless noted; read-only, whole ghosted block. */
   const PetscReal *air_mass_next; /* air mass of each cell at the end of the step, kg, 3D */
-  const PetscReal *flux_x;      /* air-mass flux through the west face of cell (i,j,k), kg s-1, eastward > 0 */
-  const PetscReal *flux_y;      /* air-mass flux through the south face of cell (i,j,k), kg s-1, northward > 0 */
-  const PetscReal *rho;         /* air density, kg m-3, 3D */
-  const PetscReal *dz;          /* layer thickness, m, 3D */
-  const PetscReal *zmid;        /* height of the layer centre above ground, m, 3D */
-  const PetscReal *temperature; /* air temperature, K, 3D */
-  const PetscReal *theta;       /* potential temperature, K, 3D */
-  const PetscReal *pressure;    /* air pressure, Pa, 3D */
+  const PetscReal
+      *flux_x; /* air-mass flux through the west face of cell (i,j,k), kg s-1, eastward > 0 */
+  const PetscReal
+      *flux_y; /* air-mass flux through the south face of cell (i,j,k), kg s-1, northward > 0 */
+  const PetscReal *rho;          /* air density, kg m-3, 3D */
+  const PetscReal *dz;           /* layer thickness, m, 3D */
+  const PetscReal *zmid;         /* height of the layer centre above ground, m, 3D */
+  const PetscReal *temperature;  /* air temperature, K, 3D */
+  const PetscReal *theta;        /* potential temperature, K, 3D */
+  const PetscReal *pressure;     /* air pressure, Pa, 3D */
   const PetscReal *rel_humidity; /* relative humidity, 1 (0..1), 3D */
-  const PetscReal *cloud_water; /* cloud liquid water mixing ratio, kg kg-1, 3D */
-  const PetscReal *u, *v;       /* wind components at the cell centre along grid x and y, m s-1, 3D */
-  const PetscReal *kz;          /* vertical diffusivity at the top interface of cell k, m2 s-1, 3D (top value unused) */
-  const PetscReal *pblh;        /* boundary-layer height, m, 2D */
-  const PetscReal *ustar;       /* friction velocity, m s-1, 2D */
-  const PetscReal *hfx;         /* upward surface sensible heat flux, W m-2, 2D */
-  const PetscReal *precip;      /* surface precipitation rate, mm h-1, 2D */
-  const PetscReal *snow_cover;  /* snow-covered fraction of the ground, 1, 2D */
-  const PetscReal *t2;          /* air temperature at 2 m, K, 2D */
-  const PetscReal *land_use;    /* land-use fractions by category, 1, [patch_index2*LANDUSE_N + c] */
-  const PetscReal *terrain;     /* terrain height above sea level, m, 2D */
-  const Emissions *emissions;   /* borrowed from the model; NULL when there are none */
+  const PetscReal *cloud_water;  /* cloud liquid water mixing ratio, kg kg-1, 3D */
+  const PetscReal *u, *v; /* wind components at the cell centre along grid x and y, m s-1, 3D */
+  const PetscReal
+      *kz; /* vertical diffusivity at the top interface of cell k, m2 s-1, 3D (top value unused) */
+  const PetscReal *pblh;       /* boundary-layer height, m, 2D */
+  const PetscReal *ustar;      /* friction velocity, m s-1, 2D */
+  const PetscReal *hfx;        /* upward surface sensible heat flux, W m-2, 2D */
+  const PetscReal *precip;     /* surface precipitation rate, mm h-1, 2D */
+  const PetscReal *snow_cover; /* snow-covered fraction of the ground, 1, 2D */
+  const PetscReal *t2;         /* air temperature at 2 m, K, 2D */
+  const PetscReal *land_use;   /* land-use fractions by category, 1, [patch_index2*LANDUSE_N + c] */
+  const PetscReal *terrain;    /* terrain height above sea level, m, 2D */
+  const Emissions *emissions;  /* borrowed from the model; NULL when there are none */
 
   /* Work arrays shared between processes, read-write. */
-  PetscReal *vdep;     /* dry-deposition velocity at the lowest layer, m s-1, [patch_index2*nspec + s];
-                          written by deposition_dry, used as the lower boundary flux by mixing_vertical */
-  PetscReal *dep_dry;  /* accumulated dry deposition, kg m-2, [patch_index2*nspec + s] */
-  PetscReal *dep_wet;  /* accumulated wet deposition, kg m-2, [patch_index2*nspec + s] */
-  PetscReal *budget;   /* local budget, kg, [term*nspec + s] with term a BudgetTerm */
+  PetscReal
+      *vdep; /* dry-deposition velocity at the lowest layer, m s-1, [patch_index2*nspec + s];
+                written by deposition_dry, used as the lower boundary flux by mixing_vertical */
+  PetscReal *dep_dry; /* accumulated dry deposition, kg m-2, [patch_index2*nspec + s] */
+  PetscReal *dep_wet; /* accumulated wet deposition, kg m-2, [patch_index2*nspec + s] */
+  PetscReal *budget;  /* local budget, kg, [term*nspec + s] with term a BudgetTerm */
 
-  PetscInt64 step; /* how many times this process has been stepped before in the run (sub-steps count) */
+  PetscInt64
+      step; /* how many times this process has been stepped before in the run (sub-steps count) */
 } Fields;

@@ -4,16 +4,16 @@
      m_k dq_k/dt = G_{k+1/2} (q_{k+1} - q_k) - G_{k-1/2} (q_k - q_{k-1}) - delta_{k0} D q_0
    with m_k the air mass of layer k (kg), q the mass mixing ratio (kg kg-1),
      G_{k+1/2} = rho_{k+1/2} K_{k+1/2} A / dz_{k+1/2}   (kg s-1), the interface conductance,
-     rho_{k+1/2} = (rho_k dz_k + rho_{k+1} dz_{k+1}) / (dz_k + dz_{k+1}), dz_{k+1/2} = (dz_k + dz_{k+1}) / 2,
-     D = v_d rho_0 A  (kg s-1), the dry-deposition flux coefficient of the lowest layer,
-   A the true horizontal area of the column, zero flux through the model top.
-   Discretisation: backward Euler, so the matrix is an M-matrix: mixing ratios stay positive and
-   no time-step limit applies. The tridiagonal matrix of each column and species (species differ
-   only by v_d) is factored once with LAPACK dgttrf and applied with dgttrs to the bulk mixing
-   ratio and all its tags as right-hand sides, so the tags see exactly the bulk's operator and sum
-   to it to round-off. Tracer mass changes exactly (to round-off) by the deposited dt D q_0.
-   Reference: the implicit K-theory of CMAQ's vdiff and CAMx's vertical diffusion; dry
-   deposition inside the solve as in CAMx.
+     rho_{k+1/2} = (rho_k dz_k + rho_{k+1} dz_{k+1}) / (dz_k + dz_{k+1}), dz_{k+1/2} = (dz_k +
+   dz_{k+1}) / 2, D = v_d rho_0 A  (kg s-1), the dry-deposition flux coefficient of the lowest
+   layer, A the true horizontal area of the column, zero flux through the model top. Discretisation:
+   backward Euler, so the matrix is an M-matrix: mixing ratios stay positive and no time-step limit
+   applies. The tridiagonal matrix of each column and species (species differ only by v_d) is
+   factored once with LAPACK dgttrf and applied with dgttrs to the bulk mixing ratio and all its
+   tags as right-hand sides, so the tags see exactly the bulk's operator and sum to it to round-off.
+   Tracer mass changes exactly (to round-off) by the deposited dt D q_0. Reference: the implicit
+   K-theory of CMAQ's vdiff and CAMx's vertical diffusion; dry deposition inside the solve as in
+   CAMx.
 
    Reads: air_mass (kg), rho (kg m-3), dz (m), kz (m2 s-1, top interface of each layer), vdep
    (m s-1, from deposition_dry; zero if it is off). Writes: q, tag (kg kg-1); dep_dry (kg m-2);
@@ -23,40 +23,55 @@
 #include <petscblaslapack.h>
 
 /* LAPACK's tridiagonal LU, which petscblaslapack.h does not wrap. */
-extern void dgttrf_(const PetscBLASInt *n, PetscReal *dl, PetscReal *d, PetscReal *du, PetscReal *du2, PetscBLASInt *ipiv,
-                    PetscBLASInt *info);
-extern void dgttrs_(const char *trans, const PetscBLASInt *n, const PetscBLASInt *nrhs, const PetscReal *dl, const PetscReal *d,
-                    const PetscReal *du, const PetscReal *du2, const PetscBLASInt *ipiv, PetscReal *b, const PetscBLASInt *ldb,
-                    PetscBLASInt *info);
+extern void dgttrf_(const PetscBLASInt *n, PetscReal *dl, PetscReal *d, PetscReal *du,
+                    PetscReal *du2, PetscBLASInt *ipiv, PetscBLASInt *info);
+extern void dgttrs_(const char *trans, const PetscBLASInt *n, const PetscBLASInt *nrhs,
+                    const PetscReal *dl, const PetscReal *d, const PetscReal *du,
+                    const PetscReal *du2, const PetscBLASInt *ipiv, PetscReal *b,
+                    const PetscBLASInt *ldb, PetscBLASInt *info);
 
 typedef struct {
   PetscReal kz_min, kz_max;
 } Params;
 
 static const ParamSpec param_table[] = {
-  {.key = "kz_min", .units = "m2 s-1", .help = "lower bound on the vertical diffusivity", .type = PARAM_REAL, .def = 0.1,
-   .min = 0, .max = 1e3, .offset = offsetof(Params, kz_min)},
-  {.key = "kz_max", .units = "m2 s-1", .help = "upper bound on the vertical diffusivity", .type = PARAM_REAL, .def = 1000,
-   .min = 0, .max = 1e5, .offset = offsetof(Params, kz_max)},
-  {.key = NULL},
+    {.key = "kz_min",
+     .units = "m2 s-1",
+     .help = "lower bound on the vertical diffusivity",
+     .type = PARAM_REAL,
+     .def = 0.1,
+     .min = 0,
+     .max = 1e3,
+     .offset = offsetof(Params, kz_min)},
+    {.key = "kz_max",
+     .units = "m2 s-1",
+     .help = "upper bound on the vertical diffusivity",
+     .type = PARAM_REAL,
+     .def = 1000,
+     .min = 0,
+     .max = 1e5,
+     .offset = offsetof(Params, kz_max)},
+    {.key = NULL},
 };
 
 typedef struct {
   Params p;
   PetscInt nz;
-  PetscReal *g;                    /* interface conductances, nz - 1 */
-  PetscReal *dl, *d, *du, *du2;    /* factors of the current matrix */
+  PetscReal *g;                 /* interface conductances, nz - 1 */
+  PetscReal *dl, *d, *du, *du2; /* factors of the current matrix */
   PetscBLASInt *ipiv;
-  PetscReal *b;                    /* right-hand side of the pivoting fallback, 2 nz */
-  PetscReal *dinv;                 /* 1 / d */
-  PetscBool pivoted;               /* dgttrf pivoted: use dgttrs */
-  PetscReal *m;                    /* layer air masses */
-  PetscReal *lt, *dt_inv, *ut;     /* all species' factors, [k*nspec + s]: L below the diagonal, 1/d, U above */
+  PetscReal *b;      /* right-hand side of the pivoting fallback, 2 nz */
+  PetscReal *dinv;   /* 1 / d */
+  PetscBool pivoted; /* dgttrf pivoted: use dgttrs */
+  PetscReal *m;      /* layer air masses */
+  PetscReal *lt, *dt_inv,
+      *ut; /* all species' factors, [k*nspec + s]: L below the diagonal, 1/d, U above */
 } Ctx;
 
 /* Interface conductances G_{k+1/2} of one column (pure kernel). */
-static void column_conductance(PetscInt nz, const PetscReal *rho, const PetscReal *dz, const PetscReal *kz, PetscReal area,
-                               PetscReal kz_min, PetscReal kz_max, PetscReal *g)
+static void column_conductance(PetscInt nz, const PetscReal *rho, const PetscReal *dz,
+                               const PetscReal *kz, PetscReal area, PetscReal kz_min,
+                               PetscReal kz_max, PetscReal *g)
 {
   for (PetscInt k = 0; k + 1 < nz; k++) {
     PetscReal rhoi = (rho[k] * dz[k] + rho[k + 1] * dz[k + 1]) / (dz[k] + dz[k + 1]);
@@ -66,8 +81,8 @@ static void column_conductance(PetscInt nz, const PetscReal *rho, const PetscRea
 }
 
 /* The backward-Euler matrix of one column for deposition coefficient D (pure kernel). */
-static void column_matrix(PetscInt nz, const PetscReal *m, const PetscReal *g, PetscReal dt, PetscReal D, PetscReal *dl,
-                          PetscReal *d, PetscReal *du)
+static void column_matrix(PetscInt nz, const PetscReal *m, const PetscReal *g, PetscReal dt,
+                          PetscReal D, PetscReal *dl, PetscReal *d, PetscReal *du)
 {
   for (PetscInt k = 0; k < nz; k++) {
     PetscReal up = k + 1 < nz ? g[k] : 0, down = k > 0 ? g[k - 1] : 0;
@@ -88,9 +103,11 @@ static PetscErrorCode init(const void *params, const Patch *patch, void **ctx)
   PetscCall(PetscNew(&c));
   c->p = *(const Params *)params;
   c->nz = nz;
-  PetscCall(PetscMalloc7(nz, &c->g, nz, &c->dl, nz, &c->d, nz, &c->du, nz, &c->du2, nz, &c->ipiv, nz, &c->m));
+  PetscCall(PetscMalloc7(nz, &c->g, nz, &c->dl, nz, &c->d, nz, &c->du, nz, &c->du2, nz, &c->ipiv,
+                         nz, &c->m));
   PetscCall(PetscMalloc2(2 * nz, &c->b, nz, &c->dinv));
-  PetscCall(PetscMalloc3(nz * patch->nspec, &c->lt, nz * patch->nspec, &c->dt_inv, nz * patch->nspec, &c->ut));
+  PetscCall(PetscMalloc3(nz * patch->nspec, &c->lt, nz * patch->nspec, &c->dt_inv,
+                         nz * patch->nspec, &c->ut));
   *ctx = c;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -113,8 +130,9 @@ static PetscErrorCode finalize(void **ctx)
    are then applied in place to the bulk and to all tags at once, the tag index innermost and
    contiguous, which vectorises (dgttrs would need the tags gathered into columns). A pivot, if
    one ever occurred, falls back to dgttrs. */
-static PetscErrorCode solve_species(Ctx *c, const Patch *p, PetscInt i, PetscInt j, PetscInt s, Fields *f, PetscReal dt,
-                                    PetscReal D, PetscReal area, PetscBool refactor)
+static PetscErrorCode solve_species(Ctx *c, const Patch *p, PetscInt i, PetscInt j, PetscInt s,
+                                    Fields *f, PetscReal dt, PetscReal D, PetscReal area,
+                                    PetscBool refactor)
 {
   PetscInt nz = c->nz, ns = p->nspec, nt = p->ntag, c2 = patch_index2(p, i, j);
   PetscBLASInt n, one = 1, info;
@@ -125,7 +143,8 @@ static PetscErrorCode solve_species(Ctx *c, const Patch *p, PetscInt i, PetscInt
   if (refactor) {
     column_matrix(nz, c->m, c->g, dt, D, c->dl, c->d, c->du);
     PetscCallBLAS("LAPACKgttrf", dgttrf_(&n, c->dl, c->d, c->du, c->du2, c->ipiv, &info));
-    PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "dgttrf failed (info %d) in column (%d,%d)", (int)info, (int)i, (int)j);
+    PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB,
+               "dgttrf failed (info %d) in column (%d,%d)", (int)info, (int)i, (int)j);
     c->pivoted = PETSC_FALSE;
     for (PetscInt k = 0; k < nz; k++) {
       c->pivoted = c->pivoted || c->ipiv[k] != k + 1;
@@ -134,18 +153,23 @@ static PetscErrorCode solve_species(Ctx *c, const Patch *p, PetscInt i, PetscInt
   }
   if (c->pivoted) {
     for (PetscInt k = 0; k < nz; k++) c->b[k] = c->m[k] * f->q[patch_index(p, i, j, k) * ns + s];
-    PetscCallBLAS("LAPACKgttrs", dgttrs_("N", &n, &one, c->dl, c->d, c->du, c->du2, c->ipiv, c->b, &n, &info));
+    PetscCallBLAS("LAPACKgttrs",
+                  dgttrs_("N", &n, &one, c->dl, c->d, c->du, c->du2, c->ipiv, c->b, &n, &info));
     PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "dgttrs failed (info %d)", (int)info);
     for (PetscInt k = 0; k < nz; k++) c->b[nz + k] = c->b[k];
     for (PetscInt t = 0; t < nt; t++) {
-      for (PetscInt k = 0; k < nz; k++) c->b[k] = c->m[k] * f->tag[(patch_index(p, i, j, k) * ns + s) * nt + t];
-      PetscCallBLAS("LAPACKgttrs", dgttrs_("N", &n, &one, c->dl, c->d, c->du, c->du2, c->ipiv, c->b, &n, &info));
-      for (PetscInt k = 0; k < nz; k++) f->tag[(patch_index(p, i, j, k) * ns + s) * nt + t] = c->b[k];
+      for (PetscInt k = 0; k < nz; k++)
+        c->b[k] = c->m[k] * f->tag[(patch_index(p, i, j, k) * ns + s) * nt + t];
+      PetscCallBLAS("LAPACKgttrs",
+                    dgttrs_("N", &n, &one, c->dl, c->d, c->du, c->du2, c->ipiv, c->b, &n, &info));
+      for (PetscInt k = 0; k < nz; k++)
+        f->tag[(patch_index(p, i, j, k) * ns + s) * nt + t] = c->b[k];
     }
     for (PetscInt k = 0; k < nz; k++) f->q[patch_index(p, i, j, k) * ns + s] = c->b[nz + k];
   } else {
     PetscReal *q = f->q + s, *tg = f->tag ? f->tag + s * nt : NULL;
-    PetscInt stride = patch_index(p, i, j, 1) - patch_index(p, i, j, 0), base = patch_index(p, i, j, 0);
+    PetscInt stride = patch_index(p, i, j, 1) - patch_index(p, i, j, 0),
+             base = patch_index(p, i, j, 0);
     /* Forward: y_k = m_k x_k - dl_{k-1} y_{k-1}; backward: x_k = (y_k - du_k x_{k+1}) / d_k. */
     for (PetscInt k = 0; k < nz; k++) {
       PetscInt cell = base + k * stride;
@@ -183,7 +207,8 @@ static PetscErrorCode solve_species(Ctx *c, const Patch *p, PetscInt i, PetscInt
 /* Factor the matrix of every species of a column (species with the same deposition share the
    previous one's dgttrf) into the transposed arrays lt, dt_inv, ut. Returns PETSC_TRUE in
    *pivoted if dgttrf pivoted for any species (then the column takes the per-species path). */
-static PetscErrorCode factor_column(Ctx *c, PetscInt ns, const PetscReal *D, PetscReal dt, PetscBool *pivoted)
+static PetscErrorCode factor_column(Ctx *c, PetscInt ns, const PetscReal *D, PetscReal dt,
+                                    PetscBool *pivoted)
 {
   PetscInt nz = c->nz;
   PetscBLASInt n, info;
@@ -212,10 +237,12 @@ static PetscErrorCode factor_column(Ctx *c, PetscInt ns, const PetscReal *D, Pet
    the tags) innermost and contiguous. */
 static void solve_column(const Ctx *c, const Patch *p, PetscInt i, PetscInt j, Fields *f)
 {
-  PetscInt nz = c->nz, ns = p->nspec, nt = p->ntag, base = patch_index(p, i, j, 0), stride = patch_index(p, i, j, 1) - base;
+  PetscInt nz = c->nz, ns = p->nspec, nt = p->ntag, base = patch_index(p, i, j, 0),
+           stride = patch_index(p, i, j, 1) - base;
   for (PetscInt k = 0; k < nz; k++) {
     PetscReal *restrict q = &f->q[(base + k * stride) * ns];
-    const PetscReal *restrict qb = k > 0 ? &f->q[(base + (k - 1) * stride) * ns] : q, *restrict l = &c->lt[k * ns];
+    const PetscReal *restrict qb = k > 0 ? &f->q[(base + (k - 1) * stride) * ns] : q,
+                              *restrict l = &c->lt[k * ns];
     PetscReal mk = c->m[k];
     for (PetscInt s = 0; s < ns; s++) q[s] = mk * q[s] - l[s] * (k > 0 ? qb[s] : 0);
     for (PetscInt s = 0; s < ns && nt; s++) {
@@ -227,18 +254,21 @@ static void solve_column(const Ctx *c, const Patch *p, PetscInt i, PetscInt j, F
   }
   for (PetscInt k = nz - 1; k >= 0; k--) {
     PetscReal *restrict q = &f->q[(base + k * stride) * ns];
-    const PetscReal *restrict qa = k + 1 < nz ? &f->q[(base + (k + 1) * stride) * ns] : q, *restrict u = &c->ut[k * ns], *restrict di = &c->dt_inv[k * ns];
+    const PetscReal *restrict qa = k + 1 < nz ? &f->q[(base + (k + 1) * stride) * ns] : q,
+                              *restrict u = &c->ut[k * ns], *restrict di = &c->dt_inv[k * ns];
     for (PetscInt s = 0; s < ns; s++) q[s] = (q[s] - u[s] * (k + 1 < nz ? qa[s] : 0)) * di[s];
     for (PetscInt s = 0; s < ns && nt; s++) {
       PetscReal *restrict t = &f->tag[((base + k * stride) * ns + s) * nt];
-      const PetscReal *restrict ta = &f->tag[((base + (k + 1 < nz ? k + 1 : k) * stride) * ns + s) * nt];
+      const PetscReal *restrict ta =
+          &f->tag[((base + (k + 1 < nz ? k + 1 : k) * stride) * ns + s) * nt];
       PetscReal us = k + 1 < nz ? u[s] : 0, d = di[s];
       for (PetscInt n = 0; n < nt; n++) t[n] = (t[n] - us * ta[n]) * d;
     }
   }
 }
 
-static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt, Fields *f, ProcessStatus *status)
+static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt, Fields *f,
+                           ProcessStatus *status)
 {
   Ctx *c = (Ctx *)ctx;
   PetscInt nz = c->nz, ns = p->nspec;
@@ -263,7 +293,8 @@ static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt,
       for (PetscInt s = 0; s < ns; s++) D[s] = f->vdep ? f->vdep[c2 * ns + s] * rho[0] * area : 0;
       PetscCall(factor_column(c, ns, D, dt, &pivoted));
       if (pivoted) { /* never seen for this M-matrix; kept correct all the same */
-        for (PetscInt s = 0; s < ns; s++) PetscCall(solve_species(c, p, i, j, s, f, dt, D[s], area, PETSC_TRUE));
+        for (PetscInt s = 0; s < ns; s++)
+          PetscCall(solve_species(c, p, i, j, s, f, dt, D[s], area, PETSC_TRUE));
         continue;
       }
       solve_column(c, p, i, j, f);
@@ -277,12 +308,12 @@ static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt,
 }
 
 const ProcessOps process_mixing_vertical = {
-  .name = "mixing_vertical",
-  .stencil_width = 0,
-  .params = param_table,
-  .params_size = sizeof(Params),
-  .init = init,
-  .step = step,
-  .max_dt = NULL,
-  .finalize = finalize,
+    .name = "mixing_vertical",
+    .stencil_width = 0,
+    .params = param_table,
+    .params_size = sizeof(Params),
+    .init = init,
+    .step = step,
+    .max_dt = NULL,
+    .finalize = finalize,
 };

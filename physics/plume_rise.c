@@ -39,7 +39,8 @@ static PetscInt layer_of(const PlumeColumn *c, PetscReal z)
   return c->nz - 1;
 }
 
-PetscReal plume_rise(const PlumeRiseParams *p, const PlumeColumn *c, PetscReal hs, PetscReal d, PetscReal vs, PetscReal ts)
+PetscReal plume_rise(const PlumeRiseParams *p, const PlumeColumn *c, PetscReal hs, PetscReal d,
+                     PetscReal vs, PetscReal ts)
 {
   PetscInt ks = layer_of(c, hs);
   PetscReal r = 0.5 * d, ta = c->temp[ks], u = PetscMax(c->wind[ks], p->u_min);
@@ -47,13 +48,16 @@ PetscReal plume_rise(const PlumeRiseParams *p, const PlumeColumn *c, PetscReal h
   PetscReal z = hs, dthdz, s = layer_stability(c, ks, &dthdz), dm;
   PetscReal ztop_model = c->zmid[c->nz - 1] + 0.5 * c->dz[c->nz - 1];
 
-  dm = dthdz > p->stable_dthetadz ? 1.5 * PetscCbrtReal(Fm / (u * PetscSqrtReal(s))) : 3 * d * vs / u;
+  dm = dthdz > p->stable_dthetadz ? 1.5 * PetscCbrtReal(Fm / (u * PetscSqrtReal(s)))
+                                  : 3 * d * vs / u;
   for (PetscInt k = ks; k < c->nz && F > 0; k++) {
     PetscReal top = c->zmid[k] + 0.5 * c->dz[k], uk = PetscMax(c->wind[k], p->u_min);
     s = layer_stability(c, k, &dthdz);
     if (dthdz > p->stable_dthetadz) {
-      /* Rising from z to z' above the stack in stability s costs u s ((z'-hs)^3 - (z-hs)^3) / 2.6^3. */
-      PetscReal cost = uk * s / PetscPowReal(2.6, 3), need = cost * (PetscPowReal(top - hs, 3) - PetscPowReal(z - hs, 3));
+      /* Rising from z to z' above the stack in stability s costs u s ((z'-hs)^3 - (z-hs)^3)
+       * / 2.6^3. */
+      PetscReal cost = uk * s / PetscPowReal(2.6, 3),
+                need = cost * (PetscPowReal(top - hs, 3) - PetscPowReal(z - hs, 3));
       if (need >= F) {
         z = hs + PetscCbrtReal(PetscPowReal(z - hs, 3) + F / cost);
         F = 0;

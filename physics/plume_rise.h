@@ -4,10 +4,11 @@
 #include <petscsys.h>
 
 typedef struct {
-  PetscReal u_min;           /* smallest wind speed used, m s-1 */
-  PetscReal stable_dthetadz; /* potential-temperature gradient above which a layer is stable, K m-1 */
-  PetscReal bottom_factor;   /* plume bottom at stack + bottom_factor * rise */
-  PetscReal top_factor;      /* plume top at stack + top_factor * rise */
+  PetscReal u_min; /* smallest wind speed used, m s-1 */
+  PetscReal
+      stable_dthetadz;     /* potential-temperature gradient above which a layer is stable, K m-1 */
+  PetscReal bottom_factor; /* plume bottom at stack + bottom_factor * rise */
+  PetscReal top_factor;    /* plume top at stack + top_factor * rise */
 } PlumeRiseParams;
 
 /* A column of nz layers: layer-centre heights zmid and thicknesses dz (m above ground),
@@ -19,7 +20,8 @@ typedef struct {
 
 /* Final plume rise (m above the stack top) of a stack of height hs (m), inner diameter d (m),
    exit velocity vs (m s-1) and exit temperature ts (K). Not collective. */
-PetscReal plume_rise(const PlumeRiseParams *p, const PlumeColumn *col, PetscReal hs, PetscReal d, PetscReal vs, PetscReal ts);
+PetscReal plume_rise(const PlumeRiseParams *p, const PlumeColumn *col, PetscReal hs, PetscReal d,
+                     PetscReal vs, PetscReal ts);
 
 /* Fractions (summing to 1 exactly, by normalisation) of a plume from bottom to top (m above
    ground) in each layer; a plume of no depth goes into the layer holding its height. */

@@ -1,11 +1,11 @@
 /* One-dimensional PPM (see ppm.h).
 
    Reconstruction (Colella and Woodward 1984, CW84): the interface value between cells c and c+1
-     a = q_c + (q_{c+1} - q_c) / 2 - (dq_{c+1} - dq_c) / 6                          (CW84 1.6, uniform cells)
-   uses the monotonised slopes dq_c (CW84 1.7-1.8: the centred slope, limited to twice the
-   one-sided differences and set to zero at an extremum), so a lies between q_c and q_{c+1}.
-   In each cell the parabola through its edge values aL = q - dL, aR = q + dR and mean q is then
-   made monotone (CW84 1.10): flattened (dL = dR = 0) at a local extremum (dL dR <= 0), and an
+     a = q_c + (q_{c+1} - q_c) / 2 - (dq_{c+1} - dq_c) / 6                          (CW84 1.6,
+   uniform cells) uses the monotonised slopes dq_c (CW84 1.7-1.8: the centred slope, limited to
+   twice the one-sided differences and set to zero at an extremum), so a lies between q_c and
+   q_{c+1}. In each cell the parabola through its edge values aL = q - dL, aR = q + dR and mean q is
+   then made monotone (CW84 1.10): flattened (dL = dR = 0) at a local extremum (dL dR <= 0), and an
    edge pulled in when the parabola would overshoot. CW84 write the overshoot test as
    da a6 > da^2 / 6 with da = dL + dR, a6 = 3 (dL - dR); for dL, dR of one sign it reads
    |dL| > 2 |dR|, and the reset aL = 3 q - 2 aR is dL = 2 dR (and the mirror case for aR). The
@@ -33,7 +33,7 @@
    few enough that their work stays in the first-level cache (4, 8, 16, 32 and whole rows
    timed within the noise of one another; 4 was kept). */
 #ifndef CHUNK
-  #define CHUNK 4
+#define CHUNK 4
 #endif
 
 /* Monotonised central slope of cell c (CW84 1.8), written with selects so that the species loop
@@ -41,14 +41,16 @@
 static inline PetscReal slope(PetscReal qm, PetscReal q, PetscReal qp)
 {
   PetscReal d = 0.5 * (qp - qm), dl = q - qm, dr = qp - q;
-  PetscReal lim = 2 * PetscMin(PetscAbsReal(dl), PetscAbsReal(dr)), mag = PetscMin(PetscAbsReal(d), lim);
+  PetscReal lim = 2 * PetscMin(PetscAbsReal(dl), PetscAbsReal(dr)),
+            mag = PetscMin(PetscAbsReal(d), lim);
   return dl * dr <= 0 ? 0 : copysign(mag, d);
 }
 
 /* Slope d of cell c-1 and interface value a of face c-1 (between cells c-2 and c-1) from rows
    c-3 .. c, to start the pass at c. */
-static void start_rows(PetscInt w, const PetscReal *restrict q3, const PetscReal *restrict q2, const PetscReal *restrict q1,
-                       const PetscReal *restrict q0, PetscReal *restrict d, PetscReal *restrict a)
+static void start_rows(PetscInt w, const PetscReal *restrict q3, const PetscReal *restrict q2,
+                       const PetscReal *restrict q1, const PetscReal *restrict q0,
+                       PetscReal *restrict d, PetscReal *restrict a)
 {
   for (PetscInt e = 0; e < w; e++) {
     PetscReal d2 = slope(q3[e], q2[e], q1[e]), d1 = slope(q2[e], q1[e], q0[e]);
@@ -62,12 +64,14 @@ static void start_rows(PetscInt w, const PetscReal *restrict q3, const PetscReal
    and the limited deviations dl, dr of cell c (CW84 1.10: zero at an extremum, else the
    overshooting edge pulled in: dl = 2 dr when |dl| > 2 |dr|, both of one sign, so
    dl = copysign(min(|dl|, 2 |dr|), dl)), in one loop so that each value is loaded once. */
-static void reconstruct_row(PetscInt w, const PetscReal *restrict q0, const PetscReal *restrict qp, const PetscReal *restrict qpp,
-                            const PetscReal *restrict d0, const PetscReal *restrict a0, PetscReal *restrict d1, PetscReal *restrict a1,
-                            PetscReal *restrict dl, PetscReal *restrict dr)
+static void reconstruct_row(PetscInt w, const PetscReal *restrict q0, const PetscReal *restrict qp,
+                            const PetscReal *restrict qpp, const PetscReal *restrict d0,
+                            const PetscReal *restrict a0, PetscReal *restrict d1,
+                            PetscReal *restrict a1, PetscReal *restrict dl, PetscReal *restrict dr)
 {
   for (PetscInt e = 0; e < w; e++) {
-    PetscReal dn = slope(q0[e], qp[e], qpp[e]), qc = q0[e], an = 0.5 * (qc + qp[e]) - (dn - d0[e]) * SIXTH;
+    PetscReal dn = slope(q0[e], qp[e], qpp[e]), qc = q0[e],
+              an = 0.5 * (qc + qp[e]) - (dn - d0[e]) * SIXTH;
     PetscReal l = qc - a0[e], r = an - qc, al = PetscAbsReal(l), ar = PetscAbsReal(r);
     PetscBool ext = l * r <= 0;
     d1[e] = dn;
@@ -79,9 +83,10 @@ static void reconstruct_row(PetscInt w, const PetscReal *restrict q0, const Pets
 
 /* Mean mixing ratio of the air crossing face c of each line, into qf (a row), from the
    deviations of cells c-1 (lp, rp) and c (lc, rc); with upwind, the upwind cell's value. */
-static void face_row(AdvectionScheme scheme, const PpmRows *L, PetscInt i0, PetscInt i1, PetscInt c, const PetscReal *q, const PetscReal *m,
-                     const PetscReal *F, PetscReal dt, const PetscReal *lp, const PetscReal *rp, const PetscReal *lc, const PetscReal *rc,
-                     PetscReal *restrict qf)
+static void face_row(AdvectionScheme scheme, const PpmRows *L, PetscInt i0, PetscInt i1, PetscInt c,
+                     const PetscReal *q, const PetscReal *m, const PetscReal *F, PetscReal dt,
+                     const PetscReal *lp, const PetscReal *rp, const PetscReal *lc,
+                     const PetscReal *rc, PetscReal *restrict qf)
 {
   const PetscInt ns = L->ns;
   for (PetscInt i = i0; i < i1; i++) {
@@ -103,8 +108,8 @@ static void face_row(AdvectionScheme scheme, const PpmRows *L, PetscInt i0, Pets
 }
 
 /* Boundary crossings at face c of lines [i0, i1), if it is one of the physical boundary's. */
-static void boundary_row(const PpmRows *L, const PpmBoundary *b, PetscInt i0, PetscInt i1, PetscInt c, const PetscReal *F, const PetscReal *qf,
-                         PetscReal dt)
+static void boundary_row(const PpmRows *L, const PpmBoundary *b, PetscInt i0, PetscInt i1,
+                         PetscInt c, const PetscReal *F, const PetscReal *qf, PetscReal dt)
 {
   const PetscInt ns = L->ns;
   if (!b || (c != b->flo_phys && c != b->fhi_phys)) return;
@@ -118,8 +123,9 @@ static void boundary_row(const PpmRows *L, const PpmBoundary *b, PetscInt i0, Pe
 
 /* Tag mass crossing face c (phi, a row of ni*ns*nt): the bulk face flux times the upwind cell's
    old tag share. */
-static void tag_flux_row(const PpmRows *L, PetscInt nt, PetscInt i0, PetscInt i1, PetscInt c, const PetscReal *q, const PetscReal *F,
-                         const PetscReal *qf, PetscReal dt, const PetscReal *t, PetscReal *phi)
+static void tag_flux_row(const PpmRows *L, PetscInt nt, PetscInt i0, PetscInt i1, PetscInt c,
+                         const PetscReal *q, const PetscReal *F, const PetscReal *qf, PetscReal dt,
+                         const PetscReal *t, PetscReal *phi)
 {
   const PetscInt ns = L->ns, qs = L->qs, ts = qs * nt;
   for (PetscInt i = i0; i < i1; i++) {
@@ -137,13 +143,15 @@ static void tag_flux_row(const PpmRows *L, PetscInt nt, PetscInt i0, PetscInt i1
 
 /* Update of row r from the face values (and tag crossings) of its lower face (qw, pw) and
    upper face (qe, pe): tags first, with the old air mass, then the bulk and the air mass. */
-static void update_row(const PpmRows *L, PetscInt nt, PetscInt i0, PetscInt i1, PetscInt r, const PetscReal *F, PetscReal dt,
-                       const PetscReal *qw, const PetscReal *qe, const PetscReal *pw, const PetscReal *pe, PetscReal *q, PetscReal *m,
+static void update_row(const PpmRows *L, PetscInt nt, PetscInt i0, PetscInt i1, PetscInt r,
+                       const PetscReal *F, PetscReal dt, const PetscReal *qw, const PetscReal *qe,
+                       const PetscReal *pw, const PetscReal *pe, PetscReal *q, PetscReal *m,
                        PetscReal *t)
 {
   const PetscInt ns = L->ns, qs = L->qs, ms = L->ms, ts = qs * nt;
   for (PetscInt i = i0; i < i1; i++) {
-    PetscReal Fw = F[r * ms + i], Fe = F[(r + 1) * ms + i], mo = m[r * ms + i], mn = mo + dt * (Fw - Fe), inv = 1 / mn;
+    PetscReal Fw = F[r * ms + i], Fe = F[(r + 1) * ms + i], mo = m[r * ms + i],
+              mn = mo + dt * (Fw - Fe), inv = 1 / mn;
     PetscReal *restrict qc = &q[r * qs + i * ns];
     const PetscReal *restrict fwv = &qw[i * ns], *restrict fev = &qe[i * ns];
     for (PetscInt s = 0; s < ns && nt; s++) {
@@ -160,18 +168,22 @@ static void update_row(const PpmRows *L, PetscInt nt, PetscInt i0, PetscInt i1, 
   }
 }
 
-void ppm_sweep(AdvectionScheme scheme, const PpmRows *L, PetscInt nt, PetscInt clo, PetscInt chi, const PetscReal *F, PetscReal dt,
-               PetscReal *q, PetscReal *m, PetscReal *t, PetscReal *work, const PpmBoundary *b, const PpmHooks *h)
+void ppm_sweep(AdvectionScheme scheme, const PpmRows *L, PetscInt nt, PetscInt clo, PetscInt chi,
+               const PetscReal *F, PetscReal dt, PetscReal *q, PetscReal *m, PetscReal *t,
+               PetscReal *work, const PpmBoundary *b, const PpmHooks *h)
 {
   const PetscInt ns = L->ns, w = L->ni * ns, qs = L->qs;
   PetscReal *dq0 = work, *dq1 = work + w, *a0 = work + 2 * w, *a1 = work + 3 * w;
   PetscReal *lp = work + 4 * w, *rp = work + 5 * w, *lc = work + 6 * w, *rc = work + 7 * w;
-  PetscReal *qfw = work + 8 * w, *qfe = work + 9 * w, *pw = work + 10 * w, *pe = work + 10 * w + w * nt, *swap;
+  PetscReal *qfw = work + 8 * w, *qfe = work + 9 * w, *pw = work + 10 * w,
+            *pe = work + 10 * w + w * nt, *swap;
   void (*before)(void *, PetscInt) = h ? h->before_read : NULL;
   void (*after)(void *, PetscInt) = h ? h->after_update : NULL;
 
   for (PetscInt r = clo - 3; before && r <= clo; r++) before(h->ctx, r);
-  if (scheme == ADVECTION_PPM) start_rows(w, &q[(clo - 3) * qs], &q[(clo - 2) * qs], &q[(clo - 1) * qs], &q[clo * qs], dq0, a0);
+  if (scheme == ADVECTION_PPM)
+    start_rows(w, &q[(clo - 3) * qs], &q[(clo - 2) * qs], &q[(clo - 1) * qs], &q[clo * qs], dq0,
+               a0);
   for (PetscInt c = clo - 1; c <= chi; c++) {
     /* In: dq0, a0 (slope of cell c, interface value of face c), lp, rp (deviations of cell
        c-1), qfw, pw (what crossed face c-1). The lines do not interact, so a row is done in
@@ -180,7 +192,8 @@ void ppm_sweep(AdvectionScheme scheme, const PpmRows *L, PetscInt nt, PetscInt c
     for (PetscInt i0 = 0; i0 < L->ni; i0 += CHUNK) {
       PetscInt i1 = PetscMin(i0 + CHUNK, L->ni), o = i0 * ns, oc = c * qs + o;
       if (scheme == ADVECTION_PPM)
-        reconstruct_row((i1 - i0) * ns, &q[oc], &q[oc + qs], &q[oc + 2 * qs], &dq0[o], &a0[o], &dq1[o], &a1[o], &lc[o], &rc[o]);
+        reconstruct_row((i1 - i0) * ns, &q[oc], &q[oc + qs], &q[oc + 2 * qs], &dq0[o], &a0[o],
+                        &dq1[o], &a1[o], &lc[o], &rc[o]);
       if (c < clo) continue;
       face_row(scheme, L, i0, i1, c, q, m, F, dt, lp, rp, lc, rc, qfe);
       boundary_row(L, b, i0, i1, c, F, qfe, dt);

@@ -40,7 +40,10 @@ typedef struct {
 } PpmHooks;
 
 /* Values of work space ppm_sweep needs for a bundle of w = ni*ns values a row and nt tags. */
-static inline PetscInt ppm_work_size(PetscInt w, PetscInt nt) { return 10 * w + 2 * w * nt; }
+static inline PetscInt ppm_work_size(PetscInt w, PetscInt nt)
+{
+  return 10 * w + 2 * w * nt;
+}
 
 /* One flux-form sweep of a bundle over rows [clo, chi), faces clo .. chi, in place, with time
    step dt: the crossing air through face f is the fraction x = |F| dt / m of the upwind cell (x
@@ -50,5 +53,6 @@ static inline PetscInt ppm_work_size(PetscInt w, PetscInt nt) { return 10 * w + 
    of the upwind cell. Rows clo-3 .. chi+2 must be valid (ghosts); only rows clo .. chi-1 change.
    work holds ppm_work_size(ni*ns, nt) values; b (or NULL) collects the boundary crossings.
    Not collective. */
-void ppm_sweep(AdvectionScheme scheme, const PpmRows *L, PetscInt nt, PetscInt clo, PetscInt chi, const PetscReal *F, PetscReal dt,
-               PetscReal *q, PetscReal *m, PetscReal *t, PetscReal *work, const PpmBoundary *b, const PpmHooks *h);
+void ppm_sweep(AdvectionScheme scheme, const PpmRows *L, PetscInt nt, PetscInt clo, PetscInt chi,
+               const PetscReal *F, PetscReal dt, PetscReal *q, PetscReal *m, PetscReal *t,
+               PetscReal *work, const PpmBoundary *b, const PpmHooks *h);

@@ -3,8 +3,8 @@
 
      bogda-predict -run DIR -domain DOMAIN.nc -scenarios a.nml[,b.nml,...] [-out table.csv]
 
-   For every scenario file (one &scenario group, model/emissions/scenario.h) and every receptor, species
-   and output time, the prediction is the sum over the tags of one family of the base run's
+   For every scenario file (one &scenario group, model/emissions/scenario.h) and every receptor,
+   species and output time, the prediction is the sum over the tags of one family of the base run's
    contribution times the factor the scenario puts on that tag's emissions, taken for the
    species the contribution was made from (sulfate from SO2, nitrate from NOx, ammonium from NH3:
    physics/species.c's precursors; PM2.5 as the sum of its components). A tag stands for a set of
@@ -35,7 +35,8 @@ typedef struct {
   PetscBool *used; /* the tag contributes somewhere */
 } Base;
 
-static PetscErrorCode get_ints(int nc, const char *path, const char *name, PetscInt n, PetscInt *out)
+static PetscErrorCode get_ints(int nc, const char *path, const char *name, PetscInt n,
+                               PetscInt *out)
 {
   int v, *buf;
 
@@ -48,7 +49,8 @@ static PetscErrorCode get_ints(int nc, const char *path, const char *name, Petsc
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode get_labels(int nc, const char *path, const char *name, PetscInt n, char (*out)[LABEL_LEN])
+static PetscErrorCode get_labels(int nc, const char *path, const char *name, PetscInt n,
+                                 char (*out)[LABEL_LEN])
 {
   int v;
 
@@ -68,7 +70,8 @@ static PetscErrorCode read_base(const char *dir, Base *b)
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(b, sizeof(*b)));
   PetscCall(PetscSNPrintf(pattern, sizeof(pattern), "%s/*_receptors_*.nc", dir));
-  PetscCheck(glob(pattern, 0, NULL, &g) == 0 && g.gl_pathc > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "no receptor files %s", pattern);
+  PetscCheck(glob(pattern, 0, NULL, &g) == 0 && g.gl_pathc > 0, PETSC_COMM_SELF,
+             PETSC_ERR_FILE_OPEN, "no receptor files %s", pattern);
   for (size_t f = 0; f < g.gl_pathc; f++) {
     const char *path = g.gl_pathv[f];
     int nc, d;
@@ -82,7 +85,8 @@ static PetscErrorCode read_base(const char *dir, Base *b)
     if (f == 0) {
       b->nrec = (PetscInt)len[1], b->nsp = (PetscInt)len[2], b->ntag = (PetscInt)len[3];
       PetscCall(PetscMalloc3(b->ntag, &b->label, b->nrec, &b->rec, b->nsp, &b->spname));
-      PetscCall(PetscMalloc6(b->ntag, &b->family, b->ntag, &b->unit, b->ntag, &b->pref, b->ntag, &b->kind, b->ntag, &b->sector, b->ntag, &b->special));
+      PetscCall(PetscMalloc6(b->ntag, &b->family, b->ntag, &b->unit, b->ntag, &b->pref, b->ntag,
+                             &b->kind, b->ntag, &b->sector, b->ntag, &b->special));
       PetscCall(get_labels(nc, path, "tag_label", b->ntag, b->label));
       PetscCall(get_labels(nc, path, "receptor_name", b->nrec, b->rec));
       PetscCall(get_labels(nc, path, "species_name", b->nsp, b->spname));
@@ -95,10 +99,15 @@ static PetscErrorCode read_base(const char *dir, Base *b)
       PetscCall(PetscMalloc2(b->ntag, &b->by, b->ntag, &b->used));
       PetscCall(get_ints(nc, path, "tag_family_by", b->ntag, b->by));
     }
-    PetscCheck((PetscInt)len[1] == b->nrec && (PetscInt)len[2] == b->nsp && (PetscInt)len[3] == b->ntag, PETSC_COMM_SELF,
-               PETSC_ERR_FILE_UNEXPECTED, "%s does not match the other receptor files of %s", path, dir);
-    PetscCall(PetscRealloc(sizeof(PetscReal) * (size_t)((b->nt + (PetscInt)len[0]) * b->nrec * b->nsp), &b->conc));
-    PetscCall(PetscRealloc(sizeof(PetscReal) * (size_t)((b->nt + (PetscInt)len[0]) * b->nrec * b->nsp * b->ntag), &b->contrib));
+    PetscCheck((PetscInt)len[1] == b->nrec && (PetscInt)len[2] == b->nsp &&
+                   (PetscInt)len[3] == b->ntag,
+               PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+               "%s does not match the other receptor files of %s", path, dir);
+    PetscCall(PetscRealloc(
+        sizeof(PetscReal) * (size_t)((b->nt + (PetscInt)len[0]) * b->nrec * b->nsp), &b->conc));
+    PetscCall(PetscRealloc(sizeof(PetscReal) *
+                               (size_t)((b->nt + (PetscInt)len[0]) * b->nrec * b->nsp * b->ntag),
+                           &b->contrib));
     {
       int v;
       NcCallFile(nc_inq_varid(nc, "conc", &v), path);
@@ -123,7 +132,9 @@ static PetscBool covers(const Base *b, const Domain *d, PetscInt n, PetscInt u, 
   const DomainUnit *un = u >= 0 ? &d->unit[u] : NULL;
   if (b->special[n] != 0 && b->special[n] != 3) return PETSC_FALSE;
   if (b->sector[n] >= 0 && b->sector[n] != s) return PETSC_FALSE;
-  if (b->special[n] == 3) return b->by[n] == 6 ? PETSC_TRUE : u < 0; /* a stack family's "other" holds all area emissions */
+  if (b->special[n] == 3)
+    return b->by[n] == 6 ? PETSC_TRUE
+                         : u < 0; /* a stack family's "other" holds all area emissions */
   if (b->unit[n] >= 0) return u == b->unit[n];
   if (b->pref[n] >= 0) return un && un->kind != DOMAIN_UNIT_OUTSIDE && un->prefecture == b->pref[n];
   if (b->kind[n] >= 0) return un && un->kind == b->kind[n];
@@ -132,7 +143,8 @@ static PetscBool covers(const Base *b, const Domain *d, PetscInt n, PetscInt u, 
 }
 
 /* The factor of tag n for species k, or -1 if the scenario treats its pairs differently. */
-static PetscReal tag_factor(const Base *b, const Domain *d, const Scenario *sc, PetscInt n, PetscInt k)
+static PetscReal tag_factor(const Base *b, const Domain *d, const Scenario *sc, PetscInt n,
+                            PetscInt k)
 {
   PetscReal f = -2;
   if (b->special[n] == 1 || b->special[n] == 2 || !b->used[n]) return 1;
@@ -145,38 +157,46 @@ static PetscReal tag_factor(const Base *b, const Domain *d, const Scenario *sc, 
       PetscReal g;
       if (!covers(b, d, n, u, s)) continue;
       g = scenario_factor(sc, u, s, k);
-      if (f == -2) f = g;
-      else if (g != f) return -1;
+      if (f == -2)
+        f = g;
+      else if (g != f)
+        return -1;
     }
   return f == -2 ? 1 : f;
 }
 
 int main(int argc, char **argv)
 {
-  char run[PETSC_MAX_PATH_LEN] = "", dpath[PETSC_MAX_PATH_LEN] = "", out[PETSC_MAX_PATH_LEN] = "", list[8192] = "";
+  char run[PETSC_MAX_PATH_LEN] = "", dpath[PETSC_MAX_PATH_LEN] = "", out[PETSC_MAX_PATH_LEN] = "",
+       list[8192] = "";
   Base b;
   Domain *d;
   const SpeciesInfo *sp;
   PetscInt nspec, nfam = 0;
   FILE *fp = stdout;
 
-  PetscCall(PetscInitialize(&argc, &argv, NULL, "bogda-predict -run DIR -domain DOMAIN.nc -scenarios a.nml[,b.nml] [-out table.csv]\n"));
+  PetscCall(PetscInitialize(
+      &argc, &argv, NULL,
+      "bogda-predict -run DIR -domain DOMAIN.nc -scenarios a.nml[,b.nml] [-out table.csv]\n"));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-run", run, sizeof(run), NULL));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-domain", dpath, sizeof(dpath), NULL));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-scenarios", list, sizeof(list), NULL));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-out", out, sizeof(out), NULL));
-  PetscCheck(run[0] && dpath[0] && list[0], PETSC_COMM_WORLD, PETSC_ERR_USER, "usage: bogda-predict -run DIR -domain DOMAIN.nc -scenarios a.nml[,b.nml]");
+  PetscCheck(run[0] && dpath[0] && list[0], PETSC_COMM_WORLD, PETSC_ERR_USER,
+             "usage: bogda-predict -run DIR -domain DOMAIN.nc -scenarios a.nml[,b.nml]");
   PetscCall(read_base(run, &b));
   PetscCall(domain_read_registries(dpath, &d));
   sp = species_table(&nspec);
-  PetscCheck(b.nsp == nspec + 1, PETSC_COMM_WORLD, PETSC_ERR_FILE_UNEXPECTED, "the run has %d species; this program knows %d", (int)b.nsp - 1, (int)nspec);
+  PetscCheck(b.nsp == nspec + 1, PETSC_COMM_WORLD, PETSC_ERR_FILE_UNEXPECTED,
+             "the run has %d species; this program knows %d", (int)b.nsp - 1, (int)nspec);
   for (PetscInt n = 0; n < b.ntag; n++) nfam = PetscMax(nfam, b.family[n] + 1);
   if (out[0]) {
     fp = fopen(out, "w");
     PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write %s", out);
   }
   fprintf(fp, "scenario,receptor,species,base,predicted,change,change_percent,family\n");
-  for (char *save = NULL, *file = strtok_r(list, ",", &save); file; file = strtok_r(NULL, ",", &save)) {
+  for (char *save = NULL, *file = strtok_r(list, ",", &save); file;
+       file = strtok_r(NULL, ",", &save)) {
     Scenario *sc;
     PetscReal *fac;
     PetscInt fam = -1;
@@ -195,8 +215,10 @@ int main(int argc, char **argv)
       if (exact) fam = f;
     }
     PetscCheck(fam >= 0, PETSC_COMM_WORLD, PETSC_ERR_USER,
-               "%s: no tag family of the run resolves this scenario's rules exactly (a rule splits a tag's units or sectors); "
-               "run the base case with a finer family, e.g. tags_family_by = 'unit_sector'", file);
+               "%s: no tag family of the run resolves this scenario's rules exactly (a rule splits "
+               "a tag's units or sectors); "
+               "run the base case with a finer family, e.g. tags_family_by = 'unit_sector'",
+               file);
     for (PetscInt r = 0; r < b.nrec; r++)
       for (PetscInt k = 0; k < b.nsp; k++) {
         PetscReal base = 0, pred = 0;
@@ -215,13 +237,15 @@ int main(int argc, char **argv)
                 PetscInt src;
                 if (!sp[q].in_pm25) continue;
                 src = sp[q].precursor ? species_find(sp, nspec, sp[q].precursor) : q;
-                pred += b.contrib[((t * b.nrec + r) * b.nsp + q) * b.ntag + n] * fac[n * nspec + src] / (PetscReal)b.nt;
+                pred += b.contrib[((t * b.nrec + r) * b.nsp + q) * b.ntag + n] *
+                        fac[n * nspec + src] / (PetscReal)b.nt;
               }
             }
           }
         }
-        fprintf(fp, "%s,%s,%s,%.17g,%.17g,%.17g,%.4f,%d\n", scenario_name(sc), b.rec[r], b.spname[k], (double)base, (double)pred,
-                (double)(pred - base), base > 0 ? (double)(100 * (pred - base) / base) : 0.0, (int)fam);
+        fprintf(fp, "%s,%s,%s,%.17g,%.17g,%.17g,%.4f,%d\n", scenario_name(sc), b.rec[r],
+                b.spname[k], (double)base, (double)pred, (double)(pred - base),
+                base > 0 ? (double)(100 * (pred - base) / base) : 0.0, (int)fam);
       }
     PetscCall(PetscFree(fac));
     PetscCall(scenario_destroy(&sc));

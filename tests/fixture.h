@@ -23,20 +23,36 @@ static inline PetscReal *fixture_alloc(Fixture *x, PetscInt n)
 
 /* Air of density rho in layers of thickness dz on cells of dx by dy metres, with nspec tracers
    (only processes that do not look at the species table may run with more than it has). */
-static inline void fixture_create_n(Fixture *x, PetscInt nx, PetscInt ny, PetscInt nz, PetscInt sw, PetscInt ntag,
-                                    PetscReal dx, PetscReal dz, PetscReal rho, PetscInt nspec)
+static inline void fixture_create_n(Fixture *x, PetscInt nx, PetscInt ny, PetscInt nz, PetscInt sw,
+                                    PetscInt ntag, PetscReal dx, PetscReal dz, PetscReal rho,
+                                    PetscInt nspec)
 {
   PetscInt ntable, n3, n2;
   const SpeciesInfo *sp = species_table(&ntable);
   (void)ntable;
   PetscMemzero(x, sizeof(*x));
-  x->p = (Patch){.mx = nx, .my = ny, .mz = nz, .xs = 0, .ys = 0, .xm = nx, .ym = ny, .gxs = -sw, .gys = -sw,
-                 .gxm = nx + 2 * sw, .gym = ny + 2 * sw, .sw = sw, .nspec = nspec, .ntag = ntag, .dx = dx, .dy = dx,
+  x->p = (Patch){.mx = nx,
+                 .my = ny,
+                 .mz = nz,
+                 .xs = 0,
+                 .ys = 0,
+                 .xm = nx,
+                 .ym = ny,
+                 .gxs = -sw,
+                 .gys = -sw,
+                 .gxm = nx + 2 * sw,
+                 .gym = ny + 2 * sw,
+                 .sw = sw,
+                 .nspec = nspec,
+                 .ntag = ntag,
+                 .dx = dx,
+                 .dy = dx,
                  .species = sp};
   n3 = patch_size3(&x->p);
   n2 = patch_size2(&x->p);
   {
-    PetscReal *area = fixture_alloc(x, n2), *lon = fixture_alloc(x, n2), *lat = fixture_alloc(x, n2);
+    PetscReal *area = fixture_alloc(x, n2), *lon = fixture_alloc(x, n2),
+              *lat = fixture_alloc(x, n2);
     for (PetscInt c = 0; c < n2; c++) {
       area[c] = dx * dx;
       lon[c] = 87.6;
@@ -48,8 +64,10 @@ static inline void fixture_create_n(Fixture *x, PetscInt nx, PetscInt ny, PetscI
   }
   {
     Fields *f = &x->f;
-    PetscReal *rhoa = fixture_alloc(x, n3), *dza = fixture_alloc(x, n3), *zm = fixture_alloc(x, n3), *am = fixture_alloc(x, n3);
-    PetscReal *amn = fixture_alloc(x, n3), *T = fixture_alloc(x, n3), *th = fixture_alloc(x, n3), *pr = fixture_alloc(x, n3);
+    PetscReal *rhoa = fixture_alloc(x, n3), *dza = fixture_alloc(x, n3), *zm = fixture_alloc(x, n3),
+              *am = fixture_alloc(x, n3);
+    PetscReal *amn = fixture_alloc(x, n3), *T = fixture_alloc(x, n3), *th = fixture_alloc(x, n3),
+              *pr = fixture_alloc(x, n3);
     PetscReal *rh = fixture_alloc(x, n3), *kz = fixture_alloc(x, n3);
     for (PetscInt c = 0; c < n3; c++) {
       PetscInt k = c / n2;
@@ -98,8 +116,8 @@ static inline void fixture_create_n(Fixture *x, PetscInt nx, PetscInt ny, PetscI
 }
 
 /* The same with the species of the species table. */
-static inline void fixture_create(Fixture *x, PetscInt nx, PetscInt ny, PetscInt nz, PetscInt sw, PetscInt ntag,
-                                  PetscReal dx, PetscReal dz, PetscReal rho)
+static inline void fixture_create(Fixture *x, PetscInt nx, PetscInt ny, PetscInt nz, PetscInt sw,
+                                  PetscInt ntag, PetscReal dx, PetscReal dz, PetscReal rho)
 {
   PetscInt nspec;
   (void)species_table(&nspec);

@@ -8,7 +8,10 @@
 
 static int tap_count_ = 0, tap_failed_ = 0, tap_quiet_ = 0;
 
-static inline void tap_quiet(int quiet) { tap_quiet_ = quiet; }
+static inline void tap_quiet(int quiet)
+{
+  tap_quiet_ = quiet;
+}
 
 __attribute__((format(printf, 2, 3))) static inline int tap_ok(int cond, const char *fmt, ...)
 {

@@ -24,10 +24,17 @@ typedef struct {
 } Params;
 
 static const ParamSpec params_table[] = {
-  {.key = "gridded_file", .help = "gridded inventory on a lat-lon grid (NetCDF; empty: none)", .type = PARAM_STRING,
-   .offset = offsetof(Params, gridded), .sdef = ""},
-  {.key = "points_file", .help = "point sources (CSV; empty: none)", .type = PARAM_STRING, .offset = offsetof(Params, points), .sdef = ""},
-  {.key = NULL},
+    {.key = "gridded_file",
+     .help = "gridded inventory on a lat-lon grid (NetCDF; empty: none)",
+     .type = PARAM_STRING,
+     .offset = offsetof(Params, gridded),
+     .sdef = ""},
+    {.key = "points_file",
+     .help = "point sources (CSV; empty: none)",
+     .type = PARAM_STRING,
+     .offset = offsetof(Params, points),
+     .sdef = ""},
+    {.key = NULL},
 };
 
 struct EmissionSet {
@@ -41,7 +48,8 @@ struct EmissionSet {
 };
 
 /* Per owned column, sector and species: the gridded emission, kg s-1. */
-static PetscErrorCode read_gridded(MPI_Comm comm, const char *path, const Grid *g, const Patch *p, PetscReal *grid_rate, PetscReal *lost)
+static PetscErrorCode read_gridded(MPI_Comm comm, const char *path, const Grid *g, const Patch *p,
+                                   PetscReal *grid_rate, PetscReal *lost)
 {
   int nc, vlat, vlon, dim, var;
   size_t nlat, nlon;
@@ -64,29 +72,39 @@ static PetscErrorCode read_gridded(MPI_Comm comm, const char *path, const Grid *
     for (PetscInt s = 0; s < p->nspec; s++) {
       char name[128], units[64] = "";
       size_t ulen = 0;
-      PetscReal dlat = (lat[nlat - 1] - lat[0]) / (PetscReal)(nlat - 1), dlon = (lon[nlon - 1] - lon[0]) / (PetscReal)(nlon - 1);
+      PetscReal dlat = (lat[nlat - 1] - lat[0]) / (PetscReal)(nlat - 1),
+                dlon = (lon[nlon - 1] - lon[0]) / (PetscReal)(nlon - 1);
       PetscBool per_area;
       PetscCall(PetscSNPrintf(name, sizeof(name), "%s_%s", p->species[s].name, sector_names[sec]));
       if (nc_inq_varid(nc, name, &var) != NC_NOERR) continue;
       NcCallFile(nc_get_var_double(nc, var, val), path);
-      PetscCheck(nc_inq_attlen(nc, var, "units", &ulen) == NC_NOERR && ulen < sizeof(units), comm, PETSC_ERR_FILE_UNEXPECTED,
-                 "%s: variable %s has no units attribute; expected \"t yr-1\", \"kg yr-1\" or \"kg m-2 s-1\"", path, name);
+      PetscCheck(nc_inq_attlen(nc, var, "units", &ulen) == NC_NOERR && ulen < sizeof(units), comm,
+                 PETSC_ERR_FILE_UNEXPECTED,
+                 "%s: variable %s has no units attribute; expected \"t yr-1\", \"kg yr-1\" or \"kg "
+                 "m-2 s-1\"",
+                 path, name);
       NcCallFile(nc_get_att_text(nc, var, "units", units), path);
       units[ulen] = '\0';
-      PetscCheck(!strcmp(units, "t yr-1") || !strcmp(units, "kg yr-1") || !strcmp(units, "kg m-2 s-1"), comm, PETSC_ERR_FILE_UNEXPECTED,
-                 "%s: variable %s has units \"%s\"; expected \"t yr-1\", \"kg yr-1\" or \"kg m-2 s-1\"", path, name, units);
+      PetscCheck(
+          !strcmp(units, "t yr-1") || !strcmp(units, "kg yr-1") || !strcmp(units, "kg m-2 s-1"),
+          comm, PETSC_ERR_FILE_UNEXPECTED,
+          "%s: variable %s has units \"%s\"; expected \"t yr-1\", \"kg yr-1\" or \"kg m-2 s-1\"",
+          path, name, units);
       per_area = !strcmp(units, "kg m-2 s-1") ? PETSC_TRUE : PETSC_FALSE;
       for (size_t a = 0; a < nlat; a++)
         for (size_t b = 0; b < nlon; b++) {
           PetscInt c = (PetscInt)(a * nlon + b);
           PetscReal v = val[c], rate;
-          PetscCheck(v >= 0, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: %s is negative (%g) at lat %g lon %g", path, name, (double)v, (double)lat[a],
-                     (double)lon[b]);
+          PetscCheck(v >= 0, comm, PETSC_ERR_FILE_UNEXPECTED,
+                     "%s: %s is negative (%g) at lat %g lon %g", path, name, (double)v,
+                     (double)lat[a], (double)lon[b]);
           if (v == 0) continue;
           if (per_area) {
-            PetscReal band = PetscSinReal((lat[a] + 0.5 * dlat) * CONST_DEG2RAD) - PetscSinReal((lat[a] - 0.5 * dlat) * CONST_DEG2RAD);
+            PetscReal band = PetscSinReal((lat[a] + 0.5 * dlat) * CONST_DEG2RAD) -
+                             PetscSinReal((lat[a] - 0.5 * dlat) * CONST_DEG2RAD);
             rate = v * PetscSqr(CONST_EARTH_RADIUS) * dlon * CONST_DEG2RAD * band;
-          } else rate = v * (!strcmp(units, "t yr-1") ? KG_PER_T : 1) / SECONDS_PER_YEAR;
+          } else
+            rate = v * (!strcmp(units, "t yr-1") ? KG_PER_T : 1) / SECONDS_PER_YEAR;
           lost[s] += rate * (1 - map->inside[c]);
           for (PetscInt e = map->start[c]; e < map->start[c + 1]; e++) {
             PetscInt c2 = patch_index2(p, map->i[e], map->j[e]);
@@ -113,7 +131,8 @@ static PetscErrorCode grow_area(EmissionSet *es, PetscInt nspec, PetscInt nfam)
 }
 
 /* The units of column c2 and their shares (one pseudo-unit -1 without a domain). */
-static PetscInt column_units(const Domain *d, PetscInt c2, const PetscInt **unit, const PetscReal **frac)
+static PetscInt column_units(const Domain *d, PetscInt c2, const PetscInt **unit,
+                             const PetscReal **frac)
 {
   static const PetscInt none = -1;
   static const PetscReal one = 1;
@@ -128,8 +147,8 @@ static PetscInt column_units(const Domain *d, PetscInt c2, const PetscInt **unit
 }
 
 /* Area entries: one per owned column, covering unit and sector with emissions. */
-static PetscErrorCode build_area(EmissionSet *es, const Patch *p, const Domain *d, const Tags *tags, const Scenario *sc, const PetscReal *grid_rate,
-                                 PetscReal *totals)
+static PetscErrorCode build_area(EmissionSet *es, const Patch *p, const Domain *d, const Tags *tags,
+                                 const Scenario *sc, const PetscReal *grid_rate, PetscReal *totals)
 {
   PetscInt ns = p->nspec, nf = tags->nfamily;
 
@@ -150,7 +169,8 @@ static PetscErrorCode build_area(EmissionSet *es, const Patch *p, const Domain *
           PetscCall(grow_area(es, ns, nf));
           es->acell[e] = patch_index(p, i, j, 0);
           es->aprof[e] = sec;
-          for (PetscInt f = 0; f < nf; f++) es->atag[e * nf + f] = tags_emission_tag(tags, f, unit[k], sec);
+          for (PetscInt f = 0; f < nf; f++)
+            es->atag[e * nf + f] = tags_emission_tag(tags, f, unit[k], sec);
           for (PetscInt s = 0; s < ns; s++) {
             es->arate[e * ns + s] = r[s] * frac[k] * scenario_factor(sc, unit[k], sec, s);
             totals[((pref + 1) * SECTOR_N + sec) * ns + s] += es->arate[e * ns + s];
@@ -180,14 +200,18 @@ static PetscInt point_unit(const Domain *d, PetscInt c2, const char *code)
   return key >= 0 ? unit[key] : (best >= 0 ? unit[best] : -1);
 }
 
-static PetscErrorCode build_points(MPI_Comm comm, EmissionSet *es, const char *path, const Grid *g, const Patch *p, const Domain *d,
-                                   const Tags *tags, const Scenario *sc, const PointSources *ps, PetscReal *totals, PetscReal *lost)
+static PetscErrorCode build_points(MPI_Comm comm, EmissionSet *es, const char *path, const Grid *g,
+                                   const Patch *p, const Domain *d, const Tags *tags,
+                                   const Scenario *sc, const PointSources *ps, PetscReal *totals,
+                                   PetscReal *lost)
 {
   PetscInt ns = p->nspec, nf = tags->nfamily, n = 0, nlost = 0;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscMalloc4(ps->n + 1, &es->pi, ps->n + 1, &es->pj, ps->n + 1, &es->pprof, (ps->n + 1) * PetscMax(nf, 1), &es->ptag));
-  PetscCall(PetscMalloc5(ps->n + 1, &es->ph, ps->n + 1, &es->pd, ps->n + 1, &es->pv, ps->n + 1, &es->pt, (ps->n + 1) * ns, &es->prate));
+  PetscCall(PetscMalloc4(ps->n + 1, &es->pi, ps->n + 1, &es->pj, ps->n + 1, &es->pprof,
+                         (ps->n + 1) * PetscMax(nf, 1), &es->ptag));
+  PetscCall(PetscMalloc5(ps->n + 1, &es->ph, ps->n + 1, &es->pd, ps->n + 1, &es->pv, ps->n + 1,
+                         &es->pt, (ps->n + 1) * ns, &es->prate));
   for (PetscInt q = 0; q < ps->n; q++) {
     const PetscReal *v = &ps->value[q * POINT_NUM];
     PetscReal x, y;
@@ -197,15 +221,21 @@ static PetscErrorCode build_points(MPI_Comm comm, EmissionSet *es, const char *p
     j = (PetscInt)PetscFloorReal((y - g->spec.y0) / g->spec.dy + 0.5);
     if (i < 0 || i >= g->spec.nx || j < 0 || j >= g->spec.ny) {
       nlost++;
-      for (PetscInt s = 0; s < ns; s++) lost[s] += ps->rate[q * ns + s] * KG_PER_T / SECONDS_PER_YEAR;
-      PetscCall(PetscPrintf(comm, "WARNING: %s:%d: point source %s (%s) at %.3f E %.3f N is outside the domain; its emissions are lost\n", path,
-                            (int)ps->line[q], ps->id[q], ps->name[q], (double)v[POINT_LON], (double)v[POINT_LAT]));
+      for (PetscInt s = 0; s < ns; s++)
+        lost[s] += ps->rate[q * ns + s] * KG_PER_T / SECONDS_PER_YEAR;
+      PetscCall(PetscPrintf(comm,
+                            "WARNING: %s:%d: point source %s (%s) at %.3f E %.3f N is outside the "
+                            "domain; its emissions are lost\n",
+                            path, (int)ps->line[q], ps->id[q], ps->name[q], (double)v[POINT_LON],
+                            (double)v[POINT_LAT]));
       continue;
     }
     if (i < p->xs || i >= p->xs + p->xm || j < p->ys || j >= p->ys + p->ym) continue;
     u = point_unit(d, patch_index2(p, i, j), ps->unit[q]);
-    PetscCheck(!ps->unit[q][0] || (u >= 0 && !strcmp(d->unit[u].code, ps->unit[q])), PETSC_COMM_SELF, PETSC_ERR_USER,
-               "%s:%d: point source %s names unit '%s', which the domain does not have", path, (int)ps->line[q], ps->id[q], ps->unit[q]);
+    PetscCheck(!ps->unit[q][0] || (u >= 0 && !strcmp(d->unit[u].code, ps->unit[q])),
+               PETSC_COMM_SELF, PETSC_ERR_USER,
+               "%s:%d: point source %s names unit '%s', which the domain does not have", path,
+               (int)ps->line[q], ps->id[q], ps->unit[q]);
     pref = u >= 0 ? d->unit[u].prefecture : -1;
     es->pi[n] = i;
     es->pj[n] = j;
@@ -214,20 +244,27 @@ static PetscErrorCode build_points(MPI_Comm comm, EmissionSet *es, const char *p
     es->pv[n] = v[POINT_VELOCITY];
     es->pt[n] = v[POINT_TEMPERATURE];
     es->pprof[n] = ps->sector[q];
-    for (PetscInt f = 0; f < nf; f++) es->ptag[n * nf + f] = tags_point_tag(tags, f, q, u, ps->sector[q]);
+    for (PetscInt f = 0; f < nf; f++)
+      es->ptag[n * nf + f] = tags_point_tag(tags, f, q, u, ps->sector[q]);
     for (PetscInt s = 0; s < ns; s++) {
-      es->prate[n * ns + s] = ps->rate[q * ns + s] * KG_PER_T / SECONDS_PER_YEAR * scenario_point_factor(sc, ps->id[q], u, ps->sector[q], s);
+      es->prate[n * ns + s] = ps->rate[q * ns + s] * KG_PER_T / SECONDS_PER_YEAR *
+                              scenario_point_factor(sc, ps->id[q], u, ps->sector[q], s);
       totals[((pref + 1) * SECTOR_N + ps->sector[q]) * ns + s] += es->prate[n * ns + s];
     }
     n++;
   }
-  if (nlost) PetscCall(PetscPrintf(comm, "%d point source(s) of %s lie outside the domain\n", (int)nlost, path));
-  es->em.point = (EmissionPoint){n, es->pi, es->pj, es->ph, es->pd, es->pv, es->pt, es->pprof, es->ptag, es->prate};
+  if (nlost)
+    PetscCall(
+        PetscPrintf(comm, "%d point source(s) of %s lie outside the domain\n", (int)nlost, path));
+  es->em.point = (EmissionPoint){n,      es->pi, es->pj,    es->ph,   es->pd,
+                                 es->pv, es->pt, es->pprof, es->ptag, es->prate};
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Emitted totals by prefecture, sector and species (t/yr, after the scenario) to the log and a CSV. */
-static PetscErrorCode report(MPI_Comm comm, const char *path, const Patch *p, const Domain *d, PetscReal *totals, PetscReal *lost)
+/* Emitted totals by prefecture, sector and species (t/yr, after the scenario) to the log and a CSV.
+ */
+static PetscErrorCode report(MPI_Comm comm, const char *path, const Patch *p, const Domain *d,
+                             PetscReal *totals, PetscReal *lost)
 {
   PetscInt ns = p->nspec, npref = d ? d->npref : 0, n = (npref + 1) * SECTOR_N * ns;
   PetscMPIInt rank;
@@ -237,7 +274,9 @@ static PetscErrorCode report(MPI_Comm comm, const char *path, const Patch *p, co
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, lost, (PetscMPIInt)ns, MPIU_REAL, MPI_SUM, comm));
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCall(PetscPrintf(comm, "emissions in the domain, t/yr (annual mean rates; lost outside:"));
-  for (PetscInt s = 0; s < ns; s++) PetscCall(PetscPrintf(comm, " %s %.6f", p->species[s].name, (double)(lost[s] * SECONDS_PER_YEAR / KG_PER_T)));
+  for (PetscInt s = 0; s < ns; s++)
+    PetscCall(PetscPrintf(comm, " %s %.6f", p->species[s].name,
+                          (double)(lost[s] * SECONDS_PER_YEAR / KG_PER_T)));
   PetscCall(PetscPrintf(comm, ")\n%-12s", "sector"));
   for (PetscInt s = 0; s < ns; s++) PetscCall(PetscPrintf(comm, " %10s", p->species[s].name));
   PetscCall(PetscPrintf(comm, "\n"));
@@ -264,16 +303,19 @@ static PetscErrorCode report(MPI_Comm comm, const char *path, const Patch *p, co
           char text[32];
           if (v == 0) continue;
           namelist_real_text((double)v, text, sizeof(text));
-          fprintf(fp, "%d,\"%s\",%s,%s,%s\n", q ? (int)d->pref[q - 1].code : 0, q ? d->pref[q - 1].name_en : "outside Xinjiang",
-                  sector_names[sec], p->species[s].name, text);
+          fprintf(fp, "%d,\"%s\",%s,%s,%s\n", q ? (int)d->pref[q - 1].code : 0,
+                  q ? d->pref[q - 1].name_en : "outside Xinjiang", sector_names[sec],
+                  p->species[s].name, text);
         }
     fclose(fp);
-    PetscCheck(rename(tmp, path) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot rename %s", tmp);
+    PetscCheck(rename(tmp, path) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot rename %s",
+               tmp);
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode emissions_points(MPI_Comm comm, const SpeciesInfo *sp, PetscInt nspec, PointSources **ps)
+PetscErrorCode emissions_points(MPI_Comm comm, const SpeciesInfo *sp, PetscInt nspec,
+                                PointSources **ps)
 {
   Params prm;
 
@@ -284,8 +326,9 @@ PetscErrorCode emissions_points(MPI_Comm comm, const SpeciesInfo *sp, PetscInt n
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode emissions_create(MPI_Comm comm, const Grid *g, const Patch *p, const Domain *dom, const Tags *tags, const Scenario *sc,
-                                const PointSources *ps, const char *report_path, EmissionSet **out)
+PetscErrorCode emissions_create(MPI_Comm comm, const Grid *g, const Patch *p, const Domain *dom,
+                                const Tags *tags, const Scenario *sc, const PointSources *ps,
+                                const char *report_path, EmissionSet **out)
 {
   Params prm;
   EmissionSet *es;
@@ -343,7 +386,10 @@ void emissions_update(EmissionSet *es, PetscReal t)
   for (PetscInt s = 0; s < SECTOR_N; s++) es->factor[s] = profiles_factor(es->prof, (Sector)s, t);
 }
 
-const Emissions *emissions_fields(const EmissionSet *es) { return &es->em; }
+const Emissions *emissions_fields(const EmissionSet *es)
+{
+  return &es->em;
+}
 
 PetscErrorCode emissions_reference(FILE *fp)
 {

@@ -8,7 +8,8 @@
    Gridded file (NetCDF): coordinates lat(lat), lon(lon) of cell centres (degrees, regular,
    increasing) and one variable <species>_<sector>(lat, lon) per species and sector present
    (e.g. so2_power), with units "t yr-1" or "kg yr-1" (per cell) or "kg m-2 s-1". Species and
-   sectors are those of physics/species.c and model/emissions/profiles.h; absent variables are zero. */
+   sectors are those of physics/species.c and model/emissions/profiles.h; absent variables are zero.
+ */
 #include "physics/fields.h"
 #include "grids/grid.h"
 #include "model/emissions/profiles.h"
@@ -18,13 +19,15 @@
 typedef struct EmissionSet EmissionSet;
 
 /* Read the &emissions group and the point sources it names (NULL if none). Collective. */
-PetscErrorCode emissions_points(MPI_Comm comm, const SpeciesInfo *sp, PetscInt nspec, PointSources **ps);
+PetscErrorCode emissions_points(MPI_Comm comm, const SpeciesInfo *sp, PetscInt nspec,
+                                PointSources **ps);
 
 /* Read &emissions, the gridded inventory and the profiles; prepare entries for the owned cells of
    patch p (which carries the species table) and for the point sources ps (may be NULL). dom may
    be NULL (no control units). Collective. */
-PetscErrorCode emissions_create(MPI_Comm comm, const Grid *g, const Patch *p, const Domain *dom, const Tags *tags,
-                                const Scenario *sc, const PointSources *ps, const char *report_path, EmissionSet **es);
+PetscErrorCode emissions_create(MPI_Comm comm, const Grid *g, const Patch *p, const Domain *dom,
+                                const Tags *tags, const Scenario *sc, const PointSources *ps,
+                                const char *report_path, EmissionSet **es);
 PetscErrorCode emissions_destroy(EmissionSet **es);
 
 /* The time-profile factors for time t (s since the epoch). Not collective. */

@@ -19,9 +19,22 @@
 #define MAX_COLUMNS 64
 #define MAX_LINE 4096
 
-enum { COL_ID, COL_NAME, COL_LON, COL_LAT, COL_HEIGHT, COL_DIAMETER, COL_VELOCITY, COL_TEMPERATURE, COL_SECTOR, COL_UNIT, COL_N };
-static const char *const col_names[COL_N] = {"id", "name", "lon", "lat", "height_m", "diameter_m",
-                                             "velocity_m_s", "temperature_K", "sector", "unit"};
+enum {
+  COL_ID,
+  COL_NAME,
+  COL_LON,
+  COL_LAT,
+  COL_HEIGHT,
+  COL_DIAMETER,
+  COL_VELOCITY,
+  COL_TEMPERATURE,
+  COL_SECTOR,
+  COL_UNIT,
+  COL_N
+};
+static const char *const col_names[COL_N] = {
+    "id",         "name",         "lon",           "lat",    "height_m",
+    "diameter_m", "velocity_m_s", "temperature_K", "sector", "unit"};
 
 /* Split a CSV line into at most MAX_COLUMNS fields in place; returns the count. */
 static PetscInt split(char *line, char **field)
@@ -62,19 +75,22 @@ static PetscErrorCode number(const char *path, PetscInt line, const char *col, c
   double d;
 
   PetscFunctionBeginUser;
-  PetscCheck(text[0], PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s:%" PetscInt_FMT ": column %s is empty; expected a number", path, line, col);
+  PetscCheck(text[0], PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+             "%s:%" PetscInt_FMT ": column %s is empty; expected a number", path, line, col);
   d = strtod(text, &end);
   PetscCheck(*end == '\0', PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
              "%s:%" PetscInt_FMT ": column %s = '%s' is not a number", path, line, col, text);
   PetscCheck(d >= lo && d <= hi, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-             "%s:%" PetscInt_FMT ": column %s = %g is out of range; expected %g to %g", path, line, col, d, (double)lo, (double)hi);
+             "%s:%" PetscInt_FMT ": column %s = %g is out of range; expected %g to %g", path, line,
+             col, d, (double)lo, (double)hi);
   *v = (PetscReal)d;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* Map the header's columns; species columns end in "_t_yr". */
-static PetscErrorCode header(const char *path, PetscInt line, char **field, PetscInt nf, const SpeciesInfo *sp,
-                             PetscInt nspec, PetscInt *col, PetscInt *spec_of)
+static PetscErrorCode header(const char *path, PetscInt line, char **field, PetscInt nf,
+                             const SpeciesInfo *sp, PetscInt nspec, PetscInt *col,
+                             PetscInt *spec_of)
 {
   PetscFunctionBeginUser;
   for (PetscInt c = 0; c < COL_N; c++) col[c] = -1;
@@ -88,12 +104,14 @@ static PetscErrorCode header(const char *path, PetscInt line, char **field, Pets
       PetscCall(PetscStrncpy(name, field[f], PetscMin(sizeof(name), len - 4)));
       spec_of[f] = species_find(sp, nspec, name);
       PetscCheck(spec_of[f] >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-                 "%s:%" PetscInt_FMT ": column '%s' names an unknown species '%s'", path, line, field[f], name);
+                 "%s:%" PetscInt_FMT ": column '%s' names an unknown species '%s'", path, line,
+                 field[f], name);
     }
   }
   for (PetscInt c = 0; c < COL_N; c++)
-    PetscCheck(col[c] >= 0 || c == COL_UNIT || c == COL_NAME, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-               "%s:%" PetscInt_FMT ": the header has no column '%s'", path, line, col_names[c]);
+    PetscCheck(col[c] >= 0 || c == COL_UNIT || c == COL_NAME, PETSC_COMM_SELF,
+               PETSC_ERR_FILE_UNEXPECTED, "%s:%" PetscInt_FMT ": the header has no column '%s'",
+               path, line, col_names[c]);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -110,27 +128,37 @@ static PetscErrorCode grow(PointSources *ps, PetscInt cap, PetscInt nspec)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode parse_row(const char *path, PetscInt line, char **field, PetscInt nf, const PetscInt *col,
-                                const PetscInt *spec_of, PetscInt nspec, PointSources *ps)
+static PetscErrorCode parse_row(const char *path, PetscInt line, char **field, PetscInt nf,
+                                const PetscInt *col, const PetscInt *spec_of, PetscInt nspec,
+                                PointSources *ps)
 {
   PetscInt p = ps->n;
-  static const PetscReal lo[POINT_NUM] = {-180, -90, 0, 0, 0, 0}, hi[POINT_NUM] = {360, 90, 1000, 100, 200, 2000};
-  static const PetscInt which[POINT_NUM] = {COL_LON, COL_LAT, COL_HEIGHT, COL_DIAMETER, COL_VELOCITY, COL_TEMPERATURE};
+  static const PetscReal lo[POINT_NUM] = {-180, -90, 0, 0, 0, 0},
+                         hi[POINT_NUM] = {360, 90, 1000, 100, 200, 2000};
+  static const PetscInt which[POINT_NUM] = {COL_LON,      COL_LAT,      COL_HEIGHT,
+                                            COL_DIAMETER, COL_VELOCITY, COL_TEMPERATURE};
 
   PetscFunctionBeginUser;
   for (PetscInt c = 0; c < COL_N; c++)
     PetscCheck(col[c] < nf, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-               "%s:%" PetscInt_FMT ": the line has %" PetscInt_FMT " fields; column %s is missing", path, line, nf, col_names[c]);
+               "%s:%" PetscInt_FMT ": the line has %" PetscInt_FMT " fields; column %s is missing",
+               path, line, nf, col_names[c]);
   PetscCall(PetscStrncpy(ps->id[p], field[col[COL_ID]], sizeof(ps->id[p])));
-  PetscCheck(ps->id[p][0], PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s:%" PetscInt_FMT ": column id is empty", path, line);
-  PetscCall(PetscStrncpy(ps->name[p], col[COL_NAME] >= 0 ? field[col[COL_NAME]] : "", sizeof(ps->name[p])));
-  PetscCall(PetscStrncpy(ps->unit[p], col[COL_UNIT] >= 0 ? field[col[COL_UNIT]] : "", sizeof(ps->unit[p])));
+  PetscCheck(ps->id[p][0], PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+             "%s:%" PetscInt_FMT ": column id is empty", path, line);
+  PetscCall(PetscStrncpy(ps->name[p], col[COL_NAME] >= 0 ? field[col[COL_NAME]] : "",
+                         sizeof(ps->name[p])));
+  PetscCall(PetscStrncpy(ps->unit[p], col[COL_UNIT] >= 0 ? field[col[COL_UNIT]] : "",
+                         sizeof(ps->unit[p])));
   for (PetscInt k = 0; k < POINT_NUM; k++)
-    PetscCall(number(path, line, col_names[which[k]], field[col[which[k]]], lo[k], hi[k], &ps->value[p * POINT_NUM + k]));
+    PetscCall(number(path, line, col_names[which[k]], field[col[which[k]]], lo[k], hi[k],
+                     &ps->value[p * POINT_NUM + k]));
   ps->sector[p] = profiles_sector(field[col[COL_SECTOR]]);
-  PetscCheck(ps->sector[p] >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-             "%s:%" PetscInt_FMT ": sector '%s' is unknown; expected power, industry, residential, transport or agriculture",
-             path, line, field[col[COL_SECTOR]]);
+  PetscCheck(
+      ps->sector[p] >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+      "%s:%" PetscInt_FMT
+      ": sector '%s' is unknown; expected power, industry, residential, transport or agriculture",
+      path, line, field[col[COL_SECTOR]]);
   for (PetscInt s = 0; s < nspec; s++) ps->rate[p * nspec + s] = 0;
   for (PetscInt f = 0; f < nf; f++)
     if (spec_of[f] >= 0) {
@@ -143,7 +171,8 @@ static PetscErrorCode parse_row(const char *path, PetscInt line, char **field, P
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode point_sources_read(const char *path, const SpeciesInfo *sp, PetscInt nspec, PointSources **out)
+PetscErrorCode point_sources_read(const char *path, const SpeciesInfo *sp, PetscInt nspec,
+                                  PointSources **out)
 {
   FILE *fp;
   char buf[MAX_LINE], *field[MAX_COLUMNS];
@@ -175,7 +204,8 @@ PetscErrorCode point_sources_read(const char *path, const SpeciesInfo *sp, Petsc
     PetscCall(parse_row(path, line, field, nf, col, spec_of, nspec, ps));
     for (PetscInt q = 0; q < ps->n - 1; q++)
       PetscCheck(strcmp(ps->id[q], ps->id[ps->n - 1]), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-                 "%s:%" PetscInt_FMT ": id '%s' repeats line %" PetscInt_FMT, path, line, ps->id[q], ps->line[q]);
+                 "%s:%" PetscInt_FMT ": id '%s' repeats line %" PetscInt_FMT, path, line, ps->id[q],
+                 ps->line[q]);
   }
   fclose(fp);
   PetscCheck(have_header, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: no header line", path);

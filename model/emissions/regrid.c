@@ -16,19 +16,24 @@ PetscErrorCode regrid_create(const Grid *g, PetscInt nlat, const PetscReal *lat,
 
   PetscFunctionBeginUser;
   PetscCheck(nlat >= 2 && nlon >= 2, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ,
-             "a latitude-longitude grid needs at least 2 x 2 cells (got %" PetscInt_FMT " x %" PetscInt_FMT ")", nlat, nlon);
+             "a latitude-longitude grid needs at least 2 x 2 cells (got %" PetscInt_FMT
+             " x %" PetscInt_FMT ")",
+             nlat, nlon);
   dlat = (lat[nlat - 1] - lat[0]) / (PetscReal)(nlat - 1);
   dlon = (lon[nlon - 1] - lon[0]) / (PetscReal)(nlon - 1);
   PetscCheck(dlat > 0 && dlon > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
-             "latitudes and longitudes must increase (spacing %g, %g degrees)", (double)dlat, (double)dlon);
+             "latitudes and longitudes must increase (spacing %g, %g degrees)", (double)dlat,
+             (double)dlon);
   for (PetscInt k = 1; k < nlat; k++)
-    PetscCheck(PetscAbsReal(lat[k] - lat[k - 1] - dlat) < 1e-6 * dlat, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
-               "latitudes are not evenly spaced near index %" PetscInt_FMT, k);
+    PetscCheck(PetscAbsReal(lat[k] - lat[k - 1] - dlat) < 1e-6 * dlat, PETSC_COMM_SELF,
+               PETSC_ERR_ARG_WRONG, "latitudes are not evenly spaced near index %" PetscInt_FMT, k);
   for (PetscInt k = 1; k < nlon; k++)
-    PetscCheck(PetscAbsReal(lon[k] - lon[k - 1] - dlon) < 1e-6 * dlon, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
-               "longitudes are not evenly spaced near index %" PetscInt_FMT, k);
+    PetscCheck(PetscAbsReal(lon[k] - lon[k - 1] - dlon) < 1e-6 * dlon, PETSC_COMM_SELF,
+               PETSC_ERR_ARG_WRONG, "longitudes are not evenly spaced near index %" PetscInt_FMT,
+               k);
   cell_km = dlat * CONST_DEG2RAD * CONST_EARTH_RADIUS;
-  model_km = s->proj.kind == PROJ_LATLON ? s->dx * CONST_DEG2RAD * CONST_EARTH_RADIUS : PetscMin(s->dx, s->dy);
+  model_km = s->proj.kind == PROJ_LATLON ? s->dx * CONST_DEG2RAD * CONST_EARTH_RADIUS
+                                         : PetscMin(s->dx, s->dy);
   n = (PetscInt)PetscCeilReal(4 * cell_km / model_km);
   n = PetscMax(1, PetscMin(n, 64));
   PetscCall(PetscNew(&m));
@@ -46,13 +51,16 @@ PetscErrorCode regrid_create(const Grid *g, PetscInt nlat, const PetscReal *lat,
   PetscCall(PetscMalloc3(n * n, &ti, n * n, &tj, n * n, &tw));
   for (PetscInt a = 0; a < nlat; a++) {
     PetscReal south = lat[a] - 0.5 * dlat;
-    PetscReal band = PetscSinReal((south + dlat) * CONST_DEG2RAD) - PetscSinReal(south * CONST_DEG2RAD);
+    PetscReal band =
+        PetscSinReal((south + dlat) * CONST_DEG2RAD) - PetscSinReal(south * CONST_DEG2RAD);
     for (PetscInt b = 0; b < nlon; b++) {
       PetscInt c = a * nlon + b, nt = 0;
       m->start[c] = ne;
       for (PetscInt u = 0; u < n; u++) {
-        PetscReal s0 = south + dlat * (PetscReal)u / (PetscReal)n, s1 = south + dlat * (PetscReal)(u + 1) / (PetscReal)n;
-        PetscReal share = (PetscSinReal(s1 * CONST_DEG2RAD) - PetscSinReal(s0 * CONST_DEG2RAD)) / band / (PetscReal)n;
+        PetscReal s0 = south + dlat * (PetscReal)u / (PetscReal)n,
+                  s1 = south + dlat * (PetscReal)(u + 1) / (PetscReal)n;
+        PetscReal share = (PetscSinReal(s1 * CONST_DEG2RAD) - PetscSinReal(s0 * CONST_DEG2RAD)) /
+                          band / (PetscReal)n;
         for (PetscInt v = 0; v < n; v++) {
           PetscReal x, y, lo = lon[b] - 0.5 * dlon + dlon * ((PetscReal)v + 0.5) / (PetscReal)n;
           PetscInt i, j, e;
@@ -71,7 +79,8 @@ PetscErrorCode regrid_create(const Grid *g, PetscInt nlat, const PetscReal *lat,
         }
       }
       for (PetscInt e = 0; e < nt; e++) {
-        if (ti[e] < p->xs || ti[e] >= p->xs + p->xm || tj[e] < p->ys || tj[e] >= p->ys + p->ym) continue;
+        if (ti[e] < p->xs || ti[e] >= p->xs + p->xm || tj[e] < p->ys || tj[e] >= p->ys + p->ym)
+          continue;
         if (ne == cap) {
           cap *= 2;
           PetscCall(PetscRealloc(sizeof(PetscInt) * (size_t)cap, &m->i));

@@ -8,10 +8,10 @@
      scenario_sectors  = 'industry', 'residential'          ('all' or blank-separated names)
      scenario_species  = 'so2 ppm25', 'all'
      scenario_factor   = 0.7, 0.5
-   Selector terms (blank-separated, all must hold): all | inside | outside | kind:priority|key|general
-   | prefecture:ADCODE[,ADCODE] (XPCC cities count under their own adcode and their parent's) |
-   county:ADCODE[,...] | unit:CODE[,...] | region:CODE[,...] (outside units by code) |
-   point:ID[,...] (point sources by their id; a point term matches no area emission). */
+   Selector terms (blank-separated, all must hold): all | inside | outside |
+   kind:priority|key|general | prefecture:ADCODE[,ADCODE] (XPCC cities count under their own adcode
+   and their parent's) | county:ADCODE[,...] | unit:CODE[,...] | region:CODE[,...] (outside units by
+   code) | point:ID[,...] (point sources by their id; a point term matches no area emission). */
 #include <petscsys.h>
 #include "physics/species.h"
 
@@ -19,14 +19,16 @@ typedef struct Domain Domain;
 typedef struct Scenario Scenario;
 
 /* Read &scenario and check every rule against the domain and species table. Collective. */
-PetscErrorCode scenario_create(MPI_Comm comm, const Domain *dom, const SpeciesInfo *sp, PetscInt nspec, Scenario **sc);
+PetscErrorCode scenario_create(MPI_Comm comm, const Domain *dom, const SpeciesInfo *sp,
+                               PetscInt nspec, Scenario **sc);
 PetscErrorCode scenario_destroy(Scenario **sc);
 
 /* Factor for emissions of unit u (-1 unknown), sector s, species k. Not collective. */
 PetscReal scenario_factor(const Scenario *sc, PetscInt u, PetscInt s, PetscInt k);
 
 /* Factor for the point source called id, in unit u, sector s, species k. Not collective. */
-PetscReal scenario_point_factor(const Scenario *sc, const char *id, PetscInt u, PetscInt s, PetscInt k);
+PetscReal scenario_point_factor(const Scenario *sc, const char *id, PetscInt u, PetscInt s,
+                                PetscInt k);
 
 /* The scenario's name ("base" without rules). */
 const char *scenario_name(const Scenario *sc);

@@ -26,13 +26,29 @@ typedef struct {
 } MetParams;
 
 static const ParamSpec met_params[] = {
-  {.key = "source", .units = "", .help = "meteorology source", .type = PARAM_ENUM, .def = 0,
-   .offset = offsetof(MetParams, source), .choices = met_source_names},
-  {.key = "output", .help = "write the source's fields (winds, theta, T, Kz, rho, PBLH, u*, H, precipitation) to this CF-NetCDF file ('': none)",
-   .type = PARAM_STRING, .offset = offsetof(MetParams, output), .sdef = ""},
-  {.key = "output_interval", .units = "s", .help = "write the met snapshots at whole multiples of this interval since 1970-01-01Z (0: every snapshot)",
-   .type = PARAM_REAL, .def = 0, .min = 0, .max = 1e7, .offset = offsetof(MetParams, output_interval)},
-  {.key = NULL},
+    {.key = "source",
+     .units = "",
+     .help = "meteorology source",
+     .type = PARAM_ENUM,
+     .def = 0,
+     .offset = offsetof(MetParams, source),
+     .choices = met_source_names},
+    {.key = "output",
+     .help = "write the source's fields (winds, theta, T, Kz, rho, PBLH, u*, H, precipitation) to "
+             "this CF-NetCDF file ('': none)",
+     .type = PARAM_STRING,
+     .offset = offsetof(MetParams, output),
+     .sdef = ""},
+    {.key = "output_interval",
+     .units = "s",
+     .help = "write the met snapshots at whole multiples of this interval since 1970-01-01Z (0: "
+             "every snapshot)",
+     .type = PARAM_REAL,
+     .def = 0,
+     .min = 0,
+     .max = 1e7,
+     .offset = offsetof(MetParams, output_interval)},
+    {.key = NULL},
 };
 
 /* The 3D and 2D members of MetFields, for loops that treat them all alike. */
@@ -40,15 +56,16 @@ static const ParamSpec met_params[] = {
 #define MET_N2 7
 static PetscReal **fields3(MetFields *m, PetscInt n)
 {
-  PetscReal **list[MET_N3] = {&m->rho,  &m->dz, &m->zmid, &m->temperature, &m->theta,
-                              &m->pressure, &m->rel_humidity, &m->cloud_water, &m->u, &m->v,
-                              &m->kz, &m->w, &m->u_face, &m->v_face, NULL};
+  PetscReal **list[MET_N3] = {
+      &m->rho,          &m->dz,          &m->zmid, &m->temperature, &m->theta, &m->pressure,
+      &m->rel_humidity, &m->cloud_water, &m->u,    &m->v,           &m->kz,    &m->w,
+      &m->u_face,       &m->v_face,      NULL};
   return n < MET_N3 ? list[n] : NULL;
 }
 static PetscReal **fields2(MetFields *m, PetscInt n)
 {
-  PetscReal **list[MET_N2] = {&m->pblh, &m->ustar, &m->hfx, &m->precip, &m->snow_cover, &m->t2,
-                              &m->terrain};
+  PetscReal **list[MET_N2] = {&m->pblh,       &m->ustar, &m->hfx,    &m->precip,
+                              &m->snow_cover, &m->t2,    &m->terrain};
   return n < MET_N2 ? list[n] : NULL;
 }
 
@@ -99,7 +116,8 @@ PetscErrorCode met_create(const Grid *g, const MetSourceOps *ops, Met **met)
   m->ops = ops;
   PetscCall(ops->create(g, &m->ctx));
   PetscCall(namelist_read(g->comm, "met", "Meteorology", met_params, &p));
-  if (p.output[0]) PetscCall(met_output_create(g, p.output, p.output_interval, ops->name, &m->output));
+  if (p.output[0])
+    PetscCall(met_output_create(g, p.output, p.output_interval, ops->name, &m->output));
   for (PetscInt n = 0; n < 2; n++) {
     PetscCall(met_fields_create(&g->patch, &m->snap[n]));
     PetscCall(PetscCalloc1(patch_size3(&g->patch), &m->mass_snap[n]));
@@ -178,7 +196,8 @@ static PetscErrorCode load_bracket(Met *m, PetscReal t)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static void interpolate(PetscInt n, const PetscReal *a, const PetscReal *b, PetscReal w, PetscReal *out)
+static void interpolate(PetscInt n, const PetscReal *a, const PetscReal *b, PetscReal w,
+                        PetscReal *out)
 {
   for (PetscInt c = 0; c < n; c++) out[c] = (1 - w) * a[c] + w * b[c];
 }

@@ -27,8 +27,8 @@ typedef struct {
   PetscReal *w;            /* vertical wind at the cell centre, m s-1 (valid if has_w) */
   PetscBool has_w;         /* the source gives w (written by met_output only then) */
   /* 3D, on faces */
-  PetscReal *u_face;       /* grid-relative x wind on the west face of cell (i,j,k), m s-1 */
-  PetscReal *v_face;       /* grid-relative y wind on the south face of cell (i,j,k), m s-1 */
+  PetscReal *u_face; /* grid-relative x wind on the west face of cell (i,j,k), m s-1 */
+  PetscReal *v_face; /* grid-relative y wind on the south face of cell (i,j,k), m s-1 */
   /* 2D */
   PetscReal *pblh;       /* boundary-layer height, m */
   PetscReal *ustar;      /* friction velocity, m s-1 */
@@ -85,7 +85,8 @@ typedef struct {
 PetscErrorCode met_read_source(MPI_Comm comm, const MetSourceOps **ops);
 
 /* Create the met state for grid g with source ops (calls the source's create), and the
-   met_output writer if &met asks for one (every snapshot read is then written to it). Collective. */
+   met_output writer if &met asks for one (every snapshot read is then written to it). Collective.
+ */
 PetscErrorCode met_create(const Grid *g, const MetSourceOps *ops, Met **m);
 
 /* Destroy; no-op on NULL. Collective. */

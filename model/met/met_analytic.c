@@ -35,54 +35,70 @@ typedef struct {
   PetscReal kz_pbl, kz_free, pblh, ustar, hfx, precip, cloud_water, interval, start_time;
 } Params;
 
-#define PR(k, u, h, d, lo, hi, f) \
-  {.key = k, .units = u, .help = h, .type = PARAM_REAL, .def = d, .min = lo, .max = hi, \
-   .offset = offsetof(Params, f)}
-#define PI_(k, h, d, lo, hi, f) \
-  {.key = k, .units = "", .help = h, .type = PARAM_INT, .def = d, .min = lo, .max = hi, \
-   .offset = offsetof(Params, f)}
+#define PR(k, u, h, d, lo, hi, f)                                                                  \
+  {                                                                                                \
+    .key = k, .units = u, .help = h, .type = PARAM_REAL, .def = d, .min = lo, .max = hi,           \
+    .offset = offsetof(Params, f)                                                                  \
+  }
+#define PI_(k, h, d, lo, hi, f)                                                                    \
+  {                                                                                                \
+    .key = k, .units = "", .help = h, .type = PARAM_INT, .def = d, .min = lo, .max = hi,           \
+    .offset = offsetof(Params, f)                                                                  \
+  }
 static const ParamSpec params_table[] = {
-  PI_("nx", "cells in x", 60, 1, 100000, nx),
-  PI_("ny", "cells in y", 60, 1, 100000, ny),
-  PI_("nz", "layers", 10, 1, 1000, nz),
-  {.key = "map_proj", .help = "projection of the idealised grid", .type = PARAM_ENUM,
-   .offset = offsetof(Params, map_proj), .choices = proj_names},
-  PR("dx", "m", "grid spacing in x", 10000, 1, 1e6, dx),
-  PR("dy", "m", "grid spacing in y", 10000, 1, 1e6, dy),
-  PR("ref_lat", "degrees_north", "latitude of the domain centre", 44, -80, 80, ref_lat),
-  PR("ref_lon", "degrees_east", "longitude of the domain centre", 87, -180, 180, ref_lon),
-  PR("truelat1", "degrees_north", "first true latitude (Lambert; Mercator's only)", 40, -89, 89, truelat1),
-  PR("truelat2", "degrees_north", "second true latitude (Lambert)", 48, -89, 89, truelat2),
-  PR("ztop", "m", "model top above sea level", 10000, 100, 50000, ztop),
-  PR("dz_bottom", "m", "thickness of the lowest layer over flat ground", 50, 1, 5000, dz_bottom),
-  {.key = "flow", .help = "prescribed flow", .type = PARAM_ENUM, .offset = offsetof(Params, flow),
-   .choices = flow_names},
-  {.key = "terrain", .help = "terrain shape", .type = PARAM_ENUM,
-   .offset = offsetof(Params, terrain), .choices = terrain_names},
-  PR("u0", "m s-1", "uniform x wind (uniform, shear)", 5, -200, 200, u0),
-  PR("v0", "m s-1", "uniform y wind (uniform, shear)", 0, -200, 200, v0),
-  PR("omega", "s-1", "angular velocity (rotation)", 1e-4, -1, 1, omega),
-  PR("period", "s", "period T of the deformation flow", 86400, 1, 1e9, period),
-  PR("shear", "s-1", "vertical shear of u (shear)", 2e-3, -1, 1, shear),
-  PR("hill_height", "m", "height of the Gaussian hill", 1500, 0, 9000, hill_height),
-  PR("hill_width", "m", "e-folding half-width of the hill", 50000, 1, 1e7, hill_width),
-  PR("t_surface", "K", "air temperature at sea level", 265, 150, 350, t_surface),
-  PR("lapse", "K m-1", "temperature lapse rate", 0.0065, -0.1, 0.1, lapse),
-  PR("rho_surface", "kg m-3", "air density at sea level", 1.3, 0.01, 3, rho_surface),
-  PR("scale_height", "m", "density scale height", 8500, 100, 1e5, scale_height),
-  PR("rho_amplitude", "1", "relative amplitude of a density oscillation in time", 0, 0, 0.5, rho_amplitude),
-  PR("rho_period", "s", "period of the density oscillation", 21600, 1, 1e9, rho_period),
-  PR("rel_humidity", "1", "relative humidity", 0.6, 0, 1, rel_humidity),
-  PR("kz_pbl", "m2 s-1", "vertical diffusivity below pblh", 10, 0, 1e4, kz_pbl),
-  PR("kz_free", "m2 s-1", "vertical diffusivity above pblh", 0.1, 0, 1e4, kz_free),
-  PR("pblh", "m", "boundary-layer height", 500, 0, 10000, pblh),
-  PR("ustar", "m s-1", "friction velocity", 0.3, 0, 5, ustar),
-  PR("hfx", "W m-2", "upward sensible heat flux", 0, -500, 1000, hfx),
-  PR("precip", "mm h-1", "precipitation rate", 0, 0, 500, precip),
-  PR("cloud_water", "kg kg-1", "cloud water in the layers below 3 km", 0, 0, 0.01, cloud_water),
-  PR("interval", "s", "interval between snapshots", 3600, 1, 1e7, interval),
-  PR("start_time", "s", "time origin of the time-dependent flows, s since 1970-01-01Z", 0, -1e12, 1e12, start_time),
-  {.key = NULL},
+    PI_("nx", "cells in x", 60, 1, 100000, nx),
+    PI_("ny", "cells in y", 60, 1, 100000, ny),
+    PI_("nz", "layers", 10, 1, 1000, nz),
+    {.key = "map_proj",
+     .help = "projection of the idealised grid",
+     .type = PARAM_ENUM,
+     .offset = offsetof(Params, map_proj),
+     .choices = proj_names},
+    PR("dx", "m", "grid spacing in x", 10000, 1, 1e6, dx),
+    PR("dy", "m", "grid spacing in y", 10000, 1, 1e6, dy),
+    PR("ref_lat", "degrees_north", "latitude of the domain centre", 44, -80, 80, ref_lat),
+    PR("ref_lon", "degrees_east", "longitude of the domain centre", 87, -180, 180, ref_lon),
+    PR("truelat1", "degrees_north", "first true latitude (Lambert; Mercator's only)", 40, -89, 89,
+       truelat1),
+    PR("truelat2", "degrees_north", "second true latitude (Lambert)", 48, -89, 89, truelat2),
+    PR("ztop", "m", "model top above sea level", 10000, 100, 50000, ztop),
+    PR("dz_bottom", "m", "thickness of the lowest layer over flat ground", 50, 1, 5000, dz_bottom),
+    {.key = "flow",
+     .help = "prescribed flow",
+     .type = PARAM_ENUM,
+     .offset = offsetof(Params, flow),
+     .choices = flow_names},
+    {.key = "terrain",
+     .help = "terrain shape",
+     .type = PARAM_ENUM,
+     .offset = offsetof(Params, terrain),
+     .choices = terrain_names},
+    PR("u0", "m s-1", "uniform x wind (uniform, shear)", 5, -200, 200, u0),
+    PR("v0", "m s-1", "uniform y wind (uniform, shear)", 0, -200, 200, v0),
+    PR("omega", "s-1", "angular velocity (rotation)", 1e-4, -1, 1, omega),
+    PR("period", "s", "period T of the deformation flow", 86400, 1, 1e9, period),
+    PR("shear", "s-1", "vertical shear of u (shear)", 2e-3, -1, 1, shear),
+    PR("hill_height", "m", "height of the Gaussian hill", 1500, 0, 9000, hill_height),
+    PR("hill_width", "m", "e-folding half-width of the hill", 50000, 1, 1e7, hill_width),
+    PR("t_surface", "K", "air temperature at sea level", 265, 150, 350, t_surface),
+    PR("lapse", "K m-1", "temperature lapse rate", 0.0065, -0.1, 0.1, lapse),
+    PR("rho_surface", "kg m-3", "air density at sea level", 1.3, 0.01, 3, rho_surface),
+    PR("scale_height", "m", "density scale height", 8500, 100, 1e5, scale_height),
+    PR("rho_amplitude", "1", "relative amplitude of a density oscillation in time", 0, 0, 0.5,
+       rho_amplitude),
+    PR("rho_period", "s", "period of the density oscillation", 21600, 1, 1e9, rho_period),
+    PR("rel_humidity", "1", "relative humidity", 0.6, 0, 1, rel_humidity),
+    PR("kz_pbl", "m2 s-1", "vertical diffusivity below pblh", 10, 0, 1e4, kz_pbl),
+    PR("kz_free", "m2 s-1", "vertical diffusivity above pblh", 0.1, 0, 1e4, kz_free),
+    PR("pblh", "m", "boundary-layer height", 500, 0, 10000, pblh),
+    PR("ustar", "m s-1", "friction velocity", 0.3, 0, 5, ustar),
+    PR("hfx", "W m-2", "upward sensible heat flux", 0, -500, 1000, hfx),
+    PR("precip", "mm h-1", "precipitation rate", 0, 0, 500, precip),
+    PR("cloud_water", "kg kg-1", "cloud water in the layers below 3 km", 0, 0, 0.01, cloud_water),
+    PR("interval", "s", "interval between snapshots", 3600, 1, 1e7, interval),
+    PR("start_time", "s", "time origin of the time-dependent flows, s since 1970-01-01Z", 0, -1e12,
+       1e12, start_time),
+    {.key = NULL},
 };
 #undef PR
 #undef PI_
@@ -259,12 +275,12 @@ static PetscErrorCode fill(void *ctx, const Grid *g, PetscReal t, MetFields *m)
 }
 
 const MetSourceOps met_source_analytic = {
-  .name = "analytic",
-  .grid_spec = grid_spec,
-  .create = create,
-  .bracket = bracket,
-  .fill = fill,
-  .destroy = destroy,
+    .name = "analytic",
+    .grid_spec = grid_spec,
+    .create = create,
+    .bracket = bracket,
+    .fill = fill,
+    .destroy = destroy,
 };
 
 PetscErrorCode met_analytic_reference(FILE *fp)

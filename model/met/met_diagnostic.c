@@ -45,54 +45,100 @@ typedef struct {
   PetscReal interval, utc_offset;
   PetscReal heights[NH], phase_hours[NH], speed[NH], dir[NH];
   PetscInt nheights, nphases, nspeed, ndir;
-  PetscReal t_surface[NH], t_amplitude[NH], inv_depth[NH], inv_strength[NH], pblh_day[NH], pblh_night[NH];
+  PetscReal t_surface[NH], t_amplitude[NH], inv_depth[NH], inv_strength[NH], pblh_day[NH],
+      pblh_night[NH];
   PetscReal rh[NH], precip[NH], cloud_base[NH], cloud_top[NH], cloud_water[NH], snow[NH];
-  PetscInt nt_surface, nt_amplitude, ninv_depth, ninv_strength, npblh_day, npblh_night, nrh, nprecip, ncloud_base, ncloud_top,
-    ncloud_water, nsnow;
-  PetscReal terrain_lapse, hfx_day, hfx_night, alpha_neutral, alpha_stable, drainage_speed, drainage_depth, kz_min, kz_max, kz_free;
+  PetscInt nt_surface, nt_amplitude, ninv_depth, ninv_strength, npblh_day, npblh_night, nrh,
+      nprecip, ncloud_base, ncloud_top, ncloud_water, nsnow;
+  PetscReal terrain_lapse, hfx_day, hfx_night, alpha_neutral, alpha_stable, drainage_speed,
+      drainage_depth, kz_min, kz_max, kz_free;
 } Params;
 
-#define ARR(k, u, h, f, lo, hi) \
-  {.key = k, .units = u, .help = h " (one value per phase)", .type = PARAM_REAL_ARRAY, .min = lo, .max = hi, .offset = offsetof(Params, f), \
-   .count_offset = offsetof(Params, n##f)}
-#define REAL(k, u, h, d, lo, hi, f) {.key = k, .units = u, .help = h, .type = PARAM_REAL, .def = d, .min = lo, .max = hi, .offset = offsetof(Params, f)}
+#define ARR(k, u, h, f, lo, hi)                                                                    \
+  {                                                                                                \
+    .key = k, .units = u, .help = h " (one value per phase)", .type = PARAM_REAL_ARRAY, .min = lo, \
+    .max = hi, .offset = offsetof(Params, f), .count_offset = offsetof(Params, n##f)               \
+  }
+#define REAL(k, u, h, d, lo, hi, f)                                                                \
+  {                                                                                                \
+    .key = k, .units = u, .help = h, .type = PARAM_REAL, .def = d, .min = lo, .max = hi,           \
+    .offset = offsetof(Params, f)                                                                  \
+  }
 static const ParamSpec params_table[] = {
-  {.key = "domain_file", .help = "domain file (bogda-grid) with the grid and terrain; empty: run_domain_file", .type = PARAM_STRING,
-   .offset = offsetof(Params, domain_file), .sdef = ""},
-  {.key = "start", .help = "episode start (UTC); empty: run_start", .type = PARAM_STRING, .offset = offsetof(Params, start), .sdef = ""},
-  REAL("interval", "s", "interval between snapshots", 3600, 60, 86400, interval),
-  REAL("utc_offset", "h", "solar-time offset used for the daily cycles (longitude / 15 is added)", 0, -12, 12, utc_offset),
-  {.key = "heights", .units = "m", .help = "heights above ground of the wind profile", .type = PARAM_REAL_ARRAY, .min = 0, .max = 30000,
-   .offset = offsetof(Params, heights), .count_offset = offsetof(Params, nheights)},
-  {.key = "phase_hours", .units = "h", .help = "start of each phase, hours since the episode start", .type = PARAM_REAL_ARRAY,
-   .min = -1e5, .max = 1e5, .offset = offsetof(Params, phase_hours), .count_offset = offsetof(Params, nphases)},
-  {.key = "speed", .units = "m s-1", .help = "wind speed, nheights values per phase", .type = PARAM_REAL_ARRAY, .min = 0, .max = 100,
-   .offset = offsetof(Params, speed), .count_offset = offsetof(Params, nspeed)},
-  {.key = "dir", .units = "degree", .help = "direction the wind blows from, nheights values per phase", .type = PARAM_REAL_ARRAY,
-   .min = 0, .max = 360, .offset = offsetof(Params, dir), .count_offset = offsetof(Params, ndir)},
-  ARR("t_surface", "K", "air temperature at the ground at 500 m above sea level, daily mean", t_surface, 200, 330),
-  ARR("t_amplitude", "K", "half the daily temperature range", t_amplitude, 0, 30),
-  ARR("inv_depth", "m", "depth of the surface-based inversion", inv_depth, 0, 5000),
-  ARR("inv_strength", "K per 100 m", "temperature increase in the inversion", inv_strength, 0, 10),
-  ARR("pblh_day", "m", "boundary-layer height in the afternoon", pblh_day, 20, 5000),
-  ARR("pblh_night", "m", "boundary-layer height at night", pblh_night, 20, 5000),
-  ARR("rh", "1", "relative humidity", rh, 0, 1),
-  ARR("precip", "mm h-1", "precipitation rate", precip, 0, 100),
-  ARR("cloud_base", "m", "cloud base above ground", cloud_base, 0, 15000),
-  ARR("cloud_top", "m", "cloud top above ground", cloud_top, 0, 15000),
-  ARR("cloud_water", "kg kg-1", "cloud liquid water between base and top", cloud_water, 0, 0.01),
-  ARR("snow", "1", "snow-covered fraction of the ground", snow, 0, 1),
-  REAL("terrain_lapse", "K m-1", "fall of the surface temperature with terrain height", 0.0045, 0, 0.02, terrain_lapse),
-  REAL("hfx_day", "W m-2", "upward sensible heat flux at midday", 40, -200, 800, hfx_day),
-  REAL("hfx_night", "W m-2", "upward sensible heat flux at night", -15, -200, 200, hfx_night),
-  REAL("alpha_neutral", "1", "ratio alpha_v / alpha_h of the adjustment weights in neutral air", 1, 0.01, 1e4, alpha_neutral),
-  REAL("alpha_stable", "1", "ratio alpha_v / alpha_h in an inversion of 1.5 K per 100 m or more", 20, 0.01, 1e4, alpha_stable),
-  REAL("drainage_speed", "m s-1", "night-time downslope flow on a 2 % slope", 1.5, 0, 10, drainage_speed),
-  REAL("drainage_depth", "m", "depth of the drainage flow", 100, 1, 2000, drainage_depth),
-  REAL("kz_min", "m2 s-1", "lower bound on Kz", 0.1, 0, 100, kz_min),
-  REAL("kz_max", "m2 s-1", "upper bound on Kz", 500, 1, 1e4, kz_max),
-  REAL("kz_free", "m2 s-1", "Kz above the boundary layer", 0.2, 0, 100, kz_free),
-  {.key = NULL},
+    {.key = "domain_file",
+     .help = "domain file (bogda-grid) with the grid and terrain; empty: run_domain_file",
+     .type = PARAM_STRING,
+     .offset = offsetof(Params, domain_file),
+     .sdef = ""},
+    {.key = "start",
+     .help = "episode start (UTC); empty: run_start",
+     .type = PARAM_STRING,
+     .offset = offsetof(Params, start),
+     .sdef = ""},
+    REAL("interval", "s", "interval between snapshots", 3600, 60, 86400, interval),
+    REAL("utc_offset", "h", "solar-time offset used for the daily cycles (longitude / 15 is added)",
+         0, -12, 12, utc_offset),
+    {.key = "heights",
+     .units = "m",
+     .help = "heights above ground of the wind profile",
+     .type = PARAM_REAL_ARRAY,
+     .min = 0,
+     .max = 30000,
+     .offset = offsetof(Params, heights),
+     .count_offset = offsetof(Params, nheights)},
+    {.key = "phase_hours",
+     .units = "h",
+     .help = "start of each phase, hours since the episode start",
+     .type = PARAM_REAL_ARRAY,
+     .min = -1e5,
+     .max = 1e5,
+     .offset = offsetof(Params, phase_hours),
+     .count_offset = offsetof(Params, nphases)},
+    {.key = "speed",
+     .units = "m s-1",
+     .help = "wind speed, nheights values per phase",
+     .type = PARAM_REAL_ARRAY,
+     .min = 0,
+     .max = 100,
+     .offset = offsetof(Params, speed),
+     .count_offset = offsetof(Params, nspeed)},
+    {.key = "dir",
+     .units = "degree",
+     .help = "direction the wind blows from, nheights values per phase",
+     .type = PARAM_REAL_ARRAY,
+     .min = 0,
+     .max = 360,
+     .offset = offsetof(Params, dir),
+     .count_offset = offsetof(Params, ndir)},
+    ARR("t_surface", "K", "air temperature at the ground at 500 m above sea level, daily mean",
+        t_surface, 200, 330),
+    ARR("t_amplitude", "K", "half the daily temperature range", t_amplitude, 0, 30),
+    ARR("inv_depth", "m", "depth of the surface-based inversion", inv_depth, 0, 5000),
+    ARR("inv_strength", "K per 100 m", "temperature increase in the inversion", inv_strength, 0,
+        10),
+    ARR("pblh_day", "m", "boundary-layer height in the afternoon", pblh_day, 20, 5000),
+    ARR("pblh_night", "m", "boundary-layer height at night", pblh_night, 20, 5000),
+    ARR("rh", "1", "relative humidity", rh, 0, 1),
+    ARR("precip", "mm h-1", "precipitation rate", precip, 0, 100),
+    ARR("cloud_base", "m", "cloud base above ground", cloud_base, 0, 15000),
+    ARR("cloud_top", "m", "cloud top above ground", cloud_top, 0, 15000),
+    ARR("cloud_water", "kg kg-1", "cloud liquid water between base and top", cloud_water, 0, 0.01),
+    ARR("snow", "1", "snow-covered fraction of the ground", snow, 0, 1),
+    REAL("terrain_lapse", "K m-1", "fall of the surface temperature with terrain height", 0.0045, 0,
+         0.02, terrain_lapse),
+    REAL("hfx_day", "W m-2", "upward sensible heat flux at midday", 40, -200, 800, hfx_day),
+    REAL("hfx_night", "W m-2", "upward sensible heat flux at night", -15, -200, 200, hfx_night),
+    REAL("alpha_neutral", "1", "ratio alpha_v / alpha_h of the adjustment weights in neutral air",
+         1, 0.01, 1e4, alpha_neutral),
+    REAL("alpha_stable", "1", "ratio alpha_v / alpha_h in an inversion of 1.5 K per 100 m or more",
+         20, 0.01, 1e4, alpha_stable),
+    REAL("drainage_speed", "m s-1", "night-time downslope flow on a 2 % slope", 1.5, 0, 10,
+         drainage_speed),
+    REAL("drainage_depth", "m", "depth of the drainage flow", 100, 1, 2000, drainage_depth),
+    REAL("kz_min", "m2 s-1", "lower bound on Kz", 0.1, 0, 100, kz_min),
+    REAL("kz_max", "m2 s-1", "upper bound on Kz", 500, 1, 1e4, kz_max),
+    REAL("kz_free", "m2 s-1", "Kz above the boundary layer", 0.2, 0, 100, kz_free),
+    {.key = NULL},
 };
 #undef ARR
 #undef REAL
@@ -103,8 +149,8 @@ static const ParamSpec params_table[] = {
 typedef struct {
   PetscReal time;
   PetscReal *rho, *dz, *zmid, *temp, *theta, *pres, *rh, *qc, *u, *v, *kz; /* cells */
-  PetscReal *fx, *fy, *fw;                                                  /* adjusted face fluxes */
-  PetscReal *ufc, *vfc;                                                     /* face winds (grid x, y) */
+  PetscReal *fx, *fy, *fw; /* adjusted face fluxes */
+  PetscReal *ufc, *vfc;    /* face winds (grid x, y) */
   PetscReal *pblh, *ustar, *hfx, *precip, *snow, *t2;
   PetscReal *block;
   PetscInt size;
@@ -118,8 +164,9 @@ typedef struct {
   GridSpec spec;
   PetscInt nx, ny, nz;
   PetscReal *terrain, *landuse, *lon, *lat, *rot, *area, *wx, *wy, *z0; /* whole domain; owned */
-  PetscReal *tx, *ty, *tw;                                                /* conductances */
-  Snapshot batch[BATCH_MAX]; /* the last batch: snapshot r computed by rank r (in place), shared by all */
+  PetscReal *tx, *ty, *tw;                                              /* conductances */
+  Snapshot batch[BATCH_MAX]; /* the last batch: snapshot r computed by rank r (in place), shared by
+                                all */
   PetscInt nbatch;
   MPI_Comm comm;
   WindAdjust *adj;
@@ -131,27 +178,40 @@ typedef struct {
 static PetscErrorCode read_params(MPI_Comm comm, Params *p)
 {
   PetscFunctionBeginUser;
-  PetscCall(namelist_read(comm, "met_diagnostic", "Diagnostic winter meteorology over the real terrain", params_table, p));
-  if (!p->domain_file[0]) PetscCall(PetscOptionsGetString(NULL, NULL, "-run_domain_file", p->domain_file, sizeof(p->domain_file), NULL));
-  PetscCheck(p->domain_file[0], comm, PETSC_ERR_USER, "met_diagnostic_domain_file (or run_domain_file): a domain file (from bogda-grid) is required");
-  PetscCheck(p->nheights >= 2, comm, PETSC_ERR_USER, "met_diagnostic_heights: at least two heights are needed, got %d", (int)p->nheights);
+  PetscCall(namelist_read(comm, "met_diagnostic",
+                          "Diagnostic winter meteorology over the real terrain", params_table, p));
+  if (!p->domain_file[0])
+    PetscCall(PetscOptionsGetString(NULL, NULL, "-run_domain_file", p->domain_file,
+                                    sizeof(p->domain_file), NULL));
+  PetscCheck(p->domain_file[0], comm, PETSC_ERR_USER,
+             "met_diagnostic_domain_file (or run_domain_file): a domain file (from bogda-grid) is "
+             "required");
+  PetscCheck(p->nheights >= 2, comm, PETSC_ERR_USER,
+             "met_diagnostic_heights: at least two heights are needed, got %d", (int)p->nheights);
   if (p->nphases == 0) p->nphases = 1, p->phase_hours[0] = 0;
-  PetscCheck(p->nspeed == p->nheights * p->nphases && p->ndir == p->nheights * p->nphases, comm, PETSC_ERR_USER,
-             "met_diagnostic_speed and _dir need nheights x nphases = %d values each, got %d and %d", (int)(p->nheights * p->nphases),
-             (int)p->nspeed, (int)p->ndir);
+  PetscCheck(
+      p->nspeed == p->nheights * p->nphases && p->ndir == p->nheights * p->nphases, comm,
+      PETSC_ERR_USER,
+      "met_diagnostic_speed and _dir need nheights x nphases = %d values each, got %d and %d",
+      (int)(p->nheights * p->nphases), (int)p->nspeed, (int)p->ndir);
   {
-    const PetscInt counts[] = {p->nt_surface, p->nt_amplitude, p->ninv_depth, p->ninv_strength, p->npblh_day, p->npblh_night, p->nrh,
-                               p->nprecip, p->ncloud_base, p->ncloud_top, p->ncloud_water, p->nsnow};
-    static const char *const names[] = {"t_surface", "t_amplitude", "inv_depth", "inv_strength", "pblh_day", "pblh_night",
-                                        "rh", "precip", "cloud_base", "cloud_top", "cloud_water", "snow"};
+    const PetscInt counts[] = {p->nt_surface,  p->nt_amplitude, p->ninv_depth,   p->ninv_strength,
+                               p->npblh_day,   p->npblh_night,  p->nrh,          p->nprecip,
+                               p->ncloud_base, p->ncloud_top,   p->ncloud_water, p->nsnow};
+    static const char *const names[] = {"t_surface",  "t_amplitude", "inv_depth",   "inv_strength",
+                                        "pblh_day",   "pblh_night",  "rh",          "precip",
+                                        "cloud_base", "cloud_top",   "cloud_water", "snow"};
     for (PetscInt k = 0; k < 12; k++)
-      PetscCheck(counts[k] == p->nphases, comm, PETSC_ERR_USER, "met_diagnostic_%s needs one value per phase (%d), got %d", names[k],
+      PetscCheck(counts[k] == p->nphases, comm, PETSC_ERR_USER,
+                 "met_diagnostic_%s needs one value per phase (%d), got %d", names[k],
                  (int)p->nphases, (int)counts[k]);
   }
   for (PetscInt k = 1; k < p->nphases; k++)
-    PetscCheck(p->phase_hours[k] > p->phase_hours[k - 1], comm, PETSC_ERR_USER, "met_diagnostic_phase_hours must increase");
+    PetscCheck(p->phase_hours[k] > p->phase_hours[k - 1], comm, PETSC_ERR_USER,
+               "met_diagnostic_phase_hours must increase");
   for (PetscInt k = 1; k < p->nheights; k++)
-    PetscCheck(p->heights[k] > p->heights[k - 1], comm, PETSC_ERR_USER, "met_diagnostic_heights must increase");
+    PetscCheck(p->heights[k] > p->heights[k - 1], comm, PETSC_ERR_USER,
+               "met_diagnostic_heights must increase");
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -169,8 +229,10 @@ static PetscErrorCode grid_spec(MPI_Comm comm, GridSpec *spec)
 static void phase_weights(const Params *p, PetscReal hours, PetscInt *a, PetscInt *b, PetscReal *w)
 {
   PetscInt n = p->nphases;
-  if (hours <= p->phase_hours[0]) *a = *b = 0, *w = 0;
-  else if (hours >= p->phase_hours[n - 1]) *a = *b = n - 1, *w = 0;
+  if (hours <= p->phase_hours[0])
+    *a = *b = 0, *w = 0;
+  else if (hours >= p->phase_hours[n - 1])
+    *a = *b = n - 1, *w = 0;
   else {
     PetscInt k = 0;
     while (hours >= p->phase_hours[k + 1]) k++;
@@ -182,7 +244,8 @@ static void phase_weights(const Params *p, PetscReal hours, PetscInt *a, PetscIn
 #define PHASE(arr) ((1 - w) * p->arr[a] + w * p->arr[b])
 
 /* Wind (east, north) at height z above ground from the profile of the phases a, b. */
-static void profile_wind(const Params *p, PetscInt a, PetscInt b, PetscReal w, PetscReal z, PetscReal *ue, PetscReal *vn)
+static void profile_wind(const Params *p, PetscInt a, PetscInt b, PetscReal w, PetscReal z,
+                         PetscReal *ue, PetscReal *vn)
 {
   PetscInt nh = p->nheights, k = 0;
   PetscReal f, u[2], v[2];
@@ -192,7 +255,8 @@ static void profile_wind(const Params *p, PetscInt a, PetscInt b, PetscReal w, P
   f = (z - p->heights[k]) / (p->heights[k + 1] - p->heights[k]);
   for (PetscInt n = 0; n < 2; n++) {
     PetscReal s0 = p->speed[ph[n] * nh + k], s1 = p->speed[ph[n] * nh + k + 1];
-    PetscReal d0 = p->dir[ph[n] * nh + k] * CONST_DEG2RAD, d1 = p->dir[ph[n] * nh + k + 1] * CONST_DEG2RAD;
+    PetscReal d0 = p->dir[ph[n] * nh + k] * CONST_DEG2RAD,
+              d1 = p->dir[ph[n] * nh + k + 1] * CONST_DEG2RAD;
     /* Interpolate the vector, not the angle. */
     u[n] = -(1 - f) * s0 * PetscSinReal(d0) - f * s1 * PetscSinReal(d1);
     v[n] = -(1 - f) * s0 * PetscCosReal(d0) - f * s1 * PetscCosReal(d1);
@@ -226,7 +290,8 @@ static PetscErrorCode read_static(Ctx *c)
 static PetscErrorCode alloc_snapshot(Snapshot *s, PetscInt nx, PetscInt ny, PetscInt nz)
 {
   PetscInt n3 = nx * ny * nz, n2 = nx * ny, nfx = (nx + 1) * ny * nz, nfy = nx * (ny + 1) * nz;
-  PetscReal **cells[] = {&s->rho, &s->dz, &s->zmid, &s->temp, &s->theta, &s->pres, &s->rh, &s->qc, &s->u, &s->v, &s->kz};
+  PetscReal **cells[] = {&s->rho, &s->dz, &s->zmid, &s->temp, &s->theta, &s->pres,
+                         &s->rh,  &s->qc, &s->u,    &s->v,    &s->kz};
   PetscReal **cols[] = {&s->pblh, &s->ustar, &s->hfx, &s->precip, &s->snow, &s->t2};
   PetscReal *next;
 
@@ -260,7 +325,8 @@ static PetscErrorCode create(const Grid *g, void **ctx)
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&c));
   PetscCall(read_params(g->comm, &c->p));
-  if (c->p.start[0]) PetscCall(clock_parse(c->p.start, &c->t0));
+  if (c->p.start[0])
+    PetscCall(clock_parse(c->p.start, &c->t0));
   else {
     char start[PARAM_STRING_LEN] = "2024-01-10T00:00:00Z";
     PetscCall(PetscOptionsGetString(NULL, NULL, "-run_start", start, sizeof(start), NULL));
@@ -271,9 +337,11 @@ static PetscErrorCode create(const Grid *g, void **ctx)
   ny = c->ny = g->spec.ny;
   c->nz = g->spec.nz;
   n2 = nx * ny;
-  PetscCall(PetscMalloc6(n2, &c->terrain, n2 * LANDUSE_N, &c->landuse, n2, &c->lon, n2, &c->lat, n2, &c->rot, n2, &c->area));
+  PetscCall(PetscMalloc6(n2, &c->terrain, n2 * LANDUSE_N, &c->landuse, n2, &c->lon, n2, &c->lat, n2,
+                         &c->rot, n2, &c->area));
   PetscCall(PetscMalloc3((nx + 1) * ny, &c->wx, nx * (ny + 1), &c->wy, n2, &c->z0));
-  PetscCall(PetscMalloc3((nx + 1) * ny * c->nz, &c->tx, nx * (ny + 1) * c->nz, &c->ty, n2 * (c->nz + 1), &c->tw));
+  PetscCall(PetscMalloc3((nx + 1) * ny * c->nz, &c->tx, nx * (ny + 1) * c->nz, &c->ty,
+                         n2 * (c->nz + 1), &c->tw));
   PetscCall(read_static(c));
   for (PetscInt j = 0; j < ny; j++)
     for (PetscInt i = 0; i <= nx; i++) {
@@ -285,7 +353,8 @@ static PetscErrorCode create(const Grid *g, void **ctx)
       grid_cell_xy(&c->spec, (PetscReal)i, (PetscReal)j, &x, &y);
       projection_inverse(&c->spec.proj, x, y, &c->lon[j * nx + i], &c->lat[j * nx + i]);
       c->rot[j * nx + i] = projection_rotation(&c->spec.proj, c->lon[j * nx + i]);
-      c->area[j * nx + i] = c->spec.dx * c->spec.dy / PetscSqr(projection_map_factor(&c->spec.proj, c->lat[j * nx + i]));
+      c->area[j * nx + i] = c->spec.dx * c->spec.dy /
+                            PetscSqr(projection_map_factor(&c->spec.proj, c->lat[j * nx + i]));
     }
   for (PetscInt j = 0; j <= ny; j++)
     for (PetscInt i = 0; i < nx; i++) {
@@ -346,14 +415,20 @@ static void thermodynamics(Ctx *c, Snapshot *s, PetscReal t, PetscInt a, PetscIn
   const Params *p = &c->p;
   PetscInt nx = c->nx, ny = c->ny, nz = c->nz;
   PetscReal dz[GRID_MAX_LAYERS], zm[GRID_MAX_LAYERS];
-  PetscReal inv_depth = PHASE(inv_depth), gamma = PHASE(inv_strength) / 100, rh = PHASE(rh), qc = PHASE(cloud_water);
-  PetscReal cb = PHASE(cloud_base), ct = PHASE(cloud_top), pday = PHASE(pblh_day), pnight = PHASE(pblh_night);
+  PetscReal inv_depth = PHASE(inv_depth), gamma = PHASE(inv_strength) / 100, rh = PHASE(rh),
+            qc = PHASE(cloud_water);
+  PetscReal cb = PHASE(cloud_base), ct = PHASE(cloud_top), pday = PHASE(pblh_day),
+            pnight = PHASE(pblh_night);
   for (PetscInt j = 0; j < ny; j++)
     for (PetscInt i = 0; i < nx; i++) {
       PetscInt c2 = j * nx + i;
-      PetscReal h = c->terrain[c2], hour = solar_hour(c, t, c->lon[c2]), day = PetscMax(0, PetscSinReal(CONST_PI * (hour - 9) / 8));
-      PetscReal ts = PHASE(t_surface) + PHASE(t_amplitude) * PetscCosReal(2 * CONST_PI * (hour - 15) / 24) - p->terrain_lapse * (h - 500);
-      PetscReal lnp = PetscLogReal(101325.0) - CONST_GRAVITY * h / (CONST_R_DRY * ts), zprev = 0, tprev = ts;
+      PetscReal h = c->terrain[c2], hour = solar_hour(c, t, c->lon[c2]),
+                day = PetscMax(0, PetscSinReal(CONST_PI * (hour - 9) / 8));
+      PetscReal ts = PHASE(t_surface) +
+                     PHASE(t_amplitude) * PetscCosReal(2 * CONST_PI * (hour - 15) / 24) -
+                     p->terrain_lapse * (h - 500);
+      PetscReal lnp = PetscLogReal(101325.0) - CONST_GRAVITY * h / (CONST_R_DRY * ts), zprev = 0,
+                tprev = ts;
       vertical_column(nz, c->spec.z_iface, h, dz, zm);
       s->pblh[c2] = (hour > 9 && hour < 17) ? pnight + (pday - pnight) * day : pnight;
       s->hfx[c2] = (hour > 9 && hour < 17) ? p->hfx_day * day : p->hfx_night;
@@ -362,7 +437,8 @@ static void thermodynamics(Ctx *c, Snapshot *s, PetscReal t, PetscInt a, PetscIn
       s->t2[c2] = ts;
       for (PetscInt k = 0; k < nz; k++) {
         PetscInt c3 = (k * ny + j) * nx + i;
-        PetscReal z = zm[k], T = z < inv_depth ? ts + gamma * z : ts + gamma * inv_depth - 0.0065 * (z - inv_depth);
+        PetscReal z = zm[k], T = z < inv_depth ? ts + gamma * z
+                                               : ts + gamma * inv_depth - 0.0065 * (z - inv_depth);
         /* Hydrostatic: d ln p / dz = -g / (R T), with T the mean over the step. */
         lnp -= CONST_GRAVITY * (z - zprev) / (CONST_R_DRY * 0.5 * (T + tprev));
         zprev = z;
@@ -380,10 +456,14 @@ static void thermodynamics(Ctx *c, Snapshot *s, PetscReal t, PetscInt a, PetscIn
 }
 
 /* Column air mass per unit area at a face between two cells. */
-static PetscReal colmass(const Snapshot *s, PetscInt a, PetscInt b) { return 0.5 * (s->rho[a] * s->dz[a] + s->rho[b] * s->dz[b]); }
+static PetscReal colmass(const Snapshot *s, PetscInt a, PetscInt b)
+{
+  return 0.5 * (s->rho[a] * s->dz[a] + s->rho[b] * s->dz[b]);
+}
 
 /* First-guess face winds (grid axes) and fluxes, and the adjustment conductances. */
-static void first_guess(Ctx *c, Snapshot *s, PetscReal t, PetscInt a, PetscInt b, PetscReal w, PetscReal alpha)
+static void first_guess(Ctx *c, Snapshot *s, PetscReal t, PetscInt a, PetscInt b, PetscReal w,
+                        PetscReal alpha)
 {
   const Params *p = &c->p;
   PetscInt nx = c->nx, ny = c->ny, nz = c->nz;
@@ -391,16 +471,20 @@ static void first_guess(Ctx *c, Snapshot *s, PetscReal t, PetscInt a, PetscInt b
   for (PetscInt k = 0; k < nz; k++)
     for (PetscInt j = 0; j < ny; j++)
       for (PetscInt i = 0; i <= nx; i++) {
-        /* x faces: the profile at the mean height of the two columns, the upwind-independent mean rotation. */
-        PetscInt ia = PetscMax(i - 1, 0), ib = PetscMin(i, nx - 1), ca = (k * ny + j) * nx + ia, cb = (k * ny + j) * nx + ib;
+        /* x faces: the profile at the mean height of the two columns, the upwind-independent mean
+         * rotation. */
+        PetscInt ia = PetscMax(i - 1, 0), ib = PetscMin(i, nx - 1), ca = (k * ny + j) * nx + ia,
+                 cb = (k * ny + j) * nx + ib;
         PetscInt f = (k * ny + j) * (nx + 1) + i, c2a = j * nx + ia, c2b = j * nx + ib;
-        PetscReal ue, vn, rot = 0.5 * (c->rot[c2a] + c->rot[c2b]), z = 0.5 * (s->zmid[ca] + s->zmid[cb]), m = colmass(s, ca, cb);
+        PetscReal ue, vn, rot = 0.5 * (c->rot[c2a] + c->rot[c2b]),
+                          z = 0.5 * (s->zmid[ca] + s->zmid[cb]), m = colmass(s, ca, cb);
         PetscReal hour = solar_hour(c, t, c->lon[c2b]), night = (hour < 8 || hour > 19) ? 1 : 0;
         profile_wind(p, a, b, w, z, &ue, &vn);
         s->ufc[f] = ue * PetscCosReal(rot) - vn * PetscSinReal(rot);
         if (night > 0 && ia != ib) { /* drainage down the terrain gradient */
           PetscReal slope = (c->terrain[c2b] - c->terrain[c2a]) / dxt;
-          s->ufc[f] -= p->drainage_speed * PetscMin(PetscAbsReal(slope) / 0.02, 1) * (slope > 0 ? 1 : -1) * PetscExpReal(-z / p->drainage_depth);
+          s->ufc[f] -= p->drainage_speed * PetscMin(PetscAbsReal(slope) / 0.02, 1) *
+                       (slope > 0 ? 1 : -1) * PetscExpReal(-z / p->drainage_depth);
         }
         s->fx[f] = m * s->ufc[f] * c->wx[j * (nx + 1) + i];
         c->tx[f] = m * c->wx[j * (nx + 1) + i] / dxt;
@@ -408,15 +492,18 @@ static void first_guess(Ctx *c, Snapshot *s, PetscReal t, PetscInt a, PetscInt b
   for (PetscInt k = 0; k < nz; k++)
     for (PetscInt j = 0; j <= ny; j++)
       for (PetscInt i = 0; i < nx; i++) {
-        PetscInt ja = PetscMax(j - 1, 0), jb = PetscMin(j, ny - 1), ca = (k * ny + ja) * nx + i, cb = (k * ny + jb) * nx + i;
+        PetscInt ja = PetscMax(j - 1, 0), jb = PetscMin(j, ny - 1), ca = (k * ny + ja) * nx + i,
+                 cb = (k * ny + jb) * nx + i;
         PetscInt f = (k * (ny + 1) + j) * nx + i, c2a = ja * nx + i, c2b = jb * nx + i;
-        PetscReal ue, vn, rot = 0.5 * (c->rot[c2a] + c->rot[c2b]), z = 0.5 * (s->zmid[ca] + s->zmid[cb]), m = colmass(s, ca, cb);
+        PetscReal ue, vn, rot = 0.5 * (c->rot[c2a] + c->rot[c2b]),
+                          z = 0.5 * (s->zmid[ca] + s->zmid[cb]), m = colmass(s, ca, cb);
         PetscReal hour = solar_hour(c, t, c->lon[c2b]), night = (hour < 8 || hour > 19) ? 1 : 0;
         profile_wind(p, a, b, w, z, &ue, &vn);
         s->vfc[f] = ue * PetscSinReal(rot) + vn * PetscCosReal(rot);
         if (night > 0 && ja != jb) {
           PetscReal slope = (c->terrain[c2b] - c->terrain[c2a]) / dyt;
-          s->vfc[f] -= p->drainage_speed * PetscMin(PetscAbsReal(slope) / 0.02, 1) * (slope > 0 ? 1 : -1) * PetscExpReal(-z / p->drainage_depth);
+          s->vfc[f] -= p->drainage_speed * PetscMin(PetscAbsReal(slope) / 0.02, 1) *
+                       (slope > 0 ? 1 : -1) * PetscExpReal(-z / p->drainage_depth);
         }
         s->fy[f] = m * s->vfc[f] * c->wy[j * nx + i];
         c->ty[f] = m * c->wy[j * nx + i] / dyt;
@@ -424,9 +511,12 @@ static void first_guess(Ctx *c, Snapshot *s, PetscReal t, PetscInt a, PetscInt b
   for (PetscInt k = 0; k <= nz; k++)
     for (PetscInt j = 0; j < ny; j++)
       for (PetscInt i = 0; i < nx; i++) {
-        PetscInt lo = (PetscMax(k - 1, 0) * ny + j) * nx + i, hi = (PetscMin(k, nz - 1) * ny + j) * nx + i;
+        PetscInt lo = (PetscMax(k - 1, 0) * ny + j) * nx + i,
+                 hi = (PetscMin(k, nz - 1) * ny + j) * nx + i;
         PetscReal dzi = k == 0 ? s->dz[hi] : (k == nz ? s->dz[lo] : 0.5 * (s->dz[lo] + s->dz[hi]));
-        c->tw[(k * ny + j) * nx + i] = k == 0 ? 0 : 0.5 * (s->rho[lo] + s->rho[hi]) * c->area[j * nx + i] / dzi / (alpha * alpha);
+        c->tw[(k * ny + j) * nx + i] =
+            k == 0 ? 0
+                   : 0.5 * (s->rho[lo] + s->rho[hi]) * c->area[j * nx + i] / dzi / (alpha * alpha);
       }
 }
 
@@ -438,13 +528,15 @@ static void winds_and_mixing(Ctx *c, Snapshot *s)
   for (PetscInt k = 0; k < nz; k++)
     for (PetscInt j = 0; j < ny; j++)
       for (PetscInt i = 0; i <= nx; i++) {
-        PetscInt f = (k * ny + j) * (nx + 1) + i, ca = (k * ny + j) * nx + PetscMax(i - 1, 0), cb = (k * ny + j) * nx + PetscMin(i, nx - 1);
+        PetscInt f = (k * ny + j) * (nx + 1) + i, ca = (k * ny + j) * nx + PetscMax(i - 1, 0),
+                 cb = (k * ny + j) * nx + PetscMin(i, nx - 1);
         s->ufc[f] = s->fx[f] / (colmass(s, ca, cb) * c->wx[j * (nx + 1) + i]);
       }
   for (PetscInt k = 0; k < nz; k++)
     for (PetscInt j = 0; j <= ny; j++)
       for (PetscInt i = 0; i < nx; i++) {
-        PetscInt f = (k * (ny + 1) + j) * nx + i, ca = (k * ny + PetscMax(j - 1, 0)) * nx + i, cb = (k * ny + PetscMin(j, ny - 1)) * nx + i;
+        PetscInt f = (k * (ny + 1) + j) * nx + i, ca = (k * ny + PetscMax(j - 1, 0)) * nx + i,
+                 cb = (k * ny + PetscMin(j, ny - 1)) * nx + i;
         s->vfc[f] = s->fy[f] / (colmass(s, ca, cb) * c->wy[j * nx + i]);
       }
   for (PetscInt j = 0; j < ny; j++)
@@ -453,8 +545,10 @@ static void winds_and_mixing(Ctx *c, Snapshot *s)
       PetscReal z0, L, u1;
       for (PetscInt k = 0; k < nz; k++) {
         PetscInt c3 = (k * ny + j) * nx + i;
-        s->u[c3] = 0.5 * (s->ufc[(k * ny + j) * (nx + 1) + i] + s->ufc[(k * ny + j) * (nx + 1) + i + 1]);
-        s->v[c3] = 0.5 * (s->vfc[(k * (ny + 1) + j) * nx + i] + s->vfc[(k * (ny + 1) + j + 1) * nx + i]);
+        s->u[c3] =
+            0.5 * (s->ufc[(k * ny + j) * (nx + 1) + i] + s->ufc[(k * ny + j) * (nx + 1) + i + 1]);
+        s->v[c3] =
+            0.5 * (s->vfc[(k * (ny + 1) + j) * nx + i] + s->vfc[(k * (ny + 1) + j + 1) * nx + i]);
       }
       z0 = pbl_roughness(&c->landuse[c2 * LANDUSE_N], s->snow[c2]);
       u1 = PetscSqrtReal(PetscSqr(s->u[c2]) + PetscSqr(s->v[c2]));
@@ -462,7 +556,8 @@ static void winds_and_mixing(Ctx *c, Snapshot *s)
       L = pbl_obukhov_length(s->rho[c2], s->temp[c2], s->ustar[c2], s->hfx[c2]);
       for (PetscInt k = 0; k < nz; k++) {
         PetscInt c3 = (k * ny + j) * nx + i;
-        s->kz[c3] = pbl_kz(s->zmid[c3] + 0.5 * s->dz[c3], s->pblh[c2], s->ustar[c2], L, p->kz_free, p->kz_min, p->kz_max);
+        s->kz[c3] = pbl_kz(s->zmid[c3] + 0.5 * s->dz[c3], s->pblh[c2], s->ustar[c2], L, p->kz_free,
+                           p->kz_min, p->kz_max);
       }
     }
 }
@@ -477,17 +572,20 @@ static PetscErrorCode compute(Ctx *c, Snapshot *s, PetscReal t)
   PetscFunctionBeginUser;
   phase_weights(&c->p, (t - c->t0) / 3600.0, &a, &b, &w);
   strength = (1 - w) * c->p.inv_strength[a] + w * c->p.inv_strength[b];
-  alpha = c->p.alpha_neutral + (c->p.alpha_stable - c->p.alpha_neutral) * PetscMin(strength / 1.5, 1);
+  alpha =
+      c->p.alpha_neutral + (c->p.alpha_stable - c->p.alpha_neutral) * PetscMin(strength / 1.5, 1);
   thermodynamics(c, s, t, a, b, w);
   first_guess(c, s, t, a, b, w, alpha);
   PetscCall(PetscLogEventBegin(c->event, 0, 0, 0, 0));
-  PetscCall(wind_adjust_solve(c->adj, c->tx, c->ty, c->tw, s->fx, s->fy, s->fw, &c->last_its, &c->last_res));
+  PetscCall(wind_adjust_solve(c->adj, c->tx, c->ty, c->tw, s->fx, s->fy, s->fw, &c->last_its,
+                              &c->last_res));
   PetscCall(PetscLogEventEnd(c->event, 0, 0, 0, 0));
   winds_and_mixing(c, s);
   s->block[s->size - 2] = (PetscReal)c->last_its;
   s->block[s->size - 1] = c->last_res;
-  PetscCall(PetscInfo(NULL, "diagnostic met at %g s: %d KSP iterations, largest cell divergence %g kg/s\n", (double)t, (int)c->last_its,
-                      (double)c->last_res));
+  PetscCall(PetscInfo(
+      NULL, "diagnostic met at %g s: %d KSP iterations, largest cell divergence %g kg/s\n",
+      (double)t, (int)c->last_its, (double)c->last_res));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -507,7 +605,8 @@ static PetscErrorCode batch_get(Ctx *c, PetscReal t, const Snapshot **out)
     PetscReal n0 = PetscFloorReal((t - c->t0) / c->p.interval + 0.5);
     PetscCallMPI(MPI_Comm_rank(c->comm, &rank));
     /* a later request an ulp away from a batch time computes anew */
-    for (PetscInt r = 0; r < c->nbatch; r++) c->batch[r].time = r ? c->t0 + (n0 + r) * c->p.interval : t;
+    for (PetscInt r = 0; r < c->nbatch; r++)
+      c->batch[r].time = r ? c->t0 + (n0 + r) * c->p.interval : t;
     if (rank < c->nbatch) PetscCall(compute(c, &c->batch[rank], c->batch[rank].time));
     for (PetscInt r = 0; r < c->nbatch; r++) {
       PetscMPIInt n;
@@ -522,7 +621,10 @@ static PetscErrorCode batch_get(Ctx *c, PetscReal t, const Snapshot **out)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscInt clampi(PetscInt v, PetscInt lo, PetscInt hi) { return v < lo ? lo : (v > hi ? hi : v); }
+static PetscInt clampi(PetscInt v, PetscInt lo, PetscInt hi)
+{
+  return v < lo ? lo : (v > hi ? hi : v);
+}
 
 static PetscErrorCode fill(void *ctx, const Grid *g, PetscReal t, MetFields *m)
 {
@@ -535,7 +637,8 @@ static PetscErrorCode fill(void *ctx, const Grid *g, PetscReal t, MetFields *m)
   PetscCall(batch_get(c, t, &s));
   for (PetscInt j = pa->gys; j < pa->gys + pa->gym; j++)
     for (PetscInt i = pa->gxs; i < pa->gxs + pa->gxm; i++) {
-      PetscInt ci = clampi(i, 0, nx - 1), cj = clampi(j, 0, ny - 1), c2 = cj * nx + ci, p2 = patch_index2(pa, i, j);
+      PetscInt ci = clampi(i, 0, nx - 1), cj = clampi(j, 0, ny - 1), c2 = cj * nx + ci,
+               p2 = patch_index2(pa, i, j);
       for (PetscInt k = 0; k < pa->mz; k++) {
         PetscInt c3 = (k * ny + cj) * nx + ci, p3 = patch_index(pa, i, j, k);
         m->rho[p3] = s->rho[c3];
@@ -559,7 +662,8 @@ static PetscErrorCode fill(void *ctx, const Grid *g, PetscReal t, MetFields *m)
       m->snow_cover[p2] = s->snow[c2];
       m->t2[p2] = s->t2[c2];
       m->terrain[p2] = c->terrain[c2];
-      for (PetscInt l = 0; l < LANDUSE_N; l++) m->landuse[p2 * LANDUSE_N + l] = c->landuse[c2 * LANDUSE_N + l];
+      for (PetscInt l = 0; l < LANDUSE_N; l++)
+        m->landuse[p2 * LANDUSE_N + l] = c->landuse[c2 * LANDUSE_N + l];
     }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -575,17 +679,18 @@ PetscErrorCode met_diagnostic_last_solve(void *ctx, PetscInt *its, PetscReal *di
 }
 
 const MetSourceOps met_source_diagnostic = {
-  .name = "diagnostic",
-  .grid_spec = grid_spec,
-  .create = create,
-  .bracket = bracket,
-  .fill = fill,
-  .destroy = destroy,
+    .name = "diagnostic",
+    .grid_spec = grid_spec,
+    .create = create,
+    .bracket = bracket,
+    .fill = fill,
+    .destroy = destroy,
 };
 
 PetscErrorCode met_diagnostic_reference(FILE *fp)
 {
   PetscFunctionBeginUser;
-  PetscCall(namelist_reference(fp, "met_diagnostic", "Diagnostic winter meteorology over the real terrain", params_table));
+  PetscCall(namelist_reference(
+      fp, "met_diagnostic", "Diagnostic winter meteorology over the real terrain", params_table));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

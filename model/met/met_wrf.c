@@ -1,8 +1,9 @@
 /* Met source `wrf`: wrfout files read as they are. The model runs on WRF's own grid (projection,
    spacing, C staggering, map factors through grids/metrics.c) or on a window of it, with WRF's
    bottom_top layers as its layers; met_wrf_files lists the files (names or glob patterns), read
-   as one time series (model/met/wrf_file.c checks them). Snapshots are WRF's own records; model/met/met.c
-   interpolates linearly between them, so any constant interval (1 h, 3 h, ...) works.
+   as one time series (model/met/wrf_file.c checks them). Snapshots are WRF's own records;
+   model/met/met.c interpolates linearly between them, so any constant interval (1 h, 3 h, ...)
+   works.
 
    Taken as WRF wrote them (k, j, i: layer, row, column of the window; WRF's staggered U and V
    sit on the west and south faces of the cell, as Bogda's face winds do):

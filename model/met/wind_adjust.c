@@ -13,8 +13,8 @@
 
 struct WindAdjust {
   PetscInt nx, ny, nz;
-  DM da;   /* serial DMDA of the cells */
-  Mat A;   /* the Laplacian of the conductances */
+  DM da; /* serial DMDA of the cells */
+  Mat A; /* the Laplacian of the conductances */
   Vec b, x;
 };
 
@@ -34,7 +34,8 @@ static PetscErrorCode make_ksp(const char *prefix, PetscBool retry, KSP *ksp)
     PetscBool set;
     PetscCall(PCGAMGSetThreshold(pc, &threshold, 1));
     PetscCall(PetscOptionsHasName(NULL, prefix, "-mg_levels_ksp_type", &set));
-    if (!set) PetscCall(PetscOptionsSetValue(NULL, "-adjust_retry_mg_levels_ksp_type", "richardson"));
+    if (!set)
+      PetscCall(PetscOptionsSetValue(NULL, "-adjust_retry_mg_levels_ksp_type", "richardson"));
     PetscCall(PetscOptionsHasName(NULL, prefix, "-mg_levels_pc_type", &set));
     if (!set) PetscCall(PetscOptionsSetValue(NULL, "-adjust_retry_mg_levels_pc_type", "sor"));
   }
@@ -52,8 +53,8 @@ PetscErrorCode wind_adjust_create(PetscInt nx, PetscInt ny, PetscInt nz, WindAdj
   w->nx = nx;
   w->ny = ny;
   w->nz = nz;
-  PetscCall(DMDACreate3d(PETSC_COMM_SELF, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, nx, ny, nz, 1, 1, 1,
-                         1, 1, NULL, NULL, NULL, &w->da));
+  PetscCall(DMDACreate3d(PETSC_COMM_SELF, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE,
+                         DMDA_STENCIL_STAR, nx, ny, nz, 1, 1, 1, 1, 1, NULL, NULL, NULL, &w->da));
   PetscCall(DMSetUp(w->da));
   PetscCall(DMCreateMatrix(w->da, &w->A));
   PetscCall(DMCreateGlobalVector(w->da, &w->b));
@@ -76,18 +77,21 @@ PetscErrorCode wind_adjust_destroy(WindAdjust **out)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-#define FX(i, j, k) (((k) * ny + (j)) * (nx + 1) + (i))
+#define FX(i, j, k) (((k)*ny + (j)) * (nx + 1) + (i))
 #define FY(i, j, k) (((k) * (ny + 1) + (j)) * nx + (i))
-#define FW(i, j, k) (((k) * ny + (j)) * nx + (i))
+#define FW(i, j, k) (((k)*ny + (j)) * nx + (i))
 
 /* Net outflow of cell (i,j,k), kg s-1. */
-static PetscReal outflow(PetscInt nx, PetscInt ny, const PetscReal *fx, const PetscReal *fy, const PetscReal *fw, PetscInt i, PetscInt j, PetscInt k)
+static PetscReal outflow(PetscInt nx, PetscInt ny, const PetscReal *fx, const PetscReal *fy,
+                         const PetscReal *fw, PetscInt i, PetscInt j, PetscInt k)
 {
-  return fx[FX(i + 1, j, k)] - fx[FX(i, j, k)] + fy[FY(i, j + 1, k)] - fy[FY(i, j, k)] + fw[FW(i, j, k + 1)] - fw[FW(i, j, k)];
+  return fx[FX(i + 1, j, k)] - fx[FX(i, j, k)] + fy[FY(i, j + 1, k)] - fy[FY(i, j, k)] +
+         fw[FW(i, j, k + 1)] - fw[FW(i, j, k)];
 }
 
-static PetscErrorCode assemble(WindAdjust *w, const PetscReal *tx, const PetscReal *ty, const PetscReal *tw, const PetscReal *fx,
-                               const PetscReal *fy, const PetscReal *fw)
+static PetscErrorCode assemble(WindAdjust *w, const PetscReal *tx, const PetscReal *ty,
+                               const PetscReal *tw, const PetscReal *fx, const PetscReal *fy,
+                               const PetscReal *fw)
 {
   PetscInt nx = w->nx, ny = w->ny, nz = w->nz;
   PetscScalar ***b;
@@ -102,9 +106,15 @@ static PetscErrorCode assemble(WindAdjust *w, const PetscReal *tx, const PetscRe
         PetscScalar v[7], diag = 0;
         PetscInt n = 1;
         /* Faces: west, east, south, north, below (ground: none), above (top: Dirichlet). */
-        const struct { PetscReal t; PetscInt di, dj, dk, inside; } face[6] = {
-          {tx[FX(i, j, k)], -1, 0, 0, i > 0},  {tx[FX(i + 1, j, k)], 1, 0, 0, i < nx - 1}, {ty[FY(i, j, k)], 0, -1, 0, j > 0},
-          {ty[FY(i, j + 1, k)], 0, 1, 0, j < ny - 1}, {k > 0 ? tw[FW(i, j, k)] : 0, 0, 0, -1, k > 0}, {tw[FW(i, j, k + 1)], 0, 0, 1, k < nz - 1}};
+        const struct {
+          PetscReal t;
+          PetscInt di, dj, dk, inside;
+        } face[6] = {{tx[FX(i, j, k)], -1, 0, 0, i > 0},
+                     {tx[FX(i + 1, j, k)], 1, 0, 0, i < nx - 1},
+                     {ty[FY(i, j, k)], 0, -1, 0, j > 0},
+                     {ty[FY(i, j + 1, k)], 0, 1, 0, j < ny - 1},
+                     {k > 0 ? tw[FW(i, j, k)] : 0, 0, 0, -1, k > 0},
+                     {tw[FW(i, j, k + 1)], 0, 0, 1, k < nz - 1}};
         for (PetscInt f = 0; f < 6; f++) {
           diag += face[f].t;
           if (!face[f].inside || face[f].t == 0) continue;
@@ -122,8 +132,9 @@ static PetscErrorCode assemble(WindAdjust *w, const PetscReal *tx, const PetscRe
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode wind_adjust_solve(WindAdjust *w, const PetscReal *tx, const PetscReal *ty, const PetscReal *tw, PetscReal *fx,
-                                 PetscReal *fy, PetscReal *fw, PetscInt *its, PetscReal *res)
+PetscErrorCode wind_adjust_solve(WindAdjust *w, const PetscReal *tx, const PetscReal *ty,
+                                 const PetscReal *tw, PetscReal *fx, PetscReal *fy, PetscReal *fw,
+                                 PetscInt *its, PetscReal *res)
 {
   PetscInt nx = w->nx, ny = w->ny, nz = w->nz;
   const PetscScalar ***l;
@@ -134,7 +145,8 @@ PetscErrorCode wind_adjust_solve(WindAdjust *w, const PetscReal *tx, const Petsc
   PetscCall(assemble(w, tx, ty, tw, fx, fy, fw));
   for (PetscInt attempt = 0; attempt < 2; attempt++) {
     KSP ksp;
-    PetscCall(make_ksp(attempt ? "adjust_retry_" : "adjust_", attempt ? PETSC_TRUE : PETSC_FALSE, &ksp));
+    PetscCall(
+        make_ksp(attempt ? "adjust_retry_" : "adjust_", attempt ? PETSC_TRUE : PETSC_FALSE, &ksp));
     PetscCall(KSPSetOperators(ksp, w->A, w->A));
     PetscCall(KSPSolve(ksp, w->b, w->x));
     PetscCall(KSPGetConvergedReason(ksp, &reason));
@@ -142,11 +154,14 @@ PetscErrorCode wind_adjust_solve(WindAdjust *w, const PetscReal *tx, const Petsc
     PetscCall(KSPDestroy(&ksp));
     if (reason > 0) break;
     PetscCheck(attempt == 0, PETSC_COMM_SELF, PETSC_ERR_NOT_CONVERGED,
-               "the mass-consistent wind adjustment did not converge, also with the retry solver (KSP reason %s after %" PetscInt_FMT
+               "the mass-consistent wind adjustment did not converge, also with the retry solver "
+               "(KSP reason %s after %" PetscInt_FMT
                " iterations); see the adjust_ and adjust_retry_ options",
                KSPConvergedReasons[reason], *its);
     /* Each snapshot is solved by one rank (met_diagnostic.c), which tells. */
-    PetscCall(PetscPrintf(PETSC_COMM_SELF, "NOTE: wind adjustment: CG + GAMG stopped (%s after %" PetscInt_FMT " iterations); retried with the adjust_retry_ solver\n",
+    PetscCall(PetscPrintf(PETSC_COMM_SELF,
+                          "NOTE: wind adjustment: CG + GAMG stopped (%s after %" PetscInt_FMT
+                          " iterations); retried with the adjust_retry_ solver\n",
                           KSPConvergedReasons[reason], *its));
   }
   PetscCall(DMDAVecGetArrayRead(w->da, w->x, &l));
@@ -173,6 +188,7 @@ PetscErrorCode wind_adjust_solve(WindAdjust *w, const PetscReal *tx, const Petsc
   *res = 0;
   for (PetscInt k = 0; k < nz; k++)
     for (PetscInt j = 0; j < ny; j++)
-      for (PetscInt i = 0; i < nx; i++) *res = PetscMax(*res, PetscAbsReal(outflow(nx, ny, fx, fy, fw, i, j, k)));
+      for (PetscInt i = 0; i < nx; i++)
+        *res = PetscMax(*res, PetscAbsReal(outflow(nx, ny, fx, fy, fw, i, j, k)));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -23,5 +23,6 @@ PetscErrorCode wind_adjust_destroy(WindAdjust **w);
    (kg s-1 per unit of lambda) on the same faces; the first guess has no vertical flux. Adjusts
    fx, fy in place and returns the vertical flux in fw; its the KSP iterations and res the
    largest remaining |net outflow| of a cell (kg s-1). Not collective. */
-PetscErrorCode wind_adjust_solve(WindAdjust *w, const PetscReal *tx, const PetscReal *ty, const PetscReal *tw, PetscReal *fx,
-                                 PetscReal *fy, PetscReal *fw, PetscInt *its, PetscReal *res);
+PetscErrorCode wind_adjust_solve(WindAdjust *w, const PetscReal *tx, const PetscReal *ty,
+                                 const PetscReal *tw, PetscReal *fx, PetscReal *fy, PetscReal *fw,
+                                 PetscInt *its, PetscReal *res);

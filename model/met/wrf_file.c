@@ -357,10 +357,12 @@ static PetscErrorCode check_values(const WrfFiles *w, PetscInt rec, const char *
     }
     clock_format(w->time[rec], when, sizeof(when));
     snprintf(value, sizeof(value), "%g", (double)v);
-    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-            "%s: variable %s at %s holds %s at (%s) in the file's (%s) indices: expected a finite "
-            "value (a NaN, an infinity or netCDF's fill value %g means a corrupt or unwritten field)",
-            w->path[w->open], name, when, value, at, nd == 3 ? "z, y, x" : "y, x", (double)NC_FILL_FLOAT);
+    SETERRQ(
+        PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+        "%s: variable %s at %s holds %s at (%s) in the file's (%s) indices: expected a finite "
+        "value (a NaN, an infinity or netCDF's fill value %g means a corrupt or unwritten field)",
+        w->path[w->open], name, when, value, at, nd == 3 ? "z, y, x" : "y, x",
+        (double)NC_FILL_FLOAT);
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }

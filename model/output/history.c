@@ -23,15 +23,27 @@ typedef struct {
 } Params;
 
 static const ParamSpec params_table[] = {
-  {.key = "species", .help = "species to write (default: all)", .type = PARAM_STRING_ARRAY,
-   .offset = offsetof(Params, species), .count_offset = offsetof(Params, nspecies)},
-  {.key = "three_d", .help = "also write every layer", .type = PARAM_BOOL, .def = 0,
-   .offset = offsetof(Params, three_d)},
-  {.key = "deposition", .help = "write accumulated dry and wet deposition", .type = PARAM_BOOL,
-   .def = 1, .offset = offsetof(Params, deposition)},
-  {.key = "tags", .help = "write surface concentrations by tag for the chosen species",
-   .type = PARAM_BOOL, .def = 0, .offset = offsetof(Params, tags)},
-  {.key = NULL},
+    {.key = "species",
+     .help = "species to write (default: all)",
+     .type = PARAM_STRING_ARRAY,
+     .offset = offsetof(Params, species),
+     .count_offset = offsetof(Params, nspecies)},
+    {.key = "three_d",
+     .help = "also write every layer",
+     .type = PARAM_BOOL,
+     .def = 0,
+     .offset = offsetof(Params, three_d)},
+    {.key = "deposition",
+     .help = "write accumulated dry and wet deposition",
+     .type = PARAM_BOOL,
+     .def = 1,
+     .offset = offsetof(Params, deposition)},
+    {.key = "tags",
+     .help = "write surface concentrations by tag for the chosen species",
+     .type = PARAM_BOOL,
+     .def = 0,
+     .offset = offsetof(Params, tags)},
+    {.key = NULL},
 };
 
 typedef struct {
@@ -42,18 +54,18 @@ typedef struct {
 struct History {
   Params p;
   MPI_Comm comm;
-  const Grid *grid;   /* borrowed */
-  const State *st;    /* borrowed */
-  const Tags *tags;   /* borrowed */
+  const Grid *grid; /* borrowed */
+  const State *st;  /* borrowed */
+  const Tags *tags; /* borrowed */
   char dir[PARAM_STRING_LEN], name[PARAM_STRING_LEN];
-  PetscInt nout;      /* species written */
-  VarIds *var;        /* owned */
+  PetscInt nout; /* species written */
+  VarIds *var;   /* owned */
   PetscInt id_pm25;
-  OutputFile *file;   /* the open segment, or NULL */
-  PetscReal *rho;     /* air density at the record time, kg m-3, 3D ghosted; owned */
-  PetscReal *pm25;    /* PM2.5 mixing ratio, kg kg-1, 3D ghosted; owned */
-  PetscReal *zmid;    /* nominal layer-centre heights, nz; owned */
-  PetscReal closure;  /* largest closure deviation in the segment */
+  OutputFile *file;  /* the open segment, or NULL */
+  PetscReal *rho;    /* air density at the record time, kg m-3, 3D ghosted; owned */
+  PetscReal *pm25;   /* PM2.5 mixing ratio, kg kg-1, 3D ghosted; owned */
+  PetscReal *zmid;   /* nominal layer-centre heights, nz; owned */
+  PetscReal closure; /* largest closure deviation in the segment */
   char first_file[PETSC_MAX_PATH_LEN];
   PetscInt nfiles;
 };
@@ -111,23 +123,28 @@ static PetscErrorCode define_species(History *h, VarIds *v)
 
   PetscFunctionBeginUser;
   PetscCall(PetscSNPrintf(lname, sizeof(lname), "surface mass concentration of %s", sp->long_name));
-  PetscCall(output_def_var(h->file, sp->name, OUTPUT_2D, "ug m-3", sp->standard_name, lname, &v->id_surface));
+  PetscCall(output_def_var(h->file, sp->name, OUTPUT_2D, "ug m-3", sp->standard_name, lname,
+                           &v->id_surface));
   if (h->p.three_d) {
     PetscCall(PetscSNPrintf(name, sizeof(name), "%s_3d", sp->name));
     PetscCall(PetscSNPrintf(lname, sizeof(lname), "mass concentration of %s", sp->long_name));
-    PetscCall(output_def_var(h->file, name, OUTPUT_3D, "ug m-3", sp->standard_name, lname, &v->id_3d));
+    PetscCall(
+        output_def_var(h->file, name, OUTPUT_3D, "ug m-3", sp->standard_name, lname, &v->id_3d));
   }
   if (h->p.deposition) {
     PetscCall(PetscSNPrintf(name, sizeof(name), "dry_dep_%s", sp->name));
-    PetscCall(PetscSNPrintf(lname, sizeof(lname), "dry deposition of %s accumulated since the run start", sp->long_name));
+    PetscCall(PetscSNPrintf(lname, sizeof(lname),
+                            "dry deposition of %s accumulated since the run start", sp->long_name));
     PetscCall(output_def_var(h->file, name, OUTPUT_2D, "kg m-2", NULL, lname, &v->id_dry));
     PetscCall(PetscSNPrintf(name, sizeof(name), "wet_dep_%s", sp->name));
-    PetscCall(PetscSNPrintf(lname, sizeof(lname), "wet deposition of %s accumulated since the run start", sp->long_name));
+    PetscCall(PetscSNPrintf(lname, sizeof(lname),
+                            "wet deposition of %s accumulated since the run start", sp->long_name));
     PetscCall(output_def_var(h->file, name, OUTPUT_2D, "kg m-2", NULL, lname, &v->id_wet));
   }
   if (h->p.tags) {
     PetscCall(PetscSNPrintf(name, sizeof(name), "%s_tag", sp->name));
-    PetscCall(PetscSNPrintf(lname, sizeof(lname), "surface mass concentration of %s by attribution tag", sp->long_name));
+    PetscCall(PetscSNPrintf(lname, sizeof(lname),
+                            "surface mass concentration of %s by attribution tag", sp->long_name));
     PetscCall(output_def_var(h->file, name, OUTPUT_2D_TAG, "ug m-3", NULL, lname, &v->id_tag));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -145,11 +162,13 @@ PetscErrorCode history_open(History *h, PetscReal t)
     h->zmid[k] = 0.5 * (h->grid->spec.z_iface[k] + h->grid->spec.z_iface[k + 1]);
   PetscCall(output_open(h->grid, path, "Bogda air-quality model output", h->zmid, &h->file));
   PetscCall(output_configuration(h->file));
-  if (h->p.tags) PetscCall(output_def_tags(h->file, h->tags->ntag, (const char *const *)h->tags->label));
+  if (h->p.tags)
+    PetscCall(output_def_tags(h->file, h->tags->ntag, (const char *const *)h->tags->label));
   for (PetscInt n = 0; n < h->nout; n++) PetscCall(define_species(h, &h->var[n]));
   PetscCall(output_def_var(h->file, "pm25", OUTPUT_2D, "ug m-3",
                            "mass_concentration_of_pm2p5_ambient_aerosol_particles_in_air",
-                           "surface PM2.5: primary PM2.5 + sulfate + nitrate + ammonium", &h->id_pm25));
+                           "surface PM2.5: primary PM2.5 + sulfate + nitrate + ammonium",
+                           &h->id_pm25));
   PetscCall(output_end_def(h->file));
   h->closure = 0;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -188,12 +207,14 @@ PetscErrorCode history_write(History *h, PetscReal t, const Met *met, const Pets
   for (PetscInt n = 0; n < h->nout; n++) {
     const VarIds *v = &h->var[n];
     PetscCall(output_write(h->file, v->id_surface, q, ns, v->s, h->rho, UNITS_UG_PER_KG));
-    if (h->p.three_d) PetscCall(output_write(h->file, v->id_3d, q, ns, v->s, h->rho, UNITS_UG_PER_KG));
+    if (h->p.three_d)
+      PetscCall(output_write(h->file, v->id_3d, q, ns, v->s, h->rho, UNITS_UG_PER_KG));
     if (h->p.deposition) {
       PetscCall(output_write(h->file, v->id_dry, dry, ns, v->s, NULL, 1));
       PetscCall(output_write(h->file, v->id_wet, wet, ns, v->s, NULL, 1));
     }
-    if (h->p.tags) PetscCall(output_write(h->file, v->id_tag, tag, ns * nt, v->s * nt, h->rho, UNITS_UG_PER_KG));
+    if (h->p.tags)
+      PetscCall(output_write(h->file, v->id_tag, tag, ns * nt, v->s * nt, h->rho, UNITS_UG_PER_KG));
   }
   PetscCall(output_write(h->file, h->id_pm25, h->pm25, 1, 0, h->rho, UNITS_UG_PER_KG));
   if (tag) PetscCall(VecRestoreArrayRead(h->st->tag, &tag));
@@ -222,20 +243,23 @@ PetscErrorCode history_summary(History *h, const PetscReal *budget)
   PetscReal *total;
   PetscInt ns = h->st->nspec;
   static const char *const term[BUDGET_NTERMS] = {"emitted", "dry dep", "wet dep", "chem +",
-                                                  "chem -", "inflow", "outflow"};
+                                                  "chem -",  "inflow",  "outflow"};
 
   PetscFunctionBeginUser;
   PetscCall(PetscMalloc1(BUDGET_NTERMS * ns, &total));
-  PetscCallMPI(MPI_Allreduce(budget, total, (PetscMPIInt)(BUDGET_NTERMS * ns), MPIU_REAL, MPI_SUM, h->comm));
+  PetscCallMPI(
+      MPI_Allreduce(budget, total, (PetscMPIInt)(BUDGET_NTERMS * ns), MPIU_REAL, MPI_SUM, h->comm));
   PetscCall(PetscPrintf(h->comm, "budget over the run, kg:\n%-8s", "species"));
   for (PetscInt b = 0; b < BUDGET_NTERMS; b++) PetscCall(PetscPrintf(h->comm, " %11s", term[b]));
   PetscCall(PetscPrintf(h->comm, "\n"));
   for (PetscInt s = 0; s < ns; s++) {
     PetscCall(PetscPrintf(h->comm, "%-8s", h->st->patch.species[s].name));
-    for (PetscInt b = 0; b < BUDGET_NTERMS; b++) PetscCall(PetscPrintf(h->comm, " %11.4e", (double)total[b * ns + s]));
+    for (PetscInt b = 0; b < BUDGET_NTERMS; b++)
+      PetscCall(PetscPrintf(h->comm, " %11.4e", (double)total[b * ns + s]));
     PetscCall(PetscPrintf(h->comm, "\n"));
   }
-  PetscCall(PetscPrintf(h->comm, "output: %" PetscInt_FMT " file(s) in %s, the first %s\n", h->nfiles, h->dir, h->first_file));
+  PetscCall(PetscPrintf(h->comm, "output: %" PetscInt_FMT " file(s) in %s, the first %s\n",
+                        h->nfiles, h->dir, h->first_file));
   PetscCall(PetscFree(total));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

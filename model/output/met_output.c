@@ -1,13 +1,11 @@
 /* met_output (see met_output.h): one record per met snapshot that is due, in a file written
-   through model/output/output.c (parallel, CF-1.8, grid mapping "crs", 2D lat/lon; named "<path>.tmp"
-   until closed). Variables, at the snapshot time:
-     u, v          earth-relative wind at the cell centre, m s-1: the grid-relative (u, v) turned
-                   by the projection's rotation a at the cell's longitude,
-                   u_e = u cos a + v sin a,  v_e = -u sin a + v cos a   (grids/projection.h)
-     w             vertical wind at the cell centre, m s-1 (sources that have it: wrf)
-     theta, temperature (K), rho (kg m-3), kz (m2 s-1, at the layer's top interface)
-     pblh (m), ustar (m s-1), hfx (W m-2), precip (mm h-1)
-     zmid, zface   heights of the layer centre and of its top interface above ground, m
+   through model/output/output.c (parallel, CF-1.8, grid mapping "crs", 2D lat/lon; named
+   "<path>.tmp" until closed). Variables, at the snapshot time: u, v          earth-relative wind at
+   the cell centre, m s-1: the grid-relative (u, v) turned by the projection's rotation a at the
+   cell's longitude, u_e = u cos a + v sin a,  v_e = -u sin a + v cos a   (grids/projection.h) w
+   vertical wind at the cell centre, m s-1 (sources that have it: wrf) theta, temperature (K), rho
+   (kg m-3), kz (m2 s-1, at the layer's top interface) pblh (m), ustar (m s-1), hfx (W m-2), precip
+   (mm h-1) zmid, zface   heights of the layer centre and of its top interface above ground, m
      terrain       surface height above sea level, m
    A snapshot is due when interval is 0 or its time is a whole multiple of interval since
    1970-01-01Z (interval 10800: 00, 03, 06 ... UTC). */

@@ -28,8 +28,8 @@ struct OutputFile {
   PetscInt ntag;
   Var var[OUTPUT_MAX_VARS];
   PetscInt nvar;
-  size_t record; /* index of the current record; (size_t)-1 before the first */
-  float *buf;    /* owned block of one variable; owned */
+  size_t record;              /* index of the current record; (size_t)-1 before the first */
+  float *buf;                 /* owned block of one variable; owned */
   const PetscReal *nominal_z; /* borrowed until end_def */
   const char *const *labels;  /* tag labels; borrowed until end_def */
 };
@@ -41,8 +41,8 @@ static PetscErrorCode att_text(OutputFile *f, int var, const char *name, const c
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode def_coord(OutputFile *f, const char *name, int nd, const int *dims, const char *units,
-                                const char *std, const char *lname, int *id)
+static PetscErrorCode def_coord(OutputFile *f, const char *name, int nd, const int *dims,
+                                const char *units, const char *std, const char *lname, int *id)
 {
   PetscFunctionBeginUser;
   NcCallFile(nc_def_var(f->nc, name, NC_DOUBLE, nd, dims, id), f->path);
@@ -53,7 +53,8 @@ static PetscErrorCode def_coord(OutputFile *f, const char *name, int nd, const i
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode output_open(const Grid *g, const char *path, const char *title, const PetscReal *nominal_z, OutputFile **out)
+PetscErrorCode output_open(const Grid *g, const char *path, const char *title,
+                           const PetscReal *nominal_z, OutputFile **out)
 {
   OutputFile *f;
   const Patch *p = &g->patch;
@@ -70,34 +71,42 @@ PetscErrorCode output_open(const Grid *g, const char *path, const char *title, c
   f->nominal_z = nominal_z;
   PetscCall(PetscStrncpy(f->path, path, sizeof(f->path)));
   PetscCall(PetscSNPrintf(f->tmp, sizeof(f->tmp), "%s.tmp", path));
-  NcCallFile(nc_create_par(f->tmp, NC_NETCDF4 | NC_CLOBBER, g->comm, MPI_INFO_NULL, &f->nc), f->tmp);
+  NcCallFile(nc_create_par(f->tmp, NC_NETCDF4 | NC_CLOBBER, g->comm, MPI_INFO_NULL, &f->nc),
+             f->tmp);
   NcCallFile(nc_def_dim(f->nc, "time", NC_UNLIMITED, &f->dtime), f->path);
   NcCallFile(nc_def_dim(f->nc, "lev", (size_t)g->spec.nz, &f->dlev), f->path);
   NcCallFile(nc_def_dim(f->nc, "y", (size_t)g->spec.ny, &f->dy), f->path);
   NcCallFile(nc_def_dim(f->nc, "x", (size_t)g->spec.nx, &f->dx), f->path);
-  PetscCall(def_coord(f, "time", 1, &f->dtime, "seconds since 1970-01-01 00:00:00", "time", "time", &f->vtime));
+  PetscCall(def_coord(f, "time", 1, &f->dtime, "seconds since 1970-01-01 00:00:00", "time", "time",
+                      &f->vtime));
   PetscCall(att_text(f, f->vtime, "calendar", "standard"));
   PetscCall(att_text(f, f->vtime, "axis", "T"));
-  PetscCall(def_coord(f, "lev", 1, &f->dlev, "m", "height", "nominal height of the layer centre above flat ground", &id));
+  PetscCall(def_coord(f, "lev", 1, &f->dlev, "m", "height",
+                      "nominal height of the layer centre above flat ground", &id));
   PetscCall(att_text(f, id, "positive", "up"));
   PetscCall(att_text(f, id, "axis", "Z"));
-  PetscCall(def_coord(f, "y", 1, &f->dy, ll ? "degrees_north" : "m", ll ? "latitude" : "projection_y_coordinate",
+  PetscCall(def_coord(f, "y", 1, &f->dy, ll ? "degrees_north" : "m",
+                      ll ? "latitude" : "projection_y_coordinate",
                       "y coordinate of the cell centre", &id));
   PetscCall(att_text(f, id, "axis", "Y"));
-  PetscCall(def_coord(f, "x", 1, &f->dx, ll ? "degrees_east" : "m", ll ? "longitude" : "projection_x_coordinate",
+  PetscCall(def_coord(f, "x", 1, &f->dx, ll ? "degrees_east" : "m",
+                      ll ? "longitude" : "projection_x_coordinate",
                       "x coordinate of the cell centre", &id));
   PetscCall(att_text(f, id, "axis", "X"));
   d2[0] = f->dy;
   d2[1] = f->dx;
   if (!ll) {
-    PetscCall(def_coord(f, "lat", 2, d2, "degrees_north", "latitude", "latitude of the cell centre", &id));
-    PetscCall(def_coord(f, "lon", 2, d2, "degrees_east", "longitude", "longitude of the cell centre", &id));
+    PetscCall(def_coord(f, "lat", 2, d2, "degrees_north", "latitude", "latitude of the cell centre",
+                        &id));
+    PetscCall(def_coord(f, "lon", 2, d2, "degrees_east", "longitude",
+                        "longitude of the cell centre", &id));
   }
   PetscCall(crs_define(f->nc, f->path, &g->spec.proj));
   PetscCall(att_text(f, NC_GLOBAL, "Conventions", "CF-1.8"));
   PetscCall(att_text(f, NC_GLOBAL, "title", title));
   PetscCall(att_text(f, NC_GLOBAL, "institution", "Bogda air-quality model"));
-  PetscCall(att_text(f, NC_GLOBAL, "source", "Bogda, an MPI-parallel Eulerian air-quality model for Xinjiang"));
+  PetscCall(att_text(f, NC_GLOBAL, "source",
+                     "Bogda, an MPI-parallel Eulerian air-quality model for Xinjiang"));
   strftime(history, sizeof(history), "%Y-%m-%dT%H:%M:%SZ created by bogda", gmtime(&now));
   PetscCall(att_text(f, NC_GLOBAL, "history", history));
   PetscCall(PetscMalloc1((size_t)p->xm * (size_t)p->ym * (size_t)PetscMax(1, g->spec.nz), &f->buf));
@@ -143,20 +152,24 @@ PetscErrorCode output_def_tags(OutputFile *f, PetscInt ntag, const char *const *
   PetscCall(att_text(f, id, "long_name", "tag index (labels in tag_label)"));
   NcCallFile(nc_var_par_access(f->nc, id, NC_COLLECTIVE), f->path);
   PetscCall(PetscFree(f->buf));
-  PetscCall(PetscMalloc1((size_t)f->g->patch.xm * (size_t)f->g->patch.ym * (size_t)PetscMax(ntag, f->g->spec.nz), &f->buf));
+  PetscCall(PetscMalloc1((size_t)f->g->patch.xm * (size_t)f->g->patch.ym *
+                             (size_t)PetscMax(ntag, f->g->spec.nz),
+                         &f->buf));
   f->labels = labels;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode output_def_var(OutputFile *f, const char *name, OutputShape shape, const char *units, const char *standard_name,
-                              const char *long_name, PetscInt *id)
+PetscErrorCode output_def_var(OutputFile *f, const char *name, OutputShape shape, const char *units,
+                              const char *standard_name, const char *long_name, PetscInt *id)
 {
   int dims[4], nd = 0, vid;
   float fill = NC_FILL_FLOAT;
 
   PetscFunctionBeginUser;
-  PetscCheck(f->nvar < OUTPUT_MAX_VARS - 1, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s: more than %d variables", f->path, OUTPUT_MAX_VARS - 1);
-  PetscCheck(shape != OUTPUT_2D_TAG || f->ntag > 0, f->comm, PETSC_ERR_ORDER, "%s: define the tags before %s", f->path, name);
+  PetscCheck(f->nvar < OUTPUT_MAX_VARS - 1, f->comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "%s: more than %d variables", f->path, OUTPUT_MAX_VARS - 1);
+  PetscCheck(shape != OUTPUT_2D_TAG || f->ntag > 0, f->comm, PETSC_ERR_ORDER,
+             "%s: define the tags before %s", f->path, name);
   if (shape != OUTPUT_STATIC) dims[nd++] = f->dtime;
   if (shape == OUTPUT_3D) dims[nd++] = f->dlev;
   if (shape == OUTPUT_2D_TAG) dims[nd++] = f->dtag;
@@ -193,13 +206,16 @@ static PetscErrorCode write_coordinates(OutputFile *f, const char *const *labels
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(f->comm, &rank));
-  PetscCall(PetscMalloc1((size_t)PetscMax(PetscMax(s->nx, s->ny), PetscMax(s->nz, p->xm * p->ym)), &v));
-  for (PetscInt i = 0; i < p->xm; i++) v[i] = s->x0 + (PetscReal)(p->xs + i) * s->dx + (ll ? s->proj.ref_lon : 0);
+  PetscCall(
+      PetscMalloc1((size_t)PetscMax(PetscMax(s->nx, s->ny), PetscMax(s->nz, p->xm * p->ym)), &v));
+  for (PetscInt i = 0; i < p->xm; i++)
+    v[i] = s->x0 + (PetscReal)(p->xs + i) * s->dx + (ll ? s->proj.ref_lon : 0);
   st[0] = (size_t)p->xs;
   ct[0] = p->ys == 0 ? (size_t)p->xm : 0;
   NcCallFile(nc_inq_varid(f->nc, "x", &id), f->path);
   NcCallFile(nc_put_vara_double(f->nc, id, st, ct, v), f->path);
-  for (PetscInt j = 0; j < p->ym; j++) v[j] = s->y0 + (PetscReal)(p->ys + j) * s->dy + (ll ? s->proj.ref_lat : 0);
+  for (PetscInt j = 0; j < p->ym; j++)
+    v[j] = s->y0 + (PetscReal)(p->ys + j) * s->dy + (ll ? s->proj.ref_lat : 0);
   st[0] = (size_t)p->ys;
   ct[0] = p->xs == 0 ? (size_t)p->ym : 0;
   NcCallFile(nc_inq_varid(f->nc, "y", &id), f->path);
@@ -218,7 +234,8 @@ static PetscErrorCode write_coordinates(OutputFile *f, const char *const *labels
     ct[1] = (size_t)p->xm;
     for (PetscInt n = 0; n < 2; n++) {
       for (PetscInt j = 0; j < p->ym; j++)
-        for (PetscInt i = 0; i < p->xm; i++) v[j * p->xm + i] = src[n][patch_index2(p, p->xs + i, p->ys + j)];
+        for (PetscInt i = 0; i < p->xm; i++)
+          v[j * p->xm + i] = src[n][patch_index2(p, p->xs + i, p->ys + j)];
       NcCallFile(nc_inq_varid(f->nc, names[n], &id), f->path);
       NcCallFile(nc_put_vara_double(f->nc, id, st, ct, v), f->path);
     }
@@ -271,8 +288,8 @@ PetscErrorCode output_new_time(OutputFile *f, PetscReal t)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode output_write(OutputFile *f, PetscInt id, const PetscReal *a, PetscInt stride, PetscInt offset,
-                            const PetscReal *factor, PetscReal scale)
+PetscErrorCode output_write(OutputFile *f, PetscInt id, const PetscReal *a, PetscInt stride,
+                            PetscInt offset, const PetscReal *factor, PetscReal scale)
 {
   const Patch *p = &f->g->patch;
   const Var *v = &f->var[id];
@@ -280,8 +297,10 @@ PetscErrorCode output_write(OutputFile *f, PetscInt id, const PetscReal *a, Pets
   size_t st[4], ct[4], nd = 0, n = 0;
 
   PetscFunctionBeginUser;
-  PetscCheck(id >= 0 && id < f->nvar && v->shape != OUTPUT_SCALAR, f->comm, PETSC_ERR_ARG_WRONG, "%s: bad variable id %" PetscInt_FMT, f->path, id);
-  PetscCheck(v->shape == OUTPUT_STATIC || f->record != (size_t)-1, f->comm, PETSC_ERR_ORDER, "%s: output_new_time first", f->path);
+  PetscCheck(id >= 0 && id < f->nvar && v->shape != OUTPUT_SCALAR, f->comm, PETSC_ERR_ARG_WRONG,
+             "%s: bad variable id %" PetscInt_FMT, f->path, id);
+  PetscCheck(v->shape == OUTPUT_STATIC || f->record != (size_t)-1, f->comm, PETSC_ERR_ORDER,
+             "%s: output_new_time first", f->path);
   for (PetscInt l = 0; l < nlev; l++)
     for (PetscInt j = p->ys; j < p->ys + p->ym; j++)
       for (PetscInt i = p->xs; i < p->xs + p->xm; i++) {
@@ -312,8 +331,10 @@ PetscErrorCode output_write_scalar(OutputFile *f, PetscInt id, PetscReal value)
   float x = (float)value;
 
   PetscFunctionBeginUser;
-  PetscCheck(id >= 0 && id < f->nvar && f->var[id].shape == OUTPUT_SCALAR, f->comm, PETSC_ERR_ARG_WRONG, "%s: not a scalar variable", f->path);
-  PetscCheck(f->record != (size_t)-1, f->comm, PETSC_ERR_ORDER, "%s: output_new_time first", f->path);
+  PetscCheck(id >= 0 && id < f->nvar && f->var[id].shape == OUTPUT_SCALAR, f->comm,
+             PETSC_ERR_ARG_WRONG, "%s: not a scalar variable", f->path);
+  PetscCheck(f->record != (size_t)-1, f->comm, PETSC_ERR_ORDER, "%s: output_new_time first",
+             f->path);
   PetscCallMPI(MPI_Comm_rank(f->comm, &rank));
   st = f->record;
   ct = rank == 0 ? 1 : 0;
@@ -332,7 +353,8 @@ PetscErrorCode output_close(OutputFile **out)
   PetscCallMPI(MPI_Barrier(f->comm));
   PetscCallMPI(MPI_Comm_rank(f->comm, &rank));
   if (rank == 0)
-    PetscCheck(rename(f->tmp, f->path) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot rename %s to %s", f->tmp, f->path);
+    PetscCheck(rename(f->tmp, f->path) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE,
+               "cannot rename %s to %s", f->tmp, f->path);
   PetscCallMPI(MPI_Barrier(f->comm));
   PetscCall(PetscFree(f->buf));
   PetscCall(PetscFree(*out));

@@ -21,25 +21,29 @@ struct Receptors {
   const Tags *tags;
   const Domain *dom;
   char dir[PETSC_MAX_PATH_LEN], name[PETSC_MAX_PATH_LEN];
-  PetscInt nrec, ncell, nval;  /* receptors, local receptor cells, values per cell */
-  PetscInt *cell2;             /* patch_index2 of each local receptor cell; owned */
-  PetscInt *gidx;              /* global column index; owned */
-  PetscReal *pack;             /* local send buffer; owned */
-  PetscReal *all;              /* rank 0: gathered cells; owned */
+  PetscInt nrec, ncell, nval; /* receptors, local receptor cells, values per cell */
+  PetscInt *cell2;            /* patch_index2 of each local receptor cell; owned */
+  PetscInt *gidx;             /* global column index; owned */
+  PetscReal *pack;            /* local send buffer; owned */
+  PetscReal *all;             /* rank 0: gathered cells; owned */
   PetscInt nall;
   PetscMPIInt *counts, *displs;
-  PetscReal *sum;              /* rank 0: [rec][spec+1][1+ntag]; owned */
-  PetscReal lat[64], lon[64];  /* weighted receptor centres */
+  PetscReal *sum;                           /* rank 0: [rec][spec+1][1+ntag]; owned */
+  PetscReal lat[64], lon[64];               /* weighted receptor centres */
   int nc, vtime, vconc, vcontrib, vclosure; /* rank 0 NetCDF ids */
   FILE *csv;
   char path_nc[PETSC_MAX_PATH_LEN], path_csv[PETSC_MAX_PATH_LEN];
   size_t record;
 };
 
-static PetscInt nsp(const Receptors *r) { return r->st->nspec + 1; } /* species and PM2.5 */
+static PetscInt nsp(const Receptors *r)
+{
+  return r->st->nspec + 1;
+} /* species and PM2.5 */
 
-PetscErrorCode receptor_series_create(MPI_Comm comm, const Grid *g, const State *st, const Domain *dom, const Tags *tags, const char *dir,
-                                const char *name, Receptors **out)
+PetscErrorCode receptor_series_create(MPI_Comm comm, const Grid *g, const State *st,
+                                      const Domain *dom, const Tags *tags, const char *dir,
+                                      const char *name, Receptors **out)
 {
   Receptors *r;
   const Patch *p = &st->patch;
@@ -54,7 +58,8 @@ PetscErrorCode receptor_series_create(MPI_Comm comm, const Grid *g, const State 
   r->tags = tags;
   r->dom = dom;
   r->nrec = dom ? dom->nrec : 0;
-  PetscCheck(r->nrec <= 64, comm, PETSC_ERR_SUP, "at most 64 receptors, the domain has %d", (int)r->nrec);
+  PetscCheck(r->nrec <= 64, comm, PETSC_ERR_SUP, "at most 64 receptors, the domain has %d",
+             (int)r->nrec);
   PetscCall(PetscStrncpy(r->dir, dir, sizeof(r->dir)));
   PetscCall(PetscStrncpy(r->name, name, sizeof(r->name)));
   *out = r;
@@ -75,7 +80,8 @@ PetscErrorCode receptor_series_create(MPI_Comm comm, const Grid *g, const State 
       r->cell2[r->ncell] = c2;
       r->gidx[r->ncell++] = j * p->mx + i;
     }
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, loc, (PetscMPIInt)(2 * r->nrec), MPIU_REAL, MPI_SUM, comm));
+  PetscCallMPI(
+      MPI_Allreduce(MPI_IN_PLACE, loc, (PetscMPIInt)(2 * r->nrec), MPIU_REAL, MPI_SUM, comm));
   for (PetscInt k = 0; k < r->nrec; k++) r->lat[k] = loc[2 * k], r->lon[k] = loc[2 * k + 1];
   PetscCall(PetscMalloc1(r->ncell * r->nval + 1, &r->pack));
   PetscCallMPI(MPI_Comm_size(comm, &size));
@@ -120,7 +126,8 @@ static PetscErrorCode att_text(Receptors *r, int var, const char *name, const ch
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode def_labels(Receptors *r, int dim_n, int dim_len, const char *var, const char *lname, PetscInt n, const char *const *labels)
+static PetscErrorCode def_labels(Receptors *r, int dim_n, int dim_len, const char *var,
+                                 const char *lname, PetscInt n, const char *const *labels)
 {
   int id, dims[2] = {dim_n, dim_len};
   char *text;
@@ -137,7 +144,8 @@ static PetscErrorCode def_labels(Receptors *r, int dim_n, int dim_len, const cha
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode def_int(Receptors *r, int dim, const char *var, const char *lname, PetscInt n, const PetscInt *v)
+static PetscErrorCode def_int(Receptors *r, int dim, const char *var, const char *lname, PetscInt n,
+                              const PetscInt *v)
 {
   int id, *buf;
 
@@ -196,20 +204,29 @@ static PetscErrorCode open_nc(Receptors *r)
   PetscCall(def_labels(r, dr, dl, "receptor_name_zh", "receptor name (Chinese)", r->nrec, names));
   for (PetscInt k = 0; k < ns - 1; k++) names[k] = r->st->patch.species[k].name;
   names[ns - 1] = "pm25";
-  PetscCall(def_labels(r, ds, dl, "species_name", "species (pm25 = ppm25 + so4 + no3 + nh4)", ns, names));
+  PetscCall(
+      def_labels(r, ds, dl, "species_name", "species (pm25 = ppm25 + so4 + no3 + nh4)", ns, names));
   if (nt) {
-    PetscCall(def_labels(r, dg, dl, "tag_label", "attribution tag, family:group", nt, (const char *const *)tg->label));
+    PetscCall(def_labels(r, dg, dl, "tag_label", "attribution tag, family:group", nt,
+                         (const char *const *)tg->label));
     PetscCall(PetscMalloc1(nt, &meta));
     {
-      const char *which[7] = {"tag_family", "tag_unit", "tag_prefecture", "tag_kind", "tag_sector", "tag_special", "tag_family_by"};
-      const char *help[7] = {"family index", "control-unit index (unit_id - 1), -1 if not one unit", "prefecture index, -1 if not one prefecture",
-                             "unit kind (0 priority, 1 key, 2 general, -2 all Xinjiang), -1 if none", "sector index, -1 if none",
-                             "0 emissions, 1 initial, 2 inflow, 3 other",
-                             "grouping of the tag's family: 0 unit, 1 prefecture, 2 kind, 3 region, 4 sector, 5 unit_sector, 6 point"};
+      const char *which[7] = {"tag_family", "tag_unit",    "tag_prefecture", "tag_kind",
+                              "tag_sector", "tag_special", "tag_family_by"};
+      const char *help[7] = {
+          "family index",
+          "control-unit index (unit_id - 1), -1 if not one unit",
+          "prefecture index, -1 if not one prefecture",
+          "unit kind (0 priority, 1 key, 2 general, -2 all Xinjiang), -1 if none",
+          "sector index, -1 if none",
+          "0 emissions, 1 initial, 2 inflow, 3 other",
+          "grouping of the tag's family: 0 unit, 1 prefecture, 2 kind, 3 region, 4 sector, 5 "
+          "unit_sector, 6 point"};
       for (PetscInt m = 0; m < 7; m++) {
         for (PetscInt n = 0; n < nt; n++) {
           const TagInfo *ti = &tg->info[n];
-          const PetscInt v[7] = {ti->family, ti->unit, ti->prefecture, ti->kind, ti->sector, ti->special, tg->family_by[ti->family]};
+          const PetscInt v[7] = {ti->family, ti->unit,    ti->prefecture,           ti->kind,
+                                 ti->sector, ti->special, tg->family_by[ti->family]};
           meta[n] = v[m];
         }
         PetscCall(def_int(r, dg, which[m], help[m], nt, meta));
@@ -227,7 +244,8 @@ static PetscErrorCode open_nc(Receptors *r)
   PetscCall(att_text(r, r->vcontrib, "long_name", "receptor-mean surface concentration by tag"));
   NcCallFile(nc_def_var(r->nc, "closure", NC_DOUBLE, 1, dims, &r->vclosure), r->path_nc);
   PetscCall(att_text(r, r->vclosure, "units", "1"));
-  PetscCall(att_text(r, r->vclosure, "long_name", "largest relative deviation of a tag family's sum from the bulk"));
+  PetscCall(att_text(r, r->vclosure, "long_name",
+                     "largest relative deviation of a tag family's sum from the bulk"));
   NcCallFile(nc_enddef(r->nc), r->path_nc);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -241,8 +259,10 @@ PetscErrorCode receptor_series_open(Receptors *r, PetscReal t)
   if (!r->nrec) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCallMPI(MPI_Comm_rank(r->comm, &rank));
   clock_format_compact(t, when, sizeof(when));
-  PetscCall(PetscSNPrintf(r->path_nc, sizeof(r->path_nc), "%s/%s_receptors_%s.nc.tmp", r->dir, r->name, when));
-  PetscCall(PetscSNPrintf(r->path_csv, sizeof(r->path_csv), "%s/%s_receptors_%s.csv.tmp", r->dir, r->name, when));
+  PetscCall(PetscSNPrintf(r->path_nc, sizeof(r->path_nc), "%s/%s_receptors_%s.nc.tmp", r->dir,
+                          r->name, when));
+  PetscCall(PetscSNPrintf(r->path_csv, sizeof(r->path_csv), "%s/%s_receptors_%s.csv.tmp", r->dir,
+                          r->name, when));
   r->record = 0;
   if (rank) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(open_nc(r));
@@ -271,8 +291,10 @@ static PetscErrorCode pack(Receptors *r, const Met *met)
   PetscCall(VecGetArrayRead(r->st->q, &q));
   if (nt) PetscCall(VecGetArrayRead(r->st->tag, &tag));
   for (PetscInt k = 0; k < r->ncell; k++) {
-    PetscInt c2 = r->cell2[k], c = c2; /* the lowest layer: patch_index(i, j, 0) == patch_index2(i, j) */
-    PetscReal rho = met->air_mass_end[c] / (met->now->dz[c] * r->g->area[c2]), *v = &r->pack[k * r->nval];
+    PetscInt c2 = r->cell2[k],
+             c = c2; /* the lowest layer: patch_index(i, j, 0) == patch_index2(i, j) */
+    PetscReal rho = met->air_mass_end[c] / (met->now->dz[c] * r->g->area[c2]),
+              *v = &r->pack[k * r->nval];
     PetscReal *val = v + 1 + r->nrec;
     v[0] = (PetscReal)r->gidx[k];
     for (PetscInt e = 0; e < r->nrec; e++) v[1 + e] = r->dom->receptor_weight[c2 * r->nrec + e];
@@ -304,7 +326,8 @@ PetscErrorCode receptor_series_write(Receptors *r, PetscReal t, const Met *met)
   if (!r->nrec) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(pack(r, met));
   PetscCallMPI(MPI_Comm_rank(r->comm, &rank));
-  PetscCallMPI(MPI_Gatherv(r->pack, (PetscMPIInt)(r->ncell * r->nval), MPIU_REAL, r->all, r->counts, r->displs, MPIU_REAL, 0, r->comm));
+  PetscCallMPI(MPI_Gatherv(r->pack, (PetscMPIInt)(r->ncell * r->nval), MPIU_REAL, r->all, r->counts,
+                           r->displs, MPIU_REAL, 0, r->comm));
   if (rank) PetscFunctionReturn(PETSC_SUCCESS);
   qsort(r->all, (size_t)r->nall, sizeof(PetscReal) * (size_t)r->nval, by_index);
   PetscCall(PetscArrayzero(r->sum, r->nrec * nv));
@@ -315,7 +338,8 @@ PetscErrorCode receptor_series_write(Receptors *r, PetscReal t, const Met *met)
         for (PetscInt x = 0; x < nv; x++) r->sum[e * nv + x] += v[1 + e] * val[x];
   }
   {
-    size_t st[4] = {r->record, 0, 0, 0}, ct[4] = {1, (size_t)r->nrec, (size_t)nsv, (size_t)PetscMax(nt, 1)};
+    size_t st[4] = {r->record, 0, 0, 0},
+           ct[4] = {1, (size_t)r->nrec, (size_t)nsv, (size_t)PetscMax(nt, 1)};
     double *conc, *contrib, closure = 0, tt = t;
     char when[32];
     PetscCall(PetscMalloc2(r->nrec * nsv, &conc, r->nrec * nsv * PetscMax(nt, 1), &contrib));
@@ -324,13 +348,16 @@ PetscErrorCode receptor_series_write(Receptors *r, PetscReal t, const Met *met)
       for (PetscInt s = 0; s < nsv; s++) {
         const PetscReal *v = &r->sum[e * nv + s * (1 + nt)];
         conc[e * nsv + s] = v[0];
-        for (PetscInt n = 0; n < PetscMax(nt, 1); n++) contrib[(e * nsv + s) * PetscMax(nt, 1) + n] = nt ? v[1 + n] : 0;
+        for (PetscInt n = 0; n < PetscMax(nt, 1); n++)
+          contrib[(e * nsv + s) * PetscMax(nt, 1) + n] = nt ? v[1 + n] : 0;
         for (PetscInt f = 0; f < tg->nfamily; f++) {
           PetscReal sum = 0;
           for (PetscInt n = tg->family_start[f]; n < tg->family_start[f + 1]; n++) sum += v[1 + n];
-          closure = PetscMax(closure, PetscAbsReal(sum - v[0]) / PetscMax(PetscAbsReal(v[0]), 1e-30));
+          closure =
+              PetscMax(closure, PetscAbsReal(sum - v[0]) / PetscMax(PetscAbsReal(v[0]), 1e-30));
         }
-        fprintf(r->csv, "%s,%s,%s,%.8g", when, r->dom->rec[e].name, s < nsv - 1 ? r->st->patch.species[s].name : "pm25", (double)v[0]);
+        fprintf(r->csv, "%s,%s,%s,%.8g", when, r->dom->rec[e].name,
+                s < nsv - 1 ? r->st->patch.species[s].name : "pm25", (double)v[0]);
         for (PetscInt n = 0; n < nt; n++) fprintf(r->csv, ",%.8g", (double)v[1 + n]);
         fprintf(r->csv, "\n");
       }
@@ -360,7 +387,8 @@ PetscErrorCode receptor_series_close(Receptors *r)
       const char *tmp = k ? r->path_csv : r->path_nc;
       PetscCall(PetscStrncpy(final, tmp, sizeof(final)));
       final[strlen(final) - 4] = '\0';
-      PetscCheck(rename(tmp, final) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot rename %s", tmp);
+      PetscCheck(rename(tmp, final) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot rename %s",
+                 tmp);
     }
   }
   r->path_nc[0] = '\0';

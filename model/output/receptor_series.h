@@ -13,8 +13,9 @@ typedef struct Receptors Receptors;
 
 /* Collect the receptor cells of the patch. With no domain (or no receptor) nothing is written.
    Collective. */
-PetscErrorCode receptor_series_create(MPI_Comm comm, const Grid *g, const State *st, const Domain *dom, const Tags *tags, const char *dir,
-                                const char *name, Receptors **r);
+PetscErrorCode receptor_series_create(MPI_Comm comm, const Grid *g, const State *st,
+                                      const Domain *dom, const Tags *tags, const char *dir,
+                                      const char *name, Receptors **r);
 PetscErrorCode receptor_series_destroy(Receptors **r);
 
 /* Open the files of the segment starting at t. Collective. */

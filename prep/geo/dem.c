@@ -21,7 +21,8 @@ static PetscErrorCode finish(Dem *d, PetscReal fill, PetscBool has_fill)
     d->zmin = PetscMin(d->zmin, d->z[k]);
     d->zmax = PetscMax(d->zmax, d->z[k]);
   }
-  PetscCheck(d->zmin <= d->zmax, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: the grid holds no valid value", d->path);
+  PetscCheck(d->zmin <= d->zmax, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: the grid holds no valid value", d->path);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -50,15 +51,17 @@ static PetscErrorCode next_number(Text *t, const char *what, PetscReal *v)
   PetscFunctionBeginUser;
   skip_blank(t);
   *v = strtod(t->s + t->pos, &end);
-  PetscCheck(end != t->s + t->pos && (!*end || isspace((unsigned char)*end)), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-             "%s:%" PetscInt_FMT ": expected a number (%s)", t->path, t->line, what);
+  PetscCheck(end != t->s + t->pos && (!*end || isspace((unsigned char)*end)), PETSC_COMM_SELF,
+             PETSC_ERR_FILE_UNEXPECTED, "%s:%" PetscInt_FMT ": expected a number (%s)", t->path,
+             t->line, what);
   t->pos = (size_t)(end - t->s);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* One header line "key value"; returns PETSC_FALSE in *found (and leaves the position) if the
    next word is a number, which starts the data. */
-static PetscErrorCode header_line(Text *t, char *key, size_t keylen, PetscReal *value, PetscBool *found)
+static PetscErrorCode header_line(Text *t, char *key, size_t keylen, PetscReal *value,
+                                  PetscBool *found)
 {
   size_t n = 0;
 
@@ -69,8 +72,8 @@ static PetscErrorCode header_line(Text *t, char *key, size_t keylen, PetscReal *
   while (t->s[t->pos] && !isspace((unsigned char)t->s[t->pos]) && n + 1 < keylen)
     key[n++] = (char)tolower((unsigned char)t->s[t->pos++]);
   key[n] = 0;
-  PetscCheck(n > 0 && n + 1 < keylen, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s:%" PetscInt_FMT ": bad header word",
-             t->path, t->line);
+  PetscCheck(n > 0 && n + 1 < keylen, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+             "%s:%" PetscInt_FMT ": bad header word", t->path, t->line);
   PetscCall(next_number(t, key, value));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -78,7 +81,8 @@ static PetscErrorCode header_line(Text *t, char *key, size_t keylen, PetscReal *
 static PetscErrorCode read_header(Text *t, Dem *d, PetscReal *nodata, PetscBool *has_nodata)
 {
   PetscReal ncols = -1, nrows = -1, x = 0, y = 0, cell = -1, v;
-  PetscBool found = PETSC_TRUE, corner_x = PETSC_FALSE, corner_y = PETSC_FALSE, have_x = PETSC_FALSE, have_y = PETSC_FALSE;
+  PetscBool found = PETSC_TRUE, corner_x = PETSC_FALSE, corner_y = PETSC_FALSE,
+            have_x = PETSC_FALSE, have_y = PETSC_FALSE;
   char key[32];
 
   PetscFunctionBeginUser;
@@ -86,17 +90,36 @@ static PetscErrorCode read_header(Text *t, Dem *d, PetscReal *nodata, PetscBool 
   while (found) {
     PetscCall(header_line(t, key, sizeof(key), &v, &found));
     if (!found) break;
-    if (!strcmp(key, "ncols")) ncols = v;
-    else if (!strcmp(key, "nrows")) nrows = v;
-    else if (!strcmp(key, "xllcorner") || !strcmp(key, "xllcenter")) { x = v; have_x = PETSC_TRUE; corner_x = key[4] == 'o' ? PETSC_TRUE : PETSC_FALSE; }
-    else if (!strcmp(key, "yllcorner") || !strcmp(key, "yllcenter")) { y = v; have_y = PETSC_TRUE; corner_y = key[4] == 'o' ? PETSC_TRUE : PETSC_FALSE; }
-    else if (!strcmp(key, "cellsize")) cell = v;
-    else if (!strcmp(key, "nodata_value")) { *nodata = v; *has_nodata = PETSC_TRUE; }
-    else SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s:%" PetscInt_FMT ": unknown header key %s (expected ncols, nrows, xllcorner/xllcenter, yllcorner/yllcenter, cellsize, NODATA_value)", t->path, t->line, key);
+    if (!strcmp(key, "ncols"))
+      ncols = v;
+    else if (!strcmp(key, "nrows"))
+      nrows = v;
+    else if (!strcmp(key, "xllcorner") || !strcmp(key, "xllcenter")) {
+      x = v;
+      have_x = PETSC_TRUE;
+      corner_x = key[4] == 'o' ? PETSC_TRUE : PETSC_FALSE;
+    } else if (!strcmp(key, "yllcorner") || !strcmp(key, "yllcenter")) {
+      y = v;
+      have_y = PETSC_TRUE;
+      corner_y = key[4] == 'o' ? PETSC_TRUE : PETSC_FALSE;
+    } else if (!strcmp(key, "cellsize"))
+      cell = v;
+    else if (!strcmp(key, "nodata_value")) {
+      *nodata = v;
+      *has_nodata = PETSC_TRUE;
+    } else
+      SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+              "%s:%" PetscInt_FMT
+              ": unknown header key %s (expected ncols, nrows, xllcorner/xllcenter, "
+              "yllcorner/yllcenter, cellsize, NODATA_value)",
+              t->path, t->line, key);
   }
-  PetscCheck(ncols >= 2 && nrows >= 2 && cell > 0 && have_x && have_y && ncols == PetscFloorReal(ncols) && nrows == PetscFloorReal(nrows),
+  PetscCheck(ncols >= 2 && nrows >= 2 && cell > 0 && have_x && have_y &&
+                 ncols == PetscFloorReal(ncols) && nrows == PetscFloorReal(nrows),
              PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-             "%s: the header needs integer ncols >= 2 and nrows >= 2, a positive cellsize, and the lower-left x and y", t->path);
+             "%s: the header needs integer ncols >= 2 and nrows >= 2, a positive cellsize, and the "
+             "lower-left x and y",
+             t->path);
   d->nlon = (PetscInt)ncols;
   d->nlat = (PetscInt)nrows;
   d->dlon = d->dlat = cell;
@@ -127,10 +150,12 @@ static PetscErrorCode read_ascii(const char *path, Dem *d)
   PetscCall(read_header(&t, d, &nodata, &has_nodata));
   PetscCall(PetscMalloc1(d->nlon * d->nlat, &d->z));
   for (PetscInt j = d->nlat - 1; j >= 0; j--)
-    for (PetscInt i = 0; i < d->nlon; i++) PetscCall(next_number(&t, "a grid value", &d->z[j * d->nlon + i]));
+    for (PetscInt i = 0; i < d->nlon; i++)
+      PetscCall(next_number(&t, "a grid value", &d->z[j * d->nlon + i]));
   skip_blank(&t);
   PetscCheck(!t.s[t.pos], PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-             "%s:%" PetscInt_FMT ": more values than ncols x nrows = %" PetscInt_FMT, path, t.line, d->nlon * d->nlat);
+             "%s:%" PetscInt_FMT ": more values than ncols x nrows = %" PetscInt_FMT, path, t.line,
+             d->nlon * d->nlat);
   PetscCall(PetscFree(t.s));
   PetscCall(finish(d, nodata, has_nodata));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -153,8 +178,10 @@ static PetscBool has_text(int nc, int var, const char *att, const char *const *v
 /* The one-dimensional coordinate variable of latitude (want_lat) or longitude, or -1. */
 static int find_coordinate(int nc, PetscBool want_lat)
 {
-  static const char *const lat_units[] = {"degrees_north", "degree_north", "degrees_N", "degree_N", NULL};
-  static const char *const lon_units[] = {"degrees_east", "degree_east", "degrees_E", "degree_E", NULL};
+  static const char *const lat_units[] = {"degrees_north", "degree_north", "degrees_N", "degree_N",
+                                          NULL};
+  static const char *const lon_units[] = {"degrees_east", "degree_east", "degrees_E", "degree_E",
+                                          NULL};
   static const char *const lat_names[] = {"lat", "latitude", "y", NULL};
   static const char *const lon_names[] = {"lon", "longitude", "x", NULL};
   int nvar, ndim;
@@ -163,7 +190,9 @@ static int find_coordinate(int nc, PetscBool want_lat)
   if (nc_inq_nvars(nc, &nvar) != NC_NOERR) return -1;
   for (int pass = 0; pass < 2; pass++) {
     for (int v = 0; v < nvar; v++) {
-      if (nc_inq_varndims(nc, v, &ndim) != NC_NOERR || ndim != 1 || nc_inq_varname(nc, v, name) != NC_NOERR) continue;
+      if (nc_inq_varndims(nc, v, &ndim) != NC_NOERR || ndim != 1 ||
+          nc_inq_varname(nc, v, name) != NC_NOERR)
+        continue;
       if (pass == 0 && has_text(nc, v, "units", want_lat ? lat_units : lon_units)) return v;
       for (PetscInt k = 0; pass == 1 && (want_lat ? lat_names : lon_names)[k]; k++)
         if (!strcmp(name, (want_lat ? lat_names : lon_names)[k])) return v;
@@ -173,23 +202,28 @@ static int find_coordinate(int nc, PetscBool want_lat)
 }
 
 /* Read coordinate variable var of length n, check even spacing; first value and signed step. */
-static PetscErrorCode read_axis(int nc, const char *path, int var, size_t n, PetscReal *first, PetscReal *step)
+static PetscErrorCode read_axis(int nc, const char *path, int var, size_t n, PetscReal *first,
+                                PetscReal *step)
 {
   PetscReal *a;
   char name[NC_MAX_NAME + 1];
 
   PetscFunctionBeginUser;
   NcCallFile(nc_inq_varname(nc, var, name), path);
-  PetscCheck(n >= 2, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: coordinate %s needs at least two values", path, name);
+  PetscCheck(n >= 2, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: coordinate %s needs at least two values", path, name);
   PetscCall(PetscMalloc1(n, &a));
   NcCallFile(nc_get_var_double(nc, var, a), path);
   *first = a[0];
   *step = (a[n - 1] - a[0]) / (PetscReal)(n - 1);
   for (size_t k = 1; k < n; k++)
-    PetscCheck(PetscAbsReal(a[k] - a[k - 1] - *step) <= DEM_SPACING_RTOL * PetscAbsReal(*step) + DEM_SPACING_RTOL,
-               PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: coordinate %s is not evenly spaced (at index %zu)", path, name, k);
+    PetscCheck(PetscAbsReal(a[k] - a[k - 1] - *step) <=
+                   DEM_SPACING_RTOL * PetscAbsReal(*step) + DEM_SPACING_RTOL,
+               PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+               "%s: coordinate %s is not evenly spaced (at index %zu)", path, name, k);
   PetscCall(PetscFree(a));
-  PetscCheck(*step != 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: coordinate %s has zero spacing", path, name);
+  PetscCheck(*step != 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: coordinate %s has zero spacing", path, name);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -200,8 +234,8 @@ static PetscErrorCode find_variable(int nc, const char *path, const char *variab
 
   PetscFunctionBeginUser;
   if (variable && variable[0]) {
-    PetscCheck(nc_inq_varid(nc, variable, var) == NC_NOERR, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-               "%s: no variable named %s", path, variable);
+    PetscCheck(nc_inq_varid(nc, variable, var) == NC_NOERR, PETSC_COMM_SELF,
+               PETSC_ERR_FILE_UNEXPECTED, "%s: no variable named %s", path, variable);
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   NcCallFile(nc_inq_nvars(nc, &nvar), path);
@@ -209,7 +243,8 @@ static PetscErrorCode find_variable(int nc, const char *path, const char *variab
     NcCallFile(nc_inq_varndims(nc, *var, &ndim), path);
     if (ndim == 2) PetscFunctionReturn(PETSC_SUCCESS);
   }
-  SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: no two-dimensional variable to read", path);
+  SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: no two-dimensional variable to read",
+          path);
 }
 
 static PetscErrorCode read_netcdf(const char *path, const char *variable, Dem *d)
@@ -224,7 +259,9 @@ static PetscErrorCode read_netcdf(const char *path, const char *variable, Dem *d
   vlat = find_coordinate(nc, PETSC_TRUE);
   vlon = find_coordinate(nc, PETSC_FALSE);
   PetscCheck(vlat >= 0 && vlon >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-             "%s: no one-dimensional latitude and longitude coordinates (units degrees_north and degrees_east)", path);
+             "%s: no one-dimensional latitude and longitude coordinates (units degrees_north and "
+             "degrees_east)",
+             path);
   PetscCall(find_variable(nc, path, variable, &var));
   NcCallFile(nc_inq_vardimid(nc, vlat, &dlat), path);
   NcCallFile(nc_inq_vardimid(nc, vlon, &dlon), path);
@@ -235,13 +272,15 @@ static PetscErrorCode read_netcdf(const char *path, const char *variable, Dem *d
   NcCallFile(nc_inq_dimlen(nc, dlon, &nlon), path);
   PetscCall(read_axis(nc, path, vlat, nlat, &d->lat0, &step_lat));
   PetscCall(read_axis(nc, path, vlon, nlon, &d->lon0, &d->dlon));
-  PetscCheck(d->dlon > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: longitudes must increase", path);
+  PetscCheck(d->dlon > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: longitudes must increase", path);
   d->nlat = (PetscInt)nlat;
   d->nlon = (PetscInt)nlon;
   d->dlat = PetscAbsReal(step_lat);
   PetscCall(PetscMalloc1(d->nlon * d->nlat, &d->z));
   NcCallFile(nc_get_var_double(nc, var, d->z), path);
-  if (nc_get_att_double(nc, var, "_FillValue", &fill) == NC_NOERR || nc_get_att_double(nc, var, "missing_value", &fill) == NC_NOERR)
+  if (nc_get_att_double(nc, var, "_FillValue", &fill) == NC_NOERR ||
+      nc_get_att_double(nc, var, "missing_value", &fill) == NC_NOERR)
     has_fill = PETSC_TRUE;
   if (nc_get_att_double(nc, var, "scale_factor", &scale) != NC_NOERR) scale = 1;
   if (nc_get_att_double(nc, var, "add_offset", &offset) != NC_NOERR) offset = 0;
@@ -272,8 +311,10 @@ PetscErrorCode dem_read(const char *path, const char *variable, Dem **out)
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&d));
   PetscCall(PetscStrallocpy(path, &d->path));
-  if (n > 4 && !strcmp(path + n - 4, ".asc")) PetscCall(read_ascii(path, d));
-  else PetscCall(read_netcdf(path, variable, d));
+  if (n > 4 && !strcmp(path + n - 4, ".asc"))
+    PetscCall(read_ascii(path, d));
+  else
+    PetscCall(read_netcdf(path, variable, d));
   *out = d;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -291,7 +332,9 @@ PetscErrorCode dem_destroy(Dem **d)
 PetscBool dem_covers(const Dem *d, PetscReal lon, PetscReal lat)
 {
   PetscReal x = (lon - d->lon0) / d->dlon, y = (lat - d->lat0) / d->dlat;
-  return x >= 0 && y >= 0 && x <= (PetscReal)(d->nlon - 1) && y <= (PetscReal)(d->nlat - 1) ? PETSC_TRUE : PETSC_FALSE;
+  return x >= 0 && y >= 0 && x <= (PetscReal)(d->nlon - 1) && y <= (PetscReal)(d->nlat - 1)
+             ? PETSC_TRUE
+             : PETSC_FALSE;
 }
 
 PetscReal dem_bilinear(const Dem *d, PetscReal lon, PetscReal lat)
@@ -300,8 +343,8 @@ PetscReal dem_bilinear(const Dem *d, PetscReal lon, PetscReal lat)
   PetscInt i = PetscMin((PetscInt)x, d->nlon - 2), j = PetscMin((PetscInt)y, d->nlat - 2);
   PetscReal fx = x - (PetscReal)i, fy = y - (PetscReal)j;
   const PetscReal w[4] = {(1 - fx) * (1 - fy), fx * (1 - fy), (1 - fx) * fy, fx * fy};
-  const PetscReal z[4] = {d->z[j * d->nlon + i], d->z[j * d->nlon + i + 1], d->z[(j + 1) * d->nlon + i],
-                          d->z[(j + 1) * d->nlon + i + 1]};
+  const PetscReal z[4] = {d->z[j * d->nlon + i], d->z[j * d->nlon + i + 1],
+                          d->z[(j + 1) * d->nlon + i], d->z[(j + 1) * d->nlon + i + 1]};
 
   for (PetscInt k = 0; k < 4; k++) {
     if (z[k] == DEM_NODATA) continue;

@@ -5,13 +5,13 @@
 #include <petscsys.h>
 
 typedef struct {
-  char *path;            /* the file read, for messages; owned */
-  PetscInt nlon, nlat;   /* nodes */
-  PetscReal lon0, lat0;  /* south-west node, degrees */
-  PetscReal dlon, dlat;  /* node spacing, degrees (both positive) */
-  PetscReal *z;          /* z[j * nlon + i] at (lon0 + i dlon, lat0 + j dlat), south row first; owned */
-  PetscReal zmin, zmax;  /* range of the valid values */
-  PetscReal nodata;      /* value marking missing nodes (also set where the file had fill values) */
+  char *path;           /* the file read, for messages; owned */
+  PetscInt nlon, nlat;  /* nodes */
+  PetscReal lon0, lat0; /* south-west node, degrees */
+  PetscReal dlon, dlat; /* node spacing, degrees (both positive) */
+  PetscReal *z; /* z[j * nlon + i] at (lon0 + i dlon, lat0 + j dlat), south row first; owned */
+  PetscReal zmin, zmax; /* range of the valid values */
+  PetscReal nodata;     /* value marking missing nodes (also set where the file had fill values) */
 } Dem;
 
 #define DEM_NODATA (-1.0e30) /* the value missing nodes hold after reading */

@@ -31,7 +31,8 @@ static PetscErrorCode parse_adcode(const char *path, PetscInt k, const char *tex
 
   PetscFunctionBeginUser;
   PetscCheck(end != text && !*end && v > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-             "%s: feature %" PetscInt_FMT ": adcode \"%s\" is not a positive integer", path, k, text);
+             "%s: feature %" PetscInt_FMT ": adcode \"%s\" is not a positive integer", path, k,
+             text);
   *adcode = (PetscInt)v;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -79,7 +80,8 @@ static PetscErrorCode english_names(Geography *g)
 
 /* The prefectures, from the counties' prefecture properties; counties[k].prefecture is then
    the adcode, turned into an index by the caller. */
-static PetscErrorCode add_prefecture(Geography *g, const GeoCollection *c, PetscInt k, PetscInt *pref_adcode)
+static PetscErrorCode add_prefecture(Geography *g, const GeoCollection *c, PetscInt k,
+                                     PetscInt *pref_adcode)
 {
   const char *text, *zh, *en;
   PetscInt ad = 0;
@@ -103,7 +105,8 @@ static PetscErrorCode add_prefecture(Geography *g, const GeoCollection *c, Petsc
 static PetscErrorCode load_counties(Geography *g, const GeoCollection *c)
 {
   PetscFunctionBeginUser;
-  PetscCheck(c->n > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: no county features", c->path);
+  PetscCheck(c->n > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: no county features",
+             c->path);
   g->ncounty = c->n;
   PetscCall(PetscCalloc1(c->n, &g->county));
   PetscCall(PetscCalloc1(c->n, &g->pref));
@@ -118,8 +121,9 @@ static PetscErrorCode load_counties(Geography *g, const GeoCollection *c)
     PetscCall(add_prefecture(g, c, k, &y->prefecture));
     for (PetscInt q = 0; q < k; q++)
       PetscCheck(g->county[q].adcode != y->adcode, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-                 "%s: adcode %" PetscInt_FMT " appears twice (features %" PetscInt_FMT " and %" PetscInt_FMT ")", c->path,
-                 y->adcode, q, k);
+                 "%s: adcode %" PetscInt_FMT " appears twice (features %" PetscInt_FMT
+                 " and %" PetscInt_FMT ")",
+                 c->path, y->adcode, q, k);
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -166,9 +170,11 @@ static PetscErrorCode fill_by_area(PolygonRaster *r, const GeoCollection *c, con
 
   PetscFunctionBeginUser;
   PetscCall(PetscMalloc1(c->n, &key));
-  for (PetscInt k = 0; k < c->n; k++) key[k] = (AreaKey){polygon_area(&c->feature[k], CONST_EARTH_RADIUS), k};
+  for (PetscInt k = 0; k < c->n; k++)
+    key[k] = (AreaKey){polygon_area(&c->feature[k], CONST_EARTH_RADIUS), k};
   qsort(key, (size_t)c->n, sizeof(AreaKey), compare_area_desc);
-  for (PetscInt k = 0; k < c->n; k++) PetscCall(polygon_raster_fill(r, &c->feature[key[k].feature], value[key[k].feature]));
+  for (PetscInt k = 0; k < c->n; k++)
+    PetscCall(polygon_raster_fill(r, &c->feature[key[k].feature], value[key[k].feature]));
   PetscCall(PetscFree(key));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -181,9 +187,11 @@ static void grow_bbox(PetscReal *bb, const PetscReal *f)
   bb[3] = PetscMax(bb[3], f[3]);
 }
 
-/* The county raster, and mask: the outline (owner 0) or any county (owner 0), for official units. */
-static PetscErrorCode build_county_raster(Geography *g, const GeoCollection *counties, const GeoCollection *outline,
-                                          const PetscInt *order, PolygonRaster **mask)
+/* The county raster, and mask: the outline (owner 0) or any county (owner 0), for official units.
+ */
+static PetscErrorCode build_county_raster(Geography *g, const GeoCollection *counties,
+                                          const GeoCollection *outline, const PetscInt *order,
+                                          PolygonRaster **mask)
 {
   PetscReal bb[4] = {PETSC_MAX_REAL, PETSC_MIN_REAL, PETSC_MAX_REAL, PETSC_MIN_REAL}, pad;
   PetscInt filled, left, *zero;
@@ -193,7 +201,10 @@ static PetscErrorCode build_county_raster(Geography *g, const GeoCollection *cou
   for (PetscInt k = 0; k < counties->n; k++) grow_bbox(bb, counties->feature[k].bbox);
   for (PetscInt k = 0; k < outline->n; k++) grow_bbox(bb, outline->feature[k].bbox);
   pad = GEO_RASTER_MARGIN / (PetscReal)g->p.raster_per_degree;
-  bb[0] -= pad; bb[1] += pad; bb[2] -= pad; bb[3] += pad;
+  bb[0] -= pad;
+  bb[1] += pad;
+  bb[2] -= pad;
+  bb[3] += pad;
   PetscCall(polygon_raster_create(bb, g->p.raster_per_degree, &r));
   PetscCall(polygon_raster_create(bb, g->p.raster_per_degree, mask));
   PetscCall(fill_by_area(r, counties, order));
@@ -201,9 +212,11 @@ static PetscErrorCode build_county_raster(Geography *g, const GeoCollection *cou
   PetscCall(fill_by_area(*mask, outline, zero));
   PetscCall(PetscFree(zero));
   PetscCall(polygon_raster_fill_gaps(r, *mask, &filled, &left));
-  PetscCall(PetscInfo(NULL, "county raster %" PetscInt_FMT " x %" PetscInt_FMT ": %" PetscInt_FMT
-                      " gap pixels inside the outline given to neighbouring counties, %" PetscInt_FMT " left\n",
-                      r->nlon, r->nlat, filled, left));
+  PetscCall(PetscInfo(
+      NULL,
+      "county raster %" PetscInt_FMT " x %" PetscInt_FMT ": %" PetscInt_FMT
+      " gap pixels inside the outline given to neighbouring counties, %" PetscInt_FMT " left\n",
+      r->nlon, r->nlat, filled, left));
   for (PetscInt k = 0; k < r->nlon * r->nlat; k++)
     if (r->owner[k] >= 0) (*mask)->owner[k] = 0;
   g->county_raster = r;
@@ -244,7 +257,8 @@ static PetscErrorCode derived_units(Geography *g, PetscInt nextra)
   for (PetscInt c = 0; c < g->ncounty; c++) {
     for (PetscInt k = 0; k < UNIT_OUTSIDE; k++) {
       GeoUnit *u = &g->unit[UNIT_OUTSIDE * c + k];
-      PetscCall(PetscSNPrintf(u->code, GEO_CODE_LEN, "%" PetscInt_FMT "-%s1", g->county[c].adcode, kind_letter[k]));
+      PetscCall(PetscSNPrintf(u->code, GEO_CODE_LEN, "%" PetscInt_FMT "-%s1", g->county[c].adcode,
+                              kind_letter[k]));
       PetscCall(PetscSNPrintf(u->name_zh, GEO_NAME_LEN, "%s%s", g->county[c].name_zh, kind_zh[k]));
       PetscCall(PetscSNPrintf(u->name_en, GEO_NAME_LEN, "%s %s", g->county[c].name_en, kind_en[k]));
       u->kind = k;
@@ -271,8 +285,10 @@ static PetscErrorCode official_unit(Geography *g, const GeoCollection *c, PetscI
   PetscCall(geojson_get_text(c, k, "unit_name_en", &text));
   PetscCall(PetscStrncpy(u->name_en, text, GEO_NAME_LEN));
   PetscCall(geojson_get_reals(c, k, "unit_kind", 1, &kind));
-  PetscCheck(kind == UNIT_PRIORITY || kind == UNIT_KEY || kind == UNIT_GENERAL, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-             "%s: feature %" PetscInt_FMT " (%s): unit_kind %g must be 0 (priority protection), 1 (key control) or 2 (general)",
+  PetscCheck(kind == UNIT_PRIORITY || kind == UNIT_KEY || kind == UNIT_GENERAL, PETSC_COMM_SELF,
+             PETSC_ERR_FILE_UNEXPECTED,
+             "%s: feature %" PetscInt_FMT
+             " (%s): unit_kind %g must be 0 (priority protection), 1 (key control) or 2 (general)",
              c->path, k, u->code, (double)kind);
   u->kind = (PetscInt)kind;
   PetscCall(geojson_get_text(c, k, "unit_county", &text));
@@ -281,12 +297,14 @@ static PetscErrorCode official_unit(Geography *g, const GeoCollection *c, PetscI
   for (PetscInt y = 0; y < g->ncounty; y++)
     if (g->county[y].adcode == adcode) u->county = y;
   PetscCheck(u->county >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-             "%s: feature %" PetscInt_FMT " (%s): unit_county %" PetscInt_FMT " is not a county of %s", c->path, k, u->code,
-             adcode, g->p.counties_file);
+             "%s: feature %" PetscInt_FMT " (%s): unit_county %" PetscInt_FMT
+             " is not a county of %s",
+             c->path, k, u->code, adcode, g->p.counties_file);
   u->prefecture = g->county[u->county].prefecture;
   for (PetscInt q = 0; q < k; q++)
     PetscCheck(strcmp(g->unit[q].code, u->code), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-               "%s: unit_code %s appears twice (features %" PetscInt_FMT " and %" PetscInt_FMT ")", c->path, u->code, q, k);
+               "%s: unit_code %s appears twice (features %" PetscInt_FMT " and %" PetscInt_FMT ")",
+               c->path, u->code, q, k);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -304,20 +322,24 @@ static PetscErrorCode official_units(Geography *g, const PolygonRaster *mask, Pe
     value[k] = k;
   }
   g->nunit = c->n;
-  PetscCall(polygon_raster_create((PetscReal[4]){mask->lon0, mask->lon0 + (PetscReal)mask->nlon * mask->res, mask->lat0,
-                                                 mask->lat0 + (PetscReal)mask->nlat * mask->res},
-                                  g->p.raster_per_degree, &g->unit_raster));
-  PetscCheck(g->unit_raster->nlon == mask->nlon && g->unit_raster->nlat == mask->nlat, PETSC_COMM_SELF, PETSC_ERR_PLIB,
-             "unit raster and mask differ in shape");
+  PetscCall(polygon_raster_create(
+      (PetscReal[4]){mask->lon0, mask->lon0 + (PetscReal)mask->nlon * mask->res, mask->lat0,
+                     mask->lat0 + (PetscReal)mask->nlat * mask->res},
+      g->p.raster_per_degree, &g->unit_raster));
+  PetscCheck(g->unit_raster->nlon == mask->nlon && g->unit_raster->nlat == mask->nlat,
+             PETSC_COMM_SELF, PETSC_ERR_PLIB, "unit raster and mask differ in shape");
   PetscCall(fill_by_area(g->unit_raster, c, value));
   for (PetscInt k = 0; k < mask->nlon * mask->nlat; k++) {
     if (mask->owner[k] < 0) continue;
     inside++;
     if (g->unit_raster->owner[k] >= 0) covered++;
   }
-  PetscCheck((PetscReal)covered >= g->p.units_min_coverage * (PetscReal)inside, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-             "%s: the unit polygons cover %.1f %% of Xinjiang, less than grid_tool_units_min_coverage = %g %%: an official unit file must cover the region",
-             c->path, 100.0 * (double)covered / (double)PetscMax(inside, 1), 100.0 * (double)g->p.units_min_coverage);
+  PetscCheck((PetscReal)covered >= g->p.units_min_coverage * (PetscReal)inside, PETSC_COMM_SELF,
+             PETSC_ERR_FILE_UNEXPECTED,
+             "%s: the unit polygons cover %.1f %% of Xinjiang, less than "
+             "grid_tool_units_min_coverage = %g %%: an official unit file must cover the region",
+             c->path, 100.0 * (double)covered / (double)PetscMax(inside, 1),
+             100.0 * (double)g->p.units_min_coverage);
   PetscCall(polygon_raster_fill_gaps(g->unit_raster, mask, &filled, &left));
   PetscCall(PetscFree(value));
   PetscCall(geojson_destroy(&c));
@@ -352,13 +374,16 @@ static PetscErrorCode outside_regions(Geography *g, CsvTable *t)
       x->county = x->prefecture = -1;
     }
     PetscCheck(g->unit[u].kind == UNIT_OUTSIDE, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-               "%s:%" PetscInt_FMT ": code %s is already the code of a unit inside Xinjiang", t->path, t->line[r],
-               csv_text(t, r, ccode));
+               "%s:%" PetscInt_FMT ": code %s is already the code of a unit inside Xinjiang",
+               t->path, t->line[r], csv_text(t, r, ccode));
     g->box[r].unit = u;
   }
-  PetscCheck(t->nrow > 0 && g->box[t->nrow - 1].box[0] <= -180 && g->box[t->nrow - 1].box[1] >= 180 &&
-               g->box[t->nrow - 1].box[2] <= -90 && g->box[t->nrow - 1].box[3] >= 90,
-             PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: the last row must cover the whole globe (-180..180, -90..90) to catch every point", t->path);
+  PetscCheck(
+      t->nrow > 0 && g->box[t->nrow - 1].box[0] <= -180 && g->box[t->nrow - 1].box[1] >= 180 &&
+          g->box[t->nrow - 1].box[2] <= -90 && g->box[t->nrow - 1].box[3] >= 90,
+      PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+      "%s: the last row must cover the whole globe (-180..180, -90..90) to catch every point",
+      t->path);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -368,8 +393,10 @@ static PetscErrorCode load_units(Geography *g, const PolygonRaster *mask)
 
   PetscFunctionBeginUser;
   PetscCall(csv_read(g->p.outside_file, &t));
-  if (g->p.units_file[0]) PetscCall(official_units(g, mask, t->nrow));
-  else PetscCall(derived_units(g, t->nrow));
+  if (g->p.units_file[0])
+    PetscCall(official_units(g, mask, t->nrow));
+  else
+    PetscCall(derived_units(g, t->nrow));
   PetscCall(outside_regions(g, t));
   PetscCall(csv_destroy(&t));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -388,8 +415,11 @@ static PetscErrorCode load_sites(Geography *g)
   PetscCall(csv_column(t, "lat_wgs84", &clat));
   PetscCall(PetscMalloc1(g->ncounty + t->nrow, &g->site));
   for (PetscInt c = 0; c < g->ncounty; c++)
-    g->site[n++] = (GeoSite){.lon = g->county[c].seat[0], .lat = g->county[c].seat[1], .r_urban = g->p.urban_radius_seat,
-                             .r_key = g->p.key_radius_seat, .r_crop = g->p.crop_radius};
+    g->site[n++] = (GeoSite){.lon = g->county[c].seat[0],
+                             .lat = g->county[c].seat[1],
+                             .r_urban = g->p.urban_radius_seat,
+                             .r_key = g->p.key_radius_seat,
+                             .r_crop = g->p.crop_radius};
   for (PetscInt r = 0; r < t->nrow; r++) {
     GeoSite *s = &g->site[n++];
     PetscBool city = strcmp(csv_text(t, r, ckind), "city") ? PETSC_FALSE : PETSC_TRUE;
@@ -402,7 +432,8 @@ static PetscErrorCode load_sites(Geography *g)
   g->nsite = n;
   g->reach = 0;
   for (PetscInt s = 0; s < n; s++)
-    g->reach = PetscMax(g->reach, PetscMax(g->site[s].r_urban, PetscMax(g->site[s].r_key, g->site[s].r_crop)));
+    g->reach = PetscMax(
+        g->reach, PetscMax(g->site[s].r_urban, PetscMax(g->site[s].r_key, g->site[s].r_crop)));
   PetscCall(csv_destroy(&t));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -423,9 +454,14 @@ static PetscErrorCode load_lakes(Geography *g)
     PetscReal v[5];
     for (PetscInt k = 0; k < 5; k++) PetscCall(csv_real(t, r, col[k], &v[k]));
     PetscCheck(v[2] >= v[3] && v[3] > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-               "%s:%" PetscInt_FMT ": semi-axes %g and %g km must satisfy semi_major >= semi_minor > 0", t->path, t->line[r],
-               (double)v[2], (double)v[3]);
-    g->lake[r] = (GeoLake){.lon = v[0], .lat = v[1], .a = M_PER_KM * v[2], .b = M_PER_KM * v[3], .azimuth = v[4] * CONST_DEG2RAD};
+               "%s:%" PetscInt_FMT
+               ": semi-axes %g and %g km must satisfy semi_major >= semi_minor > 0",
+               t->path, t->line[r], (double)v[2], (double)v[3]);
+    g->lake[r] = (GeoLake){.lon = v[0],
+                           .lat = v[1],
+                           .a = M_PER_KM * v[2],
+                           .b = M_PER_KM * v[3],
+                           .azimuth = v[4] * CONST_DEG2RAD};
     g->reach = PetscMax(g->reach, g->lake[r].a);
   }
   PetscCall(csv_destroy(&t));
@@ -483,7 +519,8 @@ PetscErrorCode geography_destroy(Geography **gp)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode geography_find_place(const Geography *g, const char *name, PetscInt *county, PetscInt *pref)
+PetscErrorCode geography_find_place(const Geography *g, const char *name, PetscInt *county,
+                                    PetscInt *pref)
 {
   char code[32];
   PetscInt hits = 0;
@@ -497,11 +534,16 @@ PetscErrorCode geography_find_place(const Geography *g, const char *name, PetscI
       PetscCall(PetscSNPrintf(code, sizeof(code), "%" PetscInt_FMT, g->county[c].adcode));
       if (pass == 0) {
         PetscCall(PetscStrcasecmp(name, g->county[c].name_en, &same));
-        same = same || !strcmp(name, g->county[c].name_zh) || !strcmp(name, code) ? PETSC_TRUE : PETSC_FALSE;
-      } else PetscCall(PetscStrcasecmp(name, g->county[c].short_en, &same));
+        same = same || !strcmp(name, g->county[c].name_zh) || !strcmp(name, code) ? PETSC_TRUE
+                                                                                  : PETSC_FALSE;
+      } else
+        PetscCall(PetscStrcasecmp(name, g->county[c].short_en, &same));
       if (same) {
-        PetscCheck(hits == 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "place name \"%s\" is ambiguous: %s (%" PetscInt_FMT ") and %s (%" PetscInt_FMT ")",
-                   name, g->county[*county].name_en, g->county[*county].adcode, g->county[c].name_en, g->county[c].adcode);
+        PetscCheck(hits == 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
+                   "place name \"%s\" is ambiguous: %s (%" PetscInt_FMT ") and %s (%" PetscInt_FMT
+                   ")",
+                   name, g->county[*county].name_en, g->county[*county].adcode,
+                   g->county[c].name_en, g->county[c].adcode);
         *county = c;
         hits++;
       }
@@ -510,8 +552,10 @@ PetscErrorCode geography_find_place(const Geography *g, const char *name, PetscI
       PetscCall(PetscSNPrintf(code, sizeof(code), "%" PetscInt_FMT, g->pref[q].adcode));
       PetscCall(PetscStrcasecmp(name, g->pref[q].name_en, &same));
       if (!same && strcmp(name, g->pref[q].name_zh) && strcmp(name, code)) continue;
-      if (*county >= 0 && g->pref[q].adcode == g->county[*county].adcode) continue; /* an XPCC city is both */
-      PetscCheck(hits == 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "place name \"%s\" is ambiguous: it names a county and a prefecture", name);
+      if (*county >= 0 && g->pref[q].adcode == g->county[*county].adcode)
+        continue; /* an XPCC city is both */
+      PetscCheck(hits == 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
+                 "place name \"%s\" is ambiguous: it names a county and a prefecture", name);
       *pref = q;
       hits++;
     }

@@ -31,14 +31,15 @@ typedef struct {
 typedef struct {
   PetscInt adcode;
   char name_zh[GEO_NAME_LEN], name_en[GEO_NAME_LEN];
-  PetscInt parent; /* for a city of the XPCC (a county-level city on its own): the prefecture it sits in; else -1 */
+  PetscInt parent; /* for a city of the XPCC (a county-level city on its own): the prefecture it
+                      sits in; else -1 */
 } GeoPrefecture;
 
 typedef struct {
   PetscInt adcode;
   char name_zh[GEO_NAME_LEN], name_en[GEO_NAME_LEN], short_en[GEO_NAME_LEN];
-  PetscInt prefecture;  /* index */
-  PetscReal seat[2];    /* lon, lat of the government seat, degrees */
+  PetscInt prefecture; /* index */
+  PetscReal seat[2];   /* lon, lat of the government seat, degrees */
 } GeoCounty;
 
 /* A settlement or a point source: the discs around it that are urban land, key-control land
@@ -61,11 +62,14 @@ typedef struct {
 
 /* Inputs and rule parameters (the &grid_tool, &landuse and &units namelist groups). */
 typedef struct {
-  char counties_file[PARAM_STRING_LEN], outline_file[PARAM_STRING_LEN], sites_file[PARAM_STRING_LEN];
-  char county_names_file[PARAM_STRING_LEN], lakes_file[PARAM_STRING_LEN], outside_file[PARAM_STRING_LEN];
+  char counties_file[PARAM_STRING_LEN], outline_file[PARAM_STRING_LEN],
+      sites_file[PARAM_STRING_LEN];
+  char county_names_file[PARAM_STRING_LEN], lakes_file[PARAM_STRING_LEN],
+      outside_file[PARAM_STRING_LEN];
   char dem_file[PARAM_STRING_LEN], dem_variable[PARAM_STRING_LEN];
-  char landuse_file[PARAM_STRING_LEN], landuse_variable[PARAM_STRING_LEN], units_file[PARAM_STRING_LEN];
-  PetscInt raster_per_degree;  /* pixels per degree of the county and unit rasters */
+  char landuse_file[PARAM_STRING_LEN], landuse_variable[PARAM_STRING_LEN],
+      units_file[PARAM_STRING_LEN];
+  PetscInt raster_per_degree;   /* pixels per degree of the county and unit rasters */
   PetscReal units_min_coverage; /* least share of Xinjiang an official unit file must cover */
   /* Land-use rule (&landuse). */
   PetscReal urban_radius_seat, urban_radius_city, crop_radius, crop_height_max;
@@ -79,18 +83,18 @@ typedef struct {
 typedef struct {
   GeoParams p;
   PetscInt ncounty, npref, nunit, nsite, nlake, nbox;
-  GeoCounty *county;     /* sorted by adcode; owned */
-  GeoPrefecture *pref;   /* sorted by adcode; owned */
-  GeoUnit *unit;         /* units inside Xinjiang first, then the outside regions; owned */
-  GeoSite *site;         /* owned */
-  GeoLake *lake;         /* owned */
-  GeoBox *box;           /* in the order they are tried; owned */
-  PetscBool official;    /* units from an official polygon file, not derived */
+  GeoCounty *county;            /* sorted by adcode; owned */
+  GeoPrefecture *pref;          /* sorted by adcode; owned */
+  GeoUnit *unit;                /* units inside Xinjiang first, then the outside regions; owned */
+  GeoSite *site;                /* owned */
+  GeoLake *lake;                /* owned */
+  GeoBox *box;                  /* in the order they are tried; owned */
+  PetscBool official;           /* units from an official polygon file, not derived */
   PolygonRaster *county_raster; /* owner = county index, gaps inside the outline filled; owned */
   PolygonRaster *unit_raster;   /* official units only: owner = unit index; owned */
-  Dem *dem;              /* terrain, m; owned */
-  Dem *landuse;          /* user land-use grid (LandUse codes), or NULL; owned */
-  PetscReal reach;       /* largest site radius, m */
+  Dem *dem;                     /* terrain, m; owned */
+  Dem *landuse;                 /* user land-use grid (LandUse codes), or NULL; owned */
+  PetscReal reach;              /* largest site radius, m */
 } Geography;
 
 /* Read every input named in p and build the registries and rasters. Fails naming the file and
@@ -103,7 +107,8 @@ PetscErrorCode geography_destroy(Geography **g);
 /* Index of the county or prefecture called name (adcode, Chinese or English name, or the
    county's short English name, case-insensitive); *county and *pref are -1 if not found.
    Fails if the name is ambiguous. Not collective. */
-PetscErrorCode geography_find_place(const Geography *g, const char *name, PetscInt *county, PetscInt *pref);
+PetscErrorCode geography_find_place(const Geography *g, const char *name, PetscInt *county,
+                                    PetscInt *pref);
 
 /* Lakes and sites that can matter within reach (m) of (lon, lat), for geography_sample. */
 typedef struct {
@@ -113,7 +118,8 @@ typedef struct {
 
 PetscErrorCode geography_near_create(const Geography *g, GeoNear **near);
 PetscErrorCode geography_near_destroy(GeoNear **near);
-void geography_near(const Geography *g, PetscReal lon, PetscReal lat, PetscReal reach, GeoNear *near);
+void geography_near(const Geography *g, PetscReal lon, PetscReal lat, PetscReal reach,
+                    GeoNear *near);
 
 /* What one point is. */
 typedef struct {
@@ -124,8 +130,10 @@ typedef struct {
 } GeoSample;
 
 /* Classify (lon, lat), which the DEM must cover, using only the lakes and sites in near. */
-void geography_sample(const Geography *g, const GeoNear *near, PetscReal lon, PetscReal lat, GeoSample *s);
+void geography_sample(const Geography *g, const GeoNear *near, PetscReal lon, PetscReal lat,
+                      GeoSample *s);
 
 /* Local east and north distances (m) from (lon0, lat0) to (lon, lat) on the sphere, in the
    equirectangular approximation (good to 0.1 % within 100 km). */
-void geography_offset(PetscReal lon0, PetscReal lat0, PetscReal lon, PetscReal lat, PetscReal *east, PetscReal *north);
+void geography_offset(PetscReal lon0, PetscReal lat0, PetscReal lon, PetscReal lat, PetscReal *east,
+                      PetscReal *north);

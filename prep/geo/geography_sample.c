@@ -37,13 +37,16 @@
      general (一般管控) otherwise.
    With official units, the owner of the point's pixel in the unit raster.
 
-   Units: m, degrees. Namelist keys: &landuse landuse_*, &units units_* (prep/grid/domain_config.c). */
+   Units: m, degrees. Namelist keys: &landuse landuse_*, &units units_* (prep/grid/domain_config.c).
+ */
 #include "prep/geo/geography.h"
 #include "base/constants.h"
 
-void geography_offset(PetscReal lon0, PetscReal lat0, PetscReal lon, PetscReal lat, PetscReal *east, PetscReal *north)
+void geography_offset(PetscReal lon0, PetscReal lat0, PetscReal lon, PetscReal lat, PetscReal *east,
+                      PetscReal *north)
 {
-  *east = (lon - lon0) * CONST_DEG2RAD * CONST_EARTH_RADIUS * PetscCosReal(0.5 * (lat + lat0) * CONST_DEG2RAD);
+  *east = (lon - lon0) * CONST_DEG2RAD * CONST_EARTH_RADIUS *
+          PetscCosReal(0.5 * (lat + lat0) * CONST_DEG2RAD);
   *north = (lat - lat0) * CONST_DEG2RAD * CONST_EARTH_RADIUS;
 }
 
@@ -66,7 +69,8 @@ PetscErrorCode geography_near_destroy(GeoNear **near)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-void geography_near(const Geography *g, PetscReal lon, PetscReal lat, PetscReal reach, GeoNear *near)
+void geography_near(const Geography *g, PetscReal lon, PetscReal lat, PetscReal reach,
+                    GeoNear *near)
 {
   PetscReal e, n;
 
@@ -93,8 +97,8 @@ static PetscBool in_lake(const GeoLake *l, PetscReal lon, PetscReal lat)
 }
 
 /* Which discs of the near sites hold the point. */
-static void site_discs(const Geography *g, const GeoNear *near, PetscReal lon, PetscReal lat, PetscBool *urban,
-                       PetscBool *key, PetscBool *crop)
+static void site_discs(const Geography *g, const GeoNear *near, PetscReal lon, PetscReal lat,
+                       PetscBool *urban, PetscBool *key, PetscBool *crop)
 {
   *urban = *key = *crop = PETSC_FALSE;
   for (PetscInt k = 0; k < near->nsite; k++) {
@@ -108,11 +112,12 @@ static void site_discs(const Geography *g, const GeoNear *near, PetscReal lon, P
   }
 }
 
-static PetscInt landuse_rule(const Geography *g, const GeoNear *near, PetscReal lon, PetscReal lat, PetscReal h,
-                             PetscBool urban, PetscBool crop)
+static PetscInt landuse_rule(const Geography *g, const GeoNear *near, PetscReal lon, PetscReal lat,
+                             PetscReal h, PetscBool urban, PetscBool crop)
 {
   const GeoParams *p = &g->p;
-  PetscReal snowline = PetscMax(p->snowline_min, p->snowline_ref + p->snowline_lapse * (p->snowline_lat - lat));
+  PetscReal snowline =
+      PetscMax(p->snowline_min, p->snowline_ref + p->snowline_lapse * (p->snowline_lat - lat));
 
   if (g->landuse && dem_covers(g->landuse, lon, lat)) {
     PetscReal v = dem_nearest(g->landuse, lon, lat);
@@ -125,11 +130,13 @@ static PetscInt landuse_rule(const Geography *g, const GeoNear *near, PetscReal 
   if (lat >= p->forest_lat_min && h >= p->forest_height_min && h <= p->forest_height_max) {
     const Dem *d = g->dem;
     PetscReal south = lat - d->dlat, north = lat + d->dlat;
-    if (dem_covers(d, lon, south) && dem_covers(d, lon, north) && dem_bilinear(d, lon, south) > dem_bilinear(d, lon, north))
+    if (dem_covers(d, lon, south) && dem_covers(d, lon, north) &&
+        dem_bilinear(d, lon, south) > dem_bilinear(d, lon, north))
       return LANDUSE_FOREST;
   }
   if (crop && h <= p->crop_height_max) return LANDUSE_CROPLAND;
-  if ((h >= p->grass_height_min && h < p->grass_height_max) || lat >= p->steppe_lat) return LANDUSE_GRASSLAND;
+  if ((h >= p->grass_height_min && h < p->grass_height_max) || lat >= p->steppe_lat)
+    return LANDUSE_GRASSLAND;
   return LANDUSE_BARREN;
 }
 
@@ -142,7 +149,8 @@ static PetscInt outside_unit(const Geography *g, PetscReal lon, PetscReal lat)
   return g->box[g->nbox - 1].unit;
 }
 
-void geography_sample(const Geography *g, const GeoNear *near, PetscReal lon, PetscReal lat, GeoSample *s)
+void geography_sample(const Geography *g, const GeoNear *near, PetscReal lon, PetscReal lat,
+                      GeoSample *s)
 {
   PetscBool urban, key, crop;
   PetscInt kind;
@@ -160,10 +168,12 @@ void geography_sample(const Geography *g, const GeoNear *near, PetscReal lon, Pe
     s->unit = outside_unit(g, lon, lat);
     return;
   }
-  if (key) kind = UNIT_KEY;
-  else if (s->h >= g->p.protect_height || s->landuse == LANDUSE_WATER || s->landuse == LANDUSE_SNOW_ICE ||
-           s->landuse == LANDUSE_FOREST)
+  if (key)
+    kind = UNIT_KEY;
+  else if (s->h >= g->p.protect_height || s->landuse == LANDUSE_WATER ||
+           s->landuse == LANDUSE_SNOW_ICE || s->landuse == LANDUSE_FOREST)
     kind = UNIT_PRIORITY;
-  else kind = UNIT_GENERAL;
+  else
+    kind = UNIT_GENERAL;
   s->unit = UNIT_OUTSIDE * s->county + kind;
 }

@@ -40,21 +40,27 @@ static PetscErrorCode syntax_error(const Parser *p, const char *what)
 
   PetscFunctionBeginUser;
   for (size_t k = 0; k < p->pos && p->s[k]; k++) {
-    if (p->s[k] == '\n') { line++; col = 1; }
-    else col++;
+    if (p->s[k] == '\n') {
+      line++;
+      col = 1;
+    } else
+      col++;
   }
-  SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s:%" PetscInt_FMT ":%" PetscInt_FMT
-          ": not valid GeoJSON: %s", p->path, line, col, what);
+  SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+          "%s:%" PetscInt_FMT ":%" PetscInt_FMT ": not valid GeoJSON: %s", p->path, line, col,
+          what);
 }
 
-#define EXPECT(p, cond, what) \
-  do { \
-    if (!(cond)) PetscCall(syntax_error(p, what)); \
+#define EXPECT(p, cond, what)                                                                      \
+  do {                                                                                             \
+    if (!(cond)) PetscCall(syntax_error(p, what));                                                 \
   } while (0)
 
 static void skip_space(Parser *p)
 {
-  while (p->s[p->pos] == ' ' || p->s[p->pos] == '\t' || p->s[p->pos] == '\n' || p->s[p->pos] == '\r') p->pos++;
+  while (p->s[p->pos] == ' ' || p->s[p->pos] == '\t' || p->s[p->pos] == '\n' ||
+         p->s[p->pos] == '\r')
+    p->pos++;
 }
 
 static PetscErrorCode new_node(Parser *p, JsonType type, PetscInt *id)
@@ -65,7 +71,8 @@ static PetscErrorCode new_node(Parser *p, JsonType type, PetscInt *id)
     PetscCall(PetscRealloc(sizeof(JsonNode) * (size_t)p->cap, &p->node));
   }
   *id = p->nnode++;
-  p->node[*id] = (JsonNode){.type = type, .next = -1, .child = -1, .count = 0, .key = -1, .text = -1};
+  p->node[*id] =
+      (JsonNode){.type = type, .next = -1, .child = -1, .count = 0, .key = -1, .text = -1};
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -84,7 +91,8 @@ static PetscErrorCode put_char(Parser *p, char c)
 static PetscErrorCode put_utf8(Parser *p, unsigned long u)
 {
   PetscFunctionBeginUser;
-  if (u < 0x80) PetscCall(put_char(p, (char)u));
+  if (u < 0x80)
+    PetscCall(put_char(p, (char)u));
   else if (u < 0x800) {
     PetscCall(put_char(p, (char)(0xC0 | (u >> 6))));
     PetscCall(put_char(p, (char)(0x80 | (u & 0x3F))));
@@ -107,7 +115,10 @@ static PetscErrorCode read_hex4(Parser *p, unsigned long *u)
   *u = 0;
   for (int k = 0; k < 4; k++) {
     char c = p->s[p->pos];
-    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    int d = c >= '0' && c <= '9'   ? c - '0'
+            : c >= 'a' && c <= 'f' ? c - 'a' + 10
+            : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                   : -1;
     EXPECT(p, d >= 0, "four hexadecimal digits after \\u");
     *u = 16 * *u + (unsigned long)d;
     p->pos++;
@@ -155,8 +166,10 @@ static PetscErrorCode read_string(Parser *p, PetscInt *offset)
     EXPECT(p, c >= 0x20, "no control characters inside a string");
     p->pos++;
     if (c == '"') break;
-    if (c == '\\') PetscCall(read_escape(p));
-    else PetscCall(put_char(p, (char)c));
+    if (c == '\\')
+      PetscCall(read_escape(p));
+    else
+      PetscCall(put_char(p, (char)c));
   }
   PetscCall(put_char(p, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -170,8 +183,10 @@ static PetscErrorCode read_number(Parser *p, PetscInt id)
   PetscFunctionBeginUser;
   if (p->s[p->pos] == '-') p->pos++;
   EXPECT(p, p->s[p->pos] >= '0' && p->s[p->pos] <= '9', "a digit");
-  if (p->s[p->pos] == '0') p->pos++;
-  else while (p->s[p->pos] >= '0' && p->s[p->pos] <= '9') p->pos++;
+  if (p->s[p->pos] == '0')
+    p->pos++;
+  else
+    while (p->s[p->pos] >= '0' && p->s[p->pos] <= '9') p->pos++;
   if (p->s[p->pos] == '.') {
     p->pos++;
     EXPECT(p, p->s[p->pos] >= '0' && p->s[p->pos] <= '9', "a digit after the decimal point");
@@ -217,12 +232,17 @@ static PetscErrorCode read_children(Parser *p, PetscInt id, PetscBool object)
     }
     PetscCall(read_value(p, &child));
     p->node[child].key = key;
-    if (last < 0) p->node[id].child = child;
-    else p->node[last].next = child;
+    if (last < 0)
+      p->node[id].child = child;
+    else
+      p->node[last].next = child;
     last = child;
     p->node[id].count++;
     skip_space(p);
-    if (p->s[p->pos] == ',') { p->pos++; continue; }
+    if (p->s[p->pos] == ',') {
+      p->pos++;
+      continue;
+    }
     EXPECT(p, p->s[p->pos] == close, object ? "',' or '}' in an object" : "',' or ']' in an array");
     p->pos++;
     break;
@@ -233,8 +253,10 @@ static PetscErrorCode read_children(Parser *p, PetscInt id, PetscBool object)
 
 static PetscErrorCode read_value(Parser *p, PetscInt *id)
 {
-  static const struct { const char *word; JsonType type; } words[] = {
-    {"true", J_TRUE}, {"false", J_FALSE}, {"null", J_NULL}};
+  static const struct {
+    const char *word;
+    JsonType type;
+  } words[] = {{"true", J_TRUE}, {"false", J_FALSE}, {"null", J_NULL}};
   char c;
 
   PetscFunctionBeginUser;
@@ -276,23 +298,28 @@ static PetscInt member(const Parser *p, PetscInt id, const char *key)
 
 static PetscBool is_string(const Parser *p, PetscInt id, const char *value)
 {
-  return id >= 0 && p->node[id].type == J_STRING && !strcmp(p->chars + p->node[id].text, value) ? PETSC_TRUE : PETSC_FALSE;
+  return id >= 0 && p->node[id].type == J_STRING && !strcmp(p->chars + p->node[id].text, value)
+             ? PETSC_TRUE
+             : PETSC_FALSE;
 }
 
 /* Check that every position of ring node r is [lon, lat(, alt)] and that the ring is closed;
-   *usable tells whether it has the four positions a ring needs to enclose an area. */
+ *usable tells whether it has the four positions a ring needs to enclose an area. */
 static PetscErrorCode check_ring(const Parser *p, PetscInt k, PetscInt r, PetscBool *usable)
 {
   PetscInt first = -1, last = -1;
 
   PetscFunctionBeginUser;
   PetscCheck(p->node[r].type == J_ARRAY, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-             "%s: feature %" PetscInt_FMT ": a linear ring must be an array of positions", p->path, k);
+             "%s: feature %" PetscInt_FMT ": a linear ring must be an array of positions", p->path,
+             k);
   for (PetscInt v = p->node[r].child; v >= 0; v = p->node[v].next) {
     PetscInt x = p->node[v].child, y = x >= 0 ? p->node[x].next : -1;
     PetscCheck(p->node[v].type == J_ARRAY && p->node[v].count >= 2 && p->node[x].type == J_NUMBER &&
-                 p->node[y].type == J_NUMBER, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-               "%s: feature %" PetscInt_FMT ": a position must be an array of two or three numbers [lon, lat]",
+                   p->node[y].type == J_NUMBER,
+               PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+               "%s: feature %" PetscInt_FMT
+               ": a position must be an array of two or three numbers [lon, lat]",
                p->path, k);
     if (first < 0) first = v;
     last = v;
@@ -301,31 +328,41 @@ static PetscErrorCode check_ring(const Parser *p, PetscInt k, PetscInt r, PetscB
   if (!*usable) PetscFunctionReturn(PETSC_SUCCESS);
   {
     PetscInt fx = p->node[first].child, lx = p->node[last].child;
-    PetscCheck(p->node[fx].num == p->node[lx].num && p->node[p->node[fx].next].num == p->node[p->node[lx].next].num,
+    PetscCheck(p->node[fx].num == p->node[lx].num &&
+                   p->node[p->node[fx].next].num == p->node[p->node[lx].next].num,
                PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-               "%s: feature %" PetscInt_FMT ": a linear ring must end where it starts (RFC 7946 3.1.6)", p->path, k);
+               "%s: feature %" PetscInt_FMT
+               ": a linear ring must end where it starts (RFC 7946 3.1.6)",
+               p->path, k);
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* The polygons of geometry node g: a list of polygon nodes (one for Polygon). */
-static PetscErrorCode geometry_polygons(const Parser *p, PetscInt k, PetscInt g, PetscInt *first, PetscBool *multi)
+static PetscErrorCode geometry_polygons(const Parser *p, PetscInt k, PetscInt g, PetscInt *first,
+                                        PetscBool *multi)
 {
   PetscInt type = member(p, g, "type"), coords = member(p, g, "coordinates");
 
   PetscFunctionBeginUser;
   PetscCheck(is_string(p, type, "Polygon") || is_string(p, type, "MultiPolygon"), PETSC_COMM_SELF,
-             PETSC_ERR_FILE_UNEXPECTED, "%s: feature %" PetscInt_FMT ": geometry type %s is not supported (Polygon or MultiPolygon expected)",
-             p->path, k, type >= 0 && p->node[type].type == J_STRING ? p->chars + p->node[type].text : "(missing)");
-  PetscCheck(coords >= 0 && p->node[coords].type == J_ARRAY && p->node[coords].count > 0, PETSC_COMM_SELF,
-             PETSC_ERR_FILE_UNEXPECTED, "%s: feature %" PetscInt_FMT ": geometry has no coordinates array", p->path, k);
+             PETSC_ERR_FILE_UNEXPECTED,
+             "%s: feature %" PetscInt_FMT
+             ": geometry type %s is not supported (Polygon or MultiPolygon expected)",
+             p->path, k,
+             type >= 0 && p->node[type].type == J_STRING ? p->chars + p->node[type].text
+                                                         : "(missing)");
+  PetscCheck(coords >= 0 && p->node[coords].type == J_ARRAY && p->node[coords].count > 0,
+             PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: feature %" PetscInt_FMT ": geometry has no coordinates array", p->path, k);
   *multi = is_string(p, type, "MultiPolygon");
   *first = *multi ? p->node[coords].child : coords;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* Whether ring node ring of polygon node poly is kept: it is usable and so is its outer ring. */
-static PetscErrorCode keep_ring(const Parser *p, PetscInt k, PetscInt poly, PetscInt ring, PetscBool *keep)
+static PetscErrorCode keep_ring(const Parser *p, PetscInt k, PetscInt poly, PetscInt ring,
+                                PetscBool *keep)
 {
   PetscBool outer_ok;
 
@@ -344,8 +381,10 @@ static PetscErrorCode convert_geometry(const Parser *p, PetscInt k, PetscInt g, 
   PetscFunctionBeginUser;
   PetscCall(geometry_polygons(p, k, g, &first, &multi));
   for (PetscInt poly = first; poly >= 0; poly = multi ? p->node[poly].next : -1) {
-    PetscCheck(p->node[poly].type == J_ARRAY && p->node[poly].count > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-               "%s: feature %" PetscInt_FMT ": a polygon must be a non-empty array of linear rings", p->path, k);
+    PetscCheck(p->node[poly].type == J_ARRAY && p->node[poly].count > 0, PETSC_COMM_SELF,
+               PETSC_ERR_FILE_UNEXPECTED,
+               "%s: feature %" PetscInt_FMT ": a polygon must be a non-empty array of linear rings",
+               p->path, k);
     for (PetscInt ring = p->node[poly].child; ring >= 0; ring = p->node[ring].next) {
       PetscCall(keep_ring(p, k, poly, ring, &keep));
       if (keep) {
@@ -398,7 +437,8 @@ static PetscErrorCode convert_property(const Parser *p, PetscInt c, GeoProperty 
 
   PetscFunctionBeginUser;
   PetscCall(copy_text(p->chars + n->key, &q->key));
-  if (n->type == J_STRING || n->type == J_NUMBER) PetscCall(copy_text(p->chars + n->text, &q->text));
+  if (n->type == J_STRING || n->type == J_NUMBER)
+    PetscCall(copy_text(p->chars + n->text, &q->text));
   if (n->type == J_NUMBER) {
     q->nnum = 1;
     PetscCall(PetscMalloc1(1, &q->num));
@@ -420,15 +460,19 @@ static PetscErrorCode convert_feature(const Parser *p, PetscInt k, PetscInt id, 
   PetscInt geom = member(p, id, "geometry"), props = member(p, id, "properties"), i = 0;
 
   PetscFunctionBeginUser;
-  PetscCheck(p->node[id].type == J_OBJECT && is_string(p, member(p, id, "type"), "Feature"), PETSC_COMM_SELF,
-             PETSC_ERR_FILE_UNEXPECTED, "%s: feature %" PetscInt_FMT " is not an object with \"type\": \"Feature\"", p->path, k);
-  PetscCheck(geom >= 0 && p->node[geom].type == J_OBJECT, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-             "%s: feature %" PetscInt_FMT " has no geometry object", p->path, k);
+  PetscCheck(p->node[id].type == J_OBJECT && is_string(p, member(p, id, "type"), "Feature"),
+             PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: feature %" PetscInt_FMT " is not an object with \"type\": \"Feature\"", p->path,
+             k);
+  PetscCheck(geom >= 0 && p->node[geom].type == J_OBJECT, PETSC_COMM_SELF,
+             PETSC_ERR_FILE_UNEXPECTED, "%s: feature %" PetscInt_FMT " has no geometry object",
+             p->path, k);
   PetscCall(convert_geometry(p, k, geom, f));
   if (props < 0 || p->node[props].type != J_OBJECT) PetscFunctionReturn(PETSC_SUCCESS);
   f->nprop = p->node[props].count;
   PetscCall(PetscCalloc1(f->nprop, &f->prop));
-  for (PetscInt c = p->node[props].child; c >= 0; c = p->node[c].next) PetscCall(convert_property(p, c, &f->prop[i++]));
+  for (PetscInt c = p->node[props].child; c >= 0; c = p->node[c].next)
+    PetscCall(convert_property(p, c, &f->prop[i++]));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -463,8 +507,10 @@ static PetscErrorCode parse_and_convert(Parser *p, GeoCollection *c)
   skip_space(p);
   EXPECT(p, p->s[p->pos] == 0, "the end of the file after the top-level value");
   features = p->node[root].type == J_OBJECT ? member(p, root, "features") : -1;
-  PetscCheck(p->node[root].type == J_OBJECT && is_string(p, member(p, root, "type"), "FeatureCollection") &&
-               features >= 0 && p->node[features].type == J_ARRAY, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+  PetscCheck(p->node[root].type == J_OBJECT &&
+                 is_string(p, member(p, root, "type"), "FeatureCollection") && features >= 0 &&
+                 p->node[features].type == J_ARRAY,
+             PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
              "%s: the top level must be a FeatureCollection with a \"features\" array", p->path);
   c->n = p->node[features].count;
   PetscCall(PetscCalloc1(c->n, &c->feature));
@@ -523,24 +569,28 @@ const GeoProperty *geojson_property(const GeoFeature *f, const char *key)
   return NULL;
 }
 
-PetscErrorCode geojson_get_text(const GeoCollection *c, PetscInt k, const char *key, const char **text)
+PetscErrorCode geojson_get_text(const GeoCollection *c, PetscInt k, const char *key,
+                                const char **text)
 {
   const GeoProperty *q = geojson_property(&c->feature[k], key);
 
   PetscFunctionBeginUser;
   PetscCheck(q && q->text, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-             "%s: feature %" PetscInt_FMT " has no string or number property \"%s\"", c->path, k, key);
+             "%s: feature %" PetscInt_FMT " has no string or number property \"%s\"", c->path, k,
+             key);
   *text = q->text;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode geojson_get_reals(const GeoCollection *c, PetscInt k, const char *key, PetscInt n, PetscReal *v)
+PetscErrorCode geojson_get_reals(const GeoCollection *c, PetscInt k, const char *key, PetscInt n,
+                                 PetscReal *v)
 {
   const GeoProperty *q = geojson_property(&c->feature[k], key);
 
   PetscFunctionBeginUser;
   PetscCheck(q && q->nnum == n, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-             "%s: feature %" PetscInt_FMT ": property \"%s\" must hold %" PetscInt_FMT " number(s)", c->path, k, key, n);
+             "%s: feature %" PetscInt_FMT ": property \"%s\" must hold %" PetscInt_FMT " number(s)",
+             c->path, k, key, n);
   for (PetscInt i = 0; i < n; i++) v[i] = q->num[i];
   PetscFunctionReturn(PETSC_SUCCESS);
 }

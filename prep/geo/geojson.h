@@ -19,7 +19,7 @@ typedef struct {
    GeoJSON's even-odd reading is what polygon.c uses) and its properties. */
 typedef struct {
   PetscInt nprop;
-  GeoProperty *prop;    /* owned */
+  GeoProperty *prop; /* owned */
   PetscInt nring;
   PetscInt *ring_start; /* nring + 1 offsets into the vertices; owned */
   PetscBool *outer;     /* PETSC_TRUE for the outer ring of a polygon; owned */
@@ -47,7 +47,8 @@ const GeoProperty *geojson_property(const GeoFeature *f, const char *key);
 
 /* The text of the string or number property key of feature k of c. Fails naming the file, the
    feature and the key if it is missing or not a string or number. Not collective. */
-PetscErrorCode geojson_get_text(const GeoCollection *c, PetscInt k, const char *key, const char **text);
+PetscErrorCode geojson_get_text(const GeoCollection *c, PetscInt k, const char *key,
+                                const char **text);
 
 /* The n numbers of the number or number-array property key of feature k of c. Fails naming the
    file, the feature and the key if it is missing or holds another count of numbers. */

@@ -13,12 +13,14 @@ PetscBool polygon_contains(const GeoFeature *f, PetscReal lon, PetscReal lat)
 {
   PetscBool inside = PETSC_FALSE;
 
-  if (lon < f->bbox[0] || lon > f->bbox[1] || lat < f->bbox[2] || lat > f->bbox[3]) return PETSC_FALSE;
+  if (lon < f->bbox[0] || lon > f->bbox[1] || lat < f->bbox[2] || lat > f->bbox[3])
+    return PETSC_FALSE;
   for (PetscInt r = 0; r < f->nring; r++) {
     for (PetscInt v = f->ring_start[r]; v < f->ring_start[r + 1] - 1; v++) {
       PetscReal x1 = f->lonlat[2 * v], y1 = f->lonlat[2 * v + 1];
       PetscReal x2 = f->lonlat[2 * v + 2], y2 = f->lonlat[2 * v + 3];
-      if ((y1 <= lat) != (y2 <= lat) && lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1)) inside = !inside;
+      if ((y1 <= lat) != (y2 <= lat) && lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1))
+        inside = !inside;
     }
   }
   return inside;
@@ -41,14 +43,16 @@ PetscReal polygon_area(const GeoFeature *f, PetscReal radius)
   return total;
 }
 
-PetscErrorCode polygon_raster_create(const PetscReal bbox[4], PetscInt per_degree, PolygonRaster **out)
+PetscErrorCode polygon_raster_create(const PetscReal bbox[4], PetscInt per_degree,
+                                     PolygonRaster **out)
 {
   PolygonRaster *r;
 
   PetscFunctionBeginUser;
-  PetscCheck(per_degree > 0 && bbox[1] > bbox[0] && bbox[3] > bbox[2], PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
-             "raster of %" PetscInt_FMT " pixels per degree over lon %g..%g, lat %g..%g is empty", per_degree,
-             (double)bbox[0], (double)bbox[1], (double)bbox[2], (double)bbox[3]);
+  PetscCheck(per_degree > 0 && bbox[1] > bbox[0] && bbox[3] > bbox[2], PETSC_COMM_SELF,
+             PETSC_ERR_ARG_OUTOFRANGE,
+             "raster of %" PetscInt_FMT " pixels per degree over lon %g..%g, lat %g..%g is empty",
+             per_degree, (double)bbox[0], (double)bbox[1], (double)bbox[2], (double)bbox[3]);
   PetscCall(PetscNew(&r));
   r->res = 1.0 / (PetscReal)per_degree;
   r->lon0 = PetscFloorReal(bbox[0] * (PetscReal)per_degree) * r->res;
@@ -115,7 +119,8 @@ PetscErrorCode polygon_raster_fill(PolygonRaster *r, const GeoFeature *f, PetscI
 }
 
 /* The owner a pixel without one takes from its neighbours in prev, or -1. */
-static PetscInt neighbour_owner(const PolygonRaster *r, const PetscInt *prev, PetscInt j, PetscInt c)
+static PetscInt neighbour_owner(const PolygonRaster *r, const PetscInt *prev, PetscInt j,
+                                PetscInt c)
 {
   const PetscInt di[4] = {-1, 1, 0, 0}, dj[4] = {0, 0, -1, 1};
   for (PetscInt q = 0; q < 4; q++) {
@@ -126,14 +131,17 @@ static PetscInt neighbour_owner(const PolygonRaster *r, const PetscInt *prev, Pe
   return -1;
 }
 
-PetscErrorCode polygon_raster_fill_gaps(PolygonRaster *r, const PolygonRaster *mask, PetscInt *filled, PetscInt *left)
+PetscErrorCode polygon_raster_fill_gaps(PolygonRaster *r, const PolygonRaster *mask,
+                                        PetscInt *filled, PetscInt *left)
 {
   PetscInt n = r->nlon * r->nlat, changed = 1, passes = 0;
   PetscInt *prev;
 
   PetscFunctionBeginUser;
-  PetscCheck(mask->nlon == r->nlon && mask->nlat == r->nlat && mask->lon0 == r->lon0 && mask->lat0 == r->lat0,
-             PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "the mask raster must have the shape of the raster it fills");
+  PetscCheck(mask->nlon == r->nlon && mask->nlat == r->nlat && mask->lon0 == r->lon0 &&
+                 mask->lat0 == r->lat0,
+             PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ,
+             "the mask raster must have the shape of the raster it fills");
   PetscCall(PetscMalloc1(n, &prev));
   *filled = 0;
   while (changed && passes++ < POLYGON_MAX_PASSES) {

@@ -21,7 +21,8 @@ typedef struct {
 
 /* Create a raster of per_degree pixels per degree covering bbox (lon_min, lon_max, lat_min,
    lat_max), every pixel owned by -1. Not collective. */
-PetscErrorCode polygon_raster_create(const PetscReal bbox[4], PetscInt per_degree, PolygonRaster **r);
+PetscErrorCode polygon_raster_create(const PetscReal bbox[4], PetscInt per_degree,
+                                     PolygonRaster **r);
 
 /* Free the raster and set the handle to NULL; no-op on NULL. */
 PetscErrorCode polygon_raster_destroy(PolygonRaster **r);
@@ -37,8 +38,8 @@ PetscErrorCode polygon_raster_fill(PolygonRaster *r, const GeoFeature *f, PetscI
    Each pass reads the previous pass only, and neighbours are tried west, east, south, north, so
    the result does not depend on any traversal order. Returns the number of pixels filled and of
    pixels left without an owner inside the mask. Not collective. */
-PetscErrorCode polygon_raster_fill_gaps(PolygonRaster *r, const PolygonRaster *mask, PetscInt *filled,
-                                        PetscInt *left);
+PetscErrorCode polygon_raster_fill_gaps(PolygonRaster *r, const PolygonRaster *mask,
+                                        PetscInt *filled, PetscInt *left);
 
 /* The owner of the pixel containing (lon, lat), or -1 outside the raster. Not collective. */
 static inline PetscInt polygon_raster_owner(const PolygonRaster *r, PetscReal lon, PetscReal lat)

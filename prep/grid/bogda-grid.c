@@ -15,13 +15,15 @@
 #include <string.h>
 #include "base/namelist.h"
 
-static const char help[] = "bogda-grid: build Bogda domain files.\n"
-                           "  -namelist FILE   the grid tool's namelist (namelists/domains.nml)\n"
-                           "  -domain A,B      domains to build (default: all of grid_tool_domains)\n"
-                           "  -out DIR         directory for <name>_domain.nc and <name>_units.csv\n";
+static const char help[] =
+    "bogda-grid: build Bogda domain files.\n"
+    "  -namelist FILE   the grid tool's namelist (namelists/domains.nml)\n"
+    "  -domain A,B      domains to build (default: all of grid_tool_domains)\n"
+    "  -out DIR         directory for <name>_domain.nc and <name>_units.csv\n";
 
 /* Gather an array of per-rank counts n (elements) from every rank to rank 0 into all. */
-static PetscErrorCode gather(MPI_Comm comm, const void *local, PetscInt n, MPI_Datatype type, void *all)
+static PetscErrorCode gather(MPI_Comm comm, const void *local, PetscInt n, MPI_Datatype type,
+                             void *all)
 {
   PetscMPIInt size, rank, mine = (PetscMPIInt)n, *counts = NULL, *displs = NULL;
 
@@ -40,8 +42,8 @@ static PetscErrorCode gather(MPI_Comm comm, const void *local, PetscInt n, MPI_D
 }
 
 /* Rank 0 receives every row of the domain in all (allocated here, NULL elsewhere). */
-static PetscErrorCode gather_samples(MPI_Comm comm, const GridSpec *spec, PetscInt nrec, const DomainSamples *mine,
-                                     DomainSamples **all)
+static PetscErrorCode gather_samples(MPI_Comm comm, const GridSpec *spec, PetscInt nrec,
+                                     const DomainSamples *mine, DomainSamples **all)
 {
   PetscMPIInt rank;
   PetscInt n = spec->nx * spec->ny, nloc = (mine->j1 - mine->j0) * spec->nx, total = 0;
@@ -52,7 +54,8 @@ static PetscErrorCode gather_samples(MPI_Comm comm, const GridSpec *spec, PetscI
   PetscCallMPI(MPI_Reduce(&mine->ncover_total, &total, 1, MPIU_INT, MPI_SUM, 0, comm));
   if (rank == 0) {
     PetscCall(PetscNew(&a));
-    *a = (DomainSamples){.j0 = 0, .j1 = spec->ny, .nx = spec->nx, .nsub = mine->nsub, .ncover_total = total};
+    *a = (DomainSamples){
+        .j0 = 0, .j1 = spec->ny, .nx = spec->nx, .nsub = mine->nsub, .ncover_total = total};
     PetscCall(PetscMalloc1(n, &a->terrain));
     PetscCall(PetscMalloc1(n * LANDUSE_N, &a->landuse));
     PetscCall(PetscMalloc1(n * nrec + 1, &a->receptor));
@@ -65,13 +68,14 @@ static PetscErrorCode gather_samples(MPI_Comm comm, const GridSpec *spec, PetscI
   PetscCall(gather(comm, mine->receptor, nloc * nrec, MPIU_REAL, a ? a->receptor : NULL));
   PetscCall(gather(comm, mine->ncover, nloc, MPIU_INT, a ? a->ncover : NULL));
   PetscCall(gather(comm, mine->cover_unit, mine->ncover_total, MPIU_INT, a ? a->cover_unit : NULL));
-  PetscCall(gather(comm, mine->cover_fraction, mine->ncover_total, MPIU_REAL, a ? a->cover_fraction : NULL));
+  PetscCall(gather(comm, mine->cover_fraction, mine->ncover_total, MPIU_REAL,
+                   a ? a->cover_fraction : NULL));
   *all = a;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode build_domain(MPI_Comm comm, const ToolConfig *cfg, const DomainDef *d, const Geography *g,
-                                   const ReceptorSet *rs, const char *out)
+static PetscErrorCode build_domain(MPI_Comm comm, const ToolConfig *cfg, const DomainDef *d,
+                                   const Geography *g, const ReceptorSet *rs, const char *out)
 {
   const GridSpec *spec = &d->spec;
   PetscMPIInt rank, size;
@@ -84,15 +88,18 @@ static PetscErrorCode build_domain(MPI_Comm comm, const ToolConfig *cfg, const D
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCall(domain_sample_check_dem(g, spec, d->name, nsub));
-  PetscCall(domain_sample_rows(g, rs, spec, nsub, spec->ny * rank / size, spec->ny * (rank + 1) / size, &mine));
+  PetscCall(domain_sample_rows(g, rs, spec, nsub, spec->ny * rank / size,
+                               spec->ny * (rank + 1) / size, &mine));
   PetscCall(gather_samples(comm, spec, rs->n, mine, &all));
   if (rank == 0) PetscCall(domain_write(cfg, d, g, rs, all, out));
   PetscCallMPI(MPI_Barrier(comm));
   PetscCall(PetscTime(&t1));
-  PetscCall(PetscPrintf(comm, "bogda-grid: %s: %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " cells of %g x %g, %" PetscInt_FMT
-                              " x %" PetscInt_FMT " sub-samples per cell, %d rank(s), %.2f s -> %s/%s_domain.nc\n",
-                        d->name, spec->nx, spec->ny, spec->nz, (double)spec->dx, (double)spec->dy, nsub, nsub, size, t1 - t0, out,
-                        d->name));
+  PetscCall(PetscPrintf(comm,
+                        "bogda-grid: %s: %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT
+                        " cells of %g x %g, %" PetscInt_FMT " x %" PetscInt_FMT
+                        " sub-samples per cell, %d rank(s), %.2f s -> %s/%s_domain.nc\n",
+                        d->name, spec->nx, spec->ny, spec->nz, (double)spec->dx, (double)spec->dy,
+                        nsub, nsub, size, t1 - t0, out, d->name));
   PetscCall(domain_sample_destroy(&mine));
   PetscCall(domain_sample_destroy(&all));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -122,21 +129,26 @@ static PetscErrorCode run(MPI_Comm comm)
   PetscCall(PetscOptionsGetString(NULL, NULL, "-namelist", nml, sizeof(nml), &has_nml));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-out", out, sizeof(out), &has_out));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-domain", list, sizeof(list), NULL));
-  PetscCheck(has_nml && has_out, comm, PETSC_ERR_ARG_WRONG, "usage: bogda-grid -namelist FILE [-domain A,B] -out DIR");
+  PetscCheck(has_nml && has_out, comm, PETSC_ERR_ARG_WRONG,
+             "usage: bogda-grid -namelist FILE [-domain A,B] -out DIR");
   PetscCall(PetscTime(&t0));
   PetscCall(domain_config_read(comm, nml, &cfg));
   PetscCall(geography_create(&cfg->geo, &g));
   PetscCall(receptor_masks_create(g, cfg->receptor, nml, &rs));
   PetscCall(PetscTime(&t1));
-  PetscCall(PetscPrintf(comm, "bogda-grid: inputs read, %" PetscInt_FMT " counties, %" PetscInt_FMT " prefectures, %" PetscInt_FMT
-                              " units, %" PetscInt_FMT " receptors, county raster %" PetscInt_FMT " x %" PetscInt_FMT ", %.2f s\n",
-                        g->ncounty, g->npref, g->nunit, rs->n, g->county_raster->nlon, g->county_raster->nlat, t1 - t0));
+  PetscCall(PetscPrintf(comm,
+                        "bogda-grid: inputs read, %" PetscInt_FMT " counties, %" PetscInt_FMT
+                        " prefectures, %" PetscInt_FMT " units, %" PetscInt_FMT
+                        " receptors, county raster %" PetscInt_FMT " x %" PetscInt_FMT ", %.2f s\n",
+                        g->ncounty, g->npref, g->nunit, rs->n, g->county_raster->nlon,
+                        g->county_raster->nlat, t1 - t0));
   for (PetscInt k = 0; k < cfg->ndomain; k++) {
     if (!selected(list, cfg->domain[k].name)) continue;
     PetscCall(build_domain(comm, cfg, &cfg->domain[k], g, rs, out));
     built++;
   }
-  PetscCheck(built > 0, comm, PETSC_ERR_ARG_WRONG, "%s: -domain %s names none of the domains in grid_tool_domains", nml, list);
+  PetscCheck(built > 0, comm, PETSC_ERR_ARG_WRONG,
+             "%s: -domain %s names none of the domains in grid_tool_domains", nml, list);
   PetscCall(receptor_masks_destroy(&rs));
   PetscCall(geography_destroy(&g));
   PetscCall(domain_config_destroy(&cfg));

@@ -8,8 +8,8 @@
 #include "grids/vertical.h"
 #include "base/namelist.h"
 
-#define PROJ_UNSET (-999.0)      /* projection keys of a nest: not set, inherit the parent's */
-#define NEST_DX_RTOL 1e-9        /* relative tolerance of a nest's dx against its parent's / ratio */
+#define PROJ_UNSET (-999.0) /* projection keys of a nest: not set, inherit the parent's */
+#define NEST_DX_RTOL 1e-9   /* relative tolerance of a nest's dx against its parent's / ratio */
 #define NEST_MAX_DEPTH DOMAIN_MAX /* deepest chain of nests */
 
 typedef struct {
@@ -19,126 +19,206 @@ typedef struct {
   PetscReal subsample_spacing;
 } ToolGroup;
 
-#define T_STR(k, def, h, f) \
-  {.key = k, .units = "", .help = h, .type = PARAM_STRING, .sdef = def, .offset = offsetof(ToolGroup, f)}
-#define T_REAL(k, u, d, lo, hi, h, f) \
-  {.key = k, .units = u, .help = h, .type = PARAM_REAL, .def = d, .min = lo, .max = hi, .offset = offsetof(ToolGroup, f)}
+#define T_STR(k, def, h, f)                                                                        \
+  {                                                                                                \
+    .key = k, .units = "", .help = h, .type = PARAM_STRING, .sdef = def,                           \
+    .offset = offsetof(ToolGroup, f)                                                               \
+  }
+#define T_REAL(k, u, d, lo, hi, h, f)                                                              \
+  {                                                                                                \
+    .key = k, .units = u, .help = h, .type = PARAM_REAL, .def = d, .min = lo, .max = hi,           \
+    .offset = offsetof(ToolGroup, f)                                                               \
+  }
 
 static const ParamSpec tool_table[] = {
-  {.key = "domains", .units = "", .help = "names of the domains in this file (one &domain_<name> group each)",
-   .type = PARAM_STRING_ARRAY, .offset = offsetof(ToolGroup, domains), .count_offset = offsetof(ToolGroup, ndomains)},
-  T_STR("counties_file", "data/xinjiang_counties_amap.geojson", "county polygons (GeoJSON)", geo.counties_file),
-  T_STR("outline_file", "data/xinjiang_outline_dcw.geojson", "Xinjiang outline (GeoJSON)", geo.outline_file),
-  T_STR("sites_file", "data/xinjiang_hotspots_and_point_sources.csv", "hotspot cities and point sources (CSV)", geo.sites_file),
-  T_STR("county_names_file", "data/xinjiang_county_names_en.csv", "English county names (CSV)", geo.county_names_file),
-  T_STR("lakes_file", "data/lakes.csv", "lakes as ellipses (CSV)", geo.lakes_file),
-  T_STR("outside_file", "data/outside_regions.csv", "source regions outside Xinjiang (CSV)", geo.outside_file),
-  T_STR("dem_file", "data/etopo5_xinjiang_65-105E_30-52N.nc", "terrain, lat-lon NetCDF or ESRI ASCII (.asc)", geo.dem_file),
-  T_STR("dem_variable", "", "terrain variable in a NetCDF DEM (empty: the first 2D variable)", geo.dem_variable),
-  T_STR("landuse_file", "", "land-use grid of category codes 0..6 overriding the rule (empty: none)", geo.landuse_file),
-  T_STR("landuse_variable", "", "land-use variable in a NetCDF land-use grid", geo.landuse_variable),
-  T_STR("units_file", "", "official control-unit polygons (GeoJSON) replacing the derived units (empty: derive)", geo.units_file),
-  {.key = "raster_per_degree", .units = "deg-1", .help = "pixels per degree of the county and unit rasters",
-   .type = PARAM_INT, .def = 120, .min = 10, .max = 1200, .offset = offsetof(ToolGroup, geo.raster_per_degree)},
-  T_REAL("units_min_coverage", "1", 0.9, 0, 1, "least share of Xinjiang an official unit file must cover", geo.units_min_coverage),
-  T_REAL("subsample_spacing", "m", 1000, 10, 1e5, "largest spacing of the sub-samples that average each cell", subsample_spacing),
-  {.key = NULL},
+    {.key = "domains",
+     .units = "",
+     .help = "names of the domains in this file (one &domain_<name> group each)",
+     .type = PARAM_STRING_ARRAY,
+     .offset = offsetof(ToolGroup, domains),
+     .count_offset = offsetof(ToolGroup, ndomains)},
+    T_STR("counties_file", "data/xinjiang_counties_amap.geojson", "county polygons (GeoJSON)",
+          geo.counties_file),
+    T_STR("outline_file", "data/xinjiang_outline_dcw.geojson", "Xinjiang outline (GeoJSON)",
+          geo.outline_file),
+    T_STR("sites_file", "data/xinjiang_hotspots_and_point_sources.csv",
+          "hotspot cities and point sources (CSV)", geo.sites_file),
+    T_STR("county_names_file", "data/xinjiang_county_names_en.csv", "English county names (CSV)",
+          geo.county_names_file),
+    T_STR("lakes_file", "data/lakes.csv", "lakes as ellipses (CSV)", geo.lakes_file),
+    T_STR("outside_file", "data/outside_regions.csv", "source regions outside Xinjiang (CSV)",
+          geo.outside_file),
+    T_STR("dem_file", "data/etopo5_xinjiang_65-105E_30-52N.nc",
+          "terrain, lat-lon NetCDF or ESRI ASCII (.asc)", geo.dem_file),
+    T_STR("dem_variable", "", "terrain variable in a NetCDF DEM (empty: the first 2D variable)",
+          geo.dem_variable),
+    T_STR("landuse_file", "",
+          "land-use grid of category codes 0..6 overriding the rule (empty: none)",
+          geo.landuse_file),
+    T_STR("landuse_variable", "", "land-use variable in a NetCDF land-use grid",
+          geo.landuse_variable),
+    T_STR("units_file", "",
+          "official control-unit polygons (GeoJSON) replacing the derived units (empty: derive)",
+          geo.units_file),
+    {.key = "raster_per_degree",
+     .units = "deg-1",
+     .help = "pixels per degree of the county and unit rasters",
+     .type = PARAM_INT,
+     .def = 120,
+     .min = 10,
+     .max = 1200,
+     .offset = offsetof(ToolGroup, geo.raster_per_degree)},
+    T_REAL("units_min_coverage", "1", 0.9, 0, 1,
+           "least share of Xinjiang an official unit file must cover", geo.units_min_coverage),
+    T_REAL("subsample_spacing", "m", 1000, 10, 1e5,
+           "largest spacing of the sub-samples that average each cell", subsample_spacing),
+    {.key = NULL},
 };
 
-#define L_REAL(k, u, d, lo, hi, h, f) \
-  {.key = k, .units = u, .help = h, .type = PARAM_REAL, .def = d, .min = lo, .max = hi, .offset = offsetof(GeoParams, f)}
+#define L_REAL(k, u, d, lo, hi, h, f)                                                              \
+  {                                                                                                \
+    .key = k, .units = u, .help = h, .type = PARAM_REAL, .def = d, .min = lo, .max = hi,           \
+    .offset = offsetof(GeoParams, f)                                                               \
+  }
 
 static const ParamSpec landuse_table[] = {
-  L_REAL("urban_radius_seat", "m", 3000, 0, 5e4, "radius of urban land around a county seat", urban_radius_seat),
-  L_REAL("urban_radius_city", "m", 5000, 0, 5e4, "radius of urban land around a city of the hotspot table", urban_radius_city),
-  L_REAL("crop_radius", "m", 20000, 0, 2e5, "radius of the irrigated oasis around a county seat", crop_radius),
-  L_REAL("crop_height_max", "m", 2000, 0, 9000, "highest cropland", crop_height_max),
-  L_REAL("snowline_ref", "m", 3600, 0, 9000, "snow line at snowline_lat", snowline_ref),
-  L_REAL("snowline_lat", "degrees_north", 43, -90, 90, "latitude of snowline_ref", snowline_lat),
-  L_REAL("snowline_lapse", "m degree-1", 300, 0, 2000, "rise of the snow line per degree southward", snowline_lapse),
-  L_REAL("snowline_min", "m", 3100, 0, 9000, "lowest snow line", snowline_min),
-  L_REAL("forest_lat_min", "degrees_north", 42.5, -90, 90, "southernmost mountain forest", forest_lat_min),
-  L_REAL("forest_height_min", "m", 1600, 0, 9000, "lower edge of the forest belt", forest_height_min),
-  L_REAL("forest_height_max", "m", 2800, 0, 9000, "upper edge of the forest belt", forest_height_max),
-  L_REAL("grass_height_min", "m", 1800, 0, 9000, "lowest mountain grassland", grass_height_min),
-  L_REAL("grass_height_max", "m", 4200, 0, 9000, "highest grassland (cold desert above)", grass_height_max),
-  L_REAL("steppe_lat", "degrees_north", 46.5, -90, 90, "grassland north of this latitude at any height", steppe_lat),
-  {.key = NULL},
+    L_REAL("urban_radius_seat", "m", 3000, 0, 5e4, "radius of urban land around a county seat",
+           urban_radius_seat),
+    L_REAL("urban_radius_city", "m", 5000, 0, 5e4,
+           "radius of urban land around a city of the hotspot table", urban_radius_city),
+    L_REAL("crop_radius", "m", 20000, 0, 2e5, "radius of the irrigated oasis around a county seat",
+           crop_radius),
+    L_REAL("crop_height_max", "m", 2000, 0, 9000, "highest cropland", crop_height_max),
+    L_REAL("snowline_ref", "m", 3600, 0, 9000, "snow line at snowline_lat", snowline_ref),
+    L_REAL("snowline_lat", "degrees_north", 43, -90, 90, "latitude of snowline_ref", snowline_lat),
+    L_REAL("snowline_lapse", "m degree-1", 300, 0, 2000,
+           "rise of the snow line per degree southward", snowline_lapse),
+    L_REAL("snowline_min", "m", 3100, 0, 9000, "lowest snow line", snowline_min),
+    L_REAL("forest_lat_min", "degrees_north", 42.5, -90, 90, "southernmost mountain forest",
+           forest_lat_min),
+    L_REAL("forest_height_min", "m", 1600, 0, 9000, "lower edge of the forest belt",
+           forest_height_min),
+    L_REAL("forest_height_max", "m", 2800, 0, 9000, "upper edge of the forest belt",
+           forest_height_max),
+    L_REAL("grass_height_min", "m", 1800, 0, 9000, "lowest mountain grassland", grass_height_min),
+    L_REAL("grass_height_max", "m", 4200, 0, 9000, "highest grassland (cold desert above)",
+           grass_height_max),
+    L_REAL("steppe_lat", "degrees_north", 46.5, -90, 90,
+           "grassland north of this latitude at any height", steppe_lat),
+    {.key = NULL},
 };
 
 static const ParamSpec units_table[] = {
-  L_REAL("protect_height", "m", 3000, 0, 9000, "terrain above which land is priority protection", protect_height),
-  L_REAL("key_radius_seat", "m", 8000, 0, 5e4, "radius of key control around a county seat or city", key_radius_seat),
-  L_REAL("key_radius_source", "m", 5000, 0, 5e4, "radius of key control around a point source", key_radius_source),
-  {.key = NULL},
+    L_REAL("protect_height", "m", 3000, 0, 9000, "terrain above which land is priority protection",
+           protect_height),
+    L_REAL("key_radius_seat", "m", 8000, 0, 5e4,
+           "radius of key control around a county seat or city", key_radius_seat),
+    L_REAL("key_radius_source", "m", 5000, 0, 5e4, "radius of key control around a point source",
+           key_radius_source),
+    {.key = NULL},
 };
 
-#define R_STRS(k, h, f) \
-  {.key = k, .units = "", .help = h, .type = PARAM_STRING_ARRAY, .offset = offsetof(ReceptorParams, f), \
-   .count_offset = offsetof(ReceptorParams, n##f)}
+#define R_STRS(k, h, f)                                                                            \
+  {                                                                                                \
+    .key = k, .units = "", .help = h, .type = PARAM_STRING_ARRAY,                                  \
+    .offset = offsetof(ReceptorParams, f), .count_offset = offsetof(ReceptorParams, n##f)          \
+  }
 
 static const ParamSpec receptor_table[] = {
-  R_STRS("name", "short names of the receptors (WCS, KDW, ...)", name),
-  R_STRS("name_zh", "Chinese names, one per receptor", name_zh),
-  R_STRS("name_en", "English names, one per receptor", name_en),
-  R_STRS("cities", "'NAME: city, city, ...': the urban land of these counties or prefectures", cities),
-  R_STRS("points", "'NAME: lon lat radius_km': a disc", points),
-  R_STRS("polygon", "'NAME: file.geojson': the polygons of a GeoJSON file", polygon),
-  {.key = NULL},
+    R_STRS("name", "short names of the receptors (WCS, KDW, ...)", name),
+    R_STRS("name_zh", "Chinese names, one per receptor", name_zh),
+    R_STRS("name_en", "English names, one per receptor", name_en),
+    R_STRS("cities", "'NAME: city, city, ...': the urban land of these counties or prefectures",
+           cities),
+    R_STRS("points", "'NAME: lon lat radius_km': a disc", points),
+    R_STRS("polygon", "'NAME: file.geojson': the polygons of a GeoJSON file", polygon),
+    {.key = NULL},
 };
 
-#define D_REAL(k, u, d, lo, hi, h, f) \
-  {.key = k, .units = u, .help = h, .type = PARAM_REAL, .def = d, .min = lo, .max = hi, .offset = offsetof(DomainParams, f)}
-#define D_INT(k, d, lo, hi, h, f) \
-  {.key = k, .units = "", .help = h, .type = PARAM_INT, .def = d, .min = lo, .max = hi, .offset = offsetof(DomainParams, f)}
+#define D_REAL(k, u, d, lo, hi, h, f)                                                              \
+  {                                                                                                \
+    .key = k, .units = u, .help = h, .type = PARAM_REAL, .def = d, .min = lo, .max = hi,           \
+    .offset = offsetof(DomainParams, f)                                                            \
+  }
+#define D_INT(k, d, lo, hi, h, f)                                                                  \
+  {                                                                                                \
+    .key = k, .units = "", .help = h, .type = PARAM_INT, .def = d, .min = lo, .max = hi,           \
+    .offset = offsetof(DomainParams, f)                                                            \
+  }
 
 static const ParamSpec domain_table[] = {
-  {.key = "parent", .units = "", .help = "parent domain of a nest (empty for a root domain)", .type = PARAM_STRING,
-   .sdef = "", .offset = offsetof(DomainParams, parent)},
-  D_INT("map_proj", 0, 0, 6, "WRF MAP_PROJ: 1 Lambert, 2 polar, 3 Mercator, 6 lat-lon (0 in a nest)", map_proj),
-  D_REAL("truelat1", "degrees_north", PROJ_UNSET, PROJ_UNSET, 90, "first true latitude", truelat1),
-  D_REAL("truelat2", "degrees_north", PROJ_UNSET, PROJ_UNSET, 90, "second true latitude (Lambert)", truelat2),
-  D_REAL("stand_lon", "degrees_east", PROJ_UNSET, PROJ_UNSET, 360, "standard longitude", stand_lon),
-  D_REAL("ref_lat", "degrees_north", PROJ_UNSET, PROJ_UNSET, 90, "latitude of the domain centre", ref_lat),
-  D_REAL("ref_lon", "degrees_east", PROJ_UNSET, PROJ_UNSET, 360, "longitude of the domain centre", ref_lon),
-  D_REAL("dx", "m", 0, 0, 1e7, "cell size in x (0 in a nest: the parent's / ratio)", dx),
-  D_REAL("dy", "m", 0, 0, 1e7, "cell size in y (0: dx)", dy),
-  D_INT("nx", 0, 0, 100000, "cells in x", nx),
-  D_INT("ny", 0, 0, 100000, "cells in y", ny),
-  D_INT("nz", 0, 0, GRID_MAX_LAYERS, "layers (0 in a nest: the parent's)", nz),
-  D_REAL("ztop", "m", 0, 0, 1e5, "model top above flat ground (0 in a nest: the parent's)", ztop),
-  D_REAL("dz_bottom", "m", 0, 0, 1e4, "thickness of the first layer (0 in a nest: the parent's)", dz_bottom),
-  D_INT("parent_i_start", 0, 0, 100000, "parent cell (1-based) holding the nest's south-west cell, x", parent_i_start),
-  D_INT("parent_j_start", 0, 0, 100000, "parent cell (1-based) holding the nest's south-west cell, y", parent_j_start),
-  D_INT("parent_grid_ratio", 0, 0, 100, "parent cells per nest cell, each way", parent_grid_ratio),
-  {.key = NULL},
+    {.key = "parent",
+     .units = "",
+     .help = "parent domain of a nest (empty for a root domain)",
+     .type = PARAM_STRING,
+     .sdef = "",
+     .offset = offsetof(DomainParams, parent)},
+    D_INT("map_proj", 0, 0, 6,
+          "WRF MAP_PROJ: 1 Lambert, 2 polar, 3 Mercator, 6 lat-lon (0 in a nest)", map_proj),
+    D_REAL("truelat1", "degrees_north", PROJ_UNSET, PROJ_UNSET, 90, "first true latitude",
+           truelat1),
+    D_REAL("truelat2", "degrees_north", PROJ_UNSET, PROJ_UNSET, 90,
+           "second true latitude (Lambert)", truelat2),
+    D_REAL("stand_lon", "degrees_east", PROJ_UNSET, PROJ_UNSET, 360, "standard longitude",
+           stand_lon),
+    D_REAL("ref_lat", "degrees_north", PROJ_UNSET, PROJ_UNSET, 90, "latitude of the domain centre",
+           ref_lat),
+    D_REAL("ref_lon", "degrees_east", PROJ_UNSET, PROJ_UNSET, 360, "longitude of the domain centre",
+           ref_lon),
+    D_REAL("dx", "m", 0, 0, 1e7, "cell size in x (0 in a nest: the parent's / ratio)", dx),
+    D_REAL("dy", "m", 0, 0, 1e7, "cell size in y (0: dx)", dy),
+    D_INT("nx", 0, 0, 100000, "cells in x", nx),
+    D_INT("ny", 0, 0, 100000, "cells in y", ny),
+    D_INT("nz", 0, 0, GRID_MAX_LAYERS, "layers (0 in a nest: the parent's)", nz),
+    D_REAL("ztop", "m", 0, 0, 1e5, "model top above flat ground (0 in a nest: the parent's)", ztop),
+    D_REAL("dz_bottom", "m", 0, 0, 1e4, "thickness of the first layer (0 in a nest: the parent's)",
+           dz_bottom),
+    D_INT("parent_i_start", 0, 0, 100000,
+          "parent cell (1-based) holding the nest's south-west cell, x", parent_i_start),
+    D_INT("parent_j_start", 0, 0, 100000,
+          "parent cell (1-based) holding the nest's south-west cell, y", parent_j_start),
+    D_INT("parent_grid_ratio", 0, 0, 100, "parent cells per nest cell, each way",
+          parent_grid_ratio),
+    {.key = NULL},
 };
 
-static PetscErrorCode root_projection(const ToolConfig *cfg, const char *name, const DomainParams *p, Projection *proj)
+static PetscErrorCode root_projection(const ToolConfig *cfg, const char *name,
+                                      const DomainParams *p, Projection *proj)
 {
   PetscFunctionBeginUser;
-  PetscCheck(p->map_proj == PROJ_LAMBERT || p->map_proj == PROJ_POLAR || p->map_proj == PROJ_MERCATOR || p->map_proj == PROJ_LATLON,
+  PetscCheck(p->map_proj == PROJ_LAMBERT || p->map_proj == PROJ_POLAR ||
+                 p->map_proj == PROJ_MERCATOR || p->map_proj == PROJ_LATLON,
              PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
-             "%s: domain_%s_map_proj = %" PetscInt_FMT ": a root domain needs map_proj 1 (Lambert), 2 (polar), 3 (Mercator) or 6 (lat-lon)",
+             "%s: domain_%s_map_proj = %" PetscInt_FMT
+             ": a root domain needs map_proj 1 (Lambert), 2 (polar), 3 (Mercator) or 6 (lat-lon)",
              cfg->path, name, p->map_proj);
-  PetscCheck(p->ref_lat != PROJ_UNSET && p->ref_lon != PROJ_UNSET, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
-             "%s: domain_%s_ref_lat and domain_%s_ref_lon must be set for a root domain", cfg->path, name, name);
-  PetscCheck(p->map_proj == PROJ_LATLON || p->truelat1 != PROJ_UNSET, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
-             "%s: domain_%s_truelat1 must be set for map_proj %" PetscInt_FMT, cfg->path, name, p->map_proj);
-  *proj = (Projection){.kind = (ProjectionKind)p->map_proj, .truelat1 = p->truelat1,
+  PetscCheck(p->ref_lat != PROJ_UNSET && p->ref_lon != PROJ_UNSET, PETSC_COMM_SELF,
+             PETSC_ERR_ARG_OUTOFRANGE,
+             "%s: domain_%s_ref_lat and domain_%s_ref_lon must be set for a root domain", cfg->path,
+             name, name);
+  PetscCheck(p->map_proj == PROJ_LATLON || p->truelat1 != PROJ_UNSET, PETSC_COMM_SELF,
+             PETSC_ERR_ARG_OUTOFRANGE,
+             "%s: domain_%s_truelat1 must be set for map_proj %" PetscInt_FMT, cfg->path, name,
+             p->map_proj);
+  *proj = (Projection){.kind = (ProjectionKind)p->map_proj,
+                       .truelat1 = p->truelat1,
                        .truelat2 = p->truelat2 == PROJ_UNSET ? p->truelat1 : p->truelat2,
-                       .stand_lon = p->stand_lon == PROJ_UNSET ? p->ref_lon : p->stand_lon, .ref_lat = p->ref_lat,
+                       .stand_lon = p->stand_lon == PROJ_UNSET ? p->ref_lon : p->stand_lon,
+                       .ref_lat = p->ref_lat,
                        .ref_lon = p->ref_lon};
   if (p->map_proj == PROJ_LATLON) proj->truelat1 = proj->truelat2 = 0;
   PetscCall(projection_setup(proj));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode layers(const ToolConfig *cfg, const char *name, const DomainParams *p, GridSpec *s)
+static PetscErrorCode layers(const ToolConfig *cfg, const char *name, const DomainParams *p,
+                             GridSpec *s)
 {
   PetscFunctionBeginUser;
-  PetscCheck(p->nz > 0 && p->ztop > 0 && p->dz_bottom > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
-             "%s: domain_%s_nz, _ztop and _dz_bottom must be positive for a root domain (got %" PetscInt_FMT ", %g, %g)",
+  PetscCheck(p->nz > 0 && p->ztop > 0 && p->dz_bottom > 0, PETSC_COMM_SELF,
+             PETSC_ERR_ARG_OUTOFRANGE,
+             "%s: domain_%s_nz, _ztop and _dz_bottom must be positive for a root domain (got "
+             "%" PetscInt_FMT ", %g, %g)",
              cfg->path, name, p->nz, (double)p->ztop, (double)p->dz_bottom);
   s->nz = p->nz;
   PetscCall(vertical_stretched(p->nz, p->ztop, p->dz_bottom, s->z_iface));
@@ -151,9 +231,11 @@ static PetscErrorCode resolve_root(const ToolConfig *cfg, const DomainParams *p,
 
   PetscFunctionBeginUser;
   PetscCall(root_projection(cfg, d->name, p, &s->proj));
-  PetscCheck(p->dx > 0 && p->nx > 0 && p->ny > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
-             "%s: domain_%s_dx, _nx and _ny must be positive for a root domain (got %g, %" PetscInt_FMT ", %" PetscInt_FMT ")",
-             cfg->path, d->name, (double)p->dx, p->nx, p->ny);
+  PetscCheck(
+      p->dx > 0 && p->nx > 0 && p->ny > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
+      "%s: domain_%s_dx, _nx and _ny must be positive for a root domain (got %g, %" PetscInt_FMT
+      ", %" PetscInt_FMT ")",
+      cfg->path, d->name, (double)p->dx, p->nx, p->ny);
   s->nx = p->nx;
   s->ny = p->ny;
   s->dx = p->dx;
@@ -165,51 +247,70 @@ static PetscErrorCode resolve_root(const ToolConfig *cfg, const DomainParams *p,
 }
 
 /* A nest's projection keys must be unset or equal to its parent's. */
-static PetscErrorCode check_nest_projection(const ToolConfig *cfg, const char *name, const DomainParams *p, const Projection *pp)
+static PetscErrorCode check_nest_projection(const ToolConfig *cfg, const char *name,
+                                            const DomainParams *p, const Projection *pp)
 {
-  const struct { const char *key; PetscReal v, parent; } k[] = {
-    {"truelat1", p->truelat1, pp->truelat1}, {"truelat2", p->truelat2, pp->truelat2},
-    {"stand_lon", p->stand_lon, pp->stand_lon}, {"ref_lat", p->ref_lat, pp->ref_lat}, {"ref_lon", p->ref_lon, pp->ref_lon}};
+  const struct {
+    const char *key;
+    PetscReal v, parent;
+  } k[] = {{"truelat1", p->truelat1, pp->truelat1},
+           {"truelat2", p->truelat2, pp->truelat2},
+           {"stand_lon", p->stand_lon, pp->stand_lon},
+           {"ref_lat", p->ref_lat, pp->ref_lat},
+           {"ref_lon", p->ref_lon, pp->ref_lon}};
 
   PetscFunctionBeginUser;
-  PetscCheck(p->map_proj == 0 || p->map_proj == (PetscInt)pp->kind, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
-             "%s: domain_%s_map_proj = %" PetscInt_FMT ": a nest uses its parent's projection (%d); leave the key out",
+  PetscCheck(p->map_proj == 0 || p->map_proj == (PetscInt)pp->kind, PETSC_COMM_SELF,
+             PETSC_ERR_ARG_WRONG,
+             "%s: domain_%s_map_proj = %" PetscInt_FMT
+             ": a nest uses its parent's projection (%d); leave the key out",
              cfg->path, name, p->map_proj, (int)pp->kind);
   for (size_t q = 0; q < sizeof(k) / sizeof(k[0]); q++)
     PetscCheck(k[q].v == PROJ_UNSET || k[q].v == k[q].parent, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
-               "%s: domain_%s_%s = %g: a nest uses its parent's projection (%g); leave the key out", cfg->path, name,
-               k[q].key, (double)k[q].v, (double)k[q].parent);
+               "%s: domain_%s_%s = %g: a nest uses its parent's projection (%g); leave the key out",
+               cfg->path, name, k[q].key, (double)k[q].v, (double)k[q].parent);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* Where the nest sits: it must be a whole number of parent cells inside the parent. */
-static PetscErrorCode check_nest_fit(const ToolConfig *cfg, const char *name, const DomainParams *p, const DomainDef *par)
+static PetscErrorCode check_nest_fit(const ToolConfig *cfg, const char *name, const DomainParams *p,
+                                     const DomainDef *par)
 {
   PetscInt r = p->parent_grid_ratio;
   PetscReal dx = par->spec.dx / (PetscReal)r;
 
   PetscFunctionBeginUser;
-  PetscCheck(r >= 1 && p->nx > 0 && p->ny > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
-             "%s: domain_%s: a nest needs parent_grid_ratio >= 1 and positive nx, ny (got %" PetscInt_FMT ", %" PetscInt_FMT ", %" PetscInt_FMT ")",
-             cfg->path, name, r, p->nx, p->ny);
-  PetscCheck(p->dx == 0 || PetscAbsReal(p->dx - dx) <= NEST_DX_RTOL * dx, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
-             "%s: domain_%s_dx = %g m does not align with its parent %s: dx must be %g m / %" PetscInt_FMT " = %g m",
-             cfg->path, name, (double)p->dx, par->name, (double)par->spec.dx, r, (double)dx);
+  PetscCheck(
+      r >= 1 && p->nx > 0 && p->ny > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
+      "%s: domain_%s: a nest needs parent_grid_ratio >= 1 and positive nx, ny (got %" PetscInt_FMT
+      ", %" PetscInt_FMT ", %" PetscInt_FMT ")",
+      cfg->path, name, r, p->nx, p->ny);
+  PetscCheck(
+      p->dx == 0 || PetscAbsReal(p->dx - dx) <= NEST_DX_RTOL * dx, PETSC_COMM_SELF,
+      PETSC_ERR_ARG_WRONG,
+      "%s: domain_%s_dx = %g m does not align with its parent %s: dx must be %g m / %" PetscInt_FMT
+      " = %g m",
+      cfg->path, name, (double)p->dx, par->name, (double)par->spec.dx, r, (double)dx);
   PetscCheck(p->nx % r == 0 && p->ny % r == 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
-             "%s: domain_%s_nx = %" PetscInt_FMT ", _ny = %" PetscInt_FMT " do not align with the parent %s: both must be multiples of parent_grid_ratio = %" PetscInt_FMT
-             " so that the nest's corners fall on parent cell boundaries",
+             "%s: domain_%s_nx = %" PetscInt_FMT ", _ny = %" PetscInt_FMT
+             " do not align with the parent %s: both must be multiples of parent_grid_ratio = "
+             "%" PetscInt_FMT " so that the nest's corners fall on parent cell boundaries",
              cfg->path, name, p->nx, p->ny, par->name, r);
-  PetscCheck(p->parent_i_start >= 1 && p->parent_j_start >= 1 && p->parent_i_start - 1 + p->nx / r <= par->spec.nx &&
-               p->parent_j_start - 1 + p->ny / r <= par->spec.ny,
+  PetscCheck(p->parent_i_start >= 1 && p->parent_j_start >= 1 &&
+                 p->parent_i_start - 1 + p->nx / r <= par->spec.nx &&
+                 p->parent_j_start - 1 + p->ny / r <= par->spec.ny,
              PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
-             "%s: domain_%s (parent cells %" PetscInt_FMT "..%" PetscInt_FMT " x %" PetscInt_FMT "..%" PetscInt_FMT
-             ", 1-based) does not fit inside its parent %s of %" PetscInt_FMT " x %" PetscInt_FMT " cells",
-             cfg->path, name, p->parent_i_start, p->parent_i_start - 1 + p->nx / r, p->parent_j_start,
-             p->parent_j_start - 1 + p->ny / r, par->name, par->spec.nx, par->spec.ny);
+             "%s: domain_%s (parent cells %" PetscInt_FMT "..%" PetscInt_FMT " x %" PetscInt_FMT
+             "..%" PetscInt_FMT ", 1-based) does not fit inside its parent %s of %" PetscInt_FMT
+             " x %" PetscInt_FMT " cells",
+             cfg->path, name, p->parent_i_start, p->parent_i_start - 1 + p->nx / r,
+             p->parent_j_start, p->parent_j_start - 1 + p->ny / r, par->name, par->spec.nx,
+             par->spec.ny);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode resolve_nest(const ToolConfig *cfg, const DomainParams *p, const DomainDef *par, DomainDef *d)
+static PetscErrorCode resolve_nest(const ToolConfig *cfg, const DomainParams *p,
+                                   const DomainDef *par, DomainDef *d)
 {
   GridSpec *s = &d->spec;
   const GridSpec *ps = &par->spec;
@@ -229,7 +330,8 @@ static PetscErrorCode resolve_nest(const ToolConfig *cfg, const DomainParams *p,
   if (p->nz == 0 && p->ztop == 0 && p->dz_bottom == 0) {
     s->nz = ps->nz;
     PetscCall(PetscArraycpy(s->z_iface, ps->z_iface, ps->nz + 1));
-  } else PetscCall(layers(cfg, d->name, p, s));
+  } else
+    PetscCall(layers(cfg, d->name, p, s));
   d->parent_i_start = p->parent_i_start;
   d->parent_j_start = p->parent_j_start;
   d->parent_grid_ratio = r;
@@ -238,21 +340,23 @@ static PetscErrorCode resolve_nest(const ToolConfig *cfg, const DomainParams *p,
 }
 
 /* Resolve domain k, resolving its ancestors first; done[] marks resolved domains. */
-static PetscErrorCode resolve(ToolConfig *cfg, const DomainParams *p, PetscBool *done, PetscInt k, PetscInt depth)
+static PetscErrorCode resolve(ToolConfig *cfg, const DomainParams *p, PetscBool *done, PetscInt k,
+                              PetscInt depth)
 {
   PetscInt par = -1;
 
   PetscFunctionBeginUser;
   if (done[k]) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCheck(depth < NEST_MAX_DEPTH, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "%s: domain_%s: its chain of parents loops",
-             cfg->path, cfg->domain[k].name);
-  if (!p[k].parent[0]) PetscCall(resolve_root(cfg, &p[k], &cfg->domain[k]));
+  PetscCheck(depth < NEST_MAX_DEPTH, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
+             "%s: domain_%s: its chain of parents loops", cfg->path, cfg->domain[k].name);
+  if (!p[k].parent[0])
+    PetscCall(resolve_root(cfg, &p[k], &cfg->domain[k]));
   else {
     for (PetscInt q = 0; q < cfg->ndomain; q++)
       if (!strcmp(cfg->domain[q].name, p[k].parent)) par = q;
     PetscCheck(par >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
-               "%s: domain_%s_parent = '%s' is not one of the domains listed in grid_tool_domains", cfg->path,
-               cfg->domain[k].name, p[k].parent);
+               "%s: domain_%s_parent = '%s' is not one of the domains listed in grid_tool_domains",
+               cfg->path, cfg->domain[k].name, p[k].parent);
     PetscCall(resolve(cfg, p, done, par, depth + 1));
     PetscCall(resolve_nest(cfg, &p[k], &cfg->domain[par], &cfg->domain[k]));
   }
@@ -267,7 +371,8 @@ static PetscErrorCode read_domains(MPI_Comm comm, ToolConfig *cfg, const ToolGro
 
   PetscFunctionBeginUser;
   PetscCheck(tool->ndomains > 0 && tool->ndomains <= DOMAIN_MAX, comm, PETSC_ERR_ARG_OUTOFRANGE,
-             "%s: grid_tool_domains lists %" PetscInt_FMT " domains; give 1 to %d", cfg->path, tool->ndomains, DOMAIN_MAX);
+             "%s: grid_tool_domains lists %" PetscInt_FMT " domains; give 1 to %d", cfg->path,
+             tool->ndomains, DOMAIN_MAX);
   cfg->ndomain = tool->ndomains;
   PetscCall(PetscCalloc1(cfg->ndomain, &p));
   for (PetscInt k = 0; k < cfg->ndomain; k++) {

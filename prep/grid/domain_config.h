@@ -12,12 +12,13 @@
 
 typedef struct {
   char parent[PARAM_STRING_LEN];
-  PetscInt map_proj;           /* WRF MAP_PROJ; 0 for a nest (inherits) */
+  PetscInt map_proj; /* WRF MAP_PROJ; 0 for a nest (inherits) */
   PetscReal truelat1, truelat2, stand_lon, ref_lat, ref_lon;
-  PetscReal dx, dy;            /* m; 0 for a nest (parent's / ratio) */
-  PetscInt nx, ny, nz;         /* cells; nz 0 for a nest (inherits) */
-  PetscReal ztop, dz_bottom;   /* m; 0 for a nest (inherits) */
-  PetscInt parent_i_start, parent_j_start, parent_grid_ratio; /* 1-based parent cell of the nest's south-west cell */
+  PetscReal dx, dy;          /* m; 0 for a nest (parent's / ratio) */
+  PetscInt nx, ny, nz;       /* cells; nz 0 for a nest (inherits) */
+  PetscReal ztop, dz_bottom; /* m; 0 for a nest (inherits) */
+  PetscInt parent_i_start, parent_j_start,
+      parent_grid_ratio; /* 1-based parent cell of the nest's south-west cell */
 } DomainParams;
 
 typedef struct {

@@ -9,7 +9,8 @@ PetscInt domain_sample_count(const GridSpec *spec, PetscReal spacing)
 {
   PetscInt n = 1;
   PetscReal d = PetscMax(spec->dx, spec->dy);
-  if (spec->proj.kind == PROJ_LATLON) d *= CONST_DEG2RAD * CONST_EARTH_RADIUS; /* m per degree of latitude */
+  if (spec->proj.kind == PROJ_LATLON)
+    d *= CONST_DEG2RAD * CONST_EARTH_RADIUS; /* m per degree of latitude */
   while (d / (PetscReal)n > spacing && n < DOMAIN_SAMPLE_MAX) n *= 2;
   return n;
 }
@@ -24,14 +25,16 @@ static PetscReal cell_reach(const GridSpec *s, PetscReal lat)
 }
 
 /* Plane coordinates of sub-sample (a, b) of cell (i, j). */
-static void sub_xy(const GridSpec *s, PetscInt nsub, PetscInt i, PetscInt j, PetscInt a, PetscInt b, PetscReal *x, PetscReal *y)
+static void sub_xy(const GridSpec *s, PetscInt nsub, PetscInt i, PetscInt j, PetscInt a, PetscInt b,
+                   PetscReal *x, PetscReal *y)
 {
   PetscReal fi = (PetscReal)i - 0.5 + ((PetscReal)a + 0.5) / (PetscReal)nsub;
   PetscReal fj = (PetscReal)j - 0.5 + ((PetscReal)b + 0.5) / (PetscReal)nsub;
   grid_cell_xy(s, fi, fj, x, y);
 }
 
-PetscErrorCode domain_sample_check_dem(const Geography *g, const GridSpec *spec, const char *name, PetscInt nsub)
+PetscErrorCode domain_sample_check_dem(const Geography *g, const GridSpec *spec, const char *name,
+                                       PetscInt nsub)
 {
   const Dem *d = g->dem;
   PetscInt nbx = spec->nx * nsub, nby = spec->ny * nsub;
@@ -40,31 +43,36 @@ PetscErrorCode domain_sample_check_dem(const Geography *g, const GridSpec *spec,
   for (PetscInt e = 0; e < 2 * (nbx + nby); e++) {
     /* Walk the ring of edge sub-samples: south, north, west, east. */
     PetscInt bi = e < nbx ? e : e < 2 * nbx ? e - nbx : e < 2 * nbx + nby ? 0 : nbx - 1;
-    PetscInt bj = e < nbx ? 0 : e < 2 * nbx ? nby - 1 : e < 2 * nbx + nby ? e - 2 * nbx : e - 2 * nbx - nby;
+    PetscInt bj = e < nbx             ? 0
+                  : e < 2 * nbx       ? nby - 1
+                  : e < 2 * nbx + nby ? e - 2 * nbx
+                                      : e - 2 * nbx - nby;
     PetscReal x, y, lon, lat;
     sub_xy(spec, nsub, bi / nsub, bj / nsub, bi % nsub, bj % nsub, &x, &y);
     projection_inverse(&spec->proj, x, y, &lon, &lat);
-    PetscCheck(dem_covers(d, lon, lat), PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
-               "%s: domain %s does not fit in the DEM (lon %g..%g, lat %g..%g): cell (%" PetscInt_FMT ", %" PetscInt_FMT
-               ") reaches lon %.3f, lat %.3f",
-               d->path, name, (double)d->lon0, (double)(d->lon0 + (PetscReal)(d->nlon - 1) * d->dlon), (double)d->lat0,
-               (double)(d->lat0 + (PetscReal)(d->nlat - 1) * d->dlat), bi / nsub, bj / nsub, (double)lon, (double)lat);
+    PetscCheck(
+        dem_covers(d, lon, lat), PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
+        "%s: domain %s does not fit in the DEM (lon %g..%g, lat %g..%g): cell (%" PetscInt_FMT
+        ", %" PetscInt_FMT ") reaches lon %.3f, lat %.3f",
+        d->path, name, (double)d->lon0, (double)(d->lon0 + (PetscReal)(d->nlon - 1) * d->dlon),
+        (double)d->lat0, (double)(d->lat0 + (PetscReal)(d->nlat - 1) * d->dlat), bi / nsub,
+        bj / nsub, (double)lon, (double)lat);
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 typedef struct {
-  PetscInt *unit_count;   /* per unit */
-  PetscInt *touched;      /* units counted in this cell */
+  PetscInt *unit_count; /* per unit */
+  PetscInt *touched;    /* units counted in this cell */
   PetscInt ntouched;
   PetscInt lu_count[LANDUSE_N];
-  PetscInt *rec_count;    /* per receptor */
+  PetscInt *rec_count; /* per receptor */
   GeoNear *near;
 } Work;
 
 /* Accumulate the sub-samples of cell (i, j) into w; returns the sum of heights. */
-static PetscErrorCode sample_cell(const Geography *g, const ReceptorSet *rs, const GridSpec *s, PetscInt nsub, PetscInt i,
-                                  PetscInt j, Work *w, PetscReal *hsum)
+static PetscErrorCode sample_cell(const Geography *g, const ReceptorSet *rs, const GridSpec *s,
+                                  PetscInt nsub, PetscInt i, PetscInt j, Work *w, PetscReal *hsum)
 {
   PetscReal x, y, lon, lat;
 
@@ -79,8 +87,9 @@ static PetscErrorCode sample_cell(const Geography *g, const ReceptorSet *rs, con
       sub_xy(s, nsub, i, j, a, b, &x, &y);
       projection_inverse(&s->proj, x, y, &lon, &lat);
       PetscCheck(dem_covers(g->dem, lon, lat), PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
-                 "%s: cell (%" PetscInt_FMT ", %" PetscInt_FMT ") reaches lon %.3f, lat %.3f outside the DEM", g->dem->path, i, j,
-                 (double)lon, (double)lat);
+                 "%s: cell (%" PetscInt_FMT ", %" PetscInt_FMT
+                 ") reaches lon %.3f, lat %.3f outside the DEM",
+                 g->dem->path, i, j, (double)lon, (double)lat);
       geography_sample(g, w->near, lon, lat, &smp);
       *hsum += smp.h;
       w->lu_count[smp.landuse]++;
@@ -99,7 +108,8 @@ static int compare_int(const void *a, const void *b)
 }
 
 /* Store the cell's results and reset the counters. */
-static PetscErrorCode store_cell(DomainSamples *d, PetscInt cell, PetscInt nrec, PetscReal hsum, Work *w, PetscInt *cap)
+static PetscErrorCode store_cell(DomainSamples *d, PetscInt cell, PetscInt nrec, PetscReal hsum,
+                                 Work *w, PetscInt *cap)
 {
   PetscReal n2 = (PetscReal)(d->nsub * d->nsub);
 
@@ -130,8 +140,8 @@ static PetscErrorCode store_cell(DomainSamples *d, PetscInt cell, PetscInt nrec,
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode domain_sample_rows(const Geography *g, const ReceptorSet *rs, const GridSpec *spec, PetscInt nsub, PetscInt j0,
-                                  PetscInt j1, DomainSamples **out)
+PetscErrorCode domain_sample_rows(const Geography *g, const ReceptorSet *rs, const GridSpec *spec,
+                                  PetscInt nsub, PetscInt j0, PetscInt j1, DomainSamples **out)
 {
   DomainSamples *d;
   PetscInt ncell = (j1 - j0) * spec->nx, cap = 0;

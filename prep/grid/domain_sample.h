@@ -8,14 +8,14 @@
 #include "prep/grid/receptor_masks.h"
 
 typedef struct {
-  PetscInt j0, j1, nx;      /* rows j0 <= j < j1 of a grid nx cells wide */
-  PetscInt nsub;            /* sub-samples per cell in x and y */
-  PetscReal *terrain;       /* m, per cell (row-major from (0, j0)); owned */
-  PetscReal *landuse;       /* [cell * LANDUSE_N + c]; owned */
-  PetscReal *receptor;      /* [cell * nrec + r]: share of the cell inside receptor r; owned */
-  PetscInt *ncover;         /* units covering each cell; owned */
+  PetscInt j0, j1, nx; /* rows j0 <= j < j1 of a grid nx cells wide */
+  PetscInt nsub;       /* sub-samples per cell in x and y */
+  PetscReal *terrain;  /* m, per cell (row-major from (0, j0)); owned */
+  PetscReal *landuse;  /* [cell * LANDUSE_N + c]; owned */
+  PetscReal *receptor; /* [cell * nrec + r]: share of the cell inside receptor r; owned */
+  PetscInt *ncover;    /* units covering each cell; owned */
   PetscInt ncover_total;
-  PetscInt *cover_unit;     /* unit index of each cover entry, cells in order, units ascending; owned */
+  PetscInt *cover_unit; /* unit index of each cover entry, cells in order, units ascending; owned */
   PetscReal *cover_fraction; /* share of the cell; owned */
 } DomainSamples;
 
@@ -26,11 +26,12 @@ PetscInt domain_sample_count(const GridSpec *spec, PetscReal spacing);
 /* Check that the DEM covers every sub-sample on the domain's outer edge (the extreme latitudes
    and longitudes of a projected rectangle lie on its edge); fails naming the DEM file, the
    domain and a point outside. Not collective. */
-PetscErrorCode domain_sample_check_dem(const Geography *g, const GridSpec *spec, const char *name, PetscInt nsub);
+PetscErrorCode domain_sample_check_dem(const Geography *g, const GridSpec *spec, const char *name,
+                                       PetscInt nsub);
 
 /* Sample rows j0 <= j < j1. Not collective. */
-PetscErrorCode domain_sample_rows(const Geography *g, const ReceptorSet *rs, const GridSpec *spec, PetscInt nsub,
-                                  PetscInt j0, PetscInt j1, DomainSamples **s);
+PetscErrorCode domain_sample_rows(const Geography *g, const ReceptorSet *rs, const GridSpec *spec,
+                                  PetscInt nsub, PetscInt j0, PetscInt j1, DomainSamples **s);
 
 /* Free and set the handle to NULL; no-op on NULL. */
 PetscErrorCode domain_sample_destroy(DomainSamples **s);

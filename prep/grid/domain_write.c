@@ -26,7 +26,8 @@
 #define STRLEN GEO_NAME_LEN
 #define M2_PER_KM2 1e6
 
-static const char *const landuse_names[LANDUSE_N] = {"water", "barren", "grassland", "cropland", "forest", "urban", "snow_ice"};
+static const char *const landuse_names[LANDUSE_N] = {"water",  "barren", "grassland", "cropland",
+                                                     "forest", "urban",  "snow_ice"};
 
 PetscReal domain_write_cell_area(const GridSpec *s, PetscInt i, PetscInt j)
 {
@@ -34,7 +35,8 @@ PetscReal domain_write_cell_area(const GridSpec *s, PetscInt i, PetscInt j)
   grid_cell_xy(s, (PetscReal)i, (PetscReal)j, &x, &y);
   projection_inverse(&s->proj, x, y, &lon, &lat);
   if (s->proj.kind == PROJ_LATLON)
-    return PetscSqr(CONST_EARTH_RADIUS * CONST_DEG2RAD) * s->dx * s->dy * PetscCosReal(lat * CONST_DEG2RAD);
+    return PetscSqr(CONST_EARTH_RADIUS * CONST_DEG2RAD) * s->dx * s->dy *
+           PetscCosReal(lat * CONST_DEG2RAD);
   m = projection_map_factor(&s->proj, lat);
   return s->dx * s->dy / (m * m);
 }
@@ -45,13 +47,14 @@ typedef struct {
   int dx, dy, dz, dzi, dlu, dunit, dpref, drec, dcover, dstr;
 } Nc;
 
-static PetscErrorCode def(Nc *f, const char *name, nc_type type, int ndim, const int *dims, const char *units,
-                          const char *long_name, int *id)
+static PetscErrorCode def(Nc *f, const char *name, nc_type type, int ndim, const int *dims,
+                          const char *units, const char *long_name, int *id)
 {
   PetscFunctionBeginUser;
   NcCallFile(nc_def_var(f->nc, name, type, ndim, dims, id), f->path);
   if (units) NcCallFile(nc_put_att_text(f->nc, *id, "units", strlen(units), units), f->path);
-  if (long_name) NcCallFile(nc_put_att_text(f->nc, *id, "long_name", strlen(long_name), long_name), f->path);
+  if (long_name)
+    NcCallFile(nc_put_att_text(f->nc, *id, "long_name", strlen(long_name), long_name), f->path);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -78,22 +81,36 @@ static PetscErrorCode att_int(Nc *f, int var, const char *name, PetscInt v)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode global_attributes(Nc *f, const ToolConfig *cfg, const DomainDef *d, PetscInt nsub)
+static PetscErrorCode global_attributes(Nc *f, const ToolConfig *cfg, const DomainDef *d,
+                                        PetscInt nsub)
 {
   const GridSpec *s = &d->spec;
-  const struct { const char *name; double v; } reals[] = {
-    {"TRUELAT1", s->proj.truelat1}, {"TRUELAT2", s->proj.truelat2}, {"STAND_LON", s->proj.stand_lon},
-    {"REF_LAT", s->proj.ref_lat}, {"REF_LON", s->proj.ref_lon}, {"DX", s->dx}, {"DY", s->dy}, {"X0", s->x0}, {"Y0", s->y0}};
+  const struct {
+    const char *name;
+    double v;
+  } reals[] = {{"TRUELAT1", s->proj.truelat1},
+               {"TRUELAT2", s->proj.truelat2},
+               {"STAND_LON", s->proj.stand_lon},
+               {"REF_LAT", s->proj.ref_lat},
+               {"REF_LON", s->proj.ref_lon},
+               {"DX", s->dx},
+               {"DY", s->dy},
+               {"X0", s->x0},
+               {"Y0", s->y0}};
 
   PetscFunctionBeginUser;
   PetscCall(att_text(f, NC_GLOBAL, "Conventions", "CF-1.8"));
-  PetscCall(att_text(f, NC_GLOBAL, "title", "Bogda model domain: grid, terrain, land use, control units, receptors"));
-  PetscCall(att_text(f, NC_GLOBAL, "source", "bogda-grid (prep/grid/bogda-grid.c) from the data in data/ (see data/README.md)"));
+  PetscCall(att_text(f, NC_GLOBAL, "title",
+                     "Bogda model domain: grid, terrain, land use, control units, receptors"));
+  PetscCall(
+      att_text(f, NC_GLOBAL, "source",
+               "bogda-grid (prep/grid/bogda-grid.c) from the data in data/ (see data/README.md)"));
   PetscCall(att_text(f, NC_GLOBAL, "history", "built by bogda-grid"));
   PetscCall(att_text(f, NC_GLOBAL, "namelist", cfg->path));
   PetscCall(att_text(f, NC_GLOBAL, "domain_name", d->name));
   PetscCall(att_int(f, NC_GLOBAL, "MAP_PROJ", s->proj.kind));
-  for (size_t k = 0; k < sizeof(reals) / sizeof(reals[0]); k++) PetscCall(att_double(f, NC_GLOBAL, reals[k].name, 1, &reals[k].v));
+  for (size_t k = 0; k < sizeof(reals) / sizeof(reals[0]); k++)
+    PetscCall(att_double(f, NC_GLOBAL, reals[k].name, 1, &reals[k].v));
   PetscCall(att_int(f, NC_GLOBAL, "NX", s->nx));
   PetscCall(att_int(f, NC_GLOBAL, "NY", s->ny));
   PetscCall(att_int(f, NC_GLOBAL, "NZ", s->nz));
@@ -117,10 +134,39 @@ static PetscErrorCode global_attributes(Nc *f, const ToolConfig *cfg, const Doma
 
 /* Variable ids, in the order they are defined. */
 enum {
-  V_X, V_Y, V_Z, V_ZI, V_LAT, V_LON, V_AREA, V_TERRAIN, V_LU, V_LUNAME,
-  V_UID, V_UCODE, V_UZH, V_UEN, V_UKIND, V_UCOUNTY, V_UPREF, V_UAREA,
-  V_PCODE, V_PZH, V_PEN, V_PPARENT, V_RNAME, V_RZH, V_REN, V_RW,
-  V_CI, V_CJ, V_CU, V_CF, V_CSTART, V_CCOUNT, V_N
+  V_X,
+  V_Y,
+  V_Z,
+  V_ZI,
+  V_LAT,
+  V_LON,
+  V_AREA,
+  V_TERRAIN,
+  V_LU,
+  V_LUNAME,
+  V_UID,
+  V_UCODE,
+  V_UZH,
+  V_UEN,
+  V_UKIND,
+  V_UCOUNTY,
+  V_UPREF,
+  V_UAREA,
+  V_PCODE,
+  V_PZH,
+  V_PEN,
+  V_PPARENT,
+  V_RNAME,
+  V_RZH,
+  V_REN,
+  V_RW,
+  V_CI,
+  V_CJ,
+  V_CU,
+  V_CF,
+  V_CSTART,
+  V_CCOUNT,
+  V_N
 };
 
 static PetscErrorCode grid_mapped(Nc *f, int id, const char *standard_name)
@@ -138,25 +184,34 @@ static PetscErrorCode def_grid_vars(Nc *f, const GridSpec *s, int *v)
   const char *xy_units = s->proj.kind == PROJ_LATLON ? "degrees" : "m";
 
   PetscFunctionBeginUser;
-  PetscCall(def(f, "x", NC_DOUBLE, 1, &f->dx, xy_units, "x coordinate of cell centres on the projection plane", &v[V_X]));
+  PetscCall(def(f, "x", NC_DOUBLE, 1, &f->dx, xy_units,
+                "x coordinate of cell centres on the projection plane", &v[V_X]));
   PetscCall(att_text(f, v[V_X], "standard_name", "projection_x_coordinate"));
-  PetscCall(def(f, "y", NC_DOUBLE, 1, &f->dy, xy_units, "y coordinate of cell centres on the projection plane", &v[V_Y]));
+  PetscCall(def(f, "y", NC_DOUBLE, 1, &f->dy, xy_units,
+                "y coordinate of cell centres on the projection plane", &v[V_Y]));
   PetscCall(att_text(f, v[V_Y], "standard_name", "projection_y_coordinate"));
-  PetscCall(def(f, "z", NC_DOUBLE, 1, &f->dz, "m", "nominal height of layer centres above flat ground", &v[V_Z]));
+  PetscCall(def(f, "z", NC_DOUBLE, 1, &f->dz, "m",
+                "nominal height of layer centres above flat ground", &v[V_Z]));
   PetscCall(att_text(f, v[V_Z], "positive", "up"));
-  PetscCall(def(f, "z_iface", NC_DOUBLE, 1, &f->dzi, "m", "height of layer interfaces above flat ground (0 first)", &v[V_ZI]));
+  PetscCall(def(f, "z_iface", NC_DOUBLE, 1, &f->dzi, "m",
+                "height of layer interfaces above flat ground (0 first)", &v[V_ZI]));
   PetscCall(att_text(f, v[V_ZI], "positive", "up"));
-  PetscCall(def(f, "lat", NC_DOUBLE, 2, yx, "degrees_north", "latitude of cell centres", &v[V_LAT]));
+  PetscCall(
+      def(f, "lat", NC_DOUBLE, 2, yx, "degrees_north", "latitude of cell centres", &v[V_LAT]));
   PetscCall(att_text(f, v[V_LAT], "standard_name", "latitude"));
-  PetscCall(def(f, "lon", NC_DOUBLE, 2, yx, "degrees_east", "longitude of cell centres", &v[V_LON]));
+  PetscCall(
+      def(f, "lon", NC_DOUBLE, 2, yx, "degrees_east", "longitude of cell centres", &v[V_LON]));
   PetscCall(att_text(f, v[V_LON], "standard_name", "longitude"));
   PetscCall(def(f, "cell_area", NC_DOUBLE, 2, yx, "m2", "true area of the cell", &v[V_AREA]));
   PetscCall(grid_mapped(f, v[V_AREA], "cell_area"));
-  PetscCall(def(f, "terrain", NC_DOUBLE, 2, yx, "m", "terrain height, area average of the DEM over the cell", &v[V_TERRAIN]));
+  PetscCall(def(f, "terrain", NC_DOUBLE, 2, yx, "m",
+                "terrain height, area average of the DEM over the cell", &v[V_TERRAIN]));
   PetscCall(grid_mapped(f, v[V_TERRAIN], "surface_altitude"));
-  PetscCall(def(f, "landuse_fraction", NC_DOUBLE, 3, lyx, "1", "share of the cell in each land-use category", &v[V_LU]));
+  PetscCall(def(f, "landuse_fraction", NC_DOUBLE, 3, lyx, "1",
+                "share of the cell in each land-use category", &v[V_LU]));
   PetscCall(grid_mapped(f, v[V_LU], "area_fraction"));
-  PetscCall(def(f, "landuse_name", NC_CHAR, 2, ls, NULL, "land-use category (base/landuse.h order)", &v[V_LUNAME]));
+  PetscCall(def(f, "landuse_name", NC_CHAR, 2, ls, NULL, "land-use category (base/landuse.h order)",
+                &v[V_LUNAME]));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -167,35 +222,52 @@ static PetscErrorCode def_registry_vars(Nc *f, int *v)
   const int kinds[UNIT_NKIND] = {UNIT_PRIORITY, UNIT_KEY, UNIT_GENERAL, UNIT_OUTSIDE};
 
   PetscFunctionBeginUser;
-  PetscCall(def(f, "unit_id", NC_INT, 1, &f->dunit, NULL, "control unit id (1-based; the model's unit tags)", &v[V_UID]));
+  PetscCall(def(f, "unit_id", NC_INT, 1, &f->dunit, NULL,
+                "control unit id (1-based; the model's unit tags)", &v[V_UID]));
   PetscCall(def(f, "unit_code", NC_CHAR, 2, us, NULL, "control unit code", &v[V_UCODE]));
-  PetscCall(def(f, "unit_name_zh", NC_CHAR, 2, us, NULL, "control unit name, Chinese (UTF-8)", &v[V_UZH]));
+  PetscCall(def(f, "unit_name_zh", NC_CHAR, 2, us, NULL, "control unit name, Chinese (UTF-8)",
+                &v[V_UZH]));
   PetscCall(def(f, "unit_name_en", NC_CHAR, 2, us, NULL, "control unit name, English", &v[V_UEN]));
   PetscCall(def(f, "unit_kind", NC_INT, 1, &f->dunit, NULL, "kind of control unit", &v[V_UKIND]));
   NcCallFile(nc_put_att_int(f->nc, v[V_UKIND], "flag_values", NC_INT, UNIT_NKIND, kinds), f->path);
-  PetscCall(att_text(f, v[V_UKIND], "flag_meanings", "priority_protection key_control general_control outside_region"));
-  PetscCall(def(f, "unit_county", NC_INT, 1, &f->dunit, NULL, "county adcode (GB/T 2260), 0 outside Xinjiang", &v[V_UCOUNTY]));
-  PetscCall(def(f, "unit_prefecture", NC_INT, 1, &f->dunit, NULL, "index into the prefecture dimension, -1 outside", &v[V_UPREF]));
-  PetscCall(def(f, "unit_area_km2", NC_DOUBLE, 1, &f->dunit, "km2", "area of the unit inside this domain", &v[V_UAREA]));
-  PetscCall(def(f, "prefecture_code", NC_INT, 1, &f->dpref, NULL, "prefecture adcode (GB/T 2260)", &v[V_PCODE]));
-  PetscCall(def(f, "prefecture_name_zh", NC_CHAR, 2, ps, NULL, "prefecture name, Chinese (UTF-8)", &v[V_PZH]));
-  PetscCall(def(f, "prefecture_name_en", NC_CHAR, 2, ps, NULL, "prefecture name, English", &v[V_PEN]));
-  PetscCall(def(f, "prefecture_parent", NC_INT, 1, &f->dpref, NULL, "for an XPCC city: index of the prefecture it sits in; else -1", &v[V_PPARENT]));
+  PetscCall(att_text(f, v[V_UKIND], "flag_meanings",
+                     "priority_protection key_control general_control outside_region"));
+  PetscCall(def(f, "unit_county", NC_INT, 1, &f->dunit, NULL,
+                "county adcode (GB/T 2260), 0 outside Xinjiang", &v[V_UCOUNTY]));
+  PetscCall(def(f, "unit_prefecture", NC_INT, 1, &f->dunit, NULL,
+                "index into the prefecture dimension, -1 outside", &v[V_UPREF]));
+  PetscCall(def(f, "unit_area_km2", NC_DOUBLE, 1, &f->dunit, "km2",
+                "area of the unit inside this domain", &v[V_UAREA]));
+  PetscCall(def(f, "prefecture_code", NC_INT, 1, &f->dpref, NULL, "prefecture adcode (GB/T 2260)",
+                &v[V_PCODE]));
+  PetscCall(def(f, "prefecture_name_zh", NC_CHAR, 2, ps, NULL, "prefecture name, Chinese (UTF-8)",
+                &v[V_PZH]));
+  PetscCall(
+      def(f, "prefecture_name_en", NC_CHAR, 2, ps, NULL, "prefecture name, English", &v[V_PEN]));
+  PetscCall(def(f, "prefecture_parent", NC_INT, 1, &f->dpref, NULL,
+                "for an XPCC city: index of the prefecture it sits in; else -1", &v[V_PPARENT]));
   PetscCall(def(f, "receptor_name", NC_CHAR, 2, rs, NULL, "receptor short name", &v[V_RNAME]));
-  PetscCall(def(f, "receptor_name_zh", NC_CHAR, 2, rs, NULL, "receptor name, Chinese (UTF-8)", &v[V_RZH]));
+  PetscCall(def(f, "receptor_name_zh", NC_CHAR, 2, rs, NULL, "receptor name, Chinese (UTF-8)",
+                &v[V_RZH]));
   PetscCall(def(f, "receptor_name_en", NC_CHAR, 2, rs, NULL, "receptor name, English", &v[V_REN]));
-  PetscCall(def(f, "receptor_weight", NC_DOUBLE, 3, ryx, "1", "weight of the cell in the receptor average (sums to 1)", &v[V_RW]));
+  PetscCall(def(f, "receptor_weight", NC_DOUBLE, 3, ryx, "1",
+                "weight of the cell in the receptor average (sums to 1)", &v[V_RW]));
   PetscCall(grid_mapped(f, v[V_RW], NULL));
   PetscCall(def(f, "cover_i", NC_INT, 1, &f->dcover, NULL, "cell index in x (0-based)", &v[V_CI]));
   PetscCall(def(f, "cover_j", NC_INT, 1, &f->dcover, NULL, "cell index in y (0-based)", &v[V_CJ]));
-  PetscCall(def(f, "cover_unit", NC_INT, 1, &f->dcover, NULL, "index into the unit dimension", &v[V_CU]));
-  PetscCall(def(f, "cover_fraction", NC_DOUBLE, 1, &f->dcover, "1", "share of the cell in the unit (a cell's shares sum to 1)", &v[V_CF]));
-  PetscCall(def(f, "cover_start", NC_INT, 2, yx, NULL, "first cover entry of the cell", &v[V_CSTART]));
-  PetscCall(def(f, "cover_count", NC_INT, 2, yx, NULL, "number of cover entries of the cell", &v[V_CCOUNT]));
+  PetscCall(
+      def(f, "cover_unit", NC_INT, 1, &f->dcover, NULL, "index into the unit dimension", &v[V_CU]));
+  PetscCall(def(f, "cover_fraction", NC_DOUBLE, 1, &f->dcover, "1",
+                "share of the cell in the unit (a cell's shares sum to 1)", &v[V_CF]));
+  PetscCall(
+      def(f, "cover_start", NC_INT, 2, yx, NULL, "first cover entry of the cell", &v[V_CSTART]));
+  PetscCall(def(f, "cover_count", NC_INT, 2, yx, NULL, "number of cover entries of the cell",
+                &v[V_CCOUNT]));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode def_dims(Nc *f, const GridSpec *s, const Geography *g, const ReceptorSet *rs, PetscInt ncover)
+static PetscErrorCode def_dims(Nc *f, const GridSpec *s, const Geography *g, const ReceptorSet *rs,
+                               PetscInt ncover)
 {
   PetscFunctionBeginUser;
   NcCallFile(nc_def_dim(f->nc, "x", (size_t)s->nx, &f->dx), f->path);
@@ -223,7 +295,8 @@ static PetscErrorCode put_string(Nc *f, int var, PetscInt k, const char *s)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode put_ints(Nc *f, int var, PetscInt n, PetscInt (*get)(const void *, PetscInt), const void *ctx)
+static PetscErrorCode put_ints(Nc *f, int var, PetscInt n, PetscInt (*get)(const void *, PetscInt),
+                               const void *ctx)
 {
   int *a;
 
@@ -235,18 +308,35 @@ static PetscErrorCode put_ints(Nc *f, int var, PetscInt n, PetscInt (*get)(const
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscInt unit_kind(const void *c, PetscInt k) { return ((const Geography *)c)->unit[k].kind; }
-static PetscInt unit_id(const void *c, PetscInt k) { (void)c; return k + 1; }
-static PetscInt unit_pref(const void *c, PetscInt k) { return ((const Geography *)c)->unit[k].prefecture; }
+static PetscInt unit_kind(const void *c, PetscInt k)
+{
+  return ((const Geography *)c)->unit[k].kind;
+}
+static PetscInt unit_id(const void *c, PetscInt k)
+{
+  (void)c;
+  return k + 1;
+}
+static PetscInt unit_pref(const void *c, PetscInt k)
+{
+  return ((const Geography *)c)->unit[k].prefecture;
+}
 static PetscInt unit_county(const void *c, PetscInt k)
 {
   const Geography *g = c;
   return g->unit[k].county >= 0 ? g->county[g->unit[k].county].adcode : 0;
 }
-static PetscInt pref_code(const void *c, PetscInt k) { return ((const Geography *)c)->pref[k].adcode; }
-static PetscInt pref_parent(const void *c, PetscInt k) { return ((const Geography *)c)->pref[k].parent; }
+static PetscInt pref_code(const void *c, PetscInt k)
+{
+  return ((const Geography *)c)->pref[k].adcode;
+}
+static PetscInt pref_parent(const void *c, PetscInt k)
+{
+  return ((const Geography *)c)->pref[k].parent;
+}
 
-static PetscErrorCode put_registries(Nc *f, const Geography *g, const ReceptorSet *rs, const PetscReal *unit_area, const int *v)
+static PetscErrorCode put_registries(Nc *f, const Geography *g, const ReceptorSet *rs,
+                                     const PetscReal *unit_area, const int *v)
 {
   PetscFunctionBeginUser;
   PetscCall(put_ints(f, v[V_UID], g->nunit, unit_id, g));
@@ -270,7 +360,8 @@ static PetscErrorCode put_registries(Nc *f, const Geography *g, const ReceptorSe
     PetscCall(put_string(f, v[V_RZH], r, rs->r[r].name_zh));
     PetscCall(put_string(f, v[V_REN], r, rs->r[r].name_en));
   }
-  for (PetscInt c = 0; c < LANDUSE_N; c++) PetscCall(put_string(f, v[V_LUNAME], c, landuse_names[c]));
+  for (PetscInt c = 0; c < LANDUSE_N; c++)
+    PetscCall(put_string(f, v[V_LUNAME], c, landuse_names[c]));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -305,8 +396,8 @@ static PetscErrorCode put_grid(Nc *f, const GridSpec *s, const PetscReal *area, 
 
 /* Fields: terrain, land use (transposed to [landuse, y, x]), receptor weights normalised to sum
    to 1 (summed in cell order), cover lists. */
-static PetscErrorCode put_fields(Nc *f, const GridSpec *s, const ReceptorSet *rs, const DomainSamples *d, const PetscReal *area,
-                                 const int *v)
+static PetscErrorCode put_fields(Nc *f, const GridSpec *s, const ReceptorSet *rs,
+                                 const DomainSamples *d, const PetscReal *area, const int *v)
 {
   PetscInt n = s->nx * s->ny, nr = rs->n, start = 0;
   PetscReal *a;
@@ -322,13 +413,15 @@ static PetscErrorCode put_fields(Nc *f, const GridSpec *s, const ReceptorSet *rs
     PetscReal sum = 0;
     for (PetscInt k = 0; k < n; k++) sum += d->receptor[k * nr + r] * area[k];
     PetscCheck(sum > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
-               "receptor %s has no area inside this domain (no urban land of its cities, no point or polygon of it inside)",
+               "receptor %s has no area inside this domain (no urban land of its cities, no point "
+               "or polygon of it inside)",
                rs->r[r].name);
     for (PetscInt k = 0; k < n; k++) a[r * n + k] = d->receptor[k * nr + r] * area[k] / sum;
   }
   if (nr) NcCallFile(nc_put_var_double(f->nc, v[V_RW], a), f->path);
   PetscCall(PetscFree(a));
-  PetscCall(PetscMalloc5(d->ncover_total + 1, &ci, d->ncover_total + 1, &cj, d->ncover_total + 1, &cu, n, &cs, n, &cc));
+  PetscCall(PetscMalloc5(d->ncover_total + 1, &ci, d->ncover_total + 1, &cj, d->ncover_total + 1,
+                         &cu, n, &cs, n, &cc));
   for (PetscInt k = 0; k < n; k++) {
     cs[k] = (int)start;
     cc[k] = (int)d->ncover[k];
@@ -356,26 +449,35 @@ static PetscErrorCode write_csv(const char *path, const Geography *g, const Pets
 
   PetscFunctionBeginUser;
   PetscCall(PetscFOpen(PETSC_COMM_SELF, path, "w", &fp));
-  PetscCall(PetscFPrintf(PETSC_COMM_SELF, fp, "unit_id,unit_code,unit_name_zh,unit_name_en,unit_kind,unit_county,prefecture_code,prefecture_name_en,unit_area_km2\n"));
+  PetscCall(PetscFPrintf(PETSC_COMM_SELF, fp,
+                         "unit_id,unit_code,unit_name_zh,unit_name_en,unit_kind,unit_county,"
+                         "prefecture_code,prefecture_name_en,unit_area_km2\n"));
   for (PetscInt u = 0; u < g->nunit; u++) {
     const GeoUnit *x = &g->unit[u];
     char zh[GEO_NAME_LEN], en[GEO_NAME_LEN], pen[GEO_NAME_LEN] = "";
     PetscCall(PetscStrncpy(zh, x->name_zh, sizeof(zh)));
     PetscCall(PetscStrncpy(en, x->name_en, sizeof(en)));
-    if (x->prefecture >= 0) PetscCall(PetscStrncpy(pen, g->pref[x->prefecture].name_en, sizeof(pen)));
-    for (char *c = zh; *c; c++) if (*c == ',') *c = ';';
-    for (char *c = en; *c; c++) if (*c == ',') *c = ';';
-    for (char *c = pen; *c; c++) if (*c == ',') *c = ';';
-    PetscCall(PetscFPrintf(PETSC_COMM_SELF, fp, "%" PetscInt_FMT ",%s,%s,%s,%" PetscInt_FMT ",%" PetscInt_FMT ",%" PetscInt_FMT ",%s,%.3f\n",
-                           u + 1, x->code, zh, en, x->kind, x->county >= 0 ? g->county[x->county].adcode : 0,
-                           x->prefecture >= 0 ? g->pref[x->prefecture].adcode : 0, pen, (double)unit_area[u]));
+    if (x->prefecture >= 0)
+      PetscCall(PetscStrncpy(pen, g->pref[x->prefecture].name_en, sizeof(pen)));
+    for (char *c = zh; *c; c++)
+      if (*c == ',') *c = ';';
+    for (char *c = en; *c; c++)
+      if (*c == ',') *c = ';';
+    for (char *c = pen; *c; c++)
+      if (*c == ',') *c = ';';
+    PetscCall(PetscFPrintf(
+        PETSC_COMM_SELF, fp,
+        "%" PetscInt_FMT ",%s,%s,%s,%" PetscInt_FMT ",%" PetscInt_FMT ",%" PetscInt_FMT
+        ",%s,%.3f\n",
+        u + 1, x->code, zh, en, x->kind, x->county >= 0 ? g->county[x->county].adcode : 0,
+        x->prefecture >= 0 ? g->pref[x->prefecture].adcode : 0, pen, (double)unit_area[u]));
   }
   PetscCall(PetscFClose(PETSC_COMM_SELF, fp));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode domain_write(const ToolConfig *cfg, const DomainDef *d, const Geography *g, const ReceptorSet *rs,
-                            const DomainSamples *s, const char *dir)
+PetscErrorCode domain_write(const ToolConfig *cfg, const DomainDef *d, const Geography *g,
+                            const ReceptorSet *rs, const DomainSamples *s, const char *dir)
 {
   const GridSpec *spec = &d->spec;
   PetscInt n = spec->nx * spec->ny, e = 0;
@@ -388,9 +490,11 @@ PetscErrorCode domain_write(const ToolConfig *cfg, const DomainDef *d, const Geo
   PetscCall(PetscMalloc1(n, &area));
   PetscCall(PetscCalloc1(g->nunit, &unit_area));
   for (PetscInt j = 0; j < spec->ny; j++)
-    for (PetscInt i = 0; i < spec->nx; i++) area[j * spec->nx + i] = domain_write_cell_area(spec, i, j);
+    for (PetscInt i = 0; i < spec->nx; i++)
+      area[j * spec->nx + i] = domain_write_cell_area(spec, i, j);
   for (PetscInt k = 0; k < n; k++)
-    for (PetscInt q = 0; q < s->ncover[k]; q++, e++) unit_area[s->cover_unit[e]] += s->cover_fraction[e] * area[k] / M2_PER_KM2;
+    for (PetscInt q = 0; q < s->ncover[k]; q++, e++)
+      unit_area[s->cover_unit[e]] += s->cover_fraction[e] * area[k] / M2_PER_KM2;
   PetscCall(PetscSNPrintf(path, sizeof(path), "%s/%s_domain.nc", dir, d->name));
   PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.tmp", path));
   PetscCall(PetscSNPrintf(csv, sizeof(csv), "%s/%s_units.csv", dir, d->name));
@@ -405,7 +509,8 @@ PetscErrorCode domain_write(const ToolConfig *cfg, const DomainDef *d, const Geo
   PetscCall(put_fields(&f, spec, rs, s, area, v));
   PetscCall(put_registries(&f, g, rs, unit_area, v));
   NcCallFile(nc_close(f.nc), tmp);
-  PetscCheck(rename(tmp, path) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot rename %s to %s", tmp, path);
+  PetscCheck(rename(tmp, path) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE,
+             "cannot rename %s to %s", tmp, path);
   PetscCall(write_csv(csv, g, unit_area));
   PetscCall(PetscFree(area));
   PetscCall(PetscFree(unit_area));

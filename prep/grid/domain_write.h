@@ -6,8 +6,8 @@
 
 /* Write the files of domain d from the samples of all its rows (s->j0 = 0, s->j1 = ny).
    Not collective: rank 0 calls it. */
-PetscErrorCode domain_write(const ToolConfig *cfg, const DomainDef *d, const Geography *g, const ReceptorSet *rs,
-                            const DomainSamples *s, const char *dir);
+PetscErrorCode domain_write(const ToolConfig *cfg, const DomainDef *d, const Geography *g,
+                            const ReceptorSet *rs, const DomainSamples *s, const char *dir);
 
 /* True area of cell (i, j) of spec, m2: dx dy / m^2 at the cell centre (projection.h), or the
    spherical area of a lat-lon cell. Not collective. */

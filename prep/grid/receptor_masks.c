@@ -21,24 +21,28 @@ static char *trim(char *s)
 }
 
 /* Split entry 'NAME: rest' into the receptor index and rest (in buf). */
-static PetscErrorCode split_entry(const ReceptorSet *rs, const char *nml, const char *key, const char *entry, char *buf,
-                                  size_t len, PetscInt *k, char **rest)
+static PetscErrorCode split_entry(const ReceptorSet *rs, const char *nml, const char *key,
+                                  const char *entry, char *buf, size_t len, PetscInt *k,
+                                  char **rest)
 {
   char *colon, *name;
 
   PetscFunctionBeginUser;
   PetscCall(PetscStrncpy(buf, entry, len));
   colon = strchr(buf, ':');
-  PetscCheck(colon, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "%s: receptor_%s = '%s': expected 'NAME: ...'", nml, key, entry);
+  PetscCheck(colon, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
+             "%s: receptor_%s = '%s': expected 'NAME: ...'", nml, key, entry);
   *colon = 0;
   name = trim(buf);
   *rest = trim(colon + 1);
   for (*k = 0; *k < rs->n; (*k)++)
     if (!strcmp(rs->r[*k].name, name)) PetscFunctionReturn(PETSC_SUCCESS);
-  SETERRQ(PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "%s: receptor_%s = '%s': '%s' is not one of receptor_name", nml, key, entry, name);
+  SETERRQ(PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
+          "%s: receptor_%s = '%s': '%s' is not one of receptor_name", nml, key, entry, name);
 }
 
-static PetscErrorCode add_cities(const Geography *g, const char *nml, const char *entry, char *list, Receptor *r)
+static PetscErrorCode add_cities(const Geography *g, const char *nml, const char *entry, char *list,
+                                 Receptor *r)
 {
   char *save = NULL;
 
@@ -48,7 +52,8 @@ static PetscErrorCode add_cities(const Geography *g, const char *nml, const char
     PetscInt county, pref;
     PetscCall(geography_find_place(g, city, &county, &pref));
     PetscCheck(county >= 0 || pref >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
-               "%s: receptor_cities = '%s': unknown city '%s' (not a county or prefecture of %s, by adcode, Chinese or English name)",
+               "%s: receptor_cities = '%s': unknown city '%s' (not a county or prefecture of %s, "
+               "by adcode, Chinese or English name)",
                nml, entry, city, g->p.counties_file);
     if (county >= 0) r->county[county] = PETSC_TRUE;
     for (PetscInt c = 0; pref >= 0 && c < g->ncounty; c++)
@@ -63,9 +68,11 @@ static PetscErrorCode add_point(const char *nml, const char *entry, const char *
   char extra;
 
   PetscFunctionBeginUser;
-  PetscCheck(sscanf(rest, "%lf %lf %lf %c", &lon, &lat, &radius, &extra) == 3 && radius > 0 && lat >= -90 && lat <= 90,
-             PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "%s: receptor_points = '%s': expected 'NAME: lon lat radius_km' with radius > 0",
-             nml, entry);
+  PetscCheck(sscanf(rest, "%lf %lf %lf %c", &lon, &lat, &radius, &extra) == 3 && radius > 0 &&
+                 lat >= -90 && lat <= 90,
+             PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
+             "%s: receptor_points = '%s': expected 'NAME: lon lat radius_km' with radius > 0", nml,
+             entry);
   PetscCall(PetscRealloc(sizeof(PetscReal) * 3 * (size_t)(r->npoint + 1), &r->point));
   r->point[3 * r->npoint] = lon;
   r->point[3 * r->npoint + 1] = lat;
@@ -83,20 +90,26 @@ static PetscErrorCode add_polygon(const char *rest, Receptor *r)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode add_names(const ReceptorParams *p, const char *nml, ReceptorSet *rs, PetscInt ncounty)
+static PetscErrorCode add_names(const ReceptorParams *p, const char *nml, ReceptorSet *rs,
+                                PetscInt ncounty)
 {
   PetscFunctionBeginUser;
-  PetscCheck(p->nname_zh == p->nname && p->nname_en == p->nname, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
-             "%s: receptor_name_zh and receptor_name_en need one entry per receptor_name (%" PetscInt_FMT "; got %" PetscInt_FMT " and %" PetscInt_FMT ")",
-             nml, p->nname, p->nname_zh, p->nname_en);
+  PetscCheck(
+      p->nname_zh == p->nname && p->nname_en == p->nname, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
+      "%s: receptor_name_zh and receptor_name_en need one entry per receptor_name (%" PetscInt_FMT
+      "; got %" PetscInt_FMT " and %" PetscInt_FMT ")",
+      nml, p->nname, p->nname_zh, p->nname_en);
   rs->n = p->nname;
   PetscCall(PetscCalloc1(rs->n, &rs->r));
   for (PetscInt k = 0; k < rs->n; k++) {
     Receptor *r = &rs->r[k];
-    PetscCheck(p->name[k][0] && strlen(p->name[k]) < GEO_CODE_LEN && !strchr(p->name[k], ':'), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
-               "%s: receptor_name '%s' must be 1 to %d characters without ':'", nml, p->name[k], GEO_CODE_LEN - 1);
+    PetscCheck(p->name[k][0] && strlen(p->name[k]) < GEO_CODE_LEN && !strchr(p->name[k], ':'),
+               PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
+               "%s: receptor_name '%s' must be 1 to %d characters without ':'", nml, p->name[k],
+               GEO_CODE_LEN - 1);
     for (PetscInt q = 0; q < k; q++)
-      PetscCheck(strcmp(rs->r[q].name, p->name[k]), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "%s: receptor_name '%s' appears twice", nml, p->name[k]);
+      PetscCheck(strcmp(rs->r[q].name, p->name[k]), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
+                 "%s: receptor_name '%s' appears twice", nml, p->name[k]);
     PetscCall(PetscStrncpy(r->name, p->name[k], GEO_CODE_LEN));
     PetscCall(PetscStrncpy(r->name_zh, p->name_zh[k], GEO_NAME_LEN));
     PetscCall(PetscStrncpy(r->name_en, p->name_en[k], GEO_NAME_LEN));
@@ -105,7 +118,8 @@ static PetscErrorCode add_names(const ReceptorParams *p, const char *nml, Recept
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode receptor_masks_create(const Geography *g, const ReceptorParams *p, const char *nml, ReceptorSet **out)
+PetscErrorCode receptor_masks_create(const Geography *g, const ReceptorParams *p, const char *nml,
+                                     ReceptorSet **out)
 {
   ReceptorSet *rs;
   char buf[PARAM_STRING_LEN], *rest;
@@ -139,7 +153,8 @@ PetscErrorCode receptor_masks_destroy(ReceptorSet **rsp)
   for (PetscInt k = 0; k < rs->n; k++) {
     PetscCall(PetscFree(rs->r[k].county));
     PetscCall(PetscFree(rs->r[k].point));
-    for (PetscInt q = 0; q < rs->r[k].npolygon; q++) PetscCall(geojson_destroy(&rs->r[k].polygon[q]));
+    for (PetscInt q = 0; q < rs->r[k].npolygon; q++)
+      PetscCall(geojson_destroy(&rs->r[k].polygon[q]));
     PetscCall(PetscFree(rs->r[k].polygon));
   }
   PetscCall(PetscFree(rs->r));
@@ -147,7 +162,8 @@ PetscErrorCode receptor_masks_destroy(ReceptorSet **rsp)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscBool receptor_masks_contains(const ReceptorSet *rs, PetscInt k, const GeoSample *s, PetscReal lon, PetscReal lat)
+PetscBool receptor_masks_contains(const ReceptorSet *rs, PetscInt k, const GeoSample *s,
+                                  PetscReal lon, PetscReal lat)
 {
   const Receptor *r = &rs->r[k];
 

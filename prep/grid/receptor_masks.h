@@ -7,9 +7,9 @@
 
 typedef struct {
   char name[GEO_CODE_LEN], name_zh[GEO_NAME_LEN], name_en[GEO_NAME_LEN];
-  PetscBool *county;      /* ncounty flags: the urban land of these counties belongs; owned */
+  PetscBool *county; /* ncounty flags: the urban land of these counties belongs; owned */
   PetscInt npoint;
-  PetscReal *point;       /* lon, lat (degrees), radius (m) of each disc; owned */
+  PetscReal *point; /* lon, lat (degrees), radius (m) of each disc; owned */
   PetscInt npolygon;
   GeoCollection **polygon; /* owned */
 } Receptor;
@@ -22,10 +22,12 @@ typedef struct {
 /* Build the receptors of p. Fails naming the namelist file, the key and the entry when an entry
    names an unknown receptor or an unknown or ambiguous city, or a polygon file that does not
    parse. Not collective. */
-PetscErrorCode receptor_masks_create(const Geography *g, const ReceptorParams *p, const char *nml, ReceptorSet **rs);
+PetscErrorCode receptor_masks_create(const Geography *g, const ReceptorParams *p, const char *nml,
+                                     ReceptorSet **rs);
 
 /* Free the set and set the handle to NULL; no-op on NULL. */
 PetscErrorCode receptor_masks_destroy(ReceptorSet **rs);
 
 /* Whether the point (lon, lat) classified as s belongs to receptor k. Not collective. */
-PetscBool receptor_masks_contains(const ReceptorSet *rs, PetscInt k, const GeoSample *s, PetscReal lon, PetscReal lat);
+PetscBool receptor_masks_contains(const ReceptorSet *rs, PetscInt k, const GeoSample *s,
+                                  PetscReal lon, PetscReal lat);

@@ -18,8 +18,8 @@
       species are balanced over (乌-昌-石 or not) x sector by iterative proportional fitting so that
       both the sector totals and the 乌-昌-石 share hold exactly, then spread by the proxies.
    Outputs: DIR/xinjiang_inventory.nc (<species>_<sector>(lat, lon), t yr-1 per cell),
-   DIR/xinjiang_points.csv (model/emissions/point_sources.c format), DIR/xinjiang_inventory_totals.csv
-   (t/yr by prefecture, sector and species, for the checks). */
+   DIR/xinjiang_points.csv (model/emissions/point_sources.c format),
+   DIR/xinjiang_inventory_totals.csv (t/yr by prefecture, sector and species, for the checks). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,39 +53,137 @@ typedef struct {
   PetscInt noutside, noutside_kt;
 } Params;
 
-#define SHARE(sec) \
-  {.key = "share_" #sec, .units = "1", .help = "share of each species' Xinjiang total in the " #sec " sector (species order)", \
-   .type = PARAM_REAL_ARRAY, .min = 0, .max = 1, .offset = offsetof(Params, share[SECTOR_##sec]), .count_offset = offsetof(Params, nshare[SECTOR_##sec])}
-enum { SECTOR_power = SECTOR_POWER, SECTOR_industry = SECTOR_INDUSTRY, SECTOR_residential = SECTOR_RESIDENTIAL, SECTOR_transport = SECTOR_TRANSPORT,
-       SECTOR_agriculture = SECTOR_AGRICULTURE };
+#define SHARE(sec)                                                                                 \
+  {                                                                                                \
+    .key = "share_" #sec, .units = "1",                                                            \
+    .help = "share of each species' Xinjiang total in the " #sec " sector (species order)",        \
+    .type = PARAM_REAL_ARRAY, .min = 0, .max = 1, .offset = offsetof(Params, share[SECTOR_##sec]), \
+    .count_offset = offsetof(Params, nshare[SECTOR_##sec])                                         \
+  }
+enum {
+  SECTOR_power = SECTOR_POWER,
+  SECTOR_industry = SECTOR_INDUSTRY,
+  SECTOR_residential = SECTOR_RESIDENTIAL,
+  SECTOR_transport = SECTOR_TRANSPORT,
+  SECTOR_agriculture = SECTOR_AGRICULTURE
+};
 static const ParamSpec params_table[] = {
-  {.key = "lon0", .units = "degrees_east", .help = "west edge of the inventory grid", .type = PARAM_REAL, .def = 70, .min = -180, .max = 360, .offset = offsetof(Params, lon0)},
-  {.key = "lon1", .units = "degrees_east", .help = "east edge", .type = PARAM_REAL, .def = 99, .min = -180, .max = 360, .offset = offsetof(Params, lon1)},
-  {.key = "lat0", .units = "degrees_north", .help = "south edge", .type = PARAM_REAL, .def = 33, .min = -90, .max = 90, .offset = offsetof(Params, lat0)},
-  {.key = "lat1", .units = "degrees_north", .help = "north edge", .type = PARAM_REAL, .def = 51, .min = -90, .max = 90, .offset = offsetof(Params, lat1)},
-  {.key = "resolution", .units = "degree", .help = "grid spacing", .type = PARAM_REAL, .def = 0.05, .min = 0.005, .max = 2, .offset = offsetof(Params, res)},
-  {.key = "total", .units = "kt yr-1", .help = "Xinjiang total of each species (species order)", .type = PARAM_REAL_ARRAY, .min = 0, .max = 1e5,
-   .offset = offsetof(Params, total), .count_offset = offsetof(Params, ntotal)},
-  {.key = "wcs_share", .units = "1", .help = "share of each species in Urumqi-Changji-Shihezi (negative: not constrained)", .type = PARAM_REAL_ARRAY,
-   .min = -1, .max = 1, .offset = offsetof(Params, wcs_share), .count_offset = offsetof(Params, nwcs_share)},
-  SHARE(power), SHARE(industry), SHARE(residential), SHARE(transport), SHARE(agriculture),
-  {.key = "wcs_prefectures", .help = "adcodes of the prefectures counted as Urumqi-Changji-Shihezi", .type = PARAM_INT_ARRAY, .min = 0,
-   .max = 999999, .offset = offsetof(Params, wcs), .count_offset = offsetof(Params, nwcs)},
-  {.key = "sites_file", .help = "point sources with capacities (the shared CSV)", .type = PARAM_STRING, .offset = offsetof(Params, sites_file),
-   .sdef = "data/xinjiang_hotspots_and_point_sources.csv"},
-  {.key = "ef_power", .units = "kg MWh-1", .help = "emission factors of coal power per species", .type = PARAM_REAL_ARRAY, .min = 0, .max = 100,
-   .offset = offsetof(Params, ef_power), .count_offset = offsetof(Params, nef_power)},
-  {.key = "capacity_factor", .units = "1", .help = "mean load of coal plants", .type = PARAM_REAL, .def = 0.6, .min = 0, .max = 1,
-   .offset = offsetof(Params, capacity_factor)},
-  {.key = "named_ids", .help = "non-power point sources: 'ID sector height diameter velocity temperature'", .type = PARAM_STRING_ARRAY,
-   .offset = offsetof(Params, named_ids), .count_offset = offsetof(Params, nnamed_ids)},
-  {.key = "named_kt", .units = "kt yr-1", .help = "their emissions, one value per species for each source in turn", .type = PARAM_REAL_ARRAY,
-   .min = 0, .max = 1e4, .offset = offsetof(Params, named_kt), .count_offset = offsetof(Params, nnamed_kt)},
-  {.key = "outside", .help = "cities outside Xinjiang: 'NAME lon lat radius_km'", .type = PARAM_STRING_ARRAY, .offset = offsetof(Params, outside),
-   .count_offset = offsetof(Params, noutside)},
-  {.key = "outside_kt", .units = "kt yr-1", .help = "their emissions, one value per species for each city in turn", .type = PARAM_REAL_ARRAY,
-   .min = 0, .max = 1e4, .offset = offsetof(Params, outside_kt), .count_offset = offsetof(Params, noutside_kt)},
-  {.key = NULL},
+    {.key = "lon0",
+     .units = "degrees_east",
+     .help = "west edge of the inventory grid",
+     .type = PARAM_REAL,
+     .def = 70,
+     .min = -180,
+     .max = 360,
+     .offset = offsetof(Params, lon0)},
+    {.key = "lon1",
+     .units = "degrees_east",
+     .help = "east edge",
+     .type = PARAM_REAL,
+     .def = 99,
+     .min = -180,
+     .max = 360,
+     .offset = offsetof(Params, lon1)},
+    {.key = "lat0",
+     .units = "degrees_north",
+     .help = "south edge",
+     .type = PARAM_REAL,
+     .def = 33,
+     .min = -90,
+     .max = 90,
+     .offset = offsetof(Params, lat0)},
+    {.key = "lat1",
+     .units = "degrees_north",
+     .help = "north edge",
+     .type = PARAM_REAL,
+     .def = 51,
+     .min = -90,
+     .max = 90,
+     .offset = offsetof(Params, lat1)},
+    {.key = "resolution",
+     .units = "degree",
+     .help = "grid spacing",
+     .type = PARAM_REAL,
+     .def = 0.05,
+     .min = 0.005,
+     .max = 2,
+     .offset = offsetof(Params, res)},
+    {.key = "total",
+     .units = "kt yr-1",
+     .help = "Xinjiang total of each species (species order)",
+     .type = PARAM_REAL_ARRAY,
+     .min = 0,
+     .max = 1e5,
+     .offset = offsetof(Params, total),
+     .count_offset = offsetof(Params, ntotal)},
+    {.key = "wcs_share",
+     .units = "1",
+     .help = "share of each species in Urumqi-Changji-Shihezi (negative: not constrained)",
+     .type = PARAM_REAL_ARRAY,
+     .min = -1,
+     .max = 1,
+     .offset = offsetof(Params, wcs_share),
+     .count_offset = offsetof(Params, nwcs_share)},
+    SHARE(power),
+    SHARE(industry),
+    SHARE(residential),
+    SHARE(transport),
+    SHARE(agriculture),
+    {.key = "wcs_prefectures",
+     .help = "adcodes of the prefectures counted as Urumqi-Changji-Shihezi",
+     .type = PARAM_INT_ARRAY,
+     .min = 0,
+     .max = 999999,
+     .offset = offsetof(Params, wcs),
+     .count_offset = offsetof(Params, nwcs)},
+    {.key = "sites_file",
+     .help = "point sources with capacities (the shared CSV)",
+     .type = PARAM_STRING,
+     .offset = offsetof(Params, sites_file),
+     .sdef = "data/xinjiang_hotspots_and_point_sources.csv"},
+    {.key = "ef_power",
+     .units = "kg MWh-1",
+     .help = "emission factors of coal power per species",
+     .type = PARAM_REAL_ARRAY,
+     .min = 0,
+     .max = 100,
+     .offset = offsetof(Params, ef_power),
+     .count_offset = offsetof(Params, nef_power)},
+    {.key = "capacity_factor",
+     .units = "1",
+     .help = "mean load of coal plants",
+     .type = PARAM_REAL,
+     .def = 0.6,
+     .min = 0,
+     .max = 1,
+     .offset = offsetof(Params, capacity_factor)},
+    {.key = "named_ids",
+     .help = "non-power point sources: 'ID sector height diameter velocity temperature'",
+     .type = PARAM_STRING_ARRAY,
+     .offset = offsetof(Params, named_ids),
+     .count_offset = offsetof(Params, nnamed_ids)},
+    {.key = "named_kt",
+     .units = "kt yr-1",
+     .help = "their emissions, one value per species for each source in turn",
+     .type = PARAM_REAL_ARRAY,
+     .min = 0,
+     .max = 1e4,
+     .offset = offsetof(Params, named_kt),
+     .count_offset = offsetof(Params, nnamed_kt)},
+    {.key = "outside",
+     .help = "cities outside Xinjiang: 'NAME lon lat radius_km'",
+     .type = PARAM_STRING_ARRAY,
+     .offset = offsetof(Params, outside),
+     .count_offset = offsetof(Params, noutside)},
+    {.key = "outside_kt",
+     .units = "kt yr-1",
+     .help = "their emissions, one value per species for each city in turn",
+     .type = PARAM_REAL_ARRAY,
+     .min = 0,
+     .max = 1e4,
+     .offset = offsetof(Params, outside_kt),
+     .count_offset = offsetof(Params, noutside_kt)},
+    {.key = NULL},
 };
 #undef SHARE
 
@@ -100,10 +198,11 @@ typedef struct {
   Geography *geo;
   const SpeciesInfo *sp;
   PetscInt ns, nlon, nlat, ncell;
-  PetscInt *pref;       /* prefecture of each sample, -1 outside; [cell*NSUB*NSUB + k] */
-  PetscReal *proxy;     /* [cell*SECTOR_N + s]: proxy weight (km2) */
-  PetscReal *out;       /* [((species*SECTOR_N + sec) * ncell + cell)] t/yr */
-  PetscReal *tot;       /* [((pref+1)*SECTOR_N + sec)*ns + species] t/yr, by the prefecture of each sample */
+  PetscInt *pref;   /* prefecture of each sample, -1 outside; [cell*NSUB*NSUB + k] */
+  PetscReal *proxy; /* [cell*SECTOR_N + s]: proxy weight (km2) */
+  PetscReal *out;   /* [((species*SECTOR_N + sec) * ncell + cell)] t/yr */
+  PetscReal
+      *tot; /* [((pref+1)*SECTOR_N + sec)*ns + species] t/yr, by the prefecture of each sample */
   Point pt[MAXPT];
   PetscInt npt;
 } Inv;
@@ -128,12 +227,14 @@ static PetscErrorCode sample(Inv *v)
     for (PetscInt b = 0; b < v->nlon; b++) {
       PetscInt c = a * v->nlon + b;
       PetscReal lat = v->p.lat0 + (a + 0.5) * v->p.res, lon = v->p.lon0 + (b + 0.5) * v->p.res;
-      PetscReal area = PetscSqr(v->p.res * CONST_DEG2RAD * CONST_EARTH_RADIUS / 1000) * PetscCosReal(lat * CONST_DEG2RAD) / (NSUB * NSUB);
+      PetscReal area = PetscSqr(v->p.res * CONST_DEG2RAD * CONST_EARTH_RADIUS / 1000) *
+                       PetscCosReal(lat * CONST_DEG2RAD) / (NSUB * NSUB);
       geography_near(v->geo, lon, lat, reach, near);
       for (PetscInt s = 0; s < SECTOR_N; s++) v->proxy[c * SECTOR_N + s] = 0;
       for (PetscInt k = 0; k < NSUB * NSUB; k++) {
         GeoSample smp;
-        PetscReal x = lon + v->p.res * (((k % NSUB) + 0.5) / NSUB - 0.5), y = lat + v->p.res * (((k / NSUB) + 0.5) / NSUB - 0.5);
+        PetscReal x = lon + v->p.res * (((k % NSUB) + 0.5) / NSUB - 0.5),
+                  y = lat + v->p.res * (((k / NSUB) + 0.5) / NSUB - 0.5);
         PetscInt pr;
         PetscReal urban, crop, grass, key;
         geography_sample(v->geo, near, x, y, &smp);
@@ -154,7 +255,8 @@ static PetscErrorCode sample(Inv *v)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* The point sources: coal plants from the sites file (capacity x factor), named others from the namelist. */
+/* The point sources: coal plants from the sites file (capacity x factor), named others from the
+ * namelist. */
 static PetscErrorCode points(Inv *v)
 {
   CsvTable *csv;
@@ -181,8 +283,10 @@ static PetscErrorCode points(Inv *v)
     q->lat = atof(csv_text(csv, r, clat));
     {
       PetscReal mw = atof(csv_text(csv, r, ccap)), mwh = mw * 8760 * v->p.capacity_factor;
-      PetscCheck(mw > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: coal plant %s has no capacity in MW", v->p.sites_file, q->id);
-      for (PetscInt s = 0; s < v->ns; s++) q->kt[s] = s < v->p.nef_power ? v->p.ef_power[s] * mwh / 1e6 : 0;
+      PetscCheck(mw > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+                 "%s: coal plant %s has no capacity in MW", v->p.sites_file, q->id);
+      for (PetscInt s = 0; s < v->ns; s++)
+        q->kt[s] = s < v->p.nef_power ? v->p.ef_power[s] * mwh / 1e6 : 0;
       /* Stacks after the size of the unit: large units have taller, wider stacks. */
       q->h = mw >= 300 ? 210 : 150;
       q->d = mw >= 300 ? 7 : 5;
@@ -195,12 +299,17 @@ static PetscErrorCode points(Inv *v)
     double h, d, vel, T;
     Point *q;
     PetscInt row = -1;
-    PetscCheck(sscanf(v->p.named_ids[k], "%31s %15s %lf %lf %lf %lf", id, sector, &h, &d, &vel, &T) == 6, PETSC_COMM_SELF, PETSC_ERR_USER,
-               "inventory_named_ids(%d) = '%s': expected 'ID sector height diameter velocity temperature'", (int)k + 1, v->p.named_ids[k]);
-    PetscCheck(profiles_sector(sector) >= 0, PETSC_COMM_SELF, PETSC_ERR_USER, "inventory_named_ids(%d): unknown sector '%s'", (int)k + 1, sector);
+    PetscCheck(
+        sscanf(v->p.named_ids[k], "%31s %15s %lf %lf %lf %lf", id, sector, &h, &d, &vel, &T) == 6,
+        PETSC_COMM_SELF, PETSC_ERR_USER,
+        "inventory_named_ids(%d) = '%s': expected 'ID sector height diameter velocity temperature'",
+        (int)k + 1, v->p.named_ids[k]);
+    PetscCheck(profiles_sector(sector) >= 0, PETSC_COMM_SELF, PETSC_ERR_USER,
+               "inventory_named_ids(%d): unknown sector '%s'", (int)k + 1, sector);
     for (PetscInt r = 0; r < csv->nrow; r++)
       if (!strcmp(csv_text(csv, r, cid), id)) row = r;
-    PetscCheck(row >= 0, PETSC_COMM_SELF, PETSC_ERR_USER, "inventory_named_ids(%d): no source %s in %s", (int)k + 1, id, v->p.sites_file);
+    PetscCheck(row >= 0, PETSC_COMM_SELF, PETSC_ERR_USER,
+               "inventory_named_ids(%d): no source %s in %s", (int)k + 1, id, v->p.sites_file);
     q = &v->pt[v->npt++];
     PetscCall(PetscStrncpy(q->id, id, sizeof(q->id)));
     PetscCall(PetscStrncpy(q->name, csv_text(csv, row, cname), sizeof(q->name)));
@@ -208,8 +317,8 @@ static PetscErrorCode points(Inv *v)
     q->lon = atof(csv_text(csv, row, clon));
     q->lat = atof(csv_text(csv, row, clat));
     q->h = h, q->d = d, q->v = vel, q->T = T;
-    PetscCheck(v->p.nnamed_kt >= (k + 1) * v->ns, PETSC_COMM_SELF, PETSC_ERR_USER, "inventory_named_kt needs %d values per named source",
-               (int)v->ns);
+    PetscCheck(v->p.nnamed_kt >= (k + 1) * v->ns, PETSC_COMM_SELF, PETSC_ERR_USER,
+               "inventory_named_kt needs %d values per named source", (int)v->ns);
     for (PetscInt s = 0; s < v->ns; s++) q->kt[s] = v->p.named_kt[k * v->ns + s];
   }
   PetscCall(csv_destroy(&csv));
@@ -231,18 +340,22 @@ static PetscErrorCode points(Inv *v)
 /* Area emissions of species s: balance (WCS, rest) x sector, then spread by the proxies. */
 static PetscErrorCode spread(Inv *v, PetscInt s)
 {
-  PetscReal target_sec[SECTOR_N], m[2][SECTOR_N] = {{0}}, w[2][SECTOR_N] = {{0}}, target_reg[2], total = v->p.total[s] * 1000;
+  PetscReal target_sec[SECTOR_N], m[2][SECTOR_N] = {{0}}, w[2][SECTOR_N] = {{0}}, target_reg[2],
+                                  total = v->p.total[s] * 1000;
   PetscReal pts[2] = {0, 0}, share = s < v->p.nwcs_share ? v->p.wcs_share[s] : -1;
 
   PetscFunctionBeginUser;
-  for (PetscInt k = 0; k < v->npt; k++) pts[is_wcs(v, v->pt[k].pref) ? 0 : 1] += v->pt[k].kt[s] * 1000 * (v->pt[k].pref >= 0);
+  for (PetscInt k = 0; k < v->npt; k++)
+    pts[is_wcs(v, v->pt[k].pref) ? 0 : 1] += v->pt[k].kt[s] * 1000 * (v->pt[k].pref >= 0);
   for (PetscInt sec = 0; sec < SECTOR_N; sec++) {
     PetscReal in_sec = 0;
     for (PetscInt k = 0; k < v->npt; k++)
-      if (v->pt[k].pref >= 0 && profiles_sector(v->pt[k].sector) == sec) in_sec += v->pt[k].kt[s] * 1000;
+      if (v->pt[k].pref >= 0 && profiles_sector(v->pt[k].sector) == sec)
+        in_sec += v->pt[k].kt[s] * 1000;
     target_sec[sec] = total * v->p.share[sec][s] - in_sec;
     PetscCheck(target_sec[sec] >= -1e-9 * total, PETSC_COMM_SELF, PETSC_ERR_USER,
-               "inventory: point sources of %s in sector %s (%g t) exceed the sector total %g t", v->sp[s].name, sector_names[sec], (double)in_sec,
+               "inventory: point sources of %s in sector %s (%g t) exceed the sector total %g t",
+               v->sp[s].name, sector_names[sec], (double)in_sec,
                (double)(total * v->p.share[sec][s]));
     target_sec[sec] = PetscMax(target_sec[sec], 0);
   }
@@ -250,12 +363,14 @@ static PetscErrorCode spread(Inv *v, PetscInt s)
     for (PetscInt k = 0; k < NSUB * NSUB; k++) {
       PetscInt pr = v->pref[c * NSUB * NSUB + k];
       if (pr < 0) continue;
-      for (PetscInt sec = 0; sec < SECTOR_N; sec++) w[is_wcs(v, pr) ? 0 : 1][sec] += v->proxy[c * SECTOR_N + sec] / (NSUB * NSUB);
+      for (PetscInt sec = 0; sec < SECTOR_N; sec++)
+        w[is_wcs(v, pr) ? 0 : 1][sec] += v->proxy[c * SECTOR_N + sec] / (NSUB * NSUB);
     }
   /* Start from the proxies' own split and fit rows (regions) and columns (sectors). */
   for (PetscInt r = 0; r < 2; r++)
     for (PetscInt sec = 0; sec < SECTOR_N; sec++) m[r][sec] = w[r][sec] > 0 ? w[r][sec] : 0;
-  if (share >= 0) target_reg[0] = share * total - pts[0], target_reg[1] = (1 - share) * total - pts[1];
+  if (share >= 0)
+    target_reg[0] = share * total - pts[0], target_reg[1] = (1 - share) * total - pts[1];
   for (PetscInt it = 0; it < 500; it++) {
     for (PetscInt sec = 0; sec < SECTOR_N; sec++) {
       PetscReal col = m[0][sec] + m[1][sec];
@@ -265,8 +380,8 @@ static PetscErrorCode spread(Inv *v, PetscInt s)
     for (PetscInt r = 0; r < 2; r++) {
       PetscReal row = 0;
       for (PetscInt sec = 0; sec < SECTOR_N; sec++) row += m[r][sec];
-      PetscCheck(target_reg[r] >= 0 && row > 0, PETSC_COMM_SELF, PETSC_ERR_USER, "inventory: cannot meet the Urumqi-Changji-Shihezi share of %s",
-                 v->sp[s].name);
+      PetscCheck(target_reg[r] >= 0 && row > 0, PETSC_COMM_SELF, PETSC_ERR_USER,
+                 "inventory: cannot meet the Urumqi-Changji-Shihezi share of %s", v->sp[s].name);
       for (PetscInt sec = 0; sec < SECTOR_N; sec++) m[r][sec] *= target_reg[r] / row;
     }
   }
@@ -286,27 +401,32 @@ static PetscErrorCode spread(Inv *v, PetscInt s)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Cities outside Xinjiang: a cone of emissions over a disc, split residential 50 %, power 30 %, transport 20 %. */
+/* Cities outside Xinjiang: a cone of emissions over a disc, split residential 50 %, power 30 %,
+ * transport 20 %. */
 static PetscErrorCode outside(Inv *v)
 {
   static const PetscReal split[SECTOR_N] = {0.3, 0, 0.5, 0.2, 0};
 
   PetscFunctionBeginUser;
-  PetscCheck(v->p.noutside_kt == v->p.noutside * v->ns, PETSC_COMM_SELF, PETSC_ERR_USER, "inventory_outside_kt needs %d values per city",
-             (int)v->ns);
+  PetscCheck(v->p.noutside_kt == v->p.noutside * v->ns, PETSC_COMM_SELF, PETSC_ERR_USER,
+             "inventory_outside_kt needs %d values per city", (int)v->ns);
   for (PetscInt k = 0; k < v->p.noutside; k++) {
     char name[64];
     double lon, lat, rad, sum = 0;
-    PetscCheck(sscanf(v->p.outside[k], "%63s %lf %lf %lf", name, &lon, &lat, &rad) == 4, PETSC_COMM_SELF, PETSC_ERR_USER,
-               "inventory_outside(%d) = '%s': expected 'NAME lon lat radius_km'", (int)k + 1, v->p.outside[k]);
+    PetscCheck(sscanf(v->p.outside[k], "%63s %lf %lf %lf", name, &lon, &lat, &rad) == 4,
+               PETSC_COMM_SELF, PETSC_ERR_USER,
+               "inventory_outside(%d) = '%s': expected 'NAME lon lat radius_km'", (int)k + 1,
+               v->p.outside[k]);
     for (PetscInt pass = 0; pass < 2; pass++)
       for (PetscInt c = 0; c < v->ncell; c++) {
-        PetscReal e, n, lo = v->p.lon0 + ((c % v->nlon) + 0.5) * v->p.res, la = v->p.lat0 + ((c / v->nlon) + 0.5) * v->p.res, r, wgt;
+        PetscReal e, n, lo = v->p.lon0 + ((c % v->nlon) + 0.5) * v->p.res,
+                        la = v->p.lat0 + ((c / v->nlon) + 0.5) * v->p.res, r, wgt;
         geography_offset(lon, lat, lo, la, &e, &n);
         r = PetscSqrtReal(e * e + n * n) / 1000;
         if (r >= rad) continue;
         wgt = 1 - r / rad;
-        if (pass == 0) sum += wgt;
+        if (pass == 0)
+          sum += wgt;
         else
           for (PetscInt s = 0; s < v->ns; s++)
             for (PetscInt sec = 0; sec < SECTOR_N; sec++) {
@@ -315,7 +435,8 @@ static PetscErrorCode outside(Inv *v)
               v->tot[sec * v->ns + s] += amount;
             }
       }
-    PetscCheck(sum > 0, PETSC_COMM_SELF, PETSC_ERR_USER, "inventory_outside(%d): %s lies outside the inventory grid", (int)k + 1, name);
+    PetscCheck(sum > 0, PETSC_COMM_SELF, PETSC_ERR_USER,
+               "inventory_outside(%d): %s lies outside the inventory grid", (int)k + 1, name);
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -340,15 +461,20 @@ static PetscErrorCode write_outputs(Inv *v, const char *dir)
     PetscInt n = k ? v->nlon : v->nlat;
     PetscReal o = k ? v->p.lon0 : v->p.lat0;
     NcCallFile(nc_def_var(nc, nm, NC_DOUBLE, 1, &dims[k], &vid), tmp);
-    NcCallFile(nc_put_att_text(nc, vid, "units", strlen(k ? "degrees_east" : "degrees_north"), k ? "degrees_east" : "degrees_north"), tmp);
-    NcCallFile(nc_put_att_text(nc, vid, "standard_name", strlen(k ? "longitude" : "latitude"), k ? "longitude" : "latitude"), tmp);
+    NcCallFile(nc_put_att_text(nc, vid, "units", strlen(k ? "degrees_east" : "degrees_north"),
+                               k ? "degrees_east" : "degrees_north"),
+               tmp);
+    NcCallFile(nc_put_att_text(nc, vid, "standard_name", strlen(k ? "longitude" : "latitude"),
+                               k ? "longitude" : "latitude"),
+               tmp);
     for (PetscInt i = 0; i < n; i++) coord[i] = o + (i + 0.5) * v->p.res;
     NcCallFile(nc_put_var_double(nc, vid, coord), tmp);
   }
   PetscCall(PetscFree(coord));
   NcCallFile(nc_put_att_text(nc, NC_GLOBAL, "Conventions", 6, "CF-1.8"), tmp);
   {
-    const char *title = "Bogda default emission inventory for Xinjiang: ILLUSTRATIVE, built top-down from published totals (prep/inventory/bogda-inventory.c)";
+    const char *title = "Bogda default emission inventory for Xinjiang: ILLUSTRATIVE, built "
+                        "top-down from published totals (prep/inventory/bogda-inventory.c)";
     NcCallFile(nc_put_att_text(nc, NC_GLOBAL, "title", strlen(title), title), tmp);
   }
   for (PetscInt s = 0; s < v->ns; s++)
@@ -361,17 +487,22 @@ static PetscErrorCode write_outputs(Inv *v, const char *dir)
       NcCallFile(nc_put_var_double(nc, vid, &v->out[(s * SECTOR_N + sec) * v->ncell]), tmp);
     }
   NcCallFile(nc_close(nc), tmp);
-  PetscCheck(rename(tmp, path) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot rename %s", tmp);
+  PetscCheck(rename(tmp, path) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot rename %s",
+             tmp);
   PetscCall(PetscSNPrintf(path, sizeof(path), "%s/xinjiang_points.csv", dir));
   fp = fopen(path, "w");
   PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write %s", path);
-  fprintf(fp, "# Point sources of the illustrative Xinjiang inventory (prep/inventory/bogda-inventory.c)\nid,name,lon,lat,height_m,diameter_m,velocity_m_s,temperature_K,sector");
+  fprintf(
+      fp,
+      "# Point sources of the illustrative Xinjiang inventory "
+      "(prep/inventory/"
+      "bogda-inventory.c)\nid,name,lon,lat,height_m,diameter_m,velocity_m_s,temperature_K,sector");
   for (PetscInt s = 0; s < v->ns; s++) fprintf(fp, ",%s_t_yr", v->sp[s].name);
   fprintf(fp, "\n");
   for (PetscInt k = 0; k < v->npt; k++) {
     const Point *q = &v->pt[k];
-    fprintf(fp, "%s,\"%s\",%.4f,%.4f,%g,%g,%g,%g,%s", q->id, q->name, (double)q->lon, (double)q->lat, (double)q->h, (double)q->d, (double)q->v,
-            (double)q->T, q->sector);
+    fprintf(fp, "%s,\"%s\",%.4f,%.4f,%g,%g,%g,%g,%s", q->id, q->name, (double)q->lon,
+            (double)q->lat, (double)q->h, (double)q->d, (double)q->v, (double)q->T, q->sector);
     for (PetscInt s = 0; s < v->ns; s++) {
       char text[32];
       namelist_real_text((double)(q->kt[s] * 1000), text, sizeof(text));
@@ -390,11 +521,13 @@ static PetscErrorCode write_outputs(Inv *v, const char *dir)
       for (PetscInt s = 0; s < v->ns; s++) {
         PetscReal sum = v->tot[((q + 1) * SECTOR_N + sec) * v->ns + s];
         for (PetscInt k = 0; k < v->npt; k++)
-          if (v->pt[k].pref == q && profiles_sector(v->pt[k].sector) == sec) sum += v->pt[k].kt[s] * 1000;
+          if (v->pt[k].pref == q && profiles_sector(v->pt[k].sector) == sec)
+            sum += v->pt[k].kt[s] * 1000;
         if (sum > 0) {
           char text[32];
           namelist_real_text((double)sum, text, sizeof(text));
-          fprintf(fp, "%d,%s,%s,%s\n", q >= 0 ? (int)v->geo->pref[q].adcode : 0, sector_names[sec], v->sp[s].name, text);
+          fprintf(fp, "%d,%s,%s,%s\n", q >= 0 ? (int)v->geo->pref[q].adcode : 0, sector_names[sec],
+                  v->sp[s].name, text);
         }
       }
   fclose(fp);
@@ -403,29 +536,36 @@ static PetscErrorCode write_outputs(Inv *v, const char *dir)
 
 int main(int argc, char **argv)
 {
-  char nml[PETSC_MAX_PATH_LEN] = "namelists/domains.nml", inv[PETSC_MAX_PATH_LEN] = "namelists/inventory.nml", dir[PETSC_MAX_PATH_LEN] = ".";
+  char nml[PETSC_MAX_PATH_LEN] = "namelists/domains.nml",
+       inv[PETSC_MAX_PATH_LEN] = "namelists/inventory.nml", dir[PETSC_MAX_PATH_LEN] = ".";
   ToolConfig *cfg;
   Inv v;
 
-  PetscCall(PetscInitialize(&argc, &argv, NULL, "bogda-inventory -namelist domains.nml -inventory inventory.nml -out DIR\n"));
+  PetscCall(
+      PetscInitialize(&argc, &argv, NULL,
+                      "bogda-inventory -namelist domains.nml -inventory inventory.nml -out DIR\n"));
   PetscCall(PetscMemzero(&v, sizeof(v)));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-namelist", nml, sizeof(nml), NULL));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-inventory", inv, sizeof(inv), NULL));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-out", dir, sizeof(dir), NULL));
   PetscCall(domain_config_read(PETSC_COMM_WORLD, nml, &cfg));
   PetscCall(namelist_load(PETSC_COMM_WORLD, inv));
-  PetscCall(namelist_read(PETSC_COMM_WORLD, "inventory", "Illustrative Xinjiang inventory", params_table, &v.p));
+  PetscCall(namelist_read(PETSC_COMM_WORLD, "inventory", "Illustrative Xinjiang inventory",
+                          params_table, &v.p));
   PetscCall(namelist_check_unused(PETSC_COMM_WORLD));
   v.sp = species_table(&v.ns);
-  PetscCheck(v.p.ntotal == v.ns, PETSC_COMM_WORLD, PETSC_ERR_USER, "inventory_total needs %d values (one per species), got %d", (int)v.ns, (int)v.p.ntotal);
+  PetscCheck(v.p.ntotal == v.ns, PETSC_COMM_WORLD, PETSC_ERR_USER,
+             "inventory_total needs %d values (one per species), got %d", (int)v.ns,
+             (int)v.p.ntotal);
   for (PetscInt s = 0; s < v.ns; s++) {
     PetscReal sum = 0;
     for (PetscInt sec = 0; sec < SECTOR_N; sec++) {
-      PetscCheck(v.p.nshare[sec] == v.ns, PETSC_COMM_WORLD, PETSC_ERR_USER, "inventory_share_%s needs %d values", sector_names[sec], (int)v.ns);
+      PetscCheck(v.p.nshare[sec] == v.ns, PETSC_COMM_WORLD, PETSC_ERR_USER,
+                 "inventory_share_%s needs %d values", sector_names[sec], (int)v.ns);
       sum += v.p.share[sec][s];
     }
-    PetscCheck(v.p.total[s] == 0 || PetscAbsReal(sum - 1) < 1e-9, PETSC_COMM_WORLD, PETSC_ERR_USER, "inventory: the sector shares of %s sum to %g, not 1",
-               v.sp[s].name, (double)sum);
+    PetscCheck(v.p.total[s] == 0 || PetscAbsReal(sum - 1) < 1e-9, PETSC_COMM_WORLD, PETSC_ERR_USER,
+               "inventory: the sector shares of %s sum to %g, not 1", v.sp[s].name, (double)sum);
   }
   PetscCall(geography_create(&cfg->geo, &v.geo));
   v.nlon = (PetscInt)PetscFloorReal((v.p.lon1 - v.p.lon0) / v.p.res + 0.5);
@@ -439,8 +579,9 @@ int main(int argc, char **argv)
   for (PetscInt s = 0; s < v.ns; s++) PetscCall(spread(&v, s));
   PetscCall(outside(&v));
   PetscCall(write_outputs(&v, dir));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "inventory written to %s (%d x %d cells of %g degree, %d point sources)\n", dir, (int)v.nlon, (int)v.nlat,
-                        (double)v.p.res, (int)v.npt));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD,
+                        "inventory written to %s (%d x %d cells of %g degree, %d point sources)\n",
+                        dir, (int)v.nlon, (int)v.nlat, (double)v.p.res, (int)v.npt));
   PetscCall(PetscFree2(v.pref, v.proxy));
   PetscCall(PetscFree(v.out));
   PetscCall(PetscFree(v.tot));

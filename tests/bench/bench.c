@@ -9,8 +9,8 @@
 #include <petsctime.h>
 #include "tests/fixture.h"
 
-extern const ProcessOps process_advection_horizontal, process_advection_vertical, process_mixing_vertical, process_chemistry,
-  process_deposition_dry, process_deposition_wet;
+extern const ProcessOps process_advection_horizontal, process_advection_vertical,
+    process_mixing_vertical, process_chemistry, process_deposition_dry, process_deposition_wet;
 
 #define NX 100
 #define NY 100
@@ -56,8 +56,10 @@ static void setup(Fixture *x, PetscInt nspec, PetscInt ntag)
         FW(x->f.rel_humidity)[c] = 0.85;
         FW(x->f.cloud_water)[c] = k < 5 ? 1e-4 : 0;
         for (PetscInt s = 0; s < nspec; s++) {
-          x->f.q[c * nspec + s] = (1 + s) * 1e-9 * (1.5 + PetscSinReal(0.13 * i + 0.17 * j + 0.3 * s));
-          for (PetscInt n = 0; n < ntag; n++) x->f.tag[(c * nspec + s) * ntag + n] = x->f.q[c * nspec + s] / (PetscReal)ntag;
+          x->f.q[c * nspec + s] =
+              (1 + s) * 1e-9 * (1.5 + PetscSinReal(0.13 * i + 0.17 * j + 0.3 * s));
+          for (PetscInt n = 0; n < ntag; n++)
+            x->f.tag[(c * nspec + s) * ntag + n] = x->f.q[c * nspec + s] / (PetscReal)ntag;
         }
       }
   for (PetscInt c = 0; c < patch_size2(&x->p); c++) {
@@ -93,36 +95,55 @@ static double time_process(const ProcessOps *ops, const void *params, Fixture *x
 int main(int argc, char **argv)
 {
   Fixture x;
-  struct { PetscInt scheme; PetscReal cmax; } adv = {0, 0.9};
-  struct { PetscReal kmin, kmax; } mix = {0.1, 1000};
-  struct { PetscReal a[10]; } chem = {{1e-6, 2e-5, 1e-5, 8e-6, 5e-6, 5e-6, 0.4, 1e-4, 285, 5}};
-  struct { PetscReal a[4]; } dry = {{1e-5, 0.1, 0.05, 1500}};
-  struct { PetscReal a[6]; } wet = {{1e-5, 1e-4, 1e-4, 1e-4, 1e-7, 1e-6}};
+  struct {
+    PetscInt scheme;
+    PetscReal cmax;
+  } adv = {0, 0.9};
+  struct {
+    PetscReal kmin, kmax;
+  } mix = {0.1, 1000};
+  struct {
+    PetscReal a[10];
+  } chem = {{1e-6, 2e-5, 1e-5, 8e-6, 5e-6, 5e-6, 0.4, 1e-4, 285, 5}};
+  struct {
+    PetscReal a[4];
+  } dry = {{1e-5, 0.1, 0.05, 1500}};
+  struct {
+    PetscReal a[6];
+  } wet = {{1e-5, 1e-4, 1e-4, 1e-4, 1e-7, 1e-6}};
   double bw, cells = (double)NX * NY * NZ, th, tv, tm, tc, tdd, tdw, tags_h, tags_m, tags_v;
   PetscInt ns = 24, ntag = 32;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
   bw = bandwidth();
-  printf("memory bandwidth (STREAM triad, this run): %.1f GB/s; one pass over a double costs %.2f ns per value read and written\n", bw,
-         16.0 / bw);
+  printf("memory bandwidth (STREAM triad, this run): %.1f GB/s; one pass over a double costs %.2f "
+         "ns per value read and written\n",
+         bw, 16.0 / bw);
   setup(&x, ns, 0);
   th = time_process(&process_advection_horizontal, &adv, &x, 300);
   tv = time_process(&process_advection_vertical, &adv, &x, 300);
   tm = time_process(&process_mixing_vertical, &mix, &x, 300);
   fixture_destroy(&x);
   printf("\n%d species, %d x %d x %d cells, one rank:\n", (int)ns, NX, NY, NZ);
-  printf("  horizontal advection (x+y, PPM)     %6.2f ns per species-cell per step  (goal <= 5; %.1f x the bandwidth bound)\n",
+  printf("  horizontal advection (x+y, PPM)     %6.2f ns per species-cell per step  (goal <= 5; "
+         "%.1f x the bandwidth bound)\n",
          th / (cells * ns) * 1e9, th / (cells * ns) * 1e9 / (2 * 16.0 / bw));
-  printf("  vertical advection                  %6.2f ns per species-cell per step\n", tv / (cells * ns) * 1e9);
-  printf("  vertical mixing (implicit)          %6.2f ns per species-cell per step\n", tm / (cells * ns) * 1e9);
-  printf("  full transport step (x, y, z, Kz)   %6.2f ns per species-cell per step  (goal <= 20)\n", (th + tv + tm) / (cells * ns) * 1e9);
+  printf("  vertical advection                  %6.2f ns per species-cell per step\n",
+         tv / (cells * ns) * 1e9);
+  printf("  vertical mixing (implicit)          %6.2f ns per species-cell per step\n",
+         tm / (cells * ns) * 1e9);
+  printf("  full transport step (x, y, z, Kz)   %6.2f ns per species-cell per step  (goal <= 20)\n",
+         (th + tv + tm) / (cells * ns) * 1e9);
   setup(&x, 8, 0);
   tc = time_process(&process_chemistry, &chem, &x, 300);
   tdd = time_process(&process_deposition_dry, &dry, &x, 300);
   tdw = time_process(&process_deposition_wet, &wet, &x, 300);
-  printf("\n8 species:\n  chemistry                           %6.2f ns per species-cell per step\n", tc / (cells * 8) * 1e9);
-  printf("  dry deposition velocities           %6.2f ns per species-column per step\n", tdd / (NX * NY * 8.0) * 1e9);
-  printf("  wet deposition                      %6.2f ns per species-cell per step\n", tdw / (cells * 8) * 1e9);
+  printf("\n8 species:\n  chemistry                           %6.2f ns per species-cell per step\n",
+         tc / (cells * 8) * 1e9);
+  printf("  dry deposition velocities           %6.2f ns per species-column per step\n",
+         tdd / (NX * NY * 8.0) * 1e9);
+  printf("  wet deposition                      %6.2f ns per species-cell per step\n",
+         tdw / (cells * 8) * 1e9);
   fixture_destroy(&x);
   setup(&x, 8, ntag);
   {
@@ -131,21 +152,32 @@ int main(int argc, char **argv)
     double bm = time_process(&process_mixing_vertical, &mix, &x, 300);
     fixture_destroy(&x);
     setup(&x, 8, 0);
-    tags_h = (bh - time_process(&process_advection_horizontal, &adv, &x, 300)) / (cells * 8 * ntag) * 1e9;
-    tags_v = (bv - time_process(&process_advection_vertical, &adv, &x, 300)) / (cells * 8 * ntag) * 1e9;
-    tags_m = (bm - time_process(&process_mixing_vertical, &mix, &x, 300)) / (cells * 8 * ntag) * 1e9;
+    tags_h = (bh - time_process(&process_advection_horizontal, &adv, &x, 300)) /
+             (cells * 8 * ntag) * 1e9;
+    tags_v =
+        (bv - time_process(&process_advection_vertical, &adv, &x, 300)) / (cells * 8 * ntag) * 1e9;
+    tags_m =
+        (bm - time_process(&process_mixing_vertical, &mix, &x, 300)) / (cells * 8 * ntag) * 1e9;
     th = time_process(&process_advection_horizontal, &adv, &x, 300) / (cells * 8) * 1e9;
     tv = time_process(&process_advection_vertical, &adv, &x, 300) / (cells * 8) * 1e9;
     tm = time_process(&process_mixing_vertical, &mix, &x, 300) / (cells * 8) * 1e9;
     fixture_destroy(&x);
   }
   printf("\n8 species, %d tags per species:\n", (int)ntag);
-  printf("  extra tag, horizontal advection     %6.2f ns per tag-cell per step (a bulk species: %.2f; ratio %.2f)\n", tags_h, th, tags_h / th);
-  printf("  extra tag, vertical advection       %6.2f ns per tag-cell per step (a bulk species: %.2f; ratio %.2f)\n", tags_v, tv, tags_v / tv);
-  printf("  extra tag, vertical mixing          %6.2f ns per tag-cell per step (a bulk species: %.2f; ratio %.2f)\n", tags_m, tm, tags_m / tm);
-  printf("  extra tag, transport step           %6.2f ns per tag-cell per step (a bulk species: %.2f; ratio %.2f; goal <= 0.25)\n",
+  printf("  extra tag, horizontal advection     %6.2f ns per tag-cell per step (a bulk species: "
+         "%.2f; ratio %.2f)\n",
+         tags_h, th, tags_h / th);
+  printf("  extra tag, vertical advection       %6.2f ns per tag-cell per step (a bulk species: "
+         "%.2f; ratio %.2f)\n",
+         tags_v, tv, tags_v / tv);
+  printf("  extra tag, vertical mixing          %6.2f ns per tag-cell per step (a bulk species: "
+         "%.2f; ratio %.2f)\n",
+         tags_m, tm, tags_m / tm);
+  printf("  extra tag, transport step           %6.2f ns per tag-cell per step (a bulk species: "
+         "%.2f; ratio %.2f; goal <= 0.25)\n",
          tags_h + tags_v + tags_m, th + tv + tm, (tags_h + tags_v + tags_m) / (th + tv + tm));
-  printf("  memory per tag-cell: %d bytes per tagged species (one double, no second copy)\n", (int)sizeof(PetscReal));
+  printf("  memory per tag-cell: %d bytes per tagged species (one double, no second copy)\n",
+         (int)sizeof(PetscReal));
   PetscCall(PetscFinalize());
   return 0;
 }

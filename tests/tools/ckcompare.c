@@ -38,7 +38,8 @@ int main(int argc, char **argv)
     PetscCall(PetscViewerBinaryRead(va, ha, HEADER_FIXED, &n, PETSC_REAL));
     {
       PetscReal skip[256 + 512];
-      PetscCall(PetscViewerBinaryRead(va, skip, (PetscInt)ha[4] + BUDGET_NTERMS * (PetscInt)ha[5], &n, PETSC_REAL));
+      PetscCall(PetscViewerBinaryRead(va, skip, (PetscInt)ha[4] + BUDGET_NTERMS * (PetscInt)ha[5],
+                                      &n, PETSC_REAL));
     }
     for (PetscInt k = 0; k < (ha[6] > 0 ? 4 : 3); k++) {
       Vec v;
@@ -47,7 +48,8 @@ int main(int argc, char **argv)
       PetscCall(VecMin(v, NULL, &lo[k]));
       PetscCall(VecDestroy(&v));
     }
-    PetscCall(PetscPrintf(PETSC_COMM_SELF, "%.6e %.6e\n", (double)lo[0], ha[6] > 0 ? (double)lo[3] : 0.0));
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "%.6e %.6e\n", (double)lo[0],
+                          ha[6] > 0 ? (double)lo[3] : 0.0));
     PetscCall(PetscViewerDestroy(&va));
     PetscCall(PetscFinalize());
     return 0;
@@ -60,7 +62,8 @@ int main(int argc, char **argv)
     PetscCall(PetscViewerBinaryRead(va, ha, HEADER_FIXED, &n, PETSC_REAL));
     {
       PetscReal skip[256 + 512];
-      PetscCall(PetscViewerBinaryRead(va, skip, (PetscInt)ha[4] + BUDGET_NTERMS * (PetscInt)ha[5], &n, PETSC_REAL));
+      PetscCall(PetscViewerBinaryRead(va, skip, (PetscInt)ha[4] + BUDGET_NTERMS * (PetscInt)ha[5],
+                                      &n, PETSC_REAL));
     }
     nspec = (PetscInt)ha[5];
     PetscCall(VecCreate(PETSC_COMM_SELF, &q));
@@ -69,7 +72,8 @@ int main(int argc, char **argv)
     PetscCall(VecGetArrayRead(q, &a));
     for (PetscInt s = 0; s < nspec; s++) {
       PetscReal worst = 0;
-      for (PetscInt c = s; c < len; c += nspec) worst = PetscMax(worst, PetscAbsReal(a[c] / a[s] - 1));
+      for (PetscInt c = s; c < len; c += nspec)
+        worst = PetscMax(worst, PetscAbsReal(a[c] / a[s] - 1));
       PetscCall(PetscPrintf(PETSC_COMM_SELF, "%.3e\n", (double)worst));
     }
     PetscCall(VecRestoreArrayRead(q, &a));
@@ -94,8 +98,11 @@ int main(int argc, char **argv)
     PetscCall(PetscViewerBinaryRead(va, ca, np + nb, &n, PETSC_REAL));
     PetscCall(PetscViewerBinaryRead(vb, cb, np + nb, &n, PETSC_REAL));
     for (PetscInt k = 0; k < np; k++) differ += ca[k] != cb[k];
-    for (PetscInt k = np; k < np + nb; k++) worst = PetscMax(worst, PetscAbsReal(ca[k] - cb[k]) / PetscMax(PetscAbsReal(ca[k]), 1e-300));
-    PetscCall(PetscPrintf(PETSC_COMM_SELF, "budget totals differ by at most %.1e (relative; a diagnostic)\n", (double)worst));
+    for (PetscInt k = np; k < np + nb; k++)
+      worst = PetscMax(worst, PetscAbsReal(ca[k] - cb[k]) / PetscMax(PetscAbsReal(ca[k]), 1e-300));
+    PetscCall(PetscPrintf(PETSC_COMM_SELF,
+                          "budget totals differ by at most %.1e (relative; a diagnostic)\n",
+                          (double)worst));
   }
   nvec = ha[6] > 0 ? 4 : 3;
   for (PetscInt k = 0; k < nvec; k++) {
@@ -106,7 +113,8 @@ int main(int argc, char **argv)
     PetscCall(VecLoad(a, va));
     PetscCall(VecLoad(b, vb));
     PetscCall(VecEqual(a, b, &eq));
-    if (eq) PetscCall(PetscPrintf(PETSC_COMM_SELF, "state vector %d: bitwise equal\n", (int)k));
+    if (eq)
+      PetscCall(PetscPrintf(PETSC_COMM_SELF, "state vector %d: bitwise equal\n", (int)k));
     else { /* where, and by how much */
       const PetscReal *xa, *xb;
       PetscInt len, first = -1, count = 0;
@@ -118,11 +126,15 @@ int main(int argc, char **argv)
         if (xa[i] != xb[i]) {
           if (first < 0) first = i;
           count++;
-          worst = PetscMax(worst, PetscAbsReal(xa[i] - xb[i]) / PetscMax(PetscAbsReal(xa[i]), 1e-300));
+          worst =
+              PetscMax(worst, PetscAbsReal(xa[i] - xb[i]) / PetscMax(PetscAbsReal(xa[i]), 1e-300));
         }
       PetscCall(VecRestoreArrayRead(a, &xa));
       PetscCall(VecRestoreArrayRead(b, &xb));
-      PetscCall(PetscPrintf(PETSC_COMM_SELF, "state vector %d: DIFFERENT in %" PetscInt_FMT " of %" PetscInt_FMT " values (first at %" PetscInt_FMT "), largest relative difference %.2e\n",
+      PetscCall(PetscPrintf(PETSC_COMM_SELF,
+                            "state vector %d: DIFFERENT in %" PetscInt_FMT " of %" PetscInt_FMT
+                            " values (first at %" PetscInt_FMT
+                            "), largest relative difference %.2e\n",
                             (int)k, count, len, first, (double)worst));
     }
     differ += !eq;

@@ -54,7 +54,8 @@ static PetscErrorCode check_sums(const Ctx *c, PetscBool xinjiang)
 {
   const Patch *p = &c->g->patch;
   const Domain *d = c->d;
-  PetscReal v[6] = {0}; /* bad unit sums, total, bad land-use sums, Xinjiang area, Urumqi area, cells */
+  PetscReal v[6] = {
+      0}; /* bad unit sums, total, bad land-use sums, Xinjiang area, Urumqi area, cells */
   PetscInt urumqi = -1;
 
   PetscFunctionBeginUser;
@@ -78,13 +79,16 @@ static PetscErrorCode check_sums(const Ctx *c, PetscBool xinjiang)
     }
   PetscCall(reduce(c->g->comm, v, 6));
   tap_ok(v[0] == 0, "every cell's unit fractions sum to 1 exactly (%g cells do not)", (double)v[0]);
-  tap_ok(v[1] == v[5], "sum of all fractions %.17g = number of cells %g", (double)v[1], (double)v[5]);
-  tap_ok(v[2] == 0, "every cell's land-use fractions sum to 1 within %g (%g cells do not)", SUM_TOL, (double)v[2]);
-  tap_ok(PetscAbsReal(v[4] / URUMQI_AREA_KM2 - 1) <= URUMQI_RTOL, "Urumqi %.0f km2 within %g %% of %.0f", (double)v[4],
-         100 * URUMQI_RTOL, URUMQI_AREA_KM2);
+  tap_ok(v[1] == v[5], "sum of all fractions %.17g = number of cells %g", (double)v[1],
+         (double)v[5]);
+  tap_ok(v[2] == 0, "every cell's land-use fractions sum to 1 within %g (%g cells do not)", SUM_TOL,
+         (double)v[2]);
+  tap_ok(PetscAbsReal(v[4] / URUMQI_AREA_KM2 - 1) <= URUMQI_RTOL,
+         "Urumqi %.0f km2 within %g %% of %.0f", (double)v[4], 100 * URUMQI_RTOL, URUMQI_AREA_KM2);
   if (xinjiang)
-    tap_ok(PetscAbsReal(v[3] / XINJIANG_AREA_KM2 - 1) <= XINJIANG_RTOL, "Xinjiang %.0f km2 within %g %% of %.0f", (double)v[3],
-           100 * XINJIANG_RTOL, XINJIANG_AREA_KM2);
+    tap_ok(PetscAbsReal(v[3] / XINJIANG_AREA_KM2 - 1) <= XINJIANG_RTOL,
+           "Xinjiang %.0f km2 within %g %% of %.0f", (double)v[3], 100 * XINJIANG_RTOL,
+           XINJIANG_AREA_KM2);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -97,10 +101,12 @@ static PetscErrorCode check_receptors(const Ctx *c)
   PetscCall(PetscCalloc1(c->d->nrec + 1, &sum));
   for (PetscInt j = p->ys; j < p->ys + p->ym; j++)
     for (PetscInt i = p->xs; i < p->xs + p->xm; i++)
-      for (PetscInt r = 0; r < c->d->nrec; r++) sum[r] += c->d->receptor_weight[patch_index2(p, i, j) * c->d->nrec + r];
+      for (PetscInt r = 0; r < c->d->nrec; r++)
+        sum[r] += c->d->receptor_weight[patch_index2(p, i, j) * c->d->nrec + r];
   PetscCall(reduce(c->g->comm, sum, c->d->nrec));
   for (PetscInt r = 0; r < c->d->nrec; r++)
-    tap_ok(PetscAbsReal(sum[r] - 1) <= SUM_TOL, "receptor %s weights sum to 1 (%.15f)", c->d->rec[r].name, (double)sum[r]);
+    tap_ok(PetscAbsReal(sum[r] - 1) <= SUM_TOL, "receptor %s weights sum to 1 (%.15f)",
+           c->d->rec[r].name, (double)sum[r]);
   PetscCall(PetscFree(sum));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -120,7 +126,8 @@ static PetscBool owned_cell(const Grid *g, PetscReal lon, PetscReal lat, PetscIn
 }
 
 /* The county (adcode) and prefecture adcode of (lon, lat) from the county polygons. */
-static void county_of(const GeoCollection *counties, PetscReal lon, PetscReal lat, PetscInt *adcode, PetscInt *pref)
+static void county_of(const GeoCollection *counties, PetscReal lon, PetscReal lat, PetscInt *adcode,
+                      PetscInt *pref)
 {
   *adcode = *pref = 0;
   for (PetscInt f = 0; f < counties->n; f++) {
@@ -152,17 +159,21 @@ static PetscErrorCode check_sites(const Ctx *c, const char *sites, const char *c
     county_of(counties, lon, lat, &adcode, &pref);
     for (PetscInt e = c->d->cover_start[k]; e < c->d->cover_start[k + 1]; e++) {
       const DomainUnit *u = &c->d->unit[c->d->cover_unit[e]];
-      if (u->county == adcode && u->prefecture >= 0 && c->d->pref[u->prefecture].code == pref) hit = 1;
+      if (u->county == adcode && u->prefecture >= 0 && c->d->pref[u->prefecture].code == pref)
+        hit = 1;
     }
     v[0] += 1;
     if (!hit || !adcode) {
       v[1] += 1;
-      tap_diag("site %s (%.4f, %.4f) in county %" PetscInt_FMT ": its cell's units do not include it", csv_text(t, r, cid),
-               (double)lon, (double)lat, adcode);
+      tap_diag("site %s (%.4f, %.4f) in county %" PetscInt_FMT
+               ": its cell's units do not include it",
+               csv_text(t, r, cid), (double)lon, (double)lat, adcode);
     }
   }
   PetscCall(reduce(c->g->comm, v, 2));
-  tap_ok(v[1] == 0 && v[0] > 0, "%g of %" PetscInt_FMT " seats and point sources inside the domain lie in a cell whose units include their county and prefecture",
+  tap_ok(v[1] == 0 && v[0] > 0,
+         "%g of %" PetscInt_FMT " seats and point sources inside the domain lie in a cell whose "
+         "units include their county and prefecture",
          (double)(v[0] - v[1]), t->nrow);
   PetscCall(geojson_destroy(&counties));
   PetscCall(csv_destroy(&t));
@@ -189,13 +200,16 @@ static PetscErrorCode check_margin(const Ctx *c, const char *sites, PetscReal ma
     PetscCall(csv_real(t, r, clon, &lon));
     PetscCall(csv_real(t, r, clat, &lat));
     projection_forward(&s->proj, lon, lat, &x, &y);
-    edge = PetscMin(PetscMin(x - (s->x0 - s->dx / 2), s->x0 + ((PetscReal)s->nx - 0.5) * s->dx - x),
-                    PetscMin(y - (s->y0 - s->dy / 2), s->y0 + ((PetscReal)s->ny - 0.5) * s->dy - y));
+    edge =
+        PetscMin(PetscMin(x - (s->x0 - s->dx / 2), s->x0 + ((PetscReal)s->nx - 0.5) * s->dx - x),
+                 PetscMin(y - (s->y0 - s->dy / 2), s->y0 + ((PetscReal)s->ny - 0.5) * s->dy - y));
     least = PetscMin(least, edge / projection_map_factor(&s->proj, lat) / 1000);
     n++;
   }
-  tap_ok(n > 0 && least >= margin, "all %" PetscInt_FMT " hotspot cities and sources lie %.0f km or more inside the domain (at least %g km)", n,
-         (double)least, (double)margin);
+  tap_ok(n > 0 && least >= margin,
+         "all %" PetscInt_FMT
+         " hotspot cities and sources lie %.0f km or more inside the domain (at least %g km)",
+         n, (double)least, (double)margin);
   PetscCall(csv_destroy(&t));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -221,10 +235,11 @@ static PetscErrorCode check_terrain(const Ctx *c, const char *dem_file, PetscBoo
       v[0] += h < dem->zmin || h > dem->zmax;
     }
   PetscCall(reduce(c->g->comm, v, 1));
-  tap_ok(v[0] == 0, "all cell terrain heights within the DEM's range %g..%g m (%g outside)", (double)dem->zmin, (double)dem->zmax,
-         (double)v[0]);
+  tap_ok(v[0] == 0, "all cell terrain heights within the DEM's range %g..%g m (%g outside)",
+         (double)dem->zmin, (double)dem->zmax, (double)v[0]);
   if (ridge) {
-    for (PetscReal lat = RIDGE_LAT_MIN; lat <= RIDGE_LAT_MAX; lat += (RIDGE_LAT_MAX - RIDGE_LAT_MIN) / ny)
+    for (PetscReal lat = RIDGE_LAT_MIN; lat <= RIDGE_LAT_MAX;
+         lat += (RIDGE_LAT_MAX - RIDGE_LAT_MIN) / ny)
       top = PetscMax(top, terrain_at(c, RIDGE_LON, lat));
     v[0] = top;
     v[1] = terrain_at(c, RIDGE_LON, BASIN_NORTH_LAT);
@@ -232,9 +247,11 @@ static PetscErrorCode check_terrain(const Ctx *c, const char *dem_file, PetscBoo
     v[3] = terrain_at(c, RIDGE_LON, URUMQI_LAT);
     PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, v, 4, MPIU_REAL, MPIU_MAX, c->g->comm));
     tap_ok(v[0] > v[1] + RIDGE_MARGIN && v[0] > v[2] + RIDGE_MARGIN,
-           "Tianshan ridge at %g E (%.0f m) stands %g m above the Junggar basin (%.0f m) and the Toksun side (%.0f m)", RIDGE_LON,
-           (double)v[0], RIDGE_MARGIN, (double)v[1], (double)v[2]);
-    tap_ok(v[3] < v[0] && v[3] > v[1], "Urumqi (%.0f m) lies between the ridge and the basin floor", (double)v[3]);
+           "Tianshan ridge at %g E (%.0f m) stands %g m above the Junggar basin (%.0f m) and the "
+           "Toksun side (%.0f m)",
+           RIDGE_LON, (double)v[0], RIDGE_MARGIN, (double)v[1], (double)v[2]);
+    tap_ok(v[3] < v[0] && v[3] > v[1], "Urumqi (%.0f m) lies between the ridge and the basin floor",
+           (double)v[3]);
   }
   PetscCall(dem_destroy(&dem));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -242,8 +259,10 @@ static PetscErrorCode check_terrain(const Ctx *c, const char *dem_file, PetscBoo
 
 int main(int argc, char **argv)
 {
-  char file[PETSC_MAX_PATH_LEN] = "", sites[PETSC_MAX_PATH_LEN] = "data/xinjiang_hotspots_and_point_sources.csv";
-  char counties[PETSC_MAX_PATH_LEN] = "data/xinjiang_counties_amap.geojson", dem[PETSC_MAX_PATH_LEN] = "data/etopo5_xinjiang_65-105E_30-52N.nc";
+  char file[PETSC_MAX_PATH_LEN] = "",
+       sites[PETSC_MAX_PATH_LEN] = "data/xinjiang_hotspots_and_point_sources.csv";
+  char counties[PETSC_MAX_PATH_LEN] = "data/xinjiang_counties_amap.geojson",
+       dem[PETSC_MAX_PATH_LEN] = "data/etopo5_xinjiang_65-105E_30-52N.nc";
   PetscBool has_file, has_margin, xinjiang = PETSC_FALSE, ridge = PETSC_FALSE;
   PetscReal margin = 0;
   PetscMPIInt rank;
@@ -263,7 +282,9 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-ridge", &ridge, NULL));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-margin", &margin, &has_margin));
   if (!has_file) {
-    if (!rank) printf("1..0 # SKIP no -file given (tests/regression/domains.sh runs this on built domains)\n");
+    if (!rank)
+      printf(
+          "1..0 # SKIP no -file given (tests/regression/domains.sh runs this on built domains)\n");
     PetscCall(PetscFinalize());
     return 0;
   }
@@ -271,7 +292,8 @@ int main(int argc, char **argv)
   PetscCall(grid_create(PETSC_COMM_WORLD, &spec, 2, PETSC_DECIDE, PETSC_DECIDE, &g));
   PetscCall(domain_read(g, file, &d));
   c = (Ctx){.g = g, .d = d};
-  tap_diag("%s: %" PetscInt_FMT " x %" PetscInt_FMT " cells, %" PetscInt_FMT " units, %" PetscInt_FMT " prefectures, %" PetscInt_FMT " receptors",
+  tap_diag("%s: %" PetscInt_FMT " x %" PetscInt_FMT " cells, %" PetscInt_FMT
+           " units, %" PetscInt_FMT " prefectures, %" PetscInt_FMT " receptors",
            file, spec.nx, spec.ny, d->nunit, d->npref, d->nrec);
   PetscCall(check_sums(&c, xinjiang));
   PetscCall(check_receptors(&c));

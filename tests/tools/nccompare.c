@@ -37,7 +37,8 @@ static long read_all(int nc, int var, double **v, int *ndim, size_t *shape)
   return (long)n;
 }
 
-static int compare(const char *fa, const char *fb, int nnames, char **names, double rtol, double atol, int quiet)
+static int compare(const char *fa, const char *fb, int nnames, char **names, double rtol,
+                   double atol, int quiet)
 {
   int a, b, status, nvars, bad = 0, compared = 0;
   if ((status = nc_open(fa, NC_NOWRITE, &a))) return fail("cannot open", fa, status);
@@ -52,7 +53,8 @@ static int compare(const char *fa, const char *fb, int nnames, char **names, dou
     int off = 0;
     if (nnames) {
       snprintf(name, sizeof(name), "%s", names[k]);
-      if ((status = nc_inq_varid(a, name, &va))) return fail("no variable in first file:", name, status);
+      if ((status = nc_inq_varid(a, name, &va)))
+        return fail("no variable in first file:", name, status);
     } else {
       va = k;
       nc_inq_varname(a, va, name);
@@ -77,7 +79,9 @@ static int compare(const char *fa, const char *fb, int nnames, char **names, dou
       if (d > dabs || isnan(d)) dabs = d;
       if (x[i] != 0 && d / fabs(x[i]) > drel) drel = d / fabs(x[i]);
     }
-    if (!quiet) printf("%-28s %10ld values  max abs diff %.3e  max rel diff %.3e  %s\n", name, n, dabs, drel, off ? "DIFFERENT" : "ok");
+    if (!quiet)
+      printf("%-28s %10ld values  max abs diff %.3e  max rel diff %.3e  %s\n", name, n, dabs, drel,
+             off ? "DIFFERENT" : "ok");
     bad += off > 0;
     compared++;
     free(x), free(y);
@@ -110,11 +114,13 @@ static int self_test(void)
     nc_put_var_double(nc, var, v);
     nc_close(nc);
   }
-#define CHECK(cond, msg) printf("%s %d - %s\n", (cond) ? "ok" : "not ok", ++n, msg), failed += !(cond)
+#define CHECK(cond, msg)                                                                           \
+  printf("%s %d - %s\n", (cond) ? "ok" : "not ok", ++n, msg), failed += !(cond)
   CHECK(compare(p1, p1, 0, NULL, 0, 0, 1) == 0, "a file equals itself bitwise");
   CHECK(compare(p1, p2, 0, NULL, 0, 0, 1) == 1, "a change of 1e-9 relative is found");
   CHECK(compare(p1, p2, 0, NULL, 1e-8, 0, 1) == 0, "and accepted with rtol 1e-8");
-  CHECK(compare(p1, "build/tests/tmp/missing.nc", 0, NULL, 0, 0, 1) == 2, "a missing file is an error");
+  CHECK(compare(p1, "build/tests/tmp/missing.nc", 0, NULL, 0, 0, 1) == 2,
+        "a missing file is an error");
   CHECK(compare(p1, p2, 1, (char *[]){"w"}, 0, 0, 1) == 2, "a missing variable is an error");
   printf("1..%d\n", n);
   return failed ? 1 : 0;
@@ -131,9 +137,12 @@ int main(int argc, char **argv)
     return 2;
   }
   for (int k = 3; k < argc; k++) {
-    if (!strcmp(argv[k], "--var") && k + 1 < argc && nnames < MAX_VARS) names[nnames++] = argv[++k];
-    else if (!strcmp(argv[k], "--rtol") && k + 1 < argc) rtol = atof(argv[++k]);
-    else if (!strcmp(argv[k], "--atol") && k + 1 < argc) atol = atof(argv[++k]);
+    if (!strcmp(argv[k], "--var") && k + 1 < argc && nnames < MAX_VARS)
+      names[nnames++] = argv[++k];
+    else if (!strcmp(argv[k], "--rtol") && k + 1 < argc)
+      rtol = atof(argv[++k]);
+    else if (!strcmp(argv[k], "--atol") && k + 1 < argc)
+      atol = atof(argv[++k]);
     else {
       fprintf(stderr, "nccompare: unknown argument %s\n", argv[k]);
       return 2;

@@ -14,10 +14,16 @@
 #define TMP "build/tests/tmp/test_domain"
 #define AREA_RTOL 1e-12
 
-static PetscErrorCode quiet_handler(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n,
-                                    PetscErrorType p, const char *mess, void *ctx)
+static PetscErrorCode quiet_handler(MPI_Comm comm, int line, const char *fun, const char *file,
+                                    PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
 {
-  (void)comm; (void)line; (void)fun; (void)file; (void)p; (void)mess; (void)ctx;
+  (void)comm;
+  (void)line;
+  (void)fun;
+  (void)file;
+  (void)p;
+  (void)mess;
+  (void)ctx;
   return n;
 }
 
@@ -30,21 +36,27 @@ static void write_text(const char *path, const char *text)
 }
 
 /* A unit square (0..1, 0..1 degrees) with a hole (0.3..0.7), and a second polygon far away. */
-static const char *square =
-  "{\"type\": \"FeatureCollection\", \"features\": [{\"type\": \"Feature\", \"properties\": {\"name\": \"sq\\u00e9\", "
-  "\"adcode\": \"650102\", \"label_point\": [0.5, 0.9], \"n\": 2.385},\n \"geometry\": {\"type\": \"MultiPolygon\", "
-  "\"coordinates\": [[[[0,0],[1,0],[1,1],[0,1],[0,0]], [[0.3,0.3],[0.3,0.7],[0.7,0.7],[0.7,0.3],[0.3,0.3]]],"
-  " [[[10,10],[11,10],[11,11],[10,10]]]]}}]}";
+static const char *square = "{\"type\": \"FeatureCollection\", \"features\": [{\"type\": "
+                            "\"Feature\", \"properties\": {\"name\": \"sq\\u00e9\", "
+                            "\"adcode\": \"650102\", \"label_point\": [0.5, 0.9], \"n\": 2.385},\n "
+                            "\"geometry\": {\"type\": \"MultiPolygon\", "
+                            "\"coordinates\": [[[[0,0],[1,0],[1,1],[0,1],[0,0]], "
+                            "[[0.3,0.3],[0.3,0.7],[0.7,0.7],[0.7,0.3],[0.3,0.3]]],"
+                            " [[[10,10],[11,10],[11,11],[10,10]]]]}}]}";
 
 static PetscErrorCode test_geojson(void)
 {
   const char *bad[][2] = {
-    {"{\"type\": \"FeatureCollection\", \"features\": [", "truncated file"},
-    {"{\"type\": \"FeatureCollection\", \"features\": [{\"type\": \"Feature\", \"geometry\": {\"type\": \"LineString\", \"coordinates\": [[0,0],[1,1]]}}]}", "LineString"},
-    {"{\"type\": \"FeatureCollection\", \"features\": [{\"type\": \"Feature\", \"geometry\": {\"type\": \"Polygon\", \"coordinates\": [[[0,0],[1,0],[1,1],[0,1]]]}}]}", "unclosed ring"},
-    {"{\"type\": \"Feature\"}", "not a FeatureCollection"},
-    {"{\"type\": \"FeatureCollection\", \"features\": [] } x", "trailing text"},
-    {"{\"type\": \"FeatureCollection\", \"features\": [01]}", "bad number"}};
+      {"{\"type\": \"FeatureCollection\", \"features\": [", "truncated file"},
+      {"{\"type\": \"FeatureCollection\", \"features\": [{\"type\": \"Feature\", \"geometry\": "
+       "{\"type\": \"LineString\", \"coordinates\": [[0,0],[1,1]]}}]}",
+       "LineString"},
+      {"{\"type\": \"FeatureCollection\", \"features\": [{\"type\": \"Feature\", \"geometry\": "
+       "{\"type\": \"Polygon\", \"coordinates\": [[[0,0],[1,0],[1,1],[0,1]]]}}]}",
+       "unclosed ring"},
+      {"{\"type\": \"Feature\"}", "not a FeatureCollection"},
+      {"{\"type\": \"FeatureCollection\", \"features\": [] } x", "trailing text"},
+      {"{\"type\": \"FeatureCollection\", \"features\": [01]}", "bad number"}};
   GeoCollection *c;
   PetscReal lp[2];
   const char *name;
@@ -54,22 +66,31 @@ static PetscErrorCode test_geojson(void)
   PetscCall(geojson_read(TMP "/square.geojson", &c));
   PetscCall(geojson_get_text(c, 0, "name", &name));
   PetscCall(geojson_get_reals(c, 0, "label_point", 2, lp));
-  tap_ok(c->n == 1 && c->feature[0].nring == 3 && c->feature[0].outer[0] && !c->feature[0].outer[1] && c->feature[0].outer[2],
+  tap_ok(c->n == 1 && c->feature[0].nring == 3 && c->feature[0].outer[0] &&
+             !c->feature[0].outer[1] && c->feature[0].outer[2],
          "GeoJSON: one feature, three rings (outer, hole, outer)");
-  tap_ok(!strcmp(name, "sq\xc3\xa9") && lp[0] == 0.5 && lp[1] == 0.9, "GeoJSON: properties, with a \\u escape as UTF-8");
-  tap_ok(polygon_contains(&c->feature[0], 0.1, 0.1) && !polygon_contains(&c->feature[0], 0.5, 0.5) &&
-           polygon_contains(&c->feature[0], 10.7, 10.2) && !polygon_contains(&c->feature[0], 1.5, 0.5),
+  tap_ok(!strcmp(name, "sq\xc3\xa9") && lp[0] == 0.5 && lp[1] == 0.9,
+         "GeoJSON: properties, with a \\u escape as UTF-8");
+  tap_ok(polygon_contains(&c->feature[0], 0.1, 0.1) &&
+             !polygon_contains(&c->feature[0], 0.5, 0.5) &&
+             polygon_contains(&c->feature[0], 10.7, 10.2) &&
+             !polygon_contains(&c->feature[0], 1.5, 0.5),
          "point in polygon: in the square, not in its hole, in the second polygon, not outside");
   {
     PetscReal R = CONST_EARTH_RADIUS, d = CONST_DEG2RAD;
-    PetscReal exact = R * R * (1 * d * (PetscSinReal(1 * d) - 0) - 0.4 * d * (PetscSinReal(0.7 * d) - PetscSinReal(0.3 * d)) +
-                               1 * d * (PetscSinReal(11 * d) - PetscSinReal(10 * d)) / 2);
+    PetscReal exact = R * R *
+                      (1 * d * (PetscSinReal(1 * d) - 0) -
+                       0.4 * d * (PetscSinReal(0.7 * d) - PetscSinReal(0.3 * d)) +
+                       1 * d * (PetscSinReal(11 * d) - PetscSinReal(10 * d)) / 2);
     /* The triangle's area: the (lon, sin lat) trapezoid rule is exact for edges of constant
        longitude or latitude, and the hypotenuse is integrated by the same rule on both sides. */
     PetscReal tri = R * R * d * 0.5 * (PetscSinReal(11 * d) - PetscSinReal(10 * d));
-    exact = R * R * (d * PetscSinReal(d) - 0.4 * d * (PetscSinReal(0.7 * d) - PetscSinReal(0.3 * d))) + tri;
-    tap_ok(PetscAbsReal(polygon_area(&c->feature[0], R) / exact - 1) < AREA_RTOL, "spherical area %.6e m2 (exact %.6e)",
-           (double)polygon_area(&c->feature[0], R), (double)exact);
+    exact =
+        R * R * (d * PetscSinReal(d) - 0.4 * d * (PetscSinReal(0.7 * d) - PetscSinReal(0.3 * d))) +
+        tri;
+    tap_ok(PetscAbsReal(polygon_area(&c->feature[0], R) / exact - 1) < AREA_RTOL,
+           "spherical area %.6e m2 (exact %.6e)", (double)polygon_area(&c->feature[0], R),
+           (double)exact);
   }
   {
     PolygonRaster *r, *mask;
@@ -79,10 +100,14 @@ static PetscErrorCode test_geojson(void)
     PetscCall(polygon_raster_create(bb, 10, &mask));
     PetscCall(polygon_raster_fill(r, &c->feature[0], 7));
     for (PetscInt k = 0; k < r->nlon * r->nlat; k++) n += r->owner[k] == 7;
-    tap_ok(n == 100 - 16, "raster at 10 per degree: 84 pixel centres in the square outside its hole (got %" PetscInt_FMT ")", n);
+    tap_ok(n == 100 - 16,
+           "raster at 10 per degree: 84 pixel centres in the square outside its hole (got "
+           "%" PetscInt_FMT ")",
+           n);
     for (PetscInt k = 0; k < mask->nlon * mask->nlat; k++) mask->owner[k] = 0;
     PetscCall(polygon_raster_fill_gaps(r, mask, &filled, &left));
-    tap_ok(filled == 400 - 84 && left == 0 && polygon_raster_owner(r, 1.95, 1.95) == 7, "gap filling gives every masked pixel an owner");
+    tap_ok(filled == 400 - 84 && left == 0 && polygon_raster_owner(r, 1.95, 1.95) == 7,
+           "gap filling gives every masked pixel an owner");
     PetscCall(polygon_raster_destroy(&r));
     PetscCall(polygon_raster_destroy(&mask));
   }
@@ -90,9 +115,11 @@ static PetscErrorCode test_geojson(void)
   PetscCall(PetscPushErrorHandler(quiet_handler, NULL));
   for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
     write_text(TMP "/bad.geojson", bad[k][0]);
-    tap_ok(geojson_read(TMP "/bad.geojson", &c) == PETSC_ERR_FILE_UNEXPECTED, "GeoJSON refused: %s", bad[k][1]);
+    tap_ok(geojson_read(TMP "/bad.geojson", &c) == PETSC_ERR_FILE_UNEXPECTED, "GeoJSON refused: %s",
+           bad[k][1]);
   }
-  tap_ok(geojson_read(TMP "/missing.geojson", &c) == PETSC_ERR_FILE_OPEN, "GeoJSON refused: missing file");
+  tap_ok(geojson_read(TMP "/missing.geojson", &c) == PETSC_ERR_FILE_OPEN,
+         "GeoJSON refused: missing file");
   PetscCall(PetscPopErrorHandler());
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -107,9 +134,11 @@ static PetscErrorCode write_plane(void)
 
   PetscFunctionBeginUser;
   PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write " TMP "/plane.asc");
-  fprintf(fp, "ncols 5\nnrows 4\nxllcorner 79.75\nyllcorner 39.75\ncellsize 0.5\nNODATA_value -9999\n");
+  fprintf(fp,
+          "ncols 5\nnrows 4\nxllcorner 79.75\nyllcorner 39.75\ncellsize 0.5\nNODATA_value -9999\n");
   for (int j = 3; j >= 0; j--) {
-    for (int i = 0; i < 5; i++) fprintf(fp, "%.6f ", 2.385 * (80 + 0.5 * i) - 1.25 * (40 + 0.5 * j) + 100);
+    for (int i = 0; i < 5; i++)
+      fprintf(fp, "%.6f ", 2.385 * (80 + 0.5 * i) - 1.25 * (40 + 0.5 * j) + 100);
     fprintf(fp, "\n");
   }
   fclose(fp);
@@ -145,27 +174,34 @@ static PetscErrorCode test_dem(void)
   PetscCall(write_plane());
   PetscCall(dem_read(TMP "/plane.asc", NULL, &a));
   PetscCall(dem_read(TMP "/plane.nc", "height", &b));
-  tap_ok(a->nlon == 5 && a->nlat == 4 && a->lon0 == 80 && a->lat0 == 40 && b->lon0 == 80 && b->lat0 == 40 && b->dlat == 0.5,
+  tap_ok(a->nlon == 5 && a->nlat == 4 && a->lon0 == 80 && a->lat0 == 40 && b->lon0 == 80 &&
+             b->lat0 == 40 && b->dlat == 0.5,
          "ASCII (corner-registered) and NetCDF (north first) grids have the same nodes");
   for (PetscReal lon = 80; lon <= 82; lon += 0.137)
     for (PetscReal lat = 40; lat <= 41.5; lat += 0.111) {
       PetscReal exact = 2.385 * lon - 1.25 * lat + 100;
-      worst = PetscMax(worst, PetscMax(PetscAbsReal(dem_bilinear(a, lon, lat) - exact), PetscAbsReal(dem_bilinear(b, lon, lat) - exact)));
+      worst = PetscMax(worst, PetscMax(PetscAbsReal(dem_bilinear(a, lon, lat) - exact),
+                                       PetscAbsReal(dem_bilinear(b, lon, lat) - exact)));
     }
-  tap_ok(worst < 1e-5, "bilinear interpolation of a plane is exact to the file's digits (worst %.2e m)", (double)worst);
-  tap_ok(!dem_covers(a, 79.9, 40.5) && !dem_covers(a, 80.5, 41.6) && dem_covers(a, 82, 41.5), "coverage ends at the outer nodes");
+  tap_ok(worst < 1e-5,
+         "bilinear interpolation of a plane is exact to the file's digits (worst %.2e m)",
+         (double)worst);
+  tap_ok(!dem_covers(a, 79.9, 40.5) && !dem_covers(a, 80.5, 41.6) && dem_covers(a, 82, 41.5),
+         "coverage ends at the outer nodes");
   PetscCall(dem_destroy(&a));
   PetscCall(dem_destroy(&b));
   PetscCall(dem_read("data/etopo5_xinjiang_65-105E_30-52N.nc", NULL, &a));
   PetscCall(dem_read("data/etopo5_xinjiang_65-105E_30-52N.asc", NULL, &b));
   for (PetscInt k = 0; k < a->nlon * a->nlat; k++) diff += a->z[k] != b->z[k];
   tap_ok(diff == 0 && a->nlon == b->nlon && a->nlat == b->nlat && a->zmin == 0 && a->zmax == 7833,
-         "the shipped ETOPO5 grid reads the same from NetCDF and ESRI ASCII (range %g..%g m)", (double)a->zmin, (double)a->zmax);
+         "the shipped ETOPO5 grid reads the same from NetCDF and ESRI ASCII (range %g..%g m)",
+         (double)a->zmin, (double)a->zmax);
   PetscCall(dem_destroy(&a));
   PetscCall(dem_destroy(&b));
   PetscCall(PetscPushErrorHandler(quiet_handler, NULL));
   write_text(TMP "/bad.asc", "ncols 2\nnrows 2\nxllcenter 0\nyllcenter 0\ncellsize 1\n1 2 3\n");
-  tap_ok(dem_read(TMP "/bad.asc", NULL, &a) == PETSC_ERR_FILE_UNEXPECTED, "a short ASCII grid is refused");
+  tap_ok(dem_read(TMP "/bad.asc", NULL, &a) == PETSC_ERR_FILE_UNEXPECTED,
+         "a short ASCII grid is refused");
   PetscCall(PetscPopErrorHandler());
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -181,14 +217,18 @@ static PetscErrorCode test_csv(void)
   PetscCall(csv_read(TMP "/t.csv", &t));
   PetscCall(csv_column(t, "a", &col));
   PetscCall(csv_real(t, 1, col, &v));
-  tap_ok(t->nrow == 2 && t->ncol == 2 && v == 2 && !strcmp(csv_text(t, 1, 1), "y") && t->line[1] == 5,
+  tap_ok(t->nrow == 2 && t->ncol == 2 && v == 2 && !strcmp(csv_text(t, 1, 1), "y") &&
+             t->line[1] == 5,
          "CSV: comments, blank lines and CR skipped, line numbers kept");
   PetscCall(PetscPushErrorHandler(quiet_handler, NULL));
-  tap_ok(csv_column(t, "c", &col) == PETSC_ERR_FILE_UNEXPECTED, "CSV: an unknown column is refused");
-  tap_ok(csv_real(t, 0, 1, &v) == PETSC_ERR_FILE_UNEXPECTED, "CSV: text where a number is expected is refused");
+  tap_ok(csv_column(t, "c", &col) == PETSC_ERR_FILE_UNEXPECTED,
+         "CSV: an unknown column is refused");
+  tap_ok(csv_real(t, 0, 1, &v) == PETSC_ERR_FILE_UNEXPECTED,
+         "CSV: text where a number is expected is refused");
   PetscCall(csv_destroy(&t));
   write_text(TMP "/bad.csv", "a,b\n1,2,3\n");
-  tap_ok(csv_read(TMP "/bad.csv", &t) == PETSC_ERR_FILE_UNEXPECTED, "CSV: a row with too many fields is refused");
+  tap_ok(csv_read(TMP "/bad.csv", &t) == PETSC_ERR_FILE_UNEXPECTED,
+         "CSV: a row with too many fields is refused");
   PetscCall(PetscPopErrorHandler());
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -205,49 +245,68 @@ static PetscErrorCode test_geography(void)
   PetscCall(domain_config_read(PETSC_COMM_WORLD, "namelists/domains.nml", &cfg));
   PetscCall(geography_create(&cfg->geo, &g));
   tap_ok(g->ncounty == 105 && g->npref == 23 && g->nunit == 3 * 105 + 5,
-         "105 counties, 23 prefecture-level entries (14 + 9 XPCC cities), 320 units (got %" PetscInt_FMT ", %" PetscInt_FMT ", %" PetscInt_FMT ")",
+         "105 counties, 23 prefecture-level entries (14 + 9 XPCC cities), 320 units (got "
+         "%" PetscInt_FMT ", %" PetscInt_FMT ", %" PetscInt_FMT ")",
          g->ncounty, g->npref, g->nunit);
   for (PetscInt q = 0; q < g->npref; q++) {
     if (g->pref[q].parent < 0) continue;
     xpcc++;
     parents_ok += g->pref[g->pref[q].parent].parent < 0 && g->pref[q].adcode / 100 == 6590;
   }
-  tap_ok(xpcc == 9 && parents_ok == 9, "the 9 XPCC cities have a parent prefecture that is not an XPCC city");
-  for (PetscInt c = 0; c < g->ncounty; c++) seats += polygon_raster_owner(g->county_raster, g->county[c].seat[0], g->county[c].seat[1]) == c;
-  tap_ok(seats == g->ncounty, "every county seat lies in its own county on the raster (%" PetscInt_FMT " of %" PetscInt_FMT ")", seats, g->ncounty);
+  tap_ok(xpcc == 9 && parents_ok == 9,
+         "the 9 XPCC cities have a parent prefecture that is not an XPCC city");
+  for (PetscInt c = 0; c < g->ncounty; c++)
+    seats +=
+        polygon_raster_owner(g->county_raster, g->county[c].seat[0], g->county[c].seat[1]) == c;
+  tap_ok(seats == g->ncounty,
+         "every county seat lies in its own county on the raster (%" PetscInt_FMT
+         " of %" PetscInt_FMT ")",
+         seats, g->ncounty);
   PetscCall(geography_find_place(g, "Urumqi", &county, &pref));
-  tap_ok(county < 0 && pref >= 0 && g->pref[pref].adcode == 650100, "'Urumqi' names the prefecture-level city");
+  tap_ok(county < 0 && pref >= 0 && g->pref[pref].adcode == 650100,
+         "'Urumqi' names the prefecture-level city");
   PetscCall(geography_find_place(g, "Changji", &county, &pref));
-  tap_ok(county >= 0 && g->county[county].adcode == 652301, "'Changji' names Changji City (short name)");
+  tap_ok(county >= 0 && g->county[county].adcode == 652301,
+         "'Changji' names Changji City (short name)");
   PetscCall(geography_find_place(g, "石河子市", &county, &pref));
-  tap_ok(county >= 0 && g->county[county].adcode == 659001 && pref < 0, "'石河子市' names the XPCC city Shihezi");
+  tap_ok(county >= 0 && g->county[county].adcode == 659001 && pref < 0,
+         "'石河子市' names the XPCC city Shihezi");
   PetscCall(geography_find_place(g, "Yining", &county, &pref));
   tap_ok(county < 0 && pref < 0, "'Yining' alone names nothing (Yining City or Yining County)");
   PetscCall(receptor_masks_create(g, cfg->receptor, cfg->path, &rs));
-  tap_ok(rs->n == 3 && !strcmp(rs->r[2].name, "YN") && rs->r[0].county[0], "three receptors; WCS includes Urumqi's districts");
+  tap_ok(rs->n == 3 && !strcmp(rs->r[2].name, "YN") && rs->r[0].county[0],
+         "three receptors; WCS includes Urumqi's districts");
   PetscCall(receptor_masks_destroy(&rs));
   /* A disc and a polygon as extra receptor parts. */
-  PetscCall(PetscStrncpy(cfg->receptor->points[cfg->receptor->npoints++], "KDW: 84.9 44.43 5", PARAM_STRING_LEN));
-  PetscCall(PetscStrncpy(cfg->receptor->polygon[cfg->receptor->npolygon++], "YN: " TMP "/square.geojson", PARAM_STRING_LEN));
+  PetscCall(PetscStrncpy(cfg->receptor->points[cfg->receptor->npoints++], "KDW: 84.9 44.43 5",
+                         PARAM_STRING_LEN));
+  PetscCall(PetscStrncpy(cfg->receptor->polygon[cfg->receptor->npolygon++],
+                         "YN: " TMP "/square.geojson", PARAM_STRING_LEN));
   PetscCall(receptor_masks_create(g, cfg->receptor, cfg->path, &rs));
   {
     GeoSample desert = {.h = 1000, .landuse = LANDUSE_BARREN, .county = -1, .unit = 0};
-    tap_ok(receptor_masks_contains(rs, 1, &desert, 84.9, 44.46) && !receptor_masks_contains(rs, 1, &desert, 84.9, 44.5) &&
-             receptor_masks_contains(rs, 2, &desert, 0.1, 0.1) && !receptor_masks_contains(rs, 2, &desert, 0.5, 0.5),
+    tap_ok(receptor_masks_contains(rs, 1, &desert, 84.9, 44.46) &&
+               !receptor_masks_contains(rs, 1, &desert, 84.9, 44.5) &&
+               receptor_masks_contains(rs, 2, &desert, 0.1, 0.1) &&
+               !receptor_masks_contains(rs, 2, &desert, 0.5, 0.5),
            "receptor discs (5 km) and polygons (with their holes) hold the right points");
   }
   PetscCall(receptor_masks_destroy(&rs));
   cfg->receptor->npoints = cfg->receptor->npolygon = 0;
   PetscCall(PetscPushErrorHandler(quiet_handler, NULL));
-  PetscCall(PetscStrncpy(cfg->receptor->points[cfg->receptor->npoints++], "XYZ: 84.9 44.43 5", PARAM_STRING_LEN));
-  tap_ok(receptor_masks_create(g, cfg->receptor, cfg->path, &rs) == PETSC_ERR_ARG_WRONG, "a receptor entry naming an unknown receptor is refused");
+  PetscCall(PetscStrncpy(cfg->receptor->points[cfg->receptor->npoints++], "XYZ: 84.9 44.43 5",
+                         PARAM_STRING_LEN));
+  tap_ok(receptor_masks_create(g, cfg->receptor, cfg->path, &rs) == PETSC_ERR_ARG_WRONG,
+         "a receptor entry naming an unknown receptor is refused");
   PetscCall(PetscStrncpy(cfg->receptor->points[0], "KDW: 84.9 44.43", PARAM_STRING_LEN));
-  tap_ok(receptor_masks_create(g, cfg->receptor, cfg->path, &rs) == PETSC_ERR_ARG_WRONG, "a disc without its radius is refused");
+  tap_ok(receptor_masks_create(g, cfg->receptor, cfg->path, &rs) == PETSC_ERR_ARG_WRONG,
+         "a disc without its radius is refused");
   cfg->receptor->npoints = 0;
   PetscCall(PetscPopErrorHandler());
   PetscCall(PetscStrncpy(cfg->receptor->cities[0], bad_city, PARAM_STRING_LEN));
   PetscCall(PetscPushErrorHandler(quiet_handler, NULL));
-  tap_ok(receptor_masks_create(g, cfg->receptor, cfg->path, &rs) == PETSC_ERR_ARG_WRONG, "a receptor naming an unknown city is refused");
+  tap_ok(receptor_masks_create(g, cfg->receptor, cfg->path, &rs) == PETSC_ERR_ARG_WRONG,
+         "a receptor naming an unknown city is refused");
   PetscCall(PetscPopErrorHandler());
   PetscCall(geography_destroy(&g));
   PetscCall(domain_config_destroy(&cfg));

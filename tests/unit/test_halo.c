@@ -11,7 +11,10 @@
 #define DOF 5
 #define SW 3
 
-static PetscReal value(PetscInt i, PetscInt j, PetscInt k, PetscInt d) { return (((k * MY + j) * MX + i) * DOF + d) + 0.5; }
+static PetscReal value(PetscInt i, PetscInt j, PetscInt k, PetscInt d)
+{
+  return (((k * MY + j) * MX + i) * DOF + d) + 0.5;
+}
 
 int main(int argc, char **argv)
 {
@@ -26,10 +29,12 @@ int main(int argc, char **argv)
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
   PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
   tap_quiet(rank != 0);
-  PetscCall(DMDACreate3d(PETSC_COMM_WORLD, DM_BOUNDARY_GHOSTED, DM_BOUNDARY_GHOSTED, DM_BOUNDARY_NONE, DMDA_STENCIL_BOX, MX, MY, MZ,
-                         PETSC_DECIDE, PETSC_DECIDE, 1, DOF, SW, NULL, NULL, NULL, &da));
+  PetscCall(DMDACreate3d(PETSC_COMM_WORLD, DM_BOUNDARY_GHOSTED, DM_BOUNDARY_GHOSTED,
+                         DM_BOUNDARY_NONE, DMDA_STENCIL_BOX, MX, MY, MZ, PETSC_DECIDE, PETSC_DECIDE,
+                         1, DOF, SW, NULL, NULL, NULL, &da));
   PetscCall(DMSetUp(da));
-  PetscCall(DMDAGetInfo(da, NULL, NULL, NULL, NULL, &px, &py, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+  PetscCall(
+      DMDAGetInfo(da, NULL, NULL, NULL, NULL, &px, &py, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
   PetscCall(DMDAGetCorners(da, &xs, &ys, NULL, &xm, &ym, NULL));
   PetscCall(DMDAGetGhostCorners(da, &gxs, &gys, NULL, &gxm, &gym, NULL));
   PetscCall(DMCreateLocalVector(da, &a));
@@ -38,7 +43,8 @@ int main(int argc, char **argv)
     for (PetscInt j = gys; j < gys + gym; j++)
       for (PetscInt i = gxs; i < gxs + gxm; i++) {
         PetscBool own = i >= xs && i < xs + xm && j >= ys && j < ys + ym;
-        for (PetscInt d = 0; d < DOF; d++) x[(((k * gym) + j - gys) * gxm + i - gxs) * DOF + d] = own ? value(i, j, k, d) : -1;
+        for (PetscInt d = 0; d < DOF; d++)
+          x[(((k * gym) + j - gys) * gxm + i - gxs) * DOF + d] = own ? value(i, j, k, d) : -1;
       }
   PetscCall(VecRestoreArray(a, &x));
   PetscCall(VecDuplicate(a, &ref));
@@ -52,7 +58,8 @@ int main(int argc, char **argv)
   for (PetscInt k = 0; k < MZ; k++)
     for (PetscInt j = gys; j < gys + gym; j++)
       for (PetscInt i = gxs; i < gxs + gxm; i++) {
-        PetscBool inside = i >= 0 && i < MX && j >= 0 && j < MY, own = i >= xs && i < xs + xm && j >= ys && j < ys + ym;
+        PetscBool inside = i >= 0 && i < MX && j >= 0 && j < MY,
+                  own = i >= xs && i < xs + xm && j >= ys && j < ys + ym;
         for (PetscInt d = 0; d < DOF; d++) {
           PetscInt e = (((k * gym) + j - gys) * gxm + i - gxs) * DOF + d;
           wrong += x[e] != (inside ? value(i, j, k, d) : -1);
@@ -66,8 +73,11 @@ int main(int argc, char **argv)
     PetscInt mine[3] = {wrong, unlike, filled};
     PetscCallMPI(MPI_Allreduce(mine, all, 3, MPIU_INT, MPI_SUM, PETSC_COMM_WORLD));
   }
-  tap_diag("%d ranks (%d x %d), %" PetscInt_FMT " ghost values inside the domain", (int)size, (int)px, (int)py, all[2]);
-  tap_ok(all[0] == 0, "every ghost inside the domain holds its owner's value, every other one is untouched (%" PetscInt_FMT " wrong)",
+  tap_diag("%d ranks (%d x %d), %" PetscInt_FMT " ghost values inside the domain", (int)size,
+           (int)px, (int)py, all[2]);
+  tap_ok(all[0] == 0,
+         "every ghost inside the domain holds its owner's value, every other one is untouched "
+         "(%" PetscInt_FMT " wrong)",
          all[0]);
   tap_ok(all[1] == 0, "the same as DMLocalToLocal everywhere (%" PetscInt_FMT " differ)", all[1]);
   PetscCall(halo_destroy(&h));

@@ -7,15 +7,19 @@
 
 extern const ProcessOps process_mixing_vertical;
 
-static PetscErrorCode run(Fixture *x, PetscReal kz_min, PetscReal kz_max, PetscReal dt, PetscInt nsteps)
+static PetscErrorCode run(Fixture *x, PetscReal kz_min, PetscReal kz_max, PetscReal dt,
+                          PetscInt nsteps)
 {
-  struct { PetscReal kz_min, kz_max; } params = {kz_min, kz_max};
+  struct {
+    PetscReal kz_min, kz_max;
+  } params = {kz_min, kz_max};
   void *ctx;
   ProcessStatus st;
 
   PetscFunctionBeginUser;
   PetscCall(process_mixing_vertical.init(&params, &x->p, &ctx));
-  for (PetscInt n = 0; n < nsteps; n++) PetscCall(process_mixing_vertical.step(ctx, &x->p, 0, dt, &x->f, &st));
+  for (PetscInt n = 0; n < nsteps; n++)
+    PetscCall(process_mixing_vertical.step(ctx, &x->p, 0, dt, &x->f, &st));
   PetscCall(process_mixing_vertical.finalize(&ctx));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -53,13 +57,18 @@ int main(int argc, char **argv)
       m2 += q * z * z;
     }
     var = m2 / m0 - PetscSqr(m1 / m0);
-    tap_ok(PetscAbsReal((var - var0) / (2 * K * T) - 1) < 1e-9, "variance grows by %.9g m2 in 1 h; analytic 2Kt = %.9g", (double)(var - var0), (double)(2 * K * T));
+    tap_ok(PetscAbsReal((var - var0) / (2 * K * T) - 1) < 1e-9,
+           "variance grows by %.9g m2 in 1 h; analytic 2Kt = %.9g", (double)(var - var0),
+           (double)(2 * K * T));
     for (PetscInt k = 0; k < nz; k++) {
-      PetscReal z = (k + 0.5) * dz, exact = m0 * dz / PetscSqrtReal(2 * CONST_PI * sig2) * PetscExpReal(-0.5 * PetscSqr(z - zc) / sig2);
+      PetscReal z = (k + 0.5) * dz, exact = m0 * dz / PetscSqrtReal(2 * CONST_PI * sig2) *
+                                            PetscExpReal(-0.5 * PetscSqr(z - zc) / sig2);
       l2 += PetscSqr(x.f.q[k * ns] - exact);
       norm += PetscSqr(exact);
     }
-    tap_ok(PetscSqrtReal(l2 / norm) < 2e-2, "profile matches the analytic Gaussian, relative l2 error %.2e", (double)PetscSqrtReal(l2 / norm));
+    tap_ok(PetscSqrtReal(l2 / norm) < 2e-2,
+           "profile matches the analytic Gaussian, relative l2 error %.2e",
+           (double)PetscSqrtReal(l2 / norm));
   }
   fixture_destroy(&x);
 
@@ -87,11 +96,13 @@ int main(int argc, char **argv)
     PetscCall(run(&x, 0.1, 1000, 900, 8));
     PetscCall(run(&y, 0.1, 1000, 900, 8));
     after = fixture_mass(&x, 3);
-    tap_ok(PetscAbsReal(after / before - 1) < 1e-13, "mass conserved without deposition: relative change %.1e", (double)(after / before - 1));
+    tap_ok(PetscAbsReal(after / before - 1) < 1e-13,
+           "mass conserved without deposition: relative change %.1e", (double)(after / before - 1));
     for (PetscInt c = 0; c < patch_size3(&x.p); c++)
       for (PetscInt s = 0; s < ns; s++) {
         const PetscReal *t = &x.f.tag[(c * ns + s) * 3];
-        worst = PetscMax(worst, PetscAbsReal(t[0] + t[1] + t[2] - x.f.q[c * ns + s]) / x.f.q[c * ns + s]);
+        worst = PetscMax(worst,
+                         PetscAbsReal(t[0] + t[1] + t[2] - x.f.q[c * ns + s]) / x.f.q[c * ns + s]);
         lin = PetscMax(lin, PetscAbsReal(t[1] - y.f.q[c * ns + s]) / x.f.q[c * ns + s]);
       }
     tap_ok(worst < 1e-13, "tags sum to the bulk: worst relative deviation %.1e", (double)worst);
@@ -113,12 +124,17 @@ int main(int argc, char **argv)
     PetscCall(run(&x, 0, 1e5, 60, 360));
     for (PetscInt k = 0; k < 20; k++) mean += x.f.q[k * ns + 1] / 20;
     tap_ok(PetscAbsReal(mean / (5e-9 * PetscExpReal(-0.01 * t / H)) - 1) < 2e-3,
-           "well-mixed column decays as exp(-vd t / H): %.6e vs %.6e", (double)mean, (double)(5e-9 * PetscExpReal(-0.01 * t / H)));
+           "well-mixed column decays as exp(-vd t / H): %.6e vs %.6e", (double)mean,
+           (double)(5e-9 * PetscExpReal(-0.01 * t / H)));
     m1 = fixture_mass(&x, 1);
-    tap_diag("difference %.3e kg of %.3e", (double)(m0 - m1 - x.f.budget[BUDGET_DRY_DEPOSITED * ns + 1]), (double)m0);
+    tap_diag("difference %.3e kg of %.3e",
+             (double)(m0 - m1 - x.f.budget[BUDGET_DRY_DEPOSITED * ns + 1]), (double)m0);
     tap_ok(PetscAbsReal(m0 - m1 - x.f.budget[BUDGET_DRY_DEPOSITED * ns + 1]) < 1e-11 * m0,
-           "mass lost equals mass deposited to 1e-11 of the initial mass (stiff K, 360 steps) (%.6e kg)", (double)(m0 - m1));
-    tap_ok(PetscAbsReal(x.f.dep_dry[1] * x.p.area[0] - (m0 - m1)) < 1e-11 * m0, "the deposition map holds the deposited mass");
+           "mass lost equals mass deposited to 1e-11 of the initial mass (stiff K, 360 steps) "
+           "(%.6e kg)",
+           (double)(m0 - m1));
+    tap_ok(PetscAbsReal(x.f.dep_dry[1] * x.p.area[0] - (m0 - m1)) < 1e-11 * m0,
+           "the deposition map holds the deposited mass");
   }
   fixture_destroy(&x);
   PetscCall(PetscFinalize());

@@ -15,23 +15,71 @@ typedef struct {
 static const char *const colours[] = {"red", "green", "blue", NULL};
 
 static const ParamSpec table[] = {
-  {.key = "r", .units = "m s-1", .help = "a real", .type = PARAM_REAL, .def = 2.385, .min = -10, .max = 1e6, .offset = offsetof(P, r)},
-  {.key = "i", .help = "an integer", .type = PARAM_INT, .def = 7, .min = 0, .max = 100, .offset = offsetof(P, i)},
-  {.key = "b", .help = "a logical", .type = PARAM_BOOL, .def = 0, .offset = offsetof(P, b)},
-  {.key = "b2", .help = "another logical", .type = PARAM_BOOL, .def = 1, .offset = offsetof(P, b2)},
-  {.key = "colour", .help = "a choice", .type = PARAM_ENUM, .def = 1, .offset = offsetof(P, e), .choices = colours},
-  {.key = "s", .help = "a string", .type = PARAM_STRING, .sdef = "none", .offset = offsetof(P, s)},
-  {.key = "arr", .units = "K", .help = "reals", .type = PARAM_REAL_ARRAY, .min = -1e9, .max = 1e9, .offset = offsetof(P, arr), .count_offset = offsetof(P, narr)},
-  {.key = "ints", .help = "integers", .type = PARAM_INT_ARRAY, .min = 0, .max = 1000, .offset = offsetof(P, ints), .count_offset = offsetof(P, nints)},
-  {.key = "strs", .help = "strings", .type = PARAM_STRING_ARRAY, .offset = offsetof(P, strs), .count_offset = offsetof(P, nstr)},
-  {.key = NULL},
+    {.key = "r",
+     .units = "m s-1",
+     .help = "a real",
+     .type = PARAM_REAL,
+     .def = 2.385,
+     .min = -10,
+     .max = 1e6,
+     .offset = offsetof(P, r)},
+    {.key = "i",
+     .help = "an integer",
+     .type = PARAM_INT,
+     .def = 7,
+     .min = 0,
+     .max = 100,
+     .offset = offsetof(P, i)},
+    {.key = "b", .help = "a logical", .type = PARAM_BOOL, .def = 0, .offset = offsetof(P, b)},
+    {.key = "b2",
+     .help = "another logical",
+     .type = PARAM_BOOL,
+     .def = 1,
+     .offset = offsetof(P, b2)},
+    {.key = "colour",
+     .help = "a choice",
+     .type = PARAM_ENUM,
+     .def = 1,
+     .offset = offsetof(P, e),
+     .choices = colours},
+    {.key = "s",
+     .help = "a string",
+     .type = PARAM_STRING,
+     .sdef = "none",
+     .offset = offsetof(P, s)},
+    {.key = "arr",
+     .units = "K",
+     .help = "reals",
+     .type = PARAM_REAL_ARRAY,
+     .min = -1e9,
+     .max = 1e9,
+     .offset = offsetof(P, arr),
+     .count_offset = offsetof(P, narr)},
+    {.key = "ints",
+     .help = "integers",
+     .type = PARAM_INT_ARRAY,
+     .min = 0,
+     .max = 1000,
+     .offset = offsetof(P, ints),
+     .count_offset = offsetof(P, nints)},
+    {.key = "strs",
+     .help = "strings",
+     .type = PARAM_STRING_ARRAY,
+     .offset = offsetof(P, strs),
+     .count_offset = offsetof(P, nstr)},
+    {.key = NULL},
 };
 
 static char last_error[4096];
-static PetscErrorCode record_handler(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n,
-                                     PetscErrorType p, const char *mess, void *ctx)
+static PetscErrorCode record_handler(MPI_Comm comm, int line, const char *fun, const char *file,
+                                     PetscErrorCode n, PetscErrorType p, const char *mess,
+                                     void *ctx)
 {
-  (void)comm; (void)line; (void)fun; (void)file; (void)ctx;
+  (void)comm;
+  (void)line;
+  (void)fun;
+  (void)file;
+  (void)ctx;
   if (p == PETSC_ERROR_INITIAL && mess) snprintf(last_error, sizeof(last_error), "%s", mess);
   return n;
 }
@@ -48,8 +96,10 @@ static PetscErrorCode try_load(const char *path, const char *text, P *p)
 {
   PetscErrorCode ierr;
   last_error[0] = '\0';
-  if (text) write_file(path, text);
-  else path = "build/tests/tmp/no_such_file.nml";
+  if (text)
+    write_file(path, text);
+  else
+    path = "build/tests/tmp/no_such_file.nml";
   PetscPushErrorHandler(record_handler, NULL);
   ierr = namelist_load(PETSC_COMM_WORLD, path);
   if (!ierr) ierr = namelist_read(PETSC_COMM_WORLD, "g", "test group", table, p);
@@ -60,11 +110,13 @@ static PetscErrorCode try_load(const char *path, const char *text, P *p)
 }
 
 /* An error is expected whose message contains every one of the needles. */
-static void expect_error(const char *what, const char *text, const char *n1, const char *n2, const char *n3)
+static void expect_error(const char *what, const char *text, const char *n1, const char *n2,
+                         const char *n3)
 {
   P p;
   PetscErrorCode ierr = try_load("build/tests/tmp/nml_err.nml", text, &p);
-  int ok = ierr != 0 && (!n1 || strstr(last_error, n1)) && (!n2 || strstr(last_error, n2)) && (!n3 || strstr(last_error, n3));
+  int ok = ierr != 0 && (!n1 || strstr(last_error, n1)) && (!n2 || strstr(last_error, n2)) &&
+           (!n3 || strstr(last_error, n3));
   tap_ok(ok, "%s is refused: \"%s\"", what, last_error);
 }
 
@@ -93,22 +145,27 @@ int main(int argc, char **argv)
                   "&other x = 1 /\n",
                   &p);
   /* The unknown group &other must be refused, so read it again without that group. */
-  tap_ok(ierr != 0 && strstr(last_error, "unknown group &other"), "an unknown group is caught (%s)", last_error);
-  ierr = try_load(path,
-                  "&G\n  R = 1.5d3, I = 42\n  b = .TRUE.   b2 = F\n  colour = 'Blue'\n"
-                  "  s = 'it''s, a \"string\" ! not a comment'\n  arr = 3*0.5, -2.25e-1\n        7\n"
-                  "  ints(1) = 4, 5\n  ints(3) = 6\n  strs = 'a,b' \"c\" 'd'\n/\n",
-                  &p);
+  tap_ok(ierr != 0 && strstr(last_error, "unknown group &other"), "an unknown group is caught (%s)",
+         last_error);
+  ierr =
+      try_load(path,
+               "&G\n  R = 1.5d3, I = 42\n  b = .TRUE.   b2 = F\n  colour = 'Blue'\n"
+               "  s = 'it''s, a \"string\" ! not a comment'\n  arr = 3*0.5, -2.25e-1\n        7\n"
+               "  ints(1) = 4, 5\n  ints(3) = 6\n  strs = 'a,b' \"c\" 'd'\n/\n",
+               &p);
   tap_ok(ierr == 0, "a file with every feature loads (%s)", last_error);
   tap_ok(p.r == 1500.0, "d exponent and case-insensitive key: r = %g", (double)p.r);
   tap_ok(p.i == 42, "integer: i = %d", (int)p.i);
   tap_ok(p.b && !p.b2, "logicals .TRUE. and F");
   tap_ok(p.e == 2, "choice is case-insensitive: colour = %d", (int)p.e);
-  tap_ok(!strcmp(p.s, "it's, a \"string\" ! not a comment"), "quoted string with doubled quote, comma and '!': [%s]", p.s);
+  tap_ok(!strcmp(p.s, "it's, a \"string\" ! not a comment"),
+         "quoted string with doubled quote, comma and '!': [%s]", p.s);
   tap_ok(p.narr == 5 && p.arr[0] == 0.5 && p.arr[2] == 0.5 && p.arr[3] == -0.225 && p.arr[4] == 7,
          "repeat count and a list over two lines: %d values", (int)p.narr);
-  tap_ok(p.nints == 3 && p.ints[0] == 4 && p.ints[1] == 5 && p.ints[2] == 6, "element assignment ints(1), ints(3)");
-  tap_ok(p.nstr == 3 && !strcmp(p.strs[0], "a,b") && !strcmp(p.strs[1], "c"), "string array keeps a comma inside quotes");
+  tap_ok(p.nints == 3 && p.ints[0] == 4 && p.ints[1] == 5 && p.ints[2] == 6,
+         "element assignment ints(1), ints(3)");
+  tap_ok(p.nstr == 3 && !strcmp(p.strs[0], "a,b") && !strcmp(p.strs[1], "c"),
+         "string array keeps a comma inside quotes");
   ierr = try_load(path, "&g s = '' /\n", &p);
   tap_ok(ierr == 0 && p.s[0] == '\0', "an empty string is a value");
 
@@ -125,7 +182,8 @@ int main(int argc, char **argv)
   PetscCall(namelist_load(PETSC_COMM_WORLD, "build/tests/tmp/nml_a.nml"));
   PetscCall(namelist_load(PETSC_COMM_WORLD, "build/tests/tmp/nml_b.nml"));
   PetscCall(namelist_read(PETSC_COMM_WORLD, "g", "test group", table, &p));
-  tap_ok(p.r == 2 && p.i == 1, "a later file overrides an earlier one, the rest stays (r=%g i=%d)", (double)p.r, (int)p.i);
+  tap_ok(p.r == 2 && p.i == 1, "a later file overrides an earlier one, the rest stays (r=%g i=%d)",
+         (double)p.r, (int)p.i);
   {
     const char *key, *value;
     PetscBool is_default;
@@ -140,30 +198,38 @@ int main(int argc, char **argv)
   PetscCall(namelist_reset());
 
   expect_error("a missing file", NULL, "no_such_file.nml", "cannot be opened", NULL);
-  expect_error("a value out of range", "&g\n\n i = 101 /\n", "nml_err.nml:3", "g_i = 101", "expected 0 <= value <= 100");
+  expect_error("a value out of range", "&g\n\n i = 101 /\n", "nml_err.nml:3", "g_i = 101",
+               "expected 0 <= value <= 100");
   expect_error("a real out of range", "&g r = -11 /\n", "g_r = -11", "-10 <= value", "m s-1");
   expect_error("a wrong type", "&g i = 2.5 /\n", "nml_err.nml:1", "g_i", "expected an integer");
-  expect_error("a word where a number belongs", "&g r = fast /\n", "nml_err.nml:1", "fast", "expected a number");
+  expect_error("a word where a number belongs", "&g r = fast /\n", "nml_err.nml:1", "fast",
+               "expected a number");
   expect_error("an unknown choice", "&g colour = 'pink' /\n", "pink", "red, green, blue", NULL);
-  expect_error("an unknown key", "&g\n rr = 1 /\n", "nml_err.nml:2", "unknown key rr", "did you mean r");
+  expect_error("an unknown key", "&g\n rr = 1 /\n", "nml_err.nml:2", "unknown key rr",
+               "did you mean r");
   expect_error("a misspelt group", "&gg r = 1 /\n", "unknown group &gg", "did you mean &g", NULL);
   expect_error("an unclosed group", "&g r = 1\n", "not closed", NULL, NULL);
   expect_error("a repeated key", "&g r = 1\n r = 2 /\n", "nml_err.nml:2", "repeats line 1", NULL);
-  expect_error("a repeated group", "&g r = 1 /\n&g i = 2 /\n", "nml_err.nml:2", "appears twice", NULL);
+  expect_error("a repeated group", "&g r = 1 /\n&g i = 2 /\n", "nml_err.nml:2", "appears twice",
+               NULL);
   expect_error("an unclosed string", "&g s = 'abc\n/\n", "nml_err.nml:1", "not closed", NULL);
   expect_error("a missing '='", "&g r 1 /\n", "expected '='", NULL, NULL);
-  expect_error("a gap in an array", "&g ints(3) = 1 /\n", "leaves elements 1 to 2 unset", NULL, NULL);
+  expect_error("a gap in an array", "&g ints(3) = 1 /\n", "leaves elements 1 to 2 unset", NULL,
+               NULL);
   expect_error("a list for a string", "&g s = 'a', 'b' /\n", "expected one string", NULL, NULL);
   expect_error("a bare word in an array", "&g arr = 1, x, 3 /\n", "'x' is not a value", NULL, NULL);
   {
     PetscCall(PetscOptionsSetValue(NULL, "-g_colr", "red"));
-    expect_error("a misspelt command-line option", "&g r = 1 /\n", "command line: option -g_colr", "did you mean -g_colour", NULL);
+    expect_error("a misspelt command-line option", "&g r = 1 /\n", "command line: option -g_colr",
+                 "did you mean -g_colour", NULL);
     PetscCall(PetscOptionsClearValue(NULL, "-g_colr"));
     PetscCall(PetscOptionsSetValue(NULL, "-g_i", "abc"));
-    expect_error("a bad command-line value", "&g r = 1 /\n", "command line: -g_i abc", "expected an integer", NULL);
+    expect_error("a bad command-line value", "&g r = 1 /\n", "command line: -g_i abc",
+                 "expected an integer", NULL);
     PetscCall(PetscOptionsClearValue(NULL, "-g_i"));
     PetscCall(PetscOptionsSetValue(NULL, "-g_arr", "1,x,3"));
-    expect_error("a bad command-line array element", "&g r = 1 /\n", "-g_arr 1,x,3 (element 2)", "expected a real", NULL);
+    expect_error("a bad command-line array element", "&g r = 1 /\n", "-g_arr 1,x,3 (element 2)",
+                 "expected a real", NULL);
     PetscCall(PetscOptionsClearValue(NULL, "-g_arr"));
   }
   PetscCall(PetscFinalize());

@@ -18,7 +18,8 @@ static void round_trips(Projection *p, const char *name)
       projection_inverse(p, x, y, &lo, &la);
       worst = PetscMax(worst, PetscMax(PetscAbsReal(lo - lon), PetscAbsReal(la - lat)));
     }
-  tap_ok(worst < 1e-9, "%s: forward then inverse returns every point to %.1e degree", name, (double)worst);
+  tap_ok(worst < 1e-9, "%s: forward then inverse returns every point to %.1e degree", name,
+         (double)worst);
 }
 
 /* A 2D field of the first time, whether or not the variable has a Time dimension. */
@@ -77,8 +78,10 @@ static PetscErrorCode check_wrf(const char *path, ProjectionKind kind)
   projection_forward(&p, xlon[0], xlat[0], &x, &y);
   fi = x / dx + 0.5 * (nxs - 2);
   fj = y / dy + 0.5 * (nys - 2);
-  tap_ok(PetscAbsReal(fi - PetscFloorReal(fi + 0.5)) < 2e-3 && PetscAbsReal(fj - PetscFloorReal(fj + 0.5)) < 2e-3,
-         "%s: the crop starts at cell (%.4f, %.4f) of the full %d x %d domain", path, (double)fi, (double)fj, nxs - 1, nys - 1);
+  tap_ok(PetscAbsReal(fi - PetscFloorReal(fi + 0.5)) < 2e-3 &&
+             PetscAbsReal(fj - PetscFloorReal(fj + 0.5)) < 2e-3,
+         "%s: the crop starts at cell (%.4f, %.4f) of the full %d x %d domain", path, (double)fi,
+         (double)fj, nxs - 1, nys - 1);
   s.proj = p;
   s.nx = (PetscInt)nx;
   s.ny = (PetscInt)ny;
@@ -90,32 +93,59 @@ static PetscErrorCode check_wrf(const char *path, ProjectionKind kind)
   pa.mx = pa.xm = pa.gxm = (PetscInt)nx;
   pa.my = pa.ym = pa.gym = (PetscInt)ny;
   pa.mz = 1;
-  PetscCall(PetscMalloc6(nx * ny, &lon, nx * ny, &lat, nx * ny, &area, nx * ny, &wx, nx * ny, &wy, nx * ny, &mf));
+  PetscCall(PetscMalloc6(nx * ny, &lon, nx * ny, &lat, nx * ny, &area, nx * ny, &wx, nx * ny, &wy,
+                         nx * ny, &mf));
   PetscCall(metrics_compute(&s, &pa, lon, lat, area, wx, wy, mf));
   for (size_t c = 0; c < nx * ny; c++) {
-    worst = PetscMax(worst, PetscMax(PetscAbsReal(lon[c] - xlon[c]), PetscAbsReal(lat[c] - xlat[c])));
+    worst =
+        PetscMax(worst, PetscMax(PetscAbsReal(lon[c] - xlon[c]), PetscAbsReal(lat[c] - xlat[c])));
     worst_m = PetscMax(worst_m, PetscAbsReal(mf[c] / msf[c] - 1));
   }
-  tap_ok(worst < 1e-4, "%s: the model grid reproduces XLAT/XLONG at all %d points to %.1e degree", path, (int)(nx * ny), (double)worst);
+  tap_ok(worst < 1e-4, "%s: the model grid reproduces XLAT/XLONG at all %d points to %.1e degree",
+         path, (int)(nx * ny), (double)worst);
   tap_ok(worst_m < 1e-5, "%s: map factors match MAPFAC_M to %.1e relative", path, (double)worst_m);
   PetscCall(PetscFree3(xlat, xlon, msf));
   PetscCall(PetscFree6(lon, lat, area, wx, wy, mf));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode quiet(MPI_Comm c, int l, const char *f, const char *fi, PetscErrorCode n, PetscErrorType p, const char *m, void *x)
+static PetscErrorCode quiet(MPI_Comm c, int l, const char *f, const char *fi, PetscErrorCode n,
+                            PetscErrorType p, const char *m, void *x)
 {
-  (void)c; (void)l; (void)f; (void)fi; (void)p; (void)m; (void)x;
+  (void)c;
+  (void)l;
+  (void)f;
+  (void)fi;
+  (void)p;
+  (void)m;
+  (void)x;
   return n;
 }
 
 int main(int argc, char **argv)
 {
-  Projection lc = {.kind = PROJ_LAMBERT, .truelat1 = 40, .truelat2 = 48, .stand_lon = 86, .ref_lat = 42.3, .ref_lon = 84.5};
-  Projection lc1 = {.kind = PROJ_LAMBERT, .truelat1 = 45, .truelat2 = 45, .stand_lon = 86, .ref_lat = 44, .ref_lon = 87};
-  Projection lcs = {.kind = PROJ_LAMBERT, .truelat1 = -30, .truelat2 = -50, .stand_lon = 140, .ref_lat = -38, .ref_lon = 145};
-  Projection ps = {.kind = PROJ_POLAR, .truelat1 = 60, .stand_lon = -100, .ref_lat = 65, .ref_lon = -90};
-  Projection me = {.kind = PROJ_MERCATOR, .truelat1 = 20, .stand_lon = -89, .ref_lat = 25, .ref_lon = -87};
+  Projection lc = {.kind = PROJ_LAMBERT,
+                   .truelat1 = 40,
+                   .truelat2 = 48,
+                   .stand_lon = 86,
+                   .ref_lat = 42.3,
+                   .ref_lon = 84.5};
+  Projection lc1 = {.kind = PROJ_LAMBERT,
+                    .truelat1 = 45,
+                    .truelat2 = 45,
+                    .stand_lon = 86,
+                    .ref_lat = 44,
+                    .ref_lon = 87};
+  Projection lcs = {.kind = PROJ_LAMBERT,
+                    .truelat1 = -30,
+                    .truelat2 = -50,
+                    .stand_lon = 140,
+                    .ref_lat = -38,
+                    .ref_lon = 145};
+  Projection ps = {
+      .kind = PROJ_POLAR, .truelat1 = 60, .stand_lon = -100, .ref_lat = 65, .ref_lon = -90};
+  Projection me = {
+      .kind = PROJ_MERCATOR, .truelat1 = 20, .stand_lon = -89, .ref_lat = 25, .ref_lon = -87};
   Projection ll = {.kind = PROJ_LATLON, .ref_lat = 42, .ref_lon = 85};
   Projection bad = {.kind = (ProjectionKind)5, .ref_lat = 42};
 
@@ -132,15 +162,18 @@ int main(int argc, char **argv)
   round_trips(&ps, "polar stereographic");
   round_trips(&me, "Mercator");
   round_trips(&ll, "lat-lon");
-  tap_ok(PetscAbsReal(projection_map_factor(&lc, 40) - 1) < 1e-12 && PetscAbsReal(projection_map_factor(&lc, 48) - 1) < 1e-12 &&
-           projection_map_factor(&lc, 44) < 1,
+  tap_ok(PetscAbsReal(projection_map_factor(&lc, 40) - 1) < 1e-12 &&
+             PetscAbsReal(projection_map_factor(&lc, 48) - 1) < 1e-12 &&
+             projection_map_factor(&lc, 44) < 1,
          "Lambert map factor is 1 on both true latitudes and below 1 between them");
-  tap_ok(PetscAbsReal(projection_map_factor(&ps, 60) - 1) < 1e-12 && PetscAbsReal(projection_map_factor(&me, 20) - 1) < 1e-12,
+  tap_ok(PetscAbsReal(projection_map_factor(&ps, 60) - 1) < 1e-12 &&
+             PetscAbsReal(projection_map_factor(&me, 20) - 1) < 1e-12,
          "polar stereographic and Mercator map factors are 1 on the true latitude");
   {
     PetscReal x, y;
     projection_forward(&lc, lc.ref_lon, lc.ref_lat, &x, &y);
-    tap_ok(PetscAbsReal(x) < 1e-6 && PetscAbsReal(y) < 1e-6, "the reference point is the plane origin");
+    tap_ok(PetscAbsReal(x) < 1e-6 && PetscAbsReal(y) < 1e-6,
+           "the reference point is the plane origin");
     /* Distances: 1 degree of latitude along the standard meridian is R pi / 180 times m. */
     {
       PetscReal x1, y1, x2, y2, m = projection_map_factor(&lc, 44.5);
@@ -150,14 +183,16 @@ int main(int argc, char **argv)
              "plane distance over true distance equals the map factor on the standard meridian");
     }
   }
-  tap_ok(PetscAbsReal(projection_rotation(&lc, 86) ) < 1e-15 && projection_rotation(&lc, 90) > 0,
+  tap_ok(PetscAbsReal(projection_rotation(&lc, 86)) < 1e-15 && projection_rotation(&lc, 90) > 0,
          "grid rotation is zero on the standard longitude and grows eastward");
   PetscCall(check_wrf("tests/data/wrf/wrfout_tibet_lambert_allvars_cropped.nc", PROJ_LAMBERT));
   PetscCall(check_wrf("tests/data/wrf/wrfout_katrina_mercator_sample.nc", PROJ_MERCATOR));
   PetscCall(PetscPushErrorHandler(quiet, NULL));
-  tap_ok(projection_setup(&bad) == PETSC_ERR_ARG_OUTOFRANGE, "an unsupported projection code is refused");
+  tap_ok(projection_setup(&bad) == PETSC_ERR_ARG_OUTOFRANGE,
+         "an unsupported projection code is refused");
   lc.truelat2 = -10;
-  tap_ok(projection_setup(&lc) == PETSC_ERR_ARG_OUTOFRANGE, "Lambert true latitudes in two hemispheres are refused");
+  tap_ok(projection_setup(&lc) == PETSC_ERR_ARG_OUTOFRANGE,
+         "Lambert true latitudes in two hemispheres are refused");
   PetscCall(PetscPopErrorHandler());
   PetscCall(PetscFinalize());
   return tap_done();

@@ -19,7 +19,12 @@ static PetscErrorCode lambert_grid(Grid **g)
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(&s, sizeof(s)));
-  s.proj = (Projection){.kind = PROJ_LAMBERT, .truelat1 = 40, .truelat2 = 48, .stand_lon = 87, .ref_lat = 43.8, .ref_lon = 87.6};
+  s.proj = (Projection){.kind = PROJ_LAMBERT,
+                        .truelat1 = 40,
+                        .truelat2 = 48,
+                        .stand_lon = 87,
+                        .ref_lat = 43.8,
+                        .ref_lon = 87.6};
   PetscCall(projection_setup(&s.proj));
   s.nx = 40, s.ny = 30, s.nz = 2, s.dx = s.dy = 27000;
   s.x0 = -0.5 * (PetscReal)(s.nx - 1) * s.dx, s.y0 = -0.5 * (PetscReal)(s.ny - 1) * s.dy;
@@ -50,15 +55,26 @@ static PetscErrorCode test_totals(const Grid *g)
     worst = PetscMax(worst, PetscAbsReal(sum - m->inside[c]));
     kept += field * sum;
     want += field * m->inside[c];
-    if (m->inside[c] == 0) outside++;
-    else if (m->inside[c] < 1 - 1e-12) partial++;
-    else whole = PetscMax(whole, PetscAbsReal(sum - 1));
+    if (m->inside[c] == 0)
+      outside++;
+    else if (m->inside[c] < 1 - 1e-12)
+      partial++;
+    else
+      whole = PetscMax(whole, PetscAbsReal(sum - 1));
   }
-  tap_ok(worst < 1e-14, "each source cell's shares sum to its fraction inside the domain (largest difference %.2e)", (double)worst);
-  tap_ok(whole < 1e-14, "a source cell wholly inside the domain is kept whole (largest difference %.2e)", (double)whole);
-  tap_ok(PetscAbsReal(kept / want - 1) < 1e-13, "a field of %d cells keeps its total inside the domain: %.15g vs %.15g",
-         NLAT * NLON, (double)kept, (double)want);
-  tap_ok(outside > 0 && partial > 0, "the test grid has cells outside (%" PetscInt_FMT ") and across the border (%" PetscInt_FMT ")",
+  tap_ok(
+      worst < 1e-14,
+      "each source cell's shares sum to its fraction inside the domain (largest difference %.2e)",
+      (double)worst);
+  tap_ok(whole < 1e-14,
+         "a source cell wholly inside the domain is kept whole (largest difference %.2e)",
+         (double)whole);
+  tap_ok(PetscAbsReal(kept / want - 1) < 1e-13,
+         "a field of %d cells keeps its total inside the domain: %.15g vs %.15g", NLAT * NLON,
+         (double)kept, (double)want);
+  tap_ok(outside > 0 && partial > 0,
+         "the test grid has cells outside (%" PetscInt_FMT ") and across the border (%" PetscInt_FMT
+         ")",
          outside, partial);
   PetscCall(regrid_destroy(&m));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -79,12 +95,16 @@ static PetscErrorCode test_single_cell(const Grid *g, PetscInt i0, PetscInt j0)
   axis(clon - 0.02 * (N / 2), 0.02, N, lon);
   PetscCall(regrid_create(g, N, lat, N, lon, &m));
   for (PetscInt e = m->start[c]; e < m->start[c + 1]; e++) {
-    if (m->i[e] == i0 && m->j[e] == j0) got += m->w[e];
-    else elsewhere += m->w[e];
+    if (m->i[e] == i0 && m->j[e] == j0)
+      got += m->w[e];
+    else
+      elsewhere += m->w[e];
   }
-  tap_ok(PetscAbsReal(got - 1) < 1e-14 && elsewhere == 0,
-         "a single 0.02-degree source cell at %.3f E %.3f N lands whole in model cell (%" PetscInt_FMT ", %" PetscInt_FMT ") (%.15g there, %g elsewhere)",
-         (double)clon, (double)clat, i0, j0, (double)got, (double)elsewhere);
+  tap_ok(
+      PetscAbsReal(got - 1) < 1e-14 && elsewhere == 0,
+      "a single 0.02-degree source cell at %.3f E %.3f N lands whole in model cell (%" PetscInt_FMT
+      ", %" PetscInt_FMT ") (%.15g there, %g elsewhere)",
+      (double)clon, (double)clat, i0, j0, (double)got, (double)elsewhere);
   PetscCall(regrid_destroy(&m));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -103,11 +123,15 @@ static PetscErrorCode test_profiles(void)
     for (PetscInt k = 0; k < 7; k++) w += p->weekday[s][k] / 7;
     for (PetscInt k = 0; k < 24; k++) h += p->hour[s][k] / 24;
     /* 2023, hour by hour at the half hour: the product of the three sets */
-    for (PetscInt k = 0; k < 8760; k++) year += profiles_factor(p, (Sector)s, 1672531200.0 + 3600.0 * ((PetscReal)k + 0.5)) / 8760;
-    tap_ok(PetscAbsReal(m - 1) < 1e-12 && PetscAbsReal(w - 1) < 1e-12 && PetscAbsReal(h - 1) < 1e-12,
-           "%s: month (by days) %.15f, weekday %.15f and hour %.15f sets average to 1", sector_names[s], (double)m, (double)w, (double)h);
-    tap_ok(PetscAbsReal(year - 1) < 0.01, "%s: the emission factor averaged over the 8760 hours of 2023 is %.5f (within 1 %%)", sector_names[s],
-           (double)year);
+    for (PetscInt k = 0; k < 8760; k++)
+      year += profiles_factor(p, (Sector)s, 1672531200.0 + 3600.0 * ((PetscReal)k + 0.5)) / 8760;
+    tap_ok(PetscAbsReal(m - 1) < 1e-12 && PetscAbsReal(w - 1) < 1e-12 &&
+               PetscAbsReal(h - 1) < 1e-12,
+           "%s: month (by days) %.15f, weekday %.15f and hour %.15f sets average to 1",
+           sector_names[s], (double)m, (double)w, (double)h);
+    tap_ok(PetscAbsReal(year - 1) < 0.01,
+           "%s: the emission factor averaged over the 8760 hours of 2023 is %.5f (within 1 %%)",
+           sector_names[s], (double)year);
   }
   PetscCall(profiles_destroy(&p));
   /* A user's hourly set that averages to 1.25 is refused. */
@@ -120,8 +144,10 @@ static PetscErrorCode test_profiles(void)
     const char *text = NULL;
     char *specific = NULL;
     PetscErrorMessage(ierr, &text, &specific);
-    tap_ok(ierr != 0 && specific && strstr(specific, "emission_profiles_residential_hour averages to 1.25"),
-           "an hourly residential set averaging to 1.25 is refused: \"%s\"", specific ? specific : "(no message)");
+    tap_ok(ierr != 0 && specific &&
+               strstr(specific, "emission_profiles_residential_hour averages to 1.25"),
+           "an hourly residential set averaging to 1.25 is refused: \"%s\"",
+           specific ? specific : "(no message)");
   }
   if (!ierr) PetscCall(profiles_destroy(&p));
   PetscCall(PetscOptionsClearValue(NULL, "-emission_profiles_residential_hour"));

@@ -41,9 +41,11 @@ int main(int argc, char **argv)
   PetscCall(wind_adjust_solve(w, tx, ty, tw, fx, fy, fw, &its, &res));
   {
     PetscReal dev = 0;
-    for (PetscInt c = 0; c < (NX + 1) * NY * NZ; c++) dev = PetscMax(dev, PetscAbsReal(fx[c] - 2.385));
+    for (PetscInt c = 0; c < (NX + 1) * NY * NZ; c++)
+      dev = PetscMax(dev, PetscAbsReal(fx[c] - 2.385));
     for (PetscInt c = 0; c < NX * NY * (NZ + 1); c++) dev = PetscMax(dev, PetscAbsReal(fw[c]));
-    tap_ok(dev < 1e-12, "a uniform flow over flat ground is left unchanged (largest change %.1e)", (double)dev);
+    tap_ok(dev < 1e-12, "a uniform flow over flat ground is left unchanged (largest change %.1e)",
+           (double)dev);
   }
   for (PetscInt n = 0; n < 2; n++) {
     PetscReal ground = 0, total = 0;
@@ -51,12 +53,15 @@ int main(int argc, char **argv)
     for (PetscInt c = 0; c < (NX + 1) * NY * NZ; c++) total = PetscMax(total, PetscAbsReal(fx[c]));
     PetscCall(wind_adjust_solve(w, tx, ty, tw, fx, fy, fw, &its, &res));
     for (PetscInt c = 0; c < NX * NY; c++) ground = PetscMax(ground, PetscAbsReal(fw[c]));
-    tap_ok(res < 1e-8 * total, "%s: divergence-free to %.1e of the flux in %d CG iterations", n == 0 ? "neutral" : "stable", (double)(res / total), (int)its);
+    tap_ok(res < 1e-8 * total, "%s: divergence-free to %.1e of the flux in %d CG iterations",
+           n == 0 ? "neutral" : "stable", (double)(res / total), (int)its);
     tap_ok(ground == 0, "%s: no flux through the ground", n == 0 ? "neutral" : "stable");
     over[n] = 0;
     for (PetscInt k = 1; k < NZ; k++) over[n] += PetscAbsReal(fw[(k * NY + 8) * NX + 11]);
   }
-  tap_ok(over[1] < 0.5 * over[0], "stable air goes over the ridge less than neutral air (vertical flux %.3g vs %.3g)", (double)over[1], (double)over[0]);
+  tap_ok(over[1] < 0.5 * over[0],
+         "stable air goes over the ridge less than neutral air (vertical flux %.3g vs %.3g)",
+         (double)over[1], (double)over[0]);
   PetscCall(wind_adjust_destroy(&w));
   PetscCall(PetscFinalize());
   return tap_done();

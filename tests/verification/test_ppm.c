@@ -30,7 +30,6 @@ static void advect(PetscInt n, PetscReal cr, PetscInt steps)
   }
 }
 
-
 int main(int argc, char **argv)
 {
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
@@ -55,7 +54,8 @@ int main(int argc, char **argv)
         worst = PetscMax(worst, PetscAbsReal(q[c] - exact));
       }
     }
-    tap_ok(worst < 1e-13, "linear profile: the sweep uses the exact face means (to %.1e)", (double)worst);
+    tap_ok(worst < 1e-13, "linear profile: the sweep uses the exact face means (to %.1e)",
+           (double)worst);
   }
   /* A step at Courant 0.1 ... 0.9: no new extrema, mass conserved. */
   for (PetscInt k = 1; k <= 9; k += 2) {
@@ -71,7 +71,8 @@ int main(int argc, char **argv)
       m1 += q[G + c];
     }
     tap_ok(lo >= 0.8 - 1e-13 && hi <= 3.7 + 1e-13 && PetscAbsReal(m1 / m0 - 1) < 1e-14,
-           "step at Courant %.1f: min %.15f max %.15f (bounds 0.8, 3.7), mass change %.1e", (double)cr, (double)lo, (double)hi, (double)(m1 / m0 - 1));
+           "step at Courant %.1f: min %.15f max %.15f (bounds 0.8, 3.7), mass change %.1e",
+           (double)cr, (double)lo, (double)hi, (double)(m1 / m0 - 1));
   }
   /* Convergence on a smooth profile, one period at Courant 0.5, N = 64, 128, 256. */
   {
@@ -81,7 +82,9 @@ int main(int argc, char **argv)
       PetscReal e = 0;
       for (PetscInt c = 0; c < n; c++) {
         PetscReal a = (PetscReal)c / n, b = (PetscReal)(c + 1) / n;
-        q[G + c] = 1.5 - (PetscCosReal(2 * 3.14159265358979323846 * b) - PetscCosReal(2 * 3.14159265358979323846 * a)) / (2 * 3.14159265358979323846) * n;
+        q[G + c] = 1.5 - (PetscCosReal(2 * 3.14159265358979323846 * b) -
+                          PetscCosReal(2 * 3.14159265358979323846 * a)) /
+                             (2 * 3.14159265358979323846) * n;
       }
       {
         static PetscReal exact[1100];
@@ -91,9 +94,11 @@ int main(int argc, char **argv)
       }
       err[r] = e;
     }
-    tap_diag("l1 errors after one period: %.3e %.3e %.3e", (double)err[0], (double)err[1], (double)err[2]);
+    tap_diag("l1 errors after one period: %.3e %.3e %.3e", (double)err[0], (double)err[1],
+             (double)err[2]);
     tap_ok(PetscLog2Real(err[1] / err[2]) >= 1.9 && PetscLog2Real(err[0] / err[1]) >= 1.9,
-           "order of convergence %.2f and %.2f (limited PPM, smooth sine)", (double)PetscLog2Real(err[0] / err[1]), (double)PetscLog2Real(err[1] / err[2]));
+           "order of convergence %.2f and %.2f (limited PPM, smooth sine)",
+           (double)PetscLog2Real(err[0] / err[1]), (double)PetscLog2Real(err[1] / err[2]));
   }
   /* A divergent flow keeps a uniform mixing ratio: masses change, q does not. */
   {

@@ -12,11 +12,15 @@ typedef struct {
 
 /* Rotate for nsteps of dt at omega about (xc, yc) on an n x n grid of unit cells with unit air
    mass; ghosts outside hold the background value (open boundaries far from the feature). */
-static PetscErrorCode rotate(PetscInt n, PetscReal omega, PetscReal xc, PetscReal yc, PetscReal dt, PetscInt nsteps,
-                             PetscReal (*init)(PetscReal, PetscReal), PetscReal background, Result *r)
+static PetscErrorCode rotate(PetscInt n, PetscReal omega, PetscReal xc, PetscReal yc, PetscReal dt,
+                             PetscInt nsteps, PetscReal (*init)(PetscReal, PetscReal),
+                             PetscReal background, Result *r)
 {
   Fixture x;
-  struct { PetscInt scheme; PetscReal courant_max; } prm = {0, 0.9};
+  struct {
+    PetscInt scheme;
+    PetscReal courant_max;
+  } prm = {0, 0.9};
   void *ctx;
   ProcessStatus st;
   PetscReal *q0, m0 = 0, m1 = 0, s1 = 0, s2 = 0, n1 = 0, n2 = 0, dmax = 0, qmax0 = 0;
@@ -31,7 +35,8 @@ static PetscErrorCode rotate(PetscInt n, PetscReal omega, PetscReal xc, PetscRea
       PetscInt c = patch_index(&x.p, i, j, 0);
       FW(x.f.flux_x)[c] = -omega * (j - yc);
       FW(x.f.flux_y)[c] = omega * (i - xc);
-      x.f.q[c * ns] = (i >= 0 && i < n && j >= 0 && j < n) ? init((PetscReal)i, (PetscReal)j) : background;
+      x.f.q[c * ns] =
+          (i >= 0 && i < n && j >= 0 && j < n) ? init((PetscReal)i, (PetscReal)j) : background;
       if (i >= 0 && i < n && j >= 0 && j < n) {
         q0[j * n + i] = x.f.q[c * ns];
         m0 += q0[j * n + i];
@@ -68,9 +73,11 @@ static PetscErrorCode rotate(PetscInt n, PetscReal omega, PetscReal xc, PetscRea
   r->l2 = PetscSqrtReal(s2 / n2);
   r->linf = dmax / qmax0;
   /* Open boundaries: the change of mass must equal the net inflow counted in the budget. */
-  r->mass_change = (m1 - m0 - (x.f.budget[BUDGET_INFLOW * ns] - x.f.budget[BUDGET_OUTFLOW * ns])) / m0;
+  r->mass_change =
+      (m1 - m0 - (x.f.budget[BUDGET_INFLOW * ns] - x.f.budget[BUDGET_OUTFLOW * ns])) / m0;
   r->boundary = (x.f.budget[BUDGET_INFLOW * ns] - x.f.budget[BUDGET_OUTFLOW * ns]) / m0;
-  r->throughput = PetscMax(1, (x.f.budget[BUDGET_INFLOW * ns] + x.f.budget[BUDGET_OUTFLOW * ns]) / m0);
+  r->throughput =
+      PetscMax(1, (x.f.budget[BUDGET_INFLOW * ns] + x.f.budget[BUDGET_OUTFLOW * ns]) / m0);
   PetscCall(PetscFree(q0));
   fixture_destroy(&x);
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -95,22 +102,33 @@ int main(int argc, char **argv)
   Result r;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
-  /* Rotating cone: 101 x 101, dx = 1, dt = 0.1, omega = 0.1 about (50, 50): 3768 steps = 6 turns. */
+  /* Rotating cone: 101 x 101, dx = 1, dt = 0.1, omega = 0.1 about (50, 50): 3768 steps = 6 turns.
+   */
   PetscCall(rotate(101, 0.1, 50, 50, 0.1, 3768, cone, 1, &r));
-  tap_diag("cone: max %.4f min %.4f l1 %.4f l2 %.4f linf %.4f (CMAQ PPM: max 4.217, min 1.000)", (double)r.max, (double)r.min,
-           (double)r.l1, (double)r.l2, (double)r.linf);
+  tap_diag("cone: max %.4f min %.4f l1 %.4f l2 %.4f linf %.4f (CMAQ PPM: max 4.217, min 1.000)",
+           (double)r.max, (double)r.min, (double)r.l1, (double)r.l2, (double)r.linf);
   tap_ok(r.min >= 1 - 1e-12, "cone: no undershoot below the background (min %.6f)", (double)r.min);
   tap_ok(r.max <= 5 + 1e-12, "cone: no overshoot above the initial peak");
-  tap_ok(r.max >= 4.2165, "cone: peak %.4f matches CMAQ's 4.217 (to its quoted precision)", (double)r.max);
-  tap_ok(PetscAbsReal(r.mass_change) < 1e-13 * r.throughput, "cone: mass change equals the net boundary inflow (%.1e of the mass) to %.1e (%.0f masses crossed the boundary)", (double)r.boundary, (double)r.mass_change, (double)r.throughput);
+  tap_ok(r.max >= 4.2165, "cone: peak %.4f matches CMAQ's 4.217 (to its quoted precision)",
+         (double)r.max);
+  tap_ok(PetscAbsReal(r.mass_change) < 1e-13 * r.throughput,
+         "cone: mass change equals the net boundary inflow (%.1e of the mass) to %.1e (%.0f masses "
+         "crossed the boundary)",
+         (double)r.boundary, (double)r.mass_change, (double)r.throughput);
   /* Zalesak: 100 x 100, rotation about (50, 50), 628 steps per revolution, one revolution. */
   PetscCall(rotate(100, 2 * 3.14159265358979323846 / 628, 50, 50, 1, 628, zalesak, 0, &r));
-  tap_diag("slotted disk: max %.4f min %.4f l1 %.4f l2 %.4f linf %.4f (CMAQ PPM: 0.9998, 0, 0.277, 0.290, 0.770)", (double)r.max,
-           (double)r.min, (double)r.l1, (double)r.l2, (double)r.linf);
+  tap_diag("slotted disk: max %.4f min %.4f l1 %.4f l2 %.4f linf %.4f (CMAQ PPM: 0.9998, 0, 0.277, "
+           "0.290, 0.770)",
+           (double)r.max, (double)r.min, (double)r.l1, (double)r.l2, (double)r.linf);
   tap_ok(r.min >= -1e-12 && r.max <= 1 + 1e-12, "slotted disk: stays within [0, 1]");
-  tap_ok(r.l1 <= 0.277 && r.l2 <= 0.295, "slotted disk: l1 %.3f below CMAQ's 0.277; l2 %.3f within 2%% of its 0.290", (double)r.l1, (double)r.l2);
+  tap_ok(r.l1 <= 0.277 && r.l2 <= 0.295,
+         "slotted disk: l1 %.3f below CMAQ's 0.277; l2 %.3f within 2%% of its 0.290", (double)r.l1,
+         (double)r.l2);
   tap_ok(r.linf <= 0.80, "slotted disk: linf %.3f (CMAQ 0.770)", (double)r.linf);
-  tap_ok(PetscAbsReal(r.mass_change) < 1e-13 * r.throughput, "slotted disk: mass change equals the net boundary inflow (%.1e of the mass) to %.1e (%.0f masses crossed the boundary)", (double)r.boundary, (double)r.mass_change, (double)r.throughput);
+  tap_ok(PetscAbsReal(r.mass_change) < 1e-13 * r.throughput,
+         "slotted disk: mass change equals the net boundary inflow (%.1e of the mass) to %.1e "
+         "(%.0f masses crossed the boundary)",
+         (double)r.boundary, (double)r.mass_change, (double)r.throughput);
   PetscCall(PetscFinalize());
   return tap_done();
 }
