@@ -17,6 +17,8 @@
    and PETSc counts it as used. All ranks parse the same text and reach the same decisions. */
 #include "base/namelist.h"
 #include <ctype.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,9 @@
 
 #define NAME_LEN 128
 #define VALUE_LEN 8192
+/* The largest namelist file read: far above any real one, and a guard against reading a device
+   or a data file given by mistake into memory. */
+#define NAMELIST_MAX_BYTES (16 * 1024 * 1024)
 
 typedef struct {
   char group[NAME_LEN]; /* "group" */
@@ -393,6 +398,12 @@ static PetscErrorCode parse_groups(Scanner *sc, char (**seen)[NAME_LEN], PetscIn
   while (*sc->s) {
     char group[NAME_LEN];
     if (*sc->s != '&') {
+      /* Fortran ignores text outside groups, but a key = value there is a group that lost its
+         '&' (or its name): refuse it rather than drop the group's keys silently. */
+      PetscCheck(*sc->s != '=', PETSC_COMM_SELF, PETSC_ERR_USER,
+                 "%s:%" PetscInt_FMT ": a 'key = value' outside any group (a group starts with "
+                 "&name and ends with /; did one lose its '&'?)",
+                 sc->path, sc->line);
       if (*sc->s == '\n') sc->line++;
       if (*sc->s == '!')
         while (*sc->s && *sc->s != '\n') sc->s++;
@@ -426,6 +437,8 @@ static PetscErrorCode parse_text(const char *path, const char *text)
   ierr = parse_groups(&sc, &seen, &nseen, &capseen);
   PetscCall(PetscFree(seen));
   PetscCall(ierr);
+  PetscCheck(nseen > 0, PETSC_COMM_SELF, PETSC_ERR_USER,
+             "%s holds no namelist group (&name key = value ... /): an empty or wrong file", path);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -433,21 +446,35 @@ PetscErrorCode namelist_load(MPI_Comm comm, const char *path)
 {
   PetscMPIInt rank;
   long len = 0;
+  int errno_open = 0;
   char *text;
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   if (rank == 0) {
-    FILE *fp = fopen(path, "rb");
-    if (fp) {
+    struct stat st;
+    FILE *fp;
+    /* len: the size, or -1 (cannot open, errno_open saved), -2 (a directory), -3 (too large). */
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+      len = -2;
+    else if ((fp = fopen(path, "rb"))) {
       fseek(fp, 0, SEEK_END);
       len = ftell(fp);
       fclose(fp);
-    } else
+      if (len > NAMELIST_MAX_BYTES) len = -3;
+    } else {
       len = -1;
+      errno_open = errno;
+    }
   }
   PetscCallMPI(MPI_Bcast(&len, 1, MPI_LONG, 0, comm));
-  PetscCheck(len >= 0, comm, PETSC_ERR_FILE_OPEN, "namelist file %s cannot be opened", path);
+  PetscCallMPI(MPI_Bcast(&errno_open, 1, MPI_INT, 0, comm));
+  PetscCheck(len != -1, comm, PETSC_ERR_FILE_OPEN, "namelist file %s cannot be opened: %s", path,
+             strerror(errno_open));
+  PetscCheck(len != -2, comm, PETSC_ERR_FILE_OPEN,
+             "namelist file %s is a directory (expected a file, e.g. %s/case.nml)", path, path);
+  PetscCheck(len != -3, comm, PETSC_ERR_FILE_UNEXPECTED,
+             "namelist file %s is larger than %d bytes: not a namelist", path, NAMELIST_MAX_BYTES);
   PetscCall(PetscCalloc1(len + 1, &text));
   if (rank == 0 && len > 0) {
     FILE *fp = fopen(path, "rb");
@@ -457,6 +484,15 @@ PetscErrorCode namelist_load(MPI_Comm comm, const char *path)
                "cannot read namelist file %s", path);
   }
   PetscCallMPI(MPI_Bcast(text, (PetscMPIInt)len, MPI_CHAR, 0, comm));
+  {
+    const char *nul = memchr(text, 0, (size_t)len);
+    PetscCheck(!nul, comm, PETSC_ERR_FILE_UNEXPECTED,
+               "%s: byte %ld is NUL: a namelist is a text file", path,
+               nul ? (long)(nul - text) : 0L);
+  }
+  /* Old Mac line ends: a carriage return not followed by a line feed ends a line too. */
+  for (long k = 0; k < len; k++)
+    if (text[k] == '\r' && text[k + 1] != '\n') text[k] = '\n';
   nloads++;
   {
     PetscErrorCode ierr = parse_text(path, text);

@@ -3,6 +3,7 @@
    Namelists are loaded in order (a later one overrides an earlier one); options on the command
    line override both. -help lists every namelist key with its default, range and units;
    -namelist_reference prints the reference of every group in Markdown (docs/namelist.md). */
+#include <ctype.h>
 #include <string.h>
 #include <petscsys.h>
 #include "base/namelist.h"
@@ -18,12 +19,41 @@ static const char help[] =
    adjustment's CG and the bits of the results with the rank count. One thread per rank. */
 extern void openblas_set_num_threads(int) __attribute__((weak));
 
+/* Refuse a command line that would start a run nobody asked for: a word that is neither an
+   option nor an option's value (bogda case.nml), or no -namelist at all (the built-in defaults
+   are not a case). -help and -namelist_reference need no namelist. */
+static PetscErrorCode check_arguments(int argc, char **argv)
+{
+  PetscBool namelist = PETSC_FALSE, info = PETSC_FALSE;
+
+  PetscFunctionBeginUser;
+  for (int a = 1; a < argc; a++) {
+    PetscBool option =
+        argv[a][0] == '-' && argv[a][1] && !isdigit((unsigned char)argv[a][1]) && argv[a][1] != '.';
+    PetscBool value = a > 1 && argv[a - 1][0] == '-' && !isdigit((unsigned char)argv[a - 1][1]);
+    PetscCheck(option || value, PETSC_COMM_WORLD, PETSC_ERR_USER,
+               "command line: '%s' is not an option (did you mean -namelist %s?)", argv[a],
+               argv[a]);
+    if (!strcmp(argv[a], "-namelist")) {
+      PetscCheck(a + 1 < argc && argv[a + 1][0] && argv[a + 1][0] != '-', PETSC_COMM_WORLD,
+                 PETSC_ERR_USER, "command line: -namelist needs a file (-namelist case.nml)");
+      namelist = PETSC_TRUE;
+    }
+    if (!strcmp(argv[a], "-help") || !strcmp(argv[a], "-namelist_reference")) info = PETSC_TRUE;
+  }
+  PetscCheck(namelist || info, PETSC_COMM_WORLD, PETSC_ERR_USER,
+             "command line: no -namelist given; a run needs one (bogda -namelist case.nml; the "
+             "ready cases are in namelists/), and bogda -help lists every key");
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 int main(int argc, char **argv)
 {
   PetscBool help_asked, set;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   if (openblas_set_num_threads) openblas_set_num_threads(1);
+  PetscCall(check_arguments(argc, argv));
   /* Every -namelist, in order (PETSc keeps only the last value of a repeated option); each may
      also be a comma-separated list. */
   for (int a = 1; a + 1 < argc; a++) {

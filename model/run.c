@@ -24,6 +24,7 @@
 #include "model/output/history.h"
 #include "model/emissions/emissions.h"
 #include "model/output/receptor_series.h"
+#include "model/output/run_folder.h"
 #include "model/nest.h"
 #include "model/emissions/point_sources.h"
 #include "model/emissions/scenario.h"
@@ -193,6 +194,7 @@ typedef struct {
   PetscLogDouble wall_start;
   PetscInt64 nstep_first; /* step the run (or restart) began at */
   PetscLogStage stage_met, stage_output;
+  RunFolder *folder; /* owned: the lock on run_output_dir for run_name */
 } Run;
 
 /* Read every registered process's parameters (so -help lists all and misspelt keys are caught),
@@ -257,6 +259,7 @@ static PetscErrorCode setup(Run *r, PetscBool only_setup)
 
   PetscFunctionBeginUser;
   PetscCall(namelist_read(r->comm, "run", "Run control", run_params, &r->p));
+  if (!only_setup) PetscCall(run_folder_lock(r->comm, r->p.output_dir, r->p.name, &r->folder));
   PetscCall(clock_parse(r->p.start, &r->t_start));
   PetscCall(met_read_source(r->comm, &met_ops));
   PetscCall(met_ops->grid_spec(r->comm, &spec));
@@ -323,6 +326,7 @@ static PetscErrorCode teardown(Run *r)
   PetscCall(PetscFree(r->q_top));
   PetscCall(PetscFree(r->tag_top));
   PetscCall(PetscFree(r->budget));
+  PetscCall(run_folder_unlock(&r->folder)); /* last: the files above are complete */
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
