@@ -215,6 +215,22 @@ static PetscErrorCode scan_value(Scanner *sc, char *tok, size_t len)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Skip blanks, line ends and comments like skip_blank, and count the commas skipped. */
+static PetscInt skip_separators(Scanner *sc)
+{
+  PetscInt commas = 0;
+  for (;;) {
+    if (*sc->s == ',') commas++;
+    if (*sc->s == '\n') sc->line++;
+    if (*sc->s == ' ' || *sc->s == '\t' || *sc->s == '\r' || *sc->s == '\n' || *sc->s == ',')
+      sc->s++;
+    else if (*sc->s == '!')
+      while (*sc->s && *sc->s != '\n') sc->s++;
+    else
+      return commas;
+  }
+}
+
 /* Scan the values after "key =" up to the next key or the end of the group into out. */
 static PetscErrorCode scan_values(Scanner *sc, char *out)
 {
@@ -222,10 +238,16 @@ static PetscErrorCode scan_values(Scanner *sc, char *out)
 
   PetscFunctionBeginUser;
   out[0] = '\0';
-  for (;;) {
+  for (PetscBool first = PETSC_TRUE;; first = PETSC_FALSE) {
     long repeat = 1;
-    skip_blank(sc);
+    PetscInt commas = skip_separators(sc);
     if (!*sc->s || *sc->s == '/' || (*sc->s == '&') || starts_key(sc->s)) break;
+    /* Fortran reads "a,, b" (or "= , b") as a null value that leaves its element unchanged;
+       the options database has no such element, so say so rather than shift the list. */
+    PetscCheck(commas < (first ? 1 : 2), PETSC_COMM_SELF, PETSC_ERR_USER,
+               "%s:%" PetscInt_FMT ": a null value (two commas in a row, or a comma first): give "
+               "every element of the list",
+               sc->path, sc->line);
     if (isdigit((unsigned char)*sc->s)) { /* a repeat count "n*value"? */
       const char *p = sc->s;
       char *end;
@@ -374,6 +396,9 @@ static PetscErrorCode parse_group(Scanner *sc, const char *group)
       element = (PetscInt)strtol(sc->s + 1, &end, 10);
       PetscCheck(*end == ')', PETSC_COMM_SELF, PETSC_ERR_USER,
                  "%s:%" PetscInt_FMT ": expected key(index) for %s", sc->path, sc->line, key);
+      PetscCheck(element >= 1, PETSC_COMM_SELF, PETSC_ERR_USER,
+                 "%s:%" PetscInt_FMT ": %s(%" PetscInt_FMT "): elements are numbered from 1",
+                 sc->path, sc->line, key, element);
       sc->s = end + 1;
       while (*sc->s == ' ' || *sc->s == '\t') sc->s++;
     }
@@ -532,8 +557,9 @@ static PetscErrorCode parse_real(MPI_Comm comm, const ParamSpec *sp, const char 
   double d = strtod(text, &end);
 
   PetscFunctionBeginUser;
-  PetscCheck(text[0] && *end == '\0', comm, PETSC_ERR_USER, "%s: expected a real number (%s)",
-             where, sp->help);
+  /* Decimal numbers only: strtod would also take hexadecimal, inf and nan. */
+  PetscCheck(text[0] && *end == '\0' && strspn(text, "0123456789+-.eE") == strlen(text), comm,
+             PETSC_ERR_USER, "%s: expected a decimal real number (%s)", where, sp->help);
   PetscCheck(d >= sp->min && d <= sp->max, comm, PETSC_ERR_ARG_OUTOFRANGE,
              "%s: out of range; expected %.8g <= value <= %.8g %s", where, (double)sp->min,
              (double)sp->max, sp->units ? sp->units : "");
@@ -560,12 +586,18 @@ static PetscErrorCode parse_int(MPI_Comm comm, const ParamSpec *sp, const char *
 static PetscErrorCode parse_bool(MPI_Comm comm, const char *where, const char *text, PetscBool *v)
 {
   PetscFunctionBeginUser;
-  if (!text[0] || !strcasecmp(text, "true") || !strcasecmp(text, "yes") || !strcmp(text, "1"))
+  /* A namelist's logicals arrive as true or false (the scanner reads .true., .t., T and their
+     false forms); on the command line "-key" alone means true. Anything else ('yes', 1) is
+     refused rather than guessed. */
+  if (!text[0] || !strcasecmp(text, "true"))
     *v = PETSC_TRUE;
-  else if (!strcasecmp(text, "false") || !strcasecmp(text, "no") || !strcmp(text, "0"))
+  else if (!strcasecmp(text, "false"))
     *v = PETSC_FALSE;
   else
-    SETERRQ(comm, PETSC_ERR_USER, "%s: expected a logical (.true. or .false.)", where);
+    SETERRQ(comm, PETSC_ERR_USER,
+            "%s: expected a logical (.true. or .false.; on the command line "
+            "true or false)",
+            where);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

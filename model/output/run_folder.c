@@ -29,7 +29,8 @@ static const char *bad_name(const char *name)
   return NULL;
 }
 
-/* On rank 0: check the folder and take the lock; *fd the lock's descriptor, msg empty on success. */
+/* On rank 0: check the folder and take the lock; *fd the lock's descriptor, msg empty on success.
+ */
 static void lock_on_root(const char *dir, const char *name, int *fd, char *msg, size_t len)
 {
   struct stat st;
@@ -43,8 +44,9 @@ static void lock_on_root(const char *dir, const char *name, int *fd, char *msg, 
     return;
   }
   if (!dir[0]) {
-    snprintf(msg, len, "run_output_dir is empty: give the folder the run writes into ('.' for "
-                       "the current one)");
+    snprintf(msg, len,
+             "run_output_dir is empty: give the folder the run writes into ('.' for "
+             "the current one)");
     return;
   }
   if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -63,8 +65,9 @@ static void lock_on_root(const char *dir, const char *name, int *fd, char *msg, 
     return;
   }
   if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
-    snprintf(msg, len, "another run named '%s' is writing into %s (its lock %s is held); give "
-                       "this run another run_name or run_output_dir",
+    snprintf(msg, len,
+             "another run named '%s' is writing into %s (its lock %s is held); give "
+             "this run another run_name or run_output_dir",
              name, dir, path);
     close(*fd);
     *fd = -1;

@@ -218,6 +218,17 @@ int main(int argc, char **argv)
                NULL);
   expect_error("a list for a string", "&g s = 'a', 'b' /\n", "expected one string", NULL, NULL);
   expect_error("a bare word in an array", "&g arr = 1, x, 3 /\n", "'x' is not a value", NULL, NULL);
+  /* Issue 18, item 16: what was read leniently before. */
+  expect_error("an element numbered 0", "&g ints(0) = 4 /\n", "nml_err.nml:1",
+               "ints(0): elements are numbered from 1", NULL);
+  expect_error("a null value", "&g arr = 1,, 3 /\n", "nml_err.nml:1", "a null value", NULL);
+  expect_error("a leading null value", "&g arr = , 3 /\n", "a null value", NULL, NULL);
+  expect_error("a hexadecimal real", "&g r = 0x1p3 /\n", "g_r = 0x1p3", "decimal real", NULL);
+  expect_error("a 'yes' for a logical", "&g b = 'yes' /\n", "g_b = yes", "expected a logical",
+               NULL);
+  expect_error("a text outside any group", "g\n r = 1 /\n", "nml_err.nml:2", "outside any group",
+               NULL);
+  expect_error("an empty file", "! nothing\n", "holds no namelist group", NULL, NULL);
   {
     PetscCall(PetscOptionsSetValue(NULL, "-g_colr", "red"));
     expect_error("a misspelt command-line option", "&g r = 1 /\n", "command line: option -g_colr",
