@@ -148,14 +148,19 @@ class Fuzzer:
     def s(self, name):
         return os.path.join(self.setup, name)
 
-    def model(self, out, *extra):
-        """The attribution case for one hour, untagged, on the shipped set-up."""
-        return [os.path.join(self.bin, 'bogda'), '-namelist',
-                f'{self.root}/namelists/episode_winter.nml,{self.root}/tests/regression/attribution/case.nml',
-                '-run_output_dir', out, '-run_domain_file', self.s('att27_domain.nc'),
-                '-emissions_gridded_file', self.s('xinjiang_inventory.nc'),
-                '-emissions_points_file', self.s('xinjiang_points.csv'), '-run_hours', '1',
-                '-tags_enabled', 'false', *extra]
+    def model(self, out, **override):
+        """The attribution case for one hour, untagged, on the shipped set-up; override replaces
+        options by key (run_hours=2 sets -run_hours 2), since an option may be given only once."""
+        opts = {'run_output_dir': out, 'run_domain_file': self.s('att27_domain.nc'),
+                'emissions_gridded_file': self.s('xinjiang_inventory.nc'),
+                'emissions_points_file': self.s('xinjiang_points.csv'), 'run_hours': '1',
+                'tags_enabled': 'false'}
+        opts.update(override)
+        cmd = [os.path.join(self.bin, 'bogda'), '-namelist',
+               f'{self.root}/namelists/episode_winter.nml,{self.root}/tests/regression/attribution/case.nml']
+        for k, v in opts.items():
+            cmd += ['-' + k, v]
+        return cmd
 
     def run(self, target, what, cmd, out):
         start = time.time()
@@ -222,23 +227,23 @@ def main():
             '-emissions_gridded_file', fz.s('xinjiang_inventory.nc'),
             '-emissions_points_file', fz.s('xinjiang_points.csv'), '-run_hours', '1', '-tags_enabled', 'false']),
         'points': lambda n: fz.text_case(rng, 'points', n, fz.s('xinjiang_points.csv'), lambda m, o:
-                                         fz.model(o, '-emissions_points_file', m)),
+                                         fz.model(o, emissions_points_file=m)),
         'sites': lambda n: fz.text_case(rng, 'sites', n, f'{root}/data/xinjiang_hotspots_and_point_sources.csv', lambda m, o: [
             os.path.join(bindir, 'bogda-inventory'), '-namelist', f'{root}/namelists/domains.nml',
             '-inventory', f'{root}/namelists/inventory.nml', '-inventory_sites_file', m, '-out', o]),
         'polygons': lambda n: fz.text_case(rng, 'polygons', n, f'{root}/data/xinjiang_outline_dcw.geojson', lambda m, o: [
             grid, '-namelist', f'{att}/domain.nml', '-grid_tool_outline_file', m, '-out', o]),
         'domain': lambda n: fz.file_case(rng, 'domain', n, fz.s('att27_domain.nc'), mutate_netcdf, lambda m, o:
-                                         fz.model(o, '-run_domain_file', m)),
+                                         fz.model(o, run_domain_file=m)),
         'inventory': lambda n: fz.file_case(rng, 'inventory', n, fz.s('xinjiang_inventory.nc'), mutate_netcdf, lambda m, o:
-                                            fz.model(o, '-emissions_gridded_file', m)),
+                                            fz.model(o, emissions_gridded_file=m)),
         'wrf': lambda n: fz.file_case(rng, 'wrf', n, f'{root}/tests/data/wrf/wrfout_tibet_lambert_allvars_cropped.nc',
                                       mutate_netcdf, lambda m, o: [
             os.path.join(bindir, 'bogda'), '-namelist', f'{root}/tests/regression/wrf/case.nml',
             '-met_wrf_files', m, '-run_hours', '3', '-run_output_dir', o]),
         'checkpoint': lambda n: fz.file_case(rng, 'checkpoint', n, fz.s('ck/ck_checkpoint_20240110T0100Z.bin'),
-                                             mutate_binary, lambda m, o: fz.model(o, '-run_hours', '2', '-run_restart', m,
-                                                                                  '-run_name', 'ck')),
+                                             mutate_binary, lambda m, o: fz.model(o, run_hours='2', run_restart=m,
+                                                                                  run_name='ck')),
         'boundary': lambda n: fz.file_case(rng, 'boundary', n, fz.s('parent/parent_bdy_20240110T0000Z.nc'), mutate_netcdf,
                                            lambda m, o: [
             os.path.join(bindir, 'bogda'), '-namelist', f'{root}/namelists/episode_winter.nml,{root}/tests/regression/nest/case.nml',
