@@ -776,14 +776,14 @@ static PetscErrorCode list_for_help(PetscOptionItems *PetscOptionsObject, const 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode namelist_read(MPI_Comm comm, const char *group, const char *title,
-                             const ParamSpec *table, void *params)
+PetscErrorCode namelist_read(MPI_Comm comm, const ParamGroup *group, void *params)
 {
   static char value[VALUE_LEN];
+  const ParamSpec *table = group->params;
   char prefix[NAME_LEN], lgroup[NAME_LEN];
 
   PetscFunctionBeginUser;
-  PetscCall(PetscStrncpy(lgroup, group, sizeof(lgroup)));
+  PetscCall(PetscStrncpy(lgroup, group->name, sizeof(lgroup)));
   lower(lgroup);
   PetscCall(know(&known_groups, &ngroups, &capgroups, lgroup));
   PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "%s_", lgroup));
@@ -799,9 +799,9 @@ PetscErrorCode namelist_read(MPI_Comm comm, const char *group, const char *title
     format_field(sp, params, value, sizeof(value));
     PetscCall(remember(lgroup, name, value, set ? PETSC_FALSE : PETSC_TRUE));
   }
-  PetscOptionsBegin(comm, prefix, title, NULL);
+  PetscOptionsBegin(comm, prefix, group->title, NULL);
   for (const ParamSpec *sp = table; sp->key; sp++)
-    PetscCall(list_for_help(PetscOptionsObject, sp, group, params));
+    PetscCall(list_for_help(PetscOptionsObject, sp, group->name, params));
   PetscOptionsEnd();
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -948,15 +948,14 @@ PetscErrorCode namelist_entry(PetscInt i, const char **key, const char **value,
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode namelist_reference(FILE *fp, const char *group, const char *title,
-                                  const ParamSpec *table)
+PetscErrorCode namelist_reference(FILE *fp, const ParamGroup *group)
 {
   PetscFunctionBeginUser;
   fprintf(fp,
           "### &%s: %s\n\n| key | option | type | default | range | units | meaning |\n| --- | --- "
           "| --- | --- | --- | --- | --- |\n",
-          group, title);
-  for (const ParamSpec *sp = table; sp->key; sp++) {
+          group->name, group->title);
+  for (const ParamSpec *sp = group->params; sp->key; sp++) {
     char def[256] = "", range[128] = "";
     switch (sp->type) {
     case PARAM_REAL:
@@ -986,7 +985,7 @@ PetscErrorCode namelist_reference(FILE *fp, const char *group, const char *title
         snprintf(range, sizeof(range), "%g to %g", (double)sp->min, (double)sp->max);
       break;
     }
-    fprintf(fp, "| `%s` | `-%s_%s` | %s | %s | %s | %s | %s |\n", sp->key, group, sp->key,
+    fprintf(fp, "| `%s` | `-%s_%s` | %s | %s | %s | %s | %s |\n", sp->key, group->name, sp->key,
             type_name(sp->type), def, range, sp->units ? sp->units : "", sp->help);
   }
   fprintf(fp, "\n");

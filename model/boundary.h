@@ -7,6 +7,7 @@
 #include "model/state.h"
 #include "model/met/met.h"
 #include "model/tags.h"
+#include "base/param.h"
 
 typedef struct Boundary Boundary;
 
@@ -37,5 +38,5 @@ PetscErrorCode boundary_fill_top(const Boundary *b, const Patch *p, const Met *m
 PetscErrorCode boundary_initial(const Boundary *b, const Patch *p, const Met *met, PetscReal *q,
                                 PetscReal *tag);
 
-/* The Markdown reference of the &boundary group (for the generated namelist reference). */
-PetscErrorCode boundary_reference(FILE *fp);
+/* The &boundary namelist group (for the registry's list of groups). */
+extern const ParamGroup boundary_group;

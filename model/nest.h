@@ -7,6 +7,7 @@
    (model/boundary.c, boundary_parent_files), its inflow credited to the parent's tags by label. */
 #include "model/state.h"
 #include "model/tags.h"
+#include "base/param.h"
 
 typedef struct Nest Nest;
 
@@ -20,5 +21,5 @@ PetscErrorCode nest_open(Nest *n, PetscReal t);
 PetscErrorCode nest_write(Nest *n, PetscReal t);
 PetscErrorCode nest_close(Nest *n);
 
-/* The Markdown reference of the &nest group (for the generated namelist reference). */
-PetscErrorCode nest_reference(FILE *fp);
+/* The &nest namelist group (for the registry's list of groups). */
+extern const ParamGroup nest_group;

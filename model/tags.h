@@ -18,6 +18,7 @@
    Nothing is fixed at compile time: the number of tags follows the families asked for. */
 #include <petscsys.h>
 #include "model/emissions/profiles.h"
+#include "base/param.h"
 
 typedef struct Domain Domain;
 
@@ -77,5 +78,5 @@ PetscInt tags_emission_tag(const Tags *tags, PetscInt f, PetscInt u, PetscInt s)
 /* The tag of family f that point source p (in unit u, sector s) goes to. Not collective. */
 PetscInt tags_point_tag(const Tags *tags, PetscInt f, PetscInt p, PetscInt u, PetscInt s);
 
-/* The Markdown reference of the &tags group (for the generated namelist reference). */
-PetscErrorCode tags_reference(FILE *fp);
+/* The &tags namelist group (for the registry's list of groups). */
+extern const ParamGroup tags_group;

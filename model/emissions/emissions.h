@@ -15,6 +15,7 @@
 #include "model/emissions/profiles.h"
 #include "model/tags.h"
 #include "model/emissions/scenario.h"
+#include "base/param.h"
 
 typedef struct EmissionSet EmissionSet;
 
@@ -36,5 +37,5 @@ void emissions_update(EmissionSet *es, PetscReal t);
 /* What Fields.emissions points to (NULL when there are no emissions). */
 const Emissions *emissions_fields(const EmissionSet *es);
 
-/* The Markdown reference of the &emissions group (for the generated namelist reference). */
-PetscErrorCode emissions_reference(FILE *fp);
+/* The &emissions namelist group (for the registry's list of groups). */
+extern const ParamGroup emissions_group;

@@ -14,6 +14,7 @@
    code) | point:ID[,...] (point sources by their id; a point term matches no area emission). */
 #include <petscsys.h>
 #include "physics/species.h"
+#include "base/param.h"
 
 typedef struct Domain Domain;
 typedef struct Scenario Scenario;
@@ -33,5 +34,5 @@ PetscReal scenario_point_factor(const Scenario *sc, const char *id, PetscInt u, 
 /* The scenario's name ("base" without rules). */
 const char *scenario_name(const Scenario *sc);
 
-/* The Markdown reference of the &scenario group (for the generated namelist reference). */
-PetscErrorCode scenario_reference(FILE *fp);
+/* The &scenario namelist group (for the registry's list of groups). */
+extern const ParamGroup scenario_group;

@@ -11,16 +11,15 @@
    fluxes do not in general balance the change of air mass; advection_vertical diagnoses the
    vertical flux that closes each column (DESIGN.md "Known traps"). */
 #include "model/met/met.h"
-#include <stdio.h>
+#include <string.h>
 #include <petscsys.h>
 #include "base/namelist.h"
 #include "model/registry.h"
 #include "model/output/met_output.h"
-#include "model/met/met_wrf.h"
 #include "base/landuse.h"
 
 typedef struct {
-  PetscInt source; /* index into met_source_names */
+  PetscInt source; /* index into registry_met_source_names */
   char output[PARAM_STRING_LEN];
   PetscReal output_interval;
 } MetParams;
@@ -32,7 +31,7 @@ static const ParamSpec met_params[] = {
      .type = PARAM_ENUM,
      .def = 0,
      .offset = offsetof(MetParams, source),
-     .choices = met_source_names},
+     .choices = registry_met_source_names},
     {.key = "output",
      .help = "write the source's fields (winds, theta, T, Kz, rho, PBLH, u*, H, precipitation) to "
              "this CF-NetCDF file ('': none)",
@@ -50,6 +49,9 @@ static const ParamSpec met_params[] = {
      .offset = offsetof(MetParams, output_interval)},
     {.key = NULL},
 };
+
+const ParamGroup met_group = {
+    .name = "met", .title = "Meteorology", .params = met_params, .params_size = sizeof(MetParams)};
 
 /* The 3D and 2D members of MetFields, for loops that treat them all alike. */
 #define MET_N3 15
@@ -100,8 +102,11 @@ PetscErrorCode met_read_source(MPI_Comm comm, const MetSourceOps **ops)
   MetParams p;
 
   PetscFunctionBeginUser;
-  PetscCall(namelist_read(comm, "met", "Meteorology", met_params, &p));
-  *ops = met_source_list()[p.source];
+  PetscCall(namelist_read(comm, &met_group, &p));
+  *ops = registry_met_source(p.source);
+  PetscCheck(!strcmp((*ops)->name, registry_met_source_names[p.source]), comm, PETSC_ERR_PLIB,
+             "the met source registered as '%s' calls itself '%s'",
+             registry_met_source_names[p.source], (*ops)->name);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -115,7 +120,7 @@ PetscErrorCode met_create(const Grid *g, const MetSourceOps *ops, Met **met)
   m->grid = g;
   m->ops = ops;
   PetscCall(ops->create(g, &m->ctx));
-  PetscCall(namelist_read(g->comm, "met", "Meteorology", met_params, &p));
+  PetscCall(namelist_read(g->comm, &met_group, &p));
   if (p.output[0])
     PetscCall(met_output_create(g, p.output, p.output_interval, ops->name, &m->output));
   for (PetscInt n = 0; n < 2; n++) {
@@ -300,12 +305,4 @@ void met_set_fields(const Met *m, Fields *f)
   f->t2 = s->t2;
   f->land_use = s->landuse;
   f->terrain = s->terrain;
-}
-
-PetscErrorCode met_reference(FILE *fp)
-{
-  PetscFunctionBeginUser;
-  PetscCall(namelist_reference(fp, "met", "Meteorology", met_params));
-  PetscCall(met_wrf_reference(fp));
-  PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -1,11 +1,11 @@
 #pragma once
-#include <stdio.h>
 /* Meteorology: one interface, several sources (wrf, diagnostic, analytic).
    A source fills a MetFields snapshot on the whole ghosted patch of its rank, at one of its own
    times, without communication between ranks, so every rank sees the same values in shared
    ghost cells and results do not depend on the rank count. model/met/met.c interpolates snapshots
    in time and derives the air masses and face mass fluxes that transport uses. */
 #include <petscsys.h>
+#include "base/param.h"
 #include "grids/grid.h"
 #include "physics/fields.h"
 
@@ -47,7 +47,8 @@ PetscErrorCode met_fields_destroy(MetFields **m);
 
 /* A met source. The model calls create once, then fill at times the source offers. */
 typedef struct {
-  const char *name; /* value of met_source in the &met group */
+  const char *name; /* value of the &met key source that chooses this source */
+  ParamGroup group; /* the source's namelist group, &met_<name>; read by the source itself */
   /* The grid this source runs on, from its namelist group and inputs (a WRF file's own grid or
      a window of it, a domain file, or namelist numbers). Collective on comm. */
   PetscErrorCode (*grid_spec)(MPI_Comm comm, GridSpec *spec);
@@ -105,6 +106,5 @@ PetscErrorCode met_air_mass_at(Met *m, PetscReal t, PetscReal *mass);
 /* Point the met members of f at the current step's arrays. Not collective. */
 void met_set_fields(const Met *m, Fields *f);
 
-/* The Markdown reference of the &met group and of the wrf source's &met_wrf (for the generated
-   namelist reference). */
-PetscErrorCode met_reference(FILE *fp);
+/* The &met namelist group (for the registry's list of groups). */
+extern const ParamGroup met_group;

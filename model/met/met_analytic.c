@@ -111,7 +111,7 @@ typedef struct {
 static PetscErrorCode read_params(MPI_Comm comm, Params *p)
 {
   PetscFunctionBeginUser;
-  PetscCall(namelist_read(comm, "met_analytic", "Analytic meteorology", params_table, p));
+  PetscCall(namelist_read(comm, &met_source_analytic.group, p));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -276,16 +276,13 @@ static PetscErrorCode fill(void *ctx, const Grid *g, PetscReal t, MetFields *m)
 
 const MetSourceOps met_source_analytic = {
     .name = "analytic",
+    .group = {.name = "met_analytic",
+              .title = "Analytic meteorology",
+              .params = params_table,
+              .params_size = sizeof(Params)},
     .grid_spec = grid_spec,
     .create = create,
     .bracket = bracket,
     .fill = fill,
     .destroy = destroy,
 };
-
-PetscErrorCode met_analytic_reference(FILE *fp)
-{
-  PetscFunctionBeginUser;
-  PetscCall(namelist_reference(fp, "met_analytic", "Analytic meteorology", params_table));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}

@@ -207,7 +207,7 @@ typedef struct {
 static PetscErrorCode read_params(MPI_Comm comm, Params *p)
 {
   PetscFunctionBeginUser;
-  PetscCall(namelist_read(comm, "met_wrf", "WRF meteorology (wrfout files)", params_table, p));
+  PetscCall(namelist_read(comm, &met_source_wrf.group, p));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -666,16 +666,13 @@ static PetscErrorCode fill(void *ctx, const Grid *g, PetscReal t, MetFields *m)
 
 const MetSourceOps met_source_wrf = {
     .name = "wrf",
+    .group = {.name = "met_wrf",
+              .title = "WRF meteorology (wrfout files)",
+              .params = params_table,
+              .params_size = sizeof(Params)},
     .grid_spec = grid_spec,
     .create = create,
     .bracket = bracket,
     .fill = fill,
     .destroy = destroy,
 };
-
-PetscErrorCode met_wrf_reference(FILE *fp)
-{
-  PetscFunctionBeginUser;
-  PetscCall(namelist_reference(fp, "met_wrf", "WRF meteorology (wrfout files)", params_table));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}

@@ -7,6 +7,7 @@
 #include "model/state.h"
 #include "model/met/met.h"
 #include "model/tags.h"
+#include "base/param.h"
 
 typedef struct History History;
 
@@ -26,5 +27,5 @@ PetscErrorCode history_close(History *h);
 /* Print the end-of-run budget and where the outputs are. Collective. */
 PetscErrorCode history_summary(History *h, const PetscReal *budget);
 
-/* The Markdown reference of the &output group (for the generated namelist reference). */
-PetscErrorCode history_reference(FILE *fp);
+/* The &output namelist group (for the registry's list of groups). */
+extern const ParamGroup history_group;

@@ -70,6 +70,9 @@ static const ParamSpec table[] = {
     {.key = NULL},
 };
 
+static const ParamGroup group = {
+    .name = "g", .title = "test group", .params = table, .params_size = sizeof(P)};
+
 static char last_error[4096];
 static PetscErrorCode record_handler(MPI_Comm comm, int line, const char *fun, const char *file,
                                      PetscErrorCode n, PetscErrorType p, const char *mess,
@@ -102,7 +105,7 @@ static PetscErrorCode try_load(const char *path, const char *text, P *p)
     path = "build/tests/tmp/no_such_file.nml";
   PetscPushErrorHandler(record_handler, NULL);
   ierr = namelist_load(PETSC_COMM_WORLD, path);
-  if (!ierr) ierr = namelist_read(PETSC_COMM_WORLD, "g", "test group", table, p);
+  if (!ierr) ierr = namelist_read(PETSC_COMM_WORLD, &group, p);
   if (!ierr) ierr = namelist_check_unused(PETSC_COMM_WORLD);
   PetscPopErrorHandler();
   namelist_reset();
@@ -181,7 +184,7 @@ int main(int argc, char **argv)
   write_file("build/tests/tmp/nml_b.nml", "&g r = 2 /\n");
   PetscCall(namelist_load(PETSC_COMM_WORLD, "build/tests/tmp/nml_a.nml"));
   PetscCall(namelist_load(PETSC_COMM_WORLD, "build/tests/tmp/nml_b.nml"));
-  PetscCall(namelist_read(PETSC_COMM_WORLD, "g", "test group", table, &p));
+  PetscCall(namelist_read(PETSC_COMM_WORLD, &group, &p));
   tap_ok(p.r == 2 && p.i == 1, "a later file overrides an earlier one, the rest stays (r=%g i=%d)",
          (double)p.r, (int)p.i);
   {
