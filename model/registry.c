@@ -102,7 +102,8 @@ PetscErrorCode registry_reference(FILE *fp)
   for (PetscInt i = 0; i < n; i++) {
     if (i == COUNT(model_groups))
       fprintf(fp, "## The met sources\n\nThe `source` key of `&met` chooses one; only its group "
-                  "is read.\n\n");
+                  "is read. The group of another source may stay in a namelist: its keys are "
+                  "checked, not applied.\n\n");
     if (i == COUNT(model_groups) + COUNT(met_sources))
       fprintf(fp, "## The physics processes\n\nEach group is named after its process; "
                   "`run_processes` lists the processes in the order they run.\n\n");

@@ -254,7 +254,8 @@ static PetscErrorCode setup(Run *r, PetscBool only_setup)
 {
   const MetSourceOps *met_ops;
   GridSpec spec;
-  PetscInt ntable;
+  PetscInt ntable, ngroups;
+  const ParamGroup *const *groups = registry_groups(&ngroups);
 
   PetscFunctionBeginUser;
   PetscCall(namelist_read(r->comm, &run_group, &r->p));
@@ -284,7 +285,8 @@ static PetscErrorCode setup(Run *r, PetscBool only_setup)
   PetscCall(receptor_series_create(r->comm, r->grid, r->st, r->dom, r->tags, r->p.output_dir,
                                    r->p.name, &r->rec));
   PetscCall(nest_create(r->comm, r->grid, r->st, r->tags, r->p.output_dir, r->p.name, &r->nest));
-  PetscCall(namelist_check_unused(r->comm));
+  PetscCall(namelist_check_unused(r->comm, groups, ngroups));
+  if (only_setup) PetscCall(namelist_help(r->comm, groups, ngroups));
   PetscCall(steps_in(r, r->p.hours, "run_hours", &r->nstep_end));
   PetscCall(steps_in(r, r->p.output_hours, "run_output_hours", &r->steps_per_output));
   PetscCall(steps_in(r, r->p.checkpoint_hours, "run_checkpoint_hours", &r->steps_per_checkpoint));

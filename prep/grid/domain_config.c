@@ -429,7 +429,7 @@ PetscErrorCode domain_config_read(MPI_Comm comm, const char *path, ToolConfig **
   cfg->geo = tool->geo;
   cfg->subsample_spacing = tool->subsample_spacing;
   PetscCall(read_domains(comm, cfg, tool));
-  PetscCall(namelist_check_unused(comm));
+  PetscCall(namelist_check_unused(comm, NULL, 0));
   PetscCall(PetscFree(tool));
   *out = cfg;
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -556,7 +556,7 @@ int main(int argc, char **argv)
   PetscCall(domain_config_read(PETSC_COMM_WORLD, nml, &cfg));
   PetscCall(namelist_load(PETSC_COMM_WORLD, inv));
   PetscCall(namelist_read(PETSC_COMM_WORLD, &inventory_group, &v.p));
-  PetscCall(namelist_check_unused(PETSC_COMM_WORLD));
+  PetscCall(namelist_check_unused(PETSC_COMM_WORLD, NULL, 0));
   v.sp = species_table(&v.ns);
   PetscCheck(v.p.ntotal == v.ns, PETSC_COMM_WORLD, PETSC_ERR_USER,
              "inventory_total needs %d values (one per species), got %d", (int)v.ns,
