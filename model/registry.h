@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include "base/param.h"
 #include "physics/process.h"
-#include "model/met/met.h"
+#include "model/met/met_source.h"
 
 /* Number of registered processes and the i-th one, in the default operator order. Not
    collective. */

@@ -13,7 +13,7 @@
    Thermodynamics: T = t_surface - lapse z_asl, rho = rho_surface exp(-z_asl / scale_height)
    (1 + rho_amplitude sin(2 pi t / rho_period)), p = rho R_d T, theta = T (p0 / p)^(R_d / c_p).
    Mixing: Kz = kz_pbl below pblh and kz_free above. The remaining 2D fields are constants. */
-#include "model/met/met_analytic.h"
+#include "model/met/met_source.h"
 #include <stdio.h>
 #include <petscsys.h>
 #include "base/namelist.h"
@@ -107,6 +107,8 @@ typedef struct {
   Params p;
   PetscReal *z_iface; /* nz + 1 interfaces over flat ground, m; owned */
 } Ctx;
+
+extern const MetSourceOps met_source_analytic; /* at the end of this file */
 
 static PetscErrorCode read_params(MPI_Comm comm, Params *p)
 {

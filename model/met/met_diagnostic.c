@@ -175,6 +175,8 @@ typedef struct {
   PetscReal last_res;
 } Ctx;
 
+extern const MetSourceOps met_source_diagnostic; /* at the end of this file */
+
 static PetscErrorCode read_params(MPI_Comm comm, Params *p)
 {
   PetscFunctionBeginUser;

@@ -44,7 +44,7 @@
    edges); ghosts outside the window copy the nearest column inside it (faces: the nearest
    face), as the other sources do, so every value depends only on its own column and results
    are the same on any number of ranks. */
-#include "model/met/met_wrf.h"
+#include "model/met/met_source.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,6 +203,8 @@ typedef struct {
   PetscReal *buf[B_N];         /* owned */
   PetscReal *luf;              /* LANDUSEF block; owned */
 } Ctx;
+
+extern const MetSourceOps met_source_wrf; /* at the end of this file */
 
 static PetscErrorCode read_params(MPI_Comm comm, Params *p)
 {
