@@ -24,6 +24,7 @@
 #include "model/output/history.h"
 #include "model/emissions/emissions.h"
 #include "model/output/receptor_series.h"
+#include "model/output/met_output.h"
 #include "model/nest.h"
 #include "model/emissions/point_sources.h"
 #include "model/emissions/scenario.h"
@@ -171,6 +172,7 @@ typedef struct {
   Grid *grid;
   State *st;
   Met *met;
+  MetOutput *met_out; /* the met snapshots written to &met output, or NULL */
   Tags *tags;
   Boundary *bnd;
   History *hist;
@@ -253,6 +255,7 @@ static PetscErrorCode steps_in(Run *r, PetscReal hours, const char *key, PetscIn
 static PetscErrorCode setup(Run *r, PetscBool only_setup)
 {
   const MetSourceOps *met_ops;
+  MetParams met_p;
   GridSpec spec;
   PetscInt ntable, ngroups;
   const ParamGroup *const *groups = registry_groups(&ngroups);
@@ -260,7 +263,7 @@ static PetscErrorCode setup(Run *r, PetscBool only_setup)
   PetscFunctionBeginUser;
   PetscCall(namelist_read(r->comm, &run_group, &r->p));
   PetscCall(clock_parse(r->p.start, &r->t_start));
-  PetscCall(met_read_source(r->comm, &met_ops));
+  PetscCall(met_read_source(r->comm, &met_p, &met_ops));
   PetscCall(met_ops->grid_spec(r->comm, &spec));
   PetscCall(grid_create(r->comm, &spec, 3, r->p.px ? r->p.px : PETSC_DECIDE,
                         r->p.py ? r->p.py : PETSC_DECIDE, &r->grid));
@@ -271,6 +274,9 @@ static PetscErrorCode setup(Run *r, PetscBool only_setup)
   PetscCall(tags_create(r->comm, r->dom, r->points, &r->tags));
   PetscCall(state_create(r->grid, r->species, r->nspec, r->tags->ntag, &r->st));
   PetscCall(met_create(r->grid, met_ops, &r->met));
+  if (met_p.output[0])
+    PetscCall(met_output_create(r->grid, met_p.output, met_p.output_interval, met_ops->name,
+                                &r->met_out));
   PetscCall(boundary_create(r->comm, r->st, r->tags, &r->bnd));
   PetscCall(setup_processes(r));
   PetscCall(history_create(r->comm, r->grid, r->st, r->tags, r->p.output_dir, r->p.name, &r->hist));
@@ -318,6 +324,7 @@ static PetscErrorCode teardown(Run *r)
   PetscCall(domain_destroy(&r->dom));
   PetscCall(point_sources_destroy(&r->points));
   PetscCall(boundary_destroy(&r->bnd));
+  PetscCall(met_output_destroy(&r->met_out));
   PetscCall(met_destroy(&r->met));
   PetscCall(state_destroy(&r->st));
   PetscCall(tags_destroy(&r->tags));
@@ -338,6 +345,15 @@ static PetscReal step_time(const Run *r, PetscInt64 n)
 static PetscBool output_due(const Run *r, PetscInt64 n)
 {
   return n % r->steps_per_output == 0 || n == r->nstep_end ? PETSC_TRUE : PETSC_FALSE;
+}
+
+/* Write the met snapshots that met_advance or met_air_mass_at has just read to the met output
+   (met_output_write skips a snapshot it has written, and one not due). */
+static PetscErrorCode write_met(Run *r)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt n = 0; n < 2; n++) PetscCall(met_output_write(r->met_out, r->met->snap[n]));
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* Borrow the state arrays into f. */
@@ -446,6 +462,7 @@ static PetscErrorCode sync_step(Run *r)
   PetscCall(PetscMemzero(&f, sizeof(f)));
   PetscCall(PetscLogStagePush(r->stage_met));
   PetscCall(met_advance(r->met, t, r->p.dt));
+  PetscCall(write_met(r));
   {
     PetscReal *am;
     PetscCall(VecGetArray(r->st->air_mass, &am));
@@ -613,6 +630,7 @@ static PetscErrorCode initial_state(Run *r)
         PetscPrintf(r->comm, "restarting from %s at step %" PetscInt64_FMT "\n", path, r->nstep));
   } else {
     PetscCall(met_advance(r->met, r->t_start, r->p.dt));
+    PetscCall(write_met(r));
     PetscCall(get_fields(r, &f));
     PetscCall(boundary_initial(r->bnd, &r->st->patch, r->met, f.q, f.tag));
     PetscCall(restore_fields(r, &f));
@@ -625,6 +643,7 @@ static PetscErrorCode initial_state(Run *r)
     PetscCall(VecGetArray(r->st->air_mass, &am));
     PetscCall(met_air_mass_at(r->met, step_time(r, r->nstep), am));
     PetscCall(VecRestoreArray(r->st->air_mass, &am));
+    PetscCall(write_met(r));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -15,14 +15,7 @@
 #include <petscsys.h>
 #include "base/namelist.h"
 #include "model/registry.h"
-#include "model/output/met_output.h"
 #include "base/landuse.h"
-
-typedef struct {
-  PetscInt source; /* index into registry_met_source_names */
-  char output[PARAM_STRING_LEN];
-  PetscReal output_interval;
-} MetParams;
 
 static const ParamSpec met_params[] = {
     {.key = "source",
@@ -97,32 +90,26 @@ PetscErrorCode met_fields_destroy(MetFields **met)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode met_read_source(MPI_Comm comm, const MetSourceOps **ops)
+PetscErrorCode met_read_source(MPI_Comm comm, MetParams *p, const MetSourceOps **ops)
 {
-  MetParams p;
-
   PetscFunctionBeginUser;
-  PetscCall(namelist_read(comm, &met_group, &p));
-  *ops = registry_met_source(p.source);
-  PetscCheck(!strcmp((*ops)->name, registry_met_source_names[p.source]), comm, PETSC_ERR_PLIB,
+  PetscCall(namelist_read(comm, &met_group, p));
+  *ops = registry_met_source(p->source);
+  PetscCheck(!strcmp((*ops)->name, registry_met_source_names[p->source]), comm, PETSC_ERR_PLIB,
              "the met source registered as '%s' calls itself '%s'",
-             registry_met_source_names[p.source], (*ops)->name);
+             registry_met_source_names[p->source], (*ops)->name);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode met_create(const Grid *g, const MetSourceOps *ops, Met **met)
 {
   Met *m;
-  MetParams p;
 
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&m));
   m->grid = g;
   m->ops = ops;
   PetscCall(ops->create(g, &m->ctx));
-  PetscCall(namelist_read(g->comm, &met_group, &p));
-  if (p.output[0])
-    PetscCall(met_output_create(g, p.output, p.output_interval, ops->name, &m->output));
   for (PetscInt n = 0; n < 2; n++) {
     PetscCall(met_fields_create(&g->patch, &m->snap[n]));
     PetscCall(PetscCalloc1(patch_size3(&g->patch), &m->mass_snap[n]));
@@ -144,7 +131,6 @@ PetscErrorCode met_destroy(Met **met)
   PetscFunctionBeginUser;
   if (!m) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(m->ops->destroy(&m->ctx));
-  PetscCall(met_output_destroy(&m->output));
   for (PetscInt n = 0; n < 2; n++) {
     PetscCall(met_fields_destroy(&m->snap[n]));
     PetscCall(PetscFree(m->mass_snap[n]));
@@ -189,13 +175,11 @@ static PetscErrorCode load_bracket(Met *m, PetscReal t)
   } else {
     PetscCall(m->ops->fill(m->ctx, m->grid, t0, m->snap[0]));
     m->snap[0]->time = t0;
-    PetscCall(met_output_write(m->output, m->snap[0]));
     snapshot_mass(m->grid, m->snap[0], m->mass_snap[0]);
     m->snap_time[0] = t0;
   }
   PetscCall(m->ops->fill(m->ctx, m->grid, t1, m->snap[1]));
   m->snap[1]->time = t1;
-  PetscCall(met_output_write(m->output, m->snap[1]));
   snapshot_mass(m->grid, m->snap[1], m->mass_snap[1]);
   m->snap_time[1] = t1;
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -1,12 +1,23 @@
 #pragma once
 /* Meteorology for the time loop: the front of the met sources (wrf, diagnostic, analytic; their
    contract is model/met/met_source.h). model/met/met.c interpolates the chosen source's
-   snapshots in time and derives the air masses and face mass fluxes that transport uses. */
+   snapshots in time and derives the air masses and face mass fluxes that transport uses. It
+   reads; it writes no files (the driver writes the snapshots with model/output/met_output.h). */
 #include <petscsys.h>
 #include "base/param.h"
 #include "grids/grid.h"
 #include "physics/fields.h"
 #include "model/met/met_source.h"
+
+/* The &met group: which source, and where the driver writes the source's snapshots. */
+typedef struct {
+  PetscInt source;               /* index into the registry's met sources */
+  char output[PARAM_STRING_LEN]; /* met_output file, '' for none */
+  PetscReal output_interval;     /* s; 0: every snapshot */
+} MetParams;
+
+/* The &met namelist group (for the registry's list of groups). */
+extern const ParamGroup met_group;
 
 /* Allocate a snapshot for the patch (all arrays zeroed). Not collective. */
 PetscErrorCode met_fields_create(const Patch *p, MetFields **m);
@@ -27,15 +38,12 @@ typedef struct {
   PetscReal *air_mass_start;  /* air mass at the start of the current step, kg; owned */
   PetscReal *air_mass_end;    /* air mass at the end of the current step, kg; owned */
   PetscReal *flux_x, *flux_y; /* air-mass fluxes through west and south faces, kg s-1; owned */
-  struct MetOutput *output;   /* met_output writer, or NULL; owned */
 } Met;
 
-/* Read the &met group and return the chosen source. Collective. */
-PetscErrorCode met_read_source(MPI_Comm comm, const MetSourceOps **ops);
+/* Read the &met group into p and return the source it chooses. Collective. */
+PetscErrorCode met_read_source(MPI_Comm comm, MetParams *p, const MetSourceOps **ops);
 
-/* Create the met state for grid g with source ops (calls the source's create), and the
-   met_output writer if &met asks for one (every snapshot read is then written to it). Collective.
- */
+/* Create the met state for grid g with source ops (calls the source's create). Collective. */
 PetscErrorCode met_create(const Grid *g, const MetSourceOps *ops, Met **m);
 
 /* Destroy; no-op on NULL. Collective. */
@@ -45,14 +53,13 @@ PetscErrorCode met_destroy(Met **m);
 PetscErrorCode met_check_step(Met *m, PetscReal t, PetscReal dt);
 
 /* Prepare the step [t, t + dt]: snapshots, fields at the middle, air masses at both ends and
-   face fluxes. Collective (sources may read files). */
+   face fluxes. Collective (sources may read files). The snapshots read are snap[0] and snap[1]
+   afterwards (for the driver's met output). */
 PetscErrorCode met_advance(Met *m, PetscReal t, PetscReal dt);
 
-/* Air mass of every ghosted cell at time t, into mass (patch_size3 values). Collective. */
+/* Air mass of every ghosted cell at time t, into mass (patch_size3 values); may read the
+   snapshots around t into snap[0] and snap[1], as met_advance does. Collective. */
 PetscErrorCode met_air_mass_at(Met *m, PetscReal t, PetscReal *mass);
 
 /* Point the met members of f at the current step's arrays. Not collective. */
 void met_set_fields(const Met *m, Fields *f);
-
-/* The &met namelist group (for the registry's list of groups). */
-extern const ParamGroup met_group;
