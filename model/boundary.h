@@ -1,5 +1,4 @@
 #pragma once
-#include <stdio.h>
 /* Lateral and top boundary conditions, and the initial state. Open boundaries: where air flows
    out, ghost cells copy the edge cell (zero gradient: outflow is free); where air flows in,
    ghost cells hold the boundary values, and each family's side tag carries them. */

@@ -1,5 +1,4 @@
 #pragma once
-#include <stdio.h>
 /* One-way nesting, parent side: at the start and at every output time, a parent run writes the
    mixing ratios and tags of the parent cells that hold a nested child's lateral ghost cells
    (the ring of parent cells around the child's footprint) to "<dir>/<name>_bdy_<start>.nc"

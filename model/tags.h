@@ -1,5 +1,4 @@
 #pragma once
-#include <stdio.h>
 /* Attribution tags. Tags come in families; each family partitions the bulk completely, so in
    every cell and for every species the tags of a family sum to the bulk. Every family has the
    tags "initial" (the initial conditions), "bc_west", "bc_east", "bc_south", "bc_north", "bc_top"

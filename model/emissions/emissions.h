@@ -1,5 +1,4 @@
 #pragma once
-#include <stdio.h>
 /* Emission inputs for a run: a gridded inventory on any regular latitude-longitude grid (the
    way MEIC, EDGAR and CAQIEI are distributed), regridded conservatively at start-up, and point
    sources from CSV; split by control unit (the domain's unit fractions), scaled by the scenario,

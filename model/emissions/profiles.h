@@ -1,5 +1,4 @@
 #pragma once
-#include <stdio.h>
 /* Emission sectors and their time profiles. A sector's emission rate at time t is its annual
    mean rate times month[m] * weekday[w] * hour[h], taken in local time (UTC + utc_offset). Each
    of the three factor sets averages to 1 over its period (months weighted by their days), so the

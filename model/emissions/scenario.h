@@ -1,5 +1,4 @@
 #pragma once
-#include <stdio.h>
 /* Emission-cut scenarios: a &scenario group of rules, each scaling the emissions of the units
    it selects, in the sectors and species it names, by a factor. A source matched by several
    rules gets the product of their factors.

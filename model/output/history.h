@@ -1,5 +1,4 @@
 #pragma once
-#include <stdio.h>
 /* What a run writes as it goes: concentrations (surface and optionally 3D) of the chosen
    species and PM2.5 in ug m-3, accumulated deposition, optional surface tag fields, the closure
    deviation, as CF-NetCDF files that are rotated at every checkpoint, so that a killed run
