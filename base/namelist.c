@@ -48,12 +48,15 @@ typedef struct {
   PetscBool is_default;
 } Entry;
 
-/* Module state: the keys loaded from files, the groups and keys tables declared, the effective
-   configuration. Freed by namelist_reset(). */
+/* Module state: the keys loaded from files, the groups and keys known (read, or in the list
+   namelist_check_unused was given), the groups read, the effective configuration. Freed by
+   namelist_reset(). */
 static Record *records;
 static PetscInt nrecords, caprecords, nloads;
 static char (*known_groups)[NAME_LEN];
 static PetscInt ngroups, capgroups;
+static char (*read_groups)[NAME_LEN];
+static PetscInt nread, capread;
 static char (*known_keys)[NAME_LEN];
 static PetscInt nkeys, capkeys;
 static Entry *entries;
@@ -796,6 +799,13 @@ static PetscErrorCode know(char (**list)[NAME_LEN], PetscInt *n, PetscInt *cap, 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+static PetscBool known(char (*list)[NAME_LEN], PetscInt n, const char *name)
+{
+  for (PetscInt k = 0; k < n; k++)
+    if (!strcmp(list[k], name)) return PETSC_TRUE;
+  return PETSC_FALSE;
+}
+
 static const char *type_name(ParamType t)
 {
   static const char *const names[] = {"real",   "integer",    "logical",       "choice",
@@ -844,16 +854,17 @@ static PetscErrorCode list_for_help(PetscOptionItems *PetscOptionsObject, const 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode namelist_read(MPI_Comm comm, const char *group, const char *title,
-                             const ParamSpec *table, void *params)
+PetscErrorCode namelist_read(MPI_Comm comm, const ParamGroup *group, void *params)
 {
   static char value[VALUE_LEN];
+  const ParamSpec *table = group->params;
   char prefix[NAME_LEN], lgroup[NAME_LEN];
 
   PetscFunctionBeginUser;
-  PetscCall(PetscStrncpy(lgroup, group, sizeof(lgroup)));
+  PetscCall(PetscStrncpy(lgroup, group->name, sizeof(lgroup)));
   lower(lgroup);
   PetscCall(know(&known_groups, &ngroups, &capgroups, lgroup));
+  PetscCall(know(&read_groups, &nread, &capread, lgroup));
   PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "%s_", lgroup));
   for (const ParamSpec *sp = table; sp->key; sp++) {
     char name[NAME_LEN], opt[NAME_LEN + 1];
@@ -867,10 +878,32 @@ PetscErrorCode namelist_read(MPI_Comm comm, const char *group, const char *title
     format_field(sp, params, value, sizeof(value));
     PetscCall(remember(lgroup, name, value, set ? PETSC_FALSE : PETSC_TRUE));
   }
-  PetscOptionsBegin(comm, prefix, title, NULL);
+  PetscOptionsBegin(comm, prefix, group->title, NULL);
   for (const ParamSpec *sp = table; sp->key; sp++)
-    PetscCall(list_for_help(PetscOptionsObject, sp, group, params));
+    PetscCall(list_for_help(PetscOptionsObject, sp, group->name, params));
   PetscOptionsEnd();
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode namelist_help(MPI_Comm comm, const ParamGroup *const *groups, PetscInt count)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt g = 0; g < count; g++) {
+    const ParamGroup *grp = groups[g];
+    char prefix[NAME_LEN], lgroup[NAME_LEN];
+    void *params;
+    PetscCall(PetscStrncpy(lgroup, grp->name, sizeof(lgroup)));
+    lower(lgroup);
+    if (known(read_groups, nread, lgroup)) continue;
+    PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "%s_", lgroup));
+    PetscCall(PetscCalloc(grp->params_size ? grp->params_size : 1, &params));
+    for (const ParamSpec *sp = grp->params; sp->key; sp++) set_default(sp, params);
+    PetscOptionsBegin(comm, prefix, grp->title, NULL);
+    for (const ParamSpec *sp = grp->params; sp->key; sp++)
+      PetscCall(list_for_help(PetscOptionsObject, sp, grp->name, params));
+    PetscOptionsEnd();
+    PetscCall(PetscFree(params));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -910,13 +943,6 @@ static const char *nearest(char (*list)[NAME_LEN], PetscInt n, const char *prefi
   return best ? best : "(none)";
 }
 
-static PetscBool known(char (*list)[NAME_LEN], PetscInt n, const char *name)
-{
-  for (PetscInt k = 0; k < n; k++)
-    if (!strcmp(list[k], name)) return PETSC_TRUE;
-  return PETSC_FALSE;
-}
-
 /* The known group that name ("group_key") belongs to: the longest matching prefix. */
 static const char *group_of(const char *name)
 {
@@ -929,12 +955,50 @@ static const char *group_of(const char *name)
   return best;
 }
 
-PetscErrorCode namelist_check_unused(MPI_Comm comm)
+/* Add the groups of the program's list, and their keys, to the known ones. */
+static PetscErrorCode know_list(const ParamGroup *const *groups, PetscInt n)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt g = 0; g < n; g++) {
+    char lgroup[NAME_LEN], name[NAME_LEN];
+    PetscCall(PetscStrncpy(lgroup, groups[g]->name, sizeof(lgroup)));
+    lower(lgroup);
+    PetscCall(know(&known_groups, &ngroups, &capgroups, lgroup));
+    for (const ParamSpec *sp = groups[g]->params; sp->key; sp++) {
+      PetscCall(PetscSNPrintf(name, sizeof(name), "%s_%s", lgroup, sp->key));
+      PetscCall(know(&known_keys, &nkeys, &capkeys, name));
+    }
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* One line for each known group the namelist sets but the run did not read: its keys were
+   checked like any other, and are not applied. */
+static PetscErrorCode note_unread(MPI_Comm comm)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt r = 0; r < nrecords; r++) {
+    const Record *rec = &records[r];
+    PetscBool first = PETSC_TRUE;
+    if (rec->cmdline || known(read_groups, nread, rec->group)) continue;
+    for (PetscInt q = 0; q < r && first; q++)
+      if (!strcmp(records[q].group, rec->group) && !records[q].cmdline) first = PETSC_FALSE;
+    if (first)
+      PetscCall(PetscPrintf(comm,
+                            "%s:%" PetscInt_FMT ": note: group &%s is not used by this run "
+                            "(its keys are checked, its values ignored)\n",
+                            rec->file, rec->line, rec->group));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode namelist_check_unused(MPI_Comm comm, const ParamGroup *const *groups, PetscInt count)
 {
   PetscInt nleft;
   char **names, **values;
 
   PetscFunctionBeginUser;
+  PetscCall(know_list(groups, count));
   for (PetscInt r = 0; r < nrecords; r++) {
     const Record *rec = &records[r];
     char prefix[NAME_LEN + 1];
@@ -948,11 +1012,20 @@ PetscErrorCode namelist_check_unused(MPI_Comm comm)
                rec->line, rec->name + strlen(prefix), rec->group,
                nearest(known_keys, nkeys, prefix, rec->name) + strlen(prefix));
   }
+  PetscCall(note_unread(comm));
   PetscCall(PetscOptionsLeftGet(NULL, &nleft, &names, &values));
   for (PetscInt k = 0; k < nleft; k++) {
     const char *name = names[k][0] == '-' ? names[k] + 1 : names[k];
     const char *g = group_of(name);
-    if (!g || known(known_keys, nkeys, name)) continue;
+    if (!g) continue;
+    if (known(known_keys, nkeys, name)) {
+      /* A key of a known group the run did not read: checked; count it as used. */
+      char opt[NAME_LEN + 2];
+      PetscBool set;
+      PetscCall(PetscSNPrintf(opt, sizeof(opt), "-%s", name));
+      PetscCall(PetscOptionsHasName(NULL, NULL, opt, &set));
+      continue;
+    }
     {
       char prefix[NAME_LEN + 1], msg[3 * NAME_LEN + 96];
       PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "%s_", g));
@@ -1016,15 +1089,14 @@ PetscErrorCode namelist_entry(PetscInt i, const char **key, const char **value,
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode namelist_reference(FILE *fp, const char *group, const char *title,
-                                  const ParamSpec *table)
+PetscErrorCode namelist_reference(FILE *fp, const ParamGroup *group)
 {
   PetscFunctionBeginUser;
   fprintf(fp,
           "### &%s: %s\n\n| key | option | type | default | range | units | meaning |\n| --- | --- "
           "| --- | --- | --- | --- | --- |\n",
-          group, title);
-  for (const ParamSpec *sp = table; sp->key; sp++) {
+          group->name, group->title);
+  for (const ParamSpec *sp = group->params; sp->key; sp++) {
     char def[256] = "", range[128] = "";
     switch (sp->type) {
     case PARAM_REAL:
@@ -1054,7 +1126,7 @@ PetscErrorCode namelist_reference(FILE *fp, const char *group, const char *title
         snprintf(range, sizeof(range), "%g to %g", (double)sp->min, (double)sp->max);
       break;
     }
-    fprintf(fp, "| `%s` | `-%s_%s` | %s | %s | %s | %s | %s |\n", sp->key, group, sp->key,
+    fprintf(fp, "| `%s` | `-%s_%s` | %s | %s | %s | %s | %s |\n", sp->key, group->name, sp->key,
             type_name(sp->type), def, range, sp->units ? sp->units : "", sp->help);
   }
   fprintf(fp, "\n");
@@ -1072,9 +1144,10 @@ PetscErrorCode namelist_reset(void)
   }
   PetscCall(PetscFree(records));
   PetscCall(PetscFree(known_groups));
+  PetscCall(PetscFree(read_groups));
   PetscCall(PetscFree(known_keys));
   PetscCall(PetscFree(entries));
-  nrecords = caprecords = ngroups = capgroups = nkeys = capkeys = nentries = capentries = nloads =
-      0;
+  nrecords = caprecords = ngroups = capgroups = nread = capread = nkeys = capkeys = nentries =
+      capentries = nloads = 0;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -14,17 +14,25 @@
    file, syntax errors, repeated group or key (file:line and what was expected). */
 PetscErrorCode namelist_load(MPI_Comm comm, const char *path);
 
-/* Read the parameters of table from the options database into params (the struct the table's
-   offsets point into), inside one PetscOptionsBegin block with prefix "<group>_" so -help lists
-   them. Fills defaults, checks types and ranges. Records the group and its keys as known and
-   their effective values for namelist_view. Collective on comm. */
-PetscErrorCode namelist_read(MPI_Comm comm, const char *group, const char *title,
-                             const ParamSpec *table, void *params);
+/* Read the parameters of group from the options database into params (the struct its table's
+   offsets point into), inside one PetscOptionsBegin block with prefix "<name>_" so -help lists
+   them. Fills defaults, checks types and ranges. Records the group as read, and its effective
+   values for namelist_view. Collective on comm. */
+PetscErrorCode namelist_read(MPI_Comm comm, const ParamGroup *group, void *params);
 
-/* After every group has been read: fail if the namelist or the command line set any option
-   that no table read (an unknown group, or an unknown key with the nearest known key
-   suggested). Collective on comm. */
-PetscErrorCode namelist_check_unused(MPI_Comm comm);
+/* After every group the run uses has been read: fail if the namelist or the command line set an
+   option of a group that is neither read nor in groups[0..count) (the list of every group the
+   program knows; NULL, 0 for none), or a key that is not in its group's table (the nearest known
+   group or key is suggested). A known group that was not read (a met source the run does not
+   use) is accepted with a one-line note; its keys are checked but not applied. Collective on
+   comm. */
+PetscErrorCode namelist_check_unused(MPI_Comm comm, const ParamGroup *const *groups,
+                                     PetscInt count);
+
+/* For -help: list the keys of every group in groups[0..count) that was not read, with their
+   defaults, so that -help shows every group the program knows. Records nothing. Collective on
+   comm. */
+PetscErrorCode namelist_help(MPI_Comm comm, const ParamGroup *const *groups, PetscInt count);
 
 /* Print the effective configuration, one "group_key = value" line per key in the order read,
    with defaults marked "(default)". Collective on comm. */
@@ -43,10 +51,9 @@ PetscInt namelist_count(void);
 PetscErrorCode namelist_entry(PetscInt i, const char **key, const char **value,
                               PetscBool *is_default);
 
-/* Print a Markdown reference of table (key, type, default, range, units, help) to fp, for the
+/* Print a Markdown reference of group (key, type, default, range, units, help) to fp, for the
    generated namelist reference. Not collective. */
-PetscErrorCode namelist_reference(FILE *fp, const char *group, const char *title,
-                                  const ParamSpec *table);
+PetscErrorCode namelist_reference(FILE *fp, const ParamGroup *group);
 
 /* Forget everything recorded (for tests that load several files). Not collective. */
 PetscErrorCode namelist_reset(void);

@@ -35,3 +35,13 @@ typedef struct {
   size_t count_offset;        /* arrays: offsetof() of the PetscInt element count */
   PetscInt def_count;         /* arrays: number of default elements */
 } ParamSpec;
+
+/* A namelist group as data: each module that has namelist keys exports one (a physics process
+   and a met source inside its ops), and the program's list of them serves the reading, -help,
+   the generated reference and the unknown-group check. */
+typedef struct {
+  const char *name;        /* group name: key k is read as -<name>_<k>, written &<name> */
+  const char *title;       /* one line, for -help and the reference */
+  const ParamSpec *params; /* terminated by an entry with key == NULL */
+  size_t params_size;      /* sizeof the struct the offsets of params point into */
+} ParamGroup;

@@ -8,6 +8,7 @@
 #include <petscsys.h>
 #include "base/namelist.h"
 #include "model/run.h"
+#include "model/registry.h"
 
 static const char help[] =
     "Bogda: an MPI-parallel Eulerian air-quality model for Xinjiang.\n"
@@ -74,7 +75,7 @@ int main(int argc, char **argv)
   if (set) {
     PetscMPIInt rank;
     PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
-    if (rank == 0) PetscCall(run_namelist_reference(stdout));
+    if (rank == 0) PetscCall(registry_reference(stdout));
     PetscCall(PetscFinalize());
     return 0;
   }

@@ -67,6 +67,11 @@ static const ParamSpec params_table[] = {
     {.key = NULL},
 };
 
+const ParamGroup boundary_group = {.name = "boundary",
+                                   .title = "Boundary and initial values",
+                                   .params = params_table,
+                                   .params_size = sizeof(Params)};
+
 /* The parent's boundary records. */
 typedef struct {
   PetscInt nfile, nrec, ncell, nz, ns, nt;
@@ -270,7 +275,7 @@ PetscErrorCode boundary_create(MPI_Comm comm, const State *st, const Tags *tags,
 
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&b));
-  PetscCall(namelist_read(comm, "boundary", "Boundary and initial values", params_table, &b->p));
+  PetscCall(namelist_read(comm, &boundary_group, &b->p));
   PetscCheck(b->p.nvalues <= st->nspec, comm, PETSC_ERR_ARG_OUTOFRANGE,
              "boundary_values has %" PetscInt_FMT " values but there are %" PetscInt_FMT " species",
              b->p.nvalues, st->nspec);
@@ -487,12 +492,5 @@ PetscErrorCode boundary_initial(const Boundary *b, const Patch *p, const Met *me
           for (PetscInt f = 0; f < b->nfamily; f++) t[b->tags->tag_initial[f]] = v;
         }
       }
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode boundary_reference(FILE *fp)
-{
-  PetscFunctionBeginUser;
-  PetscCall(namelist_reference(fp, "boundary", "Boundary and initial values", params_table));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

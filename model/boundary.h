@@ -1,5 +1,4 @@
 #pragma once
-#include <stdio.h>
 /* Lateral and top boundary conditions, and the initial state. Open boundaries: where air flows
    out, ghost cells copy the edge cell (zero gradient: outflow is free); where air flows in,
    ghost cells hold the boundary values, and each family's side tag carries them. */
@@ -7,6 +6,7 @@
 #include "model/state.h"
 #include "model/met/met.h"
 #include "model/tags.h"
+#include "base/param.h"
 
 typedef struct Boundary Boundary;
 
@@ -37,5 +37,5 @@ PetscErrorCode boundary_fill_top(const Boundary *b, const Patch *p, const Met *m
 PetscErrorCode boundary_initial(const Boundary *b, const Patch *p, const Met *met, PetscReal *q,
                                 PetscReal *tag);
 
-/* The Markdown reference of the &boundary group (for the generated namelist reference). */
-PetscErrorCode boundary_reference(FILE *fp);
+/* The &boundary namelist group (for the registry's list of groups). */
+extern const ParamGroup boundary_group;

@@ -31,6 +31,11 @@ static const ParamSpec params_table[] = {
     {.key = NULL},
 };
 
+const ParamGroup nest_group = {.name = "nest",
+                               .title = "Nesting: boundary values for a child domain",
+                               .params = params_table,
+                               .params_size = sizeof(Params)};
+
 struct Nest {
   MPI_Comm comm;
   const Grid *g;
@@ -65,8 +70,7 @@ PetscErrorCode nest_create(MPI_Comm comm, const Grid *g, const State *st, const 
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&n));
   *out = n;
-  PetscCall(
-      namelist_read(comm, "nest", "Nesting: boundary values for a child domain", params_table, &p));
+  PetscCall(namelist_read(comm, &nest_group, &p));
   if (!p.child[0]) PetscFunctionReturn(PETSC_SUCCESS);
   n->active = PETSC_TRUE;
   n->comm = comm;
@@ -269,13 +273,5 @@ PetscErrorCode nest_close(Nest *n)
   }
   n->path[0] = '\0';
   PetscCallMPI(MPI_Barrier(n->comm));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode nest_reference(FILE *fp)
-{
-  PetscFunctionBeginUser;
-  PetscCall(
-      namelist_reference(fp, "nest", "Nesting: boundary values for a child domain", params_table));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

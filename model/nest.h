@@ -1,5 +1,4 @@
 #pragma once
-#include <stdio.h>
 /* One-way nesting, parent side: at the start and at every output time, a parent run writes the
    mixing ratios and tags of the parent cells that hold a nested child's lateral ghost cells
    (the ring of parent cells around the child's footprint) to "<dir>/<name>_bdy_<start>.nc"
@@ -7,6 +6,7 @@
    (model/boundary.c, boundary_parent_files), its inflow credited to the parent's tags by label. */
 #include "model/state.h"
 #include "model/tags.h"
+#include "base/param.h"
 
 typedef struct Nest Nest;
 
@@ -20,5 +20,5 @@ PetscErrorCode nest_open(Nest *n, PetscReal t);
 PetscErrorCode nest_write(Nest *n, PetscReal t);
 PetscErrorCode nest_close(Nest *n);
 
-/* The Markdown reference of the &nest group (for the generated namelist reference). */
-PetscErrorCode nest_reference(FILE *fp);
+/* The &nest namelist group (for the registry's list of groups). */
+extern const ParamGroup nest_group;

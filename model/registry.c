@@ -1,25 +1,62 @@
-/* The process and met-source tables. Adding a process: write physics/<name>.c exporting
-   process_<name>, declare it below and add it to the table; the namelist lists it by name. */
+/* The registry's tables. Each physics process and each met source is one line below:
+     PROCESS(x)     the ops `process_x` that physics/x.c exports; the list is the default
+                    operator order (DESIGN.md "How data flows");
+     MET_SOURCE(x)  the ops `met_source_x` that model/met/met_x.c exports; the first is the
+                    default of &met source.
+   The process list, the source list, the names the &met key source accepts and the list of
+   namelist groups are all generated from these lines, so they cannot disagree. */
 #include "model/registry.h"
+#include <string.h>
 #include <strings.h>
-#include "model/met/met_analytic.h"
-#include "model/met/met_diagnostic.h"
-#include "model/met/met_wrf.h"
+#include "base/namelist.h"
+#include "model/run.h"
+#include "model/met/met.h"
+#include "model/boundary.h"
+#include "model/nest.h"
+#include "model/tags.h"
+#include "model/emissions/emissions.h"
+#include "model/emissions/profiles.h"
+#include "model/emissions/scenario.h"
+#include "model/output/history.h"
 
-extern const ProcessOps process_emission_area, process_emission_point, process_deposition_dry,
-    process_mixing_vertical, process_advection_horizontal, process_advection_vertical,
-    process_chemistry, process_deposition_wet;
+#define PROCESSES(PROCESS)                                                                         \
+  PROCESS(emission_area)                                                                           \
+  PROCESS(emission_point)                                                                          \
+  PROCESS(deposition_dry)                                                                          \
+  PROCESS(mixing_vertical)                                                                         \
+  PROCESS(advection_horizontal)                                                                    \
+  PROCESS(advection_vertical)                                                                      \
+  PROCESS(chemistry)                                                                               \
+  PROCESS(deposition_wet)
 
-/* In the default operator order (DESIGN.md "How data flows"). */
-static const ProcessOps *const processes[] = {
-    &process_emission_area,   &process_emission_point,       &process_deposition_dry,
-    &process_mixing_vertical, &process_advection_horizontal, &process_advection_vertical,
-    &process_chemistry,       &process_deposition_wet,
+#define MET_SOURCES(MET_SOURCE)                                                                    \
+  MET_SOURCE(analytic)                                                                             \
+  MET_SOURCE(diagnostic)                                                                           \
+  MET_SOURCE(wrf)
+
+#define DECLARE_PROCESS(x) extern const ProcessOps process_##x;
+#define DECLARE_MET_SOURCE(x) extern const MetSourceOps met_source_##x;
+PROCESSES(DECLARE_PROCESS)
+MET_SOURCES(DECLARE_MET_SOURCE)
+
+#define LIST_PROCESS(x) &process_##x,
+#define LIST_MET_SOURCE(x) &met_source_##x,
+#define NAME_MET_SOURCE(x) #x,
+static const ProcessOps *const processes[] = {PROCESSES(LIST_PROCESS)};
+static const MetSourceOps *const met_sources[] = {MET_SOURCES(LIST_MET_SOURCE)};
+const char *const registry_met_source_names[] = {MET_SOURCES(NAME_MET_SOURCE) NULL};
+
+/* The model's own groups, in the order of the reference. */
+static const ParamGroup *const model_groups[] = {
+    &run_group,      &met_group,      &boundary_group, &nest_group,    &emissions_group,
+    &profiles_group, &scenario_group, &tags_group,     &history_group,
 };
+
+#define COUNT(a) ((PetscInt)(sizeof(a) / sizeof((a)[0])))
 
 PetscInt registry_process_count(void)
 {
-  return (PetscInt)(sizeof(processes) / sizeof(processes[0]));
+  return COUNT(processes);
 }
 
 const ProcessOps *registry_process(PetscInt i)
@@ -30,16 +67,47 @@ const ProcessOps *registry_process(PetscInt i)
 const ProcessOps *registry_find_process(const char *name)
 {
   for (PetscInt i = 0; i < registry_process_count(); i++)
-    if (!strcasecmp(processes[i]->name, name)) return processes[i];
+    if (!strcasecmp(processes[i]->group.name, name)) return processes[i];
   return NULL;
 }
 
-const char *const met_source_names[] = {"analytic", "diagnostic", "wrf", NULL};
-
-static const MetSourceOps *const met_sources[] = {&met_source_analytic, &met_source_diagnostic,
-                                                  &met_source_wrf};
-
-const MetSourceOps *const *met_source_list(void)
+const MetSourceOps *registry_met_source(PetscInt i)
 {
-  return met_sources;
+  return met_sources[i];
+}
+
+const ParamGroup *const *registry_groups(PetscInt *n)
+{
+  static const ParamGroup *list[COUNT(model_groups) + COUNT(met_sources) + COUNT(processes)];
+  PetscInt k = 0;
+
+  for (PetscInt i = 0; i < COUNT(model_groups); i++) list[k++] = model_groups[i];
+  for (PetscInt i = 0; i < COUNT(met_sources); i++) list[k++] = &met_sources[i]->group;
+  for (PetscInt i = 0; i < COUNT(processes); i++) list[k++] = &processes[i]->group;
+  *n = k;
+  return list;
+}
+
+PetscErrorCode registry_reference(FILE *fp)
+{
+  PetscInt n;
+  const ParamGroup *const *groups = registry_groups(&n);
+
+  PetscFunctionBeginUser;
+  fprintf(fp, "# Bogda namelist reference\n\nGenerated by `bin/bogda -namelist_reference` from the "
+              "parameter tables in the code (`make docs`);\n"
+              "`make check` fails if this file and the code disagree. Every key `k` of group `g` "
+              "is also the command-line option `-g_k`.\n\n"
+              "## The model\n\n");
+  for (PetscInt i = 0; i < n; i++) {
+    if (i == COUNT(model_groups))
+      fprintf(fp, "## The met sources\n\nThe `source` key of `&met` chooses one; only its group "
+                  "is read. The group of another source may stay in a namelist: its keys are "
+                  "checked, not applied.\n\n");
+    if (i == COUNT(model_groups) + COUNT(met_sources))
+      fprintf(fp, "## The physics processes\n\nEach group is named after its process; "
+                  "`run_processes` lists the processes in the order they run.\n\n");
+    PetscCall(namelist_reference(fp, groups[i]));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -25,12 +25,11 @@
 #include "model/emissions/emissions.h"
 #include "model/output/receptor_series.h"
 #include "model/output/run_folder.h"
+#include "model/output/met_output.h"
 #include "model/nest.h"
 #include "model/emissions/point_sources.h"
 #include "model/emissions/scenario.h"
 #include "grids/domain.h"
-#include "model/met/met_analytic.h"
-#include "model/met/met_diagnostic.h"
 #include "model/emissions/profiles.h"
 #include "physics/species.h"
 
@@ -157,6 +156,9 @@ static const ParamSpec run_params[] = {
     {.key = NULL},
 };
 
+const ParamGroup run_group = {
+    .name = "run", .title = "Run control", .params = run_params, .params_size = sizeof(RunParams)};
+
 typedef struct {
   const ProcessOps *ops; /* borrowed: static table */
   void *params;          /* owned */
@@ -171,6 +173,7 @@ typedef struct {
   Grid *grid;
   State *st;
   Met *met;
+  MetOutput *met_out; /* the met snapshots written to &met output, or NULL */
   Tags *tags;
   Boundary *bnd;
   History *hist;
@@ -208,8 +211,8 @@ static PetscErrorCode setup_processes(Run *r)
   PetscCall(PetscCalloc1(registry_process_count(), &params));
   for (PetscInt i = 0; i < registry_process_count(); i++) {
     const ProcessOps *ops = registry_process(i);
-    PetscCall(PetscCalloc(ops->params_size ? ops->params_size : 1, &params[i]));
-    PetscCall(namelist_read(r->comm, ops->name, ops->name, ops->params, params[i]));
+    PetscCall(PetscCalloc(ops->group.params_size ? ops->group.params_size : 1, &params[i]));
+    PetscCall(namelist_read(r->comm, &ops->group, params[i]));
   }
   PetscCall(PetscCalloc1(n, &r->slot));
   for (PetscInt i = 0; i < n; i++) {
@@ -221,16 +224,16 @@ static PetscErrorCode setup_processes(Run *r)
                r->p.processes[i]);
     for (PetscInt k = 0; k < i; k++)
       PetscCheck(r->slot[k].ops != ops, r->comm, PETSC_ERR_USER, "run_processes lists '%s' twice",
-                 ops->name);
+                 ops->group.name);
     while (registry_process(idx) != ops) idx++;
     r->slot[i].ops = ops;
     r->slot[i].params = params[idx];
     params[idx] = NULL;
     PetscCheck(ops->stencil_width <= r->grid->sw, r->comm, PETSC_ERR_PLIB,
                "process %s needs %" PetscInt_FMT " ghost cells; the grid has %" PetscInt_FMT,
-               ops->name, ops->stencil_width, r->grid->sw);
+               ops->group.name, ops->stencil_width, r->grid->sw);
     PetscCall(ops->init(r->slot[i].params, &r->st->patch, &r->slot[i].ctx));
-    PetscCall(PetscLogStageRegister(ops->name, &r->slot[i].stage));
+    PetscCall(PetscLogStageRegister(ops->group.name, &r->slot[i].stage));
   }
   r->nslot = n;
   for (PetscInt i = 0; i < registry_process_count(); i++) PetscCall(PetscFree(params[i]));
@@ -254,14 +257,16 @@ static PetscErrorCode steps_in(Run *r, PetscReal hours, const char *key, PetscIn
 static PetscErrorCode setup(Run *r, PetscBool only_setup)
 {
   const MetSourceOps *met_ops;
+  MetParams met_p;
   GridSpec spec;
-  PetscInt ntable;
+  PetscInt ntable, ngroups;
+  const ParamGroup *const *groups = registry_groups(&ngroups);
 
   PetscFunctionBeginUser;
-  PetscCall(namelist_read(r->comm, "run", "Run control", run_params, &r->p));
+  PetscCall(namelist_read(r->comm, &run_group, &r->p));
   if (!only_setup) PetscCall(run_folder_lock(r->comm, r->p.output_dir, r->p.name, &r->folder));
   PetscCall(clock_parse(r->p.start, &r->t_start));
-  PetscCall(met_read_source(r->comm, &met_ops));
+  PetscCall(met_read_source(r->comm, &met_p, &met_ops));
   PetscCall(met_ops->grid_spec(r->comm, &spec));
   PetscCall(grid_create(r->comm, &spec, 3, r->p.px ? r->p.px : PETSC_DECIDE,
                         r->p.py ? r->p.py : PETSC_DECIDE, &r->grid));
@@ -272,6 +277,9 @@ static PetscErrorCode setup(Run *r, PetscBool only_setup)
   PetscCall(tags_create(r->comm, r->dom, r->points, &r->tags));
   PetscCall(state_create(r->grid, r->species, r->nspec, r->tags->ntag, &r->st));
   PetscCall(met_create(r->grid, met_ops, &r->met));
+  if (met_p.output[0])
+    PetscCall(met_output_create(r->grid, met_p.output, met_p.output_interval, met_ops->name,
+                                &r->met_out));
   PetscCall(boundary_create(r->comm, r->st, r->tags, &r->bnd));
   PetscCall(setup_processes(r));
   PetscCall(history_create(r->comm, r->grid, r->st, r->tags, r->p.output_dir, r->p.name, &r->hist));
@@ -286,7 +294,8 @@ static PetscErrorCode setup(Run *r, PetscBool only_setup)
   PetscCall(receptor_series_create(r->comm, r->grid, r->st, r->dom, r->tags, r->p.output_dir,
                                    r->p.name, &r->rec));
   PetscCall(nest_create(r->comm, r->grid, r->st, r->tags, r->p.output_dir, r->p.name, &r->nest));
-  PetscCall(namelist_check_unused(r->comm));
+  PetscCall(namelist_check_unused(r->comm, groups, ngroups));
+  if (only_setup) PetscCall(namelist_help(r->comm, groups, ngroups));
   PetscCall(steps_in(r, r->p.hours, "run_hours", &r->nstep_end));
   PetscCall(steps_in(r, r->p.output_hours, "run_output_hours", &r->steps_per_output));
   PetscCall(steps_in(r, r->p.checkpoint_hours, "run_checkpoint_hours", &r->steps_per_checkpoint));
@@ -318,6 +327,7 @@ static PetscErrorCode teardown(Run *r)
   PetscCall(domain_destroy(&r->dom));
   PetscCall(point_sources_destroy(&r->points));
   PetscCall(boundary_destroy(&r->bnd));
+  PetscCall(met_output_destroy(&r->met_out));
   PetscCall(met_destroy(&r->met));
   PetscCall(state_destroy(&r->st));
   PetscCall(tags_destroy(&r->tags));
@@ -339,6 +349,15 @@ static PetscReal step_time(const Run *r, PetscInt64 n)
 static PetscBool output_due(const Run *r, PetscInt64 n)
 {
   return n % r->steps_per_output == 0 || n == r->nstep_end ? PETSC_TRUE : PETSC_FALSE;
+}
+
+/* Write the met snapshots that met_advance or met_air_mass_at has just read to the met output
+   (met_output_write skips a snapshot it has written, and one not due). */
+static PetscErrorCode write_met(Run *r)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt n = 0; n < 2; n++) PetscCall(met_output_write(r->met_out, r->met->snap[n]));
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* Borrow the state arrays into f. */
@@ -404,7 +423,7 @@ static PetscErrorCode substeps(Run *r, ProcessSlot *slot, Fields *f, PetscInt *n
   PetscCall(restore_fields(r, f));
   PetscCallMPI(MPI_Allreduce(&local, &global, 1, MPIU_REAL, MPI_MIN, r->comm));
   PetscCheck(global > 0, r->comm, PETSC_ERR_USER, "process %s allows no positive time step",
-             slot->ops->name);
+             slot->ops->group.name);
   if (global < r->p.dt) *n = (PetscInt)PetscCeilReal(r->p.dt / global);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -431,7 +450,7 @@ static PetscErrorCode apply_process(Run *r, ProcessSlot *slot, Fields *f, PetscR
     PetscCall(restore_fields(r, f));
     PetscCheck(status == PROCESS_OK, r->comm, PETSC_ERR_NOT_CONVERGED,
                "process %s could not complete a step of %g s at t = %g s; reduce run_dt",
-               slot->ops->name, (double)h, (double)t);
+               slot->ops->group.name, (double)h, (double)t);
   }
   PetscCall(PetscLogStagePop());
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -447,6 +466,7 @@ static PetscErrorCode sync_step(Run *r)
   PetscCall(PetscMemzero(&f, sizeof(f)));
   PetscCall(PetscLogStagePush(r->stage_met));
   PetscCall(met_advance(r->met, t, r->p.dt));
+  PetscCall(write_met(r));
   {
     PetscReal *am;
     PetscCall(VecGetArray(r->st->air_mass, &am));
@@ -614,6 +634,7 @@ static PetscErrorCode initial_state(Run *r)
         PetscPrintf(r->comm, "restarting from %s at step %" PetscInt64_FMT "\n", path, r->nstep));
   } else {
     PetscCall(met_advance(r->met, r->t_start, r->p.dt));
+    PetscCall(write_met(r));
     PetscCall(get_fields(r, &f));
     PetscCall(boundary_initial(r->bnd, &r->st->patch, r->met, f.q, f.tag));
     PetscCall(restore_fields(r, &f));
@@ -626,6 +647,7 @@ static PetscErrorCode initial_state(Run *r)
     PetscCall(VecGetArray(r->st->air_mass, &am));
     PetscCall(met_air_mass_at(r->met, step_time(r, r->nstep), am));
     PetscCall(VecRestoreArray(r->st->air_mass, &am));
+    PetscCall(write_met(r));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -721,40 +743,5 @@ PetscErrorCode run_case(MPI_Comm comm, PetscBool only_setup)
   PetscCall(history_summary(r.hist, r.budget));
   PetscCall(budget_closure(&r));
   PetscCall(teardown(&r));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode run_reference(FILE *fp)
-{
-  PetscFunctionBeginUser;
-  PetscCall(namelist_reference(fp, "run", "Run control", run_params));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode run_namelist_reference(FILE *fp)
-{
-  PetscFunctionBeginUser;
-  fprintf(fp, "# Bogda namelist reference\n\nGenerated by `bin/bogda -namelist_reference` from the "
-              "parameter tables in the code (`make docs`);\n"
-              "`make check` fails if this file and the code disagree. Every key `k` of group `g` "
-              "is also the command-line option `-g_k`.\n\n"
-              "## The model\n\n");
-  PetscCall(run_reference(fp));
-  PetscCall(met_reference(fp));
-  PetscCall(met_analytic_reference(fp));
-  PetscCall(met_diagnostic_reference(fp));
-  PetscCall(boundary_reference(fp));
-  PetscCall(nest_reference(fp));
-  PetscCall(emissions_reference(fp));
-  PetscCall(profiles_reference(fp));
-  PetscCall(scenario_reference(fp));
-  PetscCall(tags_reference(fp));
-  PetscCall(history_reference(fp));
-  fprintf(fp, "## The physics processes\n\nEach group is named after its process; `run_processes` "
-              "lists the processes in the order they run.\n\n");
-  for (PetscInt i = 0; i < registry_process_count(); i++) {
-    const ProcessOps *ops = registry_process(i);
-    PetscCall(namelist_reference(fp, ops->name, ops->name, ops->params));
-  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }

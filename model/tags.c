@@ -44,6 +44,11 @@ static const ParamSpec params_table[] = {
     {.key = NULL},
 };
 
+const ParamGroup tags_group = {.name = "tags",
+                               .title = "Attribution tags",
+                               .params = params_table,
+                               .params_size = sizeof(Params)};
+
 static const char *const side_name[SIDE_N] = {"bc_west", "bc_east", "bc_south", "bc_north",
                                               "bc_top"};
 
@@ -185,7 +190,7 @@ PetscErrorCode tags_create(MPI_Comm comm, const Domain *dom, const PointSources 
 
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&p));
-  PetscCall(namelist_read(comm, "tags", "Attribution tags", params_table, p));
+  PetscCall(namelist_read(comm, &tags_group, p));
   PetscCall(PetscNew(&t));
   b.t = t;
   if (p->enabled) {
@@ -292,11 +297,4 @@ PetscInt tags_point_tag(const Tags *t, PetscInt f, PetscInt p, PetscInt u, Petsc
   if (t->family_by[f] == TAGS_BY_POINT)
     return p >= 0 && p < t->npoint ? t->point_tag[f * t->npoint + p] : t->tag_other[f];
   return tags_emission_tag(t, f, u, s);
-}
-
-PetscErrorCode tags_reference(FILE *fp)
-{
-  PetscFunctionBeginUser;
-  PetscCall(namelist_reference(fp, "tags", "Attribution tags", params_table));
-  PetscFunctionReturn(PETSC_SUCCESS);
 }

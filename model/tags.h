@@ -1,5 +1,4 @@
 #pragma once
-#include <stdio.h>
 /* Attribution tags. Tags come in families; each family partitions the bulk completely, so in
    every cell and for every species the tags of a family sum to the bulk. Every family has the
    tags "initial" (the initial conditions), "bc_west", "bc_east", "bc_south", "bc_north", "bc_top"
@@ -18,6 +17,7 @@
    Nothing is fixed at compile time: the number of tags follows the families asked for. */
 #include <petscsys.h>
 #include "model/emissions/profiles.h"
+#include "base/param.h"
 
 typedef struct Domain Domain;
 
@@ -77,5 +77,5 @@ PetscInt tags_emission_tag(const Tags *tags, PetscInt f, PetscInt u, PetscInt s)
 /* The tag of family f that point source p (in unit u, sector s) goes to. Not collective. */
 PetscInt tags_point_tag(const Tags *tags, PetscInt f, PetscInt p, PetscInt u, PetscInt s);
 
-/* The Markdown reference of the &tags group (for the generated namelist reference). */
-PetscErrorCode tags_reference(FILE *fp);
+/* The &tags namelist group (for the registry's list of groups). */
+extern const ParamGroup tags_group;

@@ -174,10 +174,11 @@ static PetscErrorCode max_dt(void *ctx, const Patch *p, const Fields *f, PetscRe
 }
 
 const ProcessOps process_advection_horizontal = {
-    .name = "advection_horizontal",
+    .group = {.name = "advection_horizontal",
+              .title = "Horizontal advection (flux-form PPM)",
+              .params = param_table,
+              .params_size = sizeof(Params)},
     .stencil_width = 3,
-    .params = param_table,
-    .params_size = sizeof(Params),
     .init = init,
     .step = step,
     .max_dt = max_dt,

@@ -154,10 +154,11 @@ static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt,
 }
 
 const ProcessOps process_advection_vertical = {
-    .name = "advection_vertical",
+    .group = {.name = "advection_vertical",
+              .title = "Vertical advection (flux diagnosed from continuity)",
+              .params = param_table,
+              .params_size = sizeof(Params)},
     .stencil_width = 0,
-    .params = param_table,
-    .params_size = sizeof(Params),
     .init = init,
     .step = step,
     .max_dt = NULL,

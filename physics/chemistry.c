@@ -185,10 +185,11 @@ static PetscErrorCode step(void *ctx, const Patch *pa, PetscReal t, PetscReal dt
 }
 
 const ProcessOps process_chemistry = {
-    .name = "chemistry",
+    .group = {.name = "chemistry",
+              .title = "Linear secondary-aerosol chemistry",
+              .params = param_table,
+              .params_size = sizeof(Params)},
     .stencil_width = 0,
-    .params = param_table,
-    .params_size = sizeof(Params),
     .init = init,
     .step = step,
     .max_dt = NULL,

@@ -188,10 +188,11 @@ static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt,
 }
 
 const ProcessOps process_deposition_dry = {
-    .name = "deposition_dry",
+    .group = {.name = "deposition_dry",
+              .title = "Dry-deposition velocities (resistance model)",
+              .params = param_table,
+              .params_size = sizeof(Params)},
     .stencil_width = 0,
-    .params = param_table,
-    .params_size = sizeof(Params),
     .init = init,
     .step = step,
     .max_dt = NULL,

@@ -133,10 +133,11 @@ static PetscErrorCode step(void *ctx, const Patch *pa, PetscReal t, PetscReal dt
 }
 
 const ProcessOps process_deposition_wet = {
-    .name = "deposition_wet",
+    .group = {.name = "deposition_wet",
+              .title = "Wet deposition by precipitation scavenging",
+              .params = param_table,
+              .params_size = sizeof(Params)},
     .stencil_width = 0,
-    .params = param_table,
-    .params_size = sizeof(Params),
     .init = init,
     .step = step,
     .max_dt = NULL,

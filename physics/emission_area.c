@@ -59,10 +59,11 @@ static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt,
 }
 
 const ProcessOps process_emission_area = {
-    .name = "emission_area",
+    .group = {.name = "emission_area",
+              .title = "Area emissions: gridded sources into their cells",
+              .params = param_table,
+              .params_size = sizeof(Params)},
     .stencil_width = 0,
-    .params = param_table,
-    .params_size = sizeof(Params),
     .init = init,
     .step = step,
     .max_dt = NULL,

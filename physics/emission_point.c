@@ -122,10 +122,11 @@ static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt,
 }
 
 const ProcessOps process_emission_point = {
-    .name = "emission_point",
+    .group = {.name = "emission_point",
+              .title = "Point sources: stacks with plume rise",
+              .params = param_table,
+              .params_size = sizeof(PlumeRiseParams)},
     .stencil_width = 0,
-    .params = param_table,
-    .params_size = sizeof(PlumeRiseParams),
     .init = init,
     .step = step,
     .max_dt = NULL,

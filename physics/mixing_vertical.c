@@ -308,10 +308,11 @@ static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt,
 }
 
 const ProcessOps process_mixing_vertical = {
-    .name = "mixing_vertical",
+    .group = {.name = "mixing_vertical",
+              .title = "Vertical turbulent mixing with dry deposition (implicit)",
+              .params = param_table,
+              .params_size = sizeof(Params)},
     .stencil_width = 0,
-    .params = param_table,
-    .params_size = sizeof(Params),
     .init = init,
     .step = step,
     .max_dt = NULL,

@@ -1,7 +1,8 @@
 #pragma once
 /* The one interface every physics process implements (STYLE.md section 6a).
    A process is a file in physics/ whose only exported symbol is `const ProcessOps process_<name>`.
-   It declares its namelist parameters once, in a table; base/namelist.c reads them from the
+   It declares its namelist parameters once, in a table, and its namelist group (name, title,
+   table, size of the parameter struct) inside its ops; base/namelist.c reads them from the
    options database (keys "<name>_<key>") and range-checks them before init() is called.
    The driver (model/run.c) calls the processes in the order the namelist lists them; for a
    process with max_dt it sub-steps, calling step() as often as the global minimum of max_dt
@@ -17,10 +18,9 @@
 typedef enum { PROCESS_OK = 0, PROCESS_RETRY_SMALLER_DT } ProcessStatus;
 
 typedef struct {
-  const char *name;        /* namelist group and registry key */
-  PetscInt stencil_width;  /* ghost cells step() reads; 0 for column or pointwise processes */
-  const ParamSpec *params; /* terminated by an entry with key == NULL */
-  size_t params_size;      /* sizeof the parameter struct filled from params */
+  ParamGroup group;       /* namelist group: its name is the registry key and run_processes entry;
+                             params_size is the size of the struct init() receives */
+  PetscInt stencil_width; /* ghost cells step() reads; 0 for column or pointwise processes */
 
   /* Allocate ctx and all workspaces; params already read and range-checked. */
   PetscErrorCode (*init)(const void *params, const Patch *patch, void **ctx);

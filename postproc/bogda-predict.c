@@ -203,7 +203,7 @@ int main(int argc, char **argv)
     PetscCall(namelist_reset());
     PetscCall(namelist_load(PETSC_COMM_WORLD, file));
     PetscCall(scenario_create(PETSC_COMM_WORLD, d, sp, nspec, &sc));
-    PetscCall(namelist_check_unused(PETSC_COMM_WORLD));
+    PetscCall(namelist_check_unused(PETSC_COMM_WORLD, NULL, 0));
     PetscCall(PetscMalloc1(b.ntag * nspec, &fac));
     for (PetscInt n = 0; n < b.ntag; n++)
       for (PetscInt k = 0; k < nspec; k++) fac[n * nspec + k] = tag_factor(&b, d, sc, n, k);

@@ -37,6 +37,11 @@ static const ParamSpec params_table[] = {
     {.key = NULL},
 };
 
+const ParamGroup emissions_group = {.name = "emissions",
+                                    .title = "Emission inputs",
+                                    .params = params_table,
+                                    .params_size = sizeof(Params)};
+
 struct EmissionSet {
   Emissions em;
   Profiles *prof;
@@ -321,7 +326,7 @@ PetscErrorCode emissions_points(MPI_Comm comm, const SpeciesInfo *sp, PetscInt n
 
   PetscFunctionBeginUser;
   *ps = NULL;
-  PetscCall(namelist_read(comm, "emissions", "Emission inputs", params_table, &prm));
+  PetscCall(namelist_read(comm, &emissions_group, &prm));
   if (prm.points[0]) PetscCall(point_sources_read(prm.points, sp, nspec, ps));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -336,7 +341,7 @@ PetscErrorCode emissions_create(MPI_Comm comm, const Grid *g, const Patch *p, co
   PetscInt ns = p->nspec;
 
   PetscFunctionBeginUser;
-  PetscCall(namelist_read(comm, "emissions", "Emission inputs", params_table, &prm));
+  PetscCall(namelist_read(comm, &emissions_group, &prm));
   PetscCall(PetscNew(&es));
   PetscCall(profiles_create(comm, &es->prof));
   es->em.nfamily = tags->nfamily;
@@ -389,11 +394,4 @@ void emissions_update(EmissionSet *es, PetscReal t)
 const Emissions *emissions_fields(const EmissionSet *es)
 {
   return &es->em;
-}
-
-PetscErrorCode emissions_reference(FILE *fp)
-{
-  PetscFunctionBeginUser;
-  PetscCall(namelist_reference(fp, "emissions", "Emission inputs", params_table));
-  PetscFunctionReturn(PETSC_SUCCESS);
 }

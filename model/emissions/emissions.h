@@ -1,5 +1,4 @@
 #pragma once
-#include <stdio.h>
 /* Emission inputs for a run: a gridded inventory on any regular latitude-longitude grid (the
    way MEIC, EDGAR and CAQIEI are distributed), regridded conservatively at start-up, and point
    sources from CSV; split by control unit (the domain's unit fractions), scaled by the scenario,
@@ -15,6 +14,7 @@
 #include "model/emissions/profiles.h"
 #include "model/tags.h"
 #include "model/emissions/scenario.h"
+#include "base/param.h"
 
 typedef struct EmissionSet EmissionSet;
 
@@ -36,5 +36,5 @@ void emissions_update(EmissionSet *es, PetscReal t);
 /* What Fields.emissions points to (NULL when there are no emissions). */
 const Emissions *emissions_fields(const EmissionSet *es);
 
-/* The Markdown reference of the &emissions group (for the generated namelist reference). */
-PetscErrorCode emissions_reference(FILE *fp);
+/* The &emissions namelist group (for the registry's list of groups). */
+extern const ParamGroup emissions_group;

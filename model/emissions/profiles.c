@@ -111,6 +111,11 @@ static const ParamSpec params_table[] = {
     SECTOR_SETS(agriculture),
     {.key = NULL},
 };
+
+const ParamGroup profiles_group = {.name = "emission_profiles",
+                                   .title = "Emission time profiles",
+                                   .params = params_table,
+                                   .params_size = sizeof(Params)};
 #undef SET
 #undef SECTOR_SETS
 
@@ -188,7 +193,7 @@ PetscErrorCode profiles_create(MPI_Comm comm, Profiles **prof)
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&p));
   PetscCall(PetscNew(&pr));
-  PetscCall(namelist_read(comm, "emission_profiles", "Emission time profiles", params_table, p));
+  PetscCall(namelist_read(comm, &profiles_group, p));
   PetscCall(day_of_year(comm, "heating_start", p->heating_start, &start));
   PetscCall(day_of_year(comm, "heating_end", p->heating_end, &end));
   pr->utc_offset = p->utc_offset;
@@ -235,11 +240,4 @@ PetscInt profiles_sector(const char *name)
   for (PetscInt s = 0; s < SECTOR_N; s++)
     if (!strcasecmp(sector_names[s], name)) return s;
   return -1;
-}
-
-PetscErrorCode profiles_reference(FILE *fp)
-{
-  PetscFunctionBeginUser;
-  PetscCall(namelist_reference(fp, "emission_profiles", "Emission time profiles", params_table));
-  PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -1,10 +1,10 @@
 #pragma once
-#include <stdio.h>
 /* Emission sectors and their time profiles. A sector's emission rate at time t is its annual
    mean rate times month[m] * weekday[w] * hour[h], taken in local time (UTC + utc_offset). Each
    of the three factor sets averages to 1 over its period (months weighted by their days), so the
    annual total is kept. */
 #include <petscsys.h>
+#include "base/param.h"
 
 typedef enum {
   SECTOR_POWER,       /* power plants and combined heat and power */
@@ -38,5 +38,5 @@ PetscReal profiles_factor(const Profiles *p, Sector s, PetscReal t);
 /* Index of a sector name, or -1. Not collective. */
 PetscInt profiles_sector(const char *name);
 
-/* The Markdown reference of the &emission_profiles group (for the generated namelist reference). */
-PetscErrorCode profiles_reference(FILE *fp);
+/* The &emission_profiles namelist group (for the registry's list of groups). */
+extern const ParamGroup profiles_group;

@@ -48,6 +48,11 @@ static const ParamSpec params_table[] = {
     {.key = NULL},
 };
 
+const ParamGroup scenario_group = {.name = "scenario",
+                                   .title = "Emission-cut scenario",
+                                   .params = params_table,
+                                   .params_size = sizeof(Params)};
+
 struct Scenario {
   char name[PARAM_STRING_LEN];
   PetscInt nrule, nunit, nspec;
@@ -132,7 +137,7 @@ PetscErrorCode scenario_create(MPI_Comm comm, const Domain *d, const SpeciesInfo
 
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&p));
-  PetscCall(namelist_read(comm, "scenario", "Emission-cut scenario", params_table, p));
+  PetscCall(namelist_read(comm, &scenario_group, p));
   PetscCheck(
       p->nsectors == p->nselect && p->nspecies == p->nselect && p->nfactor == p->nselect, comm,
       PETSC_ERR_USER,
@@ -229,11 +234,4 @@ PetscReal scenario_point_factor(const Scenario *sc, const char *id, PetscInt u, 
 const char *scenario_name(const Scenario *sc)
 {
   return sc->name;
-}
-
-PetscErrorCode scenario_reference(FILE *fp)
-{
-  PetscFunctionBeginUser;
-  PetscCall(namelist_reference(fp, "scenario", "Emission-cut scenario", params_table));
-  PetscFunctionReturn(PETSC_SUCCESS);
 }

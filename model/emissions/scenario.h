@@ -1,5 +1,4 @@
 #pragma once
-#include <stdio.h>
 /* Emission-cut scenarios: a &scenario group of rules, each scaling the emissions of the units
    it selects, in the sectors and species it names, by a factor. A source matched by several
    rules gets the product of their factors.
@@ -14,6 +13,7 @@
    code) | point:ID[,...] (point sources by their id; a point term matches no area emission). */
 #include <petscsys.h>
 #include "physics/species.h"
+#include "base/param.h"
 
 typedef struct Domain Domain;
 typedef struct Scenario Scenario;
@@ -33,5 +33,5 @@ PetscReal scenario_point_factor(const Scenario *sc, const char *id, PetscInt u, 
 /* The scenario's name ("base" without rules). */
 const char *scenario_name(const Scenario *sc);
 
-/* The Markdown reference of the &scenario group (for the generated namelist reference). */
-PetscErrorCode scenario_reference(FILE *fp);
+/* The &scenario namelist group (for the registry's list of groups). */
+extern const ParamGroup scenario_group;

@@ -11,19 +11,11 @@
    fluxes do not in general balance the change of air mass; advection_vertical diagnoses the
    vertical flux that closes each column (DESIGN.md "Known traps"). */
 #include "model/met/met.h"
-#include <stdio.h>
+#include <string.h>
 #include <petscsys.h>
 #include "base/namelist.h"
 #include "model/registry.h"
-#include "model/output/met_output.h"
-#include "model/met/met_wrf.h"
 #include "base/landuse.h"
-
-typedef struct {
-  PetscInt source; /* index into met_source_names */
-  char output[PARAM_STRING_LEN];
-  PetscReal output_interval;
-} MetParams;
 
 static const ParamSpec met_params[] = {
     {.key = "source",
@@ -32,7 +24,7 @@ static const ParamSpec met_params[] = {
      .type = PARAM_ENUM,
      .def = 0,
      .offset = offsetof(MetParams, source),
-     .choices = met_source_names},
+     .choices = registry_met_source_names},
     {.key = "output",
      .help = "write the source's fields (winds, theta, T, Kz, rho, PBLH, u*, H, precipitation) to "
              "this CF-NetCDF file ('': none)",
@@ -50,6 +42,9 @@ static const ParamSpec met_params[] = {
      .offset = offsetof(MetParams, output_interval)},
     {.key = NULL},
 };
+
+const ParamGroup met_group = {
+    .name = "met", .title = "Meteorology", .params = met_params, .params_size = sizeof(MetParams)};
 
 /* The 3D and 2D members of MetFields, for loops that treat them all alike. */
 #define MET_N3 15
@@ -95,29 +90,26 @@ PetscErrorCode met_fields_destroy(MetFields **met)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode met_read_source(MPI_Comm comm, const MetSourceOps **ops)
+PetscErrorCode met_read_source(MPI_Comm comm, MetParams *p, const MetSourceOps **ops)
 {
-  MetParams p;
-
   PetscFunctionBeginUser;
-  PetscCall(namelist_read(comm, "met", "Meteorology", met_params, &p));
-  *ops = met_source_list()[p.source];
+  PetscCall(namelist_read(comm, &met_group, p));
+  *ops = registry_met_source(p->source);
+  PetscCheck(!strcmp((*ops)->name, registry_met_source_names[p->source]), comm, PETSC_ERR_PLIB,
+             "the met source registered as '%s' calls itself '%s'",
+             registry_met_source_names[p->source], (*ops)->name);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode met_create(const Grid *g, const MetSourceOps *ops, Met **met)
 {
   Met *m;
-  MetParams p;
 
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&m));
   m->grid = g;
   m->ops = ops;
   PetscCall(ops->create(g, &m->ctx));
-  PetscCall(namelist_read(g->comm, "met", "Meteorology", met_params, &p));
-  if (p.output[0])
-    PetscCall(met_output_create(g, p.output, p.output_interval, ops->name, &m->output));
   for (PetscInt n = 0; n < 2; n++) {
     PetscCall(met_fields_create(&g->patch, &m->snap[n]));
     PetscCall(PetscCalloc1(patch_size3(&g->patch), &m->mass_snap[n]));
@@ -139,7 +131,6 @@ PetscErrorCode met_destroy(Met **met)
   PetscFunctionBeginUser;
   if (!m) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(m->ops->destroy(&m->ctx));
-  PetscCall(met_output_destroy(&m->output));
   for (PetscInt n = 0; n < 2; n++) {
     PetscCall(met_fields_destroy(&m->snap[n]));
     PetscCall(PetscFree(m->mass_snap[n]));
@@ -184,13 +175,11 @@ static PetscErrorCode load_bracket(Met *m, PetscReal t)
   } else {
     PetscCall(m->ops->fill(m->ctx, m->grid, t0, m->snap[0]));
     m->snap[0]->time = t0;
-    PetscCall(met_output_write(m->output, m->snap[0]));
     snapshot_mass(m->grid, m->snap[0], m->mass_snap[0]);
     m->snap_time[0] = t0;
   }
   PetscCall(m->ops->fill(m->ctx, m->grid, t1, m->snap[1]));
   m->snap[1]->time = t1;
-  PetscCall(met_output_write(m->output, m->snap[1]));
   snapshot_mass(m->grid, m->snap[1], m->mass_snap[1]);
   m->snap_time[1] = t1;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -300,12 +289,4 @@ void met_set_fields(const Met *m, Fields *f)
   f->t2 = s->t2;
   f->land_use = s->landuse;
   f->terrain = s->terrain;
-}
-
-PetscErrorCode met_reference(FILE *fp)
-{
-  PetscFunctionBeginUser;
-  PetscCall(namelist_reference(fp, "met", "Meteorology", met_params));
-  PetscCall(met_wrf_reference(fp));
-  PetscFunctionReturn(PETSC_SUCCESS);
 }

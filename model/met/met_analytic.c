@@ -13,7 +13,7 @@
    Thermodynamics: T = t_surface - lapse z_asl, rho = rho_surface exp(-z_asl / scale_height)
    (1 + rho_amplitude sin(2 pi t / rho_period)), p = rho R_d T, theta = T (p0 / p)^(R_d / c_p).
    Mixing: Kz = kz_pbl below pblh and kz_free above. The remaining 2D fields are constants. */
-#include "model/met/met_analytic.h"
+#include "model/met/met_source.h"
 #include <stdio.h>
 #include <petscsys.h>
 #include "base/namelist.h"
@@ -108,10 +108,12 @@ typedef struct {
   PetscReal *z_iface; /* nz + 1 interfaces over flat ground, m; owned */
 } Ctx;
 
+extern const MetSourceOps met_source_analytic; /* at the end of this file */
+
 static PetscErrorCode read_params(MPI_Comm comm, Params *p)
 {
   PetscFunctionBeginUser;
-  PetscCall(namelist_read(comm, "met_analytic", "Analytic meteorology", params_table, p));
+  PetscCall(namelist_read(comm, &met_source_analytic.group, p));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -276,16 +278,13 @@ static PetscErrorCode fill(void *ctx, const Grid *g, PetscReal t, MetFields *m)
 
 const MetSourceOps met_source_analytic = {
     .name = "analytic",
+    .group = {.name = "met_analytic",
+              .title = "Analytic meteorology",
+              .params = params_table,
+              .params_size = sizeof(Params)},
     .grid_spec = grid_spec,
     .create = create,
     .bracket = bracket,
     .fill = fill,
     .destroy = destroy,
 };
-
-PetscErrorCode met_analytic_reference(FILE *fp)
-{
-  PetscFunctionBeginUser;
-  PetscCall(namelist_reference(fp, "met_analytic", "Analytic meteorology", params_table));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}

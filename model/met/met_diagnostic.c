@@ -175,11 +175,12 @@ typedef struct {
   PetscReal last_res;
 } Ctx;
 
+extern const MetSourceOps met_source_diagnostic; /* at the end of this file */
+
 static PetscErrorCode read_params(MPI_Comm comm, Params *p)
 {
   PetscFunctionBeginUser;
-  PetscCall(namelist_read(comm, "met_diagnostic",
-                          "Diagnostic winter meteorology over the real terrain", params_table, p));
+  PetscCall(namelist_read(comm, &met_source_diagnostic.group, p));
   if (!p->domain_file[0])
     PetscCall(PetscOptionsGetString(NULL, NULL, "-run_domain_file", p->domain_file,
                                     sizeof(p->domain_file), NULL));
@@ -680,17 +681,13 @@ PetscErrorCode met_diagnostic_last_solve(void *ctx, PetscInt *its, PetscReal *di
 
 const MetSourceOps met_source_diagnostic = {
     .name = "diagnostic",
+    .group = {.name = "met_diagnostic",
+              .title = "Diagnostic winter meteorology over the real terrain",
+              .params = params_table,
+              .params_size = sizeof(Params)},
     .grid_spec = grid_spec,
     .create = create,
     .bracket = bracket,
     .fill = fill,
     .destroy = destroy,
 };
-
-PetscErrorCode met_diagnostic_reference(FILE *fp)
-{
-  PetscFunctionBeginUser;
-  PetscCall(namelist_reference(
-      fp, "met_diagnostic", "Diagnostic winter meteorology over the real terrain", params_table));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}

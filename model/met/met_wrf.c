@@ -44,7 +44,7 @@
    edges); ghosts outside the window copy the nearest column inside it (faces: the nearest
    face), as the other sources do, so every value depends only on its own column and results
    are the same on any number of ranks. */
-#include "model/met/met_wrf.h"
+#include "model/met/met_source.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,10 +204,12 @@ typedef struct {
   PetscReal *luf;              /* LANDUSEF block; owned */
 } Ctx;
 
+extern const MetSourceOps met_source_wrf; /* at the end of this file */
+
 static PetscErrorCode read_params(MPI_Comm comm, Params *p)
 {
   PetscFunctionBeginUser;
-  PetscCall(namelist_read(comm, "met_wrf", "WRF meteorology (wrfout files)", params_table, p));
+  PetscCall(namelist_read(comm, &met_source_wrf.group, p));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -666,16 +668,13 @@ static PetscErrorCode fill(void *ctx, const Grid *g, PetscReal t, MetFields *m)
 
 const MetSourceOps met_source_wrf = {
     .name = "wrf",
+    .group = {.name = "met_wrf",
+              .title = "WRF meteorology (wrfout files)",
+              .params = params_table,
+              .params_size = sizeof(Params)},
     .grid_spec = grid_spec,
     .create = create,
     .bracket = bracket,
     .fill = fill,
     .destroy = destroy,
 };
-
-PetscErrorCode met_wrf_reference(FILE *fp)
-{
-  PetscFunctionBeginUser;
-  PetscCall(namelist_reference(fp, "met_wrf", "WRF meteorology (wrfout files)", params_table));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}

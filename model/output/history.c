@@ -46,6 +46,11 @@ static const ParamSpec params_table[] = {
     {.key = NULL},
 };
 
+const ParamGroup history_group = {.name = "output",
+                                  .title = "Gridded output",
+                                  .params = params_table,
+                                  .params_size = sizeof(Params)};
+
 typedef struct {
   PetscInt s; /* species index */
   PetscInt id_surface, id_3d, id_dry, id_wet, id_tag;
@@ -77,7 +82,7 @@ PetscErrorCode history_create(MPI_Comm comm, const Grid *g, const State *st, con
 
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&h));
-  PetscCall(namelist_read(comm, "output", "Gridded output", params_table, &h->p));
+  PetscCall(namelist_read(comm, &history_group, &h->p));
   h->comm = comm;
   h->grid = g;
   h->st = st;
@@ -261,12 +266,5 @@ PetscErrorCode history_summary(History *h, const PetscReal *budget)
   PetscCall(PetscPrintf(h->comm, "output: %" PetscInt_FMT " file(s) in %s, the first %s\n",
                         h->nfiles, h->dir, h->first_file));
   PetscCall(PetscFree(total));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode history_reference(FILE *fp)
-{
-  PetscFunctionBeginUser;
-  PetscCall(namelist_reference(fp, "output", "Gridded output", params_table));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -1,5 +1,4 @@
 #pragma once
-#include <stdio.h>
 /* What a run writes as it goes: concentrations (surface and optionally 3D) of the chosen
    species and PM2.5 in ug m-3, accumulated deposition, optional surface tag fields, the closure
    deviation, as CF-NetCDF files that are rotated at every checkpoint, so that a killed run
@@ -7,6 +6,7 @@
 #include "model/state.h"
 #include "model/met/met.h"
 #include "model/tags.h"
+#include "base/param.h"
 
 typedef struct History History;
 
@@ -26,5 +26,5 @@ PetscErrorCode history_close(History *h);
 /* Print the end-of-run budget and where the outputs are. Collective. */
 PetscErrorCode history_summary(History *h, const PetscReal *budget);
 
-/* The Markdown reference of the &output group (for the generated namelist reference). */
-PetscErrorCode history_reference(FILE *fp);
+/* The &output namelist group (for the registry's list of groups). */
+extern const ParamGroup history_group;

@@ -1,7 +1,7 @@
 #pragma once
 /* met_output: the fields a met source produces, written to a CF-1.8 NetCDF file so that a user
    can look at the winds, whichever source made them. */
-#include "model/met/met.h"
+#include "model/met/met_source.h"
 
 typedef struct MetOutput MetOutput;
 

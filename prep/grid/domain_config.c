@@ -182,6 +182,23 @@ static const ParamSpec domain_table[] = {
     {.key = NULL},
 };
 
+static const ParamGroup tool_group = {.name = "grid_tool",
+                                      .title = "Grid tool: inputs and sampling",
+                                      .params = tool_table,
+                                      .params_size = sizeof(ToolGroup)};
+static const ParamGroup landuse_group = {.name = "landuse",
+                                         .title = "Grid tool: land-use rule",
+                                         .params = landuse_table,
+                                         .params_size = sizeof(GeoParams)};
+static const ParamGroup units_group = {.name = "units",
+                                       .title = "Grid tool: control-unit rule",
+                                       .params = units_table,
+                                       .params_size = sizeof(GeoParams)};
+static const ParamGroup receptor_group = {.name = "receptor",
+                                          .title = "Grid tool: receptors",
+                                          .params = receptor_table,
+                                          .params_size = sizeof(ReceptorParams)};
+
 static PetscErrorCode root_projection(const ToolConfig *cfg, const char *name,
                                       const DomainParams *p, Projection *proj)
 {
@@ -383,7 +400,11 @@ static PetscErrorCode read_domains(MPI_Comm comm, ToolConfig *cfg, const ToolGro
                  "%s: grid_tool_domains lists '%s' twice", cfg->path, cfg->domain[k].name);
     PetscCall(PetscSNPrintf(group, sizeof(group), "domain_%s", tool->domains[k]));
     PetscCall(PetscSNPrintf(title, sizeof(title), "Domain %s", tool->domains[k]));
-    PetscCall(namelist_read(comm, group, title, domain_table, &p[k]));
+    {
+      const ParamGroup grp = {
+          .name = group, .title = title, .params = domain_table, .params_size = sizeof(p[k])};
+      PetscCall(namelist_read(comm, &grp, &p[k]));
+    }
   }
   for (PetscInt k = 0; k < cfg->ndomain; k++) PetscCall(resolve(cfg, p, done, k, 0));
   PetscCall(PetscFree(p));
@@ -401,14 +422,14 @@ PetscErrorCode domain_config_read(MPI_Comm comm, const char *path, ToolConfig **
   PetscCall(PetscNew(&cfg->receptor));
   PetscCall(PetscStrncpy(cfg->path, path, sizeof(cfg->path)));
   PetscCall(namelist_load(comm, path));
-  PetscCall(namelist_read(comm, "grid_tool", "Grid tool: inputs and sampling", tool_table, tool));
-  PetscCall(namelist_read(comm, "landuse", "Grid tool: land-use rule", landuse_table, &tool->geo));
-  PetscCall(namelist_read(comm, "units", "Grid tool: control-unit rule", units_table, &tool->geo));
-  PetscCall(namelist_read(comm, "receptor", "Grid tool: receptors", receptor_table, cfg->receptor));
+  PetscCall(namelist_read(comm, &tool_group, tool));
+  PetscCall(namelist_read(comm, &landuse_group, &tool->geo));
+  PetscCall(namelist_read(comm, &units_group, &tool->geo));
+  PetscCall(namelist_read(comm, &receptor_group, cfg->receptor));
   cfg->geo = tool->geo;
   cfg->subsample_spacing = tool->subsample_spacing;
   PetscCall(read_domains(comm, cfg, tool));
-  PetscCall(namelist_check_unused(comm));
+  PetscCall(namelist_check_unused(comm, NULL, 0));
   PetscCall(PetscFree(tool));
   *out = cfg;
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -185,6 +185,11 @@ static const ParamSpec params_table[] = {
      .count_offset = offsetof(Params, noutside_kt)},
     {.key = NULL},
 };
+
+static const ParamGroup inventory_group = {.name = "inventory",
+                                           .title = "Illustrative Xinjiang inventory",
+                                           .params = params_table,
+                                           .params_size = sizeof(Params)};
 #undef SHARE
 
 typedef struct {
@@ -550,9 +555,8 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsGetString(NULL, NULL, "-out", dir, sizeof(dir), NULL));
   PetscCall(domain_config_read(PETSC_COMM_WORLD, nml, &cfg));
   PetscCall(namelist_load(PETSC_COMM_WORLD, inv));
-  PetscCall(namelist_read(PETSC_COMM_WORLD, "inventory", "Illustrative Xinjiang inventory",
-                          params_table, &v.p));
-  PetscCall(namelist_check_unused(PETSC_COMM_WORLD));
+  PetscCall(namelist_read(PETSC_COMM_WORLD, &inventory_group, &v.p));
+  PetscCall(namelist_check_unused(PETSC_COMM_WORLD, NULL, 0));
   v.sp = species_table(&v.ns);
   PetscCheck(v.p.ntotal == v.ns, PETSC_COMM_WORLD, PETSC_ERR_USER,
              "inventory_total needs %d values (one per species), got %d", (int)v.ns,

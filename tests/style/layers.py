@@ -6,8 +6,11 @@ Layers, bottom up; a file may include our headers only from its own layer and th
   base/       nothing of ours but base/
   grids/      base/, grids/
   physics/    base/, grids/patch.h, physics/ (and no MPI, DM, Vec, KSP, NetCDF, files, printing)
-  model/      base/, grids/, physics/, model/ (a met source includes, of the driver, only
-              model/met/met_source.h and its own folder)
+  model/      base/, grids/, physics/, model/ (a met source, model/met/met_<name>.c, includes
+              of model/ only its plug-in contract model/met/met_source.h and the helpers of
+              model/met/: not the Met front model/met/met.h, nothing of the driver, output or
+              emissions); nothing in model/met/ includes model/output/ (the driver writes
+              the met output)
   prep/       base/, grids/, physics/, model/ (a pre-processing program sits above the model)
   postproc/   anything but tests/
 Each X.c with a header X.h beside it includes X.h first; every header opens with #pragma once;
@@ -62,6 +65,12 @@ def check_layers(path, bad):
             bad.append(f'{where} reaches outside the layers below {layer}/')
         elif met_source and name.startswith('model/') and not name.startswith('model/met/'):
             bad.append(f'{where}: a met source includes only the contract of model/met/')
+        elif path.startswith('model/met/') and name.startswith('model/output/'):
+            bad.append(f'{where}: model/met/ reads the meteorology and writes no files; the '
+                       'driver owns the met output')
+        elif met_source and name == 'model/met/met.h':
+            bad.append(f'{where}: a met source includes the contract model/met/met_source.h, '
+                       'not the Met front')
 
 
 def check_own_header(path, bad):

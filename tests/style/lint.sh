@@ -15,14 +15,19 @@ printf '#pragma once\n#include "base/param.h"\n' >"$dir/grids/grid.h"
 printf '#include <stdio.h>\n#include "grids/grid.h"\n#include "model/run.h"\n' >"$dir/grids/grid.c"
 printf '#include <mpi.h>\nvoid f(void) { printf("x"); }\n' >"$dir/physics/ppm.c"
 printf '/* no pragma */\n' >"$dir/model/met/met_x.h"
-printf '#include "model/met/met_x.h"\n#include "model/run.h"\n' >"$dir/model/met/met_x.c"
+printf '#include "model/met/met_x.h"\n#include "model/run.h"\n#include "model/met/met.h"\n' >"$dir/model/met/met_x.c"
+printf '#pragma once\n#include "model/output/met_output.h"\n' >"$dir/model/met/met.h"
+mkdir -p "$dir/model/output"; printf '#pragma once\n' >"$dir/model/output/met_output.h"
 printf '#include "model/run.h"\n' >"$dir/prep/run.c"
 printf '#include "model/run.h"\n' >"$dir/model/run.c"
 out=$("$PY" "$ROOT/tests/style/layers.py" "$dir"); rc=$?
 [ "$rc" -ne 0 ]; ok $? "the checker refuses a tree that breaks the rules"
 for want in 'grids/grid.c:3: #include "model/run.h" reaches outside' 'grids/grid.c: first include is stdio.h' \
             'physics/ppm.c:1: physics/ includes mpi.h' 'physics/ppm.c:2: physics/ does MPI' \
-            'model/met/met_x.c:2: #include "model/run.h": a met source' 'model/met/met_x.h: the first line is not' \
+            'model/met/met_x.c:2: #include "model/run.h": a met source' \
+            'model/met/met_x.c:3: #include "model/met/met.h": a met source includes the contract' \
+            'model/met/met.h:2: #include "model/output/met_output.h": model/met/ reads' \
+            'model/met/met_x.h: the first line is not' \
             'prep/run.c and model/run.c|model/run.c and prep/run.c'; do
   grep -qE "$want" <<<"$out"; ok $? "it names: $want"
 done

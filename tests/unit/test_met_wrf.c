@@ -11,12 +11,14 @@
 #include <string.h>
 #include <netcdf.h>
 #include "tests/tap.h"
-#include "model/met/met_wrf.h"
+#include "model/met/met.h"
 #include "base/namelist.h"
 #include "base/clock.h"
 #include "base/error.h"
 #include "model/met/pbl.h"
 #include "base/constants.h"
+
+extern const MetSourceOps met_source_wrf;
 
 #define TIBET "tests/data/wrf/wrfout_tibet_lambert_allvars_cropped.nc"
 #define KATRINA "tests/data/wrf/wrfout_katrina_mercator_sample.nc"

@@ -70,6 +70,29 @@ static const ParamSpec table[] = {
     {.key = NULL},
 };
 
+static const ParamGroup group = {
+    .name = "g", .title = "test group", .params = table, .params_size = sizeof(P)};
+
+/* A group the program knows but these tests never read (as a met source the run does not use). */
+typedef struct {
+  PetscReal x;
+} Q;
+static const ParamSpec unread_table[] = {
+    {.key = "x",
+     .help = "a real",
+     .type = PARAM_REAL,
+     .def = 1,
+     .min = 0,
+     .max = 10,
+     .offset = offsetof(Q, x)},
+    {.key = NULL},
+};
+static const ParamGroup unread = {.name = "h",
+                                  .title = "a known group not read",
+                                  .params = unread_table,
+                                  .params_size = sizeof(Q)};
+static const ParamGroup *const known[] = {&group, &unread};
+
 static char last_error[4096];
 static PetscErrorCode record_handler(MPI_Comm comm, int line, const char *fun, const char *file,
                                      PetscErrorCode n, PetscErrorType p, const char *mess,
@@ -102,8 +125,8 @@ static PetscErrorCode try_load(const char *path, const char *text, P *p)
     path = "build/tests/tmp/no_such_file.nml";
   PetscPushErrorHandler(record_handler, NULL);
   ierr = namelist_load(PETSC_COMM_WORLD, path);
-  if (!ierr) ierr = namelist_read(PETSC_COMM_WORLD, "g", "test group", table, p);
-  if (!ierr) ierr = namelist_check_unused(PETSC_COMM_WORLD);
+  if (!ierr) ierr = namelist_read(PETSC_COMM_WORLD, &group, p);
+  if (!ierr) ierr = namelist_check_unused(PETSC_COMM_WORLD, known, 2);
   PetscPopErrorHandler();
   namelist_reset();
   return ierr;
@@ -181,7 +204,7 @@ int main(int argc, char **argv)
   write_file("build/tests/tmp/nml_b.nml", "&g r = 2 /\n");
   PetscCall(namelist_load(PETSC_COMM_WORLD, "build/tests/tmp/nml_a.nml"));
   PetscCall(namelist_load(PETSC_COMM_WORLD, "build/tests/tmp/nml_b.nml"));
-  PetscCall(namelist_read(PETSC_COMM_WORLD, "g", "test group", table, &p));
+  PetscCall(namelist_read(PETSC_COMM_WORLD, &group, &p));
   tap_ok(p.r == 2 && p.i == 1, "a later file overrides an earlier one, the rest stays (r=%g i=%d)",
          (double)p.r, (int)p.i);
   {
@@ -208,6 +231,21 @@ int main(int argc, char **argv)
   expect_error("an unknown key", "&g\n rr = 1 /\n", "nml_err.nml:2", "unknown key rr",
                "did you mean r");
   expect_error("a misspelt group", "&gg r = 1 /\n", "unknown group &gg", "did you mean &g", NULL);
+  ierr = try_load(path, "&g r = 1 /\n&h x = 20 /\n", &p);
+  tap_ok(
+      ierr == 0,
+      "a known group not read is accepted, its values ignored (x = 20 is not range-checked) (%s)",
+      last_error);
+  expect_error("an unknown key in a known group not read", "&g r = 1 /\n&h\n xx = 1 /\n",
+               "nml_err.nml:3", "unknown key xx in group &h", "did you mean x");
+  PetscCall(PetscOptionsSetValue(NULL, "-h_x", "3"));
+  ierr = try_load(path, "&g r = 1 /\n", &p);
+  tap_ok(ierr == 0, "a command-line key of a known group not read is accepted (%s)", last_error);
+  PetscCall(PetscOptionsClearValue(NULL, "-h_x"));
+  PetscCall(PetscOptionsSetValue(NULL, "-h_xy", "3"));
+  expect_error("a misspelt command-line key of a known group not read", "&g r = 1 /\n",
+               "option -h_xy is not a key of group &h", "did you mean -h_x", NULL);
+  PetscCall(PetscOptionsClearValue(NULL, "-h_xy"));
   expect_error("an unclosed group", "&g r = 1\n", "not closed", NULL, NULL);
   expect_error("a repeated key", "&g r = 1\n r = 2 /\n", "nml_err.nml:2", "repeats line 1", NULL);
   expect_error("a repeated group", "&g r = 1 /\n&g i = 2 /\n", "nml_err.nml:2", "appears twice",
