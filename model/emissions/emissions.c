@@ -10,6 +10,7 @@
 #include <string.h>
 #include <netcdf.h>
 #include "base/error.h"
+#include "base/ncatt.h"
 #include "base/namelist.h"
 #include "model/emissions/regrid.h"
 #include "model/emissions/point_sources.h"
@@ -71,20 +72,15 @@ static PetscErrorCode read_gridded(MPI_Comm comm, const char *path, const Grid *
   for (PetscInt sec = 0; sec < SECTOR_N; sec++)
     for (PetscInt s = 0; s < p->nspec; s++) {
       char name[128], units[64] = "";
-      size_t ulen = 0;
       PetscReal dlat = (lat[nlat - 1] - lat[0]) / (PetscReal)(nlat - 1),
                 dlon = (lon[nlon - 1] - lon[0]) / (PetscReal)(nlon - 1);
       PetscBool per_area;
       PetscCall(PetscSNPrintf(name, sizeof(name), "%s_%s", p->species[s].name, sector_names[sec]));
       if (nc_inq_varid(nc, name, &var) != NC_NOERR) continue;
       NcCallFile(nc_get_var_double(nc, var, val), path);
-      PetscCheck(nc_inq_attlen(nc, var, "units", &ulen) == NC_NOERR && ulen < sizeof(units), comm,
-                 PETSC_ERR_FILE_UNEXPECTED,
-                 "%s: variable %s has no units attribute; expected \"t yr-1\", \"kg yr-1\" or \"kg "
-                 "m-2 s-1\"",
-                 path, name);
-      NcCallFile(nc_get_att_text(nc, var, "units", units), path);
-      units[ulen] = '\0';
+      PetscCall(ncatt_get_text(comm, nc, var, path, "units",
+                               "expected \"t yr-1\", \"kg yr-1\" or \"kg m-2 s-1\"", units,
+                               sizeof(units), NULL));
       PetscCheck(
           !strcmp(units, "t yr-1") || !strcmp(units, "kg yr-1") || !strcmp(units, "kg m-2 s-1"),
           comm, PETSC_ERR_FILE_UNEXPECTED,
