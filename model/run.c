@@ -280,8 +280,8 @@ static PetscErrorCode setup(Run *r, PetscBool only_setup)
     PetscCall(emissions_create(r->comm, r->grid, &r->st->patch, r->dom, r->tags, r->scen, r->points,
                                only_setup ? NULL : report, &r->emis));
   }
-  PetscCall(receptor_series_create(r->comm, r->grid, r->st, r->dom, r->tags, r->p.output_dir,
-                                   r->p.name, &r->rec));
+  PetscCall(receptor_series_create(r->comm, r->grid, r->st, r->dom, r->tags, r->p.closure_floor,
+                                   r->p.output_dir, r->p.name, &r->rec));
   PetscCall(nest_create(r->comm, r->grid, r->st, r->tags, r->p.output_dir, r->p.name, &r->nest));
   PetscCall(namelist_check_unused(r->comm));
   PetscCall(steps_in(r, r->p.hours, "run_hours", &r->nstep_end));
@@ -374,14 +374,8 @@ static PetscReal closure_deviation(const Run *r, const Fields *f)
         PetscInt c = patch_index(p, i, j, k);
         for (PetscInt s = 0; s < ns; s++) {
           const PetscReal *t = &f->tag[(c * ns + s) * nt];
-          PetscReal q = f->q[c * ns + s];
-          for (PetscInt fam = 0; fam < tg->nfamily; fam++) {
-            PetscReal sum = 0, dev;
-            for (PetscInt n = tg->family_start[fam]; n < tg->family_start[fam + 1]; n++)
-              sum += t[n];
-            dev = PetscAbsReal(sum - q) / (PetscAbsReal(q) + r->p.closure_floor);
-            if (dev > worst) worst = dev;
-          }
+          PetscReal dev = tags_closure_deviation(tg, t, f->q[c * ns + s], r->p.closure_floor);
+          if (dev > worst) worst = dev;
         }
       }
   return worst;

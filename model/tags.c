@@ -177,6 +177,20 @@ static PetscErrorCode build_family(Builder *b, PetscInt f, const Domain *d, cons
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscReal tags_closure_deviation(const Tags *tags, const PetscReal *t, PetscReal q,
+                                 PetscReal closure_floor)
+{
+  PetscReal worst = 0;
+
+  for (PetscInt fam = 0; fam < tags->nfamily; fam++) {
+    PetscReal sum = 0, dev;
+    for (PetscInt n = tags->family_start[fam]; n < tags->family_start[fam + 1]; n++) sum += t[n];
+    dev = PetscAbsReal(sum - q) / (PetscAbsReal(q) + closure_floor);
+    if (dev > worst) worst = dev;
+  }
+  return worst;
+}
+
 PetscErrorCode tags_create(MPI_Comm comm, const Domain *dom, const PointSources *ps, Tags **tags)
 {
   Params *p;

@@ -77,5 +77,11 @@ PetscInt tags_emission_tag(const Tags *tags, PetscInt f, PetscInt u, PetscInt s)
 /* The tag of family f that point source p (in unit u, sector s) goes to. Not collective. */
 PetscInt tags_point_tag(const Tags *tags, PetscInt f, PetscInt p, PetscInt u, PetscInt s);
 
+/* Closure: the largest relative deviation, over the families, of a family's sum of the tags
+   t[0..ntag) from the bulk value q, |sum - q| / (|q| + closure_floor). The one definition of the
+   rule; closure_floor is run_closure_floor (in the units of q and t). Not collective. */
+PetscReal tags_closure_deviation(const Tags *tags, const PetscReal *t, PetscReal q,
+                                 PetscReal closure_floor);
+
 /* The Markdown reference of the &tags group (for the generated namelist reference). */
 PetscErrorCode tags_reference(FILE *fp);

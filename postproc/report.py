@@ -48,7 +48,7 @@ TOP_REGIONS = 12    # prefectures and outside regions shown
 STACK_GROUPS = 7    # prefectures and regions drawn one by one in the hourly chart
 SHARE_SHOWN = 0.005  # percent: smaller unit and region shares are in the CSV only
 MAP_MARGIN = 1.0    # degrees of longitude and latitude around a hotspot on its maps
-BULK_FLOOR = 1e-20  # ug m-3: below it a bulk value is not used for relative deviations
+BULK_FLOOR = 1e-20  # ug m-3: below it a bulk value gives no share (the closure uses the model's floor)
 SCENARIO_BASE_RTOL = 1e-5  # a scenario table's base and this run's mean agree to it (6 digits)
 DPI = 100
 BY_NAMES = ["unit", "prefecture", "kind", "region", "sector", "unit_sector", "point"]
@@ -173,6 +173,15 @@ def run_files(run_dir):
 TAG_META = ("family", "unit", "prefecture", "kind", "sector", "special", "family_by")
 
 
+def closure_floor(d, path, what):
+    """The floor of the model's closure rule (run_closure_floor), from the attribute the model writes
+    with the closure variable: the report uses the rule the model used, not a copy of it."""
+    var = need(d, "closure", path, what)
+    if "closure_floor" not in var.ncattrs():
+        fail(f"{path}: variable closure has no attribute closure_floor: written by an older bogda?")
+    return float(var.getncattr("closure_floor"))
+
+
 def read_receptors(paths):
     """Receptor series of every segment: times (s), conc[t, r, s], contrib[t, r, s, n], closure[t],
     and the header (receptors, species, tags and their metadata), checked to agree between segments."""
@@ -186,6 +195,7 @@ def read_receptors(paths):
                     "species": strings(d, "species_name", path, what),
                     "label": strings(d, "tag_label", path, "the attribution tags: was the run made with tags_enabled?")}
             meta = {k: np.asarray(values(d, "tag_" + k, path, what)).astype(int) for k in TAG_META}
+            head["closure_floor"] = closure_floor(d, path, what)
             part = {"time": values(d, "time", path, what), "conc": values(d, "conc", path, what),
                     "contrib": values(d, "contribution", path, what), "closure": values(d, "closure", path, what)}
         if header is None:
@@ -544,14 +554,15 @@ def concentration_rows(rec, attrs):
 
 
 def closure_rows(rec, tags):
-    """Largest relative deviation of each family's sum of tags from the bulk at each receptor."""
+    """Largest relative deviation of each family's sum of tags from the bulk at each receptor, by the
+    model's rule (model/tags.c, tags_closure_deviation) with the floor the receptor files give."""
     rows = []
     conc = rec["conc"]
     for r, receptor in enumerate(rec["receptor"]):
         for name, _, idx in tags.families:
             total = rec["contrib"][:, r][..., idx].sum(axis=-1)
             bulk = conc[:, r]
-            dev = np.where(np.abs(bulk) > BULK_FLOOR, np.abs(total - bulk) / np.maximum(np.abs(bulk), BULK_FLOOR), 0.0)
+            dev = np.abs(total - bulk) / (np.abs(bulk) + rec["closure_floor"])  # tags_closure_deviation()
             t, s = np.unravel_index(np.argmax(dev), dev.shape)
             rows.append({"receptor": receptor, "family": name, "largest_relative_deviation": dev[t, s],
                          "time": iso(rec["time"][t]), "species": rec["species"][s]})

@@ -19,6 +19,7 @@ struct Receptors {
   const Grid *g;
   const State *st;
   const Tags *tags;
+  PetscReal closure_floor; /* run_closure_floor, for tags_closure_deviation() */
   const Domain *dom;
   char dir[PETSC_MAX_PATH_LEN], name[PETSC_MAX_PATH_LEN];
   PetscInt nrec, ncell, nval; /* receptors, local receptor cells, values per cell */
@@ -42,8 +43,8 @@ static PetscInt nsp(const Receptors *r)
 } /* species and PM2.5 */
 
 PetscErrorCode receptor_series_create(MPI_Comm comm, const Grid *g, const State *st,
-                                      const Domain *dom, const Tags *tags, const char *dir,
-                                      const char *name, Receptors **out)
+                                      const Domain *dom, const Tags *tags, PetscReal closure_floor,
+                                      const char *dir, const char *name, Receptors **out)
 {
   Receptors *r;
   const Patch *p = &st->patch;
@@ -56,6 +57,7 @@ PetscErrorCode receptor_series_create(MPI_Comm comm, const Grid *g, const State 
   r->g = g;
   r->st = st;
   r->tags = tags;
+  r->closure_floor = closure_floor;
   r->dom = dom;
   r->nrec = dom ? dom->nrec : 0;
   PetscCheck(r->nrec <= 64, comm, PETSC_ERR_SUP, "at most 64 receptors, the domain has %d",
@@ -246,6 +248,14 @@ static PetscErrorCode open_nc(Receptors *r)
   PetscCall(att_text(r, r->vclosure, "units", "1"));
   PetscCall(att_text(r, r->vclosure, "long_name",
                      "largest relative deviation of a tag family's sum from the bulk"));
+  PetscCall(att_text(r, r->vclosure, "comment",
+                     "max over families, species and receptors of |sum of the family's tags - "
+                     "bulk| / (|bulk| + closure_floor)"));
+  {
+    double floor_value = (double)r->closure_floor;
+    NcCallFile(nc_put_att_double(r->nc, r->vclosure, "closure_floor", NC_DOUBLE, 1, &floor_value),
+               r->path_nc);
+  }
   NcCallFile(nc_enddef(r->nc), r->path_nc);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -350,12 +360,7 @@ PetscErrorCode receptor_series_write(Receptors *r, PetscReal t, const Met *met)
         conc[e * nsv + s] = v[0];
         for (PetscInt n = 0; n < PetscMax(nt, 1); n++)
           contrib[(e * nsv + s) * PetscMax(nt, 1) + n] = nt ? v[1 + n] : 0;
-        for (PetscInt f = 0; f < tg->nfamily; f++) {
-          PetscReal sum = 0;
-          for (PetscInt n = tg->family_start[f]; n < tg->family_start[f + 1]; n++) sum += v[1 + n];
-          closure =
-              PetscMax(closure, PetscAbsReal(sum - v[0]) / PetscMax(PetscAbsReal(v[0]), 1e-30));
-        }
+        closure = PetscMax(closure, tags_closure_deviation(tg, v + 1, v[0], r->closure_floor));
         fprintf(r->csv, "%s,%s,%s,%.8g", when, r->dom->rec[e].name,
                 s < nsv - 1 ? r->st->patch.species[s].name : "pm25", (double)v[0]);
         for (PetscInt n = 0; n < nt; n++) fprintf(r->csv, ",%.8g", (double)v[1 + n]);
