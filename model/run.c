@@ -14,6 +14,7 @@
 #include <string.h>
 #include <petsctime.h>
 #include "base/namelist.h"
+#include "base/atomic_file.h"
 #include "model/registry.h"
 #include "model/state.h"
 #include "model/met/met.h"
@@ -694,13 +695,11 @@ PetscErrorCode run_case(MPI_Comm comm, PetscBool only_setup)
     PetscCallMPI(MPI_Comm_rank(comm, &rank));
     if (rank == 0) {
       char path[PETSC_MAX_PATH_LEN];
-      FILE *fp;
+      AtomicFile out;
       PetscCall(PetscSNPrintf(path, sizeof(path), "%s/%s_effective.nml", r.p.output_dir, r.p.name));
-      fp = fopen(path, "w");
-      PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN,
-                 "cannot write %s (run_output_dir must exist)", path);
-      PetscCall(namelist_write(fp));
-      fclose(fp);
+      PetscCall(atomic_file_open(path, &out));
+      PetscCall(namelist_write(out.fp)); /* its write errors are found by atomic_file_commit() */
+      PetscCall(atomic_file_commit(&out));
     }
   }
   PetscCall(initial_state(&r));

@@ -11,6 +11,7 @@
 #include <netcdf.h>
 #include "base/error.h"
 #include "base/ncatt.h"
+#include "base/atomic_file.h"
 #include "base/namelist.h"
 #include "model/emissions/regrid.h"
 #include "model/emissions/point_sources.h"
@@ -286,12 +287,10 @@ static PetscErrorCode report(MPI_Comm comm, const char *path, const Patch *p, co
     PetscCall(PetscPrintf(comm, "\n"));
   }
   if (rank == 0 && path && path[0]) {
-    char tmp[PETSC_MAX_PATH_LEN];
-    FILE *fp;
-    PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.tmp", path));
-    fp = fopen(tmp, "w");
-    PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write %s", tmp);
-    fprintf(fp, "prefecture_code,prefecture_name_en,sector,species,t_per_year\n");
+    AtomicFile out;
+    PetscCall(atomic_file_open(path, &out));
+    PetscCall(
+        atomic_file_printf(&out, "prefecture_code,prefecture_name_en,sector,species,t_per_year\n"));
     for (PetscInt q = 0; q <= npref; q++)
       for (PetscInt sec = 0; sec < SECTOR_N; sec++)
         for (PetscInt s = 0; s < ns; s++) {
@@ -299,13 +298,12 @@ static PetscErrorCode report(MPI_Comm comm, const char *path, const Patch *p, co
           char text[32];
           if (v == 0) continue;
           namelist_real_text((double)v, text, sizeof(text));
-          fprintf(fp, "%d,\"%s\",%s,%s,%s\n", q ? (int)d->pref[q - 1].code : 0,
-                  q ? d->pref[q - 1].name_en : "outside Xinjiang", sector_names[sec],
-                  p->species[s].name, text);
+          PetscCall(atomic_file_printf(&out, "%d,\"%s\",%s,%s,%s\n",
+                                       q ? (int)d->pref[q - 1].code : 0,
+                                       q ? d->pref[q - 1].name_en : "outside Xinjiang",
+                                       sector_names[sec], p->species[s].name, text));
         }
-    fclose(fp);
-    PetscCheck(rename(tmp, path) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot rename %s",
-               tmp);
+    PetscCall(atomic_file_commit(&out));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <netcdf.h>
 #include "base/error.h"
+#include "base/atomic_file.h"
 #include "base/clock.h"
 #include "base/units.h"
 #include "grids/domain.h"
@@ -32,8 +33,8 @@ struct Receptors {
   PetscReal *sum;                           /* rank 0: [rec][spec+1][1+ntag]; owned */
   PetscReal lat[64], lon[64];               /* weighted receptor centres */
   int nc, vtime, vconc, vcontrib, vclosure; /* rank 0 NetCDF ids */
-  FILE *csv;
-  char path_nc[PETSC_MAX_PATH_LEN], path_csv[PETSC_MAX_PATH_LEN];
+  AtomicFile csv;                   /* rank 0: the segment's CSV, under its temporary name */
+  char path_nc[PETSC_MAX_PATH_LEN]; /* the segment's NetCDF file (final name; written as .tmp) */
   size_t record;
 };
 
@@ -172,9 +173,11 @@ static PetscErrorCode open_nc(Receptors *r)
   const char **names;
   PetscInt *meta;
   double ll[64];
+  char tmp[PETSC_MAX_PATH_LEN + 8];
 
   PetscFunctionBeginUser;
-  NcCallFile(nc_create(r->path_nc, NC_NETCDF4 | NC_CLOBBER, &r->nc), r->path_nc);
+  PetscCall(atomic_file_tmp_name(r->path_nc, tmp, sizeof(tmp)));
+  NcCallFile(nc_create(tmp, NC_NETCDF4 | NC_CLOBBER, &r->nc), r->path_nc);
   NcCallFile(nc_def_dim(r->nc, "time", NC_UNLIMITED, &dt), r->path_nc);
   NcCallFile(nc_def_dim(r->nc, "receptor", (size_t)r->nrec, &dr), r->path_nc);
   NcCallFile(nc_def_dim(r->nc, "species", (size_t)ns, &ds), r->path_nc);
@@ -263,24 +266,23 @@ static PetscErrorCode open_nc(Receptors *r)
 PetscErrorCode receptor_series_open(Receptors *r, PetscReal t)
 {
   PetscMPIInt rank;
-  char when[32];
+  char when[32], csv[PETSC_MAX_PATH_LEN];
 
   PetscFunctionBeginUser;
   if (!r->nrec) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCallMPI(MPI_Comm_rank(r->comm, &rank));
   clock_format_compact(t, when, sizeof(when));
-  PetscCall(PetscSNPrintf(r->path_nc, sizeof(r->path_nc), "%s/%s_receptors_%s.nc.tmp", r->dir,
-                          r->name, when));
-  PetscCall(PetscSNPrintf(r->path_csv, sizeof(r->path_csv), "%s/%s_receptors_%s.csv.tmp", r->dir,
-                          r->name, when));
+  PetscCall(PetscSNPrintf(r->path_nc, sizeof(r->path_nc), "%s/%s_receptors_%s.nc", r->dir, r->name,
+                          when));
+  PetscCall(PetscSNPrintf(csv, sizeof(csv), "%s/%s_receptors_%s.csv", r->dir, r->name, when));
   r->record = 0;
   if (rank) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(open_nc(r));
-  r->csv = fopen(r->path_csv, "w");
-  PetscCheck(r->csv, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write %s", r->path_csv);
-  fprintf(r->csv, "time,receptor,species,bulk_ug_m3");
-  for (PetscInt n = 0; n < r->tags->ntag; n++) fprintf(r->csv, ",%s", r->tags->label[n]);
-  fprintf(r->csv, "\n");
+  PetscCall(atomic_file_open(csv, &r->csv));
+  PetscCall(atomic_file_printf(&r->csv, "time,receptor,species,bulk_ug_m3"));
+  for (PetscInt n = 0; n < r->tags->ntag; n++)
+    PetscCall(atomic_file_printf(&r->csv, ",%s", r->tags->label[n]));
+  PetscCall(atomic_file_printf(&r->csv, "\n"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -361,10 +363,12 @@ PetscErrorCode receptor_series_write(Receptors *r, PetscReal t, const Met *met)
         for (PetscInt n = 0; n < PetscMax(nt, 1); n++)
           contrib[(e * nsv + s) * PetscMax(nt, 1) + n] = nt ? v[1 + n] : 0;
         closure = PetscMax(closure, tags_closure_deviation(tg, v + 1, v[0], r->closure_floor));
-        fprintf(r->csv, "%s,%s,%s,%.8g", when, r->dom->rec[e].name,
-                s < nsv - 1 ? r->st->patch.species[s].name : "pm25", (double)v[0]);
-        for (PetscInt n = 0; n < nt; n++) fprintf(r->csv, ",%.8g", (double)v[1 + n]);
-        fprintf(r->csv, "\n");
+        PetscCall(atomic_file_printf(&r->csv, "%s,%s,%s,%.8g", when, r->dom->rec[e].name,
+                                     s < nsv - 1 ? r->st->patch.species[s].name : "pm25",
+                                     (double)v[0]));
+        for (PetscInt n = 0; n < nt; n++)
+          PetscCall(atomic_file_printf(&r->csv, ",%.8g", (double)v[1 + n]));
+        PetscCall(atomic_file_printf(&r->csv, "\n"));
       }
     NcCallFile(nc_put_vara_double(r->nc, r->vtime, st, ct, &tt), r->path_nc);
     NcCallFile(nc_put_vara_double(r->nc, r->vconc, st, ct, conc), r->path_nc);
@@ -383,18 +387,10 @@ PetscErrorCode receptor_series_close(Receptors *r)
   PetscFunctionBeginUser;
   if (!r->nrec || !r->path_nc[0]) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCallMPI(MPI_Comm_rank(r->comm, &rank));
-  if (rank == 0 && r->csv) {
-    char final[PETSC_MAX_PATH_LEN];
-    NcCallFile(nc_close(r->nc), r->path_nc);
-    fclose(r->csv);
-    r->csv = NULL;
-    for (PetscInt k = 0; k < 2; k++) {
-      const char *tmp = k ? r->path_csv : r->path_nc;
-      PetscCall(PetscStrncpy(final, tmp, sizeof(final)));
-      final[strlen(final) - 4] = '\0';
-      PetscCheck(rename(tmp, final) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot rename %s",
-                 tmp);
-    }
+  if (rank == 0 && r->csv.fp) {
+    PetscCall(atomic_file_nc_close(r->nc, r->path_nc));
+    PetscCall(atomic_file_rename(r->path_nc));
+    PetscCall(atomic_file_commit(&r->csv));
   }
   r->path_nc[0] = '\0';
   PetscCallMPI(MPI_Barrier(r->comm));
