@@ -147,6 +147,47 @@ static PetscErrorCode def_labels(Receptors *r, int dim_n, int dim_len, const cha
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* CF flag_values and flag_meanings (blank-separated) on variable var: the vocabulary of its codes.
+ */
+static PetscErrorCode def_flags(Receptors *r, const char *var, PetscInt n, const int *values,
+                                const char *const *meanings)
+{
+  char text[256] = "";
+  int id;
+
+  PetscFunctionBeginUser;
+  NcCallFile(nc_inq_varid(r->nc, var, &id), r->path_nc);
+  for (PetscInt k = 0; k < n; k++) {
+    if (k) PetscCall(PetscStrlcat(text, " ", sizeof(text)));
+    PetscCall(PetscStrlcat(text, meanings[k], sizeof(text)));
+  }
+  NcCallFile(nc_put_att_int(r->nc, id, "flag_values", NC_INT, (size_t)n, values), r->path_nc);
+  PetscCall(att_text(r, id, "flag_meanings", text));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The vocabulary of tag_family_by, tag_special and tag_kind (model/tags.c), and of tag_sector
+   (model/emissions/profiles.h). */
+static PetscErrorCode def_tag_flags(Receptors *r)
+{
+  int values[16];
+  PetscInt n = 0;
+
+  PetscFunctionBeginUser;
+  while (tags_by_names[n]) values[n] = (int)n, n++;
+  PetscCall(def_flags(r, "tag_family_by", n, values, tags_by_names));
+  for (n = 0; n < TAG_SPECIAL_N; n++) values[n] = (int)n;
+  PetscCall(def_flags(r, "tag_special", TAG_SPECIAL_N, values, tags_special_names));
+  PetscCall(def_flags(r, "tag_kind", TAGS_KIND_N, tags_kind_values, tags_kind_meanings));
+  {
+    const char *names[SECTOR_N + 1] = {"none"};
+    values[0] = -1;
+    for (n = 0; n < SECTOR_N; n++) values[n + 1] = (int)n, names[n + 1] = sector_names[n];
+    PetscCall(def_flags(r, "tag_sector", SECTOR_N + 1, values, names));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode def_int(Receptors *r, int dim, const char *var, const char *lname, PetscInt n,
                               const PetscInt *v)
 {
@@ -218,15 +259,13 @@ static PetscErrorCode open_nc(Receptors *r)
     {
       const char *which[7] = {"tag_family", "tag_unit",    "tag_prefecture", "tag_kind",
                               "tag_sector", "tag_special", "tag_family_by"};
-      const char *help[7] = {
-          "family index",
-          "control-unit index (unit_id - 1), -1 if not one unit",
-          "prefecture index, -1 if not one prefecture",
-          "unit kind (0 priority, 1 key, 2 general, -2 all Xinjiang), -1 if none",
-          "sector index, -1 if none",
-          "0 emissions, 1 initial, 2 inflow, 3 other",
-          "grouping of the tag's family: 0 unit, 1 prefecture, 2 kind, 3 region, 4 sector, 5 "
-          "unit_sector, 6 point"};
+      const char *help[7] = {"family index",
+                             "control-unit index (unit_id - 1), -1 if not one unit",
+                             "prefecture index, -1 if not one prefecture",
+                             "unit kind of a kind or region tag (flag_meanings)",
+                             "sector of the tag's emissions (flag_meanings)",
+                             "what the tag stands for (flag_meanings)",
+                             "grouping of the tag's family (flag_meanings)"};
       for (PetscInt m = 0; m < 7; m++) {
         for (PetscInt n = 0; n < nt; n++) {
           const TagInfo *ti = &tg->info[n];
@@ -237,6 +276,7 @@ static PetscErrorCode open_nc(Receptors *r)
         PetscCall(def_int(r, dg, which[m], help[m], nt, meta));
       }
     }
+    PetscCall(def_tag_flags(r));
     PetscCall(PetscFree(meta));
   }
   PetscCall(PetscFree(names));
