@@ -5,30 +5,30 @@
 #include "grids/domain.h"
 #include <string.h>
 #include "base/error.h"
+#include "base/ncatt.h"
 
 #define DOMAIN_GRID_RTOL                                                                           \
   1e-9 /* relative tolerance when comparing the file's grid with the model's */
 
+/* A global attribute of the domain file in the model's types (base/ncatt.h reads it). */
 static PetscErrorCode get_real(int nc, const char *path, const char *name, PetscReal *v)
 {
-  double d;
+  double d = 0;
 
   PetscFunctionBeginUser;
-  PetscCheck(nc_get_att_double(nc, NC_GLOBAL, name, &d) == NC_NOERR, PETSC_COMM_SELF,
-             PETSC_ERR_FILE_UNEXPECTED, "%s: not a Bogda domain file: no global attribute %s", path,
-             name);
+  PetscCall(ncatt_get_double(PETSC_COMM_SELF, nc, NC_GLOBAL, path, name, "not a Bogda domain file",
+                             &d, NULL));
   *v = d;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode get_int(int nc, const char *path, const char *name, PetscInt *v)
+static PetscErrorCode get_int(int nc, const char *path, const char *name, const char *what,
+                              PetscInt *v)
 {
-  int i;
+  int i = 0;
 
   PetscFunctionBeginUser;
-  PetscCheck(nc_get_att_int(nc, NC_GLOBAL, name, &i) == NC_NOERR, PETSC_COMM_SELF,
-             PETSC_ERR_FILE_UNEXPECTED, "%s: not a Bogda domain file: no global attribute %s", path,
-             name);
+  PetscCall(ncatt_get_int(PETSC_COMM_SELF, nc, NC_GLOBAL, path, name, what, &i, NULL));
   *v = i;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -40,7 +40,7 @@ static PetscErrorCode read_spec(int nc, const char *path, GridSpec *s)
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(s, sizeof(*s)));
-  PetscCall(get_int(nc, path, "MAP_PROJ", &kind));
+  PetscCall(get_int(nc, path, "MAP_PROJ", "not a Bogda domain file", &kind));
   s->proj.kind = (ProjectionKind)kind;
   PetscCall(get_real(nc, path, "TRUELAT1", &s->proj.truelat1));
   PetscCall(get_real(nc, path, "TRUELAT2", &s->proj.truelat2));
@@ -51,9 +51,9 @@ static PetscErrorCode read_spec(int nc, const char *path, GridSpec *s)
   PetscCall(get_real(nc, path, "DY", &s->dy));
   PetscCall(get_real(nc, path, "X0", &s->x0));
   PetscCall(get_real(nc, path, "Y0", &s->y0));
-  PetscCall(get_int(nc, path, "NX", &s->nx));
-  PetscCall(get_int(nc, path, "NY", &s->ny));
-  PetscCall(get_int(nc, path, "NZ", &s->nz));
+  PetscCall(get_int(nc, path, "NX", "not a Bogda domain file", &s->nx));
+  PetscCall(get_int(nc, path, "NY", "not a Bogda domain file", &s->ny));
+  PetscCall(get_int(nc, path, "NZ", "not a Bogda domain file", &s->nz));
   PetscCheck(s->nz > 0 && s->nz <= GRID_MAX_LAYERS, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
              "%s: NZ = %" PetscInt_FMT " is out of range", path, s->nz);
   NcCallFile(nc_inq_varid(nc, "z_iface", &var), path);
@@ -81,13 +81,8 @@ PetscErrorCode domain_nest(const char *path, DomainNest *n)
 
   PetscFunctionBeginUser;
   NcCallFile(nc_open(path, NC_NOWRITE, &nc), path);
-  for (PetscInt k = 0; k < 5; k++) {
-    int i;
-    PetscCheck(nc_get_att_int(nc, NC_GLOBAL, att[k], &i) == NC_NOERR, PETSC_COMM_SELF,
-               PETSC_ERR_FILE_UNEXPECTED, "%s: no global attribute %s: not a nested domain file",
-               path, att[k]);
-    *v[k] = i;
-  }
+  for (PetscInt k = 0; k < 5; k++)
+    PetscCall(get_int(nc, path, att[k], "not a nested domain file", v[k]));
   NcCallFile(nc_close(nc), path);
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -16,6 +16,7 @@
 #include "base/namelist.h"
 #include "base/units.h"
 #include "base/error.h"
+#include "base/ncatt.h"
 #include "grids/domain.h"
 #include "base/clock.h"
 
@@ -119,11 +120,16 @@ static PetscErrorCode parent_open(MPI_Comm comm, Boundary *b, PetscInt mx, Petsc
       NcCallFile(nc_inq_dimid(nc, dn[k], &d), pa->file[f]);
       NcCallFile(nc_inq_dimlen(nc, d, &len[k]), pa->file[f]);
     }
-    NcCallFile(nc_get_att_int(nc, NC_GLOBAL, "PARENT_I_START", &att[0]), pa->file[f]);
-    NcCallFile(nc_get_att_int(nc, NC_GLOBAL, "PARENT_J_START", &att[1]), pa->file[f]);
-    NcCallFile(nc_get_att_int(nc, NC_GLOBAL, "PARENT_GRID_RATIO", &att[2]), pa->file[f]);
-    NcCallFile(nc_get_att_int(nc, NC_GLOBAL, "CHILD_NX", &child[0]), pa->file[f]);
-    NcCallFile(nc_get_att_int(nc, NC_GLOBAL, "CHILD_NY", &child[1]), pa->file[f]);
+    PetscCall(ncatt_get_int(comm, nc, NC_GLOBAL, pa->file[f], "PARENT_I_START",
+                            "not a boundary file of a Bogda parent run", &att[0], NULL));
+    PetscCall(ncatt_get_int(comm, nc, NC_GLOBAL, pa->file[f], "PARENT_J_START",
+                            "not a boundary file of a Bogda parent run", &att[1], NULL));
+    PetscCall(ncatt_get_int(comm, nc, NC_GLOBAL, pa->file[f], "PARENT_GRID_RATIO",
+                            "not a boundary file of a Bogda parent run", &att[2], NULL));
+    PetscCall(ncatt_get_int(comm, nc, NC_GLOBAL, pa->file[f], "CHILD_NX",
+                            "not a boundary file of a Bogda parent run", &child[0], NULL));
+    PetscCall(ncatt_get_int(comm, nc, NC_GLOBAL, pa->file[f], "CHILD_NY",
+                            "not a boundary file of a Bogda parent run", &child[1], NULL));
     PetscCheck(child[0] == mx && child[1] == my, comm, PETSC_ERR_FILE_UNEXPECTED,
                "%s holds boundary values for a child of %d x %d cells (CHILD_NX, CHILD_NY); this "
                "run's grid has %d x %d",

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <petscviewer.h>
+#include "base/atomic_file.h"
 #include "physics/fields.h"
 
 #define CHECKPOINT_MAGIC 20261128.0
@@ -165,7 +166,7 @@ PetscErrorCode checkpoint_write(MPI_Comm comm, const State *st, const char *path
 {
   PetscInt nb = BUDGET_NTERMS * st->nspec, nh = HEADER_FIXED + nprocess + nb;
   PetscReal *h;
-  char tmp[PETSC_MAX_PATH_LEN];
+  char tmp[PETSC_MAX_PATH_LEN + 8];
   PetscViewer v;
   PetscMPIInt rank;
 
@@ -184,7 +185,7 @@ PetscErrorCode checkpoint_write(MPI_Comm comm, const State *st, const char *path
   for (PetscInt i = 0; i < nprocess; i++) h[HEADER_FIXED + i] = (PetscReal)counts[i];
   PetscCallMPI(MPI_Allreduce(budget, h + HEADER_FIXED + nprocess, (PetscMPIInt)nb, MPIU_REAL,
                              MPI_SUM, comm));
-  PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.tmp", path));
+  PetscCall(atomic_file_tmp_name(path, tmp, sizeof(tmp)));
   PetscCall(open_viewer(comm, tmp, FILE_MODE_WRITE, &v));
   PetscCall(PetscViewerBinaryWrite(v, h, nh, PETSC_REAL));
   PetscCall(view_local(st->da_q, st->q, v));
@@ -195,9 +196,7 @@ PetscErrorCode checkpoint_write(MPI_Comm comm, const State *st, const char *path
   PetscCall(PetscFree(h));
   PetscCallMPI(MPI_Barrier(comm));
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (rank == 0)
-    PetscCheck(rename(tmp, path) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE,
-               "cannot rename checkpoint %s to %s", tmp, path);
+  if (rank == 0) PetscCall(atomic_file_rename(path));
   PetscCallMPI(MPI_Barrier(comm));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

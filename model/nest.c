@@ -13,6 +13,7 @@
 #include <netcdf.h>
 #include "base/namelist.h"
 #include "base/error.h"
+#include "base/atomic_file.h"
 #include "grids/domain.h"
 #include "base/clock.h"
 
@@ -136,7 +137,7 @@ PetscErrorCode nest_destroy(Nest **out)
 PetscErrorCode nest_open(Nest *n, PetscReal t)
 {
   PetscMPIInt rank;
-  char when[32];
+  char when[32], tmp[PETSC_MAX_PATH_LEN + 8];
   int dt, dc, dl, ds, dg, dlen, dims[5], id;
   const Patch *p;
 
@@ -144,11 +145,12 @@ PetscErrorCode nest_open(Nest *n, PetscReal t)
   if (!n->active) PetscFunctionReturn(PETSC_SUCCESS);
   p = &n->st->patch;
   clock_format_compact(t, when, sizeof(when));
-  PetscCall(PetscSNPrintf(n->path, sizeof(n->path), "%s/%s_bdy_%s.nc.tmp", n->dir, n->name, when));
+  PetscCall(PetscSNPrintf(n->path, sizeof(n->path), "%s/%s_bdy_%s.nc", n->dir, n->name, when));
   n->record = 0;
   PetscCallMPI(MPI_Comm_rank(n->comm, &rank));
   if (rank) PetscFunctionReturn(PETSC_SUCCESS);
-  NcCallFile(nc_create(n->path, NC_NETCDF4 | NC_CLOBBER, &n->nc), n->path);
+  PetscCall(atomic_file_tmp_name(n->path, tmp, sizeof(tmp)));
+  NcCallFile(nc_create(tmp, NC_NETCDF4 | NC_CLOBBER, &n->nc), n->path);
   NcCallFile(nc_def_dim(n->nc, "time", NC_UNLIMITED, &dt), n->path);
   NcCallFile(nc_def_dim(n->nc, "cell", (size_t)n->nring, &dc), n->path);
   NcCallFile(nc_def_dim(n->nc, "lev", (size_t)p->mz, &dl), n->path);
@@ -264,12 +266,8 @@ PetscErrorCode nest_close(Nest *n)
   if (!n->active || !n->path[0]) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCallMPI(MPI_Comm_rank(n->comm, &rank));
   if (rank == 0) {
-    char final[PETSC_MAX_PATH_LEN];
-    NcCallFile(nc_close(n->nc), n->path);
-    PetscCall(PetscStrncpy(final, n->path, sizeof(final)));
-    final[strlen(final) - 4] = '\0';
-    PetscCheck(rename(n->path, final) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE,
-               "cannot rename %s", n->path);
+    PetscCall(atomic_file_nc_close(n->nc, n->path));
+    PetscCall(atomic_file_rename(n->path));
   }
   n->path[0] = '\0';
   PetscCallMPI(MPI_Barrier(n->comm));

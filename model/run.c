@@ -14,6 +14,7 @@
 #include <string.h>
 #include <petsctime.h>
 #include "base/namelist.h"
+#include "base/atomic_file.h"
 #include "model/registry.h"
 #include "model/state.h"
 #include "model/met/met.h"
@@ -291,8 +292,8 @@ static PetscErrorCode setup(Run *r, PetscBool only_setup)
     PetscCall(emissions_create(r->comm, r->grid, &r->st->patch, r->dom, r->tags, r->scen, r->points,
                                only_setup ? NULL : report, &r->emis));
   }
-  PetscCall(receptor_series_create(r->comm, r->grid, r->st, r->dom, r->tags, r->p.output_dir,
-                                   r->p.name, &r->rec));
+  PetscCall(receptor_series_create(r->comm, r->grid, r->st, r->dom, r->tags, r->p.closure_floor,
+                                   r->p.output_dir, r->p.name, &r->rec));
   PetscCall(nest_create(r->comm, r->grid, r->st, r->tags, r->p.output_dir, r->p.name, &r->nest));
   PetscCall(namelist_check_unused(r->comm, groups, ngroups));
   if (only_setup) PetscCall(namelist_help(r->comm, groups, ngroups));
@@ -397,14 +398,8 @@ static PetscReal closure_deviation(const Run *r, const Fields *f)
         PetscInt c = patch_index(p, i, j, k);
         for (PetscInt s = 0; s < ns; s++) {
           const PetscReal *t = &f->tag[(c * ns + s) * nt];
-          PetscReal q = f->q[c * ns + s];
-          for (PetscInt fam = 0; fam < tg->nfamily; fam++) {
-            PetscReal sum = 0, dev;
-            for (PetscInt n = tg->family_start[fam]; n < tg->family_start[fam + 1]; n++)
-              sum += t[n];
-            dev = PetscAbsReal(sum - q) / (PetscAbsReal(q) + r->p.closure_floor);
-            if (dev > worst) worst = dev;
-          }
+          PetscReal dev = tags_closure_deviation(tg, t, f->q[c * ns + s], r->p.closure_floor);
+          if (dev > worst) worst = dev;
         }
       }
   return worst;
@@ -726,13 +721,11 @@ PetscErrorCode run_case(MPI_Comm comm, PetscBool only_setup)
     PetscCallMPI(MPI_Comm_rank(comm, &rank));
     if (rank == 0) {
       char path[PETSC_MAX_PATH_LEN];
-      FILE *fp;
+      AtomicFile out;
       PetscCall(PetscSNPrintf(path, sizeof(path), "%s/%s_effective.nml", r.p.output_dir, r.p.name));
-      fp = fopen(path, "w");
-      PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN,
-                 "cannot write %s (run_output_dir must exist)", path);
-      PetscCall(namelist_write(fp));
-      fclose(fp);
+      PetscCall(atomic_file_open(path, &out));
+      PetscCall(namelist_write(out.fp)); /* its write errors are found by atomic_file_commit() */
+      PetscCall(atomic_file_commit(&out));
     }
   }
   PetscCall(initial_state(&r));

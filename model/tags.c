@@ -7,9 +7,20 @@
 #include "grids/domain.h"
 #include "model/emissions/point_sources.h"
 
-static const char *const by_names[] = {"unit",   "prefecture",  "kind",  "region",
-                                       "sector", "unit_sector", "point", NULL};
-static const char *const kind_names[] = {"priority", "key", "general"};
+const char *const tags_by_names[] = {"unit",   "prefecture",  "kind",  "region",
+                                     "sector", "unit_sector", "point", NULL};
+const char *const tags_special_names[TAG_SPECIAL_N] = {[TAG_EMISSION] = "emissions",
+                                                       [TAG_INITIAL] = "initial",
+                                                       [TAG_INFLOW] = "inflow",
+                                                       [TAG_OTHER] = "other"};
+const char *const tags_kind_names[] = {[DOMAIN_UNIT_PRIORITY] = "priority",
+                                       [DOMAIN_UNIT_KEY] = "key",
+                                       [DOMAIN_UNIT_GENERAL] = "general"};
+const int tags_kind_values[TAGS_KIND_N] = {TAGS_KIND_XINJIANG,   -1,
+                                           DOMAIN_UNIT_PRIORITY, DOMAIN_UNIT_KEY,
+                                           DOMAIN_UNIT_GENERAL,  DOMAIN_UNIT_OUTSIDE};
+const char *const tags_kind_meanings[TAGS_KIND_N] = {"xinjiang", "none",    "priority",
+                                                     "key",      "general", "outside"};
 
 typedef struct {
   PetscBool enabled;
@@ -124,14 +135,14 @@ static PetscErrorCode build_family(Builder *b, PetscInt f, const Domain *d, cons
   if (by == TAGS_BY_SECTOR) {
     for (PetscInt s = 0; s < SECTOR_N; s++) {
       PetscInt n;
-      PetscCall(add(b, name, sector_names[s], (TagInfo){f, -1, -1, -1, s, 0, -1}, &n));
+      PetscCall(add(b, name, sector_names[s], (TagInfo){f, -1, -1, -1, s, TAG_EMISSION, -1}, &n));
       for (PetscInt u = 0; u < nu; u++) t->lookup[(f * nu + u) * SECTOR_N + s] = n;
     }
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   PetscCheck(d, PETSC_COMM_SELF, PETSC_ERR_USER,
              "tags_family_by = '%s' for family %s needs a domain file (run_domain_file)",
-             by_names[by], name);
+             tags_by_names[by], name);
   PetscCall(PetscMalloc3(nu, &type, nu, &value, nu, &tag));
   for (PetscInt u = 0; u < nu; u++) group_key(d, by, u, detail, &type[u], &value[u]);
   for (PetscInt s = 0; s < nsec; s++) {
@@ -143,7 +154,7 @@ static PetscErrorCode build_family(Builder *b, PetscInt f, const Domain *d, cons
         tag[u] = tag[same];
       else {
         char label[3 * DOMAIN_NAME_LEN];
-        TagInfo info = {f, -1, -1, -1, nsec > 1 ? s : -1, 0, -1};
+        TagInfo info = {f, -1, -1, -1, nsec > 1 ? s : -1, TAG_EMISSION, -1};
         if (type[u] == 0) {
           info.unit = u;
           PetscCall(PetscSNPrintf(label, sizeof(label), "%s", d->unit[u].code));
@@ -152,9 +163,9 @@ static PetscErrorCode build_family(Builder *b, PetscInt f, const Domain *d, cons
           PetscCall(PetscSNPrintf(label, sizeof(label), "pref:%d", (int)d->pref[value[u]].code));
         } else if (type[u] == 2) {
           info.kind = value[u];
-          PetscCall(PetscSNPrintf(label, sizeof(label), "kind:%s", kind_names[value[u]]));
+          PetscCall(PetscSNPrintf(label, sizeof(label), "kind:%s", tags_kind_names[value[u]]));
         } else {
-          info.kind = -2;
+          info.kind = TAGS_KIND_XINJIANG;
           PetscCall(PetscSNPrintf(label, sizeof(label), "xinjiang"));
         }
         if (nsec > 1) {
@@ -176,10 +187,24 @@ static PetscErrorCode build_family(Builder *b, PetscInt f, const Domain *d, cons
       PetscInt n;
       if (!detailed(d, q, detail) && !detailed(d, d->pref[q].parent, detail)) continue;
       PetscCall(PetscSNPrintf(label, sizeof(label), "pref:%d", (int)d->pref[q].code));
-      PetscCall(add(b, name, label, (TagInfo){f, -1, q, -1, -1, 0, -1}, &n));
+      PetscCall(add(b, name, label, (TagInfo){f, -1, q, -1, -1, TAG_EMISSION, -1}, &n));
     }
   PetscCall(PetscFree3(type, value, tag));
   PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscReal tags_closure_deviation(const Tags *tags, const PetscReal *t, PetscReal q,
+                                 PetscReal closure_floor)
+{
+  PetscReal worst = 0;
+
+  for (PetscInt fam = 0; fam < tags->nfamily; fam++) {
+    PetscReal sum = 0, dev;
+    for (PetscInt n = tags->family_start[fam]; n < tags->family_start[fam + 1]; n++) sum += t[n];
+    dev = PetscAbsReal(sum - q) / (PetscAbsReal(q) + closure_floor);
+    if (dev > worst) worst = dev;
+  }
+  return worst;
 }
 
 PetscErrorCode tags_create(MPI_Comm comm, const Domain *dom, const PointSources *ps, Tags **tags)
@@ -220,8 +245,8 @@ PetscErrorCode tags_create(MPI_Comm comm, const Domain *dom, const PointSources 
   for (PetscInt k = 0; k < t->nfamily * t->npoint; k++) t->point_tag[k] = -1;
   for (PetscInt f = 0; f < t->nfamily; f++) {
     PetscInt by = -1;
-    for (PetscInt c = 0; by_names[c]; c++)
-      if (!strcmp(by_names[c], p->by[f])) by = c;
+    for (PetscInt c = 0; tags_by_names[c]; c++)
+      if (!strcmp(tags_by_names[c], p->by[f])) by = c;
     PetscCheck(by >= 0, comm, PETSC_ERR_USER,
                "tags_family_by = '%s' for family %s: expected unit, prefecture, kind, region, "
                "sector or unit_sector",
@@ -229,10 +254,10 @@ PetscErrorCode tags_create(MPI_Comm comm, const Domain *dom, const PointSources 
     PetscCall(PetscStrallocpy(p->families[f], &t->family_name[f]));
     t->family_by[f] = by;
     t->family_start[f] = t->ntag;
-    PetscCall(add(&b, p->families[f], "initial", (TagInfo){f, -1, -1, -1, -1, 1, -1},
+    PetscCall(add(&b, p->families[f], "initial", (TagInfo){f, -1, -1, -1, -1, TAG_INITIAL, -1},
                   &t->tag_initial[f]));
     for (PetscInt s = 0; s < SIDE_N; s++)
-      PetscCall(add(&b, p->families[f], side_name[s], (TagInfo){f, -1, -1, -1, -1, 2, -1},
+      PetscCall(add(&b, p->families[f], side_name[s], (TagInfo){f, -1, -1, -1, -1, TAG_INFLOW, -1},
                     &t->tag_side[f * SIDE_N + s]));
     if (by == TAGS_BY_POINT) {
       PetscCheck(
@@ -242,15 +267,16 @@ PetscErrorCode tags_create(MPI_Comm comm, const Domain *dom, const PointSources 
       for (PetscInt q = 0; q < t->npoint; q++) {
         char label[64];
         PetscCall(PetscSNPrintf(label, sizeof(label), "pt:%s", ps->id[q]));
-        PetscCall(add(&b, p->families[f], label, (TagInfo){f, -1, -1, -1, ps->sector[q], 0, q},
+        PetscCall(add(&b, p->families[f], label,
+                      (TagInfo){f, -1, -1, -1, ps->sector[q], TAG_EMISSION, q},
                       &t->point_tag[f * t->npoint + q]));
       }
       for (PetscInt k = 0; k < t->nunit * SECTOR_N; k++)
         t->lookup[f * t->nunit * SECTOR_N + k] = -1;
     } else
       PetscCall(build_family(&b, f, dom, p->ndetail ? p->detail[f] : ""));
-    PetscCall(
-        add(&b, p->families[f], "other", (TagInfo){f, -1, -1, -1, -1, 3, -1}, &t->tag_other[f]));
+    PetscCall(add(&b, p->families[f], "other", (TagInfo){f, -1, -1, -1, -1, TAG_OTHER, -1},
+                  &t->tag_other[f]));
     for (PetscInt k = 0; k < t->nunit * SECTOR_N; k++)
       if (t->lookup[f * t->nunit * SECTOR_N + k] < 0)
         t->lookup[f * t->nunit * SECTOR_N + k] = t->tag_other[f];

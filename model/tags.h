@@ -33,6 +33,27 @@ typedef enum {
   TAGS_BY_POINT
 } TagsBy;
 
+/* What kind of tag a tag is (TagInfo.special). */
+typedef enum { TAG_EMISSION = 0, TAG_INITIAL, TAG_INFLOW, TAG_OTHER, TAG_SPECIAL_N } TagSpecial;
+
+/* TagInfo.kind of a tag for the whole of Xinjiang (a family by region); other kinds are
+   DomainUnitKind values. */
+#define TAGS_KIND_XINJIANG (-2)
+
+/* The tag vocabulary, the one statement of it: the names of tags_family_by (TagsBy order,
+   NULL-terminated), of TagSpecial, and of the unit kinds in tag labels ("kind:<name>",
+   DomainUnitKind order up to DOMAIN_UNIT_GENERAL). The receptor file writes them as CF
+   flag_values/flag_meanings, and the post-processing reads them from there. */
+extern const char *const tags_by_names[];
+extern const char *const tags_special_names[TAG_SPECIAL_N];
+extern const char *const tags_kind_names[];
+/* The names of the values TagInfo.kind can take, for flag_meanings: TAGS_KIND_XINJIANG, -1 (not
+   a kind tag) and each DomainUnitKind ("xinjiang", "none", "priority", "key", "general",
+   "outside"); TAGS_KIND_N of them, values tags_kind_values[]. */
+#define TAGS_KIND_N 6
+extern const int tags_kind_values[TAGS_KIND_N];
+extern const char *const tags_kind_meanings[TAGS_KIND_N];
+
 /* What a tag stands for, for the output and the post-processing (-1 where not applicable). */
 typedef struct {
   PetscInt family;
@@ -40,7 +61,7 @@ typedef struct {
   PetscInt prefecture; /* a whole prefecture (index in the domain registry) */
   PetscInt kind;       /* a unit kind (DomainUnitKind) */
   PetscInt sector;     /* Sector */
-  PetscInt special;    /* 0 emission group, 1 initial, 2 lateral or top inflow, 3 other */
+  PetscInt special;    /* TagSpecial: emission group, initial, lateral or top inflow, other */
   PetscInt point;      /* a single point source (index in the points file) */
 } TagInfo;
 
@@ -79,3 +100,9 @@ PetscInt tags_point_tag(const Tags *tags, PetscInt f, PetscInt p, PetscInt u, Pe
 
 /* The &tags namelist group (for the registry's list of groups). */
 extern const ParamGroup tags_group;
+
+/* Closure: the largest relative deviation, over the families, of a family's sum of the tags
+   t[0..ntag) from the bulk value q, |sum - q| / (|q| + closure_floor). The one definition of the
+   rule; closure_floor is run_closure_floor (in the units of q and t). Not collective. */
+PetscReal tags_closure_deviation(const Tags *tags, const PetscReal *t, PetscReal q,
+                                 PetscReal closure_floor);

@@ -64,20 +64,21 @@ static const ParamSpec param_table[] = {
     {.key = NULL},
 };
 
-/* Per land-use class: roughness length (m), winter surface resistances of SO2 and O3 (s m-1),
-   and Zhang's particle parameters alpha, gamma and collector radius A (m; 0: no interception).
-   Winter values of Wesely's seasonal categories 3/4 and Zhang's land-use classes. */
+/* Per land-use class: winter surface resistances of SO2 and O3 (s m-1), and Zhang's particle
+   parameters alpha, gamma and collector radius A (m; 0: no interception). Winter values of
+   Wesely's seasonal categories 3/4 and Zhang's land-use classes. The roughness length is
+   base/landuse.h's landuse_roughness_length, shared with the meteorology's surface layer. */
 typedef struct {
-  PetscReal z0, rc_so2, rc_o3, alpha, gamma, A;
+  PetscReal rc_so2, rc_o3, alpha, gamma, A;
 } Surface;
 static const Surface surface[LANDUSE_N] = {
-    [LANDUSE_WATER] = {2e-4, 1, 2000, 100, 0.50, 0},
-    [LANDUSE_BARREN] = {0.01, 1000, 400, 50, 0.54, 0},
-    [LANDUSE_GRASSLAND] = {0.03, 500, 600, 1.2, 0.54, 5e-3},
-    [LANDUSE_CROPLAND] = {0.05, 500, 600, 1.2, 0.54, 5e-3},
-    [LANDUSE_FOREST] = {1.0, 500, 500, 1.0, 0.56, 2e-3},
-    [LANDUSE_URBAN] = {1.0, 400, 800, 1.5, 0.56, 10e-3},
-    [LANDUSE_SNOW_ICE] = {1e-3, 1500, 2000, 50, 0.54, 0},
+    [LANDUSE_WATER] = {1, 2000, 100, 0.50, 0},
+    [LANDUSE_BARREN] = {1000, 400, 50, 0.54, 0},
+    [LANDUSE_GRASSLAND] = {500, 600, 1.2, 0.54, 5e-3},
+    [LANDUSE_CROPLAND] = {500, 600, 1.2, 0.54, 5e-3},
+    [LANDUSE_FOREST] = {500, 500, 1.0, 0.56, 2e-3},
+    [LANDUSE_URBAN] = {400, 800, 1.5, 0.56, 10e-3},
+    [LANDUSE_SNOW_ICE] = {1500, 2000, 50, 0.54, 0},
 };
 
 #define D_H2O 2.4e-5          /* molecular diffusivity of water vapour in air, m2 s-1 */
@@ -110,10 +111,11 @@ static PetscReal gas_rc(const SpeciesInfo *sp, const Surface *su, PetscReal tc, 
 }
 
 /* Deposition velocity of species sp over one land-use class (pure kernel). */
-static PetscReal class_vd(const SpeciesInfo *sp, const Surface *su, PetscReal z, PetscReal ustar,
+static PetscReal class_vd(const SpeciesInfo *sp, LandUse lu, PetscReal z, PetscReal ustar,
                           PetscReal L, PetscReal tc, PetscReal cold_max)
 {
-  PetscReal ra = aerodynamic(z, su->z0, ustar, L);
+  const Surface *su = &surface[lu];
+  PetscReal ra = aerodynamic(z, landuse_roughness_length[lu], ustar, L);
   if (sp->phase == PHASE_GAS) {
     PetscReal sc = NU_AIR / (D_H2O / sp->diff_ratio),
               rb = 2 / (CONST_VON_KARMAN * ustar) * PetscPowReal(sc / PRANDTL, 2.0 / 3.0);
@@ -173,12 +175,11 @@ static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt,
       PetscReal z = f->zmid[c], snow = f->snow_cover[c2];
       for (PetscInt s = 0; s < ns; s++) {
         const SpeciesInfo *sp = &p->species[s];
-        PetscReal vd = 0, vsnow = class_vd(sp, &surface[LANDUSE_SNOW_ICE], z, ustar, L, tc,
-                                           prm->rc_cold_max);
+        PetscReal vd = 0, vsnow = class_vd(sp, LANDUSE_SNOW_ICE, z, ustar, L, tc, prm->rc_cold_max);
         for (PetscInt lu = 0; lu < LANDUSE_N; lu++) {
           PetscReal w = f->land_use[c2 * LANDUSE_N + lu];
           if (w <= 0) continue;
-          vd += w * ((1 - snow) * class_vd(sp, &surface[lu], z, ustar, L, tc, prm->rc_cold_max) +
+          vd += w * ((1 - snow) * class_vd(sp, (LandUse)lu, z, ustar, L, tc, prm->rc_cold_max) +
                      snow * vsnow);
         }
         f->vdep[c2 * ns + s] = PetscMin(PetscMax(vd, prm->vd_min), prm->vd_max);

@@ -13,11 +13,13 @@
    same factor. The tool uses the first family where that holds, and refuses (naming the rule and
    a family that would resolve it) when none does. Writes a CSV of episode means:
      scenario,receptor,species,base,predicted,change,change_percent,family */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <glob.h>
 #include <netcdf.h>
 #include "base/error.h"
+#include "base/atomic_file.h"
 #include "base/namelist.h"
 #include "model/emissions/scenario.h"
 #include "model/emissions/profiles.h"
@@ -174,6 +176,7 @@ int main(int argc, char **argv)
   const SpeciesInfo *sp;
   PetscInt nspec, nfam = 0;
   FILE *fp = stdout;
+  AtomicFile table;
 
   PetscCall(PetscInitialize(
       &argc, &argv, NULL,
@@ -191,8 +194,8 @@ int main(int argc, char **argv)
              "the run has %d species; this program knows %d", (int)b.nsp - 1, (int)nspec);
   for (PetscInt n = 0; n < b.ntag; n++) nfam = PetscMax(nfam, b.family[n] + 1);
   if (out[0]) {
-    fp = fopen(out, "w");
-    PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write %s", out);
+    PetscCall(atomic_file_open(out, &table));
+    fp = table.fp; /* atomic_file_commit() finds the errors of the fprintf() calls below */
   }
   fprintf(fp, "scenario,receptor,species,base,predicted,change,change_percent,family\n");
   for (char *save = NULL, *file = strtok_r(list, ",", &save); file;
@@ -250,7 +253,11 @@ int main(int argc, char **argv)
     PetscCall(PetscFree(fac));
     PetscCall(scenario_destroy(&sc));
   }
-  if (fp != stdout) fclose(fp);
+  if (out[0])
+    PetscCall(atomic_file_commit(&table));
+  else
+    PetscCheck(fflush(stdout) == 0 && !ferror(stdout), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE,
+               "standard output: cannot write: %s", strerror(errno));
   PetscCall(domain_destroy(&d));
   PetscCall(PetscFree(b.conc));
   PetscCall(PetscFree(b.contrib));

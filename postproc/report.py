@@ -48,12 +48,15 @@ TOP_REGIONS = 12    # prefectures and outside regions shown
 STACK_GROUPS = 7    # prefectures and regions drawn one by one in the hourly chart
 SHARE_SHOWN = 0.005  # percent: smaller unit and region shares are in the CSV only
 MAP_MARGIN = 1.0    # degrees of longitude and latitude around a hotspot on its maps
-BULK_FLOOR = 1e-20  # ug m-3: below it a bulk value is not used for relative deviations
+BULK_FLOOR = 1e-20  # ug m-3: below it a bulk value gives no share (the closure uses the model's floor)
 SCENARIO_BASE_RTOL = 1e-5  # a scenario table's base and this run's mean agree to it (6 digits)
 DPI = 100
-BY_NAMES = ["unit", "prefecture", "kind", "region", "sector", "unit_sector", "point"]
-SPECIAL_EMISSION, SPECIAL_INITIAL, SPECIAL_INFLOW, SPECIAL_OTHER = 0, 1, 2, 3
-OUTSIDE_KIND = 3
+# The tag vocabulary (family groupings, what a tag stands for, unit kinds) is not restated here: the
+# receptor files carry it as CF flag_values/flag_meanings (model/tags.c), read by tag_vocabulary().
+VOCABULARY = {"family_by": ("unit", "prefecture", "kind", "region", "sector", "unit_sector", "point"),
+              "special": ("emissions", "initial", "inflow", "other"),
+              "kind": ("xinjiang", "priority", "key", "general", "outside"),
+              "sector": ("power", "industry", "residential", "transport", "agriculture")}  # names used here
 SIDES = {"bc_west": ("西边界入流", "inflow, west side"), "bc_east": ("东边界入流", "inflow, east side"),
          "bc_south": ("南边界入流", "inflow, south side"), "bc_north": ("北边界入流", "inflow, north side"),
          "bc_top": ("顶部入流", "inflow, top")}
@@ -62,8 +65,8 @@ OTHER = ("其他", "other (unassigned)")
 ALL_SIDES = ("入流（各边界）", "inflow (all sides)")
 SECTORS = {"power": ("电力", "power"), "industry": ("工业", "industry"), "residential": ("民用", "residential"),
            "transport": ("交通", "transport"), "agriculture": ("农业", "agriculture")}
-KINDS = [("优先保护单元", "priority protection units"), ("重点管控单元", "key control units"),
-         ("一般管控单元", "general control units")]
+KINDS = {"priority": ("优先保护单元", "priority protection units"), "key": ("重点管控单元", "key control units"),
+         "general": ("一般管控单元", "general control units")}
 SPECIES_ZH = {"so2": "二氧化硫", "so4": "硫酸盐", "nox": "氮氧化物", "no3": "硝酸盐", "nh3": "氨", "nh4": "铵盐",
               "ppm25": "一次PM2.5", "ppmc": "一次粗颗粒物", "pm25": "PM2.5"}
 SECTOR_COLOURS = ["#1f78b4", "#e31a1c", "#ff7f00", "#6a3d9a", "#33a02c"]
@@ -173,6 +176,32 @@ def run_files(run_dir):
 TAG_META = ("family", "unit", "prefecture", "kind", "sector", "special", "family_by")
 
 
+def closure_floor(d, path, what):
+    """The floor of the model's closure rule (run_closure_floor), from the attribute the model writes
+    with the closure variable: the report uses the rule the model used, not a copy of it."""
+    var = need(d, "closure", path, what)
+    if "closure_floor" not in var.ncattrs():
+        fail(f"{path}: variable closure has no attribute closure_floor: written by an older bogda?")
+    return float(var.getncattr("closure_floor"))
+
+
+def tag_vocabulary(d, name, path, what, needed):
+    """The codes of a tag metadata variable as {meaning: value}, from its CF flag_values and
+    flag_meanings; every name in needed must be there."""
+    var = need(d, name, path, what)
+    if not {"flag_values", "flag_meanings"} <= set(var.ncattrs()):
+        fail(f"{path}: variable {name} has no flag_values/flag_meanings: written by an older bogda?")
+    values = [int(v) for v in np.atleast_1d(var.getncattr("flag_values"))]
+    meanings = str(var.getncattr("flag_meanings")).split()
+    if len(values) != len(meanings):
+        fail(f"{path}: variable {name} has {len(values)} flag_values but {len(meanings)} flag_meanings")
+    codes = dict(zip(meanings, values))
+    missing = [m for m in needed if m not in codes]
+    if missing:
+        fail(f"{path}: variable {name} lacks the flag_meanings {', '.join(missing)} (has {', '.join(meanings)})")
+    return codes
+
+
 def read_receptors(paths):
     """Receptor series of every segment: times (s), conc[t, r, s], contrib[t, r, s, n], closure[t],
     and the header (receptors, species, tags and their metadata), checked to agree between segments."""
@@ -186,6 +215,8 @@ def read_receptors(paths):
                     "species": strings(d, "species_name", path, what),
                     "label": strings(d, "tag_label", path, "the attribution tags: was the run made with tags_enabled?")}
             meta = {k: np.asarray(values(d, "tag_" + k, path, what)).astype(int) for k in TAG_META}
+            head["closure_floor"] = closure_floor(d, path, what)
+            head["vocabulary"] = {k: tag_vocabulary(d, "tag_" + k, path, what, VOCABULARY[k]) for k in VOCABULARY}
             part = {"time": values(d, "time", path, what), "conc": values(d, "conc", path, what),
                     "contrib": values(d, "contribution", path, what), "closure": values(d, "closure", path, what)}
         if header is None:
@@ -316,6 +347,13 @@ class Tags:
 
     def __init__(self, rec, dom, sites):
         self.label, self.meta, self.dom = rec["label"], rec["meta"], dom
+        vocabulary = rec["vocabulary"]
+        self.by = {v: k for k, v in vocabulary["family_by"].items()}  # family_by code -> name
+        self.sector_by = vocabulary["family_by"]["sector"]
+        self.special = vocabulary["special"]  # name -> code
+        self.kind = vocabulary["kind"]  # name -> code
+        self.kind_name = {v: k for k, v in self.kind.items()}
+        self.sector_name = {v: k for k, v in vocabulary["sector"].items()}
         self.sites = {row["id"]: (row["name_zh"], row["name_en"]) for row in sites}
         nunit, npref = len(dom["unit_code"]), len(dom["prefecture_name_en"])
         if self.meta["unit"].max() >= nunit or self.meta["prefecture"].max() >= npref:
@@ -324,7 +362,7 @@ class Tags:
         families = {}
         for n, label in enumerate(self.label):
             fam = self.meta["family"][n]
-            families.setdefault(fam, (label.split(":")[0], BY_NAMES[self.meta["family_by"][n]], []))[2].append(n)
+            families.setdefault(fam, (label.split(":")[0], self.by[self.meta["family_by"][n]], []))[2].append(n)
         self.families = [families[f] for f in sorted(families)]
 
     def family(self, *bys):
@@ -342,27 +380,27 @@ class Tags:
         return self.label[n].split(":", 1)[1]
 
     def unit(self, n):
-        return self.meta["unit"][n] if self.meta["special"][n] == SPECIAL_EMISSION else -1
+        return self.meta["unit"][n] if self.meta["special"][n] == self.special["emissions"] else -1
 
     def is_outside(self, n):
         u = self.unit(n)
-        return u >= 0 and self.dom["unit_kind"][u] == OUTSIDE_KIND
+        return u >= 0 and self.dom["unit_kind"][u] == self.kind["outside"]
 
     def prefecture(self, n):
         """Prefecture index of an emission tag (its unit's or its own), -1 if none."""
         u = self.unit(n)
         if u >= 0:
             return -1 if self.is_outside(n) else self.dom["unit_prefecture"][u]
-        return self.meta["prefecture"][n] if self.meta["special"][n] == SPECIAL_EMISSION else -1
+        return self.meta["prefecture"][n] if self.meta["special"][n] == self.special["emissions"] else -1
 
     def non_emission(self, n):
         """(key, zh, en) of an initial, inflow or other tag; None for an emission tag."""
         special, suffix = self.meta["special"][n], self.suffix(n)
-        if special == SPECIAL_INITIAL:
+        if special == self.special["initial"]:
             return ("initial",) + INITIAL
-        if special == SPECIAL_INFLOW:
+        if special == self.special["inflow"]:
             return (suffix,) + SIDES.get(suffix, ("入流", suffix))
-        if special == SPECIAL_OTHER:
+        if special == self.special["other"]:
             return ("other",) + OTHER
         return None
 
@@ -390,11 +428,11 @@ class Tags:
             if any(self.unit(m) >= 0 and self.prefecture(m) == q for m in family_tags):
                 return suffix, f"{zh}（经边界流入）", f"{en} (through the boundary)"
             return suffix, zh, en
-        if meta["kind"][n] >= 0:
-            return (suffix,) + KINDS[meta["kind"][n]]
-        if meta["kind"][n] == -2:
+        if self.kind_name.get(meta["kind"][n]) in KINDS:
+            return (suffix,) + KINDS[self.kind_name[meta["kind"][n]]]
+        if meta["kind"][n] == self.kind["xinjiang"]:
             return suffix, "新疆", "Xinjiang"
-        if meta["family_by"][n] == BY_NAMES.index("sector") and meta["sector"][n] >= 0:
+        if meta["family_by"][n] == self.sector_by and meta["sector"][n] >= 0:
             return (suffix,) + SECTORS.get(suffix, ("", suffix))
         if suffix.startswith("pt:"):
             return (suffix,) + self.sites.get(suffix[3:], ("", suffix[3:]))
@@ -446,11 +484,11 @@ class Tags:
         for n in fam[2]:
             other = self.non_emission(n)
             if other:
-                rest.setdefault("inflow" if self.meta["special"][n] == SPECIAL_INFLOW else other[0], []).append(n)
+                rest.setdefault("inflow" if self.meta["special"][n] == self.special["inflow"] else other[0], []).append(n)
             elif self.meta["sector"][n] >= 0:
                 by_sector.setdefault(self.meta["sector"][n], []).append(n)
-        names = list(SECTORS)
-        out = [(names[s],) + SECTORS[names[s]] + ("sector", t) for s, t in sorted(by_sector.items())]
+        names = [self.sector_name[s] for s in sorted(by_sector)]
+        out = [(name,) + SECTORS.get(name, ("", name)) + ("sector", by_sector[s]) for name, s in zip(names, sorted(by_sector))]
         labels = {"inflow": ALL_SIDES, "initial": INITIAL, "other": OTHER}
         return out + [(k,) + labels[k] + (k, rest[k]) for k in labels if k in rest]
 
@@ -464,13 +502,13 @@ class Tags:
 
     def colour_kind(self, n):
         special = self.meta["special"][n]
-        if special != SPECIAL_EMISSION:
-            return {SPECIAL_INITIAL: "initial", SPECIAL_INFLOW: "inflow"}.get(special, "other")
+        if special != self.special["emissions"]:
+            return {self.special["initial"]: "initial", self.special["inflow"]: "inflow"}.get(special, "other")
         if self.is_outside(n):
             return "outside"
         if self.unit(n) >= 0:
             return int(self.dom["unit_kind"][self.unit(n)])
-        return "sector" if self.meta["family_by"][n] == BY_NAMES.index("sector") else "xinjiang"
+        return "sector" if self.meta["family_by"][n] == self.sector_by else "xinjiang"
 
 
 # The tables.
@@ -544,14 +582,15 @@ def concentration_rows(rec, attrs):
 
 
 def closure_rows(rec, tags):
-    """Largest relative deviation of each family's sum of tags from the bulk at each receptor."""
+    """Largest relative deviation of each family's sum of tags from the bulk at each receptor, by the
+    model's rule (model/tags.c, tags_closure_deviation) with the floor the receptor files give."""
     rows = []
     conc = rec["conc"]
     for r, receptor in enumerate(rec["receptor"]):
         for name, _, idx in tags.families:
             total = rec["contrib"][:, r][..., idx].sum(axis=-1)
             bulk = conc[:, r]
-            dev = np.where(np.abs(bulk) > BULK_FLOOR, np.abs(total - bulk) / np.maximum(np.abs(bulk), BULK_FLOOR), 0.0)
+            dev = np.abs(total - bulk) / (np.abs(bulk) + rec["closure_floor"])  # tags_closure_deviation()
             t, s = np.unravel_index(np.argmax(dev), dev.shape)
             rows.append({"receptor": receptor, "family": name, "largest_relative_deviation": dev[t, s],
                          "time": iso(rec["time"][t]), "species": rec["species"][s]})

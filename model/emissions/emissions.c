@@ -10,6 +10,8 @@
 #include <string.h>
 #include <netcdf.h>
 #include "base/error.h"
+#include "base/ncatt.h"
+#include "base/atomic_file.h"
 #include "base/namelist.h"
 #include "model/emissions/regrid.h"
 #include "model/emissions/point_sources.h"
@@ -76,20 +78,15 @@ static PetscErrorCode read_gridded(MPI_Comm comm, const char *path, const Grid *
   for (PetscInt sec = 0; sec < SECTOR_N; sec++)
     for (PetscInt s = 0; s < p->nspec; s++) {
       char name[128], units[64] = "";
-      size_t ulen = 0;
       PetscReal dlat = (lat[nlat - 1] - lat[0]) / (PetscReal)(nlat - 1),
                 dlon = (lon[nlon - 1] - lon[0]) / (PetscReal)(nlon - 1);
       PetscBool per_area;
       PetscCall(PetscSNPrintf(name, sizeof(name), "%s_%s", p->species[s].name, sector_names[sec]));
       if (nc_inq_varid(nc, name, &var) != NC_NOERR) continue;
       NcCallFile(nc_get_var_double(nc, var, val), path);
-      PetscCheck(nc_inq_attlen(nc, var, "units", &ulen) == NC_NOERR && ulen < sizeof(units), comm,
-                 PETSC_ERR_FILE_UNEXPECTED,
-                 "%s: variable %s has no units attribute; expected \"t yr-1\", \"kg yr-1\" or \"kg "
-                 "m-2 s-1\"",
-                 path, name);
-      NcCallFile(nc_get_att_text(nc, var, "units", units), path);
-      units[ulen] = '\0';
+      PetscCall(ncatt_get_text(comm, nc, var, path, "units",
+                               "expected \"t yr-1\", \"kg yr-1\" or \"kg m-2 s-1\"", units,
+                               sizeof(units), NULL));
       PetscCheck(
           !strcmp(units, "t yr-1") || !strcmp(units, "kg yr-1") || !strcmp(units, "kg m-2 s-1"),
           comm, PETSC_ERR_FILE_UNEXPECTED,
@@ -295,12 +292,10 @@ static PetscErrorCode report(MPI_Comm comm, const char *path, const Patch *p, co
     PetscCall(PetscPrintf(comm, "\n"));
   }
   if (rank == 0 && path && path[0]) {
-    char tmp[PETSC_MAX_PATH_LEN];
-    FILE *fp;
-    PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.tmp", path));
-    fp = fopen(tmp, "w");
-    PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write %s", tmp);
-    fprintf(fp, "prefecture_code,prefecture_name_en,sector,species,t_per_year\n");
+    AtomicFile out;
+    PetscCall(atomic_file_open(path, &out));
+    PetscCall(
+        atomic_file_printf(&out, "prefecture_code,prefecture_name_en,sector,species,t_per_year\n"));
     for (PetscInt q = 0; q <= npref; q++)
       for (PetscInt sec = 0; sec < SECTOR_N; sec++)
         for (PetscInt s = 0; s < ns; s++) {
@@ -308,13 +303,12 @@ static PetscErrorCode report(MPI_Comm comm, const char *path, const Patch *p, co
           char text[32];
           if (v == 0) continue;
           namelist_real_text((double)v, text, sizeof(text));
-          fprintf(fp, "%d,\"%s\",%s,%s,%s\n", q ? (int)d->pref[q - 1].code : 0,
-                  q ? d->pref[q - 1].name_en : "outside Xinjiang", sector_names[sec],
-                  p->species[s].name, text);
+          PetscCall(atomic_file_printf(&out, "%d,\"%s\",%s,%s,%s\n",
+                                       q ? (int)d->pref[q - 1].code : 0,
+                                       q ? d->pref[q - 1].name_en : "outside Xinjiang",
+                                       sector_names[sec], p->species[s].name, text));
         }
-    fclose(fp);
-    PetscCheck(rename(tmp, path) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot rename %s",
-               tmp);
+    PetscCall(atomic_file_commit(&out));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }

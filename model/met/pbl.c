@@ -3,7 +3,7 @@
    boundary-layer diffusion in a global climate model, J. Climate 6, 1825-1842; Vogelezang,
    D. H. P. and Holtslag, A. A. M. (1996), Evaluation and model impacts of alternative
    boundary-layer height formulations, Boundary-Layer Meteorol. 81, 245-269. Roughness lengths
-   of the land-use classes are Wesely-type values (Wesely 1989, Atmos. Environ. 23, 1293). */
+   of the land-use classes are base/landuse.h's table. */
 #include "model/met/pbl.h"
 #include "base/constants.h"
 #include "base/landuse.h"
@@ -23,8 +23,7 @@ PetscReal pbl_ustar_log_law(PetscReal wind, PetscReal z, PetscReal z0)
 
 PetscReal pbl_roughness(const PetscReal *lu, PetscReal snow)
 {
-  /* water, barren, grassland, cropland, forest, urban, snow and ice; m */
-  static const PetscReal z0[LANDUSE_N] = {2e-4, 0.01, 0.03, 0.05, 1.0, 1.0, 1e-3};
+  const PetscReal *z0 = landuse_roughness_length;
   PetscReal lz = 0;
   for (PetscInt c = 0; c < LANDUSE_N; c++)
     lz += lu[c] * PetscLogReal(c == LANDUSE_FOREST || c == LANDUSE_URBAN

@@ -12,6 +12,7 @@
 #include <netcdf.h>
 #include "base/clock.h"
 #include "base/error.h"
+#include "base/ncatt.h"
 #include "base/constants.h"
 
 #define DATE_LEN 64         /* longest Times entry we accept, characters */
@@ -58,6 +59,9 @@ static PetscErrorCode expand(MPI_Comm comm, const char (*patterns)[PARAM_STRING_
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* What a file missing a required global attribute is not (base/ncatt.h's messages). */
+#define WRF_WHAT "not a wrfout file"
+
 static PetscErrorCode dim_len(MPI_Comm comm, int nc, const char *path, const char *name,
                               size_t *len)
 {
@@ -70,23 +74,6 @@ static PetscErrorCode dim_len(MPI_Comm comm, int nc, const char *path, const cha
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode att_double(MPI_Comm comm, int nc, const char *path, const char *name,
-                                 double *v)
-{
-  PetscFunctionBeginUser;
-  PetscCheck(nc_get_att_double(nc, NC_GLOBAL, name, v) == NC_NOERR, comm, PETSC_ERR_FILE_UNEXPECTED,
-             "%s: global attribute %s is missing: not a wrfout file", path, name);
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode att_int(MPI_Comm comm, int nc, const char *path, const char *name, int *v)
-{
-  PetscFunctionBeginUser;
-  PetscCheck(nc_get_att_int(nc, NC_GLOBAL, name, v) == NC_NOERR, comm, PETSC_ERR_FILE_UNEXPECTED,
-             "%s: global attribute %s is missing: not a wrfout file", path, name);
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 static PetscErrorCode file_info(MPI_Comm comm, int nc, const char *path, FileInfo *fi)
 {
   PetscFunctionBeginUser;
@@ -94,16 +81,19 @@ static PetscErrorCode file_info(MPI_Comm comm, int nc, const char *path, FileInf
   PetscCall(dim_len(comm, nc, path, "south_north", &fi->ny));
   PetscCall(dim_len(comm, nc, path, "bottom_top", &fi->nz));
   PetscCall(dim_len(comm, nc, path, "Time", &fi->nrec));
-  PetscCall(att_int(comm, nc, path, "MAP_PROJ", &fi->map_proj));
-  PetscCall(att_int(comm, nc, path, "WEST-EAST_GRID_DIMENSION", &fi->full_nx));
-  PetscCall(att_int(comm, nc, path, "SOUTH-NORTH_GRID_DIMENSION", &fi->full_ny));
-  PetscCall(att_double(comm, nc, path, "DX", &fi->dx));
-  PetscCall(att_double(comm, nc, path, "DY", &fi->dy));
-  PetscCall(att_double(comm, nc, path, "TRUELAT1", &fi->truelat1));
-  PetscCall(att_double(comm, nc, path, "TRUELAT2", &fi->truelat2));
-  PetscCall(att_double(comm, nc, path, "STAND_LON", &fi->stand_lon));
-  PetscCall(att_double(comm, nc, path, "CEN_LAT", &fi->cen_lat));
-  PetscCall(att_double(comm, nc, path, "CEN_LON", &fi->cen_lon));
+  PetscCall(ncatt_get_int(comm, nc, NC_GLOBAL, path, "MAP_PROJ", WRF_WHAT, &fi->map_proj, NULL));
+  PetscCall(ncatt_get_int(comm, nc, NC_GLOBAL, path, "WEST-EAST_GRID_DIMENSION", WRF_WHAT,
+                          &fi->full_nx, NULL));
+  PetscCall(ncatt_get_int(comm, nc, NC_GLOBAL, path, "SOUTH-NORTH_GRID_DIMENSION", WRF_WHAT,
+                          &fi->full_ny, NULL));
+  PetscCall(ncatt_get_double(comm, nc, NC_GLOBAL, path, "DX", WRF_WHAT, &fi->dx, NULL));
+  PetscCall(ncatt_get_double(comm, nc, NC_GLOBAL, path, "DY", WRF_WHAT, &fi->dy, NULL));
+  PetscCall(ncatt_get_double(comm, nc, NC_GLOBAL, path, "TRUELAT1", WRF_WHAT, &fi->truelat1, NULL));
+  PetscCall(ncatt_get_double(comm, nc, NC_GLOBAL, path, "TRUELAT2", WRF_WHAT, &fi->truelat2, NULL));
+  PetscCall(
+      ncatt_get_double(comm, nc, NC_GLOBAL, path, "STAND_LON", WRF_WHAT, &fi->stand_lon, NULL));
+  PetscCall(ncatt_get_double(comm, nc, NC_GLOBAL, path, "CEN_LAT", WRF_WHAT, &fi->cen_lat, NULL));
+  PetscCall(ncatt_get_double(comm, nc, NC_GLOBAL, path, "CEN_LON", WRF_WHAT, &fi->cen_lon, NULL));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -275,13 +265,15 @@ PetscErrorCode wrf_files_open(MPI_Comm comm, const char (*patterns)[PARAM_STRING
   {
     int theta_m = 0;
     double bucket = -1;
-    size_t len = 0;
-    if (nc_get_att_int(w->nc, NC_GLOBAL, "USE_THETA_M", &theta_m) != NC_NOERR) theta_m = 0;
-    if (nc_get_att_double(w->nc, NC_GLOBAL, "BUCKET_MM", &bucket) != NC_NOERR) bucket = -1;
+    PetscBool found;
+    PetscCall(ncatt_get_int(comm, w->nc, NC_GLOBAL, w->path[0], "USE_THETA_M", WRF_WHAT, &theta_m,
+                            &found));
+    PetscCall(ncatt_get_double(comm, w->nc, NC_GLOBAL, w->path[0], "BUCKET_MM", WRF_WHAT, &bucket,
+                               &found));
     w->theta_m = theta_m ? PETSC_TRUE : PETSC_FALSE;
     w->bucket_mm = bucket;
-    if (nc_inq_attlen(w->nc, NC_GLOBAL, "MMINLU", &len) == NC_NOERR && len < sizeof(w->mminlu))
-      NcCallFile(nc_get_att_text(w->nc, NC_GLOBAL, "MMINLU", w->mminlu), w->path[0]);
+    PetscCall(ncatt_get_text(comm, w->nc, NC_GLOBAL, w->path[0], "MMINLU", WRF_WHAT, w->mminlu,
+                             sizeof(w->mminlu), &found));
   }
   *out = w;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -440,9 +432,12 @@ PetscErrorCode wrf_files_grid_spec(MPI_Comm comm, WrfFiles *w, PetscInt i0, Pets
     break;
   case 6: {
     double pole_lat = 90, pole_lon = 0;
+    PetscBool found;
     PetscCall(use(w, 0));
-    if (nc_get_att_double(w->nc, NC_GLOBAL, "POLE_LAT", &pole_lat) != NC_NOERR) pole_lat = 90;
-    if (nc_get_att_double(w->nc, NC_GLOBAL, "POLE_LON", &pole_lon) != NC_NOERR) pole_lon = 0;
+    PetscCall(ncatt_get_double(comm, w->nc, NC_GLOBAL, w->path[0], "POLE_LAT", WRF_WHAT, &pole_lat,
+                               &found));
+    PetscCall(ncatt_get_double(comm, w->nc, NC_GLOBAL, w->path[0], "POLE_LON", WRF_WHAT, &pole_lon,
+                               &found));
     PetscCheck(pole_lat == 90 && pole_lon == 0, comm, PETSC_ERR_SUP,
                "%s: a rotated latitude-longitude grid (MAP_PROJ = 6 with POLE_LAT = %.6g, "
                "POLE_LON = %.6g) is not supported",

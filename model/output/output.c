@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include "base/error.h"
+#include "base/atomic_file.h"
 #include "base/namelist.h"
 #include <netcdf_par.h>
 #include "grids/crs.h"
@@ -23,7 +24,7 @@ typedef struct {
 struct OutputFile {
   MPI_Comm comm;
   const Grid *g; /* borrowed */
-  char path[PETSC_MAX_PATH_LEN], tmp[PETSC_MAX_PATH_LEN];
+  char path[PETSC_MAX_PATH_LEN], tmp[PETSC_MAX_PATH_LEN + 8];
   int nc, dtime, dlev, dy, dx, dtag, dstr, vtime;
   PetscInt ntag;
   Var var[OUTPUT_MAX_VARS];
@@ -70,7 +71,7 @@ PetscErrorCode output_open(const Grid *g, const char *path, const char *title,
   f->record = (size_t)-1;
   f->nominal_z = nominal_z;
   PetscCall(PetscStrncpy(f->path, path, sizeof(f->path)));
-  PetscCall(PetscSNPrintf(f->tmp, sizeof(f->tmp), "%s.tmp", path));
+  PetscCall(atomic_file_tmp_name(path, f->tmp, sizeof(f->tmp)));
   NcCallFile(nc_create_par(f->tmp, NC_NETCDF4 | NC_CLOBBER, g->comm, MPI_INFO_NULL, &f->nc),
              f->tmp);
   NcCallFile(nc_def_dim(f->nc, "time", NC_UNLIMITED, &f->dtime), f->path);
@@ -349,12 +350,10 @@ PetscErrorCode output_close(OutputFile **out)
 
   PetscFunctionBeginUser;
   if (!f) PetscFunctionReturn(PETSC_SUCCESS);
-  NcCallFile(nc_close(f->nc), f->path);
+  PetscCall(atomic_file_nc_close(f->nc, f->path));
   PetscCallMPI(MPI_Barrier(f->comm));
   PetscCallMPI(MPI_Comm_rank(f->comm, &rank));
-  if (rank == 0)
-    PetscCheck(rename(f->tmp, f->path) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE,
-               "cannot rename %s to %s", f->tmp, f->path);
+  if (rank == 0) PetscCall(atomic_file_rename(f->path));
   PetscCallMPI(MPI_Barrier(f->comm));
   PetscCall(PetscFree(f->buf));
   PetscCall(PetscFree(*out));

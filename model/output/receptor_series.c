@@ -7,6 +7,7 @@
 #include <string.h>
 #include <netcdf.h>
 #include "base/error.h"
+#include "base/atomic_file.h"
 #include "base/clock.h"
 #include "base/units.h"
 #include "grids/domain.h"
@@ -19,6 +20,7 @@ struct Receptors {
   const Grid *g;
   const State *st;
   const Tags *tags;
+  PetscReal closure_floor; /* run_closure_floor, for tags_closure_deviation() */
   const Domain *dom;
   char dir[PETSC_MAX_PATH_LEN], name[PETSC_MAX_PATH_LEN];
   PetscInt nrec, ncell, nval; /* receptors, local receptor cells, values per cell */
@@ -31,8 +33,8 @@ struct Receptors {
   PetscReal *sum;                           /* rank 0: [rec][spec+1][1+ntag]; owned */
   PetscReal lat[64], lon[64];               /* weighted receptor centres */
   int nc, vtime, vconc, vcontrib, vclosure; /* rank 0 NetCDF ids */
-  FILE *csv;
-  char path_nc[PETSC_MAX_PATH_LEN], path_csv[PETSC_MAX_PATH_LEN];
+  AtomicFile csv;                   /* rank 0: the segment's CSV, under its temporary name */
+  char path_nc[PETSC_MAX_PATH_LEN]; /* the segment's NetCDF file (final name; written as .tmp) */
   size_t record;
 };
 
@@ -42,8 +44,8 @@ static PetscInt nsp(const Receptors *r)
 } /* species and PM2.5 */
 
 PetscErrorCode receptor_series_create(MPI_Comm comm, const Grid *g, const State *st,
-                                      const Domain *dom, const Tags *tags, const char *dir,
-                                      const char *name, Receptors **out)
+                                      const Domain *dom, const Tags *tags, PetscReal closure_floor,
+                                      const char *dir, const char *name, Receptors **out)
 {
   Receptors *r;
   const Patch *p = &st->patch;
@@ -56,6 +58,7 @@ PetscErrorCode receptor_series_create(MPI_Comm comm, const Grid *g, const State 
   r->g = g;
   r->st = st;
   r->tags = tags;
+  r->closure_floor = closure_floor;
   r->dom = dom;
   r->nrec = dom ? dom->nrec : 0;
   PetscCheck(r->nrec <= 64, comm, PETSC_ERR_SUP, "at most 64 receptors, the domain has %d",
@@ -144,6 +147,47 @@ static PetscErrorCode def_labels(Receptors *r, int dim_n, int dim_len, const cha
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* CF flag_values and flag_meanings (blank-separated) on variable var: the vocabulary of its codes.
+ */
+static PetscErrorCode def_flags(Receptors *r, const char *var, PetscInt n, const int *values,
+                                const char *const *meanings)
+{
+  char text[256] = "";
+  int id;
+
+  PetscFunctionBeginUser;
+  NcCallFile(nc_inq_varid(r->nc, var, &id), r->path_nc);
+  for (PetscInt k = 0; k < n; k++) {
+    if (k) PetscCall(PetscStrlcat(text, " ", sizeof(text)));
+    PetscCall(PetscStrlcat(text, meanings[k], sizeof(text)));
+  }
+  NcCallFile(nc_put_att_int(r->nc, id, "flag_values", NC_INT, (size_t)n, values), r->path_nc);
+  PetscCall(att_text(r, id, "flag_meanings", text));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The vocabulary of tag_family_by, tag_special and tag_kind (model/tags.c), and of tag_sector
+   (model/emissions/profiles.h). */
+static PetscErrorCode def_tag_flags(Receptors *r)
+{
+  int values[16];
+  PetscInt n = 0;
+
+  PetscFunctionBeginUser;
+  while (tags_by_names[n]) values[n] = (int)n, n++;
+  PetscCall(def_flags(r, "tag_family_by", n, values, tags_by_names));
+  for (n = 0; n < TAG_SPECIAL_N; n++) values[n] = (int)n;
+  PetscCall(def_flags(r, "tag_special", TAG_SPECIAL_N, values, tags_special_names));
+  PetscCall(def_flags(r, "tag_kind", TAGS_KIND_N, tags_kind_values, tags_kind_meanings));
+  {
+    const char *names[SECTOR_N + 1] = {"none"};
+    values[0] = -1;
+    for (n = 0; n < SECTOR_N; n++) values[n + 1] = (int)n, names[n + 1] = sector_names[n];
+    PetscCall(def_flags(r, "tag_sector", SECTOR_N + 1, values, names));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode def_int(Receptors *r, int dim, const char *var, const char *lname, PetscInt n,
                               const PetscInt *v)
 {
@@ -170,9 +214,11 @@ static PetscErrorCode open_nc(Receptors *r)
   const char **names;
   PetscInt *meta;
   double ll[64];
+  char tmp[PETSC_MAX_PATH_LEN + 8];
 
   PetscFunctionBeginUser;
-  NcCallFile(nc_create(r->path_nc, NC_NETCDF4 | NC_CLOBBER, &r->nc), r->path_nc);
+  PetscCall(atomic_file_tmp_name(r->path_nc, tmp, sizeof(tmp)));
+  NcCallFile(nc_create(tmp, NC_NETCDF4 | NC_CLOBBER, &r->nc), r->path_nc);
   NcCallFile(nc_def_dim(r->nc, "time", NC_UNLIMITED, &dt), r->path_nc);
   NcCallFile(nc_def_dim(r->nc, "receptor", (size_t)r->nrec, &dr), r->path_nc);
   NcCallFile(nc_def_dim(r->nc, "species", (size_t)ns, &ds), r->path_nc);
@@ -213,15 +259,13 @@ static PetscErrorCode open_nc(Receptors *r)
     {
       const char *which[7] = {"tag_family", "tag_unit",    "tag_prefecture", "tag_kind",
                               "tag_sector", "tag_special", "tag_family_by"};
-      const char *help[7] = {
-          "family index",
-          "control-unit index (unit_id - 1), -1 if not one unit",
-          "prefecture index, -1 if not one prefecture",
-          "unit kind (0 priority, 1 key, 2 general, -2 all Xinjiang), -1 if none",
-          "sector index, -1 if none",
-          "0 emissions, 1 initial, 2 inflow, 3 other",
-          "grouping of the tag's family: 0 unit, 1 prefecture, 2 kind, 3 region, 4 sector, 5 "
-          "unit_sector, 6 point"};
+      const char *help[7] = {"family index",
+                             "control-unit index (unit_id - 1), -1 if not one unit",
+                             "prefecture index, -1 if not one prefecture",
+                             "unit kind of a kind or region tag (flag_meanings)",
+                             "sector of the tag's emissions (flag_meanings)",
+                             "what the tag stands for (flag_meanings)",
+                             "grouping of the tag's family (flag_meanings)"};
       for (PetscInt m = 0; m < 7; m++) {
         for (PetscInt n = 0; n < nt; n++) {
           const TagInfo *ti = &tg->info[n];
@@ -232,6 +276,7 @@ static PetscErrorCode open_nc(Receptors *r)
         PetscCall(def_int(r, dg, which[m], help[m], nt, meta));
       }
     }
+    PetscCall(def_tag_flags(r));
     PetscCall(PetscFree(meta));
   }
   PetscCall(PetscFree(names));
@@ -246,6 +291,14 @@ static PetscErrorCode open_nc(Receptors *r)
   PetscCall(att_text(r, r->vclosure, "units", "1"));
   PetscCall(att_text(r, r->vclosure, "long_name",
                      "largest relative deviation of a tag family's sum from the bulk"));
+  PetscCall(att_text(r, r->vclosure, "comment",
+                     "max over families, species and receptors of |sum of the family's tags - "
+                     "bulk| / (|bulk| + closure_floor)"));
+  {
+    double floor_value = (double)r->closure_floor;
+    NcCallFile(nc_put_att_double(r->nc, r->vclosure, "closure_floor", NC_DOUBLE, 1, &floor_value),
+               r->path_nc);
+  }
   NcCallFile(nc_enddef(r->nc), r->path_nc);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -253,24 +306,23 @@ static PetscErrorCode open_nc(Receptors *r)
 PetscErrorCode receptor_series_open(Receptors *r, PetscReal t)
 {
   PetscMPIInt rank;
-  char when[32];
+  char when[32], csv[PETSC_MAX_PATH_LEN];
 
   PetscFunctionBeginUser;
   if (!r->nrec) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCallMPI(MPI_Comm_rank(r->comm, &rank));
   clock_format_compact(t, when, sizeof(when));
-  PetscCall(PetscSNPrintf(r->path_nc, sizeof(r->path_nc), "%s/%s_receptors_%s.nc.tmp", r->dir,
-                          r->name, when));
-  PetscCall(PetscSNPrintf(r->path_csv, sizeof(r->path_csv), "%s/%s_receptors_%s.csv.tmp", r->dir,
-                          r->name, when));
+  PetscCall(PetscSNPrintf(r->path_nc, sizeof(r->path_nc), "%s/%s_receptors_%s.nc", r->dir, r->name,
+                          when));
+  PetscCall(PetscSNPrintf(csv, sizeof(csv), "%s/%s_receptors_%s.csv", r->dir, r->name, when));
   r->record = 0;
   if (rank) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(open_nc(r));
-  r->csv = fopen(r->path_csv, "w");
-  PetscCheck(r->csv, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write %s", r->path_csv);
-  fprintf(r->csv, "time,receptor,species,bulk_ug_m3");
-  for (PetscInt n = 0; n < r->tags->ntag; n++) fprintf(r->csv, ",%s", r->tags->label[n]);
-  fprintf(r->csv, "\n");
+  PetscCall(atomic_file_open(csv, &r->csv));
+  PetscCall(atomic_file_printf(&r->csv, "time,receptor,species,bulk_ug_m3"));
+  for (PetscInt n = 0; n < r->tags->ntag; n++)
+    PetscCall(atomic_file_printf(&r->csv, ",%s", r->tags->label[n]));
+  PetscCall(atomic_file_printf(&r->csv, "\n"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -350,16 +402,13 @@ PetscErrorCode receptor_series_write(Receptors *r, PetscReal t, const Met *met)
         conc[e * nsv + s] = v[0];
         for (PetscInt n = 0; n < PetscMax(nt, 1); n++)
           contrib[(e * nsv + s) * PetscMax(nt, 1) + n] = nt ? v[1 + n] : 0;
-        for (PetscInt f = 0; f < tg->nfamily; f++) {
-          PetscReal sum = 0;
-          for (PetscInt n = tg->family_start[f]; n < tg->family_start[f + 1]; n++) sum += v[1 + n];
-          closure =
-              PetscMax(closure, PetscAbsReal(sum - v[0]) / PetscMax(PetscAbsReal(v[0]), 1e-30));
-        }
-        fprintf(r->csv, "%s,%s,%s,%.8g", when, r->dom->rec[e].name,
-                s < nsv - 1 ? r->st->patch.species[s].name : "pm25", (double)v[0]);
-        for (PetscInt n = 0; n < nt; n++) fprintf(r->csv, ",%.8g", (double)v[1 + n]);
-        fprintf(r->csv, "\n");
+        closure = PetscMax(closure, tags_closure_deviation(tg, v + 1, v[0], r->closure_floor));
+        PetscCall(atomic_file_printf(&r->csv, "%s,%s,%s,%.8g", when, r->dom->rec[e].name,
+                                     s < nsv - 1 ? r->st->patch.species[s].name : "pm25",
+                                     (double)v[0]));
+        for (PetscInt n = 0; n < nt; n++)
+          PetscCall(atomic_file_printf(&r->csv, ",%.8g", (double)v[1 + n]));
+        PetscCall(atomic_file_printf(&r->csv, "\n"));
       }
     NcCallFile(nc_put_vara_double(r->nc, r->vtime, st, ct, &tt), r->path_nc);
     NcCallFile(nc_put_vara_double(r->nc, r->vconc, st, ct, conc), r->path_nc);
@@ -378,18 +427,10 @@ PetscErrorCode receptor_series_close(Receptors *r)
   PetscFunctionBeginUser;
   if (!r->nrec || !r->path_nc[0]) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCallMPI(MPI_Comm_rank(r->comm, &rank));
-  if (rank == 0 && r->csv) {
-    char final[PETSC_MAX_PATH_LEN];
-    NcCallFile(nc_close(r->nc), r->path_nc);
-    fclose(r->csv);
-    r->csv = NULL;
-    for (PetscInt k = 0; k < 2; k++) {
-      const char *tmp = k ? r->path_csv : r->path_nc;
-      PetscCall(PetscStrncpy(final, tmp, sizeof(final)));
-      final[strlen(final) - 4] = '\0';
-      PetscCheck(rename(tmp, final) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot rename %s",
-                 tmp);
-    }
+  if (rank == 0 && r->csv.fp) {
+    PetscCall(atomic_file_nc_close(r->nc, r->path_nc));
+    PetscCall(atomic_file_rename(r->path_nc));
+    PetscCall(atomic_file_commit(&r->csv));
   }
   r->path_nc[0] = '\0';
   PetscCallMPI(MPI_Barrier(r->comm));

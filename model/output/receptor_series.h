@@ -12,10 +12,11 @@ typedef struct Domain Domain;
 typedef struct Receptors Receptors;
 
 /* Collect the receptor cells of the patch. With no domain (or no receptor) nothing is written.
-   Collective. */
+   closure_floor (run_closure_floor) is the floor of tags_closure_deviation(), written with the
+   closure variable (attribute closure_floor) so that readers use the same rule. Collective. */
 PetscErrorCode receptor_series_create(MPI_Comm comm, const Grid *g, const State *st,
-                                      const Domain *dom, const Tags *tags, const char *dir,
-                                      const char *name, Receptors **r);
+                                      const Domain *dom, const Tags *tags, PetscReal closure_floor,
+                                      const char *dir, const char *name, Receptors **r);
 PetscErrorCode receptor_series_destroy(Receptors **r);
 
 /* Open the files of the segment starting at t. Collective. */

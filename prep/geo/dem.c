@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/error.h"
+#include "base/ncatt.h"
 
 #define DEM_SPACING_RTOL 1e-6 /* relative tolerance on even coordinate spacing */
 
@@ -163,20 +164,24 @@ static PetscErrorCode read_ascii(const char *path, Dem *d)
 
 /* NetCDF grid. */
 
-static PetscBool has_text(int nc, int var, const char *att, const char *const *values)
+/* Whether text attribute att of variable var is one of values. */
+static PetscErrorCode has_text(int nc, const char *path, int var, const char *att,
+                               const char *const *values, PetscBool *has)
 {
-  char buf[64];
-  size_t len;
-  if (nc_inq_attlen(nc, var, att, &len) != NC_NOERR || len >= sizeof(buf)) return PETSC_FALSE;
-  if (nc_get_att_text(nc, var, att, buf) != NC_NOERR) return PETSC_FALSE;
-  buf[len] = 0;
-  for (PetscInt k = 0; values[k]; k++)
-    if (!strcmp(buf, values[k])) return PETSC_TRUE;
-  return PETSC_FALSE;
+  char buf[PETSC_MAX_PATH_LEN];
+  PetscBool found;
+
+  PetscFunctionBeginUser;
+  *has = PETSC_FALSE;
+  PetscCall(ncatt_get_text(PETSC_COMM_SELF, nc, var, path, att, "not a DEM grid", buf, sizeof(buf),
+                           &found));
+  for (PetscInt k = 0; found && values[k]; k++)
+    if (!strcmp(buf, values[k])) *has = PETSC_TRUE;
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* The one-dimensional coordinate variable of latitude (want_lat) or longitude, or -1. */
-static int find_coordinate(int nc, PetscBool want_lat)
+static PetscErrorCode find_coordinate(int nc, const char *path, PetscBool want_lat, int *coord)
 {
   static const char *const lat_units[] = {"degrees_north", "degree_north", "degrees_N", "degree_N",
                                           NULL};
@@ -186,19 +191,31 @@ static int find_coordinate(int nc, PetscBool want_lat)
   static const char *const lon_names[] = {"lon", "longitude", "x", NULL};
   int nvar, ndim;
   char name[NC_MAX_NAME + 1];
+  PetscBool has;
 
-  if (nc_inq_nvars(nc, &nvar) != NC_NOERR) return -1;
+  PetscFunctionBeginUser;
+  *coord = -1;
+  NcCallFile(nc_inq_nvars(nc, &nvar), path);
   for (int pass = 0; pass < 2; pass++) {
     for (int v = 0; v < nvar; v++) {
-      if (nc_inq_varndims(nc, v, &ndim) != NC_NOERR || ndim != 1 ||
-          nc_inq_varname(nc, v, name) != NC_NOERR)
-        continue;
-      if (pass == 0 && has_text(nc, v, "units", want_lat ? lat_units : lon_units)) return v;
+      NcCallFile(nc_inq_varndims(nc, v, &ndim), path);
+      if (ndim != 1) continue;
+      NcCallFile(nc_inq_varname(nc, v, name), path);
+      if (pass == 0) {
+        PetscCall(has_text(nc, path, v, "units", want_lat ? lat_units : lon_units, &has));
+        if (has) {
+          *coord = v;
+          PetscFunctionReturn(PETSC_SUCCESS);
+        }
+      }
       for (PetscInt k = 0; pass == 1 && (want_lat ? lat_names : lon_names)[k]; k++)
-        if (!strcmp(name, (want_lat ? lat_names : lon_names)[k])) return v;
+        if (!strcmp(name, (want_lat ? lat_names : lon_names)[k])) {
+          *coord = v;
+          PetscFunctionReturn(PETSC_SUCCESS);
+        }
     }
   }
-  return -1;
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* Read coordinate variable var of length n, check even spacing; first value and signed step. */
@@ -252,12 +269,12 @@ static PetscErrorCode read_netcdf(const char *path, const char *variable, Dem *d
   int nc, vlat, vlon, var, dims[2], dlat, dlon;
   size_t nlat, nlon;
   PetscReal step_lat, fill = 0, scale = 1, offset = 0;
-  PetscBool has_fill = PETSC_FALSE;
+  PetscBool has_fill = PETSC_FALSE, found;
 
   PetscFunctionBeginUser;
   NcCallFile(nc_open(path, NC_NOWRITE, &nc), path);
-  vlat = find_coordinate(nc, PETSC_TRUE);
-  vlon = find_coordinate(nc, PETSC_FALSE);
+  PetscCall(find_coordinate(nc, path, PETSC_TRUE, &vlat));
+  PetscCall(find_coordinate(nc, path, PETSC_FALSE, &vlon));
   PetscCheck(vlat >= 0 && vlon >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
              "%s: no one-dimensional latitude and longitude coordinates (units degrees_north and "
              "degrees_east)",
@@ -279,11 +296,12 @@ static PetscErrorCode read_netcdf(const char *path, const char *variable, Dem *d
   d->dlat = PetscAbsReal(step_lat);
   PetscCall(PetscMalloc1(d->nlon * d->nlat, &d->z));
   NcCallFile(nc_get_var_double(nc, var, d->z), path);
-  if (nc_get_att_double(nc, var, "_FillValue", &fill) == NC_NOERR ||
-      nc_get_att_double(nc, var, "missing_value", &fill) == NC_NOERR)
-    has_fill = PETSC_TRUE;
-  if (nc_get_att_double(nc, var, "scale_factor", &scale) != NC_NOERR) scale = 1;
-  if (nc_get_att_double(nc, var, "add_offset", &offset) != NC_NOERR) offset = 0;
+  PetscCall(ncatt_get_double(PETSC_COMM_SELF, nc, var, path, "_FillValue", "", &fill, &has_fill));
+  if (!has_fill)
+    PetscCall(
+        ncatt_get_double(PETSC_COMM_SELF, nc, var, path, "missing_value", "", &fill, &has_fill));
+  PetscCall(ncatt_get_double(PETSC_COMM_SELF, nc, var, path, "scale_factor", "", &scale, &found));
+  PetscCall(ncatt_get_double(PETSC_COMM_SELF, nc, var, path, "add_offset", "", &offset, &found));
   NcCallFile(nc_close(nc), path);
   if (step_lat < 0) {
     /* North row first in the file: flip to south first. */

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "base/error.h"
+#include "base/atomic_file.h"
 #include "base/namelist.h"
 #include "base/constants.h"
 
@@ -445,13 +446,13 @@ static PetscErrorCode put_fields(Nc *f, const GridSpec *s, const ReceptorSet *rs
 /* The registry as CSV (commas in names become semicolons). */
 static PetscErrorCode write_csv(const char *path, const Geography *g, const PetscReal *unit_area)
 {
-  FILE *fp;
+  AtomicFile out;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscFOpen(PETSC_COMM_SELF, path, "w", &fp));
-  PetscCall(PetscFPrintf(PETSC_COMM_SELF, fp,
-                         "unit_id,unit_code,unit_name_zh,unit_name_en,unit_kind,unit_county,"
-                         "prefecture_code,prefecture_name_en,unit_area_km2\n"));
+  PetscCall(atomic_file_open(path, &out));
+  PetscCall(atomic_file_printf(&out,
+                               "unit_id,unit_code,unit_name_zh,unit_name_en,unit_kind,"
+                               "unit_county,prefecture_code,prefecture_name_en,unit_area_km2\n"));
   for (PetscInt u = 0; u < g->nunit; u++) {
     const GeoUnit *x = &g->unit[u];
     char zh[GEO_NAME_LEN], en[GEO_NAME_LEN], pen[GEO_NAME_LEN] = "";
@@ -465,14 +466,14 @@ static PetscErrorCode write_csv(const char *path, const Geography *g, const Pets
       if (*c == ',') *c = ';';
     for (char *c = pen; *c; c++)
       if (*c == ',') *c = ';';
-    PetscCall(PetscFPrintf(
-        PETSC_COMM_SELF, fp,
+    PetscCall(atomic_file_printf(
+        &out,
         "%" PetscInt_FMT ",%s,%s,%s,%" PetscInt_FMT ",%" PetscInt_FMT ",%" PetscInt_FMT
         ",%s,%.3f\n",
         u + 1, x->code, zh, en, x->kind, x->county >= 0 ? g->county[x->county].adcode : 0,
         x->prefecture >= 0 ? g->pref[x->prefecture].adcode : 0, pen, (double)unit_area[u]));
   }
-  PetscCall(PetscFClose(PETSC_COMM_SELF, fp));
+  PetscCall(atomic_file_commit(&out));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -496,7 +497,7 @@ PetscErrorCode domain_write(const ToolConfig *cfg, const DomainDef *d, const Geo
     for (PetscInt q = 0; q < s->ncover[k]; q++, e++)
       unit_area[s->cover_unit[e]] += s->cover_fraction[e] * area[k] / M2_PER_KM2;
   PetscCall(PetscSNPrintf(path, sizeof(path), "%s/%s_domain.nc", dir, d->name));
-  PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.tmp", path));
+  PetscCall(atomic_file_tmp_name(path, tmp, sizeof(tmp)));
   PetscCall(PetscSNPrintf(csv, sizeof(csv), "%s/%s_units.csv", dir, d->name));
   NcCallFile(nc_create(tmp, NC_NETCDF4 | NC_CLOBBER, &f.nc), tmp);
   PetscCall(def_dims(&f, spec, g, rs, s->ncover_total));
@@ -508,9 +509,8 @@ PetscErrorCode domain_write(const ToolConfig *cfg, const DomainDef *d, const Geo
   PetscCall(put_grid(&f, spec, area, v));
   PetscCall(put_fields(&f, spec, rs, s, area, v));
   PetscCall(put_registries(&f, g, rs, unit_area, v));
-  NcCallFile(nc_close(f.nc), tmp);
-  PetscCheck(rename(tmp, path) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE,
-             "cannot rename %s to %s", tmp, path);
+  PetscCall(atomic_file_nc_close(f.nc, path));
+  PetscCall(atomic_file_rename(path));
   PetscCall(write_csv(csv, g, unit_area));
   PetscCall(PetscFree(area));
   PetscCall(PetscFree(unit_area));

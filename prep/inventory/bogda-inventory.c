@@ -25,6 +25,7 @@
 #include <string.h>
 #include <netcdf.h>
 #include "base/error.h"
+#include "base/atomic_file.h"
 #include "base/namelist.h"
 #include "model/emissions/profiles.h"
 #include "prep/grid/domain_config.h"
@@ -448,14 +449,14 @@ static PetscErrorCode outside(Inv *v)
 
 static PetscErrorCode write_outputs(Inv *v, const char *dir)
 {
-  char path[PETSC_MAX_PATH_LEN], tmp[PETSC_MAX_PATH_LEN];
+  char path[PETSC_MAX_PATH_LEN], tmp[PETSC_MAX_PATH_LEN + 8];
   int nc, dlat, dlon, dims[2], vid;
   PetscReal *coord;
-  FILE *fp;
+  AtomicFile out;
 
   PetscFunctionBeginUser;
   PetscCall(PetscSNPrintf(path, sizeof(path), "%s/xinjiang_inventory.nc", dir));
-  PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.tmp", path));
+  PetscCall(atomic_file_tmp_name(path, tmp, sizeof(tmp)));
   NcCallFile(nc_create(tmp, NC_NETCDF4 | NC_CLOBBER, &nc), tmp);
   NcCallFile(nc_def_dim(nc, "lat", (size_t)v->nlat, &dlat), tmp);
   NcCallFile(nc_def_dim(nc, "lon", (size_t)v->nlon, &dlon), tmp);
@@ -491,36 +492,35 @@ static PetscErrorCode write_outputs(Inv *v, const char *dir)
       NcCallFile(nc_put_att_text(nc, vid, "units", 6, "t yr-1"), tmp);
       NcCallFile(nc_put_var_double(nc, vid, &v->out[(s * SECTOR_N + sec) * v->ncell]), tmp);
     }
-  NcCallFile(nc_close(nc), tmp);
-  PetscCheck(rename(tmp, path) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot rename %s",
-             tmp);
+  PetscCall(atomic_file_nc_close(nc, path));
+  PetscCall(atomic_file_rename(path));
   PetscCall(PetscSNPrintf(path, sizeof(path), "%s/xinjiang_points.csv", dir));
-  fp = fopen(path, "w");
-  PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write %s", path);
-  fprintf(
-      fp,
+  PetscCall(atomic_file_open(path, &out));
+  PetscCall(atomic_file_printf(
+      &out,
       "# Point sources of the illustrative Xinjiang inventory "
       "(prep/inventory/"
-      "bogda-inventory.c)\nid,name,lon,lat,height_m,diameter_m,velocity_m_s,temperature_K,sector");
-  for (PetscInt s = 0; s < v->ns; s++) fprintf(fp, ",%s_t_yr", v->sp[s].name);
-  fprintf(fp, "\n");
+      "bogda-inventory.c)\nid,name,lon,lat,height_m,diameter_m,velocity_m_s,temperature_K,sector"));
+  for (PetscInt s = 0; s < v->ns; s++)
+    PetscCall(atomic_file_printf(&out, ",%s_t_yr", v->sp[s].name));
+  PetscCall(atomic_file_printf(&out, "\n"));
   for (PetscInt k = 0; k < v->npt; k++) {
     const Point *q = &v->pt[k];
-    fprintf(fp, "%s,\"%s\",%.4f,%.4f,%g,%g,%g,%g,%s", q->id, q->name, (double)q->lon,
-            (double)q->lat, (double)q->h, (double)q->d, (double)q->v, (double)q->T, q->sector);
+    PetscCall(atomic_file_printf(&out, "%s,\"%s\",%.4f,%.4f,%g,%g,%g,%g,%s", q->id, q->name,
+                                 (double)q->lon, (double)q->lat, (double)q->h, (double)q->d,
+                                 (double)q->v, (double)q->T, q->sector));
     for (PetscInt s = 0; s < v->ns; s++) {
       char text[32];
       namelist_real_text((double)(q->kt[s] * 1000), text, sizeof(text));
-      fprintf(fp, ",%s", text);
+      PetscCall(atomic_file_printf(&out, ",%s", text));
     }
-    fprintf(fp, "\n");
+    PetscCall(atomic_file_printf(&out, "\n"));
   }
-  fclose(fp);
+  PetscCall(atomic_file_commit(&out));
   /* Totals by prefecture (of every sample) and sector, points included. */
   PetscCall(PetscSNPrintf(path, sizeof(path), "%s/xinjiang_inventory_totals.csv", dir));
-  fp = fopen(path, "w");
-  PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write %s", path);
-  fprintf(fp, "prefecture_code,sector,species,t_per_year\n");
+  PetscCall(atomic_file_open(path, &out));
+  PetscCall(atomic_file_printf(&out, "prefecture_code,sector,species,t_per_year\n"));
   for (PetscInt q = -1; q < v->geo->npref; q++)
     for (PetscInt sec = 0; sec < SECTOR_N; sec++)
       for (PetscInt s = 0; s < v->ns; s++) {
@@ -531,11 +531,12 @@ static PetscErrorCode write_outputs(Inv *v, const char *dir)
         if (sum > 0) {
           char text[32];
           namelist_real_text((double)sum, text, sizeof(text));
-          fprintf(fp, "%d,%s,%s,%s\n", q >= 0 ? (int)v->geo->pref[q].adcode : 0, sector_names[sec],
-                  v->sp[s].name, text);
+          PetscCall(atomic_file_printf(&out, "%d,%s,%s,%s\n",
+                                       q >= 0 ? (int)v->geo->pref[q].adcode : 0, sector_names[sec],
+                                       v->sp[s].name, text));
         }
       }
-  fclose(fp);
+  PetscCall(atomic_file_commit(&out));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
