@@ -59,4 +59,56 @@ with Dataset(sys.argv[2], "a") as nc:
 PYEOF
 bad gridded "negative.nc: so2_industry is negative \(-1\.?\) at lat" -emissions_gridded_file "$dir/negative.nc"
 bad profile "emission_profiles_power_weekday averages to 1.1[0-9]*; expected 1" -emission_profiles_power_weekday 1,1,1,1,1,1,1.7
+# Gridded inventories of the wrong shape (issue 18, item 1): each is refused naming the file, the
+# variable, the dimensions found and those expected, before anything is read into the buffer.
+"$PY" - "$dir/xinjiang_inventory.nc" "$dir" <<'PYEOF'
+import sys, numpy as np
+from netCDF4 import Dataset
+with Dataset(sys.argv[1]) as src:
+    lat, lon = src["lat"][:], src["lon"][:]
+def inventory(name, dims=(("lat", len(lat)), ("lon", len(lon))), coords=("lat",), fill=None):
+    nc = Dataset(f"{sys.argv[2]}/{name}.nc", "w")
+    for d, n in dims: nc.createDimension(d, n)
+    if "lat" not in nc.dimensions: nc.createDimension("lat", len(lat))
+    if "lon" not in nc.dimensions: nc.createDimension("lon", len(lon))
+    if coords == ("lat",):
+        nc.createVariable("lat", "f8", ("lat",))[:] = lat
+        nc.createVariable("lon", "f8", ("lon",))[:] = lon
+    else:
+        la, lo = np.meshgrid(lat, lon, indexing="ij")
+        nc.createVariable("lat", "f8", ("lat", "lon"))[:] = la
+        nc.createVariable("lon", "f8", ("lat", "lon"))[:] = lo
+    return nc
+def field(nc, dims, value=2.385, **kw):
+    v = nc.createVariable("so2_power", "f8", dims, **kw); v.units = "t yr-1"
+    if value is not None: v[:] = value
+    return v
+nc = inventory("bigger", (("lat2", len(lat) + 40), ("lon2", len(lon) + 20))); field(nc, ("lat2", "lon2")); nc.close()
+nc = inventory("smaller", (("lat2", len(lat) - 60), ("lon", len(lon)))); field(nc, ("lat2", "lon")); nc.close()
+nc = inventory("monthly", (("time", 12), ("lat", len(lat)), ("lon", len(lon)))); field(nc, ("time", "lat", "lon")); nc.close()
+nc = inventory("transposed"); field(nc, ("lon", "lat")); nc.close()
+nc = inventory("latlon2d", coords=("lat", "lon")); field(nc, ("lat", "lon")); nc.close()
+# Values that are no emissions (item 2): never written, _FillValue, missing_value, NaN, inf, 1e300.
+nc = inventory("unwritten"); field(nc, ("lat", "lon"), None); nc.close()
+nc = inventory("fillvalue"); v = field(nc, ("lat", "lon"), np.ma.masked_all((len(lat), len(lon))), fill_value=1e20)
+v.set_auto_mask(False); a = np.zeros((len(lat), len(lon))); a[:] = 1e20; a[13, 21] = 100.0; v[:] = a; nc.close()
+for name, x in (("missing_value", 1e30), ("nan", np.nan), ("inf", np.inf), ("huge", 1e300)):
+    nc = inventory(name); v = field(nc, ("lat", "lon"), 0.0)
+    if name == "missing_value": v.missing_value = 1e30
+    v.set_auto_mask(False); a = np.zeros((len(lat), len(lon))); a[17, 23] = x; v[:] = a; nc.close()
+PYEOF
+ok $? "bad gridded inventories written"
+want="expected \(lat = 360, lon = 580\), the dimensions of the file's lat and lon"
+bad grid_bigger "bigger.nc: variable so2_power has dimensions \(lat2 = 400, lon2 = 600\); $want" -emissions_gridded_file "$dir/bigger.nc"
+bad grid_smaller "smaller.nc: variable so2_power has dimensions \(lat2 = 300, lon = 580\); $want" -emissions_gridded_file "$dir/smaller.nc"
+bad grid_monthly "monthly.nc: variable so2_power has dimensions \(time = 12, lat = 360, lon = 580\); $want" -emissions_gridded_file "$dir/monthly.nc"
+bad grid_transposed "transposed.nc: variable so2_power has dimensions \(lon = 580, lat = 360\); $want" -emissions_gridded_file "$dir/transposed.nc"
+bad grid_latlon2d "latlon2d.nc: coordinate variable lat has 2 dimensions; expected 1" -emissions_gridded_file "$dir/latlon2d.nc"
+at="at lat [0-9.]+ lon [0-9.]+, \(lat, lon\) index"
+bad grid_unwritten "unwritten.nc: so2_power is netCDF's default fill value: the variable was never written there \(9.96921e\+36\) $at \(0, 0\)" -emissions_gridded_file "$dir/unwritten.nc"
+bad grid_fillvalue "fillvalue.nc: so2_power is the variable's _FillValue or missing_value: a missing cell \(1e\+20\) $at \(0, 0\)" -emissions_gridded_file "$dir/fillvalue.nc"
+bad grid_missing_value "missing_value.nc: so2_power is the variable's _FillValue or missing_value: a missing cell \(1e\+30\) $at \(17, 23\)" -emissions_gridded_file "$dir/missing_value.nc"
+bad grid_nan "nan.nc: so2_power is not a finite number \(nan\.?\) $at \(17, 23\)" -emissions_gridded_file "$dir/nan.nc"
+bad grid_inf "inf.nc: so2_power is not a finite number \(inf\.?\) $at \(17, 23\)" -emissions_gridded_file "$dir/inf.nc"
+bad grid_huge "huge.nc: so2_power = 1e\+300 t yr-1 $at \(17, 23\), is 1e\+300 t/yr from one cell; expected at most 1e\+09 t/yr" -emissions_gridded_file "$dir/huge.nc"
 done_testing
