@@ -8,7 +8,11 @@
 #   - a point source outside the domain is a warning and counted as lost;
 #   - bad inputs each stop the model before the time loop with file:line and the column or key:
 #     a negative emission, a missing value, an unknown sector, an unknown species column, a
-#     gridded field with a negative value, a time profile that does not average to 1.
+#     gridded field with a negative value, a time profile that does not average to 1;
+#   - (issue 18) points rows with extra or missing fields, repeated or unknown columns, an id too
+#     long, a stack at 0 K; gridded fields on other dimensions (bigger, smaller, transposed,
+#     monthly, 2-D lat/lon), never written, holding fill values, NaN, inf or 1e300;
+#   - a points column in kg/yr gives the same emissions as the same numbers in t/yr.
 . "$(dirname "$0")/../lib.sh"
 dir=$(scratch emission_inputs)
 check() { "$PY" "$ROOT/tests/regression/inventory_check.py" "$@"; }
@@ -43,13 +47,43 @@ bad() { # bad NAME EXPECTED-REGEX [options...]
 }
 pts=$dir/xinjiang_points.csv
 sed '4s/^\(\([^,]*,\)\{9\}\)[0-9.]*/\1-5/' "$pts" > "$dir/negative.csv"
-bad negative "negative.csv:4: column P02 \(t/yr\) = -5\.? is out of range; expected 0\.? to" -emissions_points_file "$dir/negative.csv"
+bad negative "negative.csv:4: column so2_t_yr of P02 \(t/yr\) = -5\.? is out of range; expected 0\.? to" -emissions_points_file "$dir/negative.csv"
 sed '4s/^\(\([^,]*,\)\{9\}\)[0-9.]*/\1/' "$pts" > "$dir/missing.csv"
-bad missing "missing.csv:4: column P02 \(t/yr\) is empty; expected a number" -emissions_points_file "$dir/missing.csv"
+bad missing "missing.csv:4: column so2_t_yr of P02 \(t/yr\) is empty; expected a number" -emissions_points_file "$dir/missing.csv"
 sed '4s/,power,/,heating,/' "$pts" > "$dir/sector.csv"
 bad sector "sector.csv:4: sector 'heating' is unknown; expected power, industry" -emissions_points_file "$dir/sector.csv"
 sed '2s/ppmc_t_yr/pm10_t_yr/' "$pts" > "$dir/species.csv"
 bad species "species.csv:2: column 'pm10_t_yr' names an unknown species 'pm10'" -emissions_points_file "$dir/species.csv"
+# Rows and columns that do not match (issue 18, items 3 and 9): each is refused with file:line.
+sed -E '4s/$/,1,2,3/' "$pts" > "$dir/extra.csv"
+bad extra "extra.csv:4: the line has 20 fields; expected 17 as in the header \(no column for the fields after ppmc_t_yr\)" -emissions_points_file "$dir/extra.csv"
+sed -E '4s/(,[^,]*){4}$//' "$pts" > "$dir/short.csv"
+bad short "short.csv:4: the line has 13 fields; expected 17 as in the header \(no field for column nh3_t_yr\)" -emissions_points_file "$dir/short.csv"
+sed '2s/nox_t_yr/so2_t_yr/' "$pts" > "$dir/repeated.csv"
+bad repeated "repeated.csv:2: column 12 'so2_t_yr' repeats column 10 'so2_t_yr'" -emissions_points_file "$dir/repeated.csv"
+sed '2s/nox_t_yr/SO2_kg_yr/' "$pts" > "$dir/repeated_units.csv"
+bad repeated_units "repeated_units.csv:2: column 12 'SO2_kg_yr' repeats column 10 'so2_t_yr'" -emissions_points_file "$dir/repeated_units.csv"
+sed '2s/ppmc_t_yr/ppmc_tons/' "$pts" > "$dir/unknown.csv"
+bad unknown "unknown.csv:2: column 17 'ppmc_tons' is unknown; expected id, name, lon, lat" -emissions_points_file "$dir/unknown.csv"
+sed '4s/^P02,/P02-Xinjiang-Zhongtai-Huatai-power-station,/' "$pts" > "$dir/long_id.csv"
+bad long_id "long_id.csv:4: column id = 'P02-Xinjiang-Zhongtai-Huatai-power-station' is longer than 31 characters" -emissions_points_file "$dir/long_id.csv"
+sed '4s/,400,power,/,0,power,/' "$pts" > "$dir/cold.csv"
+bad cold "cold.csv:4: column temperature_K = 0\.? is out of range; expected 200\.? to 2000" -emissions_points_file "$dir/cold.csv"
+# A column in kg/yr is read as such: the same emissions, to the bit, as the same numbers in t/yr.
+"$PY" - "$pts" "$dir/kg.csv" <<'PYEOF'
+import csv, sys
+from decimal import Decimal
+rows = open(sys.argv[1]).read().splitlines()
+with open(sys.argv[2], "w") as out:
+    for k, line in enumerate(rows):
+        if line.startswith("#"): out.write(line + "\n"); continue
+        f = next(csv.reader([line]))
+        if f[0] == "id": f[9] = "so2_kg_yr"
+        else: f[9] = str(Decimal(f[9]) * 1000)
+        csv.writer(out, lineterminator="\n").writerow(f)
+PYEOF
+model kg -emissions_points_file "$dir/kg.csv" && cmp -s "$dir/base/att_emissions.csv" "$dir/kg/att_emissions.csv"
+ok $? "a points file with so2_kg_yr (kg/yr) gives the emissions of the same numbers in t/yr"
 "$PY" - "$dir/xinjiang_inventory.nc" "$dir/negative.nc" <<'PYEOF'
 import shutil, sys
 from netCDF4 import Dataset
