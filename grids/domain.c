@@ -9,6 +9,45 @@
 
 #define DOMAIN_GRID_RTOL                                                                           \
   1e-9 /* relative tolerance when comparing the file's grid with the model's */
+/* Fractions (land use, cover, receptor weights) may exceed 1 by this round-off. */
+#define DOMAIN_FRACTION_TOL 1e-9
+/* Terrain heights accepted, m: below the lowest land (the Dead Sea shore) or above the highest
+   summit is a corrupt field. */
+#define DOMAIN_TERRAIN_MIN -500.0
+#define DOMAIN_TERRAIN_MAX 9000.0
+
+/* Values of variable name that index a table of n entries (or -1 when none_ok) must lie in it. */
+static PetscErrorCode check_index(const char *path, const char *name, const char *dim, PetscInt k,
+                                  PetscInt v, PetscBool none_ok, PetscInt n, const char *table)
+{
+  PetscFunctionBeginUser;
+  PetscCheck((v >= 0 || (none_ok && v == -1)) && v < n, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: %s(%s = %" PetscInt_FMT ") = %" PetscInt_FMT "; expected %s0 to %" PetscInt_FMT
+             ", an index into the %" PetscInt_FMT " %s",
+             path, name, dim, k, v, none_ok ? "-1 (none) or " : "", n - 1, n, table);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* A field's value at file cell (lead, j, i) must be finite and within [lo, hi]. */
+static PetscErrorCode check_value(const char *path, const char *name, const char *lead_dim,
+                                  PetscInt lead, PetscInt j, PetscInt i, PetscReal v, PetscReal lo,
+                                  PetscReal hi)
+{
+  char at[64];
+
+  PetscFunctionBeginUser;
+  if (!PetscIsInfOrNanReal(v) && v >= lo && v <= hi) PetscFunctionReturn(PETSC_SUCCESS);
+  if (lead_dim)
+    PetscCall(PetscSNPrintf(
+        at, sizeof(at), "(%s, y, x) = (%" PetscInt_FMT ", %" PetscInt_FMT ", %" PetscInt_FMT ")",
+        lead_dim, lead, j, i));
+  else
+    PetscCall(
+        PetscSNPrintf(at, sizeof(at), "(y, x) = (%" PetscInt_FMT ", %" PetscInt_FMT ")", j, i));
+  SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+          "%s: %s = %g at %s; expected a finite value from %g to %g", path, name, (double)v, at,
+          (double)lo, (double)hi);
+}
 
 /* A global attribute of the domain file in the model's types (base/ncatt.h reads it). */
 static PetscErrorCode get_real(int nc, const char *path, const char *name, PetscReal *v)
@@ -171,10 +210,21 @@ static PetscErrorCode read_registries(int nc, const char *path, Domain *d)
   PetscCall(get_ints(nc, path, "unit_county", d->nunit, &d->unit[0].county, sizeof(DomainUnit)));
   PetscCall(
       get_ints(nc, path, "unit_prefecture", d->nunit, &d->unit[0].prefecture, sizeof(DomainUnit)));
+  for (PetscInt u = 0; u < d->nunit; u++) {
+    PetscCall(check_index(path, "unit_kind", "unit", u, d->unit[u].kind, PETSC_FALSE,
+                          DOMAIN_UNIT_OUTSIDE + 1, "unit kinds"));
+    PetscCall(check_index(path, "unit_prefecture", "unit", u, d->unit[u].prefecture, PETSC_TRUE,
+                          d->npref, "prefectures"));
+  }
   PetscCall(PetscMalloc1(d->nunit, &a));
   NcCallFile(nc_inq_varid(nc, "unit_area_km2", &var), path);
   NcCallFile(nc_get_var_double(nc, var, a), path);
-  for (PetscInt u = 0; u < d->nunit; u++) d->unit[u].area_km2 = a[u];
+  for (PetscInt u = 0; u < d->nunit; u++) {
+    PetscCheck(!PetscIsInfOrNanReal(a[u]) && a[u] >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+               "%s: unit_area_km2(unit = %" PetscInt_FMT ") = %g; expected a finite area >= 0",
+               path, u, a[u]);
+    d->unit[u].area_km2 = a[u];
+  }
   PetscCall(PetscFree(a));
   for (PetscInt q = 0; q < d->npref; q++) {
     PetscCall(get_string(nc, path, "prefecture_name_zh", q, d->pref[q].name_zh));
@@ -184,6 +234,9 @@ static PetscErrorCode read_registries(int nc, const char *path, Domain *d)
       get_ints(nc, path, "prefecture_code", d->npref, &d->pref[0].code, sizeof(DomainPrefecture)));
   PetscCall(get_ints(nc, path, "prefecture_parent", d->npref, &d->pref[0].parent,
                      sizeof(DomainPrefecture)));
+  for (PetscInt q = 0; q < d->npref; q++)
+    PetscCall(check_index(path, "prefecture_parent", "prefecture", q, d->pref[q].parent, PETSC_TRUE,
+                          d->npref, "prefectures"));
   for (PetscInt r = 0; r < d->nrec; r++) {
     PetscCall(get_string(nc, path, "receptor_name", r, d->rec[r].name));
     PetscCall(get_string(nc, path, "receptor_name_zh", r, d->rec[r].name_zh));
@@ -219,6 +272,34 @@ static PetscErrorCode read_window(int nc, const char *path, const char *name, co
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Every value of the window of variable name ([lead, y, x], nlead 0 for 2D) must be finite and
+   within [lo, hi]. */
+static PetscErrorCode check_window(const char *path, const char *name, const char *lead_dim,
+                                   const Window *w, PetscInt nlead, const PetscReal *a,
+                                   PetscReal lo, PetscReal hi)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt c = 0; c < PetscMax(nlead, 1); c++)
+    for (PetscInt j = 0; j < w->nj; j++)
+      for (PetscInt i = 0; i < w->ni; i++)
+        PetscCall(check_value(path, name, lead_dim, c, w->j0 + j, w->i0 + i,
+                              a[(c * w->nj + j) * w->ni + i], lo, hi));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The cell coordinates and areas, which the model does not use but the post-processing does. */
+static PetscErrorCode check_coordinates(int nc, const char *path, const Window *w, PetscReal *a)
+{
+  PetscFunctionBeginUser;
+  PetscCall(read_window(nc, path, "lat", w, 0, a));
+  PetscCall(check_window(path, "lat", NULL, w, 0, a, -90, 90));
+  PetscCall(read_window(nc, path, "lon", w, 0, a));
+  PetscCall(check_window(path, "lon", NULL, w, 0, a, -360, 360));
+  PetscCall(read_window(nc, path, "cell_area", w, 0, a));
+  PetscCall(check_window(path, "cell_area (m2)", NULL, w, 0, a, PETSC_SMALL, PETSC_MAX_REAL));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode read_fields(int nc, const char *path, const Patch *p, const Window *w,
                                   Domain *d)
 {
@@ -230,18 +311,27 @@ static PetscErrorCode read_fields(int nc, const char *path, const Patch *p, cons
   PetscCall(PetscMalloc1(n2, &d->terrain));
   PetscCall(PetscMalloc1(n2 * LANDUSE_N, &d->landuse));
   PetscCall(PetscCalloc1(n2 * d->nrec + 1, &d->receptor_weight));
+  PetscCall(check_coordinates(nc, path, w, a));
   PetscCall(read_window(nc, path, "terrain", w, 0, a));
+  PetscCall(
+      check_window(path, "terrain (m)", NULL, w, 0, a, DOMAIN_TERRAIN_MIN, DOMAIN_TERRAIN_MAX));
   for (PetscInt j = p->gys; j < p->gys + p->gym; j++)
     for (PetscInt i = p->gxs; i < p->gxs + p->gxm; i++)
       d->terrain[patch_index2(p, i, j)] =
           a[(clamp(j, p->my) - w->j0) * w->ni + clamp(i, p->mx) - w->i0];
   PetscCall(read_window(nc, path, "landuse_fraction", w, LANDUSE_N, a));
+  PetscCall(check_window(path, "landuse_fraction", "landuse", w, LANDUSE_N, a, 0,
+                         1 + DOMAIN_FRACTION_TOL));
   for (PetscInt j = p->gys; j < p->gys + p->gym; j++)
     for (PetscInt i = p->gxs; i < p->gxs + p->gxm; i++)
       for (PetscInt c = 0; c < LANDUSE_N; c++)
         d->landuse[patch_index2(p, i, j) * LANDUSE_N + c] =
             a[c * nw + (clamp(j, p->my) - w->j0) * w->ni + clamp(i, p->mx) - w->i0];
-  if (d->nrec) PetscCall(read_window(nc, path, "receptor_weight", w, d->nrec, a));
+  if (d->nrec) {
+    PetscCall(read_window(nc, path, "receptor_weight", w, d->nrec, a));
+    PetscCall(check_window(path, "receptor_weight", "receptor", w, d->nrec, a, 0,
+                           1 + DOMAIN_FRACTION_TOL));
+  }
   for (PetscInt j = PetscMax(p->gys, 0); j < PetscMin(p->gys + p->gym, p->my); j++)
     for (PetscInt i = PetscMax(p->gxs, 0); i < PetscMin(p->gxs + p->gxm, p->mx); i++)
       for (PetscInt r = 0; r < d->nrec; r++)
@@ -251,11 +341,32 @@ static PetscErrorCode read_fields(int nc, const char *path, const Patch *p, cons
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The cover lists of a row of the window must follow each other in the file (the reader takes
+   a row's lists as one slice), within its cover dimension. */
+static PetscErrorCode check_cover_rows(const char *path, const Window *w, PetscInt ncover,
+                                       const int *start, const int *count)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt j = 0; j < w->nj; j++)
+    for (PetscInt i = 0; i < w->ni; i++) {
+      PetscInt k = j * w->ni + i, expect = i ? start[k - 1] + count[k - 1] : start[k];
+      PetscCheck(
+          count[k] >= 0 && start[k] >= 0 && start[k] == expect &&
+              (PetscInt64)start[k] + count[k] <= (PetscInt64)ncover,
+          PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+          "%s: cover_start, cover_count at (y, x) = (%" PetscInt_FMT ", %" PetscInt_FMT
+          ") are %d, %d; expected a list of >= 0 entries starting at %" PetscInt_FMT
+          " (where the previous cell's ends) and ending within the %" PetscInt_FMT " cover entries",
+          path, w->j0 + j, w->i0 + i, start[k], count[k], i ? expect : (PetscInt)start[k], ncover);
+    }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* The cover entries of the window, row by row, then per ghosted column by clamping. */
 static PetscErrorCode read_cover(int nc, const char *path, const Patch *p, const Window *w,
                                  Domain *d)
 {
-  PetscInt nw = w->ni * w->nj, n2 = patch_size2(p), total = 0, *first, *row_start;
+  PetscInt nw = w->ni * w->nj, n2 = patch_size2(p), total = 0, ncover, *first, *row_start;
   int vs, vc, vu, vf, *start, *count, *unit;
   PetscReal *frac;
 
@@ -270,6 +381,8 @@ static PetscErrorCode read_cover(int nc, const char *path, const Patch *p, const
     NcCallFile(nc_get_vara_int(nc, vs, s, c, start), path);
     NcCallFile(nc_get_vara_int(nc, vc, s, c, count), path);
   }
+  PetscCall(dim_len(nc, path, "cover", &ncover));
+  PetscCall(check_cover_rows(path, w, ncover, start, count));
   for (PetscInt r = 0; r < w->nj; r++) {
     row_start[r] = total;
     total += start[r * w->ni + w->ni - 1] + count[r * w->ni + w->ni - 1] - start[r * w->ni];
@@ -282,6 +395,17 @@ static PetscErrorCode read_cover(int nc, const char *path, const Patch *p, const
     NcCallFile(nc_get_vara_double(nc, vf, &s, &c, frac + row_start[r]), path);
     for (PetscInt q = 0; q < w->ni; q++)
       first[r * w->ni + q] = row_start[r] + start[r * w->ni + q] - start[r * w->ni];
+    for (PetscInt e = row_start[r]; e < row_start[r + 1]; e++) {
+      PetscInt k = (PetscInt)s + e - row_start[r];
+      PetscCall(
+          check_index(path, "cover_unit", "cover", k, unit[e], PETSC_FALSE, d->nunit, "units"));
+      PetscCheck(!PetscIsInfOrNanReal(frac[e]) && frac[e] >= 0 &&
+                     frac[e] <= 1 + DOMAIN_FRACTION_TOL,
+                 PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+                 "%s: cover_fraction(cover = %" PetscInt_FMT ") = %g; expected a share of the cell "
+                 "from 0 to 1",
+                 path, k, frac[e]);
+    }
   }
   PetscCall(PetscMalloc1(n2 + 1, &d->cover_start));
   d->cover_start[0] = 0;

@@ -65,7 +65,10 @@ typedef struct {
 PetscErrorCode domain_nest(const char *path, DomainNest *n);
 
 /* Read the ghosted window of g's patch from the domain file at path. Fails naming the file if
-   its grid is not g's. Every rank reads its own window; no communication. */
+   its grid is not g's, and naming the file, variable, index and value for an index out of its
+   table (cover lists, cover units, unit prefectures and kinds) or a field value out of range
+   (NaN, negative or above 1 land use, cover fractions and receptor weights; lat, lon, cell_area,
+   terrain). Every rank reads and checks its own window; no communication. */
 PetscErrorCode domain_read(const Grid *g, const char *path, Domain **d);
 
 /* Only the unit, prefecture and receptor registries of the domain file at path (no grid needed;

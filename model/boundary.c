@@ -20,6 +20,9 @@
 #include "grids/domain.h"
 #include "base/clock.h"
 
+/* The largest mixing ratio a boundary file may hold, kg kg-1: all of the air's mass. */
+#define BOUNDARY_Q_MAX 1.0
+
 static const char *const unit_names[] = {"ug_m3", "mixing_ratio", NULL};
 enum { UNITS_UG_M3, UNITS_MIXING_RATIO };
 
@@ -158,6 +161,10 @@ static PetscErrorCode parent_open(MPI_Comm comm, Boundary *b, PetscInt mx, Petsc
     for (size_t r = 0; r < len[0]; r++) {
       double tt;
       NcCallFile(nc_get_var1_double(nc, v, &r, &tt), pa->file[f]);
+      PetscCheck(!PetscIsInfOrNanReal(tt) && tt != NC_FILL_DOUBLE, comm, PETSC_ERR_FILE_UNEXPECTED,
+                 "%s: time(%zu) is %g; expected a finite time in seconds since 1970-01-01 "
+                 "(a NaN, an infinity or netCDF's fill value means a corrupt or unwritten record)",
+                 pa->file[f], r, tt);
       if (pa->nrec && tt <= pa->time[pa->nrec - 1]) continue; /* a segment repeats its start */
       pa->time[pa->nrec] = tt, pa->rec_file[pa->nrec] = f, pa->rec_index[pa->nrec++] = (PetscInt)r;
     }
@@ -224,6 +231,17 @@ static PetscErrorCode parent_destroy(Parent **out)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Why a mixing ratio read from a boundary file cannot be one (NULL if it can): a NaN, an
+   infinity, netCDF's default fill (q or tags never written) or more than BOUNDARY_Q_MAX. */
+static const char *bad_mixing_ratio(PetscReal v)
+{
+  if (PetscIsInfOrNanReal(v)) return "a NaN or an infinity";
+  if (v == NC_FILL_DOUBLE || v == (double)NC_FILL_FLOAT)
+    return "netCDF's default fill value: the variable was never written there";
+  if (PetscAbsReal(v) > BOUNDARY_Q_MAX) return "larger than any mixing ratio";
+  return NULL;
+}
+
 /* Make slot k hold record r. */
 static PetscErrorCode parent_load(Parent *pa, PetscInt k, PetscInt r)
 {
@@ -243,17 +261,23 @@ static PetscErrorCode parent_load(Parent *pa, PetscInt k, PetscInt r)
   NcCallFile(nc_get_vara_float(nc, v, st, ct, pa->t[k]), path);
   NcCallFile(nc_close(nc), path);
   for (size_t e = 0; e < ct[1] * ct[2] * ct[3]; e++) {
-    PetscBool bad = PetscIsInfOrNanReal(pa->q[k][e]) ? PETSC_TRUE : PETSC_FALSE;
-    for (size_t m = 0; m < ct[4] && pa->nt; m++)
-      if (PetscIsInfOrNanReal((PetscReal)pa->t[k][e * ct[4] + m])) bad = PETSC_TRUE;
-    if (bad) {
-      char when[32];
-      clock_format(pa->time[r], when, sizeof(when));
-      SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-              "%s: q or tags at %s, (cell, lev, species) = (%d, %d, %d) in the file's indices: a "
-              "NaN or an infinity; expected finite mixing ratios",
-              path, when, (int)(e / (ct[2] * ct[3])), (int)(e / ct[3] % ct[2]), (int)(e % ct[3]));
+    PetscReal x = pa->q[k][e];
+    const char *what = bad_mixing_ratio(x), *var = "q";
+    char when[32], tag[32] = "";
+    for (size_t m = 0; !what && pa->nt && m < ct[4]; m++) {
+      x = (PetscReal)pa->t[k][e * ct[4] + m];
+      if ((what = bad_mixing_ratio(x))) {
+        var = "tags";
+        PetscCall(PetscSNPrintf(tag, sizeof(tag), ", tag %d", (int)m));
+      }
     }
+    if (!what) continue;
+    clock_format(pa->time[r], when, sizeof(when));
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+            "%s: %s at %s, (cell, lev, species) = (%d, %d, %d)%s in the file's indices: %s (%g); "
+            "expected finite mixing ratios of at most %g kg/kg",
+            path, var, when, (int)(e / (ct[2] * ct[3])), (int)(e / ct[3] % ct[2]), (int)(e % ct[3]),
+            tag, what, (double)x, (double)BOUNDARY_Q_MAX);
   }
   pa->loaded[k] = r;
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -20,6 +20,11 @@
 
 #define SECONDS_PER_YEAR (365.0 * 86400.0)
 #define KG_PER_T 1000.0
+/* Largest annual emission one inventory cell may hold, t/yr: more than the world emits of any
+   species in a year (SO2 about 1e8 t/yr), so a value above it is a fill value or a units error. */
+#define GRIDDED_MAX_T_YR 1e9
+/* Most values of a _FillValue or missing_value attribute looked at. */
+#define GRIDDED_MAX_FILL 4
 
 typedef struct {
   char gridded[PARAM_STRING_LEN], points[PARAM_STRING_LEN];
@@ -54,23 +59,117 @@ struct EmissionSet {
   PetscInt ncap;
 };
 
+/* A coordinate variable of the inventory (lat or lon): one dimension, which it names. */
+static PetscErrorCode read_axis(MPI_Comm comm, int nc, const char *path, const char *name, int *var,
+                                int *dim, size_t *len)
+{
+  int nd;
+
+  PetscFunctionBeginUser;
+  NcCallFile(nc_inq_varid(nc, name, var), path);
+  NcCallFile(nc_inq_varndims(nc, *var, &nd), path);
+  PetscCheck(nd == 1, comm, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: coordinate variable %s has %d dimensions; expected 1, %s(%s) of a regular "
+             "latitude-longitude grid (2-D coordinates of a curvilinear grid are not supported)",
+             path, name, nd, name, name);
+  NcCallFile(nc_inq_vardimid(nc, *var, dim), path);
+  NcCallFile(nc_inq_dimlen(nc, *dim, len), path);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* A field must lie on the file's (lat, lon) dimensions, in that order: anything else (transposed,
+   monthly, on other dimensions) would be read into the wrong cells or past the buffer. */
+static PetscErrorCode check_shape(MPI_Comm comm, int nc, const char *path, const char *name,
+                                  int var, const int want[2], const size_t len[2])
+{
+  int nd, dims[NC_MAX_VAR_DIMS];
+  char found[256] = "";
+
+  PetscFunctionBeginUser;
+  NcCallFile(nc_inq_varndims(nc, var, &nd), path);
+  NcCallFile(nc_inq_vardimid(nc, var, dims), path);
+  if (nd == 2 && dims[0] == want[0] && dims[1] == want[1]) PetscFunctionReturn(PETSC_SUCCESS);
+  for (int d = 0; d < nd; d++) {
+    char dname[NC_MAX_NAME + 1];
+    size_t n, l = strlen(found);
+    NcCallFile(nc_inq_dim(nc, dims[d], dname, &n), path);
+    PetscCall(PetscSNPrintf(found + l, sizeof(found) - l, "%s%s = %zu", d ? ", " : "", dname, n));
+  }
+  SETERRQ(comm, PETSC_ERR_FILE_UNEXPECTED,
+          "%s: variable %s has dimensions (%s); expected (lat = %zu, lon = %zu), the dimensions of "
+          "the file's lat and lon in that order (one annual field per species and sector)",
+          path, name, found, len[0], len[1]);
+}
+
+/* The values that mark a missing cell: the variable's _FillValue and missing_value attributes and
+   netCDF's default fills for a double and a float (what a variable never written holds). */
+static PetscErrorCode fill_values(int nc, const char *path, int var, PetscReal *fill, int *nfill)
+{
+  static const char *atts[] = {"_FillValue", "missing_value"};
+
+  PetscFunctionBeginUser;
+  *nfill = 0;
+  fill[(*nfill)++] = NC_FILL_DOUBLE;
+  fill[(*nfill)++] = (double)NC_FILL_FLOAT;
+  for (int a = 0; a < 2; a++) {
+    size_t n;
+    double v[GRIDDED_MAX_FILL];
+    nc_type type;
+    if (nc_inq_att(nc, var, atts[a], &type, &n) != NC_NOERR || type == NC_CHAR) continue;
+    n = PetscMin(n, (size_t)GRIDDED_MAX_FILL);
+    NcCallFile(nc_get_att_double(nc, var, atts[a], v), path);
+    for (size_t k = 0; k < n && *nfill < 2 + 2 * GRIDDED_MAX_FILL; k++) fill[(*nfill)++] = v[k];
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Every value of a field read must be an emission: finite, not a fill value, not negative. Fails
+   naming the file, the variable, the value's (lat, lon) indices and coordinates. */
+static PetscErrorCode check_values(MPI_Comm comm, int nc, const char *path, const char *name,
+                                   int var, size_t nlat, size_t nlon, const PetscReal *lat,
+                                   const PetscReal *lon, const PetscReal *val)
+{
+  PetscReal fill[2 + 2 * GRIDDED_MAX_FILL];
+  int nfill;
+
+  PetscFunctionBeginUser;
+  PetscCall(fill_values(nc, path, var, fill, &nfill));
+  for (size_t a = 0; a < nlat; a++)
+    for (size_t b = 0; b < nlon; b++) {
+      PetscReal v = val[a * nlon + b];
+      const char *what = NULL;
+      if (PetscIsInfOrNanReal(v)) what = "not a finite number";
+      for (int f = 0; f < nfill && !what; f++)
+        if (v == fill[f])
+          what = f < 2 ? "netCDF's default fill value: the variable was never written there"
+                       : "the variable's _FillValue or missing_value: a missing cell";
+      if (!what && v < 0) what = "negative";
+      if (!what) continue;
+      SETERRQ(comm, PETSC_ERR_FILE_UNEXPECTED,
+              "%s: %s is %s (%g) at lat %g lon %g, (lat, lon) index (%zu, %zu); expected an "
+              "emission >= 0 in every cell (0 where there is none)",
+              path, name, what, (double)v, (double)lat[a], (double)lon[b], a, b);
+    }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Per owned column, sector and species: the gridded emission, kg s-1. */
 static PetscErrorCode read_gridded(MPI_Comm comm, const char *path, const Grid *g, const Patch *p,
                                    PetscReal *grid_rate, PetscReal *lost)
 {
-  int nc, vlat, vlon, dim, var;
-  size_t nlat, nlon;
+  int nc, vlat, vlon, dim[2], var;
+  size_t nlat, nlon, len[2];
   PetscReal *lat, *lon, *val;
   RegridMap *map;
 
   PetscFunctionBeginUser;
   NcCallFile(nc_open(path, NC_NOWRITE, &nc), path);
-  NcCallFile(nc_inq_varid(nc, "lat", &vlat), path);
-  NcCallFile(nc_inq_varid(nc, "lon", &vlon), path);
-  NcCallFile(nc_inq_vardimid(nc, vlat, &dim), path);
-  NcCallFile(nc_inq_dimlen(nc, dim, &nlat), path);
-  NcCallFile(nc_inq_vardimid(nc, vlon, &dim), path);
-  NcCallFile(nc_inq_dimlen(nc, dim, &nlon), path);
+  PetscCall(read_axis(comm, nc, path, "lat", &vlat, &dim[0], &nlat));
+  PetscCall(read_axis(comm, nc, path, "lon", &vlon, &dim[1], &nlon));
+  PetscCheck(dim[0] != dim[1], comm, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: lat and lon lie on the same dimension; expected lat(lat) and lon(lon)", path);
+  len[0] = nlat;
+  len[1] = nlon;
   PetscCall(PetscMalloc3(nlat, &lat, nlon, &lon, nlat * nlon, &val));
   NcCallFile(nc_get_var_double(nc, vlat, lat), path);
   NcCallFile(nc_get_var_double(nc, vlon, lon), path);
@@ -83,6 +182,7 @@ static PetscErrorCode read_gridded(MPI_Comm comm, const char *path, const Grid *
       PetscBool per_area;
       PetscCall(PetscSNPrintf(name, sizeof(name), "%s_%s", p->species[s].name, sector_names[sec]));
       if (nc_inq_varid(nc, name, &var) != NC_NOERR) continue;
+      PetscCall(check_shape(comm, nc, path, name, var, dim, len));
       NcCallFile(nc_get_var_double(nc, var, val), path);
       PetscCall(ncatt_get_text(comm, nc, var, path, "units",
                                "expected \"t yr-1\", \"kg yr-1\" or \"kg m-2 s-1\"", units,
@@ -92,14 +192,12 @@ static PetscErrorCode read_gridded(MPI_Comm comm, const char *path, const Grid *
           comm, PETSC_ERR_FILE_UNEXPECTED,
           "%s: variable %s has units \"%s\"; expected \"t yr-1\", \"kg yr-1\" or \"kg m-2 s-1\"",
           path, name, units);
+      PetscCall(check_values(comm, nc, path, name, var, nlat, nlon, lat, lon, val));
       per_area = !strcmp(units, "kg m-2 s-1") ? PETSC_TRUE : PETSC_FALSE;
       for (size_t a = 0; a < nlat; a++)
         for (size_t b = 0; b < nlon; b++) {
           PetscInt c = (PetscInt)(a * nlon + b);
           PetscReal v = val[c], rate;
-          PetscCheck(v >= 0, comm, PETSC_ERR_FILE_UNEXPECTED,
-                     "%s: %s is negative (%g) at lat %g lon %g", path, name, (double)v,
-                     (double)lat[a], (double)lon[b]);
           if (v == 0) continue;
           if (per_area) {
             PetscReal band = PetscSinReal((lat[a] + 0.5 * dlat) * CONST_DEG2RAD) -
@@ -107,6 +205,13 @@ static PetscErrorCode read_gridded(MPI_Comm comm, const char *path, const Grid *
             rate = v * PetscSqr(CONST_EARTH_RADIUS) * dlon * CONST_DEG2RAD * band;
           } else
             rate = v * (!strcmp(units, "t yr-1") ? KG_PER_T : 1) / SECONDS_PER_YEAR;
+          PetscCheck(rate * SECONDS_PER_YEAR / KG_PER_T <= GRIDDED_MAX_T_YR, comm,
+                     PETSC_ERR_FILE_UNEXPECTED,
+                     "%s: %s = %g %s at lat %g lon %g, (lat, lon) index (%zu, %zu), is %g t/yr "
+                     "from one cell; expected at most %g t/yr (more than the world emits of any "
+                     "species: a fill value or a units error)",
+                     path, name, (double)v, units, (double)lat[a], (double)lon[b], a, b,
+                     (double)(rate * SECONDS_PER_YEAR / KG_PER_T), (double)GRIDDED_MAX_T_YR);
           lost[s] += rate * (1 - map->inside[c]);
           for (PetscInt e = map->start[c]; e < map->start[c + 1]; e++) {
             PetscInt c2 = patch_index2(p, map->i[e], map->j[e]);

@@ -8,6 +8,9 @@
    increasing) and one variable <species>_<sector>(lat, lon) per species and sector present
    (e.g. so2_power), with units "t yr-1" or "kg yr-1" (per cell) or "kg m-2 s-1". Species and
    sectors are those of physics/species.c and model/emissions/profiles.h; absent variables are zero.
+   A field on other dimensions than (lat, lon), in another order, or holding a NaN, an infinity, a
+   fill value (_FillValue, missing_value, netCDF's default), a negative value or more than 1e9 t/yr
+   in one cell is refused, naming the file, the variable and the cell.
  */
 #include "physics/fields.h"
 #include "grids/grid.h"

@@ -8,9 +8,10 @@
 #   - a child starting from another value takes the parent's inflow: its mixing ratios stay
 #     between its own start and the parent's value and move towards the parent's;
 #   - the child gives the same bits on 1 and 2 ranks;
-#   - bad boundary files stop the child before its time loop, naming the file: a NaN in q, files
-#     made for a child of another size or at another place, files of two nests mixed, a run
-#     longer than the files; and a parent given a child domain file that is not a nested one.
+#   - bad boundary files stop the child before its time loop, naming the file: a NaN in q, q never
+#     written, a tag of 1e30, a NaN time, files made for a child of another size or at another
+#     place, files of two nests mixed, a run longer than the files; and a parent given a child
+#     domain file that is not a nested one.
 # Tolerance: 1e-12 relative for uniformity and bounds; bitwise for the ring and the rank counts.
 . "$(dirname "$0")/../lib.sh"
 out=$(scratch nest)
@@ -64,8 +65,19 @@ bad() { # bad NAME PATTERN [options...]: the child fails before its time loop an
   [ $rc -ne 0 ] && grep -q -- "$pattern" "$out/$name.log" && ! grep -q "mass kg:" "$out/$name.log"
   ok $? "bad boundary files, $name: exit $rc: $(grep -m1 -- "$pattern" "$out/$name.log" | sed 's/.*PETSC ERROR: //')"
 }
-bad bad_nan "bad_nan/bdy.nc: q or tags at 2024-01-10T00:00:00Z, (cell, lev, species) = (5, 3, 1) in the file's indices: a NaN" \
+bad bad_nan "bad_nan/bdy.nc: q at 2024-01-10T00:00:00Z, (cell, lev, species) = (5, 3, 1) in the file's indices: a NaN" \
   -boundary_parent_files "$out/bad_nan/bdy.nc"
+# Values no parent writes (issue 18, items 2 and 9): q never written, an absurd tag, a NaN time.
+mkdir -p "$out/bad_unwritten" "$out/bad_tags" "$out/bad_time_nan"
+"$PY" "$ROOT/tests/regression/nest_check.py" unwritten "$bdy" "$out/bad_unwritten/bdy.nc"
+"$PY" "$ROOT/tests/regression/nest_check.py" set "$bdy" "$out/bad_tags/bdy.nc" tags 1e30 0 7 2 4 1
+"$PY" "$ROOT/tests/regression/nest_check.py" set "$bdy" "$out/bad_time_nan/bdy.nc" time nan 1
+bad bad_unwritten "bad_unwritten/bdy.nc: q at 2024-01-10T00:00:00Z, (cell, lev, species) = (0, 0, 0) in the file's indices: netCDF's default fill value: the variable was never written there" \
+  -boundary_parent_files "$out/bad_unwritten/bdy.nc"
+bad bad_tags "bad_tags/bdy.nc: tags at 2024-01-10T00:00:00Z, (cell, lev, species) = (7, 2, 4), tag 1 in the file's indices: larger than any mixing ratio (1e+30)" \
+  -boundary_parent_files "$out/bad_tags/bdy.nc"
+bad bad_time_nan "bad_time_nan/bdy.nc: time(1) is nan.\? *; expected a finite time in seconds since 1970-01-01" \
+  -boundary_parent_files "$out/bad_time_nan/bdy.nc"
 bad bad_nx "bad_nx/bdy.nc holds boundary values for a child of 27 x 15 cells" -boundary_parent_files "$out/bad_nx/bdy.nc"
 bad bad_start "were written for a child starting at parent cell (7, 4) with ratio 3; the run's domain file .*att9_domain.nc starts at (6, 4)" \
   -boundary_parent_files "$out/bad_start/bdy.nc"

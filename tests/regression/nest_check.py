@@ -9,6 +9,11 @@
       copies a boundary file with q at that place set to NaN.
   nest_check.py attr BDY.nc OUT.nc NAME VALUE
       copies a boundary file with its integer attribute NAME set to VALUE.
+  nest_check.py set BDY.nc OUT.nc VAR VALUE INDEX...
+      copies a boundary file with variable VAR at INDEX set to VALUE (a float: nan, 1e30).
+  nest_check.py unwritten BDY.nc OUT.nc
+      copies a boundary file but for q, which is defined and never written (netCDF's fill value)
+      except at one place of its last record.
 Checkpoints are read with tests/tools/checkpoint.py.
 Exit status 0 when the check holds."""
 import os
@@ -36,6 +41,22 @@ def ring(bdy, ck):
     print(b.size)
 
 
+def unwritten(src, dst):
+    with Dataset(src) as a, Dataset(dst, "w") as b:
+        for name, dim in a.dimensions.items():
+            b.createDimension(name, None if dim.isunlimited() else len(dim))
+        b.setncatts({k: a.getncattr(k) for k in a.ncattrs()})
+        for name, v in a.variables.items():
+            w = b.createVariable(name, v.datatype, v.dimensions)
+            w.setncatts({k: v.getncattr(k) for k in v.ncattrs()})
+            v.set_auto_mask(False)
+            w.set_auto_mask(False)
+            if name != "q":
+                w[:] = v[:]
+            else:
+                w[len(a.dimensions["time"]) - 1, 0, 0, 0] = 0.0
+
+
 def main():
     cmd = sys.argv[1]
     if cmd == "ring":
@@ -49,6 +70,13 @@ def main():
         shutil.copy(sys.argv[2], sys.argv[3])
         with Dataset(sys.argv[3], "a") as d:
             d.setncattr(sys.argv[4], np.int32(int(sys.argv[5])))
+    elif cmd == "set":
+        shutil.copy(sys.argv[2], sys.argv[3])
+        with Dataset(sys.argv[3], "a") as d:
+            d.set_auto_mask(False)
+            d[sys.argv[4]][tuple(int(v) for v in sys.argv[6:])] = float(sys.argv[5])
+    elif cmd == "unwritten":
+        unwritten(sys.argv[2], sys.argv[3])
     else:
         sys.exit(f"unknown command {cmd}")
 
