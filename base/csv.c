@@ -114,8 +114,9 @@ PetscErrorCode csv_real(const CsvTable *t, PetscInt row, PetscInt col, PetscReal
 
   PetscFunctionBeginUser;
   *v = strtod(s, &end);
-  PetscCheck(end != s && !*end, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-             "%s:%" PetscInt_FMT ": column %s holds \"%s\", expected a number", t->path,
+  PetscCheck(end != s && !*end && PetscIsNormalReal(*v) + (*v == 0) > 0, PETSC_COMM_SELF,
+             PETSC_ERR_FILE_UNEXPECTED,
+             "%s:%" PetscInt_FMT ": column %s holds \"%s\", expected a finite number", t->path,
              t->line[row], t->header[col], s);
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -21,9 +21,10 @@ static const char help[] =
 extern void openblas_set_num_threads(int) __attribute__((weak));
 
 /* Refuse a command line that would start a run nobody asked for: a word that is neither an
-   option nor an option's value (bogda case.nml), an option given twice (PETSc keeps the last
-   silently), or no -namelist at all (the built-in defaults are not a case). -help and
-   -namelist_reference need no namelist; -namelist may be repeated (files load in order). */
+   option nor an option's value (bogda case.nml), or no -namelist at all (the built-in defaults are
+   not a case). -help and -namelist_reference need no namelist; -namelist may be repeated (files
+   load in order). An option given twice is a warning: scripts override their defaults that way, and
+   the last value counts (PETSc's rule), but a user should see it. */
 static PetscErrorCode check_arguments(int argc, char **argv)
 {
   PetscBool namelist = PETSC_FALSE, info = PETSC_FALSE;
@@ -37,9 +38,11 @@ static PetscErrorCode check_arguments(int argc, char **argv)
                "command line: '%s' is not an option (did you mean -namelist %s?)", argv[a],
                argv[a]);
     for (int b = 1; option && b < a; b++)
-      PetscCheck(strcmp(argv[a], argv[b]) || !strcmp(argv[a], "-namelist"), PETSC_COMM_WORLD,
-                 PETSC_ERR_USER,
-                 "command line: option %s is given twice (only the last would count)", argv[a]);
+      if (!strcmp(argv[a], argv[b]) && strcmp(argv[a], "-namelist"))
+        PetscCall(PetscPrintf(PETSC_COMM_WORLD,
+                              "WARNING: command line: option %s is given more than once; the "
+                              "last one (%s) counts\n",
+                              argv[a], a + 1 < argc ? argv[a + 1] : ""));
     if (!strcmp(argv[a], "-namelist")) {
       PetscCheck(a + 1 < argc && argv[a + 1][0] && argv[a + 1][0] != '-', PETSC_COMM_WORLD,
                  PETSC_ERR_USER, "command line: -namelist needs a file (-namelist case.nml)");

@@ -99,6 +99,10 @@ struct Boundary {
 };
 
 /* Every file matching the pattern, sorted, with its records; the tag map; the cell lookup. */
+/* The widest boundary ring a parent writes around its child, in child cells (the advection
+   stencil's ghost width is 3). */
+#define BOUNDARY_RING_MAX 8
+
 static PetscErrorCode parent_open(MPI_Comm comm, Boundary *b, PetscInt mx, PetscInt my)
 {
   Parent *pa;
@@ -176,15 +180,31 @@ static PetscErrorCode parent_open(MPI_Comm comm, Boundary *b, PetscInt mx, Petsc
       NcCallFile(nc_get_var_int(nc, v, ci), pa->file[f]);
       NcCallFile(nc_inq_varid(nc, "cell_j", &v), pa->file[f]);
       NcCallFile(nc_get_var_int(nc, v, cj), pa->file[f]);
-      for (PetscInt c = 0; c < pa->ncell; c++)
+      for (PetscInt c = 0; c < pa->ncell; c++) {
+        /* The ring lies just outside the child: a cell beyond the child's ghost ring belongs to
+           another grid (or to a damaged file), and would size the lookup box below. */
+        PetscCheck(ci[c] >= -BOUNDARY_RING_MAX && ci[c] < mx + BOUNDARY_RING_MAX &&
+                       cj[c] >= -BOUNDARY_RING_MAX && cj[c] < my + BOUNDARY_RING_MAX,
+                   comm, PETSC_ERR_FILE_UNEXPECTED,
+                   "%s: cell %" PetscInt_FMT " of the boundary ring is at (cell_i, cell_j) = (%d, "
+                   "%d); expected the ring around a %" PetscInt_FMT " x %" PetscInt_FMT
+                   " child, within %d cells of its edge",
+                   pa->file[f], c, ci[c], cj[c], mx, my, BOUNDARY_RING_MAX);
         imin = PetscMin(imin, ci[c]), imax = PetscMax(imax, ci[c]), jmin = PetscMin(jmin, cj[c]),
         jmax = PetscMax(jmax, cj[c]);
+      }
       pa->pi_min = imin, pa->pj_min = jmin, pa->pwidth = imax - imin + 1,
       pa->pheight = jmax - jmin + 1;
       PetscCall(PetscMalloc1(pa->pwidth * pa->pheight, &pa->cell_of));
       for (PetscInt k = 0; k < pa->pwidth * pa->pheight; k++) pa->cell_of[k] = -1;
-      for (PetscInt c = 0; c < pa->ncell; c++)
-        pa->cell_of[(cj[c] - jmin) * pa->pwidth + ci[c] - imin] = c;
+      for (PetscInt c = 0; c < pa->ncell; c++) {
+        PetscInt *slot = &pa->cell_of[(cj[c] - jmin) * pa->pwidth + ci[c] - imin];
+        PetscCheck(*slot < 0, comm, PETSC_ERR_FILE_UNEXPECTED,
+                   "%s: cells %" PetscInt_FMT " and %" PetscInt_FMT
+                   " of the boundary ring are both at (cell_i, cell_j) = (%d, %d)",
+                   pa->file[f], *slot, c, ci[c], cj[c]);
+        *slot = c;
+      }
       PetscCall(PetscFree2(ci, cj));
     }
     NcCallFile(nc_close(nc), pa->file[f]);

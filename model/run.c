@@ -716,6 +716,9 @@ PetscErrorCode run_case(MPI_Comm comm, PetscBool only_setup)
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   PetscCall(namelist_view(comm, PETSC_VIEWER_STDOUT_(comm)));
+  PetscCall(initial_state(&r));
+  /* The run's first files, once every input (the restart file included) has been checked. */
+  PetscCall(emissions_write_report(comm, r.emis));
   {
     PetscMPIInt rank;
     PetscCallMPI(MPI_Comm_rank(comm, &rank));
@@ -728,7 +731,6 @@ PetscErrorCode run_case(MPI_Comm comm, PetscBool only_setup)
       PetscCall(atomic_file_commit(&out));
     }
   }
-  PetscCall(initial_state(&r));
   PetscCall(total_mass(&r, r.mass_first));
   PetscCallMPI(MPI_Allreduce(r.budget, r.budget_first, (PetscMPIInt)(BUDGET_NTERMS * r.nspec),
                              MPIU_REAL, MPI_SUM, comm));

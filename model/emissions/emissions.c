@@ -57,6 +57,11 @@ struct EmissionSet {
   PetscInt *acell, *aprof, *atag, *pi, *pj, *pprof, *ptag;
   PetscReal *arate, *ph, *pd, *pv, *pt, *prate;
   PetscInt ncap;
+  /* The emission report, written by emissions_write_report() once every input has been checked. */
+  char report_path[PETSC_MAX_PATH_LEN];
+  PetscReal *totals;  /* owned: kg s-1 by (prefecture + 1, sector, species), all ranks */
+  const Patch *patch; /* borrowed: species table */
+  const Domain *dom;  /* borrowed, may be NULL */
 };
 
 /* A coordinate variable of the inventory (lat or lon): one dimension, which it names. */
@@ -368,10 +373,10 @@ static PetscErrorCode build_points(MPI_Comm comm, EmissionSet *es, const char *p
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Emitted totals by prefecture, sector and species (t/yr, after the scenario) to the log and a CSV.
- */
-static PetscErrorCode report(MPI_Comm comm, const char *path, const Patch *p, const Domain *d,
-                             PetscReal *totals, PetscReal *lost)
+/* Emitted totals by prefecture, sector and species (t/yr, after the scenario), summed over the
+   ranks, to the log; emissions_write_report() writes them as CSV. */
+static PetscErrorCode report(MPI_Comm comm, const Patch *p, const Domain *d, PetscReal *totals,
+                             PetscReal *lost)
 {
   PetscInt ns = p->nspec, npref = d ? d->npref : 0, n = (npref + 1) * SECTOR_N * ns;
   PetscMPIInt rank;
@@ -396,7 +401,21 @@ static PetscErrorCode report(MPI_Comm comm, const char *path, const Patch *p, co
     }
     PetscCall(PetscPrintf(comm, "\n"));
   }
-  if (rank == 0 && path && path[0]) {
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode emissions_write_report(MPI_Comm comm, const EmissionSet *es)
+{
+  const char *path = es->report_path;
+  const Patch *p = es->patch;
+  const Domain *d = es->dom;
+  const PetscReal *totals = es->totals;
+  PetscInt ns = p->nspec, npref = d ? d->npref : 0;
+  PetscMPIInt rank;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (rank == 0 && path[0]) {
     AtomicFile out;
     PetscCall(atomic_file_open(path, &out));
     PetscCall(
@@ -458,9 +477,10 @@ PetscErrorCode emissions_create(MPI_Comm comm, const Grid *g, const Patch *p, co
     PetscCallMPI(MPI_Comm_rank(comm, &rank));
     if (rank) PetscCall(PetscArrayzero(lost, ns));
   }
-  PetscCall(report(comm, report_path, p, dom, totals, lost));
+  PetscCall(report(comm, p, dom, totals, lost));
+  PetscCall(PetscStrncpy(es->report_path, report_path ? report_path : "", sizeof(es->report_path)));
+  es->totals = totals, es->patch = p, es->dom = dom;
   PetscCall(PetscFree(grid_rate));
-  PetscCall(PetscFree(totals));
   PetscCall(PetscFree(lost));
   *out = es;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -473,6 +493,7 @@ PetscErrorCode emissions_destroy(EmissionSet **out)
   PetscFunctionBeginUser;
   if (!es) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(profiles_destroy(&es->prof));
+  PetscCall(PetscFree(es->totals));
   PetscCall(PetscFree(es->acell));
   PetscCall(PetscFree(es->aprof));
   PetscCall(PetscFree(es->atag));

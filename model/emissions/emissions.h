@@ -33,6 +33,11 @@ PetscErrorCode emissions_create(MPI_Comm comm, const Grid *g, const Patch *p, co
                                 const char *report_path, EmissionSet **es);
 PetscErrorCode emissions_destroy(EmissionSet **es);
 
+/* Write the emitted totals by prefecture, sector and species (t/yr) as CSV to the report_path
+   given to emissions_create (nothing if it was NULL or empty). Called once every input of the
+   run has been read and checked, so that a refused run leaves no report. Collective. */
+PetscErrorCode emissions_write_report(MPI_Comm comm, const EmissionSet *es);
+
 /* The time-profile factors for time t (s since the epoch). Not collective. */
 void emissions_update(EmissionSet *es, PetscReal t);
 

@@ -425,6 +425,11 @@ static PetscErrorCode load_sites(Geography *g)
     PetscBool city = strcmp(csv_text(t, r, ckind), "city") ? PETSC_FALSE : PETSC_TRUE;
     PetscCall(csv_real(t, r, clon, &s->lon));
     PetscCall(csv_real(t, r, clat, &s->lat));
+    PetscCheck(s->lon >= -180 && s->lon <= 360 && s->lat >= -90 && s->lat <= 90, PETSC_COMM_SELF,
+               PETSC_ERR_FILE_UNEXPECTED,
+               "%s:%" PetscInt_FMT ": site at (%g, %g) is outside [-180, 360] x [-90, 90] "
+               "(expected WGS84 longitude and latitude in degrees)",
+               t->path, t->line[r], (double)s->lon, (double)s->lat);
     s->r_urban = city ? g->p.urban_radius_city : 0;
     s->r_key = city ? g->p.key_radius_seat : g->p.key_radius_source;
     s->r_crop = 0;

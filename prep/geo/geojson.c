@@ -321,6 +321,15 @@ static PetscErrorCode check_ring(const Parser *p, PetscInt k, PetscInt r, PetscB
                "%s: feature %" PetscInt_FMT
                ": a position must be an array of two or three numbers [lon, lat]",
                p->path, k);
+    /* Longitude and latitude in degrees (WGS84, RFC 7946 4): anything else is a damaged file,
+       and would size the rasters built from the rings' bounding boxes. A NaN fails the test. */
+    PetscCheck(p->node[x].num >= -180 && p->node[x].num <= 360 && p->node[y].num >= -90 &&
+                   p->node[y].num <= 90,
+               PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+               "%s: feature %" PetscInt_FMT
+               ": position [%g, %g] is outside [-180, 360] x [-90, 90] "
+               "degrees (expected WGS84 longitude and latitude)",
+               p->path, k, (double)p->node[x].num, (double)p->node[y].num);
     if (first < 0) first = v;
     last = v;
   }

@@ -285,12 +285,21 @@ static PetscErrorCode points(Inv *v)
     PetscCall(PetscStrncpy(q->id, csv_text(csv, r, cid), sizeof(q->id)));
     PetscCall(PetscStrncpy(q->name, csv_text(csv, r, cname), sizeof(q->name)));
     PetscCall(PetscStrncpy(q->sector, "power", sizeof(q->sector)));
-    q->lon = atof(csv_text(csv, r, clon));
-    q->lat = atof(csv_text(csv, r, clat));
+    PetscCall(csv_real(csv, r, clon, &q->lon));
+    PetscCall(csv_real(csv, r, clat, &q->lat));
+    PetscCheck(q->lon >= -180 && q->lon <= 360 && q->lat >= -90 && q->lat <= 90, PETSC_COMM_SELF,
+               PETSC_ERR_FILE_UNEXPECTED,
+               "%s:%" PetscInt_FMT ": site %s at (%g, %g) is outside [-180, 360] x [-90, 90] "
+               "(expected WGS84 longitude and latitude in degrees)",
+               v->p.sites_file, csv->line[r], q->id, (double)q->lon, (double)q->lat);
     {
-      PetscReal mw = atof(csv_text(csv, r, ccap)), mwh = mw * 8760 * v->p.capacity_factor;
-      PetscCheck(mw > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-                 "%s: coal plant %s has no capacity in MW", v->p.sites_file, q->id);
+      /* The column reads like "150 MW (2001)": the capacity is the leading number. */
+      PetscReal mw = strtod(csv_text(csv, r, ccap), NULL), mwh;
+      mwh = mw * 8760 * v->p.capacity_factor;
+      PetscCheck(mw > 0 && mw < 1e5, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+                 "%s:%" PetscInt_FMT ": coal plant %s has a capacity of %g MW; expected 0 < MW < "
+                 "1e5",
+                 v->p.sites_file, csv->line[r], q->id, (double)mw);
       for (PetscInt s = 0; s < v->ns; s++)
         q->kt[s] = s < v->p.nef_power ? v->p.ef_power[s] * mwh / 1e6 : 0;
       /* Stacks after the size of the unit: large units have taller, wider stacks. */

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Title: the command line and the output folder refuse what would start a run nobody asked for
-# Description: issue 18, items 7, 11, 12 and 16. No -namelist, a stray word, an option given
-#   twice, -namelist without a file, an empty, comments-only, binary or missing namelist, a folder given as a namelist, a
+# Description: issue 18, items 7, 11, 12 and 16. No -namelist, a stray word, -namelist without
+#   a file, an empty, comments-only, binary or missing namelist, a folder given as a namelist, a
 #   group that lost its '&', a run_name with a '/', an empty or missing run_output_dir: each stops
 #   with one message naming the file, key or word, a non-zero exit, and no file written. A
 #   namelist with CR-only line ends reads as the same namelist with LF ends (the same effective
 #   configuration). A second run of one name in one folder is refused while the first writes; a
-#   run killed with -9 does not block the next.
+#   run killed with -9 does not block the next. An option given twice is a warning.
 . "$(dirname "$0")/../lib.sh"
 dir=$(scratch command_line)
 case=$ROOT/tests/regression/idealised/case.nml
@@ -23,7 +23,11 @@ printf '&run\n  name = "x"\n/\n\0\1\2' >"$dir/binary.nml"
 printf 'run\n  hours = 2\n/\n' >"$dir/noamp.nml"
 refused no_namelist "no -namelist given" -run_output_dir "$dir/no_namelist"
 refused stray_word "'case.nml' is not an option" case.nml -run_output_dir "$dir/stray_word"
-refused twice "option -run_hours is given twice" -namelist "$case" -run_output_dir "$dir/twice" -run_hours 2 -run_hours 3
+mkdir -p "$dir/twice"
+"$BIN/bogda" -namelist "$case" -run_output_dir "$dir/twice" -run_hours 2 -run_hours 1 >"$dir/twice.log" 2>&1 &&
+  grep -q "WARNING: command line: option -run_hours is given more than once; the last one (1) counts" "$dir/twice.log" &&
+  grep -q "^  hours = 1$" "$dir/twice/idealised_effective.nml"
+ok $? "an option given twice is a warning, and the last value counts"
 refused namelist_no_file "-namelist needs a file" -run_output_dir "$dir/namelist_no_file" -namelist
 refused empty "empty.nml holds no namelist group" -namelist "$dir/empty.nml" -run_output_dir "$dir/empty"
 refused comments "comments.nml holds no namelist group" -namelist "$dir/comments.nml" -run_output_dir "$dir/comments"

@@ -26,7 +26,9 @@ variable renamed, an attribute deleted. Checkpoints: flipped bytes and truncatio
 
 Every case must end either in success (exit 0) or in a clean refusal: a non-zero exit with an
 error message, no sanitizer report, no signal, within the time limit, and no output file left
-under a final name (.nc or .csv in the run's folder). The counts of each outcome are printed,
+under a final name (a .nc or .csv result in the run's folder; the effective namelist and the
+emission report, written once every input has been read, describe the inputs of a run that
+started and may stay when it fails later). The counts of each outcome are printed,
 with the command of every case that is not clean; TAP lines go to standard output.
 """
 import os
@@ -180,7 +182,7 @@ class Fuzzer:
             outcome = 'accepted'
         elif not MESSAGE.search(text):
             outcome = 'silent failure'
-        elif [n for n in left if not n.endswith('_effective.nml')]:
+        elif [n for n in left if not n.endswith(('_effective.nml', '_emissions.csv'))]:
             outcome = 'refused, output left'
         else:
             outcome = 'clean refusal'
