@@ -16,7 +16,7 @@ model() { # model NAME EXTRA.nml [options...]: a 1 h run of the idealised case
     -run_checkpoint_hours 0 "$@" >"$out/$name.log" 2>&1
 }
 printf '&met_diagnostic\n  speed = 4.5, dir = 290\n/\n&met_wrf\n  files = "wrfout_d01_*"\n/\n' >"$out/other.nml"
-printf '! nothing but a comment\n' >"$out/none.nml"
+printf '! an empty group: nothing changes\n&run\n/\n' >"$out/none.nml"
 model plain "$out/none.nml"; ok $? "the idealised case runs (1 h)"
 model other "$out/other.nml"; ok $? "with &met_diagnostic and &met_wrf beside source = 'analytic', it runs"
 n=$(grep -c 'note: group &met_[a-z]* is not used by this run' "$out/other.log")
