@@ -19,6 +19,12 @@ static PetscErrorCode slurp(const char *path, char **buf)
   (void)fclose(fp);
   PetscCheck(n >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "%s: cannot read the table", path);
   (*buf)[len - 1] = 0;
+  PetscCheck(strlen(*buf) == len - 1, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: byte %zu is NUL: a table is a text file", path, strlen(*buf));
+  /* Old Mac line ends: a carriage return not followed by a line feed ends a line too (a file
+     with CR-only line ends read as a header alone before). */
+  for (char *c = *buf; *c; c++)
+    if (*c == '\r' && c[1] != '\n') *c = '\n';
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

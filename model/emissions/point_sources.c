@@ -233,6 +233,22 @@ static PetscErrorCode parse_row(const char *path, PetscInt line, char **field, P
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* fgets() that also ends a line at a carriage return (CR-only and CRLF files): the line in buf
+   ends with a single '\n' unless it was too long or the file ended; NULL at the end of the file. */
+static char *read_line(FILE *fp, char *buf, size_t len)
+{
+  size_t n = 0;
+  int c = EOF;
+  while (n + 2 < len && (c = fgetc(fp)) != EOF && c != '\n' && c != '\r') buf[n++] = (char)c;
+  if (c == '\r') {
+    int d = fgetc(fp);
+    if (d != '\n' && d != EOF) ungetc(d, fp);
+  }
+  if (c == '\n' || c == '\r') buf[n++] = '\n';
+  buf[n] = '\0';
+  return n || c != EOF ? buf : NULL;
+}
+
 PetscErrorCode point_sources_read(const char *path, const SpeciesInfo *sp, PetscInt nspec,
                                   PointSources **out)
 {
@@ -248,7 +264,7 @@ PetscErrorCode point_sources_read(const char *path, const SpeciesInfo *sp, Petsc
   PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot open point-source file %s", path);
   PetscCall(PetscNew(&ps));
   ps->nspec = nspec;
-  while (fgets(buf, sizeof(buf), fp)) {
+  while (read_line(fp, buf, sizeof(buf))) {
     PetscInt nf;
     line++;
     PetscCheck(strchr(buf, '\n') || feof(fp), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,

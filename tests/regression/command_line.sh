@@ -6,7 +6,8 @@
 #   with one message naming the file, key or word, a non-zero exit, and no file written. A
 #   namelist with CR-only line ends reads as the same namelist with LF ends (the same effective
 #   configuration). A second run of one name in one folder is refused while the first writes; a
-#   run killed with -9 does not block the next. An option given twice is a warning.
+#   run killed with -9 does not block the next. An option given twice is a warning. A points
+#   CSV with CR-only line ends reads as the LF file.
 . "$(dirname "$0")/../lib.sh"
 dir=$(scratch command_line)
 case=$ROOT/tests/regression/idealised/case.nml
@@ -48,6 +49,14 @@ tr '\n' '\r' <"$case" >"$dir/case_cr.nml"
 ok $? "a namelist with CR-only line ends runs"
 diff <(grep -v output_dir "$dir/lf/idealised_effective.nml") <(grep -v output_dir "$dir/cr/idealised_effective.nml") >/dev/null
 ok $? "and its effective configuration is that of the LF file (but for run_output_dir)"
+# CR-only line ends in a points CSV: the same stacks as the LF file (they read as a header alone).
+mkdir -p "$dir/pcr"
+tr '\n' '\r' <"$ROOT/tests/regression/idealised/points.csv" >"$dir/points_cr.csv"
+"$BIN/bogda" -namelist "$case" -run_output_dir "$dir/pcr" -run_hours 1 -emissions_points_file "$dir/points_cr.csv" \
+  >"$dir/pcr.log" 2>&1
+cmp -s <(grep -A8 '^emissions in the domain' "$dir/lf.log") <(grep -A8 '^emissions in the domain' "$dir/pcr.log") &&
+  grep -q '^emissions in the domain' "$dir/pcr.log"
+ok $? "a points CSV with CR-only line ends gives the emission totals of the LF file"
 # The lock: a second run of one name in one folder while the first writes.
 mkdir -p "$dir/lock"
 "$BIN/bogda" -namelist "$case" -run_output_dir "$dir/lock" -run_hours 6 >"$dir/first.log" 2>&1 &

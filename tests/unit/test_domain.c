@@ -226,6 +226,18 @@ static PetscErrorCode test_csv(void)
   tap_ok(csv_real(t, 0, 1, &v) == PETSC_ERR_FILE_UNEXPECTED,
          "CSV: text where a number is expected is refused");
   PetscCall(csv_destroy(&t));
+  write_text(TMP "/cr.csv", "# comment\ra,b\r1.5,x\r2,y\r");
+  PetscCall(csv_read(TMP "/cr.csv", &t));
+  tap_ok(t->nrow == 2 && t->ncol == 2 && !strcmp(csv_text(t, 1, 1), "y") && t->line[1] == 4,
+         "CR-only line ends read as line ends: %d rows, the second on line %d", (int)t->nrow,
+         (int)t->line[t->nrow - 1]);
+  PetscCall(csv_destroy(&t));
+  write_text(TMP "/nan.csv", "a,b\nnan,1\ninf,2\n");
+  PetscCall(csv_read(TMP "/nan.csv", &t));
+  tap_ok(csv_real(t, 0, 0, &v) == PETSC_ERR_FILE_UNEXPECTED &&
+             csv_real(t, 1, 0, &v) == PETSC_ERR_FILE_UNEXPECTED,
+         "nan and inf are not finite numbers");
+  PetscCall(csv_destroy(&t));
   write_text(TMP "/bad.csv", "a,b\n1,2,3\n");
   tap_ok(csv_read(TMP "/bad.csv", &t) == PETSC_ERR_FILE_UNEXPECTED,
          "CSV: a row with too many fields is refused");
