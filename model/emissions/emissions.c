@@ -8,6 +8,7 @@
 #include "model/emissions/emissions.h"
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <netcdf.h>
 #include "base/error.h"
 #include "base/ncatt.h"
@@ -159,6 +160,76 @@ static PetscErrorCode check_values(MPI_Comm comm, int nc, const char *path, cons
 }
 
 /* Per owned column, sector and species: the gridded emission, kg s-1. */
+/* Index of name among the first n of list (case-insensitive when fold), or -1. */
+static PetscInt name_index(const char *const *list, PetscInt n, const char *name, size_t len,
+                           PetscBool fold)
+{
+  for (PetscInt k = 0; k < n; k++)
+    if (strlen(list[k]) == len &&
+        (fold ? !strncasecmp(list[k], name, len) : !strncmp(list[k], name, len)))
+      return k;
+  return -1;
+}
+
+/* Every variable of the inventory that is neither a coordinate nor one of the fields read must
+   not look like an emission field: a name whose species or sector part is a known one in any
+   case (SO2_POWER, so2_powr), or emission units. Such a field would otherwise be skipped and
+   its emissions lost without a word. A file providing no field at all is refused too. Other
+   variables (a land mask, cell areas) are named in a warning and not read. */
+static PetscErrorCode check_names(MPI_Comm comm, int nc, const char *path, const Patch *p,
+                                  int vlat, int vlon, PetscInt nread)
+{
+  int nvars;
+  const char *spec[64];
+  PetscInt ns = PetscMin(p->nspec, 64);
+  char known[512] = "";
+
+  PetscFunctionBeginUser;
+  for (PetscInt s = 0; s < ns; s++) spec[s] = p->species[s].name;
+  for (PetscInt sec = 0; sec < SECTOR_N; sec++) {
+    size_t l = strlen(known);
+    PetscCall(PetscSNPrintf(known + l, sizeof(known) - l, "%s%s", sec ? ", " : "",
+                            sector_names[sec]));
+  }
+  NcCallFile(nc_inq_nvars(nc, &nvars), path);
+  for (int v = 0; v < nvars; v++) {
+    char name[NC_MAX_NAME + 1], units[64] = "";
+    const char *us = NULL;
+    size_t ulen = 0;
+    PetscInt si, ki;
+    PetscBool looks, units_like;
+    if (v == vlat || v == vlon) continue;
+    NcCallFile(nc_inq_varname(nc, v, name), path);
+    if (nc_inq_attlen(nc, v, "units", &ulen) == NC_NOERR && ulen < sizeof(units))
+      (void)nc_get_att_text(nc, v, "units", units);
+    units[PetscMin(ulen, sizeof(units) - 1)] = 0;
+    units_like = (!strcmp(units, "t yr-1") || !strcmp(units, "kg yr-1") ||
+                  !strcmp(units, "kg m-2 s-1"))
+                     ? PETSC_TRUE
+                     : PETSC_FALSE;
+    us = strchr(name, '_');
+    si = us ? name_index(spec, ns, name, (size_t)(us - name), PETSC_FALSE) : -1;
+    ki = us ? name_index(sector_names, SECTOR_N, us + 1, strlen(us + 1), PETSC_FALSE) : -1;
+    if (si >= 0 && ki >= 0) continue; /* a field read above */
+    looks = units_like;
+    if (us && (name_index(spec, ns, name, (size_t)(us - name), PETSC_TRUE) >= 0 ||
+               name_index(sector_names, SECTOR_N, us + 1, strlen(us + 1), PETSC_TRUE) >= 0))
+      looks = PETSC_TRUE;
+    PetscCheck(!looks, comm, PETSC_ERR_FILE_UNEXPECTED,
+               "%s: variable %s looks like an emission field but names no species and sector "
+               "this model reads; expected <species>_<sector> in lower case, species as in the "
+               "species table (so2, nox, nh3, ppm25, ...), sector one of %s",
+               path, name, known);
+    PetscCall(PetscPrintf(comm, "WARNING: %s: variable %s is not an emission field; not read\n",
+                          path, name));
+  }
+  PetscCheck(nread > 0, comm, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: no emission field; expected variables named <species>_<sector> (so2_power, "
+             "nox_transport, ...) on the file's (lat, lon), sector one of %s",
+             path, known);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode read_gridded(MPI_Comm comm, const char *path, const Grid *g, const Patch *p,
                                    PetscReal *grid_rate, PetscReal *lost)
 {
@@ -166,6 +237,7 @@ static PetscErrorCode read_gridded(MPI_Comm comm, const char *path, const Grid *
   size_t nlat, nlon, len[2];
   PetscReal *lat, *lon, *val;
   RegridMap *map;
+  PetscInt nread = 0;
 
   PetscFunctionBeginUser;
   NcCallFile(nc_open(path, NC_NOWRITE, &nc), path);
@@ -187,6 +259,7 @@ static PetscErrorCode read_gridded(MPI_Comm comm, const char *path, const Grid *
       PetscBool per_area;
       PetscCall(PetscSNPrintf(name, sizeof(name), "%s_%s", p->species[s].name, sector_names[sec]));
       if (nc_inq_varid(nc, name, &var) != NC_NOERR) continue;
+      nread++;
       PetscCall(check_shape(comm, nc, path, name, var, dim, len));
       NcCallFile(nc_get_var_double(nc, var, val), path);
       PetscCall(ncatt_get_text(comm, nc, var, path, "units",
@@ -224,6 +297,7 @@ static PetscErrorCode read_gridded(MPI_Comm comm, const char *path, const Grid *
           }
         }
     }
+  PetscCall(check_names(comm, nc, path, p, vlat, vlon, nread));
   NcCallFile(nc_close(nc), path);
   PetscCall(regrid_destroy(&map));
   PetscCall(PetscFree3(lat, lon, val));

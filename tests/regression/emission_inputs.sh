@@ -130,6 +130,15 @@ for name, x in (("missing_value", 1e30), ("nan", np.nan), ("inf", np.inf), ("hug
     nc = inventory(name); v = field(nc, ("lat", "lon"), 0.0)
     if name == "missing_value": v.missing_value = 1e30
     v.set_auto_mask(False); a = np.zeros((len(lat), len(lon))); a[17, 23] = x; v[:] = a; nc.close()
+# Names that match no species and sector (item 10): upper case, a typo, no field at all; and a
+# variable that is no emission field (read as a warning, with the emissions of the field beside it).
+for name, var, units in (("upper", "SO2_POWER", "t yr-1"), ("typo", "so2_powr", "t yr-1"),
+                         ("units_only", "sulphur", "t yr-1"), ("none", "land_mask", "1"),
+                         ("extra", "land_mask", "1"), ("onefield", None, None)):
+    nc = inventory(name)
+    if name in ("extra", "onefield"): field(nc, ("lat", "lon"))
+    if var is None: nc.close(); continue
+    v = nc.createVariable(var, "f8", ("lat", "lon")); v.units = units; v[:] = 1.0; nc.close()
 PYEOF
 ok $? "bad gridded inventories written"
 want="expected \(lat = 360, lon = 580\), the dimensions of the file's lat and lon"
@@ -145,4 +154,13 @@ bad grid_missing_value "missing_value.nc: so2_power is the variable's _FillValue
 bad grid_nan "nan.nc: so2_power is not a finite number \(nan\.?\) $at \(17, 23\)" -emissions_gridded_file "$dir/nan.nc"
 bad grid_inf "inf.nc: so2_power is not a finite number \(inf\.?\) $at \(17, 23\)" -emissions_gridded_file "$dir/inf.nc"
 bad grid_huge "huge.nc: so2_power = 1e\+300 t yr-1 $at \(17, 23\), is 1e\+300 t/yr from one cell; expected at most 1e\+09 t/yr" -emissions_gridded_file "$dir/huge.nc"
+names="expected <species>_<sector> in lower case"
+bad grid_upper "upper.nc: variable SO2_POWER looks like an emission field but names no species and sector this model reads; $names" -emissions_gridded_file "$dir/upper.nc"
+bad grid_typo "typo.nc: variable so2_powr looks like an emission field but names no species and sector this model reads; $names" -emissions_gridded_file "$dir/typo.nc"
+bad grid_units_only "units_only.nc: variable sulphur looks like an emission field" -emissions_gridded_file "$dir/units_only.nc"
+bad grid_none "none.nc: no emission field; expected variables named <species>_<sector>" -emissions_gridded_file "$dir/none.nc"
+model grid_one -emissions_gridded_file "$dir/onefield.nc" && model grid_extra -emissions_gridded_file "$dir/extra.nc" &&
+  grep -q "WARNING: .*extra.nc: variable land_mask is not an emission field; not read" "$dir/grid_extra.log" &&
+  cmp -s "$dir/grid_one/att_emissions.csv" "$dir/grid_extra/att_emissions.csv"
+ok $? "a variable that is no emission field is named in a warning and changes no emission"
 done_testing
