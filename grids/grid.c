@@ -2,7 +2,13 @@
    so vertical solves stay local). Ghost cells outside the physical domain exist
    (DM_BOUNDARY_GHOSTED) so that boundary values sit where the transport stencils read them. */
 #include "grids/grid.h"
+#include <string.h>
+#include "base/memory.h"
 #include "grids/metrics.h"
+
+/* Fewest 3-D fields of one value per cell a run holds on the grid (metrics and met), for the
+   memory check made before creating it. */
+#define GRID_FIELDS_MIN 16
 
 /* Choose px * py = size with at least sw cells per rank in each direction, minimising the
    halo perimeter of a rank's block. Returns px = py = 0 if no split fits. */
@@ -29,14 +35,32 @@ static PetscErrorCode check_split(MPI_Comm comm, const GridSpec *spec, PetscInt 
                                   PetscMPIInt size, PetscInt *px, PetscInt *py)
 {
   PetscFunctionBeginUser;
+  PetscCheck(spec->nx >= sw && spec->ny >= sw, comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "a grid of %" PetscInt_FMT " x %" PetscInt_FMT
+             " cells is too small for the transport stencil: it needs at least %" PetscInt_FMT
+             " cells in x and in y",
+             spec->nx, spec->ny, sw);
   if (*px == PETSC_DECIDE && *py == PETSC_DECIDE) {
     choose_split(size, spec->nx, spec->ny, sw, px, py);
-    PetscCheck(*px > 0, comm, PETSC_ERR_ARG_OUTOFRANGE,
-               "A grid of %" PetscInt_FMT " x %" PetscInt_FMT
-               " cells cannot be split over %d ranks with at least %" PetscInt_FMT
-               " cells per rank in x and y (the transport halo); use at most %" PetscInt_FMT
-               " ranks",
-               spec->nx, spec->ny, size, sw, (spec->nx / sw) * (spec->ny / sw));
+    if (*px == 0) {
+      /* Say which rank counts would work (the first few up to the largest possible). */
+      char list[160] = "";
+      PetscInt most = (spec->nx / sw) * (spec->ny / sw), shown = 0;
+      for (PetscInt n = 1; n <= most && shown < 12; n++) {
+        PetscInt a, b;
+        size_t l = strlen(list);
+        choose_split(n, spec->nx, spec->ny, sw, &a, &b);
+        if (a == 0) continue;
+        PetscCall(PetscSNPrintf(list + l, sizeof(list) - l, "%s%" PetscInt_FMT, shown ? ", " : "",
+                                n));
+        shown++;
+      }
+      SETERRQ(comm, PETSC_ERR_ARG_OUTOFRANGE,
+              "a grid of %" PetscInt_FMT " x %" PetscInt_FMT
+              " cells cannot be split over %d ranks with at least %" PetscInt_FMT
+              " cells per rank in x and y (the transport halo); rank counts that work: %s%s",
+              spec->nx, spec->ny, size, sw, list, shown == 12 ? ", ..." : "");
+    }
   } else if (*px == PETSC_DECIDE) {
     PetscCheck(*py > 0 && size % *py == 0, comm, PETSC_ERR_ARG_OUTOFRANGE,
                "run_py = %" PetscInt_FMT " does not divide the %d ranks", *py, size);
@@ -102,6 +126,12 @@ PetscErrorCode grid_create(MPI_Comm comm, const GridSpec *spec, PetscInt sw, Pet
              "grid spacing dx = %g, dy = %g must be positive", (double)spec->dx, (double)spec->dy);
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCall(check_split(comm, spec, sw, size, &px, &py));
+  /* The state and tag vectors are checked by state_create. */
+  PetscCall(memory_check_count(comm, "a field on the grid",
+                               (double)spec->nx * (double)spec->ny * (double)(spec->nz + 1)));
+  PetscCall(memory_check_bytes(comm, "the grid's fields",
+                               8.0 * GRID_FIELDS_MIN * (double)(spec->nx / px + 2 * sw) *
+                                   (double)(spec->ny / py + 2 * sw) * (double)(spec->nz + 1)));
   PetscCall(PetscNew(&g));
   g->spec = *spec;
   g->comm = comm;

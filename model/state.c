@@ -1,5 +1,6 @@
 /* The state vectors and their ghost exchange. */
 #include "model/state.h"
+#include "base/memory.h"
 
 /* A DMDA with dof components on exactly the grid's decomposition. */
 static PetscErrorCode create_like(const Grid *g, PetscInt dof, DM *da)
@@ -28,6 +29,17 @@ PetscErrorCode state_create(const Grid *g, const SpeciesInfo *species, PetscInt 
              "number of species %" PetscInt_FMT " must be positive", nspec);
   PetscCheck(ntag >= 0, g->comm, PETSC_ERR_ARG_OUTOFRANGE,
              "number of tags %" PetscInt_FMT " must not be negative", ntag);
+  {
+    /* Sizes before allocating: the tag vector is the largest (species x tags per cell), and every
+       rank holds its block with its halo. */
+    const Patch *p = &g->patch;
+    double cells = (double)g->spec.nx * (double)g->spec.ny * (double)g->spec.nz,
+           local = (double)p->gxm * (double)p->gym * (double)g->spec.nz;
+    PetscCall(memory_check_count(g->comm, "the tag vector (species x tags x cells)",
+                                 cells * (double)nspec * (double)PetscMax(ntag, 1)));
+    PetscCall(memory_check_bytes(g->comm, "the state (species and tags on this rank's block)",
+                                 8.0 * local * (double)nspec * (double)(1 + ntag)));
+  }
   PetscCall(PetscNew(&st));
   st->grid = g;
   st->nspec = nspec;

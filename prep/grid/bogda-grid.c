@@ -14,6 +14,7 @@
 #include "prep/grid/domain_write.h"
 #include <string.h>
 #include "base/namelist.h"
+#include "base/memory.h"
 
 static const char help[] =
     "bogda-grid: build Bogda domain files.\n"
@@ -87,6 +88,17 @@ static PetscErrorCode build_domain(MPI_Comm comm, const ToolConfig *cfg, const D
   PetscCall(PetscTime(&t0));
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Comm_size(comm, &size));
+  {
+    /* Rank 0 gathers every cell's terrain, land use, receptor weights and covers (about two
+       units a cell) and writes the file from them: check the sizes before sampling. */
+    double n = (double)spec->nx * (double)spec->ny,
+           per = (double)PetscMax(PetscMax(LANDUSE_N, rs->n), spec->nz + 1);
+    char what[96];
+    PetscCall(PetscSNPrintf(what, sizeof(what), "domain %s (%" PetscInt_FMT " x %" PetscInt_FMT
+                            " cells)", d->name, spec->nx, spec->ny));
+    PetscCall(memory_check_count(comm, what, n * per));
+    PetscCall(memory_check_bytes(comm, what, n * (8.0 * (2 + LANDUSE_N + rs->n) + 4 + 2 * 12)));
+  }
   PetscCall(domain_sample_check_dem(g, spec, d->name, nsub));
   PetscCall(domain_sample_rows(g, rs, spec, nsub, spec->ny * rank / size,
                                spec->ny * (rank + 1) / size, &mine));
