@@ -17,7 +17,8 @@ PetscErrorCode memory_check_count(MPI_Comm comm, const char *what, double count)
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Allreduce(&count, &worst, 1, MPI_DOUBLE, MPI_MAX, comm));
   PetscCheck(worst <= (double)PETSC_MAX_INT, comm, PETSC_ERR_ARG_OUTOFRANGE,
-             "%s would need an array of %.4g elements; at most %.4g can be indexed (PETSc built with %d-bit "
+             "%s would need an array of %.4g elements; at most %.4g can be indexed (PETSc built "
+             "with %d-bit "
              "indices): use fewer cells, layers or tags, or more ranks",
              what, worst, (double)PETSC_MAX_INT, (int)(8 * sizeof(PetscInt)));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -38,7 +39,7 @@ static double file_limit(const char *path)
 static double memory_available(const char **source)
 {
   static const char *const cgroups[] = {"/sys/fs/cgroup/memory.max",
-                                         "/sys/fs/cgroup/memory/memory.limit_in_bytes"};
+                                        "/sys/fs/cgroup/memory/memory.limit_in_bytes"};
   long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
   double have = pages > 0 && size > 0 ? (double)pages * (double)size : 0;
   struct rlimit rl;

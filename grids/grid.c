@@ -51,8 +51,8 @@ static PetscErrorCode check_split(MPI_Comm comm, const GridSpec *spec, PetscInt 
         size_t l = strlen(list);
         choose_split(n, spec->nx, spec->ny, sw, &a, &b);
         if (a == 0) continue;
-        PetscCall(PetscSNPrintf(list + l, sizeof(list) - l, "%s%" PetscInt_FMT, shown ? ", " : "",
-                                n));
+        PetscCall(
+            PetscSNPrintf(list + l, sizeof(list) - l, "%s%" PetscInt_FMT, shown ? ", " : "", n));
         shown++;
       }
       SETERRQ(comm, PETSC_ERR_ARG_OUTOFRANGE,

@@ -176,8 +176,8 @@ static PetscInt name_index(const char *const *list, PetscInt n, const char *name
    case (SO2_POWER, so2_powr), or emission units. Such a field would otherwise be skipped and
    its emissions lost without a word. A file providing no field at all is refused too. Other
    variables (a land mask, cell areas) are named in a warning and not read. */
-static PetscErrorCode check_names(MPI_Comm comm, int nc, const char *path, const Patch *p,
-                                  int vlat, int vlon, PetscInt nread)
+static PetscErrorCode check_names(MPI_Comm comm, int nc, const char *path, const Patch *p, int vlat,
+                                  int vlon, PetscInt nread)
 {
   int nvars;
   const char *spec[64];
@@ -188,8 +188,8 @@ static PetscErrorCode check_names(MPI_Comm comm, int nc, const char *path, const
   for (PetscInt s = 0; s < ns; s++) spec[s] = p->species[s].name;
   for (PetscInt sec = 0; sec < SECTOR_N; sec++) {
     size_t l = strlen(known);
-    PetscCall(PetscSNPrintf(known + l, sizeof(known) - l, "%s%s", sec ? ", " : "",
-                            sector_names[sec]));
+    PetscCall(
+        PetscSNPrintf(known + l, sizeof(known) - l, "%s%s", sec ? ", " : "", sector_names[sec]));
   }
   NcCallFile(nc_inq_nvars(nc, &nvars), path);
   for (int v = 0; v < nvars; v++) {
@@ -203,10 +203,10 @@ static PetscErrorCode check_names(MPI_Comm comm, int nc, const char *path, const
     if (nc_inq_attlen(nc, v, "units", &ulen) == NC_NOERR && ulen < sizeof(units))
       (void)nc_get_att_text(nc, v, "units", units);
     units[PetscMin(ulen, sizeof(units) - 1)] = 0;
-    units_like = (!strcmp(units, "t yr-1") || !strcmp(units, "kg yr-1") ||
-                  !strcmp(units, "kg m-2 s-1"))
-                     ? PETSC_TRUE
-                     : PETSC_FALSE;
+    units_like =
+        (!strcmp(units, "t yr-1") || !strcmp(units, "kg yr-1") || !strcmp(units, "kg m-2 s-1"))
+            ? PETSC_TRUE
+            : PETSC_FALSE;
     us = strchr(name, '_');
     si = us ? name_index(spec, ns, name, (size_t)(us - name), PETSC_FALSE) : -1;
     ki = us ? name_index(sector_names, SECTOR_N, us + 1, strlen(us + 1), PETSC_FALSE) : -1;

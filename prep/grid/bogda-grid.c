@@ -94,8 +94,9 @@ static PetscErrorCode build_domain(MPI_Comm comm, const ToolConfig *cfg, const D
     double n = (double)spec->nx * (double)spec->ny,
            per = (double)PetscMax(PetscMax(LANDUSE_N, rs->n), spec->nz + 1);
     char what[96];
-    PetscCall(PetscSNPrintf(what, sizeof(what), "domain %s (%" PetscInt_FMT " x %" PetscInt_FMT
-                            " cells)", d->name, spec->nx, spec->ny));
+    PetscCall(PetscSNPrintf(what, sizeof(what),
+                            "domain %s (%" PetscInt_FMT " x %" PetscInt_FMT " cells)", d->name,
+                            spec->nx, spec->ny));
     PetscCall(memory_check_count(comm, what, n * per));
     PetscCall(memory_check_bytes(comm, what, n * (8.0 * (2 + LANDUSE_N + rs->n) + 4 + 2 * 12)));
   }
