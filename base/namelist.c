@@ -729,8 +729,27 @@ void namelist_real_text(double v, char *buf, size_t len)
   }
 }
 
-/* The value of sp in params as text, for the effective configuration. */
-static void format_field(const ParamSpec *sp, const void *params, char *buf, size_t len)
+/* Append s to buf[0..len) as a quoted namelist string ('it''s': a quote inside is doubled, as
+   the reader undoes). Returns PETSC_FALSE if it does not fit. */
+static PetscBool append_quoted(char *buf, size_t len, const char *s)
+{
+  size_t l = strlen(buf);
+  if (l + 1 >= len) return PETSC_FALSE;
+  buf[l++] = '\'';
+  for (; *s; s++) {
+    if (l + 3 >= len) return PETSC_FALSE;
+    if (*s == '\'') buf[l++] = '\'';
+    buf[l++] = *s;
+  }
+  if (l + 2 > len) return PETSC_FALSE;
+  buf[l++] = '\'';
+  buf[l] = '\0';
+  return PETSC_TRUE;
+}
+
+/* The value of sp in params as text, for the effective configuration. Returns PETSC_FALSE if
+   it does not fit in buf[0..len) (buf then holds a truncated text). */
+static PetscBool format_field(const ParamSpec *sp, const void *params, char *buf, size_t len)
 {
   const char *field = (const char *)params + sp->offset;
   PetscInt n;
@@ -738,36 +757,39 @@ static void format_field(const ParamSpec *sp, const void *params, char *buf, siz
   switch (sp->type) {
   case PARAM_REAL:
     namelist_real_text((double)*(const PetscReal *)field, buf, len);
-    return;
+    return PETSC_TRUE;
   case PARAM_INT:
     snprintf(buf, len, "%lld", (long long)*(const PetscInt *)field);
-    return;
+    return PETSC_TRUE;
   case PARAM_BOOL:
     snprintf(buf, len, "%s", *(const PetscBool *)field ? ".true." : ".false.");
-    return;
+    return PETSC_TRUE;
   case PARAM_ENUM:
-    snprintf(buf, len, "'%s'", sp->choices[*(const PetscInt *)field]);
-    return;
+    return append_quoted(buf, len, sp->choices[*(const PetscInt *)field]);
   case PARAM_STRING:
-    snprintf(buf, len, "'%s'", field);
-    return;
+    return append_quoted(buf, len, field);
   default:
     break;
   }
   n = *(const PetscInt *)((const char *)params + sp->count_offset);
   for (PetscInt k = 0; k < n; k++) {
     size_t l = strlen(buf);
-    if (l + 64 >= len) break;
-    if (sp->type == PARAM_REAL_ARRAY) {
-      char num[32];
+    char num[32];
+    if (l + 3 >= len) return PETSC_FALSE;
+    if (k) snprintf(buf + l, len - l, ", ");
+    if (sp->type == PARAM_STRING_ARRAY) {
+      if (!append_quoted(buf, len, ((const char(*)[PARAM_STRING_LEN])field)[k])) return PETSC_FALSE;
+      continue;
+    }
+    if (sp->type == PARAM_REAL_ARRAY)
       namelist_real_text((double)((const PetscReal *)field)[k], num, sizeof(num));
-      snprintf(buf + l, len - l, "%s%s", k ? ", " : "", num);
-    } else if (sp->type == PARAM_INT_ARRAY)
-      snprintf(buf + l, len - l, "%s%lld", k ? ", " : "", (long long)((const PetscInt *)field)[k]);
     else
-      snprintf(buf + l, len - l, "%s'%s'", k ? ", " : "",
-               ((const char(*)[PARAM_STRING_LEN])field)[k]);
+      snprintf(num, sizeof(num), "%lld", (long long)((const PetscInt *)field)[k]);
+    l = strlen(buf);
+    if (l + strlen(num) + 1 > len) return PETSC_FALSE;
+    memcpy(buf + l, num, strlen(num) + 1);
   }
+  return PETSC_TRUE;
 }
 
 static PetscErrorCode remember(const char *group, const char *name, const char *value,
@@ -846,7 +868,7 @@ static PetscErrorCode list_for_help(PetscOptionItems *PetscOptionsObject, const 
     PetscCall(PetscOptionsEList(opt, help, NULL, sp->choices, n, sp->choices[v], &v, &set));
   } break;
   default:
-    format_field(sp, params, sval, sizeof(sval));
+    (void)format_field(sp, params, sval, sizeof(sval)); /* only shown by -help */
     PetscCall(PetscOptionsString(opt, help, NULL, sval, sval, sizeof(sval), &set));
     break;
   }
@@ -875,7 +897,10 @@ PetscErrorCode namelist_read(MPI_Comm comm, const ParamGroup *group, void *param
     set_default(sp, params);
     PetscCall(PetscOptionsGetString(NULL, NULL, opt, value, sizeof(value), &set));
     if (set) PetscCall(parse_field(comm, sp, name, value, params));
-    format_field(sp, params, value, sizeof(value));
+    PetscCheck(format_field(sp, params, value, sizeof(value)), comm, PETSC_ERR_USER,
+               "%s: the value is longer than the %d characters the effective configuration "
+               "holds for one key",
+               name, VALUE_LEN - 1);
     PetscCall(remember(lgroup, name, value, set ? PETSC_FALSE : PETSC_TRUE));
   }
   PetscOptionsBegin(comm, prefix, group->title, NULL);
