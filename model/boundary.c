@@ -84,11 +84,12 @@ typedef struct {
   PetscReal *time;                  /* owned */
   PetscInt i0, j0, ratio;           /* child footprint in the parent (0-based) */
   PetscInt pnx, pny_min, pi_min, pj_min, pwidth, pheight; /* lookup box of parent ring cells */
-  PetscInt *cell_of;  /* parent (i,j) in the box -> ring cell, -1; owned */
-  PetscInt *map;      /* parent tag -> child tag (-1: none); owned */
-  PetscInt loaded[2]; /* records held in data[0], data[1] */
-  PetscReal *q[2];    /* [(cell*nz + k)*ns + s]; owned */
-  float *t[2];        /* [((cell*nz + k)*ns + s)*nt + m]; owned */
+  PetscInt *cell_of;   /* parent (i,j) in the box -> ring cell, -1; owned */
+  PetscInt mx, my, sw; /* the child's size and ghost width, which the ring must cover */
+  PetscInt *map;       /* parent tag -> child tag (-1: none); owned */
+  PetscInt loaded[2];  /* records held in data[0], data[1] */
+  PetscReal *q[2];     /* [(cell*nz + k)*ns + s]; owned */
+  float *t[2];         /* [((cell*nz + k)*ns + s)*nt + m]; owned */
 } Parent;
 
 struct Boundary {
@@ -103,7 +104,36 @@ struct Boundary {
    stencil's ghost width is 3). */
 #define BOUNDARY_RING_MAX 8
 
-static PetscErrorCode parent_open(MPI_Comm comm, Boundary *b, PetscInt mx, PetscInt my)
+/* The ring cell parent cell (pi, pj) maps to, -1 if none; pi, pj are clamped to the ring's box. */
+static PetscInt parent_cell(const Parent *pa, PetscInt i, PetscInt j)
+{
+  PetscInt pi = pa->i0 + (i >= 0 ? i / pa->ratio : -((-i - 1) / pa->ratio) - 1);
+  PetscInt pj = pa->j0 + (j >= 0 ? j / pa->ratio : -((-j - 1) / pa->ratio) - 1);
+  pi = PetscMin(PetscMax(pi, pa->pi_min), pa->pi_min + pa->pwidth - 1);
+  pj = PetscMin(PetscMax(pj, pa->pj_min), pa->pj_min + pa->pheight - 1);
+  return pa->cell_of[(pj - pa->pj_min) * pa->pwidth + pi - pa->pi_min];
+}
+
+/* Every ghost cell of the child (sw wide, corners included) must find its parent cell in the
+   ring: a ring with a cell missing would otherwise give that ghost another cell's air. */
+static PetscErrorCode parent_check_ring(MPI_Comm comm, const Parent *pa, PetscInt mx, PetscInt my,
+                                        PetscInt sw)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt j = -sw; j < my + sw; j++)
+    for (PetscInt i = -sw; i < mx + sw; i++) {
+      if (i >= 0 && i < mx && j >= 0 && j < my) continue;
+      PetscCheck(parent_cell(pa, i, j) >= 0, comm, PETSC_ERR_FILE_UNEXPECTED,
+                 "%s: the boundary ring (%" PetscInt_FMT " cells) has no cell for the child's "
+                 "ghost cell (%" PetscInt_FMT ", %" PetscInt_FMT
+                 "): the file is cut or was written for another child",
+                 pa->file[0], pa->ncell, i, j);
+    }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode parent_open(MPI_Comm comm, Boundary *b, PetscInt mx, PetscInt my, PetscInt mz,
+                                  PetscInt sw)
 {
   Parent *pa;
   glob_t g;
@@ -147,6 +177,9 @@ static PetscErrorCode parent_open(MPI_Comm comm, Boundary *b, PetscInt mx, Petsc
       pa->i0 = att[0] - 1, pa->j0 = att[1] - 1, pa->ratio = att[2];
       PetscCheck(pa->ns == b->nspec, comm, PETSC_ERR_FILE_UNEXPECTED,
                  "%s has %d species; this run has %d", pa->file[f], (int)pa->ns, (int)b->nspec);
+      PetscCheck(pa->nz == mz, comm, PETSC_ERR_FILE_UNEXPECTED,
+                 "%s has %d levels (dimension lev); this run's grid has %d layers", pa->file[f],
+                 (int)pa->nz, (int)mz);
       PetscCheck(pa->nt <= 4096, comm, PETSC_ERR_SUP, "%s has more than 4096 tags", pa->file[f]);
       NcCallFile(nc_inq_varid(nc, "tag_label", &v), pa->file[f]);
       NcCallFile(nc_get_var_text(nc, v, &labels[0][0]), pa->file[f]);
@@ -169,7 +202,17 @@ static PetscErrorCode parent_open(MPI_Comm comm, Boundary *b, PetscInt mx, Petsc
                  "%s: time(%zu) is %g; expected a finite time in seconds since 1970-01-01 "
                  "(a NaN, an infinity or netCDF's fill value means a corrupt or unwritten record)",
                  pa->file[f], r, tt);
-      if (pa->nrec && tt <= pa->time[pa->nrec - 1]) continue; /* a segment repeats its start */
+      if (pa->nrec && r == 0 && tt == pa->time[pa->nrec - 1])
+        continue; /* a restarted segment repeats the time its predecessor ended at */
+      if (pa->nrec && tt <= pa->time[pa->nrec - 1]) {
+        char w[2][32];
+        clock_format(tt, w[0], sizeof(w[0]));
+        clock_format(pa->time[pa->nrec - 1], w[1], sizeof(w[1]));
+        SETERRQ(comm, PETSC_ERR_FILE_UNEXPECTED,
+                "%s: time(%zu) = %s does not follow the record before it (%s%s); expected times "
+                "increasing within a file and from one file to the next (sorted by name)",
+                pa->file[f], r, w[0], w[1], r ? "" : ", the end of the previous file");
+      }
       pa->time[pa->nrec] = tt, pa->rec_file[pa->nrec] = f, pa->rec_index[pa->nrec++] = (PetscInt)r;
     }
     if (f == 0) {
@@ -206,6 +249,7 @@ static PetscErrorCode parent_open(MPI_Comm comm, Boundary *b, PetscInt mx, Petsc
         *slot = c;
       }
       PetscCall(PetscFree2(ci, cj));
+      pa->mx = mx, pa->my = my, pa->sw = sw; /* for parent_check_ring() */
     }
     NcCallFile(nc_close(nc), pa->file[f]);
   }
@@ -333,7 +377,8 @@ PetscErrorCode boundary_create(MPI_Comm comm, const State *st, const Tags *tags,
   b->ntag = st->ntag;
   b->nfamily = tags->nfamily;
   b->tags = tags;
-  if (b->p.parent_files[0]) PetscCall(parent_open(comm, b, st->patch.mx, st->patch.my));
+  if (b->p.parent_files[0])
+    PetscCall(parent_open(comm, b, st->patch.mx, st->patch.my, st->patch.mz, st->grid->sw));
   *bnd = b;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -358,6 +403,7 @@ PetscErrorCode boundary_check_parent(MPI_Comm comm, const Boundary *b, const cha
                b->p.parent_files, (int)pa->i0 + 1, (int)pa->j0 + 1, (int)pa->ratio, domain_file,
                (int)dn.i_start, (int)dn.j_start, (int)dn.ratio);
   }
+  PetscCall(parent_check_ring(comm, pa, pa->mx, pa->my, pa->sw));
   if (t0 >= pa->time[0] && t1 <= pa->time[pa->nrec - 1]) PetscFunctionReturn(PETSC_SUCCESS);
   clock_format(t0, w[0], sizeof(w[0]));
   clock_format(t1, w[1], sizeof(w[1]));
@@ -393,12 +439,7 @@ static void set_inflow_parent(const Boundary *b, PetscInt i, PetscInt j, PetscIn
                               PetscInt c, Side side, PetscReal *q, PetscReal *tag)
 {
   const Parent *pa = b->parent;
-  PetscInt pi = pa->i0 + (i >= 0 ? i / pa->ratio : -((-i - 1) / pa->ratio) - 1);
-  PetscInt pj = pa->j0 + (j >= 0 ? j / pa->ratio : -((-j - 1) / pa->ratio) - 1), cell;
-  pi = PetscMin(PetscMax(pi, pa->pi_min), pa->pi_min + pa->pwidth - 1);
-  pj = PetscMin(PetscMax(pj, pa->pj_min), pa->pj_min + pa->pheight - 1);
-  cell = pa->cell_of[(pj - pa->pj_min) * pa->pwidth + pi - pa->pi_min];
-  if (cell < 0) cell = 0; /* a corner inside the footprint cannot be reached by inflow ghosts */
+  PetscInt cell = parent_cell(pa, i, j); /* found: parent_check_ring() */
   for (PetscInt s = 0; s < b->nspec; s++) {
     PetscInt at = (cell * pa->nz + k) * pa->ns + s;
     PetscReal v = (1 - w) * pa->q[0][at] + w * pa->q[1][at];

@@ -627,7 +627,12 @@ static PetscErrorCode initial_state(Run *r)
     for (PetscInt i = 0; i < r->nslot; i++) r->slot[i].count = counts[i];
     PetscCall(
         PetscPrintf(r->comm, "restarting from %s at step %" PetscInt64_FMT "\n", path, r->nstep));
+    PetscCall(boundary_check_parent(r->comm, r->bnd, r->p.domain_file, step_time(r, r->nstep),
+                                    step_time(r, r->nstep_end)));
   } else {
+    /* The parent's files are checked before the first met record is written. */
+    PetscCall(boundary_check_parent(r->comm, r->bnd, r->p.domain_file, step_time(r, 0),
+                                    step_time(r, r->nstep_end)));
     PetscCall(met_advance(r->met, r->t_start, r->p.dt));
     PetscCall(write_met(r));
     PetscCall(get_fields(r, &f));
@@ -635,8 +640,6 @@ static PetscErrorCode initial_state(Run *r)
     PetscCall(restore_fields(r, &f));
     r->nstep = 0;
   }
-  PetscCall(boundary_check_parent(r->comm, r->bnd, r->p.domain_file, step_time(r, r->nstep),
-                                  step_time(r, r->nstep_end)));
   { /* the air mass at the first step's start, for the mass diagnostics */
     PetscReal *am;
     PetscCall(VecGetArray(r->st->air_mass, &am));

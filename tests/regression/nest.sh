@@ -9,6 +9,7 @@
 #     between its own start and the parent's value and move towards the parent's;
 #   - the child gives the same bits on 1 and 2 ranks;
 #   - bad boundary files stop the child before its time loop, naming the file: a NaN in q, q never
+#     written, a ring with a cell missing, a level missing, a repeated time (issue 18, item 15),
 #     written, a tag of 1e30, a NaN time, files made for a child of another size or at another
 #     place, files of two nests mixed, a run longer than the files; and a parent given a child
 #     domain file that is not a nested one.
@@ -78,6 +79,17 @@ bad bad_tags "bad_tags/bdy.nc: tags at 2024-01-10T00:00:00Z, (cell, lev, species
   -boundary_parent_files "$out/bad_tags/bdy.nc"
 bad bad_time_nan "bad_time_nan/bdy.nc: time(1) is nan.\? *; expected a finite time in seconds since 1970-01-01" \
   -boundary_parent_files "$out/bad_time_nan/bdy.nc"
+# Inconsistent files (item 15): a ring with a cell missing, a level missing, a repeated time.
+mkdir -p "$out/bad_ring" "$out/bad_lev" "$out/bad_repeat"
+"$PY" "$ROOT/tests/regression/nest_check.py" cut "$bdy" "$out/bad_ring/bdy.nc" cell
+"$PY" "$ROOT/tests/regression/nest_check.py" cut "$bdy" "$out/bad_lev/bdy.nc" lev
+t0=$("$PY" -c "from netCDF4 import Dataset; print(float(Dataset('$bdy')['time'][0]))")
+"$PY" "$ROOT/tests/regression/nest_check.py" set "$bdy" "$out/bad_repeat/bdy.nc" time "$t0" 1
+bad bad_ring "bad_ring/bdy.nc: the boundary ring ([0-9]* cells) has no cell for the child's ghost cell" \
+  -boundary_parent_files "$out/bad_ring/bdy.nc"
+bad bad_lev "bad_lev/bdy.nc has 15 levels (dimension lev); this run's grid has 16 layers" -boundary_parent_files "$out/bad_lev/bdy.nc"
+bad bad_repeat "bad_repeat/bdy.nc: time(1) = 2024-01-10T00:00:00Z does not follow the record before it (2024-01-10T00:00:00Z)" \
+  -boundary_parent_files "$out/bad_repeat/bdy.nc"
 bad bad_nx "bad_nx/bdy.nc holds boundary values for a child of 27 x 15 cells" -boundary_parent_files "$out/bad_nx/bdy.nc"
 bad bad_start "were written for a child starting at parent cell (7, 4) with ratio 3; the run's domain file .*att9_domain.nc starts at (6, 4)" \
   -boundary_parent_files "$out/bad_start/bdy.nc"

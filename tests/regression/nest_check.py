@@ -13,6 +13,8 @@
       copies a boundary file with variable VAR at INDEX set to VALUE (a float: nan, 1e30).
   nest_check.py unwritten BDY.nc OUT.nc
       copies a boundary file but for q, which is defined and never written (netCDF's fill value)
+    nest_check.py cut BDY.nc OUT.nc DIM
+      copies a boundary file without the last element of dimension DIM (cell: a cut ring, lev)
       except at one place of its last record.
 Checkpoints are read with tests/tools/checkpoint.py.
 Exit status 0 when the check holds."""
@@ -57,6 +59,23 @@ def unwritten(src, dst):
                 w[len(a.dimensions["time"]) - 1, 0, 0, 0] = 0.0
 
 
+def cut(src, dst, cut_dim):
+    """Copy src to dst with the last element of dimension cut_dim left out (a cut ring, a level
+    missing)."""
+    with Dataset(src) as a, Dataset(dst, "w") as b:
+        for name, dim in a.dimensions.items():
+            n = len(dim) - (name == cut_dim)
+            b.createDimension(name, None if dim.isunlimited() else n)
+        b.setncatts({k: a.getncattr(k) for k in a.ncattrs()})
+        for name, v in a.variables.items():
+            w = b.createVariable(name, v.datatype, v.dimensions)
+            w.setncatts({k: v.getncattr(k) for k in v.ncattrs()})
+            v.set_auto_mask(False)
+            w.set_auto_mask(False)
+            index = tuple(slice(0, -1) if d == cut_dim else slice(None) for d in v.dimensions)
+            w[:] = v[index] if v.dimensions else v.getValue()
+
+
 def main():
     cmd = sys.argv[1]
     if cmd == "ring":
@@ -75,6 +94,8 @@ def main():
         with Dataset(sys.argv[3], "a") as d:
             d.set_auto_mask(False)
             d[sys.argv[4]][tuple(int(v) for v in sys.argv[6:])] = float(sys.argv[5])
+    elif cmd == "cut":
+        cut(sys.argv[2], sys.argv[3], sys.argv[4])
     elif cmd == "unwritten":
         unwritten(sys.argv[2], sys.argv[3])
     else:
