@@ -10,7 +10,7 @@
 #   - the child gives the same bits on 1 and 2 ranks;
 #   - bad boundary files stop the child before its time loop, naming the file: a NaN in q, q never
 #     written, a ring with a cell missing, a level missing, a repeated time (issue 18, item 15),
-#     written, a tag of 1e30, a NaN time, files made for a child of another size or at another
+#     a tag of 1e30, a NaN time, files made for a child of another size or at another
 #     place, files of two nests mixed, a run longer than the files; and a parent given a child
 #     domain file that is not a nested one.
 # Tolerance: 1e-12 relative for uniformity and bounds; bitwise for the ring and the rank counts.
