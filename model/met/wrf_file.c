@@ -81,6 +81,23 @@ static PetscErrorCode file_info(MPI_Comm comm, int nc, const char *path, FileInf
   PetscCall(dim_len(comm, nc, path, "south_north", &fi->ny));
   PetscCall(dim_len(comm, nc, path, "bottom_top", &fi->nz));
   PetscCall(dim_len(comm, nc, path, "Time", &fi->nrec));
+  {
+    /* A staggered dimension has one point more than its mass-point one: a file where it does
+       not (a cut or merged file) would put the faces of one grid on the cells of another. */
+    static const char *const pair[3][2] = {{"west_east", "west_east_stag"},
+                                           {"south_north", "south_north_stag"},
+                                           {"bottom_top", "bottom_top_stag"}};
+    const size_t n[3] = {fi->nx, fi->ny, fi->nz};
+    for (int k = 0; k < 3; k++) {
+      int id;
+      size_t len;
+      if (nc_inq_dimid(nc, pair[k][1], &id) != NC_NOERR) continue;
+      NcCallFile(nc_inq_dimlen(nc, id, &len), path);
+      PetscCheck(len == n[k] + 1, comm, PETSC_ERR_FILE_UNEXPECTED,
+                 "%s: dimension %s = %zu with %s = %zu; expected %zu (one face more than cells)",
+                 path, pair[k][1], len, pair[k][0], n[k], n[k] + 1);
+    }
+  }
   PetscCall(ncatt_get_int(comm, nc, NC_GLOBAL, path, "MAP_PROJ", WRF_WHAT, &fi->map_proj, NULL));
   PetscCall(ncatt_get_int(comm, nc, NC_GLOBAL, path, "WEST-EAST_GRID_DIMENSION", WRF_WHAT,
                           &fi->full_nx, NULL));

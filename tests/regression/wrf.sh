@@ -14,6 +14,7 @@
 #     grids, times out of order (in a file and across files), a gap, an unsupported projection, a
 #     window outside the grid, a run outside the files' times, Katrina's moving nest, EXCH_H
 #     asked for but missing, a NaN or netCDF's fill value in a field (naming the value's place).
+#     A staggered dimension that is not one more than its cells (bottom_top_stag 35, bottom_top 27).
 # Tolerance: 1e-12 relative for uniformity; bitwise across rank counts and file splits.
 . "$(dirname "$0")/../lib.sh"
 out=$(scratch wrf)
@@ -99,5 +100,6 @@ bad run_too_long "outside the times of the WRF files" "Times of $tibet" -- -run_
 bad moving_nest "wrfout_katrina_mercator_sample.nc" "XLAT/XLONG.*moving nest" -- -met_wrf_files "$katrina" -run_start 2005-08-28T12:00:00Z
 bad exch_missing "$tibet" "variable EXCH_H is missing" -- -met_wrf_kz_source exch_h
 bad nan_value "nan_t.nc" "variable T at 2005-09-21T00:00:00Z holds nan at (2, 3, 4)" -- -met_wrf_files "$out/nan_t.nc"
+bad stagger "stagger.nc" "dimension bottom_top_stag = 35 with bottom_top = 27; expected 28 (one face more than cells)" -- -met_wrf_files "$out/stagger.nc"
 bad fill_value "fill_u.nc" "variable U at 2005-09-21T00:00:00Z holds 9.96921e+36 at (1, 2, 3)" -- -met_wrf_files "$out/fill_u.nc"
 done_testing

@@ -22,21 +22,25 @@ import numpy as np
 from netCDF4 import Dataset, chartostring, stringtochar
 
 
-def copy(src, dst, records=None):
-    """Copy a wrfout file, keeping only the given records (all by default)."""
+def copy(src, dst, records=None, grow=None):
+    """Copy a wrfout file, keeping only the given records (all by default); grow = (dimension,
+    n) adds n points to that dimension, repeating its last one."""
     with Dataset(src) as s, Dataset(dst, "w", format="NETCDF4") as d:
         d.setncatts({a: s.getncattr(a) for a in s.ncattrs()})
         nrec = len(s.dimensions["Time"])
         keep = list(range(nrec)) if records is None else records
         for name, dim in s.dimensions.items():
-            d.createDimension(name, None if name == "Time" else len(dim))
+            extra = grow[1] if grow and name == grow[0] else 0
+            d.createDimension(name, None if name == "Time" else len(dim) + extra)
         for name, v in s.variables.items():
             o = d.createVariable(name, v.datatype, v.dimensions)
             o.setncatts({a: v.getncattr(a) for a in v.ncattrs()})
-            if v.dimensions and v.dimensions[0] == "Time":
-                o[:] = v[keep]
-            else:
-                o[:] = v[:]
+            x = v[keep] if v.dimensions and v.dimensions[0] == "Time" else v[:]
+            if grow and grow[0] in v.dimensions:
+                axis = v.dimensions.index(grow[0])
+                last = np.take(x, [-1], axis=axis)
+                x = np.concatenate([x] + [last] * grow[1], axis=axis)
+            o[:] = x
 
 
 def set_times(path, hours):
@@ -61,6 +65,8 @@ def variants(src, out):
         k, j, i = np.meshgrid(np.arange(nz), np.arange(ny), np.arange(nx), indexing="ij")
         for t in range(nt):
             v[t] = 0.05 + 800.0 * np.sin(np.pi * k / (nz - 1)) ** 2 * (1 + 0.1 * np.cos(i + 2.3 * j + t))
+    # Staggered sizes that do not match: 7 faces more than bottom_top + 1 (item 15 of issue 18).
+    copy(src, f"{out}/stagger.nc", grow=("bottom_top_stag", 7))
     copy(src, f"{out}/no_qvapor.nc")
     with Dataset(f"{out}/no_qvapor.nc", "a") as d:
         d.renameVariable("QVAPOR", "QVAPOR_RENAMED")
