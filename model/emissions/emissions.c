@@ -534,6 +534,7 @@ PetscErrorCode emissions_create(MPI_Comm comm, const Grid *g, const Patch *p, co
 
   PetscFunctionBeginUser;
   PetscCall(namelist_read(comm, &emissions_group, &prm));
+  PetscCall(scenario_check_points(comm, sc, ps, prm.points));
   PetscCall(PetscNew(&es));
   PetscCall(profiles_create(comm, &es->prof));
   es->em.nfamily = tags->nfamily;

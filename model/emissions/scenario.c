@@ -6,6 +6,7 @@
 #include <strings.h>
 #include "base/namelist.h"
 #include "model/emissions/profiles.h"
+#include "model/emissions/point_sources.h"
 #include "grids/domain.h"
 
 typedef struct {
@@ -128,6 +129,47 @@ static PetscErrorCode term_matches(MPI_Comm comm, const Domain *d, PetscInt r, c
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Every code a prefecture:, county:, unit: or region: term lists must name something in the
+   domain file: a typo ('prefecture:650010') would otherwise match nothing and the scenario
+   would silently equal the base run. */
+static PetscErrorCode check_term_names(MPI_Comm comm, const Domain *d, PetscInt r, const char *term)
+{
+  static const char *const kinds[] = {"prefecture:", "county:", "unit:", "region:"};
+  const char *val = strchr(term, ':');
+  char buf[PARAM_STRING_LEN], *tok, *save = NULL;
+  PetscInt kind = -1;
+
+  PetscFunctionBeginUser;
+  for (PetscInt k = 0; k < 4; k++)
+    if (!strncasecmp(term, kinds[k], strlen(kinds[k]))) kind = k;
+  if (kind < 0) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCheck(d, comm, PETSC_ERR_USER,
+             "scenario_select(%d): term '%s' needs the control units of a domain file "
+             "(run_domain_file is empty)",
+             (int)r + 1, term);
+  PetscCall(PetscStrncpy(buf, val + 1, sizeof(buf)));
+  for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    PetscBool found = PETSC_FALSE;
+    char *end;
+    long code = strtol(tok, &end, 10);
+    if (kind == 0) {
+      for (PetscInt p = 0; p < d->npref && !found; p++)
+        found = *end == 0 && d->pref[p].code == code ? PETSC_TRUE : PETSC_FALSE;
+    } else
+      for (PetscInt u = 0; u < d->nunit && !found; u++)
+        found = kind == 1 ? (*end == 0 && d->unit[u].county == code ? PETSC_TRUE : PETSC_FALSE)
+                          : (!strcasecmp(d->unit[u].code, tok) ? PETSC_TRUE : PETSC_FALSE);
+    PetscCheck(found, comm, PETSC_ERR_USER,
+               "scenario_select(%d) = '%s': %s'%s' names no %s of the domain file; expected a "
+               "code its units table lists (<domain>_units.csv from bogda-grid)",
+               (int)r + 1, term, kinds[kind], tok,
+               kind == 0   ? "prefecture (adcode)"
+               : kind == 1 ? "county (adcode)"
+                           : "control unit");
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode scenario_create(MPI_Comm comm, const Domain *d, const SpeciesInfo *sp,
                                PetscInt nspec, Scenario **out)
 {
@@ -158,8 +200,10 @@ PetscErrorCode scenario_create(MPI_Comm comm, const Domain *d, const SpeciesInfo
     for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
       if (!strncasecmp(tok, "point:", 6))
         PetscCall(PetscStrncpy(sc->points[r], tok + 6, PARAM_STRING_LEN));
-      else
+      else {
         sc->other[r] = PETSC_TRUE;
+        PetscCall(check_term_names(comm, d, r, tok));
+      }
     }
     for (PetscInt u = -1; u < nu; u++) {
       PetscBool all = PETSC_TRUE;
@@ -170,6 +214,15 @@ PetscErrorCode scenario_create(MPI_Comm comm, const Domain *d, const SpeciesInfo
         all = all && m;
       }
       sc->unit[r * (nu + 1) + u + 1] = all;
+    }
+    if (!sc->points[r][0]) {
+      /* Terms that each name something may still select nothing together. */
+      PetscBool any = PETSC_FALSE;
+      for (PetscInt u = -1; u < nu; u++) any = any || sc->unit[r * (nu + 1) + u + 1];
+      PetscCheck(any, comm, PETSC_ERR_USER,
+                 "scenario_select(%d) = '%s' selects no control unit of the domain file (its terms "
+                 "all hold for none)",
+                 (int)r + 1, p->select[r]);
     }
     PetscCall(PetscStrncpy(buf, p->sectors[r], sizeof(buf)));
     for (tok = strtok_r(buf, " ,", &save); tok; tok = strtok_r(NULL, " ,", &save)) {
@@ -229,6 +282,29 @@ PetscReal scenario_point_factor(const Scenario *sc, const char *id, PetscInt u, 
     if (hit) f *= sc->factor[r];
   }
   return f;
+}
+
+PetscErrorCode scenario_check_points(MPI_Comm comm, const Scenario *sc, const PointSources *ps,
+                                     const char *path)
+{
+  PetscInt n = ps ? ps->n : 0;
+
+  PetscFunctionBeginUser;
+  for (PetscInt r = 0; r < sc->nrule; r++) {
+    char buf[PARAM_STRING_LEN], *tok, *save = NULL;
+    if (!sc->points[r][0]) continue;
+    PetscCall(PetscStrncpy(buf, sc->points[r], sizeof(buf)));
+    for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+      PetscBool found = PETSC_FALSE;
+      for (PetscInt q = 0; q < n && !found; q++)
+        found = !strcasecmp(ps->id[q], tok) ? PETSC_TRUE : PETSC_FALSE;
+      PetscCheck(found, comm, PETSC_ERR_USER,
+                 "scenario_select(%d): point:%s names no point source of %s; expected an id "
+                 "from its id column",
+                 (int)r + 1, tok, path[0] ? path : "emissions_points_file (empty)");
+    }
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 const char *scenario_name(const Scenario *sc)

@@ -17,6 +17,7 @@
 
 typedef struct Domain Domain;
 typedef struct Scenario Scenario;
+typedef struct PointSources PointSources;
 
 /* Read &scenario and check every rule against the domain and species table. Collective. */
 PetscErrorCode scenario_create(MPI_Comm comm, const Domain *dom, const SpeciesInfo *sp,
@@ -29,6 +30,11 @@ PetscReal scenario_factor(const Scenario *sc, PetscInt u, PetscInt s, PetscInt k
 /* Factor for the point source called id, in unit u, sector s, species k. Not collective. */
 PetscReal scenario_point_factor(const Scenario *sc, const char *id, PetscInt u, PetscInt s,
                                 PetscInt k);
+
+/* Refuse a point: term naming an id that is not among the point sources ps (NULL: none) read
+   from path. Collective. */
+PetscErrorCode scenario_check_points(MPI_Comm comm, const Scenario *sc, const PointSources *ps,
+                                     const char *path);
 
 /* The scenario's name ("base" without rules). */
 const char *scenario_name(const Scenario *sc);

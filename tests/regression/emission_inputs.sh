@@ -12,7 +12,9 @@
 #   - (issue 18) points rows with extra or missing fields, repeated or unknown columns, an id too
 #     long, a stack at 0 K; gridded fields on other dimensions (bigger, smaller, transposed,
 #     monthly, 2-D lat/lon), never written, holding fill values, NaN, inf or 1e300;
-#   - a points column in kg/yr gives the same emissions as the same numbers in t/yr.
+#   - a points column in kg/yr gives the same emissions as the same numbers in t/yr;
+#   - (issue 18) gridded variables that look like emission fields but name no species and sector,
+#     a file with none, and scenario selectors that name no prefecture, unit or point.
 . "$(dirname "$0")/../lib.sh"
 dir=$(scratch emission_inputs)
 check() { "$PY" "$ROOT/tests/regression/inventory_check.py" "$@"; }
@@ -163,4 +165,13 @@ model grid_one -emissions_gridded_file "$dir/onefield.nc" && model grid_extra -e
   grep -q "WARNING: .*extra.nc: variable land_mask is not an emission field; not read" "$dir/grid_extra.log" &&
   cmp -s "$dir/grid_one/att_emissions.csv" "$dir/grid_extra/att_emissions.csv"
 ok $? "a variable that is no emission field is named in a warning and changes no emission"
+# Scenario selectors that name nothing (issue 18, item 15): a typo'd prefecture, an unknown unit or
+# point id, terms that hold together for no unit. Each would have equalled the base run.
+sc=(-scenario_sectors all -scenario_species all -scenario_factor 0.5)
+bad scen_prefecture "scenario_select\(1\) = 'prefecture:650010': prefecture:'650010' names no prefecture \(adcode\) of the domain file" \
+  "${sc[@]}" -scenario_select prefecture:650010
+bad scen_unit "scenario_select\(1\) = 'unit:XX999': unit:'XX999' names no control unit of the domain file" "${sc[@]}" -scenario_select unit:XX999
+bad scen_point "scenario_select\(1\): point:P99 names no point source of .*xinjiang_points.csv" "${sc[@]}" -scenario_select point:P99
+bad scen_empty "scenario_select\(1\) = 'outside prefecture:650100' selects no control unit of the domain file" \
+  "${sc[@]}" -scenario_select "outside prefecture:650100"
 done_testing
