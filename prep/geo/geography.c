@@ -102,6 +102,52 @@ static PetscErrorCode add_prefecture(Geography *g, const GeoCollection *c, Petsc
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Rings that cross themselves. A loop holding more than RING_LOOP_MAX of its ring's area is a
+   drawing error (a bow-tie: the ring's area would lose twice the loop) and is refused; smaller
+   loops, such as those of boundaries snapped to a coarse grid, are counted in a warning. */
+#define RING_LOOP_MAX 0.001
+#define RING_CROSSINGS_MAX 64
+static PetscErrorCode check_rings(const GeoCollection *c)
+{
+  PetscInt e1[RING_CROSSINGS_MAX], e2[RING_CROSSINGS_MAX], nsmall = 0, nring = 0;
+  PetscReal worst = 0;
+
+  PetscFunctionBeginUser;
+  for (PetscInt k = 0; k < c->n; k++) {
+    const GeoFeature *f = &c->feature[k];
+    const GeoProperty *name = geojson_property(f, "name");
+    for (PetscInt r = 0; r < f->nring; r++) {
+      PetscInt n;
+      PetscCall(polygon_ring_crossings(f, r, RING_CROSSINGS_MAX, e1, e2, &n));
+      nring += n > 0;
+      for (PetscInt q = 0; q < n; q++) {
+        const PetscReal *v = &f->lonlat[2 * f->ring_start[r]];
+        PetscReal frac = polygon_loop_fraction(f, r, e1[q], e2[q]);
+        worst = PetscMax(worst, frac);
+        nsmall++;
+        PetscCheck(frac <= RING_LOOP_MAX, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+                   "%s: feature %" PetscInt_FMT " (%s), ring %" PetscInt_FMT
+                   ", crosses itself: edge %" PetscInt_FMT
+                   " from (%.6f, %.6f) crosses edge %" PetscInt_FMT
+                   " from (%.6f, %.6f), cutting off a loop of %.3g %% of the ring, which its "
+                   "area would count negative; expected a simple ring (repair it, e.g. with "
+                   "ogr2ogr -makevalid)",
+                   c->path, k, name && name->text ? name->text : "no name", r, e1[q],
+                   (double)v[2 * e1[q]], (double)v[2 * e1[q] + 1], e2[q], (double)v[2 * e2[q]],
+                   (double)v[2 * e2[q] + 1], (double)(100 * frac));
+      }
+    }
+  }
+  if (nsmall)
+    PetscCall(
+        PetscPrintf(PETSC_COMM_WORLD, /* every rank reads the same file: print once */
+                    "WARNING: %s: %" PetscInt_FMT " ring(s) cross themselves at %" PetscInt_FMT
+                    " place(s), each cutting off a loop of at most %.2g %% of its ring "
+                    "(accepted: below %g %%)\n",
+                    c->path, nring, nsmall, (double)(100 * worst), (double)(100 * RING_LOOP_MAX)));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode load_counties(Geography *g, const GeoCollection *c)
 {
   PetscFunctionBeginUser;
@@ -315,6 +361,7 @@ static PetscErrorCode official_units(Geography *g, const PolygonRaster *mask, Pe
 
   PetscFunctionBeginUser;
   PetscCall(geojson_read(g->p.units_file, &c));
+  PetscCall(check_rings(c));
   PetscCall(PetscCalloc1(c->n + nextra, &g->unit));
   PetscCall(PetscMalloc1(c->n, &value));
   for (PetscInt k = 0; k < c->n; k++) {
@@ -485,6 +532,8 @@ PetscErrorCode geography_create(const GeoParams *p, Geography **out)
   g->p = *p;
   PetscCall(geojson_read(p->counties_file, &counties));
   PetscCall(geojson_read(p->outline_file, &outline));
+  PetscCall(check_rings(counties));
+  PetscCall(check_rings(outline));
   PetscCall(load_counties(g, counties));
   PetscCall(PetscMalloc1(g->ncounty, &order));
   PetscCall(sort_registries(g, order));

@@ -182,3 +182,115 @@ void polygon_raster_adjacency(const PolygonRaster *r, PetscInt a, PetscInt n, Pe
     }
   }
 }
+
+/* Orientation of c against the line a -> b: > 0 left, < 0 right, 0 collinear. */
+static PetscReal orient(const PetscReal *a, const PetscReal *b, const PetscReal *c)
+{
+  return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]);
+}
+
+/* Whether segments a-b and c-d cross properly: each pair of ends strictly on both sides of the
+   other segment. Touching, a shared vertex and collinear overlaps (the zero-width spikes of
+   boundaries snapped to a grid) do not count: they change no even-odd inside. */
+static PetscBool segments_cross(const PetscReal *a, const PetscReal *b, const PetscReal *c,
+                                const PetscReal *d)
+{
+  PetscReal o1 = orient(a, b, c), o2 = orient(a, b, d), o3 = orient(c, d, a), o4 = orient(c, d, b);
+  return ((o1 > 0 && o2 < 0) || (o1 < 0 && o2 > 0)) && ((o3 > 0 && o4 < 0) || (o3 < 0 && o4 > 0))
+             ? PETSC_TRUE
+             : PETSC_FALSE;
+}
+
+PetscErrorCode polygon_ring_crossings(const GeoFeature *f, PetscInt ring, PetscInt max,
+                                      PetscInt *e1, PetscInt *e2, PetscInt *found)
+{
+  const PetscReal *v = &f->lonlat[2 * f->ring_start[ring]];
+  PetscInt n = f->ring_start[ring + 1] - f->ring_start[ring] - 1; /* edges; the last vertex
+                                                                     repeats the first */
+  PetscInt side, ncell, *count, *start, *edge;
+  PetscReal bb[4] = {PETSC_MAX_REAL, -PETSC_MAX_REAL, PETSC_MAX_REAL, -PETSC_MAX_REAL}, w, h;
+
+  PetscFunctionBeginUser;
+  *found = 0;
+  if (n < 4) PetscFunctionReturn(PETSC_SUCCESS); /* a triangle cannot cross itself */
+  for (PetscInt k = 0; k <= n; k++) {
+    bb[0] = PetscMin(bb[0], v[2 * k]), bb[1] = PetscMax(bb[1], v[2 * k]);
+    bb[2] = PetscMin(bb[2], v[2 * k + 1]), bb[3] = PetscMax(bb[3], v[2 * k + 1]);
+  }
+  /* Edges binned on a grid of about n cells over the ring's box, so that only edges sharing a
+     cell are compared: about linear in n for the rings of real boundaries. */
+  side = PetscMax(1, (PetscInt)PetscSqrtReal((PetscReal)n));
+  ncell = side * side;
+  w = (bb[1] - bb[0]) / (PetscReal)side, h = (bb[3] - bb[2]) / (PetscReal)side;
+  if (w <= 0) w = 1;
+  if (h <= 0) h = 1;
+  PetscCall(PetscCalloc2(ncell + 1, &count, ncell + 1, &start));
+  for (PetscInt pass = 0; pass < 2; pass++) {
+    if (pass) {
+      for (PetscInt c = 0; c < ncell; c++) start[c + 1] = start[c] + count[c];
+      PetscCall(PetscMalloc1(start[ncell] + 1, &edge));
+      PetscCall(PetscArrayzero(count, ncell));
+    }
+    for (PetscInt k = 0; k < n; k++) {
+      const PetscReal *a = &v[2 * k], *b = &v[2 * k + 2];
+      PetscInt i0 = PetscMin(side - 1, (PetscInt)((PetscMin(a[0], b[0]) - bb[0]) / w)),
+               i1 = PetscMin(side - 1, (PetscInt)((PetscMax(a[0], b[0]) - bb[0]) / w)),
+               j0 = PetscMin(side - 1, (PetscInt)((PetscMin(a[1], b[1]) - bb[2]) / h)),
+               j1 = PetscMin(side - 1, (PetscInt)((PetscMax(a[1], b[1]) - bb[2]) / h));
+      for (PetscInt j = j0; j <= j1; j++)
+        for (PetscInt i = i0; i <= i1; i++) {
+          PetscInt c = j * side + i;
+          if (pass) edge[start[c] + count[c]] = k;
+          count[c]++;
+        }
+    }
+  }
+  for (PetscInt c = 0; c < ncell && *found < max; c++)
+    for (PetscInt x = start[c]; x < start[c] + count[c] && *found < max; x++)
+      for (PetscInt y = x + 1; y < start[c] + count[c] && *found < max; y++) {
+        PetscInt a = PetscMin(edge[x], edge[y]), b = PetscMax(edge[x], edge[y]), dup = 0;
+        /* Neighbouring edges share a vertex by construction. */
+        if (b == a + 1 || (a == 0 && b == n - 1)) continue;
+        if (!segments_cross(&v[2 * a], &v[2 * a + 2], &v[2 * b], &v[2 * b + 2])) continue;
+        /* A pair sharing several cells is found in each of them: keep it once. */
+        for (PetscInt q = 0; q < *found; q++) dup += e1[q] == a && e2[q] == b;
+        if (dup) continue;
+        e1[*found] = a, e2[*found] = b, (*found)++;
+      }
+  PetscCall(PetscFree(edge));
+  PetscCall(PetscFree2(count, start));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscReal polygon_loop_fraction(const GeoFeature *f, PetscInt ring, PetscInt e1, PetscInt e2)
+{
+  const PetscReal *v = &f->lonlat[2 * f->ring_start[ring]];
+  PetscInt n = f->ring_start[ring + 1] - f->ring_start[ring] - 1;
+  const PetscReal *a = &v[2 * e1], *b = &v[2 * e1 + 2], *c = &v[2 * e2], *d = &v[2 * e2 + 2];
+  PetscReal den = (b[0] - a[0]) * (d[1] - c[1]) - (b[1] - a[1]) * (d[0] - c[0]);
+  PetscReal t =
+      den != 0 ? ((c[0] - a[0]) * (d[1] - c[1]) - (c[1] - a[1]) * (d[0] - c[0])) / den : 0;
+  PetscReal x[2] = {a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])}, loop = 0, rest = 0;
+
+  /* Shoelace sums in degrees (a ratio of nearby areas needs no projection): the loop is
+     x, v[e1 + 1], ..., v[e2], x; the rest is x, v[e2 + 1], ..., v[n] = v[0], ..., v[e1], x. */
+  {
+    const PetscReal *p = x;
+    for (PetscInt k = e1 + 1; k <= e2; k++) {
+      loop += p[0] * v[2 * k + 1] - v[2 * k] * p[1];
+      p = &v[2 * k];
+    }
+    loop += p[0] * x[1] - x[0] * p[1];
+  }
+  {
+    const PetscReal *p = x;
+    for (PetscInt m = e2 + 1; m <= n + e1; m++) {
+      PetscInt k = m % n;
+      rest += p[0] * v[2 * k + 1] - v[2 * k] * p[1];
+      p = &v[2 * k];
+    }
+    rest += p[0] * x[1] - x[0] * p[1];
+  }
+  loop = PetscAbsReal(loop), rest = PetscAbsReal(rest);
+  return loop + rest > 0 ? PetscMin(loop, rest) / (loop + rest) : 0;
+}

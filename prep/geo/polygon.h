@@ -8,6 +8,18 @@
    and the polygons of a MultiPolygon need no special care). Not collective. */
 PetscBool polygon_contains(const GeoFeature *f, PetscReal lon, PetscReal lat);
 
+/* Up to max pairs of edges e1[q] < e2[q] of ring `ring` of f that cross each other (a ring that
+   crosses itself: between the two crossing edges it runs the other way round), edge k running
+   from vertex k to k + 1 of the ring, in *found. Edges that only touch or overlap along a line
+   (zero-width spikes) are not reported. Not collective. */
+PetscErrorCode polygon_ring_crossings(const GeoFeature *f, PetscInt ring, PetscInt max,
+                                      PetscInt *e1, PetscInt *e2, PetscInt *found);
+
+/* For a crossing of edges e1 < e2 of a ring: the area of the smaller of the two loops the
+   crossing splits the ring into, as a fraction of both (0.5 for a symmetric bow-tie). The
+   smaller loop is counted with the wrong sign by the ring's area. Not collective. */
+PetscReal polygon_loop_fraction(const GeoFeature *f, PetscInt ring, PetscInt e1, PetscInt e2);
+
 /* Area of feature f on a sphere of radius radius (m): outer rings minus holes, m2. */
 PetscReal polygon_area(const GeoFeature *f, PetscReal radius);
 
