@@ -1,20 +1,41 @@
-/* Checkpoint files. Layout (PETSc binary): a header of PetscReal values
+/* Checkpoint files. Layout (PETSc binary, big-endian), format version 2: a header of PetscReal
+   values
      [magic, version, t, nstep, nprocess, nspec, ntag, nx, ny, nz, counts[nprocess],
       budget[BUDGET_NTERMS * nspec]]
    then the vectors q, dep_dry, dep_wet and, with tags, tag, each as PETSc's binary Vec record in
-   natural ordering (what VecView of the global vector writes), written and read row by row.
-   Counters are stored as reals (exact below 2^53). */
+   natural ordering (what VecView of the global vector writes), written and read row by row, and
+   last the checksums: one 64-bit integer (PETSC_INT64, its bits those of an unsigned checksum)
+   for the header and one for each vector, in that order. Counters are stored as reals (exact
+   below 2^53).
+
+   The checksums (base/checksum.h) are sums mod 2^64 of a position-keyed hash of every value,
+   the position being the value's index in its record (natural order for the vectors): each rank
+   adds the values it owns as their rows pass through the row-by-row I/O, and an MPI_SUM of
+   unsigned 64-bit integers (exact: unsigned addition wraps mod 2^64, in any order) adds the
+   ranks. So a checkpoint written on 2 ranks has the checksums a 1- or 3-rank run computes when
+   it reads the file, and the file's every byte is covered: the header and the values by their
+   checksums, the Vec record headers by their class id and length, the checksums by themselves.
+   Version 1 files, which had none, are refused. */
 #include "model/checkpoint.h"
 #include <dirent.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <petscviewer.h>
 #include "base/atomic_file.h"
+#include "base/checksum.h"
 #include "physics/fields.h"
 
 #define CHECKPOINT_MAGIC 20261128.0
-#define CHECKPOINT_VERSION 1.0
+#define CHECKPOINT_VERSION 2.0
 #define HEADER_FIXED 10
+
+/* The records a checksum covers, in file order, as the messages name them; the tag record is
+   there only with tags. */
+enum { RECORD_HEADER, RECORD_Q, RECORD_DEP_DRY, RECORD_DEP_WET, RECORD_TAG, RECORD_N };
+static const char *const record_name[RECORD_N] = {
+    "header (time, step, process counters, budget totals)", "q (mixing ratios)",
+    "dep_dry (dry deposition)", "dep_wet (wet deposition)", "tag (tagged mixing ratios)"};
 
 /* How the rows of cells (j, k) of a DMDA are spread over the ranks, for the row-by-row
    checkpoint I/O below. */
@@ -67,11 +88,18 @@ static PetscErrorCode rows_destroy(Rows *R)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The natural-order index of the first value of this rank's piece of row (j, k). */
+static PetscInt64 rows_first(const Rows *R, PetscInt j, PetscInt k)
+{
+  return (((PetscInt64)k * R->my + j) * R->mx + R->xs) * R->dof;
+}
+
 /* Write a DMDA local (ghosted) vector as PETSc's binary Vec record in natural ordering, as
    VecView of the global vector would (VecLoad reads it back), but row by row: each row of
    cells (j, k) is gathered on rank 0 and written, so no global, natural-order or byte-swap copy
-   of the whole vector is ever made (with 160 tags a copy is 1.2 GB on ns9). Collective. */
-static PetscErrorCode view_local(DM da, Vec local, PetscViewer v)
+   of the whole vector is ever made (with 160 tags a copy is 1.2 GB on ns9). The checksum terms
+   of the values this rank owns are added to *sum. Collective. */
+static PetscErrorCode view_local(DM da, Vec local, PetscViewer v, uint64_t *sum)
 {
   Rows R;
   PetscReal *row = NULL;
@@ -90,6 +118,7 @@ static PetscErrorCode view_local(DM da, Vec local, PetscViewer v)
       PetscBool have;
       PetscInt off;
       PetscCall(rows_at(&R, j, k, &have, &off));
+      if (have) checksum_add_reals(sum, &a[off], R.xm * R.dof, rows_first(&R, j, k));
       PetscCallMPI(MPI_Gatherv(&a[off], have ? (PetscMPIInt)(R.xm * R.dof) : 0, MPIU_REAL, row,
                                R.counts, R.displs, MPIU_REAL, 0, R.comm));
       PetscCall(PetscViewerBinaryWrite(v, row, R.rank == 0 ? R.mx * R.dof : 0, PETSC_REAL));
@@ -103,9 +132,10 @@ static PetscErrorCode view_local(DM da, Vec local, PetscViewer v)
 /* Read back what view_local wrote into a DMDA local vector, row by row: rank 0 reads each row
    of cells (j, k) and scatters it to the ranks owning a piece of it, so no global copy of the
    whole vector is made (the ghosts are left to state_exchange). A short or foreign record is
-   an error on every rank, naming the file. Collective. */
+   an error on every rank, naming the file. The checksum terms of the values this rank owns are
+   added to *sum. Collective. */
 static PetscErrorCode load_local(DM da, Vec local, PetscViewer v, const char *path,
-                                 const char *what)
+                                 const char *what, uint64_t *sum)
 {
   Rows R;
   PetscInt header[2] = {0, 0}, nread;
@@ -138,6 +168,7 @@ static PetscErrorCode load_local(DM da, Vec local, PetscViewer v, const char *pa
       }
       PetscCallMPI(MPI_Scatterv(row, R.counts, R.displs, MPIU_REAL, &a[off],
                                 have ? (PetscMPIInt)(R.xm * R.dof) : 0, MPIU_REAL, 0, R.comm));
+      if (have) checksum_add_reals(sum, &a[off], R.xm * R.dof, rows_first(&R, j, k));
     }
   PetscCall(VecRestoreArray(local, &a));
   PetscCall(PetscFree(row));
@@ -160,15 +191,62 @@ static PetscErrorCode open_viewer(MPI_Comm comm, const char *path, PetscFileMode
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Add the ranks' partial checksums (sum[nsum], in place): the same bits on any rank count. */
+static PetscErrorCode checksums_reduce(MPI_Comm comm, uint64_t *sum, PetscInt nsum)
+{
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sum, (PetscMPIInt)nsum, MPI_UINT64_T, MPI_SUM, comm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Reduce this rank's partial checksums and write them as the file's last record. Collective. */
+static PetscErrorCode checksums_write(MPI_Comm comm, PetscViewer v, uint64_t *sum, PetscInt nsum)
+{
+  PetscInt64 record[RECORD_N];
+
+  PetscFunctionBeginUser;
+  PetscCall(checksums_reduce(comm, sum, nsum));
+  memcpy(record, sum, sizeof(record));
+  PetscCall(PetscViewerBinaryWrite(v, record, nsum, PETSC_INT64));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Read the file's checksums record and compare it with the checksums of what was read (this
+   rank's partial sums in sum[nsum]); a difference is a damaged file, refused naming the record
+   with the checksum the file records (expected) and the one its content has (found).
+   Collective. */
+static PetscErrorCode checksums_check(MPI_Comm comm, PetscViewer v, const char *path, uint64_t *sum,
+                                      PetscInt nsum)
+{
+  PetscInt64 record[RECORD_N];
+  uint64_t stored[RECORD_N];
+  PetscInt nread;
+
+  PetscFunctionBeginUser;
+  PetscCall(checksums_reduce(comm, sum, nsum));
+  PetscCall(PetscViewerBinaryRead(v, record, nsum, &nread, PETSC_INT64));
+  PetscCheck(nread == nsum, comm, PETSC_ERR_FILE_UNEXPECTED,
+             "checkpoint %s is truncated: its checksums record is missing", path);
+  memcpy(stored, record, sizeof(stored));
+  for (PetscInt i = 0; i < nsum; i++)
+    PetscCheck(sum[i] == stored[i], comm, PETSC_ERR_FILE_UNEXPECTED,
+               "checkpoint %s is damaged: %s: checksum expected 0x%016" PRIx64
+               " (recorded by its writer), found 0x%016" PRIx64 "; refusing to restart from it",
+               path, record_name[i], stored[i], sum[i]);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode checkpoint_write(MPI_Comm comm, const State *st, const char *path, PetscReal t,
                                 PetscInt64 nstep, PetscInt nprocess, const PetscInt64 *counts,
                                 const PetscReal *budget)
 {
   PetscInt nb = BUDGET_NTERMS * st->nspec, nh = HEADER_FIXED + nprocess + nb;
+  PetscInt nsum = st->tag ? RECORD_N : RECORD_TAG;
   PetscReal *h;
   char tmp[PETSC_MAX_PATH_LEN + 8];
   PetscViewer v;
   PetscMPIInt rank;
+  uint64_t sum[RECORD_N] = {0};
 
   PetscFunctionBeginUser;
   PetscCall(PetscMalloc1(nh, &h));
@@ -187,15 +265,18 @@ PetscErrorCode checkpoint_write(MPI_Comm comm, const State *st, const char *path
                              MPI_SUM, comm));
   PetscCall(atomic_file_tmp_name(path, tmp, sizeof(tmp)));
   PetscCall(open_viewer(comm, tmp, FILE_MODE_WRITE, &v));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  /* Rank 0's header is the one written; the other ranks add nothing for it. */
+  if (rank == 0) checksum_add_reals(&sum[RECORD_HEADER], h, nh, 0);
   PetscCall(PetscViewerBinaryWrite(v, h, nh, PETSC_REAL));
-  PetscCall(view_local(st->da_q, st->q, v));
-  PetscCall(view_local(st->da_dep, st->dep_dry, v));
-  PetscCall(view_local(st->da_dep, st->dep_wet, v));
-  if (st->tag) PetscCall(view_local(st->da_tag, st->tag, v));
+  PetscCall(view_local(st->da_q, st->q, v, &sum[RECORD_Q]));
+  PetscCall(view_local(st->da_dep, st->dep_dry, v, &sum[RECORD_DEP_DRY]));
+  PetscCall(view_local(st->da_dep, st->dep_wet, v, &sum[RECORD_DEP_WET]));
+  if (st->tag) PetscCall(view_local(st->da_tag, st->tag, v, &sum[RECORD_TAG]));
+  PetscCall(checksums_write(comm, v, sum, nsum));
   PetscCall(PetscViewerDestroy(&v));
   PetscCall(PetscFree(h));
   PetscCallMPI(MPI_Barrier(comm));
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
   if (rank == 0) PetscCall(atomic_file_rename(path));
   PetscCallMPI(MPI_Barrier(comm));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -216,10 +297,12 @@ PetscErrorCode checkpoint_read(MPI_Comm comm, State *st, const char *path, Petsc
                                PetscReal *budget)
 {
   PetscInt nb = BUDGET_NTERMS * st->nspec, nh = HEADER_FIXED + nprocess + nb, nread;
+  PetscInt nsum = st->tag ? RECORD_N : RECORD_TAG;
   PetscReal *h;
   PetscViewer v;
   PetscMPIInt rank;
   PetscBool exists;
+  uint64_t sum[RECORD_N] = {0};
 
   PetscFunctionBeginUser;
   PetscCall(PetscTestFile(path, 'r', &exists));
@@ -230,6 +313,10 @@ PetscErrorCode checkpoint_read(MPI_Comm comm, State *st, const char *path, Petsc
   PetscCall(PetscViewerBinaryRead(v, h, HEADER_FIXED, &nread, PETSC_REAL));
   PetscCheck(nread == HEADER_FIXED && h[0] == CHECKPOINT_MAGIC, comm, PETSC_ERR_FILE_UNEXPECTED,
              "%s is not a Bogda checkpoint", path);
+  PetscCheck(h[1] != 1.0, comm, PETSC_ERR_FILE_UNEXPECTED,
+             "checkpoint %s is in format version 1, which has no checksums, so whether it is "
+             "intact cannot be known: this bogda reads version 2 only; start the run afresh",
+             path);
   PetscCall(expect(comm, path, "the format version", h[1], CHECKPOINT_VERSION));
   PetscCall(
       expect(comm, path, "the number of processes (run_processes)", h[4], (PetscReal)nprocess));
@@ -241,17 +328,23 @@ PetscErrorCode checkpoint_read(MPI_Comm comm, State *st, const char *path, Petsc
   PetscCall(PetscViewerBinaryRead(v, h + HEADER_FIXED, nprocess + nb, &nread, PETSC_REAL));
   PetscCheck(nread == nprocess + nb, comm, PETSC_ERR_FILE_UNEXPECTED, "checkpoint %s is truncated",
              path);
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (rank == 0) checksum_add_reals(&sum[RECORD_HEADER], h, nh, 0);
+  PetscCall(load_local(st->da_q, st->q, v, path, record_name[RECORD_Q], &sum[RECORD_Q]));
+  PetscCall(load_local(st->da_dep, st->dep_dry, v, path, record_name[RECORD_DEP_DRY],
+                       &sum[RECORD_DEP_DRY]));
+  PetscCall(load_local(st->da_dep, st->dep_wet, v, path, record_name[RECORD_DEP_WET],
+                       &sum[RECORD_DEP_WET]));
+  if (st->tag)
+    PetscCall(load_local(st->da_tag, st->tag, v, path, record_name[RECORD_TAG], &sum[RECORD_TAG]));
+  PetscCall(checksums_check(comm, v, path, sum, nsum));
+  PetscCall(PetscViewerDestroy(&v));
+  /* Only a file found intact is used. */
   *t = h[2];
   *nstep = (PetscInt64)h[3];
   for (PetscInt i = 0; i < nprocess; i++) counts[i] = (PetscInt64)h[HEADER_FIXED + i];
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
   for (PetscInt i = 0; i < nb; i++) budget[i] = rank == 0 ? h[HEADER_FIXED + nprocess + i] : 0;
-  PetscCall(load_local(st->da_q, st->q, v, path, "concentration"));
-  PetscCall(load_local(st->da_dep, st->dep_dry, v, path, "dry deposition"));
-  PetscCall(load_local(st->da_dep, st->dep_wet, v, path, "wet deposition"));
-  if (st->tag) PetscCall(load_local(st->da_tag, st->tag, v, path, "tag"));
   PetscCall(state_exchange(st)); /* the deposition totals are per column: no ghost is read */
-  PetscCall(PetscViewerDestroy(&v));
   PetscCall(PetscFree(h));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

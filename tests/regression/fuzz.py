@@ -22,7 +22,9 @@ Text mutations: a flipped bit, a truncation, a duplicated, deleted or swapped li
 replaced by a special value (nan, inf, 1e400, -1, 0, 1e308, 2147483648, netCDF's fill value
 ...), a byte-order mark, a NUL byte, CR-only or CRLF line ends. NetCDF mutations: flipped
 bytes, a truncation, a random slice of a random numeric variable set to a special value, a
-variable renamed, an attribute deleted. Checkpoints: flipped bytes and truncations.
+variable renamed, an attribute deleted. Checkpoints: flipped bytes and truncations; since
+every byte of a checkpoint is covered by its checksums or checked against the run, a mutant
+that differs from the valid checkpoint must be refused, and one accepted is a failure.
 
 Every case must end either in success (exit 0) or in a clean refusal: a non-zero exit with an
 error message, no sanitizer report, no signal, within the time limit, and no output file left
@@ -164,7 +166,7 @@ class Fuzzer:
             cmd += ['-' + k, v]
         return cmd
 
-    def run(self, target, what, cmd, out):
+    def run(self, target, what, cmd, out, must_refuse=False):
         start = time.time()
         try:
             p = subprocess.run(cmd, cwd=self.root, env=self.env, stdout=subprocess.PIPE,
@@ -179,7 +181,7 @@ class Fuzzer:
         elif rc < 0 or rc >= 128 or SANITIZER.search(text):
             outcome = 'crash'
         elif rc == 0:
-            outcome = 'accepted'
+            outcome = 'damaged checkpoint accepted' if must_refuse else 'accepted'
         elif not MESSAGE.search(text):
             outcome = 'silent failure'
         elif [n for n in left if not n.endswith(('_effective.nml', '_emissions.csv'))]:
@@ -212,7 +214,8 @@ class Fuzzer:
         what = mutate(rng, src, mutant)
         out = os.path.join(case, 'out')
         os.makedirs(out)
-        return self.run(target, what, make_cmd(mutant, out), out)
+        damaged = target == 'checkpoint' and open(src, 'rb').read() != open(mutant, 'rb').read()
+        return self.run(target, what, make_cmd(mutant, out), out, must_refuse=damaged)
 
 
 def main():
@@ -266,14 +269,15 @@ def main():
         f.write('\n'.join(fz.log) + '\n')
     tried = sum(fz.counts.values())
     summary = ', '.join(f'{fz.counts.get(k, 0)} {k}' for k in
-                        ['clean refusal', 'accepted', 'crash', 'hang', 'silent failure', 'refused, output left'])
+                        ['clean refusal', 'accepted', 'crash', 'hang', 'silent failure', 'refused, output left',
+                         'damaged checkpoint accepted'])
     print(f'# fuzz: seed {seed}, {tried} cases in {time.time() - start:.0f} s: {summary}')
     for target, c in per.items():
         print(f'#   {target} ({seconds[target]:.0f} s): ' + ', '.join(f'{v} {k}' for k, v in sorted(c.items())))
     for b in fz.bad:
         print('#   ' + b.replace('\n', '\n#   '))
     n = 0
-    for outcome in ['crash', 'hang', 'silent failure', 'refused, output left']:
+    for outcome in ['crash', 'hang', 'silent failure', 'refused, output left', 'damaged checkpoint accepted']:
         n += 1
         k = fz.counts.get(outcome, 0)
         print(f'{"ok" if k == 0 else "not ok"} {n} - no case ends in a {outcome} ({k} of {tried})')

@@ -25,8 +25,9 @@ head -c 50000 "$ck" >"$out/short_checkpoint.bin"
 mpirun_n 2 "$BIN/bogda" -namelist "$case" -run_output_dir "$out/split" -run_restart "$out/short_checkpoint.bin" >"$out/short.log" 2>&1
 [ $? -ne 0 ] && grep -q "short_checkpoint.bin is truncated\|short_checkpoint.bin: the .* record holds" "$out/short.log"
 ok $? "a truncated checkpoint is refused: $(grep -m1 -o 'checkpoint [^ ]*short_checkpoint.bin[^(]*' "$out/short.log")"
-# A NaN in the state (here put into a checkpoint, which no reader checks) stops the run at its
-# first output record, naming the species, before that record is written.
+# A NaN in the state (here put into a checkpoint with its checksum made anew, so that the reader
+# takes it; no reader checks for NaN) stops the run at its first output record, naming the
+# species, before that record is written.
 "$PY" "$ROOT/tests/tools/checkpoint.py" nan "$ck" "$out/nan_checkpoint.bin"
 ok $? "a NaN put into the middle of q of the 3 h checkpoint"
 mkdir -p "$out/nan"

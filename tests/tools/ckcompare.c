@@ -3,9 +3,11 @@
    species from their first value (exit 0), for uniformity tests.
    ckcompare A.bin B.bin: compares two Bogda checkpoints (model/checkpoint.c layout) and exits 0
    when the step, the per-process counters and every state vector (mixing ratios, deposition,
-   tags, double precision, natural order) are bitwise equal. The budget totals in the header are
-   floating-point sums over ranks, diagnostics that may differ in the last bits, so they are
-   reported but not compared. Run without arguments it prints a TAP self-check plan. */
+   tags, double precision, natural order) are bitwise equal, and so are the checksums the two
+   writers recorded for the vectors (which do not depend on the rank count). The budget totals
+   in the header are floating-point sums over ranks, diagnostics that may differ in the last
+   bits, so they are reported but not compared, and nor is the header's checksum. Run without
+   arguments it prints a TAP self-check plan. */
 #include <string.h>
 #include <petscvec.h>
 #include <petscviewer.h>
@@ -140,6 +142,18 @@ int main(int argc, char **argv)
     differ += !eq;
     PetscCall(VecDestroy(&a));
     PetscCall(VecDestroy(&b));
+  }
+  { /* the checksums record, last: the header's, then one a vector */
+    PetscInt64 sa[5] = {0}, sb[5] = {0};
+    PetscInt na, nb;
+    PetscCall(PetscViewerBinaryRead(va, sa, nvec + 1, &na, PETSC_INT64));
+    PetscCall(PetscViewerBinaryRead(vb, sb, nvec + 1, &nb, PETSC_INT64));
+    for (PetscInt k = 1; k <= nvec; k++) {
+      PetscBool eq = na == nvec + 1 && nb == nvec + 1 && sa[k] == sb[k];
+      PetscCall(PetscPrintf(PETSC_COMM_SELF, "state vector %d: recorded checksums %s\n", (int)k - 1,
+                            eq ? "equal" : "DIFFERENT (or missing)"));
+      differ += !eq;
+    }
   }
   PetscCall(PetscViewerDestroy(&va));
   PetscCall(PetscViewerDestroy(&vb));
