@@ -119,6 +119,7 @@ PY
 refuse "a county ring that crosses itself" "bowtie.geojson: feature 5 (.*), ring 0, crosses itself: edge [0-9]* from (.*) crosses edge [0-9]* from (.*), cutting off a loop of" -grid_tool_counties_file "$tmp/bowtie.geojson"
 [ "$(grep -c "WARNING: .*xinjiang_counties_amap.geojson: 3 ring(s) cross themselves at 3 place(s), each cutting off a loop of at most 0.00065 %" "$tmp/r4.log")" -eq 1 ]
 ok $? "the shipped counties' three tiny self-crossings (snapped to AMap's grid) are one warning on 4 ranks"
+refuse "a true latitude out of range, with the range a user may give (not the unset marker)" "command line: -domain_xj27_truelat1 95: out of range; expected -90 <= value <= 90 degrees_north" -domain xj27 -domain_xj27_truelat1 95
 refuse "a domain that does not fit in the DEM" "etopo5_xinjiang_65-105E_30-52N.nc: domain xj27 does not fit in the DEM" -domain xj27 -domain_xj27_nx 130
 refuse "a nest that does not align with its parent" "domains.nml: domain_ns9_nx = 100.*do not align with the parent xj27" -domain ns9 -domain_ns9_nx 100
 refuse "a nest whose dx is not its parent's over the ratio" "domains.nml: domain_ns9_dx = 10000.* m does not align" -domain ns9 -domain_ns9_dx 10000
