@@ -6,8 +6,8 @@
 #include "base/namelist.h"
 
 typedef struct {
-  PetscReal r, arr[PARAM_ARRAY_MAX];
-  PetscInt i, e, narr, ints[PARAM_ARRAY_MAX], nints, nstr;
+  PetscReal r, arr[PARAM_ARRAY_MAX], lo, hi, base[PARAM_ARRAY_MAX], top[PARAM_ARRAY_MAX];
+  PetscInt i, e, narr, ints[PARAM_ARRAY_MAX], nints, nstr, nbase, ntop;
   PetscBool b, b2;
   char s[PARAM_STRING_LEN], strs[PARAM_ARRAY_MAX][PARAM_STRING_LEN];
 } P;
@@ -67,6 +67,40 @@ static const ParamSpec table[] = {
      .type = PARAM_STRING_ARRAY,
      .offset = offsetof(P, strs),
      .count_offset = offsetof(P, nstr)},
+    {.key = "lo",
+     .units = "m2 s-1",
+     .help = "lower bound of a pair",
+     .type = PARAM_REAL,
+     .def = 0.25,
+     .min = 0,
+     .max = 100,
+     .offset = offsetof(P, lo),
+     .at_most = "hi"},
+    {.key = "hi",
+     .units = "m2 s-1",
+     .help = "upper bound of a pair",
+     .type = PARAM_REAL,
+     .def = 50,
+     .min = 0,
+     .max = 100,
+     .offset = offsetof(P, hi)},
+    {.key = "base",
+     .units = "m",
+     .help = "lower ends, element by element",
+     .type = PARAM_REAL_ARRAY,
+     .min = 0,
+     .max = 1e4,
+     .offset = offsetof(P, base),
+     .count_offset = offsetof(P, nbase),
+     .at_most = "top"},
+    {.key = "top",
+     .units = "m",
+     .help = "upper ends",
+     .type = PARAM_REAL_ARRAY,
+     .min = 0,
+     .max = 1e4,
+     .offset = offsetof(P, top),
+     .count_offset = offsetof(P, ntop)},
     {.key = NULL},
 };
 
@@ -267,6 +301,18 @@ int main(int argc, char **argv)
   expect_error("a text outside any group", "g\n r = 1 /\n", "nml_err.nml:2", "outside any group",
                NULL);
   expect_error("an empty file", "! nothing\n", "holds no namelist group", NULL, NULL);
+  /* Issue 18, item 16: a pair whose lower bound exceeds its upper bound. */
+  ierr = try_load(path, "&g lo = 50, base = 0, 300 top = 0, 300 /\n", &p);
+  tap_ok(ierr == 0 && p.lo == p.hi, "a pair with equal ends is accepted (%s)", last_error);
+  expect_error("a lower bound above its upper bound", "&g\n lo = 60 /\n",
+               "g_lo = 60 m2 s-1 (build/tests/tmp/nml_err.nml:2) is greater than",
+               "g_hi = 50 m2 s-1 (default)", "expected lo <= hi");
+  expect_error("an upper bound below its lower bound", "&g hi = 0.125 /\n",
+               "g_lo = 0.25 m2 s-1 (default)",
+               "g_hi = 0.125 m2 s-1 (build/tests/tmp/nml_err.nml:1)", NULL);
+  expect_error("an array whose element 2 exceeds its pair's",
+               "&g base = 0, 900 top = 3000, 500 /\n", "g_base(2) = 900 m",
+               "is greater than g_top(2) = 500 m", "expected base <= top");
   {
     PetscCall(PetscOptionsSetValue(NULL, "-g_colr", "red"));
     expect_error("a misspelt command-line option", "&g r = 1 /\n", "command line: option -g_colr",
@@ -280,6 +326,11 @@ int main(int argc, char **argv)
     expect_error("a bad command-line array element", "&g r = 1 /\n", "-g_arr 1,x,3 (element 2)",
                  "expected a real", NULL);
     PetscCall(PetscOptionsClearValue(NULL, "-g_arr"));
+    PetscCall(PetscOptionsSetValue(NULL, "-g_hi", "0.2"));
+    expect_error("a command-line upper bound below the file's lower bound", "&g lo = 0.3 /\n",
+                 "g_lo = 0.3 m2 s-1 (build/tests/tmp/nml_err.nml:1)",
+                 "g_hi = 0.2 m2 s-1 (command line)", NULL);
+    PetscCall(PetscOptionsClearValue(NULL, "-g_hi"));
   }
   PetscCall(PetscFinalize());
   return tap_done();

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Title: inputs that hung a run, or made it go on silently with nonsense, are refused
+# Description: issue 18, items 5 and 16. A lower bound above its upper bound (kz, vd, PBLH,
+#   cloud base and top, forest and grass heights) is refused naming both keys and values.
+#   Every run is bounded by timeout, so a regression shows as a failure, not as a hang.
+# Command: tests/regression/hangs.sh (from the repository root, after make _all)
+. "$(dirname "$0")/../lib.sh"
+dir=$(scratch hangs)
+idealised=$ROOT/tests/regression/idealised/case.nml
+wrf=$ROOT/tests/regression/wrf/case.nml
+LIMIT=30 # seconds any one command may take; each here takes a few seconds at most
+cd "$ROOT" || exit 1
+refused() { # refused NAME TEXT COMMAND...: non-zero exit within LIMIT s, TEXT (fixed) in the log
+  local name=$1 want=$2; shift 2
+  timeout "$LIMIT" "$@" >"$dir/$name.log" 2>&1; local rc=$?
+  [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && grep -qF -- "$want" "$dir/$name.log"
+  ok $? "$name refused (exit $rc): $(grep -m1 -F -- "$want" "$dir/$name.log" | sed 's/^\[0\]PETSC ERROR: //' | cut -c1-200)"
+}
+model() { # model NAME TEXT NAMELIST [options...]: a one-hour run into $dir/NAME is refused
+  local name=$1 want=$2 nml=$3; shift 3
+  mkdir -p "$dir/$name"
+  refused "$name" "$want" "$BIN/bogda" -namelist "$nml" -run_output_dir "$dir/$name" -run_hours 1 "$@"
+}
+
+# Pairs (item 16): each lower bound above its upper bound, in a table of each layer.
+model kz_pair "mixing_vertical_kz_min = 5 m2 s-1 (command line) is greater than mixing_vertical_kz_max = 1 m2 s-1 (command line); expected kz_min <= kz_max" \
+  "$idealised" -mixing_vertical_kz_min 5 -mixing_vertical_kz_max 1
+model vd_pair "deposition_dry_vd_min = 0.005 m s-1 (command line) is greater than deposition_dry_vd_max = 0.001 m s-1 (command line)" \
+  "$idealised" -deposition_dry_vd_min 0.005 -deposition_dry_vd_max 0.001
+model wrf_kz_pair "met_wrf_kz_min = 50 m2 s-1 (command line) is greater than met_wrf_kz_max = 10 m2 s-1 (command line)" \
+  "$wrf" -met_wrf_files "$ROOT/tests/data/wrf/wrfout_tibet_lambert_allvars_cropped.nc" -met_wrf_kz_min 50 -met_wrf_kz_max 10
+model wrf_pblh_pair "met_wrf_pblh_min = 6000 m (command line) is greater than met_wrf_pblh_max = 5000 m (default)" \
+  "$wrf" -met_wrf_files "$ROOT/tests/data/wrf/wrfout_tibet_lambert_allvars_cropped.nc" -met_wrf_pblh_min 6000
+refused grid_forest_pair "landuse_forest_height_min = 3000 m (command line) is greater than landuse_forest_height_max = 2800 m (default)" \
+  "$BIN/bogda-grid" -namelist "$ROOT/tests/regression/attribution/domain.nml" -out "$dir" -landuse_forest_height_min 3000
+
+# The att27 domain, for the cases on real terrain.
+"$BIN/bogda-grid" -namelist "$ROOT/tests/regression/attribution/domain.nml" -out "$dir" >"$dir/grid.log" 2>&1
+ok $? "att27 domain built"
+att=$ROOT/namelists/episode_winter.nml,$ROOT/tests/regression/attribution/case.nml
+atto=(-run_domain_file "$dir/att27_domain.nc" -tags_enabled false)
+model diag_kz_pair "met_diagnostic_kz_min = 20 m2 s-1 (command line) is greater than met_diagnostic_kz_max = 10 m2 s-1 (command line)" \
+  "$att" "${atto[@]}" -met_diagnostic_kz_min 20 -met_diagnostic_kz_max 10
+model cloud_pair "met_diagnostic_cloud_base(4) = 3500 m (command line) is greater than met_diagnostic_cloud_top(4) = 3000 m" \
+  "$att" "${atto[@]}" -met_diagnostic_cloud_base 0,0,0,3500,0
+done_testing
