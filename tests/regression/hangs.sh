@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Title: inputs that hung a run, or made it go on silently with nonsense, are refused
 # Description: issue 18, items 5 and 16. A lower bound above its upper bound (kz, vd, PBLH,
-#   cloud base and top, forest and grass heights) is refused naming both keys and values.
+#   cloud base and top, forest and grass heights) is refused naming both keys and values; so is a
+#   tag family listed twice.
 #   Every run is bounded by timeout, so a regression shows as a failure, not as a hang.
 # Command: tests/regression/hangs.sh (from the repository root, after make _all)
 . "$(dirname "$0")/../lib.sh"
@@ -33,6 +34,8 @@ model wrf_pblh_pair "met_wrf_pblh_min = 6000 m (command line) is greater than me
   "$wrf" -met_wrf_files "$ROOT/tests/data/wrf/wrfout_tibet_lambert_allvars_cropped.nc" -met_wrf_pblh_min 6000
 refused grid_forest_pair "landuse_forest_height_min = 3000 m (command line) is greater than landuse_forest_height_max = 2800 m (default)" \
   "$BIN/bogda-grid" -namelist "$ROOT/tests/regression/attribution/domain.nml" -out "$dir" -landuse_forest_height_min 3000
+model tags_twice "tags_families lists the family 'stack' twice (elements 1 and 2)" \
+  "$idealised" -tags_families stack,stack -tags_family_by point,sector
 
 # The att27 domain, for the cases on real terrain.
 "$BIN/bogda-grid" -namelist "$ROOT/tests/regression/attribution/domain.nml" -out "$dir" >"$dir/grid.log" 2>&1
