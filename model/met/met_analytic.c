@@ -48,7 +48,7 @@ typedef struct {
 static const ParamSpec params_table[] = {
     PI_("nx", "cells in x", 60, 1, 100000, nx),
     PI_("ny", "cells in y", 60, 1, 100000, ny),
-    PI_("nz", "layers", 10, 1, 1000, nz),
+    PI_("nz", "layers", 10, 1, GRID_MAX_LAYERS, nz),
     {.key = "map_proj",
      .help = "projection of the idealised grid",
      .type = PARAM_ENUM,
@@ -138,8 +138,6 @@ static PetscErrorCode grid_spec(MPI_Comm comm, GridSpec *spec)
   spec->dy = p.dy;
   spec->x0 = -0.5 * (PetscReal)(p.nx - 1) * p.dx;
   spec->y0 = -0.5 * (PetscReal)(p.ny - 1) * p.dy;
-  PetscCheck(p.nz <= GRID_MAX_LAYERS, comm, PETSC_ERR_ARG_OUTOFRANGE,
-             "met_analytic_nz = %" PetscInt_FMT " exceeds %d layers", p.nz, GRID_MAX_LAYERS);
   PetscCall(vertical_stretched(p.nz, p.ztop, p.dz_bottom, spec->z_iface));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

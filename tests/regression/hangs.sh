@@ -2,7 +2,7 @@
 # Title: inputs that hung a run, or made it go on silently with nonsense, are refused
 # Description: issue 18, items 5 and 16. A lower bound above its upper bound (kz, vd, PBLH,
 #   cloud base and top, forest and grass heights) is refused naming both keys and values; so is a
-#   tag family listed twice.
+#   tag family listed twice; met_analytic_nz has one range in the code and in the reference.
 #   Every run is bounded by timeout, so a regression shows as a failure, not as a hang.
 # Command: tests/regression/hangs.sh (from the repository root, after make _all)
 . "$(dirname "$0")/../lib.sh"
@@ -36,6 +36,10 @@ refused grid_forest_pair "landuse_forest_height_min = 3000 m (command line) is g
   "$BIN/bogda-grid" -namelist "$ROOT/tests/regression/attribution/domain.nml" -out "$dir" -landuse_forest_height_min 3000
 model tags_twice "tags_families lists the family 'stack' twice (elements 1 and 2)" \
   "$idealised" -tags_families stack,stack -tags_family_by point,sector
+model analytic_nz "command line: -met_analytic_nz 201: out of range; expected 1 <= value <= 200" \
+  "$idealised" -met_analytic_nz 201
+grep -qF '| `nz` | `-met_analytic_nz` | integer | 10 | 1 to 200 |' "$ROOT/docs/namelist.md"
+ok $? "docs/namelist.md gives met_analytic_nz the range the code enforces (1 to 200)"
 
 # The att27 domain, for the cases on real terrain.
 "$BIN/bogda-grid" -namelist "$ROOT/tests/regression/attribution/domain.nml" -out "$dir" >"$dir/grid.log" 2>&1
