@@ -41,6 +41,10 @@ model analytic_nz "command line: -met_analytic_nz 201: out of range; expected 1 
 grep -qF '| `nz` | `-met_analytic_nz` | integer | 10 | 1 to 200 |' "$ROOT/docs/namelist.md"
 ok $? "docs/namelist.md gives met_analytic_nz the range the code enforces (1 to 200)"
 
+# A time step that can never finish a run (item 5): dt = 1e-6 s was inside the range.
+sed 's/^  dt = 900$/  dt = 1e-6/' "$idealised" >"$dir/dt_1e-6.nml"
+model dt_tiny "dt_1e-6.nml:11: run_dt = 1e-6: out of range; expected 1 <= value <= 86400 s" "$dir/dt_1e-6.nml"
+
 # The att27 domain, for the cases on real terrain.
 "$BIN/bogda-grid" -namelist "$ROOT/tests/regression/attribution/domain.nml" -out "$dir" >"$dir/grid.log" 2>&1
 ok $? "att27 domain built"
