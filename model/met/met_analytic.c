@@ -24,6 +24,7 @@
 static const char *const flow_names[] = {"uniform", "rotation", "deformation", "shear", NULL};
 typedef enum { FLOW_UNIFORM, FLOW_ROTATION, FLOW_DEFORMATION, FLOW_SHEAR } Flow;
 static const char *const terrain_names[] = {"flat", "hill", NULL};
+typedef enum { TERRAIN_FLAT, TERRAIN_HILL } Terrain;
 static const char *const proj_names[] = {"lambert", "mercator", NULL};
 
 typedef struct {
@@ -138,7 +139,12 @@ static PetscErrorCode grid_spec(MPI_Comm comm, GridSpec *spec)
   spec->dy = p.dy;
   spec->x0 = -0.5 * (PetscReal)(p.nx - 1) * p.dx;
   spec->y0 = -0.5 * (PetscReal)(p.ny - 1) * p.dy;
-  PetscCall(vertical_stretched(p.nz, p.ztop, p.dz_bottom, spec->z_iface));
+  PetscCall(vertical_stretched("met_analytic_", p.nz, p.ztop, p.dz_bottom, spec->z_iface));
+  /* The hill's summit is the highest terrain (the cells sample it at their centres, lower). */
+  if (p.terrain == TERRAIN_HILL)
+    PetscCall(vertical_check_terrain(comm, p.nz, spec->z_iface, p.hill_height, "met_analytic_ztop",
+                                     "the top of the hill (met_analytic_hill_height)",
+                                     "raise met_analytic_ztop or lower met_analytic_hill_height"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -153,7 +159,7 @@ static PetscErrorCode create(const Grid *g, void **ctx)
              "met_analytic_nz = %" PetscInt_FMT " differs from the grid's %" PetscInt_FMT " layers",
              c->p.nz, g->spec.nz);
   PetscCall(PetscMalloc1(c->p.nz + 1, &c->z_iface));
-  PetscCall(vertical_stretched(c->p.nz, c->p.ztop, c->p.dz_bottom, c->z_iface));
+  PetscCall(vertical_stretched("met_analytic_", c->p.nz, c->p.ztop, c->p.dz_bottom, c->z_iface));
   *ctx = c;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -182,7 +188,7 @@ static PetscErrorCode bracket(void *ctx, PetscReal t, PetscReal *t0, PetscReal *
 
 static PetscReal terrain_at(const Params *p, PetscReal x, PetscReal y)
 {
-  if (p->terrain == 0) return 0;
+  if (p->terrain == TERRAIN_FLAT) return 0;
   return p->hill_height * PetscExpReal(-(x * x + y * y) / (2 * p->hill_width * p->hill_width));
 }
 

@@ -282,8 +282,10 @@ static void profile_wind(const Params *p, PetscInt a, PetscInt b, PetscReal w, P
   *vn = (1 - w) * v[0] + w * v[1];
 }
 
-/* Read the whole-domain terrain and land use from the domain file (each rank, serially). */
-static PetscErrorCode read_static(Ctx *c)
+/* Read the whole-domain terrain and land use from the domain file (each rank, serially), and
+   check the terrain against the model top: this file may not be run_domain_file, which
+   grids/domain.c checks. Collective on comm (every rank reads the same values). */
+static PetscErrorCode read_static(MPI_Comm comm, Ctx *c)
 {
   int nc, id;
   PetscInt n2 = c->nx * c->ny;
@@ -295,6 +297,7 @@ static PetscErrorCode read_static(Ctx *c)
   NcCallFile(nc_inq_varid(nc, "terrain", &id), c->p.domain_file);
   NcCallFile(nc_get_var_double(nc, id, buf), c->p.domain_file);
   for (PetscInt k = 0; k < n2; k++) c->terrain[k] = buf[k];
+  PetscCall(domain_check_top(comm, c->p.domain_file, &c->spec, 0, 0, c->nx, c->ny, c->terrain));
   NcCallFile(nc_inq_varid(nc, "landuse_fraction", &id), c->p.domain_file);
   NcCallFile(nc_get_var_double(nc, id, buf), c->p.domain_file);
   for (PetscInt l = 0; l < LANDUSE_N; l++)
@@ -359,7 +362,7 @@ static PetscErrorCode create(const Grid *g, void **ctx)
   PetscCall(PetscMalloc3((nx + 1) * ny, &c->wx, nx * (ny + 1), &c->wy, n2, &c->z0));
   PetscCall(PetscMalloc3((nx + 1) * ny * c->nz, &c->tx, nx * (ny + 1) * c->nz, &c->ty,
                          n2 * (c->nz + 1), &c->tw));
-  PetscCall(read_static(c));
+  PetscCall(read_static(g->comm, c));
   for (PetscInt j = 0; j < ny; j++)
     for (PetscInt i = 0; i <= nx; i++) {
       PetscReal x, y, lo, la;

@@ -246,6 +246,8 @@ static PetscErrorCode root_projection(const ToolConfig *cfg, const char *name,
 static PetscErrorCode layers(const ToolConfig *cfg, const char *name, const DomainParams *p,
                              GridSpec *s)
 {
+  char keys[PARAM_STRING_LEN + 16];
+
   PetscFunctionBeginUser;
   PetscCheck(p->nz > 0 && p->ztop > 0 && p->dz_bottom > 0, PETSC_COMM_SELF,
              PETSC_ERR_ARG_OUTOFRANGE,
@@ -253,7 +255,8 @@ static PetscErrorCode layers(const ToolConfig *cfg, const char *name, const Doma
              "%" PetscInt_FMT ", %g, %g)",
              cfg->path, name, p->nz, (double)p->ztop, (double)p->dz_bottom);
   s->nz = p->nz;
-  PetscCall(vertical_stretched(p->nz, p->ztop, p->dz_bottom, s->z_iface));
+  PetscCall(PetscSNPrintf(keys, sizeof(keys), "domain_%s_", name));
+  PetscCall(vertical_stretched(keys, p->nz, p->ztop, p->dz_bottom, s->z_iface));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -275,6 +278,7 @@ static PetscErrorCode resolve_root(const ToolConfig *cfg, const DomainParams *p,
   s->x0 = -0.5 * (PetscReal)(s->nx - 1) * s->dx;
   s->y0 = -0.5 * (PetscReal)(s->ny - 1) * s->dy;
   PetscCall(layers(cfg, d->name, p, s));
+  PetscCall(PetscStrncpy(d->layers_from, d->name, sizeof(d->layers_from)));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -362,8 +366,11 @@ static PetscErrorCode resolve_nest(const ToolConfig *cfg, const DomainParams *p,
   if (p->nz == 0 && p->ztop == 0 && p->dz_bottom == 0) {
     s->nz = ps->nz;
     PetscCall(PetscArraycpy(s->z_iface, ps->z_iface, ps->nz + 1));
-  } else
+    PetscCall(PetscStrncpy(d->layers_from, par->layers_from, sizeof(d->layers_from)));
+  } else {
     PetscCall(layers(cfg, d->name, p, s));
+    PetscCall(PetscStrncpy(d->layers_from, d->name, sizeof(d->layers_from)));
+  }
   d->parent_i_start = p->parent_i_start;
   d->parent_j_start = p->parent_j_start;
   d->parent_grid_ratio = r;

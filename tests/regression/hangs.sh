@@ -3,6 +3,9 @@
 # Description: issue 18, items 5 and 16. A lower bound above its upper bound (kz, vd, PBLH,
 #   cloud base and top, forest and grass heights) is refused naming both keys and values; so is a
 #   tag family listed twice; met_analytic_nz has one range in the code and in the reference.
+#   A model top at or below the terrain, or layers squeezed below 1 m, is refused by bogda-grid
+#   (naming the key, the highest terrain and its cell), in a domain file by the model (as a run
+#   domain file and as the diagnostic met's), and by the analytic met; so is run_dt = 1e-6 s.
 #   Every run is bounded by timeout, so a regression shows as a failure, not as a hang.
 # Command: tests/regression/hangs.sh (from the repository root, after make _all)
 . "$(dirname "$0")/../lib.sh"
@@ -54,4 +57,39 @@ model diag_kz_pair "met_diagnostic_kz_min = 20 m2 s-1 (command line) is greater 
   "$att" "${atto[@]}" -met_diagnostic_kz_min 20 -met_diagnostic_kz_max 10
 model cloud_pair "met_diagnostic_cloud_base(4) = 3500 m (command line) is greater than met_diagnostic_cloud_top(4) = 3000 m" \
   "$att" "${atto[@]}" -met_diagnostic_cloud_base 0,0,0,3500,0
+
+# A model top below the terrain (item 5): bogda-grid accepted ztop = 100 m, and the run on it
+# filled the state with NaN or never finished a step.
+refused grid_ztop "domain_att27_ztop = 100 m: the model top is not above the terrain, 3822.78 m high at the highest cell of domain att27, (i, j) = (4, 3)" \
+  "$BIN/bogda-grid" -namelist "$ROOT/tests/regression/attribution/domain.nml" -out "$dir/grid_ztop" -domain_att27_ztop 100
+[ ! -e "$dir/grid_ztop/att27_domain.nc" ]; ok $? "and wrote no domain file"
+refused grid_thin "domain_att27_ztop = 3823 m leaves the thinnest layer 0.00231 m thick over the terrain of 3822.78 m" \
+  "$BIN/bogda-grid" -namelist "$ROOT/tests/regression/attribution/domain.nml" -out "$dir/grid_ztop" -domain_att27_ztop 3823
+refused grid_layers "domain_att27_nz = 16, domain_att27_ztop = 10 m and domain_att27_dz_bottom = 40 m give layers 0.625 m thick; at least 1 m is needed" \
+  "$BIN/bogda-grid" -namelist "$ROOT/tests/regression/attribution/domain.nml" -out "$dir/grid_ztop" -domain_att27_ztop 10
+# Domain files no bogda-grid writes: the top lowered to 5 km with one cell of 6 km terrain, and
+# two interfaces 0.5 m apart.
+"$PY" - "$dir/att27_domain.nc" "$dir" <<'PYEOF'
+import shutil, sys
+from netCDF4 import Dataset
+src, out = sys.argv[1], sys.argv[2]
+for name in ("top_5km", "layer_thin"):
+    shutil.copy(src, f"{out}/{name}.nc")
+    with Dataset(f"{out}/{name}.nc", "a") as d:
+        z = d["z_iface"][:]
+        if name == "top_5km":
+            d["z_iface"][:] = z * 5000.0 / z[-1]
+            d["terrain"][5, 5] = 6000.0
+        else:
+            d["z_iface"][2] = z[1] + 0.5
+PYEOF
+ok $? "domain files with a low top and a thin layer written"
+model file_top "top_5km.nc: the model top z_iface(17) = 5000 m: the model top is not above the terrain, 6000 m high at terrain(y, x) = (5, 5); bogda-grid writes no such file" \
+  "$att" -run_domain_file "$dir/top_5km.nc" -tags_enabled false
+model file_top_met "top_5km.nc: the model top z_iface(17) = 5000 m: the model top is not above the terrain, 6000 m high at terrain(y, x) = (5, 5)" \
+  "$att" -run_domain_file "$dir/att27_domain.nc" -met_diagnostic_domain_file "$dir/top_5km.nc" -tags_enabled false
+model file_layer "layer_thin.nc: z_iface(2) = 40 m and z_iface(3) = 40.5 m make layer 2 0.5 m thick" \
+  "$att" -run_domain_file "$dir/layer_thin.nc" -tags_enabled false
+model analytic_ztop "met_analytic_ztop = 1000 m: the model top is not above the terrain, 1500 m high at the top of the hill (met_analytic_hill_height)" \
+  "$idealised" -met_analytic_ztop 1000
 done_testing
