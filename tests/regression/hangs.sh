@@ -6,6 +6,8 @@
 #   A model top at or below the terrain, or layers squeezed below 1 m, is refused by bogda-grid
 #   (naming the key, the highest terrain and its cell), in a domain file by the model (as a run
 #   domain file and as the diagnostic met's), and by the analytic met; so is run_dt = 1e-6 s.
+#   A process that would need more than run_max_substeps sub-steps in one run_dt (horizontal
+#   advection from its max_dt, vertical advection per column) stops the run with one line.
 #   Every run is bounded by timeout, so a regression shows as a failure, not as a hang.
 # Command: tests/regression/hangs.sh (from the repository root, after make _all)
 . "$(dirname "$0")/../lib.sh"
@@ -92,4 +94,23 @@ model file_layer "layer_thin.nc: z_iface(2) = 40 m and z_iface(3) = 40.5 m make 
   "$att" -run_domain_file "$dir/layer_thin.nc" -tags_enabled false
 model analytic_ztop "met_analytic_ztop = 1000 m: the model top is not above the terrain, 1500 m high at the top of the hill (met_analytic_hill_height)" \
   "$idealised" -met_analytic_ztop 1000
+
+# The sub-step bound (item 5): a run that would need more than run_max_substeps stops, naming the
+# process, the count, the bound and the time; within it, nothing changes.
+model substeps_horizontal "process advection_horizontal needs 2 sub-steps in the step of run_dt = 900 s from 2024-01-10T00:00:00Z, more than run_max_substeps = 1: check the met input's winds" \
+  "$idealised" -run_max_substeps 1
+"$PY" - "$ROOT/tests/data/wrf/wrfout_tibet_lambert_allvars_cropped.nc" "$dir" <<'PYEOF'
+import shutil, sys
+from netCDF4 import Dataset
+src, out = sys.argv[1], sys.argv[2]
+shutil.copy(src, f"{out}/U_140.nc")  # one column of faces at 140 m/s, next to winds of 10
+with Dataset(f"{out}/U_140.nc", "a") as d:
+    d.set_auto_mask(False)
+    d["U"][0:2, :, 4, 4] = 140.0
+PYEOF
+ok $? "a WRF file with one column of 140 m/s faces written"
+model substeps_vertical "process advection_vertical needs" "$wrf" -met_wrf_files "$dir/U_140.nc" \
+  -run_max_substeps 5 -run_processes advection_horizontal,advection_vertical
+grep -qF "more than run_max_substeps = 5: check the met input's winds and layers" "$dir/substeps_vertical.log"
+ok $? "the vertical bound names the limit and what to check"
 done_testing
