@@ -8,6 +8,9 @@
 #   domain file and as the diagnostic met's), and by the analytic met; so is run_dt = 1e-6 s.
 #   A process that would need more than run_max_substeps sub-steps in one run_dt (horizontal
 #   advection from its max_dt, vertical advection per column) stops the run with one line.
+#   Winds faster than 150 m/s (|w| 100 m/s) are refused where WRF's are read, naming file,
+#   variable, time and indices, and in any source's snapshot (the analytic flows), as are a
+#   negative air density (a negative WRF pressure) and a layer thinner than 1 m.
 #   Every run is bounded by timeout, so a regression shows as a failure, not as a hang.
 # Command: tests/regression/hangs.sh (from the repository root, after make _all)
 . "$(dirname "$0")/../lib.sh"
@@ -103,14 +106,30 @@ model substeps_horizontal "process advection_horizontal needs 2 sub-steps in the
 import shutil, sys
 from netCDF4 import Dataset
 src, out = sys.argv[1], sys.argv[2]
-shutil.copy(src, f"{out}/U_140.nc")  # one column of faces at 140 m/s, next to winds of 10
-with Dataset(f"{out}/U_140.nc", "a") as d:
-    d.set_auto_mask(False)
-    d["U"][0:2, :, 4, 4] = 140.0
+for name, var, idx, value in [("U_140", "U", (slice(0, 2), slice(None), 4, 4), 140.0),  # within the bound
+                              ("U_1e6", "U", (1, 3, 4, 4), 1e6), ("W_500", "W", (1, 5, 3, 6), -500.0),
+                              ("P_negative", "P", (1, 3, 4, 4), -1e7)]:
+    shutil.copy(src, f"{out}/{name}.nc")
+    with Dataset(f"{out}/{name}.nc", "a") as d:
+        d.set_auto_mask(False)
+        d[var][idx] = value
 PYEOF
-ok $? "a WRF file with one column of 140 m/s faces written"
+ok $? "WRF files with one column of 140 m/s faces, U = 1e6 m/s, W = -500 m/s, P = -1e7 Pa written"
 model substeps_vertical "process advection_vertical needs" "$wrf" -met_wrf_files "$dir/U_140.nc" \
   -run_max_substeps 5 -run_processes advection_horizontal,advection_vertical
 grep -qF "more than run_max_substeps = 5: check the met input's winds and layers" "$dir/substeps_vertical.log"
 ok $? "the vertical bound names the limit and what to check"
+
+# Winds no atmosphere has (item 5): U = 1e6 m/s in one cell made the run sub-step for ever.
+model wrf_U "U_1e6.nc: variable U at 2005-09-21T03:00:00Z holds 1e+06 m s-1 at (3, 4, 4) in the file's (z, y, x) indices: expected |U| <= 150 m s-1; that is faster than any wind measured" \
+  "$wrf" -met_wrf_files "$dir/U_1e6.nc"
+model wrf_W "W_500.nc: variable W at 2005-09-21T03:00:00Z holds -500 m s-1 at (5, 3, 6) in the file's (z, y, x) indices: expected |W| <= 100 m s-1" \
+  "$wrf" -met_wrf_files "$dir/W_500.nc"
+model wrf_P "met source 'wrf' at 2005-09-21T03:00:00Z: air density (kg m-3) = " "$wrf" -met_wrf_files "$dir/P_negative.nc"
+grep -qF "at cell (i, j, k) = (4, 4, 3): expected a positive, finite density" "$dir/wrf_P.log"
+ok $? "a negative WRF pressure is refused as a negative density, at its cell"
+model analytic_wind "met source 'analytic' at 2024-01-10T00:00:00Z: u_face (west face, m s-1) = 3100 at cell (i, j, k) = (0, 0, 0): expected |u| <= 150 m s-1" \
+  "$idealised" -met_analytic_omega 0.01
+model analytic_u0 "command line: -met_analytic_u0 151: out of range; expected -150 <= value <= 150 m s-1" \
+  "$idealised" -met_analytic_flow uniform -met_analytic_u0 151
 done_testing
