@@ -102,6 +102,8 @@ model analytic_ztop "met_analytic_ztop = 1000 m: the model top is not above the 
 # process, the count, the bound and the time; within it, nothing changes.
 model substeps_horizontal "process advection_horizontal needs 2 sub-steps in the step of run_dt = 900 s from 2024-01-10T00:00:00Z, more than run_max_substeps = 1: check the met input's winds" \
   "$idealised" -run_max_substeps 1
+[ -z "$(ls "$dir/substeps_horizontal"/*.nc 2>/dev/null)" ]
+ok $? "and left no output file under its complete name (only a .tmp)"
 "$PY" - "$ROOT/tests/data/wrf/wrfout_tibet_lambert_allvars_cropped.nc" "$dir" <<'PYEOF'
 import shutil, sys
 from netCDF4 import Dataset
