@@ -847,9 +847,10 @@ static PetscErrorCode list_for_help(PetscOptionItems *PetscOptionsObject, const 
   PetscCall(PetscSNPrintf(opt, sizeof(opt), "-%s", sp->key));
   if (sp->type == PARAM_REAL || sp->type == PARAM_INT || sp->type == PARAM_REAL_ARRAY ||
       sp->type == PARAM_INT_ARRAY)
-    PetscCall(PetscSNPrintf(help, sizeof(help), "%s [%s%s%s, %g to %g]", sp->help,
+    PetscCall(PetscSNPrintf(help, sizeof(help), "%s [%s%s%s, %g to %g%s%s]", sp->help,
                             type_name(sp->type), sp->units && sp->units[0] ? ", " : "",
-                            sp->units ? sp->units : "", (double)sp->min, (double)sp->max));
+                            sp->units ? sp->units : "", (double)sp->min, (double)sp->max,
+                            sp->at_most ? ", at most " : "", sp->at_most ? sp->at_most : ""));
   else
     PetscCall(PetscSNPrintf(help, sizeof(help), "%s [%s]", sp->help, type_name(sp->type)));
   switch (sp->type) {
@@ -873,6 +874,99 @@ static PetscErrorCode list_for_help(PetscOptionItems *PetscOptionsObject, const 
     break;
   }
   (void)name;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscBool is_number(ParamType t)
+{
+  return t == PARAM_REAL || t == PARAM_INT || t == PARAM_REAL_ARRAY || t == PARAM_INT_ARRAY
+             ? PETSC_TRUE
+             : PETSC_FALSE;
+}
+
+/* Elements of the number field of sp in params: 1, or an array's count. */
+static PetscInt number_count(const ParamSpec *sp, const void *params)
+{
+  if (sp->type == PARAM_REAL || sp->type == PARAM_INT) return 1;
+  return *(const PetscInt *)((const char *)params + sp->count_offset);
+}
+
+/* Element e of the number field of sp in params, and its text with units into text. */
+static PetscReal number_at(const ParamSpec *sp, const void *params, PetscInt e, char *text,
+                           size_t len)
+{
+  const char *field = (const char *)params + sp->offset;
+  PetscReal v;
+  size_t l;
+  if (sp->type == PARAM_REAL || sp->type == PARAM_REAL_ARRAY) {
+    v = ((const PetscReal *)field)[e];
+    namelist_real_text((double)v, text, len);
+  } else {
+    v = (PetscReal)((const PetscInt *)field)[e];
+    snprintf(text, len, "%lld", (long long)((const PetscInt *)field)[e]);
+  }
+  l = strlen(text);
+  if (sp->units && sp->units[0]) snprintf(text + l, len - l, " %s", sp->units);
+  return v;
+}
+
+/* Where the value of name ("group_key") came from: its file and line, the command line, or the
+   default. */
+static void source_of(const char *name, char *buf, size_t len)
+{
+  const Record *r = find_record(name);
+  for (PetscInt k = 0; k < nentries; k++)
+    if (!strcmp(entries[k].key, name) && entries[k].is_default) {
+      snprintf(buf, len, "default");
+      return;
+    }
+  if (r && !r->cmdline)
+    snprintf(buf, len, "%s:%d", r->file, (int)r->line);
+  else
+    snprintf(buf, len, "command line");
+}
+
+/* One side of a pair for a message: "group_key(e) = value units (where it was set)". */
+static void pair_side(const char *lgroup, const ParamSpec *sp, const void *params, PetscInt e,
+                      char *buf, size_t len)
+{
+  char name[NAME_LEN], value[64], where[PETSC_MAX_PATH_LEN + 16], element[32] = "";
+  snprintf(name, sizeof(name), "%s_%s", lgroup, sp->key);
+  if (sp->type == PARAM_REAL_ARRAY || sp->type == PARAM_INT_ARRAY)
+    snprintf(element, sizeof(element), "(%d)", (int)e + 1);
+  (void)number_at(sp, params, e, value, sizeof(value));
+  source_of(name, where, sizeof(where));
+  snprintf(buf, len, "%s%s = %s (%s)", name, element, value, where);
+}
+
+/* Every lower bound of a pair (ParamSpec.at_most) must not exceed its upper bound: a Kz range
+   whose minimum is above its maximum would otherwise clip every value to the maximum, silently. */
+static PetscErrorCode check_pairs(MPI_Comm comm, const ParamGroup *group, const char *lgroup,
+                                  const void *params)
+{
+  PetscFunctionBeginUser;
+  for (const ParamSpec *lo = group->params; lo->key; lo++) {
+    const ParamSpec *hi = NULL;
+    PetscInt n;
+    if (!lo->at_most) continue;
+    for (const ParamSpec *sp = group->params; sp->key; sp++)
+      if (!strcmp(sp->key, lo->at_most)) hi = sp;
+    PetscCheck(hi && is_number(lo->type) && hi->type == lo->type, comm, PETSC_ERR_PLIB,
+               "group &%s: key %s is declared at most %s, which is not a number key of its type "
+               "in the group",
+               lgroup, lo->key, lo->at_most);
+    n = PetscMin(number_count(lo, params), number_count(hi, params));
+    for (PetscInt e = 0; e < n; e++) {
+      char a[2 * PETSC_MAX_PATH_LEN], b[2 * PETSC_MAX_PATH_LEN], scratch[64];
+      if (number_at(lo, params, e, scratch, sizeof(scratch)) <=
+          number_at(hi, params, e, scratch, sizeof(scratch)))
+        continue;
+      pair_side(lgroup, lo, params, e, a, sizeof(a));
+      pair_side(lgroup, hi, params, e, b, sizeof(b));
+      SETERRQ(comm, PETSC_ERR_ARG_OUTOFRANGE, "%s is greater than %s; expected %s <= %s", a, b,
+              lo->key, hi->key);
+    }
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -903,6 +997,7 @@ PetscErrorCode namelist_read(MPI_Comm comm, const ParamGroup *group, void *param
                name, VALUE_LEN - 1);
     PetscCall(remember(lgroup, name, value, set ? PETSC_FALSE : PETSC_TRUE));
   }
+  PetscCall(check_pairs(comm, group, lgroup, params));
   PetscOptionsBegin(comm, prefix, group->title, NULL);
   for (const ParamSpec *sp = table; sp->key; sp++)
     PetscCall(list_for_help(PetscOptionsObject, sp, group->name, params));
@@ -1150,6 +1245,10 @@ PetscErrorCode namelist_reference(FILE *fp, const ParamGroup *group)
       if (sp->type != PARAM_STRING_ARRAY)
         snprintf(range, sizeof(range), "%g to %g", (double)sp->min, (double)sp->max);
       break;
+    }
+    if (sp->at_most) {
+      size_t l = strlen(range);
+      snprintf(range + l, sizeof(range) - l, ", at most `%s`", sp->at_most);
     }
     fprintf(fp, "| `%s` | `-%s_%s` | %s | %s | %s | %s | %s |\n", sp->key, group->name, sp->key,
             type_name(sp->type), def, range, sp->units ? sp->units : "", sp->help);

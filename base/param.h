@@ -24,7 +24,9 @@ typedef enum {
 /* One namelist parameter; its key is prefixed by the group (process) name when read.
    Ranges are inclusive, apply to every element of an array, and are ignored for PARAM_BOOL,
    PARAM_ENUM and strings. Arrays default to empty unless def_count > 0 (then every element
-   defaults to def). */
+   defaults to def). A lower bound of a pair (kz_min of kz_min, kz_max) names its upper bound in
+   at_most: once the group is read, its value must not exceed that key's (element by element for
+   arrays, over the elements both have), or the read fails naming both keys and values. */
 typedef struct {
   const char *key, *units, *help;
   ParamType type;
@@ -34,6 +36,8 @@ typedef struct {
   const char *sdef;           /* PARAM_STRING default ("" if NULL) */
   size_t count_offset;        /* arrays: offsetof() of the PetscInt element count */
   PetscInt def_count;         /* arrays: number of default elements */
+  const char *at_most;        /* numbers: key of the same group, of the same type, whose value
+                                 this one may not exceed; NULL for none */
 } ParamSpec;
 
 /* A namelist group as data: each module that has namelist keys exports one (a physics process

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "base/error.h"
 #include "base/ncatt.h"
+#include "grids/vertical.h"
 
 #define DOMAIN_GRID_RTOL                                                                           \
   1e-9 /* relative tolerance when comparing the file's grid with the model's */
@@ -97,6 +98,7 @@ static PetscErrorCode read_spec(int nc, const char *path, GridSpec *s)
              "%s: NZ = %" PetscInt_FMT " is out of range", path, s->nz);
   NcCallFile(nc_inq_varid(nc, "z_iface", &var), path);
   NcCallFile(nc_get_var_double(nc, var, s->z_iface), path);
+  PetscCall(vertical_check_levels(path, "z_iface", s->nz, s->z_iface));
   PetscCall(projection_setup(&s->proj));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -300,8 +302,31 @@ static PetscErrorCode check_coordinates(int nc, const char *path, const Window *
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode read_fields(int nc, const char *path, const Patch *p, const Window *w,
-                                  Domain *d)
+/* bogda-grid refuses a model top that is not above every column with layers thick enough
+   (grids/vertical.h), so a file that fails this is another tool's or was edited; its squeezed
+   layers would hold negative air mass. */
+PetscErrorCode domain_check_top(MPI_Comm comm, const char *path, const GridSpec *s, PetscInt i0,
+                                PetscInt j0, PetscInt ni, PetscInt nj, const PetscReal *terrain)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt j = 0; j < nj; j++)
+    for (PetscInt i = 0; i < ni; i++) {
+      char top[PETSC_MAX_PATH_LEN + 32], where[64];
+      if (vertical_thinnest(s->nz, s->z_iface, terrain[j * ni + i]) >= VERTICAL_DZ_MIN) continue;
+      PetscCall(
+          PetscSNPrintf(top, sizeof(top), "%s: the model top z_iface(%d)", path, (int)s->nz + 1));
+      PetscCall(PetscSNPrintf(where, sizeof(where),
+                              "terrain(y, x) = (%" PetscInt_FMT ", %" PetscInt_FMT ")", j0 + j,
+                              i0 + i));
+      PetscCall(vertical_check_terrain(comm, s->nz, s->z_iface, terrain[j * ni + i], top, where,
+                                       "bogda-grid writes no such file (it refuses a model top "
+                                       "that low): rebuild the domain with bogda-grid"));
+    }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode read_fields(int nc, const char *path, const GridSpec *s, const Patch *p,
+                                  const Window *w, Domain *d)
 {
   PetscInt nw = w->ni * w->nj, n2 = patch_size2(p);
   PetscReal *a;
@@ -315,6 +340,7 @@ static PetscErrorCode read_fields(int nc, const char *path, const Patch *p, cons
   PetscCall(read_window(nc, path, "terrain", w, 0, a));
   PetscCall(
       check_window(path, "terrain (m)", NULL, w, 0, a, DOMAIN_TERRAIN_MIN, DOMAIN_TERRAIN_MAX));
+  PetscCall(domain_check_top(PETSC_COMM_SELF, path, s, w->i0, w->j0, w->ni, w->nj, a));
   for (PetscInt j = p->gys; j < p->gys + p->gym; j++)
     for (PetscInt i = p->gxs; i < p->gxs + p->gxm; i++)
       d->terrain[patch_index2(p, i, j)] =
@@ -446,7 +472,7 @@ PetscErrorCode domain_read(const Grid *g, const char *path, Domain **out)
   w.j0 = clamp(p->gys, p->my);
   w.ni = clamp(p->gxs + p->gxm - 1, p->mx) - w.i0 + 1;
   w.nj = clamp(p->gys + p->gym - 1, p->my) - w.j0 + 1;
-  PetscCall(read_fields(nc, path, p, &w, d));
+  PetscCall(read_fields(nc, path, &spec, p, &w, d));
   PetscCall(read_cover(nc, path, p, &w, d));
   NcCallFile(nc_close(nc), path);
   *out = d;

@@ -68,8 +68,17 @@ PetscErrorCode domain_nest(const char *path, DomainNest *n);
    its grid is not g's, and naming the file, variable, index and value for an index out of its
    table (cover lists, cover units, unit prefectures and kinds) or a field value out of range
    (NaN, negative or above 1 land use, cover fractions and receptor weights; lat, lon, cell_area,
-   terrain). Every rank reads and checks its own window; no communication. */
+   terrain), for interfaces z_iface that do not rise from 0 by VERTICAL_DZ_MIN a layer, and for
+   terrain that reaches the model top (domain_check_top). Every rank reads and checks its own
+   window; no communication. */
 PetscErrorCode domain_read(const Grid *g, const char *path, Domain **d);
+
+/* Fail unless every column of terrain[j * ni + i] (file cells (j0 + j, i0 + i)) lies below the
+   model top of s with every layer at least VERTICAL_DZ_MIN thick (grids/vertical.h), naming the
+   domain file at path, the top, the terrain and its cell. Collective on comm if every rank of it
+   checks the same values, else pass PETSC_COMM_SELF. */
+PetscErrorCode domain_check_top(MPI_Comm comm, const char *path, const GridSpec *s, PetscInt i0,
+                                PetscInt j0, PetscInt ni, PetscInt nj, const PetscReal *terrain);
 
 /* Only the unit, prefecture and receptor registries of the domain file at path (no grid needed;
    the gridded members stay NULL), for post-processing. Not collective. */

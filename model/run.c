@@ -38,7 +38,7 @@ typedef struct {
   char name[PARAM_STRING_LEN], start[PARAM_STRING_LEN], output_dir[PARAM_STRING_LEN];
   char restart[PARAM_STRING_LEN], domain_file[PARAM_STRING_LEN];
   char processes[PARAM_ARRAY_MAX][PARAM_STRING_LEN];
-  PetscInt nprocesses, px, py, checkpoint_keep;
+  PetscInt nprocesses, px, py, checkpoint_keep, max_substeps;
   PetscReal hours, dt, output_hours, checkpoint_hours, closure_tolerance, closure_floor;
   PetscBool closure_check, closure_every_process;
 } RunParams;
@@ -62,14 +62,27 @@ static const ParamSpec run_params[] = {
      .min = 0,
      .max = 1e6,
      .offset = offsetof(RunParams, hours)},
+    /* At least a second: transport sub-steps itself to its Courant limit, so a shorter step
+       buys no stability, and 1e-6 s made an hour 3.6e9 steps, a run that never ends. */
     {.key = "dt",
      .units = "s",
      .help = "synchronisation time step",
      .type = PARAM_REAL,
      .def = 600,
-     .min = 1e-6,
+     .min = 1,
      .max = 86400,
      .offset = offsetof(RunParams, dt)},
+    /* A bound, not a tuning knob: real runs need a few sub-steps (27 km, 900 s and 50 m s-1 of
+       jet wind: 2; at 1 km: about 60), and a count past 1000 comes from winds no atmosphere has
+       or layers squeezed thin, in a run that would go on for days without a progress line. */
+    {.key = "max_substeps",
+     .help = "most sub-steps a process may take in one run_dt (advection at its Courant limit); a "
+             "run that needs more stops, naming the process",
+     .type = PARAM_INT,
+     .def = 1000,
+     .min = 1,
+     .max = 1e6,
+     .offset = offsetof(RunParams, max_substeps)},
     {.key = "domain_file",
      .help = "domain file from bogda-grid: control units, receptors, land use (empty: none)",
      .type = PARAM_STRING,
@@ -405,8 +418,30 @@ static PetscReal closure_deviation(const Run *r, const Fields *f)
   return worst;
 }
 
-/* Sub-steps a process needs for the step dt: from the global minimum of its max_dt. */
-static PetscErrorCode substeps(Run *r, ProcessSlot *slot, Fields *f, PetscInt *n)
+/* Stop the run: process slot would need `needed` sub-steps (PETSC_MAX_REAL: unbounded) in the
+   step from t, more than run_max_substeps. Collective. */
+static PetscErrorCode too_many_substeps(Run *r, const ProcessSlot *slot, PetscReal t,
+                                        PetscReal needed)
+{
+  char when[32], count[64];
+
+  PetscFunctionBeginUser;
+  clock_format(t, when, sizeof(when));
+  if (needed >= PETSC_MAX_REAL)
+    snprintf(count, sizeof(count), "an unbounded number of");
+  else
+    snprintf(count, sizeof(count), needed < 1e9 ? "%.0f" : "%.3g", (double)PetscCeilReal(needed));
+  SETERRQ(r->comm, PETSC_ERR_NOT_CONVERGED,
+          "process %s needs %s sub-steps in the step of run_dt = %.6g s from %s, more than "
+          "run_max_substeps = %" PetscInt_FMT
+          ": check the met input's winds and layers (a wind far faster than any real one, or a "
+          "layer squeezed thin, needs that many), or reduce run_dt",
+          slot->ops->group.name, count, (double)r->p.dt, when, r->p.max_substeps);
+}
+
+/* Sub-steps a process needs for the step dt from t: from the global minimum of its max_dt, at
+   most run_max_substeps. */
+static PetscErrorCode substeps(Run *r, ProcessSlot *slot, Fields *f, PetscReal t, PetscInt *n)
 {
   PetscReal local = PETSC_MAX_REAL, global;
 
@@ -419,7 +454,29 @@ static PetscErrorCode substeps(Run *r, ProcessSlot *slot, Fields *f, PetscInt *n
   PetscCallMPI(MPI_Allreduce(&local, &global, 1, MPIU_REAL, MPI_MIN, r->comm));
   PetscCheck(global > 0, r->comm, PETSC_ERR_USER, "process %s allows no positive time step",
              slot->ops->group.name);
-  if (global < r->p.dt) *n = (PetscInt)PetscCeilReal(r->p.dt / global);
+  if (global >= r->p.dt) PetscFunctionReturn(PETSC_SUCCESS);
+  /* The ratio is compared before it becomes an integer: it may exceed any. */
+  if (r->p.dt / global > (PetscReal)r->p.max_substeps)
+    PetscCall(too_many_substeps(r, slot, t, r->p.dt / global));
+  *n = (PetscInt)PetscCeilReal(r->p.dt / global);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The outcome of one step of a process over every rank (exact reductions, the same on all):
+   the largest status and the largest count of sub-steps needed. Stops the run on any but
+   PROCESS_OK, naming the process and the time. */
+static PetscErrorCode check_status(Run *r, const ProcessSlot *slot, PetscReal t, PetscReal h,
+                                   ProcessStatus status, PetscReal needed)
+{
+  PetscReal local[2] = {(PetscReal)status, needed}, all[2];
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Allreduce(local, all, 2, MPIU_REAL, MPI_MAX, r->comm));
+  if (all[0] == (PetscReal)PROCESS_TOO_MANY_SUBSTEPS)
+    PetscCall(too_many_substeps(r, slot, t, all[1]));
+  PetscCheck(all[0] == (PetscReal)PROCESS_OK, r->comm, PETSC_ERR_NOT_CONVERGED,
+             "process %s could not complete a step of %g s at t = %g s; reduce run_dt",
+             slot->ops->group.name, (double)h, (double)t);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -430,7 +487,7 @@ static PetscErrorCode apply_process(Run *r, ProcessSlot *slot, Fields *f, PetscR
 
   PetscFunctionBeginUser;
   PetscCall(PetscLogStagePush(slot->stage));
-  PetscCall(substeps(r, slot, f, &n));
+  PetscCall(substeps(r, slot, f, t, &n));
   h = r->p.dt / (PetscReal)n;
   for (PetscInt k = 0; k < n; k++) {
     ProcessStatus status = PROCESS_OK;
@@ -443,9 +500,8 @@ static PetscErrorCode apply_process(Run *r, ProcessSlot *slot, Fields *f, PetscR
     if (r->tags->ntag && r->p.closure_check && r->p.closure_every_process)
       r->closure_max = PetscMax(r->closure_max, closure_deviation(r, f));
     PetscCall(restore_fields(r, f));
-    PetscCheck(status == PROCESS_OK, r->comm, PETSC_ERR_NOT_CONVERGED,
-               "process %s could not complete a step of %g s at t = %g s; reduce run_dt",
-               slot->ops->group.name, (double)h, (double)t);
+    PetscCall(check_status(r, slot, t, h, status,
+                           status == PROCESS_TOO_MANY_SUBSTEPS ? f->substeps_needed : 0));
   }
   PetscCall(PetscLogStagePop());
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -476,6 +532,7 @@ static PetscErrorCode sync_step(Run *r)
   f.tag_top = r->tag_top;
   f.vdep = r->vdep;
   f.budget = r->budget;
+  f.max_substeps = r->p.max_substeps;
   emissions_update(r->emis, t + 0.5 * r->p.dt);
   f.emissions = emissions_fields(r->emis);
   for (PetscInt i = 0; i < r->nslot; i++) PetscCall(apply_process(r, &r->slot[i], &f, t));

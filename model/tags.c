@@ -245,11 +245,19 @@ PetscErrorCode tags_create(MPI_Comm comm, const Domain *dom, const PointSources 
   for (PetscInt k = 0; k < t->nfamily * t->npoint; k++) t->point_tag[k] = -1;
   for (PetscInt f = 0; f < t->nfamily; f++) {
     PetscInt by = -1;
+    /* Each family partitions the bulk on its own, and its tags are found by family name in every
+       output and in a parent run's boundary file: a name given twice would be two families that
+       no reader can tell apart. */
+    for (PetscInt g = 0; g < f; g++)
+      PetscCheck(strcmp(p->families[g], p->families[f]), comm, PETSC_ERR_USER,
+                 "tags_families lists the family '%s' twice (elements %d and %d); give each "
+                 "family its own name",
+                 p->families[f], (int)g + 1, (int)f + 1);
     for (PetscInt c = 0; tags_by_names[c]; c++)
       if (!strcmp(tags_by_names[c], p->by[f])) by = c;
     PetscCheck(by >= 0, comm, PETSC_ERR_USER,
                "tags_family_by = '%s' for family %s: expected unit, prefecture, kind, region, "
-               "sector or unit_sector",
+               "sector, unit_sector or point",
                p->by[f], p->families[f]);
     PetscCall(PetscStrallocpy(p->families[f], &t->family_name[f]));
     t->family_by[f] = by;

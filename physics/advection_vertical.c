@@ -13,7 +13,9 @@
    with the layers treated as equal cells in the reconstruction and the mass Courant number in
    the flux integral. Where |W| dt exceeds courant_max of a layer's mass the column is advanced in
    equal sub-steps, their number set by that column alone, so results do not depend on the
-   decomposition.
+   decomposition. A column that would need more than f->max_substeps (run_max_substeps) stops
+   the step with PROCESS_TOO_MANY_SUBSTEPS and the count in f->substeps_needed: a wind far
+   faster than any real one, or a layer squeezed thin, would otherwise make the run never end.
    Reads: air_mass, air_mass_next (kg), q_top, tag_top. Writes: q, tag; air_mass (set to
    air_mass_next); budget[BUDGET_INFLOW/OUTFLOW]. Namelist &advection_vertical: scheme, courant_max.
  */
@@ -115,10 +117,12 @@ static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt,
   PetscFunctionBeginUser;
   (void)t;
   *status = PROCESS_OK;
+  f->substeps_needed = 0;
   for (PetscInt j = p->ys; j < p->ys + p->ym; j++)
     for (PetscInt i = p->xs; i < p->xs + p->xm; i++) {
       PetscReal worst = 0, h;
       PetscInt nsub;
+      PetscBool unbounded = PETSC_FALSE;
       gather(c, p, f, i, j);
       /* Interface fluxes from continuity, from the ground up; F[L] is the face below line cell L.
        */
@@ -127,9 +131,20 @@ static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt,
         PetscInt cell = patch_index(p, i, j, k);
         c->F[GHOST + k + 1] = c->F[GHOST + k] + (f->air_mass[cell] - f->air_mass_next[cell]) / dt;
       }
-      for (PetscInt L = GHOST; L < GHOST + nz; L++)
-        worst = PetscMax(worst, (PetscMax(c->F[L + 1], 0) + PetscMax(-c->F[L], 0)) * dt / c->m[L]);
-      worst = PetscMax(worst, PetscMax(-c->F[GHOST + nz], 0) * dt / c->m[GHOST + nz]);
+      for (PetscInt L = GHOST; L <= GHOST + nz; L++) {
+        /* The mass leaving cell L in dt over its mass; above the top only what flows in. */
+        PetscReal out = (L < GHOST + nz ? PetscMax(c->F[L + 1], 0) : 0) + PetscMax(-c->F[L], 0);
+        PetscReal courant = out * dt / c->m[L];
+        /* A cell without positive air mass, or a NaN flux, has no stable sub-step. */
+        unbounded = unbounded || !(c->m[L] > 0) || PetscIsInfOrNanReal(courant);
+        worst = PetscMax(worst, courant);
+      }
+      if (unbounded || worst > c->p.courant_max * (PetscReal)f->max_substeps) {
+        *status = PROCESS_TOO_MANY_SUBSTEPS;
+        f->substeps_needed =
+            unbounded ? PETSC_MAX_REAL : PetscMax(f->substeps_needed, worst / c->p.courant_max);
+        continue;
+      }
       nsub = (PetscInt)PetscCeilReal(worst / c->p.courant_max);
       nsub = PetscMax(nsub, 1);
       h = dt / (PetscReal)nsub;

@@ -101,4 +101,8 @@ typedef struct {
 
   PetscInt64
       step; /* how many times this process has been stepped before in the run (sub-steps count) */
+  PetscInt max_substeps;     /* in: most sub-steps a process may take within one step()
+                                (run_max_substeps) */
+  PetscReal substeps_needed; /* out, with PROCESS_TOO_MANY_SUBSTEPS: how many it would need;
+                                PETSC_MAX_REAL for a NaN or infinite Courant number */
 } Fields;

@@ -6,16 +6,24 @@
    options database (keys "<name>_<key>") and range-checks them before init() is called.
    The driver (model/run.c) calls the processes in the order the namelist lists them; for a
    process with max_dt it sub-steps, calling step() as often as the global minimum of max_dt
-   requires, and refreshes ghost cells before every step() of a process with stencil_width > 0.
+   requires (at most run_max_substeps times), and refreshes ghost cells before every step() of a
+   process with stencil_width > 0. A process that sub-steps inside step() (per column) takes at
+   most Fields.max_substeps sub-steps and otherwise returns PROCESS_TOO_MANY_SUBSTEPS.
    Processes never call MPI, never touch a DM or Vec, read no files and print nothing. */
 #include <petscsys.h>
 #include "base/param.h"
 #include "grids/patch.h"
 #include "physics/fields.h"
 
-/* Outcome of one process step. Anything other than PROCESS_OK asks the driver to retry the
-   synchronisation step with a smaller dt (a bounded number of times). */
-typedef enum { PROCESS_OK = 0, PROCESS_RETRY_SMALLER_DT } ProcessStatus;
+/* Outcome of one process step. On anything other than PROCESS_OK the driver stops the run with
+   one line naming the process and the time (the state is left part-updated, and no record of
+   it is written). */
+typedef enum {
+  PROCESS_OK = 0,
+  PROCESS_RETRY_SMALLER_DT, /* the step cannot be completed at this dt */
+  PROCESS_TOO_MANY_SUBSTEPS /* it would need more sub-steps than Fields.max_substeps allows; it
+                               sets Fields.substeps_needed */
+} ProcessStatus;
 
 typedef struct {
   ParamGroup group;       /* namelist group: its name is the registry key and run_processes entry;

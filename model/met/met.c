@@ -11,11 +11,14 @@
    fluxes do not in general balance the change of air mass; advection_vertical diagnoses the
    vertical flux that closes each column (DESIGN.md "Known traps"). */
 #include "model/met/met.h"
+#include <stdio.h>
 #include <string.h>
 #include <petscsys.h>
 #include "base/namelist.h"
+#include "base/clock.h"
 #include "model/registry.h"
 #include "base/landuse.h"
+#include "grids/vertical.h"
 
 static const ParamSpec met_params[] = {
     {.key = "source",
@@ -156,6 +159,64 @@ static void snapshot_mass(const Grid *g, const MetFields *s, PetscReal *mass)
       }
 }
 
+/* Whether v lies in [lo, hi] (false for a NaN). */
+static PetscBool within(PetscReal v, PetscReal lo, PetscReal hi)
+{
+  return v >= lo && v <= hi ? PETSC_TRUE : PETSC_FALSE;
+}
+
+/* Stop on a snapshot value that transport cannot use, naming the source, the time, the field,
+   the cell and the bound. */
+static PetscErrorCode refuse_value(const Met *m, const MetFields *s, const char *field, PetscInt i,
+                                   PetscInt j, PetscInt k, PetscReal v, const char *expected)
+{
+  char when[32], value[32];
+
+  PetscFunctionBeginUser;
+  clock_format(s->time, when, sizeof(when));
+  snprintf(value, sizeof(value), "%g", (double)v); /* PETSc's printf would print "nan." */
+  SETERRQ(PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
+          "met source '%s' at %s: %s = %s at cell (i, j, k) = (%" PetscInt_FMT ", %" PetscInt_FMT
+          ", %" PetscInt_FMT "): expected %s; check the source's input (&met_%s)",
+          m->ops->name, when, field, value, i, j, k, expected, m->ops->name);
+}
+
+/* Every source's snapshot, whatever its input, must have winds within MET_WIND_MAX and MET_W_MAX
+   (met_source.h), positive air density and layers at least VERTICAL_DZ_MIN thick on the owned
+   cells and their east and north faces: a wind of 1e6 m s-1 made the run sub-step for ever, and
+   a negative density (a negative WRF pressure) put NaN in the state. Not collective: a rank that
+   fails stops the job. */
+static PetscErrorCode check_snapshot(const Met *m, const MetFields *s)
+{
+  const Patch *p = &m->grid->patch;
+  char wind[192], vert[192], thick[64];
+
+  PetscFunctionBeginUser;
+  snprintf(wind, sizeof(wind), "|u| <= %.6g m s-1; more is " MET_WIND_WHY, MET_WIND_MAX);
+  snprintf(vert, sizeof(vert), "|w| <= %.6g m s-1; more is " MET_WIND_WHY, MET_W_MAX);
+  snprintf(thick, sizeof(thick), "a layer at least %.6g m thick (VERTICAL_DZ_MIN)",
+           VERTICAL_DZ_MIN);
+  for (PetscInt k = 0; k < p->mz; k++)
+    for (PetscInt j = p->ys; j <= p->ys + p->ym; j++)
+      for (PetscInt i = p->xs; i <= p->xs + p->xm; i++) {
+        PetscInt c = patch_index(p, i, j, k);
+        PetscBool owned = i < p->xs + p->xm && j < p->ys + p->ym ? PETSC_TRUE : PETSC_FALSE;
+        if (j < p->ys + p->ym && !within(s->u_face[c], -MET_WIND_MAX, MET_WIND_MAX))
+          PetscCall(refuse_value(m, s, "u_face (west face, m s-1)", i, j, k, s->u_face[c], wind));
+        if (i < p->xs + p->xm && !within(s->v_face[c], -MET_WIND_MAX, MET_WIND_MAX))
+          PetscCall(refuse_value(m, s, "v_face (south face, m s-1)", i, j, k, s->v_face[c], wind));
+        if (!owned) continue;
+        if (s->has_w && !within(s->w[c], -MET_W_MAX, MET_W_MAX))
+          PetscCall(refuse_value(m, s, "w (m s-1)", i, j, k, s->w[c], vert));
+        if (!(s->rho[c] > 0) || PetscIsInfOrNanReal(s->rho[c]))
+          PetscCall(refuse_value(m, s, "air density (kg m-3)", i, j, k, s->rho[c],
+                                 "a positive, finite density"));
+        if (!(s->dz[c] >= VERTICAL_DZ_MIN) || PetscIsInfOrNanReal(s->dz[c]))
+          PetscCall(refuse_value(m, s, "layer thickness dz (m)", i, j, k, s->dz[c], thick));
+      }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Make snap[0], snap[1] the source's snapshots bracketing t (reusing one already read). */
 static PetscErrorCode load_bracket(Met *m, PetscReal t)
 {
@@ -175,11 +236,13 @@ static PetscErrorCode load_bracket(Met *m, PetscReal t)
   } else {
     PetscCall(m->ops->fill(m->ctx, m->grid, t0, m->snap[0]));
     m->snap[0]->time = t0;
+    PetscCall(check_snapshot(m, m->snap[0]));
     snapshot_mass(m->grid, m->snap[0], m->mass_snap[0]);
     m->snap_time[0] = t0;
   }
   PetscCall(m->ops->fill(m->ctx, m->grid, t1, m->snap[1]));
   m->snap[1]->time = t1;
+  PetscCall(check_snapshot(m, m->snap[1]));
   snapshot_mass(m->grid, m->snap[1], m->mass_snap[1]);
   m->snap_time[1] = t1;
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -54,7 +54,9 @@ PetscErrorCode met_check_step(Met *m, PetscReal t, PetscReal dt);
 
 /* Prepare the step [t, t + dt]: snapshots, fields at the middle, air masses at both ends and
    face fluxes. Collective (sources may read files). The snapshots read are snap[0] and snap[1]
-   afterwards (for the driver's met output). */
+   afterwards (for the driver's met output). Fails naming the source, time, field and cell if a
+   snapshot read has a wind beyond MET_WIND_MAX or MET_W_MAX (met_source.h), an air density that
+   is not positive, or a layer thinner than VERTICAL_DZ_MIN (grids/vertical.h). */
 PetscErrorCode met_advance(Met *m, PetscReal t, PetscReal dt);
 
 /* Air mass of every ghosted cell at time t, into mass (patch_size3 values); may read the

@@ -24,6 +24,7 @@
 static const char *const flow_names[] = {"uniform", "rotation", "deformation", "shear", NULL};
 typedef enum { FLOW_UNIFORM, FLOW_ROTATION, FLOW_DEFORMATION, FLOW_SHEAR } Flow;
 static const char *const terrain_names[] = {"flat", "hill", NULL};
+typedef enum { TERRAIN_FLAT, TERRAIN_HILL } Terrain;
 static const char *const proj_names[] = {"lambert", "mercator", NULL};
 
 typedef struct {
@@ -48,7 +49,7 @@ typedef struct {
 static const ParamSpec params_table[] = {
     PI_("nx", "cells in x", 60, 1, 100000, nx),
     PI_("ny", "cells in y", 60, 1, 100000, ny),
-    PI_("nz", "layers", 10, 1, 1000, nz),
+    PI_("nz", "layers", 10, 1, GRID_MAX_LAYERS, nz),
     {.key = "map_proj",
      .help = "projection of the idealised grid",
      .type = PARAM_ENUM,
@@ -73,8 +74,8 @@ static const ParamSpec params_table[] = {
      .type = PARAM_ENUM,
      .offset = offsetof(Params, terrain),
      .choices = terrain_names},
-    PR("u0", "m s-1", "uniform x wind (uniform, shear)", 5, -200, 200, u0),
-    PR("v0", "m s-1", "uniform y wind (uniform, shear)", 0, -200, 200, v0),
+    PR("u0", "m s-1", "uniform x wind (uniform, shear)", 5, -MET_WIND_MAX, MET_WIND_MAX, u0),
+    PR("v0", "m s-1", "uniform y wind (uniform, shear)", 0, -MET_WIND_MAX, MET_WIND_MAX, v0),
     PR("omega", "s-1", "angular velocity (rotation)", 1e-4, -1, 1, omega),
     PR("period", "s", "period T of the deformation flow", 86400, 1, 1e9, period),
     PR("shear", "s-1", "vertical shear of u (shear)", 2e-3, -1, 1, shear),
@@ -138,9 +139,12 @@ static PetscErrorCode grid_spec(MPI_Comm comm, GridSpec *spec)
   spec->dy = p.dy;
   spec->x0 = -0.5 * (PetscReal)(p.nx - 1) * p.dx;
   spec->y0 = -0.5 * (PetscReal)(p.ny - 1) * p.dy;
-  PetscCheck(p.nz <= GRID_MAX_LAYERS, comm, PETSC_ERR_ARG_OUTOFRANGE,
-             "met_analytic_nz = %" PetscInt_FMT " exceeds %d layers", p.nz, GRID_MAX_LAYERS);
-  PetscCall(vertical_stretched(p.nz, p.ztop, p.dz_bottom, spec->z_iface));
+  PetscCall(vertical_stretched("met_analytic_", p.nz, p.ztop, p.dz_bottom, spec->z_iface));
+  /* The hill's summit is the highest terrain (the cells sample it at their centres, lower). */
+  if (p.terrain == TERRAIN_HILL)
+    PetscCall(vertical_check_terrain(comm, p.nz, spec->z_iface, p.hill_height, "met_analytic_ztop",
+                                     "the top of the hill (met_analytic_hill_height)",
+                                     "raise met_analytic_ztop or lower met_analytic_hill_height"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -155,7 +159,7 @@ static PetscErrorCode create(const Grid *g, void **ctx)
              "met_analytic_nz = %" PetscInt_FMT " differs from the grid's %" PetscInt_FMT " layers",
              c->p.nz, g->spec.nz);
   PetscCall(PetscMalloc1(c->p.nz + 1, &c->z_iface));
-  PetscCall(vertical_stretched(c->p.nz, c->p.ztop, c->p.dz_bottom, c->z_iface));
+  PetscCall(vertical_stretched("met_analytic_", c->p.nz, c->p.ztop, c->p.dz_bottom, c->z_iface));
   *ctx = c;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -184,7 +188,7 @@ static PetscErrorCode bracket(void *ctx, PetscReal t, PetscReal *t0, PetscReal *
 
 static PetscReal terrain_at(const Params *p, PetscReal x, PetscReal y)
 {
-  if (p->terrain == 0) return 0;
+  if (p->terrain == TERRAIN_FLAT) return 0;
   return p->hill_height * PetscExpReal(-(x * x + y * y) / (2 * p->hill_width * p->hill_width));
 }
 

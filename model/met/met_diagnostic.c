@@ -120,7 +120,15 @@ static const ParamSpec params_table[] = {
     ARR("pblh_night", "m", "boundary-layer height at night", pblh_night, 20, 5000),
     ARR("rh", "1", "relative humidity", rh, 0, 1),
     ARR("precip", "mm h-1", "precipitation rate", precip, 0, 100),
-    ARR("cloud_base", "m", "cloud base above ground", cloud_base, 0, 15000),
+    {.key = "cloud_base",
+     .units = "m",
+     .help = "cloud base above ground (one value per phase)",
+     .type = PARAM_REAL_ARRAY,
+     .min = 0,
+     .max = 15000,
+     .offset = offsetof(Params, cloud_base),
+     .count_offset = offsetof(Params, ncloud_base),
+     .at_most = "cloud_top"},
     ARR("cloud_top", "m", "cloud top above ground", cloud_top, 0, 15000),
     ARR("cloud_water", "kg kg-1", "cloud liquid water between base and top", cloud_water, 0, 0.01),
     ARR("snow", "1", "snow-covered fraction of the ground", snow, 0, 1),
@@ -135,7 +143,15 @@ static const ParamSpec params_table[] = {
     REAL("drainage_speed", "m s-1", "night-time downslope flow on a 2 % slope", 1.5, 0, 10,
          drainage_speed),
     REAL("drainage_depth", "m", "depth of the drainage flow", 100, 1, 2000, drainage_depth),
-    REAL("kz_min", "m2 s-1", "lower bound on Kz", 0.1, 0, 100, kz_min),
+    {.key = "kz_min",
+     .units = "m2 s-1",
+     .help = "lower bound on Kz",
+     .type = PARAM_REAL,
+     .def = 0.1,
+     .min = 0,
+     .max = 100,
+     .offset = offsetof(Params, kz_min),
+     .at_most = "kz_max"},
     REAL("kz_max", "m2 s-1", "upper bound on Kz", 500, 1, 1e4, kz_max),
     REAL("kz_free", "m2 s-1", "Kz above the boundary layer", 0.2, 0, 100, kz_free),
     {.key = NULL},
@@ -266,8 +282,10 @@ static void profile_wind(const Params *p, PetscInt a, PetscInt b, PetscReal w, P
   *vn = (1 - w) * v[0] + w * v[1];
 }
 
-/* Read the whole-domain terrain and land use from the domain file (each rank, serially). */
-static PetscErrorCode read_static(Ctx *c)
+/* Read the whole-domain terrain and land use from the domain file (each rank, serially), and
+   check the terrain against the model top: this file may not be run_domain_file, which
+   grids/domain.c checks. Collective on comm (every rank reads the same values). */
+static PetscErrorCode read_static(MPI_Comm comm, Ctx *c)
 {
   int nc, id;
   PetscInt n2 = c->nx * c->ny;
@@ -279,6 +297,7 @@ static PetscErrorCode read_static(Ctx *c)
   NcCallFile(nc_inq_varid(nc, "terrain", &id), c->p.domain_file);
   NcCallFile(nc_get_var_double(nc, id, buf), c->p.domain_file);
   for (PetscInt k = 0; k < n2; k++) c->terrain[k] = buf[k];
+  PetscCall(domain_check_top(comm, c->p.domain_file, &c->spec, 0, 0, c->nx, c->ny, c->terrain));
   NcCallFile(nc_inq_varid(nc, "landuse_fraction", &id), c->p.domain_file);
   NcCallFile(nc_get_var_double(nc, id, buf), c->p.domain_file);
   for (PetscInt l = 0; l < LANDUSE_N; l++)
@@ -343,7 +362,7 @@ static PetscErrorCode create(const Grid *g, void **ctx)
   PetscCall(PetscMalloc3((nx + 1) * ny, &c->wx, nx * (ny + 1), &c->wy, n2, &c->z0));
   PetscCall(PetscMalloc3((nx + 1) * ny * c->nz, &c->tx, nx * (ny + 1) * c->nz, &c->ty,
                          n2 * (c->nz + 1), &c->tw));
-  PetscCall(read_static(c));
+  PetscCall(read_static(g->comm, c));
   for (PetscInt j = 0; j < ny; j++)
     for (PetscInt i = 0; i <= nx; i++) {
       PetscReal x, y, lo, la;

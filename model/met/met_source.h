@@ -12,6 +12,18 @@
 #include "base/param.h"
 #include "grids/grid.h"
 
+/* The fastest winds a source may give, m s-1; the front (model/met/met.c) refuses a snapshot
+   with faster ones, and the wrf source a file. The fastest winds measured in the free
+   atmosphere, in the winter jet stream, are about 110 m s-1, and the fastest surface gust on
+   record 113 m s-1 (Barrow Island, 1996, in the WMO archive of weather and climate extremes);
+   the strongest updraughts measured in thunderstorms are about 50 m s-1. Each bound lies well
+   above its record, so only a corrupt or mistaken field meets it; a wind of 1e6 m s-1 in one
+   cell made the run sub-step for ever. */
+#define MET_WIND_MAX 150.0 /* |u|, |v| */
+#define MET_W_MAX 100.0    /* |w| */
+#define MET_WIND_WHY                                                                               \
+  "faster than any wind measured (jet streams reach about 110 m s-1, updraughts about 50)"
+
 /* One meteorological snapshot on the ghosted patch; arrays are flat in the layout of
    grids/patch.h and owned by the MetFields. */
 typedef struct {

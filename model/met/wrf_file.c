@@ -14,6 +14,7 @@
 #include "base/error.h"
 #include "base/ncatt.h"
 #include "base/constants.h"
+#include "model/met/met_source.h"
 
 #define DATE_LEN 64         /* longest Times entry we accept, characters */
 #define TIME_TOLERANCE 1e-3 /* times closer than this are the same, s */
@@ -343,14 +344,24 @@ static PetscErrorCode var_shape(WrfFiles *w, int id, PetscBool *timed, int *nd)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The largest magnitude of the WRF wind variable name (met_source.h), or 0 for another one. */
+static PetscReal wind_bound(const char *name)
+{
+  if (!strcmp(name, "U") || !strcmp(name, "V")) return MET_WIND_MAX;
+  if (!strcmp(name, "W")) return MET_W_MAX;
+  return 0;
+}
+
 /* A value read must be finite and not netCDF's default fill for a float (what a variable never
-   written holds): either would reach the model's state as a NaN or a huge number. Fails naming
-   the file, variable, record time and the value's indices in the file. */
+   written holds): either would reach the model's state as a NaN or a huge number. A wind (U, V,
+   W) must also be within its bound of model/met/met_source.h. Fails naming the file, variable,
+   record time and the value's indices in the file. */
 static PetscErrorCode check_values(const WrfFiles *w, PetscInt rec, const char *name, PetscInt nd,
                                    const size_t *start, const size_t *count, const PetscReal *buf)
 {
   size_t n = 1;
   char when[32];
+  PetscReal bound = wind_bound(name);
 
   PetscFunctionBeginUser;
   for (PetscInt d = 0; d < nd; d++) n *= count[d];
@@ -358,7 +369,8 @@ static PetscErrorCode check_values(const WrfFiles *w, PetscInt rec, const char *
     PetscReal v = buf[e];
     size_t r = e, idx[4];
     char at[96] = "", value[32];
-    if (!PetscIsInfOrNanReal(v) && PetscAbsReal(v) < 0.5 * (double)NC_FILL_FLOAT) continue;
+    PetscBool fast = bound > 0 && PetscAbsReal(v) > bound ? PETSC_TRUE : PETSC_FALSE;
+    if (!PetscIsInfOrNanReal(v) && PetscAbsReal(v) < 0.5 * (double)NC_FILL_FLOAT && !fast) continue;
     for (PetscInt d = nd - 1; d >= 0; d--) idx[d] = start[d] + r % count[d], r /= count[d];
     for (PetscInt d = 0; d < nd; d++) {
       size_t l = strlen(at);
@@ -366,6 +378,12 @@ static PetscErrorCode check_values(const WrfFiles *w, PetscInt rec, const char *
     }
     clock_format(w->time[rec], when, sizeof(when));
     snprintf(value, sizeof(value), "%g", (double)v);
+    PetscCheck(!fast || PetscIsInfOrNanReal(v) || PetscAbsReal(v) >= 0.5 * (double)NC_FILL_FLOAT,
+               PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+               "%s: variable %s at %s holds %s m s-1 at (%s) in the file's (%s) indices: expected "
+               "|%s| <= %.6g m s-1; that is " MET_WIND_WHY ", a corrupt field",
+               w->path[w->open], name, when, value, at, nd == 3 ? "z, y, x" : "y, x", name,
+               (double)bound);
     SETERRQ(
         PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
         "%s: variable %s at %s holds %s at (%s) in the file's (%s) indices: expected a finite "

@@ -54,7 +54,8 @@ PetscErrorCode wrf_files_grid_spec(MPI_Comm comm, WrfFiles *w, PetscInt i0, Pets
    start and count give the spatial dimensions (nd of them: 2 for (y, x), 3 for (z, y, x)), in
    the file's order; a variable without a Time dimension is read whatever rec is. Fails naming
    the file and variable if the variable has another number of spatial dimensions, and naming
-   also the time and the indices if a value read is a NaN, an infinity or netCDF's fill value.
+   also the time and the indices if a value read is a NaN, an infinity or netCDF's fill value,
+   or a wind (U, V, W) beyond MET_WIND_MAX or MET_W_MAX (model/met/met_source.h).
    Not collective. */
 PetscErrorCode wrf_files_read(WrfFiles *w, PetscInt rec, const char *name, PetscInt nd,
                               const size_t *start, const size_t *count, PetscReal *buf);

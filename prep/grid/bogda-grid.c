@@ -104,6 +104,7 @@ static PetscErrorCode build_domain(MPI_Comm comm, const ToolConfig *cfg, const D
   PetscCall(domain_sample_rows(g, rs, spec, nsub, spec->ny * rank / size,
                                spec->ny * (rank + 1) / size, &mine));
   PetscCall(gather_samples(comm, spec, rs->n, mine, &all));
+  PetscCall(domain_sample_check_top(comm, d, all));
   if (rank == 0) PetscCall(domain_write(cfg, d, g, rs, all, out));
   PetscCallMPI(MPI_Barrier(comm));
   PetscCall(PetscTime(&t1));

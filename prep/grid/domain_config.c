@@ -96,11 +96,26 @@ static const ParamSpec landuse_table[] = {
     L_REAL("snowline_min", "m", 3100, 0, 9000, "lowest snow line", snowline_min),
     L_REAL("forest_lat_min", "degrees_north", 42.5, -90, 90, "southernmost mountain forest",
            forest_lat_min),
-    L_REAL("forest_height_min", "m", 1600, 0, 9000, "lower edge of the forest belt",
-           forest_height_min),
+    {.key = "forest_height_min",
+     .units = "m",
+     .help = "lower edge of the forest belt",
+     .type = PARAM_REAL,
+     .def = 1600,
+     .min = 0,
+     .max = 9000,
+     .offset = offsetof(GeoParams, forest_height_min),
+     .at_most = "forest_height_max"},
     L_REAL("forest_height_max", "m", 2800, 0, 9000, "upper edge of the forest belt",
            forest_height_max),
-    L_REAL("grass_height_min", "m", 1800, 0, 9000, "lowest mountain grassland", grass_height_min),
+    {.key = "grass_height_min",
+     .units = "m",
+     .help = "lowest mountain grassland",
+     .type = PARAM_REAL,
+     .def = 1800,
+     .min = 0,
+     .max = 9000,
+     .offset = offsetof(GeoParams, grass_height_min),
+     .at_most = "grass_height_max"},
     L_REAL("grass_height_max", "m", 4200, 0, 9000, "highest grassland (cold desert above)",
            grass_height_max),
     L_REAL("steppe_lat", "degrees_north", 46.5, -90, 90,
@@ -231,6 +246,8 @@ static PetscErrorCode root_projection(const ToolConfig *cfg, const char *name,
 static PetscErrorCode layers(const ToolConfig *cfg, const char *name, const DomainParams *p,
                              GridSpec *s)
 {
+  char keys[PARAM_STRING_LEN + 16];
+
   PetscFunctionBeginUser;
   PetscCheck(p->nz > 0 && p->ztop > 0 && p->dz_bottom > 0, PETSC_COMM_SELF,
              PETSC_ERR_ARG_OUTOFRANGE,
@@ -238,7 +255,8 @@ static PetscErrorCode layers(const ToolConfig *cfg, const char *name, const Doma
              "%" PetscInt_FMT ", %g, %g)",
              cfg->path, name, p->nz, (double)p->ztop, (double)p->dz_bottom);
   s->nz = p->nz;
-  PetscCall(vertical_stretched(p->nz, p->ztop, p->dz_bottom, s->z_iface));
+  PetscCall(PetscSNPrintf(keys, sizeof(keys), "domain_%s_", name));
+  PetscCall(vertical_stretched(keys, p->nz, p->ztop, p->dz_bottom, s->z_iface));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -260,6 +278,7 @@ static PetscErrorCode resolve_root(const ToolConfig *cfg, const DomainParams *p,
   s->x0 = -0.5 * (PetscReal)(s->nx - 1) * s->dx;
   s->y0 = -0.5 * (PetscReal)(s->ny - 1) * s->dy;
   PetscCall(layers(cfg, d->name, p, s));
+  PetscCall(PetscStrncpy(d->layers_from, d->name, sizeof(d->layers_from)));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -347,8 +366,11 @@ static PetscErrorCode resolve_nest(const ToolConfig *cfg, const DomainParams *p,
   if (p->nz == 0 && p->ztop == 0 && p->dz_bottom == 0) {
     s->nz = ps->nz;
     PetscCall(PetscArraycpy(s->z_iface, ps->z_iface, ps->nz + 1));
-  } else
+    PetscCall(PetscStrncpy(d->layers_from, par->layers_from, sizeof(d->layers_from)));
+  } else {
     PetscCall(layers(cfg, d->name, p, s));
+    PetscCall(PetscStrncpy(d->layers_from, d->name, sizeof(d->layers_from)));
+  }
   d->parent_i_start = p->parent_i_start;
   d->parent_j_start = p->parent_j_start;
   d->parent_grid_ratio = r;

@@ -32,6 +32,8 @@ typedef struct {
 /* A resolved domain: its grid, and where it sits in its parent. */
 typedef struct {
   char name[PARAM_STRING_LEN], parent[PARAM_STRING_LEN];
+  char layers_from[PARAM_STRING_LEN]; /* the domain whose &domain_<name> keys set the layers: this
+                                         one, or the ancestor a nest takes them from */
   GridSpec spec;
   PetscInt parent_i_start, parent_j_start, parent_grid_ratio; /* 0 for a root */
 } DomainDef;

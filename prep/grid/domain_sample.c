@@ -1,7 +1,9 @@
 /* Cell sampling (see domain_sample.h). The work of a cell depends on the cell alone, so any
    split of the rows over ranks gives the same numbers. */
 #include "prep/grid/domain_sample.h"
+#include <string.h>
 #include "base/constants.h"
+#include "grids/vertical.h"
 
 #define DOMAIN_SAMPLE_MAX 256 /* most sub-samples per cell and direction */
 
@@ -58,6 +60,41 @@ PetscErrorCode domain_sample_check_dem(const Geography *g, const GridSpec *spec,
         (double)d->lat0, (double)(d->lat0 + (PetscReal)(d->nlat - 1) * d->dlat), bi / nsub,
         bj / nsub, (double)lon, (double)lat);
   }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode domain_sample_check_top(MPI_Comm comm, const DomainDef *d, const DomainSamples *all)
+{
+  const GridSpec *s = &d->spec;
+  PetscReal high[2] = {0, 0}, x, y, lon, lat; /* the highest terrain, m, and its cell */
+  PetscInt i, j;
+  char top[2 * PARAM_STRING_LEN], where[PARAM_STRING_LEN + 128], fix[PARAM_STRING_LEN + 64];
+
+  PetscFunctionBeginUser;
+  if (all) {
+    high[0] = all->terrain[0];
+    for (PetscInt c = 1; c < s->nx * s->ny; c++)
+      if (all->terrain[c] > high[0]) high[0] = all->terrain[c], high[1] = (PetscReal)c;
+  }
+  PetscCallMPI(MPI_Bcast(high, 2, MPIU_REAL, 0, comm));
+  i = (PetscInt)high[1] % s->nx;
+  j = (PetscInt)high[1] / s->nx;
+  grid_cell_xy(s, (PetscReal)i, (PetscReal)j, &x, &y);
+  projection_inverse(&s->proj, x, y, &lon, &lat);
+  if (strcmp(d->layers_from, d->name))
+    PetscCall(PetscSNPrintf(top, sizeof(top), "domain_%s_ztop (the layers domain %s takes from %s)",
+                            d->layers_from, d->name, d->layers_from));
+  else
+    PetscCall(PetscSNPrintf(top, sizeof(top), "domain_%s_ztop", d->name));
+  PetscCall(PetscSNPrintf(where, sizeof(where),
+                          "the highest cell of domain %s, (i, j) = (%" PetscInt_FMT
+                          ", %" PetscInt_FMT ") at lon %.3f lat %.3f",
+                          d->name, i, j, (double)lon, (double)lat));
+  PetscCall(PetscSNPrintf(fix, sizeof(fix),
+                          "raise domain_%s_ztop above the highest terrain (and keep domain_%s_nz "
+                          "and _dz_bottom giving layers thick enough over it)",
+                          d->layers_from, d->layers_from));
+  PetscCall(vertical_check_terrain(comm, s->nz, s->z_iface, high[0], top, where, fix));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -29,6 +29,12 @@ PetscInt domain_sample_count(const GridSpec *spec, PetscReal spacing);
 PetscErrorCode domain_sample_check_dem(const Geography *g, const GridSpec *spec, const char *name,
                                        PetscInt nsub);
 
+/* Check that the model top of domain d lies above its highest terrain with every layer at least
+   VERTICAL_DZ_MIN thick there (grids/vertical.h): rank 0 holds every row in all (NULL on the
+   other ranks). Fails naming the key that set the top, its value, the highest terrain and its
+   cell. Collective on comm. */
+PetscErrorCode domain_sample_check_top(MPI_Comm comm, const DomainDef *d, const DomainSamples *all);
+
 /* Sample rows j0 <= j < j1. Not collective. */
 PetscErrorCode domain_sample_rows(const Geography *g, const ReceptorSet *rs, const GridSpec *spec,
                                   PetscInt nsub, PetscInt j0, PetscInt j1, DomainSamples **s);

@@ -3,11 +3,12 @@
 #include <stdio.h>
 #include <string.h>
 #include "tests/tap.h"
+#include "tests/errors.h"
 #include "base/namelist.h"
 
 typedef struct {
-  PetscReal r, arr[PARAM_ARRAY_MAX];
-  PetscInt i, e, narr, ints[PARAM_ARRAY_MAX], nints, nstr;
+  PetscReal r, arr[PARAM_ARRAY_MAX], lo, hi, base[PARAM_ARRAY_MAX], top[PARAM_ARRAY_MAX];
+  PetscInt i, e, narr, ints[PARAM_ARRAY_MAX], nints, nstr, nbase, ntop;
   PetscBool b, b2;
   char s[PARAM_STRING_LEN], strs[PARAM_ARRAY_MAX][PARAM_STRING_LEN];
 } P;
@@ -67,6 +68,40 @@ static const ParamSpec table[] = {
      .type = PARAM_STRING_ARRAY,
      .offset = offsetof(P, strs),
      .count_offset = offsetof(P, nstr)},
+    {.key = "lo",
+     .units = "m2 s-1",
+     .help = "lower bound of a pair",
+     .type = PARAM_REAL,
+     .def = 0.25,
+     .min = 0,
+     .max = 100,
+     .offset = offsetof(P, lo),
+     .at_most = "hi"},
+    {.key = "hi",
+     .units = "m2 s-1",
+     .help = "upper bound of a pair",
+     .type = PARAM_REAL,
+     .def = 50,
+     .min = 0,
+     .max = 100,
+     .offset = offsetof(P, hi)},
+    {.key = "base",
+     .units = "m",
+     .help = "lower ends, element by element",
+     .type = PARAM_REAL_ARRAY,
+     .min = 0,
+     .max = 1e4,
+     .offset = offsetof(P, base),
+     .count_offset = offsetof(P, nbase),
+     .at_most = "top"},
+    {.key = "top",
+     .units = "m",
+     .help = "upper ends",
+     .type = PARAM_REAL_ARRAY,
+     .min = 0,
+     .max = 1e4,
+     .offset = offsetof(P, top),
+     .count_offset = offsetof(P, ntop)},
     {.key = NULL},
 };
 
@@ -93,20 +128,6 @@ static const ParamGroup unread = {.name = "h",
                                   .params_size = sizeof(Q)};
 static const ParamGroup *const known[] = {&group, &unread};
 
-static char last_error[4096];
-static PetscErrorCode record_handler(MPI_Comm comm, int line, const char *fun, const char *file,
-                                     PetscErrorCode n, PetscErrorType p, const char *mess,
-                                     void *ctx)
-{
-  (void)comm;
-  (void)line;
-  (void)fun;
-  (void)file;
-  (void)ctx;
-  if (p == PETSC_ERROR_INITIAL && mess) snprintf(last_error, sizeof(last_error), "%s", mess);
-  return n;
-}
-
 static void write_file(const char *path, const char *text)
 {
   FILE *fp = fopen(path, "w");
@@ -118,12 +139,12 @@ static void write_file(const char *path, const char *text)
 static PetscErrorCode try_load(const char *path, const char *text, P *p)
 {
   PetscErrorCode ierr;
-  last_error[0] = '\0';
+  tests_last_error[0] = '\0';
   if (text)
     write_file(path, text);
   else
     path = "build/tests/tmp/no_such_file.nml";
-  PetscPushErrorHandler(record_handler, NULL);
+  PetscPushErrorHandler(tests_record_error, NULL);
   ierr = namelist_load(PETSC_COMM_WORLD, path);
   if (!ierr) ierr = namelist_read(PETSC_COMM_WORLD, &group, p);
   if (!ierr) ierr = namelist_check_unused(PETSC_COMM_WORLD, known, 2);
@@ -138,9 +159,9 @@ static void expect_error(const char *what, const char *text, const char *n1, con
 {
   P p;
   PetscErrorCode ierr = try_load("build/tests/tmp/nml_err.nml", text, &p);
-  int ok = ierr != 0 && (!n1 || strstr(last_error, n1)) && (!n2 || strstr(last_error, n2)) &&
-           (!n3 || strstr(last_error, n3));
-  tap_ok(ok, "%s is refused: \"%s\"", what, last_error);
+  int ok = ierr != 0 && (!n1 || strstr(tests_last_error, n1)) &&
+           (!n2 || strstr(tests_last_error, n2)) && (!n3 || strstr(tests_last_error, n3));
+  tap_ok(ok, "%s is refused: \"%s\"", what, tests_last_error);
 }
 
 int main(int argc, char **argv)
@@ -168,15 +189,15 @@ int main(int argc, char **argv)
                   "&other x = 1 /\n",
                   &p);
   /* The unknown group &other must be refused, so read it again without that group. */
-  tap_ok(ierr != 0 && strstr(last_error, "unknown group &other"), "an unknown group is caught (%s)",
-         last_error);
+  tap_ok(ierr != 0 && strstr(tests_last_error, "unknown group &other"),
+         "an unknown group is caught (%s)", tests_last_error);
   ierr =
       try_load(path,
                "&G\n  R = 1.5d3, I = 42\n  b = .TRUE.   b2 = F\n  colour = 'Blue'\n"
                "  s = 'it''s, a \"string\" ! not a comment'\n  arr = 3*0.5, -2.25e-1\n        7\n"
                "  ints(1) = 4, 5\n  ints(3) = 6\n  strs = 'a,b' \"c\" 'd'\n/\n",
                &p);
-  tap_ok(ierr == 0, "a file with every feature loads (%s)", last_error);
+  tap_ok(ierr == 0, "a file with every feature loads (%s)", tests_last_error);
   tap_ok(p.r == 1500.0, "d exponent and case-insensitive key: r = %g", (double)p.r);
   tap_ok(p.i == 42, "integer: i = %d", (int)p.i);
   tap_ok(p.b && !p.b2, "logicals .TRUE. and F");
@@ -235,12 +256,13 @@ int main(int argc, char **argv)
   tap_ok(
       ierr == 0,
       "a known group not read is accepted, its values ignored (x = 20 is not range-checked) (%s)",
-      last_error);
+      tests_last_error);
   expect_error("an unknown key in a known group not read", "&g r = 1 /\n&h\n xx = 1 /\n",
                "nml_err.nml:3", "unknown key xx in group &h", "did you mean x");
   PetscCall(PetscOptionsSetValue(NULL, "-h_x", "3"));
   ierr = try_load(path, "&g r = 1 /\n", &p);
-  tap_ok(ierr == 0, "a command-line key of a known group not read is accepted (%s)", last_error);
+  tap_ok(ierr == 0, "a command-line key of a known group not read is accepted (%s)",
+         tests_last_error);
   PetscCall(PetscOptionsClearValue(NULL, "-h_x"));
   PetscCall(PetscOptionsSetValue(NULL, "-h_xy", "3"));
   expect_error("a misspelt command-line key of a known group not read", "&g r = 1 /\n",
@@ -267,6 +289,18 @@ int main(int argc, char **argv)
   expect_error("a text outside any group", "g\n r = 1 /\n", "nml_err.nml:2", "outside any group",
                NULL);
   expect_error("an empty file", "! nothing\n", "holds no namelist group", NULL, NULL);
+  /* Issue 18, item 16: a pair whose lower bound exceeds its upper bound. */
+  ierr = try_load(path, "&g lo = 50, base = 0, 300 top = 0, 300 /\n", &p);
+  tap_ok(ierr == 0 && p.lo == p.hi, "a pair with equal ends is accepted (%s)", tests_last_error);
+  expect_error("a lower bound above its upper bound", "&g\n lo = 60 /\n",
+               "g_lo = 60 m2 s-1 (build/tests/tmp/nml_err.nml:2) is greater than",
+               "g_hi = 50 m2 s-1 (default)", "expected lo <= hi");
+  expect_error("an upper bound below its lower bound", "&g hi = 0.125 /\n",
+               "g_lo = 0.25 m2 s-1 (default)",
+               "g_hi = 0.125 m2 s-1 (build/tests/tmp/nml_err.nml:1)", NULL);
+  expect_error("an array whose element 2 exceeds its pair's",
+               "&g base = 0, 900 top = 3000, 500 /\n", "g_base(2) = 900 m",
+               "is greater than g_top(2) = 500 m", "expected base <= top");
   {
     PetscCall(PetscOptionsSetValue(NULL, "-g_colr", "red"));
     expect_error("a misspelt command-line option", "&g r = 1 /\n", "command line: option -g_colr",
@@ -280,6 +314,11 @@ int main(int argc, char **argv)
     expect_error("a bad command-line array element", "&g r = 1 /\n", "-g_arr 1,x,3 (element 2)",
                  "expected a real", NULL);
     PetscCall(PetscOptionsClearValue(NULL, "-g_arr"));
+    PetscCall(PetscOptionsSetValue(NULL, "-g_hi", "0.2"));
+    expect_error("a command-line upper bound below the file's lower bound", "&g lo = 0.3 /\n",
+                 "g_lo = 0.3 m2 s-1 (build/tests/tmp/nml_err.nml:1)",
+                 "g_hi = 0.2 m2 s-1 (command line)", NULL);
+    PetscCall(PetscOptionsClearValue(NULL, "-g_hi"));
   }
   PetscCall(PetscFinalize());
   return tap_done();
