@@ -301,6 +301,8 @@ static PetscErrorCode setup(Run *r, PetscBool only_setup)
   PetscCall(steps_in(r, r->p.output_hours, "run_output_hours", &r->steps_per_output));
   PetscCall(steps_in(r, r->p.checkpoint_hours, "run_checkpoint_hours", &r->steps_per_checkpoint));
   PetscCheck(r->steps_per_output > 0, r->comm, PETSC_ERR_USER, "run_output_hours must be positive");
+  PetscCall(nest_check_times(r->nest, r->t_start, r->t_start + (PetscReal)r->nstep_end * r->p.dt,
+                             (PetscReal)r->steps_per_output * r->p.dt));
   PetscCall(met_check_step(r->met, r->t_start, r->p.dt));
   PetscCall(PetscCalloc1(patch_size2(&r->st->patch) * r->nspec, &r->vdep));
   PetscCall(PetscCalloc1(patch_size2(&r->st->patch) * r->nspec, &r->q_top));
@@ -636,7 +638,7 @@ static PetscErrorCode initial_state(Run *r)
     PetscCall(met_advance(r->met, r->t_start, r->p.dt));
     PetscCall(write_met(r));
     PetscCall(get_fields(r, &f));
-    PetscCall(boundary_initial(r->bnd, &r->st->patch, r->met, f.q, f.tag));
+    PetscCall(boundary_initial(r->bnd, &r->st->patch, r->met, r->t_start, f.q, f.tag));
     PetscCall(restore_fields(r, &f));
     r->nstep = 0;
   }
