@@ -32,7 +32,7 @@ typedef struct {
   PetscInt nvalues;
   PetscReal scale_height;
   PetscBool initial;
-  char parent_files[PARAM_STRING_LEN];
+  char parent_files[PARAM_STRING_LEN], initial_file[PARAM_STRING_LEN];
 } Params;
 
 static const ParamSpec params_table[] = {
@@ -68,6 +68,13 @@ static const ParamSpec params_table[] = {
      .type = PARAM_STRING,
      .offset = offsetof(Params, parent_files),
      .sdef = ""},
+    {.key = "initial_file",
+     .help = "a parent run's state over this domain at its start (<parent>_init_<time>.nc, "
+             "written by nest_initial_time), tags included: the run starts from it (empty: from "
+             "the profile or zero, see boundary_initial)",
+     .type = PARAM_STRING,
+     .offset = offsetof(Params, initial_file),
+     .sdef = ""},
     {.key = NULL},
 };
 
@@ -97,6 +104,7 @@ struct Boundary {
   PetscInt nspec, ntag, nfamily;
   const Tags *tags; /* borrowed */
   Parent *parent;   /* owned; NULL without a parent */
+  Parent *start;    /* the parent's state at this run's start; owned; NULL without one */
 };
 
 /* Every file matching the pattern, sorted, with its records; the tag map; the cell lookup. */
@@ -115,25 +123,29 @@ static PetscInt parent_cell(const Parent *pa, PetscInt i, PetscInt j)
 }
 
 /* Every ghost cell of the child (sw wide, corners included) must find its parent cell in the
-   ring: a ring with a cell missing would otherwise give that ghost another cell's air. */
+   ring, and for a start state every cell inside too: a ring with a cell missing would otherwise
+   give that ghost another cell's air. */
 static PetscErrorCode parent_check_ring(MPI_Comm comm, const Parent *pa, PetscInt mx, PetscInt my,
-                                        PetscInt sw)
+                                        PetscInt sw, PetscBool inside)
 {
   PetscFunctionBeginUser;
   for (PetscInt j = -sw; j < my + sw; j++)
     for (PetscInt i = -sw; i < mx + sw; i++) {
-      if (i >= 0 && i < mx && j >= 0 && j < my) continue;
+      if (!inside && i >= 0 && i < mx && j >= 0 && j < my) continue;
       PetscCheck(parent_cell(pa, i, j) >= 0, comm, PETSC_ERR_FILE_UNEXPECTED,
-                 "%s: the boundary ring (%" PetscInt_FMT " cells) has no cell for the child's "
-                 "ghost cell (%" PetscInt_FMT ", %" PetscInt_FMT
+                 "%s: the parent's cells (%" PetscInt_FMT ") hold none for the child's %s cell "
+                 "(%" PetscInt_FMT ", %" PetscInt_FMT
                  "): the file is cut or was written for another child",
-                 pa->file[0], pa->ncell, i, j);
+                 pa->file[0], pa->ncell,
+                 inside && i >= 0 && i < mx && j >= 0 && j < my ? "inner" : "ghost", i, j);
     }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode parent_open(MPI_Comm comm, Boundary *b, PetscInt mx, PetscInt my, PetscInt mz,
-                                  PetscInt sw)
+/* Open the parent files matching pattern (boundary_parent_files, or the start state of
+   boundary_initial_file, one record) into *out. */
+static PetscErrorCode parent_open(MPI_Comm comm, Boundary *b, const char *key, const char *pattern,
+                                  PetscInt mx, PetscInt my, PetscInt mz, PetscInt sw, Parent **out)
 {
   Parent *pa;
   glob_t g;
@@ -141,8 +153,8 @@ static PetscErrorCode parent_open(MPI_Comm comm, Boundary *b, PetscInt mx, Petsc
 
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&pa));
-  PetscCheck(glob(b->p.parent_files, 0, NULL, &g) == 0 && g.gl_pathc > 0, comm, PETSC_ERR_FILE_OPEN,
-             "boundary_parent_files = '%s' matches no file", b->p.parent_files);
+  PetscCheck(glob(pattern, 0, NULL, &g) == 0 && g.gl_pathc > 0, comm, PETSC_ERR_FILE_OPEN,
+             "boundary_%s = '%s' matches no file", key, pattern);
   pa->nfile = (PetscInt)g.gl_pathc;
   PetscCall(PetscMalloc1(pa->nfile, &pa->file));
   for (PetscInt f = 0; f < pa->nfile; f++)
@@ -253,8 +265,8 @@ static PetscErrorCode parent_open(MPI_Comm comm, Boundary *b, PetscInt mx, Petsc
     }
     NcCallFile(nc_close(nc), pa->file[f]);
   }
-  PetscCheck(pa->nrec >= 2, comm, PETSC_ERR_FILE_UNEXPECTED,
-             "boundary_parent_files: fewer than two times in '%s'", b->p.parent_files);
+  PetscCheck(pa->nrec >= 2 || !strcmp(key, "initial_file"), comm, PETSC_ERR_FILE_UNEXPECTED,
+             "boundary_%s: fewer than two times in '%s'", key, pattern);
   PetscCall(PetscMalloc1(pa->nt + 1, &pa->map));
   for (PetscInt m = 0; m < pa->nt; m++) {
     pa->map[m] = -1;
@@ -271,7 +283,7 @@ static PetscErrorCode parent_open(MPI_Comm comm, Boundary *b, PetscInt mx, Petsc
     PetscCall(PetscMalloc1(pa->ncell * pa->nz * pa->ns, &pa->q[k]));
     PetscCall(PetscMalloc1(pa->ncell * pa->nz * pa->ns * PetscMax(pa->nt, 1), &pa->t[k]));
   }
-  b->parent = pa;
+  *out = pa;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -378,7 +390,14 @@ PetscErrorCode boundary_create(MPI_Comm comm, const State *st, const Tags *tags,
   b->nfamily = tags->nfamily;
   b->tags = tags;
   if (b->p.parent_files[0])
-    PetscCall(parent_open(comm, b, st->patch.mx, st->patch.my, st->patch.mz, st->grid->sw));
+    PetscCall(parent_open(comm, b, "parent_files", b->p.parent_files, st->patch.mx, st->patch.my,
+                          st->patch.mz, st->grid->sw, &b->parent));
+  if (b->p.initial_file[0]) {
+    PetscCall(parent_open(comm, b, "initial_file", b->p.initial_file, st->patch.mx, st->patch.my,
+                          st->patch.mz, st->grid->sw, &b->start));
+    PetscCall(
+        parent_check_ring(comm, b->start, st->patch.mx, st->patch.my, st->grid->sw, PETSC_TRUE));
+  }
   *bnd = b;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -403,7 +422,7 @@ PetscErrorCode boundary_check_parent(MPI_Comm comm, const Boundary *b, const cha
                b->p.parent_files, (int)pa->i0 + 1, (int)pa->j0 + 1, (int)pa->ratio, domain_file,
                (int)dn.i_start, (int)dn.j_start, (int)dn.ratio);
   }
-  PetscCall(parent_check_ring(comm, pa, pa->mx, pa->my, pa->sw));
+  PetscCall(parent_check_ring(comm, pa, pa->mx, pa->my, pa->sw, PETSC_FALSE));
   if (t0 >= pa->time[0] && t1 <= pa->time[pa->nrec - 1]) PetscFunctionReturn(PETSC_SUCCESS);
   clock_format(t0, w[0], sizeof(w[0]));
   clock_format(t1, w[1], sizeof(w[1]));
@@ -420,6 +439,7 @@ PetscErrorCode boundary_destroy(Boundary **b)
   PetscFunctionBeginUser;
   if (!*b) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(parent_destroy(&(*b)->parent));
+  PetscCall(parent_destroy(&(*b)->start));
   PetscCall(PetscFree(*b));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -433,12 +453,12 @@ static PetscReal background(const Boundary *b, PetscInt s, PetscReal z, PetscRea
   return units_ugm3_to_mixing_ratio(v, rho);
 }
 
-/* Ghost cell c (grid cell (i, j, k)) takes the parent's values, interpolated with weight w
-   between the loaded records, its tags mapped by label and each family renormalised. */
-static void set_inflow_parent(const Boundary *b, PetscInt i, PetscInt j, PetscInt k, PetscReal w,
-                              PetscInt c, Side side, PetscReal *q, PetscReal *tag)
+/* Cell c (grid cell (i, j, k)) takes the parent's values pa, interpolated with weight w between
+   the loaded records, its tags mapped by label and each family renormalised; side < 0 for a
+   start state (a family no parent tag maps to is initial air). */
+static void set_from_parent(const Boundary *b, const Parent *pa, PetscInt i, PetscInt j, PetscInt k,
+                            PetscReal w, PetscInt c, PetscInt side, PetscReal *q, PetscReal *tag)
 {
-  const Parent *pa = b->parent;
   PetscInt cell = parent_cell(pa, i, j); /* found: parent_check_ring() */
   for (PetscInt s = 0; s < b->nspec; s++) {
     PetscInt at = (cell * pa->nz + k) * pa->ns + s;
@@ -459,8 +479,8 @@ static void set_inflow_parent(const Boundary *b, PetscInt i, PetscInt j, PetscIn
         if (sum > 0)
           for (PetscInt n = b->tags->family_start[f]; n < b->tags->family_start[f + 1]; n++)
             t[n] *= v / sum;
-        else
-          t[b->tags->tag_side[f * SIDE_N + side]] = v;
+        else /* no parent tag maps here: the side's inflow, or for a start state initial air */
+          t[side < 0 ? b->tags->tag_initial[f] : b->tags->tag_side[f * SIDE_N + side]] = v;
       }
     }
   }
@@ -514,7 +534,7 @@ PetscErrorCode boundary_fill_ghosts(const Boundary *b, const Patch *p, const Met
         face = patch_index(p, i < 0 ? 0 : p->mx, j, k);
         inflow = i < 0 ? met->flux_x[face] > 0 : met->flux_x[face] < 0;
         if (inflow && b->parent)
-          set_inflow_parent(b, i, j, k, w, c, i < 0 ? SIDE_WEST : SIDE_EAST, q, tag);
+          set_from_parent(b, b->parent, i, j, k, w, c, i < 0 ? SIDE_WEST : SIDE_EAST, q, tag);
         else if (inflow)
           set_inflow(b, m, c, i < 0 ? SIDE_WEST : SIDE_EAST, q, tag);
         else
@@ -531,7 +551,7 @@ PetscErrorCode boundary_fill_ghosts(const Boundary *b, const Patch *p, const Met
         PetscInt face = patch_index(p, i, j < 0 ? 0 : p->my, k);
         PetscBool inflow = j < 0 ? met->flux_y[face] > 0 : met->flux_y[face] < 0;
         if (inflow && b->parent)
-          set_inflow_parent(b, i, j, k, w, c, j < 0 ? SIDE_SOUTH : SIDE_NORTH, q, tag);
+          set_from_parent(b, b->parent, i, j, k, w, c, j < 0 ? SIDE_SOUTH : SIDE_NORTH, q, tag);
         else if (inflow)
           set_inflow(b, m, c, j < 0 ? SIDE_SOUTH : SIDE_NORTH, q, tag);
         else
@@ -564,12 +584,33 @@ PetscErrorCode boundary_fill_top(const Boundary *b, const Patch *p, const Met *m
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode boundary_initial(const Boundary *b, const Patch *p, const Met *met, PetscReal *q,
-                                PetscReal *tag)
+PetscErrorCode boundary_initial(const Boundary *b, const Patch *p, const Met *met, PetscReal t0,
+                                PetscReal *q, PetscReal *tag)
 {
   const MetFields *m = met->now;
 
   PetscFunctionBeginUser;
+  if (b->start) {
+    /* The parent's state at this run's start: every cell, ghosts included, from the parent cell
+       holding it (a ratio r nest has r x r cells in each), at the same level. */
+    Parent *pa = b->start;
+    PetscInt r = -1;
+    char w[2][32];
+    for (PetscInt n = 0; n < pa->nrec; n++)
+      if (PetscAbsReal(pa->time[n] - t0) < 1e-3) r = n;
+    clock_format(t0, w[0], sizeof(w[0]));
+    clock_format(pa->time[0], w[1], sizeof(w[1]));
+    PetscCheck(r >= 0, PETSC_COMM_SELF, PETSC_ERR_USER,
+               "boundary_initial_file = '%s' holds the parent's state at %s; this run starts at %s",
+               b->p.initial_file, w[1], w[0]);
+    PetscCall(parent_load(pa, 0, r));
+    PetscCall(parent_load(pa, 1, r));
+    for (PetscInt k = 0; k < p->mz; k++)
+      for (PetscInt j = p->gys; j < p->gys + p->gym; j++)
+        for (PetscInt i = p->gxs; i < p->gxs + p->gxm; i++)
+          set_from_parent(b, pa, i, j, k, 0, patch_index(p, i, j, k), -1, q, tag);
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   for (PetscInt k = 0; k < p->mz; k++)
     for (PetscInt j = p->gys; j < p->gys + p->gym; j++)
       for (PetscInt i = p->gxs; i < p->gxs + p->gxm; i++) {

@@ -32,10 +32,11 @@ PetscErrorCode boundary_fill_ghosts(const Boundary *b, const Patch *p, const Met
 PetscErrorCode boundary_fill_top(const Boundary *b, const Patch *p, const Met *met,
                                  PetscReal *q_top, PetscReal *tag_top);
 
-/* Initial state: the boundary profile everywhere (or zero if boundary_initial is false),
+/* Initial state at the run's start t0: a parent's state at t0 (boundary_initial_file), its tags
+   mapped by label; else the boundary profile everywhere (or zero if boundary_initial is false),
    credited to each family's "initial" tag. Not collective. */
-PetscErrorCode boundary_initial(const Boundary *b, const Patch *p, const Met *met, PetscReal *q,
-                                PetscReal *tag);
+PetscErrorCode boundary_initial(const Boundary *b, const Patch *p, const Met *met, PetscReal t0,
+                                PetscReal *q, PetscReal *tag);
 
 /* The &boundary namelist group (for the registry's list of groups). */
 extern const ParamGroup boundary_group;

@@ -3,7 +3,10 @@
    mixing ratios and tags of the parent cells that hold a nested child's lateral ghost cells
    (the ring of parent cells around the child's footprint) to "<dir>/<name>_bdy_<start>.nc"
    (rotated with the other outputs). The child reads them as its lateral boundary values
-   (model/boundary.c, boundary_parent_files), its inflow credited to the parent's tags by label. */
+   (model/boundary.c, boundary_parent_files), its inflow credited to the parent's tags by label.
+   At nest_initial_time it also writes "<dir>/<name>_init_<time>.nc", the state of the footprint
+   and the ring, from which the child starts (boundary_initial_file): a spin-up of the parent
+   before the child's period hands the child air already attributed to its sources. */
 #include "model/state.h"
 #include "model/tags.h"
 #include "base/param.h"
@@ -19,6 +22,9 @@ PetscErrorCode nest_open(Nest *n, PetscReal t);
 /* Append the ring's state at time t. Collective. */
 PetscErrorCode nest_write(Nest *n, PetscReal t);
 PetscErrorCode nest_close(Nest *n);
+/* Refuse a nest_initial_time that is not an output time (every interval s) of a run from t0
+   to t1. Collective. */
+PetscErrorCode nest_check_times(const Nest *n, PetscReal t0, PetscReal t1, PetscReal interval);
 
 /* The &nest namelist group (for the registry's list of groups). */
 extern const ParamGroup nest_group;

@@ -15,6 +15,7 @@
 #include "model/nest.h"
 #include "model/tags.h"
 #include "model/emissions/emissions.h"
+#include "model/output/receptor_series.h"
 #include "model/emissions/profiles.h"
 #include "model/emissions/scenario.h"
 #include "model/output/history.h"
@@ -49,7 +50,7 @@ const char *const registry_met_source_names[] = {MET_SOURCES(NAME_MET_SOURCE) NU
 /* The model's own groups, in the order of the reference. */
 static const ParamGroup *const model_groups[] = {
     &run_group,      &met_group,      &boundary_group, &nest_group,    &emissions_group,
-    &profiles_group, &scenario_group, &tags_group,     &history_group,
+    &profiles_group, &scenario_group, &tags_group,     &history_group, &receptor_output_group,
 };
 
 #define COUNT(a) ((PetscInt)(sizeof(a) / sizeof((a)[0])))

@@ -314,6 +314,14 @@ static PetscErrorCode setup(Run *r, PetscBool only_setup)
   PetscCall(steps_in(r, r->p.output_hours, "run_output_hours", &r->steps_per_output));
   PetscCall(steps_in(r, r->p.checkpoint_hours, "run_checkpoint_hours", &r->steps_per_checkpoint));
   PetscCheck(r->steps_per_output > 0, r->comm, PETSC_ERR_USER, "run_output_hours must be positive");
+  /* A checkpoint between two records would lose the part of the interval's mean summed so far. */
+  PetscCheck(!r->steps_per_checkpoint || r->steps_per_checkpoint % r->steps_per_output == 0,
+             r->comm, PETSC_ERR_USER,
+             "run_checkpoint_hours = %g is not a multiple of run_output_hours = %g: checkpoints "
+             "are written at output times",
+             (double)r->p.checkpoint_hours, (double)r->p.output_hours);
+  PetscCall(nest_check_times(r->nest, r->t_start, r->t_start + (PetscReal)r->nstep_end * r->p.dt,
+                             (PetscReal)r->steps_per_output * r->p.dt));
   PetscCall(met_check_step(r->met, r->t_start, r->p.dt));
   PetscCall(PetscCalloc1(patch_size2(&r->st->patch) * r->nspec, &r->vdep));
   PetscCall(PetscCalloc1(patch_size2(&r->st->patch) * r->nspec, &r->q_top));
@@ -693,7 +701,7 @@ static PetscErrorCode initial_state(Run *r)
     PetscCall(met_advance(r->met, r->t_start, r->p.dt));
     PetscCall(write_met(r));
     PetscCall(get_fields(r, &f));
-    PetscCall(boundary_initial(r->bnd, &r->st->patch, r->met, f.q, f.tag));
+    PetscCall(boundary_initial(r->bnd, &r->st->patch, r->met, r->t_start, f.q, f.tag));
     PetscCall(restore_fields(r, &f));
     r->nstep = 0;
   }
@@ -740,6 +748,7 @@ static PetscErrorCode time_loop(Run *r)
       open = PETSC_TRUE;
     }
     PetscCall(sync_step(r));
+    PetscCall(receptor_series_accumulate(r->rec, r->met));
     if (output_due(r, r->nstep)) {
       PetscCall(PetscLogStagePush(r->stage_output));
       PetscCall(progress(r));

@@ -1,6 +1,9 @@
 /* Receptor time series (see receptors.h). Each rank packs, for its owned receptor cells, the
    cell's global index, its receptor weights and its surface concentrations (every species and
-   PM2.5, bulk and tags); rank 0 gathers them, orders them by global index and sums. */
+   PM2.5, bulk and tags); rank 0 gathers them, orders them by global index and sums. Means over an
+   output interval: every rank adds its packed values at the end of each step of the interval
+   (the steps are of equal length) and the record holds their average, as CMAQ's ACONC averages
+   the values at its synchronisation steps. */
 #include "model/output/receptor_series.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,10 +13,34 @@
 #include "base/atomic_file.h"
 #include "base/clock.h"
 #include "base/units.h"
+#include "base/namelist.h"
 #include "grids/domain.h"
 #include "physics/species.h"
 
 #define LABEL_LEN 64
+
+static const char *const averaging_names[] = {"mean", "instant", NULL};
+enum { AVERAGING_MEAN, AVERAGING_INSTANT };
+
+typedef struct {
+  PetscInt averaging;
+} Params;
+
+static const ParamSpec params_table[] = {
+    {.key = "averaging",
+     .help = "records of the receptor series: 'mean' over each output interval (CF time_bnds, "
+             "cell_methods time: mean; the average of the values at the end of its steps) or "
+             "'instant' (the values at the record time)",
+     .type = PARAM_ENUM,
+     .offset = offsetof(Params, averaging),
+     .choices = averaging_names},
+    {.key = NULL},
+};
+
+const ParamGroup receptor_output_group = {.name = "receptor_output",
+                                          .title = "Receptor time series",
+                                          .params = params_table,
+                                          .params_size = sizeof(Params)};
 
 struct Receptors {
   MPI_Comm comm;
@@ -27,6 +54,11 @@ struct Receptors {
   PetscInt *cell2;            /* patch_index2 of each local receptor cell; owned */
   PetscInt *gidx;             /* global column index; owned */
   PetscReal *pack;            /* local send buffer; owned */
+  PetscBool mean;             /* averaging = 'mean' */
+  PetscReal *acc;             /* local sums of the packed values over the interval; owned */
+  PetscInt nacc;              /* steps summed in acc */
+  PetscReal t_last;           /* the previous record's time (start of the interval) */
+  int vbnds;                  /* rank 0: time_bnds */
   PetscReal *all;             /* rank 0: gathered cells; owned */
   PetscInt nall;
   PetscMPIInt *counts, *displs;
@@ -51,9 +83,12 @@ PetscErrorCode receptor_series_create(MPI_Comm comm, const Grid *g, const State 
   const Patch *p = &st->patch;
   PetscMPIInt size, rank;
   PetscReal loc[128] = {0};
+  Params prm;
 
   PetscFunctionBeginUser;
+  PetscCall(namelist_read(comm, &receptor_output_group, &prm));
   PetscCall(PetscNew(&r));
+  r->mean = prm.averaging == AVERAGING_MEAN ? PETSC_TRUE : PETSC_FALSE;
   r->comm = comm;
   r->g = g;
   r->st = st;
@@ -87,6 +122,7 @@ PetscErrorCode receptor_series_create(MPI_Comm comm, const Grid *g, const State 
       MPI_Allreduce(MPI_IN_PLACE, loc, (PetscMPIInt)(2 * r->nrec), MPIU_REAL, MPI_SUM, comm));
   for (PetscInt k = 0; k < r->nrec; k++) r->lat[k] = loc[2 * k], r->lon[k] = loc[2 * k + 1];
   PetscCall(PetscMalloc1(r->ncell * r->nval + 1, &r->pack));
+  PetscCall(PetscCalloc1(r->ncell * r->nval + 1, &r->acc));
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCall(PetscMalloc2(size, &r->counts, size, &r->displs));
@@ -114,6 +150,7 @@ PetscErrorCode receptor_series_destroy(Receptors **out)
   if (r->nrec) {
     PetscCall(PetscFree2(r->cell2, r->gidx));
     PetscCall(PetscFree(r->pack));
+    PetscCall(PetscFree(r->acc));
     PetscCall(PetscFree2(r->counts, r->displs));
     PetscCall(PetscFree(r->all));
     PetscCall(PetscFree(r->sum));
@@ -231,6 +268,16 @@ static PetscErrorCode open_nc(Receptors *r)
   PetscCall(att_text(r, r->vtime, "units", "seconds since 1970-01-01 00:00:00"));
   PetscCall(att_text(r, r->vtime, "standard_name", "time"));
   PetscCall(att_text(r, r->vtime, "calendar", "standard"));
+  if (r->mean) {
+    int db, bd[2];
+    NcCallFile(nc_def_dim(r->nc, "nv", 2, &db), r->path_nc);
+    bd[0] = dt, bd[1] = db;
+    PetscCall(att_text(r, r->vtime, "bounds", "time_bnds"));
+    PetscCall(att_text(r, r->vtime, "comment", "the end of each averaging interval"));
+    NcCallFile(nc_def_var(r->nc, "time_bnds", NC_DOUBLE, 2, bd, &r->vbnds), r->path_nc);
+    PetscCall(att_text(r, r->vbnds, "units", "seconds since 1970-01-01 00:00:00"));
+    PetscCall(att_text(r, r->vbnds, "calendar", "standard"));
+  }
   for (PetscInt k = 0; k < r->nrec; k++) ll[k] = r->lat[k];
   NcCallFile(nc_def_var(r->nc, "lat", NC_DOUBLE, 1, &dr, &id), r->path_nc);
   PetscCall(att_text(r, id, "units", "degrees_north"));
@@ -287,6 +334,12 @@ static PetscErrorCode open_nc(Receptors *r)
   NcCallFile(nc_def_var(r->nc, "contribution", NC_DOUBLE, 4, dims, &r->vcontrib), r->path_nc);
   PetscCall(att_text(r, r->vcontrib, "units", "ug m-3"));
   PetscCall(att_text(r, r->vcontrib, "long_name", "receptor-mean surface concentration by tag"));
+  {
+    const char *cm =
+        r->mean ? "time: mean (interval: 1 step) area: mean" : "time: point area: mean";
+    PetscCall(att_text(r, r->vconc, "cell_methods", cm));
+    PetscCall(att_text(r, r->vcontrib, "cell_methods", cm));
+  }
   NcCallFile(nc_def_var(r->nc, "closure", NC_DOUBLE, 1, dims, &r->vclosure), r->path_nc);
   PetscCall(att_text(r, r->vclosure, "units", "1"));
   PetscCall(att_text(r, r->vclosure, "long_name",
@@ -316,6 +369,7 @@ PetscErrorCode receptor_series_open(Receptors *r, PetscReal t)
                           when));
   PetscCall(PetscSNPrintf(csv, sizeof(csv), "%s/%s_receptors_%s.csv", r->dir, r->name, when));
   r->record = 0;
+  r->t_last = t;
   if (rank) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(open_nc(r));
   PetscCall(atomic_file_open(csv, &r->csv));
@@ -368,15 +422,37 @@ static PetscErrorCode pack(Receptors *r, const Met *met)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode receptor_series_accumulate(Receptors *r, const Met *met)
+{
+  PetscFunctionBeginUser;
+  if (!r->nrec || !r->mean) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(pack(r, met));
+  for (PetscInt k = 0; k < r->ncell * r->nval; k++) r->acc[k] += r->pack[k];
+  r->nacc++;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode receptor_series_write(Receptors *r, PetscReal t, const Met *met)
 {
   PetscMPIInt rank;
   PetscInt nt = r->st->ntag, nsv = nsp(r), nv = nsv * (1 + nt);
   const Tags *tg = r->tags;
+  PetscReal t0 = r->t_last;
 
   PetscFunctionBeginUser;
   if (!r->nrec) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(pack(r, met));
+  if (r->mean) {
+    /* The interval's mean: the index and weight fields of the packed cells stay as packed. */
+    PetscCheck(r->nacc > 0, PETSC_COMM_SELF, PETSC_ERR_PLIB,
+               "receptor series: a mean record with no step summed");
+    for (PetscInt k = 0; k < r->ncell; k++)
+      for (PetscInt x = 1 + r->nrec; x < r->nval; x++)
+        r->pack[k * r->nval + x] = r->acc[k * r->nval + x] / (PetscReal)r->nacc;
+    PetscCall(PetscArrayzero(r->acc, r->ncell * r->nval));
+    r->nacc = 0;
+  }
+  r->t_last = t;
   PetscCallMPI(MPI_Comm_rank(r->comm, &rank));
   PetscCallMPI(MPI_Gatherv(r->pack, (PetscMPIInt)(r->ncell * r->nval), MPIU_REAL, r->all, r->counts,
                            r->displs, MPIU_REAL, 0, r->comm));
@@ -411,6 +487,11 @@ PetscErrorCode receptor_series_write(Receptors *r, PetscReal t, const Met *met)
         PetscCall(atomic_file_printf(&r->csv, "\n"));
       }
     NcCallFile(nc_put_vara_double(r->nc, r->vtime, st, ct, &tt), r->path_nc);
+    if (r->mean) {
+      double b[2] = {t0, t};
+      size_t bs[2] = {r->record, 0}, bc[2] = {1, 2};
+      NcCallFile(nc_put_vara_double(r->nc, r->vbnds, bs, bc, b), r->path_nc);
+    }
     NcCallFile(nc_put_vara_double(r->nc, r->vconc, st, ct, conc), r->path_nc);
     NcCallFile(nc_put_vara_double(r->nc, r->vcontrib, st, ct, contrib), r->path_nc);
     NcCallFile(nc_put_vara_double(r->nc, r->vclosure, st, ct, &closure), r->path_nc);

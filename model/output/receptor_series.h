@@ -1,7 +1,8 @@
 #pragma once
 /* Receptor time series: for each hotspot of the domain file, the weighted mean surface
-   concentration (ug m-3) of every species and of PM2.5, in bulk and by attribution tag, at every
-   output time. The sums run on rank 0 over the receptor cells in a fixed order, so the series
+   concentration (ug m-3) of every species and of PM2.5, in bulk and by attribution tag, over
+   every output interval (receptor_output_averaging = 'mean', the default) or at every output
+   time ('instant'). The sums run on rank 0 over the receptor cells in a fixed order, so the series
    are the same for any number of ranks. Written per output segment (like the gridded output) as
    CF-NetCDF ("<name>_receptors_<start>.nc", featureType timeSeries) and as CSV. */
 #include "model/state.h"
@@ -21,7 +22,14 @@ PetscErrorCode receptor_series_destroy(Receptors **r);
 
 /* Open the files of the segment starting at t. Collective. */
 PetscErrorCode receptor_series_open(Receptors *r, PetscReal t);
-/* One record at t, the end of the step met describes (for the air density). Collective. */
+/* Add the values at the end of a step (met: that step, for the air density) to the interval's
+   mean; nothing for instantaneous records. Not collective. */
+PetscErrorCode receptor_series_accumulate(Receptors *r, const Met *met);
+/* One record at t, the end of the step met describes (for the air density): the mean over the
+   steps accumulated since the previous record, or the value at t. Collective. */
 PetscErrorCode receptor_series_write(Receptors *r, PetscReal t, const Met *met);
 /* Close the segment (rename the files to their final names). Collective. */
 PetscErrorCode receptor_series_close(Receptors *r);
+
+/* The &receptor_output namelist group (for the registry's list of groups). */
+extern const ParamGroup receptor_output_group;

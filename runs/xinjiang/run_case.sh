@@ -2,12 +2,16 @@
 # The default Xinjiang winter case, end to end (what `make run` does):
 #   1. the domains xj27 and ns9 from the shipped data (bin/bogda-grid);
 #   2. the illustrative inventory (bin/bogda-inventory);
-#   3. xj27 (27 km), writing ns9's boundary values with their tags;
-#   4. ns9 (9 km) nested in it, tagged by the control units of the hotspots' prefectures;
+#   3. xj27 (27 km) from 3 days before the analysis period (its spin-up) to its end, writing ns9's
+#      boundary values with their tags, and ns9's start state at the analysis start;
+#   4. ns9 (9 km) nested in it over the analysis period only (5 whole Beijing days), starting from
+#      xj27's state, tagged by the control units of the hotspots' prefectures;
 #   5. the maps of the domains, the winds and profiles of the meteorology (postproc/plot_met.py),
 #      and the attribution report (postproc/report.py).
 # Usage: runs/xinjiang/run_case.sh [RUN_DIR]   (default runs/out/xinjiang_<UTC time>)
-# Environment: NP (ranks, default: the number of cores), MPIEXEC, PYTHON, HOURS (to shorten).
+# Environment: NP (ranks, default: the number of cores), MPIEXEC, PYTHON; ANALYSIS_START (UTC,
+#   default 2024-01-12T16:00:00Z = 13 January 00:00 Beijing time), HOURS (the analysis period,
+#   default 120) and SPINUP_HOURS (xj27's start before it, default 72), to shorten or move the run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -21,8 +25,14 @@ export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 mkdir -p "$RUN"/domains "$RUN"/inventory "$RUN"/xj27 "$RUN"/ns9
 RUN=$(cd "$RUN" && pwd)
 LOG=$RUN/run.log
-EXTRA=()
-[ -n "${HOURS:-}" ] && EXTRA=(-run_hours "$HOURS")
+ANALYSIS_START=${ANALYSIS_START:-2024-01-12T16:00:00Z}
+HOURS=${HOURS:-120}
+SPINUP_HOURS=${SPINUP_HOURS:-72}
+iso() { date -u -d "$1" +%Y-%m-%dT%H:%M:%SZ; }
+OUTER_START=$(iso "${ANALYSIS_START/T/ } - $SPINUP_HOURS hours")
+STAMP=$(date -u -d "${ANALYSIS_START/T/ }" +%Y%m%dT%H%MZ)
+OUTER=(-run_start "$OUTER_START" -run_hours $((SPINUP_HOURS + HOURS)) -nest_initial_time "$(iso "${ANALYSIS_START/T/ }")")
+INNER=(-run_start "$(iso "${ANALYSIS_START/T/ }")" -run_hours "$HOURS")
 stage() { printf '%s  %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$LOG"; }
 start=$(date +%s)
 
@@ -45,16 +55,16 @@ model() { # model NAME ARGS...
   [ "$status" -eq 0 ] || { echo "$name failed: see $RUN/$name/$name.log"; exit 1; }
 }
 
-stage "xj27 (27 km) on $NP ranks -> $RUN/xj27"
-model xj27 -namelist namelists/xinjiang.nml,namelists/episode_winter.nml,namelists/xj27.nml \
+stage "xj27 (27 km) on $NP ranks, $OUTER_START + $((SPINUP_HOURS + HOURS)) h ($SPINUP_HOURS h spin-up) -> $RUN/xj27"
+model xj27 -namelist namelists/xinjiang.nml,namelists/winter_jan2024.nml,namelists/xj27.nml \
   -run_output_dir "$RUN/xj27" -run_domain_file "$RUN/domains/xj27_domain.nc" \
-  -nest_child_domain_file "$RUN/domains/ns9_domain.nc" "${common[@]}" "${EXTRA[@]}"
+  -nest_child_domain_file "$RUN/domains/ns9_domain.nc" "${common[@]}" "${OUTER[@]}"
 
-stage "ns9 (9 km, nested) on $NP ranks -> $RUN/ns9"
-model ns9 -namelist namelists/xinjiang.nml,namelists/episode_winter.nml,namelists/ns9.nml \
+stage "ns9 (9 km, nested) on $NP ranks, $ANALYSIS_START + $HOURS h from xj27's state -> $RUN/ns9"
+model ns9 -namelist namelists/xinjiang.nml,namelists/winter_jan2024.nml,namelists/ns9.nml \
   -run_output_dir "$RUN/ns9" -run_domain_file "$RUN/domains/ns9_domain.nc" \
-  -boundary_parent_files "$RUN/xj27/xj27_bdy_*.nc" -met_output "$RUN/ns9/ns9_met.nc" -met_output_interval 7200 \
-  "${common[@]}" "${EXTRA[@]}"
+  -boundary_parent_files "$RUN/xj27/xj27_bdy_*.nc" -boundary_initial_file "$RUN/xj27/xj27_init_$STAMP.nc" \
+  -met_output "$RUN/ns9/ns9_met.nc" -met_output_interval 7200 "${common[@]}" "${INNER[@]}"
 
 stage "maps of the domains"
 "$PYTHON" postproc/plot_domain.py "$RUN/domains/xj27_domain.nc" "$RUN/domains/ns9_domain.nc" -o "$RUN/domains" >>"$LOG" 2>&1 ||

@@ -13,9 +13,14 @@
       copies a boundary file with variable VAR at INDEX set to VALUE (a float: nan, 1e30).
   nest_check.py unwritten BDY.nc OUT.nc
       copies a boundary file but for q, which is defined and never written (netCDF's fill value)
-    nest_check.py cut BDY.nc OUT.nc DIM
-      copies a boundary file without the last element of dimension DIM (cell: a cut ring, lev)
       except at one place of its last record.
+  nest_check.py cut BDY.nc OUT.nc DIM
+      copies a boundary file without the last element of dimension DIM (cell: a cut ring, lev).
+  nest_check.py start INIT.nc CHILD_CHECKPOINT.bin I0 J0 RATIO
+      a child's state against the start state it read (0-based footprint start I0, J0): every
+      child cell holds its parent cell's mixing ratios bitwise; prints the number of values.
+The ring check works as well on a child's start state (<parent>_init_<time>.nc), whose cells are
+the footprint and the ring.
 Checkpoints are read with tests/tools/checkpoint.py.
 Exit status 0 when the check holds."""
 import os
@@ -41,6 +46,24 @@ def ring(bdy, ck):
     if b.shape != want.shape or not np.array_equal(np.asarray(b), want):
         sys.exit(f"ring values differ: largest difference {np.max(np.abs(np.asarray(b) - want)):.3e}")
     print(b.size)
+
+
+def start(init, ck, i0, j0, ratio):
+    """A child's state (its checkpoint, after processes that change nothing) against the start
+    state it read: every child cell (i, j, k) holds the parent cell (i0 + i // ratio,
+    j0 + j // ratio, k) bitwise."""
+    _, q = read_q(ck)  # (lev, y, x, species)
+    with Dataset(init) as d:
+        ci, cj, b = d["cell_i"][:], d["cell_j"][:], np.asarray(d["q"][0])
+    at = {(int(i), int(j)): c for c, (i, j) in enumerate(zip(ci, cj))}
+    nz, ny, nx, ns = q.shape
+    want = np.empty_like(q)
+    for j in range(ny):
+        for i in range(nx):
+            want[:, j, i, :] = b[at[(i0 + i // ratio, j0 + j // ratio)]]
+    if not np.array_equal(q, want):
+        sys.exit(f"the child's state differs from the parent's: largest difference {np.max(np.abs(q - want)):.3e}")
+    print(q.size)
 
 
 def unwritten(src, dst):
@@ -94,6 +117,8 @@ def main():
         with Dataset(sys.argv[3], "a") as d:
             d.set_auto_mask(False)
             d[sys.argv[4]][tuple(int(v) for v in sys.argv[6:])] = float(sys.argv[5])
+    elif cmd == "start":
+        start(sys.argv[2], sys.argv[3], *(int(v) for v in sys.argv[4:7]))
     elif cmd == "cut":
         cut(sys.argv[2], sys.argv[3], sys.argv[4])
     elif cmd == "unwritten":
