@@ -1058,17 +1058,71 @@ def overview(rep, cells):
             f'<p class="closure">{esc(rep["info"]["closure_text"])}</p>']
 
 
+METHODS = [
+    ("示意性结果", "Illustrative results",
+     "本报告的数值用于说明模型如何分配来源，不是对新疆空气质量的评估：排放清单为示意性清单（按公开的全区总量自上而下分配），"
+     "气象为诊断气象（由气候统计数值构造的冬季情景，不是对所示日期的再现），控制单元由 bogda-grid 按县派生，不是官方的 1+14+N 单元。",
+     "The numbers show how the model apportions sources; they are not an assessment of Xinjiang's air. The emission "
+     "inventory is illustrative (bin/bogda-inventory spreads published Xinjiang totals, late 2010s: SO2 320, NOx 470, "
+     "NH3 380, primary PM2.5 250 kt/yr, over land-use proxies and the large stacks); the meteorology is the diagnostic "
+     "source, a winter scenario built from climatological numbers (namelists/winter_jan2024.nml), not a reconstruction of "
+     "the days shown; the control units are derived per county by bin/bogda-grid (key control around urban and industrial "
+     "land, priority protection, general the rest), not the official 1+14+N units. Replace each with the real input "
+     "(emissions_gridded_file, met_source = 'wrf', grid_tool_units_file) for a study."),
+    ("输入数据", "Inputs",
+     "地形：ETOPO5（北坡城市偏高 300-700 米）；行政边界：高德县级和地州级边界；外边界背景空气：约 11.6 µg m⁻³ PM2.5（阿克达拉本底站）。",
+     "Terrain: NOAA ETOPO5 (5 arc-minutes; the northern-slope cities sit 300-700 m too high in it); boundaries: AMap "
+     "county and prefecture polygons; background air at the outer domain's edges: about 11.6 µg m⁻³ PM2.5 at the ground "
+     "(the Akedala background station), falling with a 2 km scale height. Sources and licences: data/README.md."),
+    ("时段与预热", "Period and spin-up",
+     "外层 27 公里区域提前 3 天起算（预热），内层 9 公里区域从外层在分析时段开始时的状态（含标签）起算；平均值只覆盖分析时段。",
+     "The outer 27 km domain starts 3 days before the analysis period (its spin-up); the 9 km domain starts at the "
+     "analysis start from the outer domain's state there, tags included, so its first air is already attributed to "
+     "sources; the averages cover the analysis period only. What is left of the outer domain's clean starting air is "
+     "the 'initial conditions' row of the inflow table. Times are shown in Beijing time (UTC+8); the files hold UTC."),
+    ("化学", "Chemistry",
+     "线性一阶转化：SO2→硫酸盐、NOx→硝酸盐、NH3→铵盐，速率随湿度、云水和温度变化；无光化学机理、无热力学平衡、无二次有机气溶胶。",
+     "Linear first-order conversion of SO2 to sulfate, NOx to nitrate and NH3 to ammonium, with rates that depend on "
+     "sunlight, cloud water, humidity and temperature (physics/chemistry.c). Left out: a photochemical mechanism, the "
+     "thermodynamic partitioning of ammonium nitrate (ISORROPIA in CMAQ and CAMx), ammonia limitation, secondary organic "
+     "aerosol. PM2.5 here is primary PM2.5 + sulfate + nitrate + ammonium, dry."),
+    ("标签占比的含义", "What a tag share means",
+     "标签把总浓度精确分解（闭合误差见各热点）；由于化学是线性的，一个来源的贡献等于去掉该来源（零排放）后浓度的变化。",
+     "The tags of a family partition the bulk exactly (the closure boxes give the deviation). Because the chemistry is "
+     "linear, a source's contribution equals the change that removing it (a zero-out run) would make; with the PPM "
+     "scheme's limiter the model is slightly nonlinear and the two agree to within a small fraction. 'Through the "
+     "boundary' rows are air from a prefecture of the outer domain that entered the 9 km domain at its edges or at its "
+     "start: it is attributed by prefecture, not by unit. 'Inflow' rows are air from beyond the outer domain."),
+    ("尚未完成", "Not yet done",
+     "尚未与观测对比评估。",
+     "The run has not been evaluated against observations here: its biases are not measured. Known causes of bias: the "
+     "illustrative inventory, the diagnostic meteorology (no real weather), the terrain, the linear chemistry."),
+]
+
+
+def methods_part():
+    """The methods and caveats section, in both languages."""
+    parts = ['<section id="methods"><h2>方法与说明 Methods and caveats</h2>']
+    for zh, en, text_zh, text_en in METHODS:
+        parts.append(f"<h3>{bi(zh, en)}</h3><p lang=\"zh\">{esc(text_zh)}</p><p lang=\"en\">{esc(text_en)}</p>")
+    return parts + ["</section>"]
+
+
 def page(rep, cells):
     info, rec = rep["info"], rep["rec"]
     nav = "".join(f'<a href="#hotspot-{esc(c)}">{bi(z, c)}</a>' for c, z in zip(rec["receptor"], rec["receptor_zh"]))
     files = [f"{t}.csv" for t in COLUMNS if t in rep] + ["report.json"]
     body = [f"<h1>Bogda 来源解析报告 Source-attribution report: {esc(info['name'])}</h1>",
-            f'<p class="note">时段 Episode: {esc(info["period"])} ({info["hours"]} h, {info["segments"]} segment(s)); '
+            '<p class="illustrative"><b>示意性结果 Illustrative results</b>: 示意性排放清单、诊断气象、派生控制单元 '
+            "(an illustrative inventory, diagnostic meteorology and derived control units; see 方法与说明 Methods and "
+            "caveats).</p>",
+            f'<p class="note">分析时段 Analysis period: {esc(info["period"])} ({info["hours"]} h, {info["segments"]} segment(s)); '
             f'区域 domain {esc(info["domain"])}; 标签 tags: {info["ntag"]} in families {esc(info["families"])}; '
             f'run directory <code>{esc(info["run_dir"])}</code>. 贡献 Contributions are episode means of the hourly '
             "hotspot-mean surface concentrations; 占比 shares are of the episode-mean bulk.</p>", f"<nav>{nav}</nav>"]
     body += overview(rep, cells)
     body += [hotspot_section(r, rep, cells) for r in range(len(rec["receptor"]))]
+    body += methods_part()
     body.append("<footer><h2>表格 Tables</h2><p>" + " ".join(f'<a href="{f}">{f}</a>' for f in files)
                 + f'</p><p class="note">{esc(info["generated"])}</p></footer>')
     return (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head><meta charset="utf-8"><title>Bogda 来源解析报告 '
