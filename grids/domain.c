@@ -3,6 +3,7 @@
    the nearest edge cell. The cover lists are stored by cell, so each row of the rectangle is
    one contiguous slice of them. */
 #include "grids/domain.h"
+#include "base/ncinput.h"
 #include <string.h>
 #include "base/error.h"
 #include "base/ncatt.h"
@@ -108,7 +109,7 @@ PetscErrorCode domain_grid_spec(const char *path, GridSpec *spec)
   int nc;
 
   PetscFunctionBeginUser;
-  NcCallFile(nc_open(path, NC_NOWRITE, &nc), path);
+  PetscCall(nc_open_input(path, &nc));
   PetscCall(read_spec(nc, path, spec));
   NcCallFile(nc_close(nc), path);
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -121,7 +122,7 @@ PetscErrorCode domain_nest(const char *path, DomainNest *n)
   int nc;
 
   PetscFunctionBeginUser;
-  NcCallFile(nc_open(path, NC_NOWRITE, &nc), path);
+  PetscCall(nc_open_input(path, &nc));
   for (PetscInt k = 0; k < 5; k++)
     PetscCall(get_int(nc, path, att[k], "not a nested domain file", v[k]));
   NcCallFile(nc_close(nc), path);
@@ -463,7 +464,7 @@ PetscErrorCode domain_read(const Grid *g, const char *path, Domain **out)
   int nc;
 
   PetscFunctionBeginUser;
-  NcCallFile(nc_open(path, NC_NOWRITE, &nc), path);
+  PetscCall(nc_open_input(path, &nc));
   PetscCall(read_spec(nc, path, &spec));
   PetscCall(check_grid(path, &spec, &g->spec));
   PetscCall(PetscNew(&d));
@@ -485,7 +486,7 @@ PetscErrorCode domain_read_registries(const char *path, Domain **out)
   int nc;
 
   PetscFunctionBeginUser;
-  NcCallFile(nc_open(path, NC_NOWRITE, &nc), path);
+  PetscCall(nc_open_input(path, &nc));
   PetscCall(PetscNew(&d));
   PetscCall(read_registries(nc, path, d));
   NcCallFile(nc_close(nc), path);

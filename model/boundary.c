@@ -9,6 +9,7 @@
    stored in single precision). A child family that the parent does not have credits the inflow
    to its side tag. */
 #include "model/boundary.h"
+#include "base/ncinput.h"
 #include <stdio.h>
 #include <glob.h>
 #include <string.h>
@@ -164,7 +165,7 @@ static PetscErrorCode parent_open(MPI_Comm comm, Boundary *b, const char *key, c
     int nc, d, v, att[3], child[2];
     size_t len[5];
     const char *dn[5] = {"time", "cell", "lev", "species", "tag"};
-    NcCallFile(nc_open(pa->file[f], NC_NOWRITE, &nc), pa->file[f]);
+    PetscCall(nc_open_input(pa->file[f], &nc));
     for (PetscInt k = 0; k < 5; k++) {
       NcCallFile(nc_inq_dimid(nc, dn[k], &d), pa->file[f]);
       NcCallFile(nc_inq_dimlen(nc, d, &len[k]), pa->file[f]);
@@ -330,7 +331,7 @@ static PetscErrorCode parent_load(Parent *pa, PetscInt k, PetscInt r)
   PetscFunctionBeginUser;
   if (pa->loaded[k] == r) PetscFunctionReturn(PETSC_SUCCESS);
   path = pa->file[pa->rec_file[r]];
-  NcCallFile(nc_open(path, NC_NOWRITE, &nc), path);
+  PetscCall(nc_open_input(path, &nc));
   NcCallFile(nc_inq_varid(nc, "q", &v), path);
   NcCallFile(nc_get_vara_double(nc, v, st, ct, pa->q[k]), path);
   NcCallFile(nc_inq_varid(nc, "tags", &v), path);

@@ -19,6 +19,7 @@
 #include <glob.h>
 #include <netcdf.h>
 #include "base/error.h"
+#include "base/ncinput.h"
 #include "base/atomic_file.h"
 #include "base/namelist.h"
 #include "model/emissions/scenario.h"
@@ -79,7 +80,7 @@ static PetscErrorCode read_base(const char *dir, Base *b)
     int nc, d;
     size_t len[4];
     const char *dn[4] = {"time", "receptor", "species", "tag"};
-    NcCallFile(nc_open(path, NC_NOWRITE, &nc), path);
+    PetscCall(nc_open_input(path, &nc));
     for (PetscInt k = 0; k < 4; k++) {
       NcCallFile(nc_inq_dimid(nc, dn[k], &d), path);
       NcCallFile(nc_inq_dimlen(nc, d, &len[k]), path);

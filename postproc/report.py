@@ -51,6 +51,14 @@ MAP_MARGIN = 1.0    # degrees of longitude and latitude around a hotspot on its 
 BULK_FLOOR = 1e-20  # ug m-3: below it a bulk value gives no share (the closure uses the model's floor)
 SCENARIO_BASE_RTOL = 1e-5  # a scenario table's base and this run's mean agree to it (6 digits)
 DPI = 100
+BEIJING = datetime.timezone(datetime.timedelta(hours=8), "UTC+8")
+# GB 3095-2012 (Ambient air quality standards), grade II (residential, commercial and industrial
+# areas) 24-hour limits, ug m-3. The model's NOx is counted as NO2 (its mass units), so comparing it
+# with the NO2 limit overstates NO2 by the NO share. PM2.5 daily means above 150 are "heavy
+# pollution" (HJ 633-2012: AQI above 200).
+GB3095_DAILY = {"pm25": 75.0, "so2": 150.0, "nox": 80.0}
+GB3095_ANNUAL = {"pm25": 35.0, "so2": 60.0, "nox": 40.0}
+HEAVY_PM25 = 150.0
 # The tag vocabulary (family groupings, what a tag stands for, unit kinds) is not restated here: the
 # receptor files carry it as CF flag_values/flag_meanings (model/tags.c), read by tag_vocabulary().
 VOCABULARY = {"family_by": ("unit", "prefecture", "kind", "region", "sector", "unit_sector", "point"),
@@ -219,6 +227,8 @@ def read_receptors(paths):
             head["vocabulary"] = {k: tag_vocabulary(d, "tag_" + k, path, what, VOCABULARY[k]) for k in VOCABULARY}
             part = {"time": values(d, "time", path, what), "conc": values(d, "conc", path, what),
                     "contrib": values(d, "contribution", path, what), "closure": values(d, "closure", path, what)}
+            if "time_bnds" in d.variables:  # hourly means (receptor_output_averaging = 'mean')
+                part["bounds"] = np.asarray(d["time_bnds"][:], dtype=float)
         if header is None:
             header, tag_meta, first = head, meta, path
         elif head != header or any((meta[k] != tag_meta[k]).any() for k in TAG_META):
@@ -226,6 +236,8 @@ def read_receptors(paths):
         parts.append(part)
     if not header["label"]:
         fail(f"{paths[0]}: the run has no attribution tags (tags_enabled = .false.): nothing to attribute")
+    if any(("bounds" in p) != ("bounds" in parts[0]) for p in parts):
+        fail(f"{paths[0]}: some segments hold hourly means (time_bnds), others instantaneous values")
     data = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     if data["time"].size == 0:
         fail(f"{paths[0]}: no hourly records: did the run reach its first output hour?")
@@ -516,11 +528,13 @@ class Tags:
 FORMATS = {"mean_ug_m3": "{:.4g}", "share_percent": "{:.2f}", "max_ug_m3": "{:.4g}", "min_ug_m3": "{:.4g}",
            "value_ug_m3": "{:.4g}", "bulk_ug_m3": "{:.4g}", "largest_relative_deviation": "{:.2e}",
            "before_ug_m3": "{:.4g}", "after_ug_m3": "{:.4g}", "change_ug_m3": "{:.4g}", "change_percent": "{:.2f}",
-           "simulated_ug_m3": "{:.4g}", "prediction_error": "{:.2e}"}
+           "simulated_ug_m3": "{:.4g}", "prediction_error": "{:.2e}", "limit_ug_m3": "{:g}"}
 COLUMNS = {
     "contributions": ["receptor", "species", "table", "rank", "key", "name_zh", "name_en", "mean_ug_m3", "share_percent"],
     "concentrations": ["receptor", "species", "name_zh", "name_en", "units", "mean_ug_m3", "min_ug_m3", "max_ug_m3"],
-    "hourly": ["time", "receptor", "species", "group", "name_zh", "name_en", "value_ug_m3"],
+    "hourly": ["time", "time_beijing", "receptor", "species", "group", "name_zh", "name_en", "value_ug_m3"],
+    "daily": ["receptor", "day_beijing", "species", "mean_ug_m3", "limit_ug_m3", "grade"],
+    "heavy_days": ["receptor", "days", "table", "rank", "key", "name_zh", "name_en", "mean_ug_m3", "share_percent"],
     "closure": ["receptor", "family", "largest_relative_deviation", "time", "species"],
     "scenarios": ["table", "scenario", "receptor", "species", "before_ug_m3", "after_ug_m3", "change_ug_m3",
                   "change_percent", "simulated_ug_m3", "prediction_error", "base_is_this_run"],
@@ -542,6 +556,63 @@ def pretty_units(units):
 
 def iso(seconds):
     return datetime.datetime.fromtimestamp(float(seconds), datetime.timezone.utc).strftime("%Y-%m-%dT%H:%MZ")
+
+
+def bjt(seconds):
+    """Beijing time (UTC+8) of a time in seconds since 1970."""
+    return datetime.datetime.fromtimestamp(float(seconds), BEIJING).strftime("%Y-%m-%d %H:%M")
+
+
+def record_interval(rec):
+    """Length of a record's interval, s: the receptor files' time_bnds, else the spacing of the records."""
+    if rec.get("bounds") is not None:
+        return float(np.median(rec["bounds"][:, 1] - rec["bounds"][:, 0]))
+    return float(np.median(np.diff(rec["time"]))) if len(rec["time"]) > 1 else 3600.0
+
+
+def beijing_days(rec):
+    """{date: record indices} of the whole Beijing days the records cover: a record stands for the
+    interval that ends at its time, and a day is whole when its records cover its 24 hours."""
+    step = record_interval(rec)
+    days = {}
+    for k, t in enumerate(rec["time"]):
+        day = datetime.datetime.fromtimestamp(float(t) - 0.5 * step, BEIJING).date()
+        days.setdefault(day, []).append(k)
+    need = int(round(86400 / step))
+    return {d: idx for d, idx in sorted(days.items()) if len(idx) == need}
+
+
+def daily_rows(rec):
+    """Daily means on Beijing days of PM2.5, SO2 and NOx at every receptor, against GB 3095-2012."""
+    rows = []
+    days = beijing_days(rec)
+    for r, receptor in enumerate(rec["receptor"]):
+        for species, limit in GB3095_DAILY.items():
+            if species not in rec["species"]:
+                continue
+            s = rec["species"].index(species)
+            for day, idx in days.items():
+                v = float(rec["conc"][idx, r, s].mean())
+                grade = ("heavy" if species == "pm25" and v > HEAVY_PM25 else "exceeds" if v > limit else "within")
+                rows.append({"receptor": receptor, "day_beijing": day.isoformat(), "species": species,
+                             "mean_ug_m3": v, "limit_ug_m3": limit, "grade": grade, "_idx": idx})
+    return rows
+
+
+def heavy_rows(rec, tags, daily):
+    """Contributions to PM2.5 over the days whose PM2.5 exceeds the grade II limit (75 ug m-3), at
+    each receptor, in the spatial family and the sector family."""
+    rows = []
+    for r, receptor in enumerate(rec["receptor"]):
+        bad = [x for x in daily if x["receptor"] == receptor and x["species"] == "pm25" and x["grade"] != "within"]
+        if not bad:
+            continue
+        idx = sorted(k for x in bad for k in x["_idx"])
+        sub = dict(rec, conc=rec["conc"][idx], contrib=rec["contrib"][idx])
+        for x in contributions(sub, tags):
+            if x["receptor"] == receptor and x["species"] == "pm25" and x["table"] in (f"family:{tags.spatial()[0]}", "sector"):
+                rows.append(dict(x, days=len(bad)))
+    return rows
 
 
 def table_names(tags):
@@ -626,10 +697,12 @@ def hourly_rows(rec, rows):
     for r, receptor in enumerate(rec["receptor"]):
         stacks[receptor] = stack_groups(rows, receptor)
         for t, seconds in enumerate(rec["time"]):
-            out.append({"time": iso(seconds), "receptor": receptor, "species": "pm25", "group": "bulk",
+            out.append({"time": iso(seconds), "time_beijing": bjt(seconds), "receptor": receptor, "species": "pm25",
+                        "group": "bulk",
                         "name_zh": "总浓度", "name_en": "bulk", "value_ug_m3": rec["conc"][t, r, s]})
             for key, zh, en, idx in stacks[receptor]:
-                out.append({"time": iso(seconds), "receptor": receptor, "species": "pm25", "group": key,
+                out.append({"time": iso(seconds), "time_beijing": bjt(seconds), "receptor": receptor,
+                            "species": "pm25", "group": key,
                             "name_zh": zh, "name_en": en, "value_ug_m3": rec["contrib"][t, r, s, idx].sum()})
     return out, stacks
 
@@ -769,7 +842,7 @@ def bar_chart(path, rows, title):
 
 def hourly_chart(path, rec, r, stacks, sector_groups, title):
     s = rec["species"].index("pm25")
-    times = [datetime.datetime.fromtimestamp(float(t), datetime.timezone.utc).replace(tzinfo=None) for t in rec["time"]]
+    times = [datetime.datetime.fromtimestamp(float(t), BEIJING).replace(tzinfo=None) for t in rec["time"]]
     panels = [("regions", stacks)] + ([("sectors", sector_groups)] if sector_groups else [])
     fig, axes = plt.subplots(len(panels), 1, figsize=(10, 3.6 * len(panels)), squeeze=False, sharex=True)
     for ax, (what, groups) in zip(axes[:, 0], panels):
@@ -781,7 +854,7 @@ def hourly_chart(path, rec, r, stacks, sector_groups, title):
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7)
         ax.set_title(tr("按地区" if what == "regions" else "按行业", "by region" if what == "regions" else "by sector"), fontsize=9)
         ax.grid(alpha=0.3)
-    axes[-1, 0].set_xlabel(tr("时间（UTC）", "time (UTC)"))
+    axes[-1, 0].set_xlabel(tr("北京时间（UTC+8），各小时平均的结束时刻", "Beijing time (UTC+8), end of each hourly mean"))
     fig.autofmt_xdate()
     fig.suptitle(title, fontsize=11)
     return save(fig, path)
@@ -852,7 +925,9 @@ HEADERS = {"rank": "名次 Rank", "key": "代码 Key", "name_zh": "名称", "nam
            "table": "表 Table", "scenario": "情景 Scenario", "before_ug_m3": "减排前 Before (µg m⁻³)",
            "after_ug_m3": "减排后 After (µg m⁻³)", "change_ug_m3": "变化 Change (µg m⁻³)", "change_percent": "变化 Change (%)",
            "simulated_ug_m3": "模拟 Simulated (µg m⁻³)", "prediction_error": "预测误差 Prediction error",
-           "base_is_this_run": "基准为本次运行 Base is this run"}
+           "base_is_this_run": "基准为本次运行 Base is this run", "day_beijing": "日期（北京时间）Day (Beijing)",
+           "limit_ug_m3": "二级限值 Grade II limit (µg m⁻³)", "grade": "评价 Grade", "days": "天数 Days",
+           "time_beijing": "北京时间 Beijing time"}
 CONTRIB_COLUMNS = ["rank", "key", "name_zh", "name_en", "mean_ug_m3", "share_percent"]
 SECTION_TITLES = {"unit": ("控制单元", f"Top {TOP_UNITS} control units"),
                   "prefecture": ("地州市及区外", "Prefectures and regions outside Xinjiang"),
@@ -906,6 +981,29 @@ def summary_part(r, rep, cells):
             cells.table(["family", "largest_relative_deviation", "time", "species"], dev)]
 
 
+def daily_part(receptor, rep, cells):
+    """Daily means on Beijing days against GB 3095-2012 grade II, and the heavy days' attribution."""
+    daily = [x for x in rep["daily"] if x["receptor"] == receptor]
+    pm = [x for x in daily if x["species"] == "pm25"]
+    if not pm:
+        return ["<h3>日均值 Daily means</h3>", '<p class="note">模拟未覆盖完整的北京时间日 The run covers no whole '
+                "Beijing day (00:00-24:00 UTC+8): no daily means.</p>"]
+    over = sum(x["grade"] != "within" for x in pm)
+    heavy = sum(x["grade"] == "heavy" for x in pm)
+    parts = ["<h3>日均值 Daily means (北京时间日 Beijing days, GB 3095-2012 二级 grade II)</h3>",
+             f'<p class="daily-count">PM2.5 日均超过 {GB3095_DAILY["pm25"]:g} µg m⁻³ 的天数 Days with daily PM2.5 above '
+             f'{GB3095_DAILY["pm25"]:g} µg m⁻³: <b>{over}</b> / {len(pm)}; 其中重污染 of which heavily polluted '
+             f'(&gt; {HEAVY_PM25:g}): <b>{heavy}</b>. 二级限值 Grade II limits, 24 h: PM2.5 75, SO2 150, NO2 80 µg m⁻³ '
+             "(annual: 35, 60, 40); the model's NOx, in NO2 mass, is compared with the NO2 limit.</p>",
+             cells.table(["day_beijing", "species", "mean_ug_m3", "limit_ug_m3", "grade"], daily)]
+    heavy_rows_here = [x for x in rep["heavy_days"] if x["receptor"] == receptor and x["rank"] <= 8]
+    if heavy_rows_here:
+        parts += [f"<h4>超标日的来源 Contributions on the {over} day(s) above the limit</h4>",
+                  cells.table(["table", "rank", "key", "name_zh", "name_en", "mean_ug_m3", "share_percent"],
+                              heavy_rows_here)]
+    return parts
+
+
 def hotspot_section(r, rep, cells):
     receptor = rep["rec"]["receptor"][r]
     figs, rows = rep["figures"][receptor], rep["contributions"]
@@ -925,6 +1023,7 @@ def hotspot_section(r, rep, cells):
             parts.append(f'<p class="note">{esc(MISSING[table])}</p>')
     parts += ["<h3>逐时贡献 Hourly contributions</h3>", f'<img src="{figs["hourly"]}" alt="hourly {esc(receptor)}">',
               '<p class="note">逐时值见 hourly.csv (the hourly values are in hourly.csv).</p>']
+    parts += daily_part(receptor, rep, cells)
     if "scenarios" in rep:
         parts += ["<h3>情景 Scenarios: 减排前后 before and after</h3>", scenario_table(rep["scenarios"], receptor, cells)]
     return "\n".join(parts + ["</section>"])
@@ -959,17 +1058,71 @@ def overview(rep, cells):
             f'<p class="closure">{esc(rep["info"]["closure_text"])}</p>']
 
 
+METHODS = [
+    ("示意性结果", "Illustrative results",
+     "本报告的数值用于说明模型如何分配来源，不是对新疆空气质量的评估：排放清单为示意性清单（按公开的全区总量自上而下分配），"
+     "气象为诊断气象（由气候统计数值构造的冬季情景，不是对所示日期的再现），控制单元由 bogda-grid 按县派生，不是官方的 1+14+N 单元。",
+     "The numbers show how the model apportions sources; they are not an assessment of Xinjiang's air. The emission "
+     "inventory is illustrative (bin/bogda-inventory spreads published Xinjiang totals, late 2010s: SO2 320, NOx 470, "
+     "NH3 380, primary PM2.5 250 kt/yr, over land-use proxies and the large stacks); the meteorology is the diagnostic "
+     "source, a winter scenario built from climatological numbers (namelists/winter_jan2024.nml), not a reconstruction of "
+     "the days shown; the control units are derived per county by bin/bogda-grid (key control around urban and industrial "
+     "land, priority protection, general the rest), not the official 1+14+N units. Replace each with the real input "
+     "(emissions_gridded_file, met_source = 'wrf', grid_tool_units_file) for a study."),
+    ("输入数据", "Inputs",
+     "地形：ETOPO5（北坡城市偏高 300-700 米）；行政边界：高德县级和地州级边界；外边界背景空气：约 11.6 µg m⁻³ PM2.5（阿克达拉本底站）。",
+     "Terrain: NOAA ETOPO5 (5 arc-minutes; the northern-slope cities sit 300-700 m too high in it); boundaries: AMap "
+     "county and prefecture polygons; background air at the outer domain's edges: about 11.6 µg m⁻³ PM2.5 at the ground "
+     "(the Akedala background station), falling with a 2 km scale height. Sources and licences: data/README.md."),
+    ("时段与预热", "Period and spin-up",
+     "外层 27 公里区域提前 3 天起算（预热），内层 9 公里区域从外层在分析时段开始时的状态（含标签）起算；平均值只覆盖分析时段。",
+     "The outer 27 km domain starts 3 days before the analysis period (its spin-up); the 9 km domain starts at the "
+     "analysis start from the outer domain's state there, tags included, so its first air is already attributed to "
+     "sources; the averages cover the analysis period only. What is left of the outer domain's clean starting air is "
+     "the 'initial conditions' row of the inflow table. Times are shown in Beijing time (UTC+8); the files hold UTC."),
+    ("化学", "Chemistry",
+     "线性一阶转化：SO2→硫酸盐、NOx→硝酸盐、NH3→铵盐，速率随湿度、云水和温度变化；无光化学机理、无热力学平衡、无二次有机气溶胶。",
+     "Linear first-order conversion of SO2 to sulfate, NOx to nitrate and NH3 to ammonium, with rates that depend on "
+     "sunlight, cloud water, humidity and temperature (physics/chemistry.c). Left out: a photochemical mechanism, the "
+     "thermodynamic partitioning of ammonium nitrate (ISORROPIA in CMAQ and CAMx), ammonia limitation, secondary organic "
+     "aerosol. PM2.5 here is primary PM2.5 + sulfate + nitrate + ammonium, dry."),
+    ("标签占比的含义", "What a tag share means",
+     "标签把总浓度精确分解（闭合误差见各热点）；由于化学是线性的，一个来源的贡献等于去掉该来源（零排放）后浓度的变化。",
+     "The tags of a family partition the bulk exactly (the closure boxes give the deviation). Because the chemistry is "
+     "linear, a source's contribution equals the change that removing it (a zero-out run) would make; with the PPM "
+     "scheme's limiter the model is slightly nonlinear and the two agree to within a small fraction. 'Through the "
+     "boundary' rows are air from a prefecture of the outer domain that entered the 9 km domain at its edges or at its "
+     "start: it is attributed by prefecture, not by unit. 'Inflow' rows are air from beyond the outer domain."),
+    ("尚未完成", "Not yet done",
+     "尚未与观测对比评估。",
+     "The run has not been evaluated against observations here: its biases are not measured. Known causes of bias: the "
+     "illustrative inventory, the diagnostic meteorology (no real weather), the terrain, the linear chemistry."),
+]
+
+
+def methods_part():
+    """The methods and caveats section, in both languages."""
+    parts = ['<section id="methods"><h2>方法与说明 Methods and caveats</h2>']
+    for zh, en, text_zh, text_en in METHODS:
+        parts.append(f"<h3>{bi(zh, en)}</h3><p lang=\"zh\">{esc(text_zh)}</p><p lang=\"en\">{esc(text_en)}</p>")
+    return parts + ["</section>"]
+
+
 def page(rep, cells):
     info, rec = rep["info"], rep["rec"]
     nav = "".join(f'<a href="#hotspot-{esc(c)}">{bi(z, c)}</a>' for c, z in zip(rec["receptor"], rec["receptor_zh"]))
     files = [f"{t}.csv" for t in COLUMNS if t in rep] + ["report.json"]
     body = [f"<h1>Bogda 来源解析报告 Source-attribution report: {esc(info['name'])}</h1>",
-            f'<p class="note">时段 Episode: {esc(info["period"])} ({info["hours"]} h, {info["segments"]} segment(s)); '
+            '<p class="illustrative"><b>示意性结果 Illustrative results</b>: 示意性排放清单、诊断气象、派生控制单元 '
+            "(an illustrative inventory, diagnostic meteorology and derived control units; see 方法与说明 Methods and "
+            "caveats).</p>",
+            f'<p class="note">分析时段 Analysis period: {esc(info["period"])} ({info["hours"]} h, {info["segments"]} segment(s)); '
             f'区域 domain {esc(info["domain"])}; 标签 tags: {info["ntag"]} in families {esc(info["families"])}; '
             f'run directory <code>{esc(info["run_dir"])}</code>. 贡献 Contributions are episode means of the hourly '
             "hotspot-mean surface concentrations; 占比 shares are of the episode-mean bulk.</p>", f"<nav>{nav}</nav>"]
     body += overview(rep, cells)
     body += [hotspot_section(r, rep, cells) for r in range(len(rec["receptor"]))]
+    body += methods_part()
     body.append("<footer><h2>表格 Tables</h2><p>" + " ".join(f'<a href="{f}">{f}</a>' for f in files)
                 + f'</p><p class="note">{esc(info["generated"])}</p></footer>')
     return (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head><meta charset="utf-8"><title>Bogda 来源解析报告 '
@@ -1006,8 +1159,12 @@ def make_tables(rep):
     rep["concentrations"] = concentration_rows(rec, rep["attrs"])
     rep["closure"] = closure_rows(rec, tags)
     rep["hourly"], rep["stacks"] = hourly_rows(rec, rep["contributions"])
+    rep["daily"] = daily_rows(rec)
+    rep["heavy_days"] = heavy_rows(rec, tags, rep["daily"])
     rep["family"] = f"family:{tags.spatial()[0]}"
-    rep["period"] = f"{iso(rec['time'][0])} – {iso(rec['time'][-1])}".replace("T", " ").replace("Z", "") + " UTC"
+    start = rec["time"][0] - record_interval(rec)
+    rep["period"] = (f"{bjt(start)} – {bjt(rec['time'][-1])} 北京时间 Beijing time "
+                     f"({iso(start)} – {iso(rec['time'][-1])})".replace("T", " ").replace("Z", " UTC"))
 
 
 def make_figures(rep, out):

@@ -6,6 +6,7 @@
    else to the unit with the largest share of the cell. Sources outside the domain are reported
    as lost. */
 #include "model/emissions/emissions.h"
+#include "base/ncinput.h"
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -240,7 +241,7 @@ static PetscErrorCode read_gridded(MPI_Comm comm, const char *path, const Grid *
   PetscInt nread = 0;
 
   PetscFunctionBeginUser;
-  NcCallFile(nc_open(path, NC_NOWRITE, &nc), path);
+  PetscCall(nc_open_input(path, &nc));
   PetscCall(read_axis(comm, nc, path, "lat", &vlat, &dim[0], &nlat));
   PetscCall(read_axis(comm, nc, path, "lon", &vlon, &dim[1], &nlon));
   PetscCheck(dim[0] != dim[1], comm, PETSC_ERR_FILE_UNEXPECTED,

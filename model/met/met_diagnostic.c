@@ -26,6 +26,7 @@
    sent to all, which keep their ghosted windows: the ranks compute the next snapshots side by
    side (one each, up to BATCH_MAX), and results are identical for any number of ranks. */
 #include "model/met/met_diagnostic.h"
+#include "base/ncinput.h"
 #include <stdio.h>
 #include <string.h>
 #include <netcdf.h>
@@ -293,7 +294,7 @@ static PetscErrorCode read_static(MPI_Comm comm, Ctx *c)
 
   PetscFunctionBeginUser;
   PetscCall(PetscMalloc1(n2 * LANDUSE_N, &buf));
-  NcCallFile(nc_open(c->p.domain_file, NC_NOWRITE, &nc), c->p.domain_file);
+  PetscCall(nc_open_input(c->p.domain_file, &nc));
   NcCallFile(nc_inq_varid(nc, "terrain", &id), c->p.domain_file);
   NcCallFile(nc_get_var_double(nc, id, buf), c->p.domain_file);
   for (PetscInt k = 0; k < n2; k++) c->terrain[k] = buf[k];

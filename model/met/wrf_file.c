@@ -6,6 +6,7 @@
    it (ncks -d), whose place in the domain follows from its first XLAT/XLONG point. In a moving
    nest XLAT/XLONG change from record to record: such records are marked off the grid. */
 #include "model/met/wrf_file.h"
+#include "base/ncinput.h"
 #include <glob.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,7 +37,7 @@ static PetscErrorCode use(WrfFiles *w, PetscInt f)
   if (w->nc >= 0) NcCallFile(nc_close(w->nc), w->path[w->open]);
   w->nc = -1;
   w->open = -1;
-  NcCallFile(nc_open(w->path[f], NC_NOWRITE, &w->nc), w->path[f]);
+  PetscCall(nc_open_input(w->path[f], &w->nc));
   w->open = f;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -250,8 +251,7 @@ PetscErrorCode wrf_files_open(MPI_Comm comm, const char (*patterns)[PARAM_STRING
   for (PetscInt f = 0; f < w->nfile; f++) {
     FileInfo fi;
     int id;
-    PetscCheck(nc_open(w->path[f], NC_NOWRITE, &id) == NC_NOERR, comm, PETSC_ERR_FILE_OPEN,
-               "%s: cannot open as NetCDF", w->path[f]);
+    PetscCall(nc_open_input(w->path[f], &id));
     NcCallFile(nc_close(id), w->path[f]);
     PetscCall(use(w, f));
     for (PetscInt v = 0; required[v]; v++)

@@ -1,6 +1,7 @@
 /* Lat-lon grids from NetCDF (CF coordinates) or ESRI ASCII, and their sampling. Values are held
    as PetscReal, south row first, with missing nodes set to DEM_NODATA whatever the file used. */
 #include "prep/geo/dem.h"
+#include "base/ncinput.h"
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -272,7 +273,7 @@ static PetscErrorCode read_netcdf(const char *path, const char *variable, Dem *d
   PetscBool has_fill = PETSC_FALSE, found;
 
   PetscFunctionBeginUser;
-  NcCallFile(nc_open(path, NC_NOWRITE, &nc), path);
+  PetscCall(nc_open_input(path, &nc));
   PetscCall(find_coordinate(nc, path, PETSC_TRUE, &vlat));
   PetscCall(find_coordinate(nc, path, PETSC_FALSE, &vlon));
   PetscCheck(vlat >= 0 && vlon >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,

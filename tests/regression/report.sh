@@ -73,8 +73,12 @@ if [ -n "$CHROMIUM" ]; then
   ok $? "chromium takes a screenshot of the page ($dir/screenshot.png)"
   "$CHROMIUM" "${flags[@]}" --dump-dom "$page" >"$dir/dom.html" 2>>"$dir/chromium.log"
   out=$(check page "$dir/dom.html" "$dir/base/report"); ok $? "in the browser: $out"
+  grep -q 'class="illustrative"' "$dir/dom.html" && grep -q '<section id="methods"><h2>方法与说明 Methods and caveats' "$dir/dom.html" &&
+    [ "$(grep -o '<h3>[^<]*</h3><p lang="zh">' "$dir/dom.html" | wc -l)" -eq 6 ] && grep -q '分析时段 Analysis period: .* 北京时间 Beijing time' "$dir/dom.html"
+  ok $? "the page says the results are illustrative, has a methods and caveats section of 6 parts in both languages, and gives the period in Beijing time"
 else
   ok 1 "chromium takes a screenshot of the page: chromium is not installed (Debian package chromium)"
   ok 1 "in the browser: every image loaded and the tables hold the CSV numbers: chromium is not installed"
+  ok 1 "the page's caveats: chromium is not installed"
 fi
 done_testing

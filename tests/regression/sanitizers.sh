@@ -3,7 +3,8 @@
 # Description: builds the sanitizer variant (make DEBUG=1: -O0 -g -fsanitize=address,undefined,
 #   objects in build-debug/) and runs with its programs: the namelist parser's unit test, the
 #   effective-namelist and reference tests, a set of bad inputs that must each stop the model
-#   with a message, and the parallel test (the ghost exchange on 2-6 ranks; the model on 1, 2
+#   with a message (one a domain file whose damage crashed libhdf5 before base/ncinput.c probed
+#   input files in a child process), and the parallel test (the ghost exchange on 2-6 ranks; the model on 1, 2
 #   and 4 ranks, bitwise equal). A run is clean when
 #   its own checks pass and no sanitizer report appears in its output. Leaks inside Open MPI,
 #   hwloc and PMIx (not ours) are suppressed by tests/sanitizers.supp; everything else counts.
@@ -38,4 +39,8 @@ bad syntax "syntax.nml:4" -namelist "$dir/syntax.nml"
 bad unknown_key "did you mean" -namelist "$case" -run_hourz 3
 bad range "run_dt" -namelist "$case" -run_dt -5
 bad missing "cannot|no such|does not exist" -namelist "$dir/none.nml"
+# A domain file the fuzz test damaged: libhdf5 crashed inside nc_open (tests/data/fuzz/README.md).
+bad hdf5_damaged "att27_domain_hdf5_damaged.nc: the file is damaged: the NetCDF/HDF5 library (died|failed)" \
+  -namelist "$ROOT/namelists/episode_winter.nml,$ROOT/tests/regression/attribution/case.nml" -tags_enabled false \
+  -run_domain_file "$ROOT/tests/data/fuzz/att27_domain_hdf5_damaged.nc" -emissions_gridded_file '' -emissions_points_file '' -run_hours 1
 done_testing
