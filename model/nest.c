@@ -14,6 +14,7 @@
 #include "base/namelist.h"
 #include "base/error.h"
 #include "base/atomic_file.h"
+#include "model/output/partial.h"
 #include "grids/domain.h"
 #include "base/clock.h"
 
@@ -52,6 +53,7 @@ struct Nest {
   int nc, vtime, vq, vt;
   size_t record;
   PetscBool active;
+  PetscBool cells_written; /* cell_i, cell_j are in the open file */
 };
 
 static PetscBool in_ring(const Nest *n, PetscInt i, PetscInt j)
@@ -134,19 +136,30 @@ PetscErrorCode nest_destroy(Nest **out)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The boundary file of the segment starting at t. */
+static PetscErrorCode segment_path(const Nest *n, PetscReal t, char *path, size_t len)
+{
+  char when[32];
+
+  PetscFunctionBeginUser;
+  clock_format_compact(t, when, sizeof(when));
+  PetscCall(PetscSNPrintf(path, len, "%s/%s_bdy_%s.nc", n->dir, n->name, when));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode nest_open(Nest *n, PetscReal t)
 {
   PetscMPIInt rank;
-  char when[32], tmp[PETSC_MAX_PATH_LEN + 8];
+  char tmp[PETSC_MAX_PATH_LEN + 8];
   int dt, dc, dl, ds, dg, dlen, dims[5], id;
   const Patch *p;
 
   PetscFunctionBeginUser;
   if (!n->active) PetscFunctionReturn(PETSC_SUCCESS);
   p = &n->st->patch;
-  clock_format_compact(t, when, sizeof(when));
-  PetscCall(PetscSNPrintf(n->path, sizeof(n->path), "%s/%s_bdy_%s.nc", n->dir, n->name, when));
+  PetscCall(segment_path(n, t, n->path, sizeof(n->path)));
   n->record = 0;
+  n->cells_written = PETSC_FALSE;
   PetscCallMPI(MPI_Comm_rank(n->comm, &rank));
   if (rank) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(atomic_file_tmp_name(n->path, tmp, sizeof(tmp)));
@@ -245,12 +258,13 @@ PetscErrorCode nest_write(Nest *n, PetscReal t)
     NcCallFile(nc_put_vara_double(n->nc, n->vtime, st, ct, &tt), n->path);
     NcCallFile(nc_put_vara_double(n->nc, n->vq, st, ct, qd), n->path);
     NcCallFile(nc_put_vara_float(n->nc, n->vt, st, ct, tf), n->path);
-    if (n->record == 0) {
+    if (!n->cells_written) { /* the first record this run writes, a resumed one's included */
       int id;
       NcCallFile(nc_inq_varid(n->nc, "cell_i", &id), n->path);
       NcCallFile(nc_put_var_int(n->nc, id, ci), n->path);
       NcCallFile(nc_inq_varid(n->nc, "cell_j", &id), n->path);
       NcCallFile(nc_put_var_int(n->nc, id, cj), n->path);
+      n->cells_written = PETSC_TRUE;
     }
     PetscCall(PetscFree4(qd, tf, ci, cj));
   }
@@ -258,18 +272,52 @@ PetscErrorCode nest_write(Nest *n, PetscReal t)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode nest_close(Nest *n)
+/* Close the segment's file: under its final name, or as a partial file up to t. */
+static PetscErrorCode close_file(Nest *n, PetscBool partial, PetscReal t)
 {
   PetscMPIInt rank;
 
   PetscFunctionBeginUser;
   if (!n->active || !n->path[0]) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCallMPI(MPI_Comm_rank(n->comm, &rank));
-  if (rank == 0) {
-    PetscCall(atomic_file_nc_close(n->nc, n->path));
-    PetscCall(atomic_file_rename(n->path));
-  }
+  if (rank == 0) PetscCall(partial_close_nc(n->nc, n->path, partial, t));
   n->path[0] = '\0';
   PetscCallMPI(MPI_Barrier(n->comm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode nest_close(Nest *n)
+{
+  PetscFunctionBeginUser;
+  PetscCall(close_file(n, PETSC_FALSE, 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode nest_close_partial(Nest *n, PetscReal t)
+{
+  PetscFunctionBeginUser;
+  PetscCall(close_file(n, PETSC_TRUE, t));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode nest_resume(Nest *n, PetscReal t0, PetscReal t, PetscInt expect, PartialResume *how)
+{
+  char path[PETSC_MAX_PATH_LEN];
+  PartialStatus status;
+  PetscInt nrec;
+
+  PetscFunctionBeginUser;
+  *how = RESUME_INACTIVE;
+  if (!n->active) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(segment_path(n, t0, path, sizeof(path)));
+  PetscCall(partial_probe(n->comm, path, t, &status));
+  *how = status == PARTIAL_USABLE ? RESUME_CONTINUED : RESUME_ANEW;
+  if (*how == RESUME_ANEW) {
+    PetscCall(nest_open(n, t));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(nest_open(n, t0));
+  PetscCall(partial_continue_rank0(n->comm, n->nc, n->path, t, expect, &nrec));
+  n->record = (size_t)nrec;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -7,6 +7,7 @@
 #include "model/state.h"
 #include "model/tags.h"
 #include "model/met/met.h"
+#include "model/output/partial.h"
 
 typedef struct Domain Domain;
 typedef struct Receptors Receptors;
@@ -25,3 +26,12 @@ PetscErrorCode receptor_series_open(Receptors *r, PetscReal t);
 PetscErrorCode receptor_series_write(Receptors *r, PetscReal t, const Met *met);
 /* Close the segment (rename the files to their final names). Collective. */
 PetscErrorCode receptor_series_close(Receptors *r);
+/* Close the segment as partial files up to t ("<file>.part", model/output/partial.h), for a run
+   resuming from the checkpoint at t. Collective. */
+PetscErrorCode receptor_series_close_partial(Receptors *r, PetscReal t);
+/* Instead of receptor_series_open, for a run resuming at t from a checkpoint a stopped run
+   wrote: open the segment starting at t0 that run left partial, with its records up to t
+   (NetCDF and CSV; there must be expect of them), or, with no partial file that reaches t, a
+   new segment at t. Collective. */
+PetscErrorCode receptor_series_resume(Receptors *r, PetscReal t0, PetscReal t, PetscInt expect,
+                                      PartialResume *how);
