@@ -71,6 +71,13 @@ PetscErrorCode atomic_file_printf(AtomicFile *f, const char *fmt, ...)
 
 PetscErrorCode atomic_file_commit(AtomicFile *f)
 {
+  PetscFunctionBeginUser;
+  PetscCall(atomic_file_commit_to(f, f->path));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode atomic_file_commit_to(AtomicFile *f, const char *target)
+{
   int error = 0;
 
   PetscFunctionBeginUser;
@@ -87,8 +94,8 @@ PetscErrorCode atomic_file_commit(AtomicFile *f)
   f->fd = -1;
   free(f->text);
   f->text = NULL;
-  if (!error && rename(f->tmp, f->path) != 0) error = errno;
-  if (error) PetscCall(fail(f->path, f->tmp, strerror(error)));
+  if (!error && rename(f->tmp, target) != 0) error = errno;
+  if (error) PetscCall(fail(target, f->tmp, strerror(error)));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -126,20 +133,27 @@ PetscErrorCode atomic_file_nc_close(int nc, const char *path)
 
 PetscErrorCode atomic_file_rename(const char *path)
 {
+  PetscFunctionBeginUser;
+  PetscCall(atomic_file_rename_to(path, path));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode atomic_file_rename_to(const char *path, const char *target)
+{
   char tmp[PETSC_MAX_PATH_LEN + 8];
   int fd, bad;
 
   PetscFunctionBeginUser;
   PetscCall(atomic_file_tmp_name(path, tmp, sizeof(tmp)));
   fd = open(tmp, O_RDONLY);
-  if (fd < 0) PetscCall(fail(path, tmp, strerror(errno)));
+  if (fd < 0) PetscCall(fail(target, tmp, strerror(errno)));
   bad = fsync(fd) != 0;
   if (bad) {
     int error = errno;
     (void)close(fd);
-    PetscCall(fail(path, tmp, strerror(error)));
+    PetscCall(fail(target, tmp, strerror(error)));
   }
-  if (close(fd) != 0) PetscCall(fail(path, tmp, strerror(errno)));
-  if (rename(tmp, path) != 0) PetscCall(fail(path, tmp, strerror(errno)));
+  if (close(fd) != 0) PetscCall(fail(target, tmp, strerror(errno)));
+  if (rename(tmp, target) != 0) PetscCall(fail(target, tmp, strerror(errno)));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

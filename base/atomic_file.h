@@ -41,6 +41,10 @@ PetscErrorCode atomic_file_printf(AtomicFile *f, const char *fmt, ...) PETSC_ATT
    name; on failure remove the temporary and raise the error. */
 PetscErrorCode atomic_file_commit(AtomicFile *f);
 
+/* The same, but the complete file gets the name target instead of its own (a partial output a
+   stopped run keeps for the run that resumes it: model/output/partial.h). */
+PetscErrorCode atomic_file_commit_to(AtomicFile *f, const char *target);
+
 /* Close and remove the temporary (the caller's own error path; no-op if already closed). */
 void atomic_file_discard(AtomicFile *f);
 
@@ -53,3 +57,6 @@ PetscErrorCode atomic_file_nc_close(int nc, const char *path);
 /* Flush the complete temporary of path to the disk and rename it to path; on failure remove it
    and raise the error. Call on one rank, after every writer has closed the file. */
 PetscErrorCode atomic_file_rename(const char *path);
+
+/* The same, but the temporary of path gets the name target instead of path. */
+PetscErrorCode atomic_file_rename_to(const char *path, const char *target);

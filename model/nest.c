@@ -17,6 +17,7 @@
 #include "base/namelist.h"
 #include "base/error.h"
 #include "base/atomic_file.h"
+#include "model/output/partial.h"
 #include "grids/domain.h"
 #include "base/clock.h"
 
@@ -66,6 +67,7 @@ struct Nest {
   int nc, vtime, vq, vt;
   size_t record;
   PetscBool active, has_initial, initial_done;
+  PetscBool cells_written; /* cell_i, cell_j are in the open file */
   PetscReal initial_time;
 };
 
@@ -216,16 +218,26 @@ static PetscErrorCode define_file(Nest *n, const char *path, PetscInt ncell, int
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode nest_open(Nest *n, PetscReal t)
+/* The boundary file of the segment starting at t. */
+static PetscErrorCode segment_path(const Nest *n, PetscReal t, char *path, size_t len)
 {
-  PetscMPIInt rank;
   char when[32];
 
   PetscFunctionBeginUser;
-  if (!n->active) PetscFunctionReturn(PETSC_SUCCESS);
   clock_format_compact(t, when, sizeof(when));
-  PetscCall(PetscSNPrintf(n->path, sizeof(n->path), "%s/%s_bdy_%s.nc", n->dir, n->name, when));
+  PetscCall(PetscSNPrintf(path, len, "%s/%s_bdy_%s.nc", n->dir, n->name, when));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode nest_open(Nest *n, PetscReal t)
+{
+  PetscMPIInt rank;
+
+  PetscFunctionBeginUser;
+  if (!n->active) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(segment_path(n, t, n->path, sizeof(n->path)));
   n->record = 0;
+  n->cells_written = PETSC_FALSE;
   PetscCallMPI(MPI_Comm_rank(n->comm, &rank));
   if (rank == 0) {
     int var[3];
@@ -241,9 +253,10 @@ static int by_index(const void *a, const void *b)
   return x < y ? -1 : x > y;
 }
 
-/* Gather the cells of cs to rank 0 and write them as record `record` of nc (collective). */
+/* Gather the cells of cs to rank 0 and write them as record `record` of nc, and with cells their
+   indices cell_i, cell_j (collective). */
 static PetscErrorCode put_record(Nest *n, CellSet *cs, int nc, const char *path, const int var[3],
-                                 size_t record, PetscReal t)
+                                 size_t record, PetscBool cells, PetscReal t)
 {
   const Patch *p = &n->st->patch;
   const PetscReal *q, *tag = NULL;
@@ -292,7 +305,7 @@ static PetscErrorCode put_record(Nest *n, CellSet *cs, int nc, const char *path,
     NcCallFile(nc_put_vara_double(nc, var[0], st, ct, &tt), path);
     NcCallFile(nc_put_vara_double(nc, var[1], st, ct, qd), path);
     NcCallFile(nc_put_vara_float(nc, var[2], st, ct, tf), path);
-    if (record == 0) {
+    if (cells) {
       int id;
       NcCallFile(nc_inq_varid(nc, "cell_i", &id), path);
       NcCallFile(nc_put_var_int(nc, id, ci), path);
@@ -316,7 +329,7 @@ static PetscErrorCode write_initial(Nest *n, PetscReal t)
   PetscCall(PetscSNPrintf(path, sizeof(path), "%s/%s_init_%s.nc", n->dir, n->name, when));
   PetscCallMPI(MPI_Comm_rank(n->comm, &rank));
   if (rank == 0) PetscCall(define_file(n, path, n->box.ncell, &nc, var));
-  PetscCall(put_record(n, &n->box, nc, path, var, 0, t));
+  PetscCall(put_record(n, &n->box, nc, path, var, 0, PETSC_TRUE, t));
   if (rank == 0) {
     PetscCall(atomic_file_nc_close(nc, path));
     PetscCall(atomic_file_rename(path));
@@ -333,7 +346,9 @@ PetscErrorCode nest_write(Nest *n, PetscReal t)
 
   PetscFunctionBeginUser;
   if (!n->active) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(put_record(n, &n->ring, n->nc, n->path, var, n->record, t));
+  /* The cells go with the first record this run writes, a resumed segment's included. */
+  PetscCall(put_record(n, &n->ring, n->nc, n->path, var, n->record, !n->cells_written, t));
+  n->cells_written = PETSC_TRUE;
   n->record++;
   if (n->has_initial && !n->initial_done && PetscAbsReal(t - n->initial_time) < 1e-3)
     PetscCall(write_initial(n, t));
@@ -360,18 +375,52 @@ PetscErrorCode nest_check_times(const Nest *n, PetscReal t0, PetscReal t1, Petsc
       w[0], w[1], w[2], (PetscInt)(interval / 60 + 0.5));
 }
 
-PetscErrorCode nest_close(Nest *n)
+/* Close the segment's file: under its final name, or as a partial file up to t. */
+static PetscErrorCode close_file(Nest *n, PetscBool partial, PetscReal t)
 {
   PetscMPIInt rank;
 
   PetscFunctionBeginUser;
   if (!n->active || !n->path[0]) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCallMPI(MPI_Comm_rank(n->comm, &rank));
-  if (rank == 0) {
-    PetscCall(atomic_file_nc_close(n->nc, n->path));
-    PetscCall(atomic_file_rename(n->path));
-  }
+  if (rank == 0) PetscCall(partial_close_nc(n->nc, n->path, partial, t));
   n->path[0] = '\0';
   PetscCallMPI(MPI_Barrier(n->comm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode nest_close(Nest *n)
+{
+  PetscFunctionBeginUser;
+  PetscCall(close_file(n, PETSC_FALSE, 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode nest_close_partial(Nest *n, PetscReal t)
+{
+  PetscFunctionBeginUser;
+  PetscCall(close_file(n, PETSC_TRUE, t));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode nest_resume(Nest *n, PetscReal t0, PetscReal t, PetscInt expect, PartialResume *how)
+{
+  char path[PETSC_MAX_PATH_LEN];
+  PartialStatus status;
+  PetscInt nrec;
+
+  PetscFunctionBeginUser;
+  *how = RESUME_INACTIVE;
+  if (!n->active) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(segment_path(n, t0, path, sizeof(path)));
+  PetscCall(partial_probe(n->comm, path, t, &status));
+  *how = status == PARTIAL_USABLE ? RESUME_CONTINUED : RESUME_ANEW;
+  if (*how == RESUME_ANEW) {
+    PetscCall(nest_open(n, t));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(nest_open(n, t0));
+  PetscCall(partial_continue_rank0(n->comm, n->nc, n->path, t, expect, &nrec));
+  n->record = (size_t)nrec;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -10,6 +10,7 @@
 #include "model/state.h"
 #include "model/tags.h"
 #include "base/param.h"
+#include "model/output/partial.h"
 
 typedef struct Nest Nest;
 
@@ -25,6 +26,14 @@ PetscErrorCode nest_close(Nest *n);
 /* Refuse a nest_initial_time that is not an output time (every interval s) of a run from t0
    to t1. Collective. */
 PetscErrorCode nest_check_times(const Nest *n, PetscReal t0, PetscReal t1, PetscReal interval);
+/* Close the segment's file as a partial file up to t ("<file>.part", model/output/partial.h), for
+   a run resuming from the checkpoint at t. Collective. */
+PetscErrorCode nest_close_partial(Nest *n, PetscReal t);
+/* Instead of nest_open, for a run resuming at t from a checkpoint a stopped run wrote: open the
+   segment starting at t0 that run left partial, with its records up to t (the one at t0
+   included; there must be expect of them), or, with no partial file that reaches t, a new
+   segment at t (whose first record the caller writes, as after nest_open). Collective. */
+PetscErrorCode nest_resume(Nest *n, PetscReal t0, PetscReal t, PetscInt expect, PartialResume *how);
 
 /* The &nest namelist group (for the registry's list of groups). */
 extern const ParamGroup nest_group;

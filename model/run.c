@@ -8,9 +8,18 @@
      - checks afterwards that every tag family still sums to the bulk (closure).
    The number of sub-steps comes from an exact reduction (a minimum), so the run does the same
    arithmetic in every cell whatever the number of ranks. Floating-point sums over ranks (the
-   budgets and total masses in the log) are diagnostics only. */
+   budgets and total masses in the log) are diagnostics only.
+
+   Stopping early: SIGUSR1 or SIGTERM (what batch systems send before the wall-time limit), or
+   run_wall_hours running out, stops the run at the end of the current step (of the current output
+   interval when the receptor series are hourly means): the ranks agree on it
+   at every step boundary (a maximum over ranks), write a checkpoint at that step, close the open
+   outputs as partial files (model/output/partial.h) and exit with status RUN_EXIT_RESUME (3).
+   The run resumed from that checkpoint (run_restart = 'latest') continues those files and ends
+   with the bits of an unbroken run. */
 #include "model/run.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <petsctime.h>
 #include "base/namelist.h"
@@ -28,6 +37,7 @@
 #include "model/output/run_folder.h"
 #include "model/output/met_output.h"
 #include "model/nest.h"
+#include "model/stop.h"
 #include "model/emissions/point_sources.h"
 #include "model/emissions/scenario.h"
 #include "grids/domain.h"
@@ -40,6 +50,7 @@ typedef struct {
   char processes[PARAM_ARRAY_MAX][PARAM_STRING_LEN];
   PetscInt nprocesses, px, py, checkpoint_keep, max_substeps;
   PetscReal hours, dt, output_hours, checkpoint_hours, closure_tolerance, closure_floor;
+  PetscReal wall_hours;
   PetscBool closure_check, closure_every_process;
 } RunParams;
 
@@ -140,6 +151,16 @@ static const ParamSpec run_params[] = {
      .type = PARAM_STRING,
      .offset = offsetof(RunParams, restart),
      .sdef = ""},
+    {.key = "wall_hours",
+     .units = "h",
+     .help = "wall-clock time this invocation may take: when the next step would end past it, "
+             "the run writes a checkpoint and stops as on SIGUSR1, for run_restart = 'latest' "
+             "to resume (exit status 3; 0: no limit)",
+     .type = PARAM_REAL,
+     .def = 0,
+     .min = 0,
+     .max = 1e6,
+     .offset = offsetof(RunParams, wall_hours)},
     {.key = "closure_check",
      .help = "check that every tag family sums to the bulk, at every output record",
      .type = PARAM_BOOL,
@@ -207,9 +228,10 @@ typedef struct {
   PetscReal budget_first[BUDGET_NTERMS * PARAM_ARRAY_MAX]; /* global budget then, kg */
   PetscReal t_start;                                       /* run_start, s since the epoch */
   PetscInt64 nstep, nstep_end, steps_per_output, steps_per_checkpoint;
-  PetscReal closure_max; /* largest closure deviation since the last progress line */
-  PetscLogDouble wall_start;
-  PetscInt64 nstep_first; /* step the run (or restart) began at */
+  PetscReal closure_max;      /* largest closure deviation since the last progress line */
+  PetscLogDouble wall_start;  /* when the time loop began */
+  PetscLogDouble wall_invoke; /* when run_case began (run_wall_hours counts from it) */
+  PetscInt64 nstep_first;     /* step the run (or restart) began at */
   PetscLogStage stage_met, stage_output;
   RunFolder *folder; /* owned: the lock on run_output_dir for run_name */
 } Run;
@@ -692,6 +714,7 @@ static PetscErrorCode initial_state(Run *r)
     for (PetscInt i = 0; i < r->nslot; i++) r->slot[i].count = counts[i];
     PetscCall(
         PetscPrintf(r->comm, "restarting from %s at step %" PetscInt64_FMT "\n", path, r->nstep));
+    PetscCall(met_output_resume(r->met_out, step_time(r, r->nstep)));
     PetscCall(boundary_check_parent(r->comm, r->bnd, r->p.domain_file, step_time(r, r->nstep),
                                     step_time(r, r->nstep_end)));
   } else {
@@ -715,38 +738,153 @@ static PetscErrorCode initial_state(Run *r)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The checkpoint at step nstep. */
+static PetscErrorCode checkpoint_path(const Run *r, char *path, size_t len)
+{
+  char when[32];
+
+  PetscFunctionBeginUser;
+  clock_format_compact(step_time(r, r->nstep), when, sizeof(when));
+  PetscCall(PetscSNPrintf(path, len, "%s/%s_checkpoint_%s.bin", r->p.output_dir, r->p.name, when));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode write_checkpoint(Run *r)
 {
-  char path[PETSC_MAX_PATH_LEN], when[32];
+  char path[PETSC_MAX_PATH_LEN];
   PetscInt64 counts[PARAM_ARRAY_MAX];
   PetscReal t = step_time(r, r->nstep);
 
   PetscFunctionBeginUser;
-  clock_format_compact(t, when, sizeof(when));
-  PetscCall(PetscSNPrintf(path, sizeof(path), "%s/%s_checkpoint_%s.bin", r->p.output_dir, r->p.name,
-                          when));
+  PetscCall(checkpoint_path(r, path, sizeof(path)));
   for (PetscInt i = 0; i < r->nslot; i++) counts[i] = r->slot[i].count;
   PetscCall(checkpoint_write(r->comm, r->st, path, t, r->nstep, r->nslot, counts, r->budget));
   PetscCall(checkpoint_prune(r->comm, r->p.output_dir, r->p.name, r->p.checkpoint_keep));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* The loop: steps, output records, progress lines, checkpoints with output rotation. */
-static PetscErrorCode time_loop(Run *r)
+/* Whether step n ends an output segment (the outputs rotate at checkpoints and at the end). */
+static PetscBool segment_ends(const Run *r, PetscInt64 n)
+{
+  return (r->steps_per_checkpoint && n % r->steps_per_checkpoint == 0) || n == r->nstep_end
+             ? PETSC_TRUE
+             : PETSC_FALSE;
+}
+
+/* The step the output segment holding step n (n not its end) started at. */
+static PetscInt64 segment_start(const Run *r, PetscInt64 n)
+{
+  return r->steps_per_checkpoint ? n - n % r->steps_per_checkpoint : 0;
+}
+
+/* Open the outputs of a new segment at step nstep. */
+static PetscErrorCode open_segment(Run *r)
+{
+  PetscReal t = step_time(r, r->nstep);
+
+  PetscFunctionBeginUser;
+  PetscCall(history_open(r->hist, t));
+  PetscCall(receptor_series_open(r->rec, t));
+  PetscCall(nest_open(r->nest, t));
+  PetscCall(nest_write(r->nest, t));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* A run restarted between two checkpoints, from one a stopped run wrote: continue that run's
+   segment and its partial outputs, so the files end as an unbroken run's. Without partial files
+   (a checkpoint copied elsewhere, or another run_checkpoint_hours) the outputs start anew here. */
+static PetscErrorCode resume_segment(Run *r)
+{
+  PetscInt64 s0 = segment_start(r, r->nstep), expect = 0;
+  PetscReal t = step_time(r, r->nstep), t0 = step_time(r, s0);
+  PartialResume how[3];
+  PetscBool anew = PETSC_FALSE, continued = PETSC_FALSE;
+  char when0[32], when[32];
+
+  PetscFunctionBeginUser;
+  for (PetscInt64 m = s0 + 1; m <= r->nstep; m++) expect += output_due(r, m);
+  PetscCall(history_resume(r->hist, t0, t, expect, &how[0]));
+  PetscCall(receptor_series_resume(r->rec, t0, t, expect, &how[1]));
+  PetscCall(nest_resume(r->nest, t0, t, expect + 1, &how[2]));
+  for (PetscInt k = 0; k < 3; k++) {
+    if (how[k] == RESUME_ANEW) anew = PETSC_TRUE;
+    if (how[k] == RESUME_CONTINUED) continued = PETSC_TRUE;
+  }
+  clock_format(t0, when0, sizeof(when0));
+  clock_format(t, when, sizeof(when));
+  PetscCheck(
+      !(anew && continued), r->comm, PETSC_ERR_FILE_UNEXPECTED,
+      "the partial outputs (*.part) of the segment from %s in %s are not all there: restart "
+      "from the checkpoint at %s, or remove the *.part files to start the outputs anew at %s",
+      when0, r->p.output_dir, when0, when);
+  if (anew)
+    PetscCall(PetscPrintf(r->comm,
+                          "WARNING: no partial outputs of the segment from %s reach %s: the "
+                          "outputs start anew at %s\n",
+                          when0, when, when));
+  if (how[2] == RESUME_ANEW) PetscCall(nest_write(r->nest, t));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Whether any rank was asked to stop after the step just taken, by a signal or because the
+   next step would end past run_wall_hours (*why: see model/stop.h). The same on every rank. */
+static PetscErrorCode stop_due(Run *r, int *why)
+{
+  PetscBool wall_over = PETSC_FALSE;
+
+  PetscFunctionBeginUser;
+  if (r->p.wall_hours > 0) {
+    PetscLogDouble now, per_step;
+    PetscCall(PetscTime(&now));
+    per_step = (now - r->wall_start) / (PetscLogDouble)(r->nstep - r->nstep_first);
+    wall_over = now - r->wall_invoke + per_step > 3600.0 * r->p.wall_hours;
+  }
+  PetscCall(stop_asked(r->comm, wall_over, why));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Stop after step nstep: close the open segment's outputs as partial files, write the checkpoint
+   (the loop has written it if the step is a checkpoint's), and say how to go on. */
+static PetscErrorCode stop_run(Run *r, PetscBool open, int why)
+{
+  PetscReal t = step_time(r, r->nstep);
+  char path[PETSC_MAX_PATH_LEN], when[32], cause[64];
+
+  PetscFunctionBeginUser;
+  if (open) {
+    PetscCall(history_close_partial(r->hist, t));
+    PetscCall(receptor_series_close_partial(r->rec, t));
+    PetscCall(nest_close_partial(r->nest, t));
+  }
+  PetscCall(met_output_close_partial(r->met_out, t));
+  if (!(r->steps_per_checkpoint && r->nstep % r->steps_per_checkpoint == 0))
+    PetscCall(write_checkpoint(r));
+  PetscCall(checkpoint_path(r, path, sizeof(path)));
+  clock_format(t, when, sizeof(when));
+  stop_cause(why, r->p.wall_hours, cause, sizeof(cause));
+  PetscCall(PetscPrintf(r->comm,
+                        "stopped by %s at %s (step %" PetscInt64_FMT " of %" PetscInt64_FMT
+                        "): checkpoint %s; resume with -run_restart latest (exit status %d)\n",
+                        cause, when, r->nstep, r->nstep_end, path, RUN_EXIT_RESUME));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The loop: steps, output records, progress lines, checkpoints with output rotation, and the
+   early stop between steps (*stopped: why, STOP_NONE if the run went to its end). */
+static PetscErrorCode time_loop(Run *r, int *stopped)
 {
   PetscBool open = PETSC_FALSE;
 
   PetscFunctionBeginUser;
   PetscCall(PetscTime(&r->wall_start));
   r->nstep_first = r->nstep;
+  *stopped = STOP_NONE;
   while (r->nstep < r->nstep_end) {
-    if (!open) {
-      PetscCall(history_open(r->hist, step_time(r, r->nstep)));
-      PetscCall(receptor_series_open(r->rec, step_time(r, r->nstep)));
-      PetscCall(nest_open(r->nest, step_time(r, r->nstep)));
-      PetscCall(nest_write(r->nest, step_time(r, r->nstep)));
-      open = PETSC_TRUE;
-    }
+    if (!open && r->nstep == r->nstep_first && segment_start(r, r->nstep) < r->nstep)
+      PetscCall(resume_segment(r));
+    else if (!open)
+      PetscCall(open_segment(r));
+    open = PETSC_TRUE;
     PetscCall(sync_step(r));
     PetscCall(receptor_series_accumulate(r->rec, r->met));
     if (output_due(r, r->nstep)) {
@@ -757,8 +895,7 @@ static PetscErrorCode time_loop(Run *r)
       PetscCall(nest_write(r->nest, step_time(r, r->nstep)));
       PetscCall(PetscLogStagePop());
     }
-    if ((r->steps_per_checkpoint && r->nstep % r->steps_per_checkpoint == 0) ||
-        r->nstep == r->nstep_end) {
+    if (segment_ends(r, r->nstep)) {
       PetscCall(PetscLogStagePush(r->stage_output));
       PetscCall(history_close(r->hist));
       PetscCall(receptor_series_close(r->rec));
@@ -768,6 +905,15 @@ static PetscErrorCode time_loop(Run *r)
         PetscCall(write_checkpoint(r));
       PetscCall(PetscLogStagePop());
     }
+    PetscCall(stop_due(r, stopped));
+    /* With hourly-mean receptor series, a stop waits for the end of the output interval: the
+       part of the mean summed so far is not in the checkpoint. */
+    if (*stopped && r->nstep < r->nstep_end &&
+        (output_due(r, r->nstep) || !receptor_series_means(r->rec))) {
+      PetscCall(stop_run(r, open, *stopped));
+      break;
+    }
+    *stopped = STOP_NONE; /* a stop asked at the last step is the end */
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -775,10 +921,15 @@ static PetscErrorCode time_loop(Run *r)
 PetscErrorCode run_case(MPI_Comm comm, PetscBool only_setup)
 {
   Run r;
+  StopSignals signals;
+  int stopped;
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(&r, sizeof(r)));
   r.comm = comm;
+  PetscCall(PetscTime(&r.wall_invoke));
+  /* From here on a signal stops the run, after its first step if it comes during the set-up. */
+  if (!only_setup) PetscCall(stop_catch(&signals));
   PetscCall(setup(&r, only_setup));
   if (only_setup) {
     PetscCall(teardown(&r));
@@ -803,9 +954,16 @@ PetscErrorCode run_case(MPI_Comm comm, PetscBool only_setup)
   PetscCall(total_mass(&r, r.mass_first));
   PetscCallMPI(MPI_Allreduce(r.budget, r.budget_first, (PetscMPIInt)(BUDGET_NTERMS * r.nspec),
                              MPIU_REAL, MPI_SUM, comm));
-  PetscCall(time_loop(&r));
+  PetscCall(time_loop(&r, &stopped));
   PetscCall(history_summary(r.hist, r.budget));
   PetscCall(budget_closure(&r));
   PetscCall(teardown(&r));
+  stop_release(&signals);
+  if (stopped) {
+    /* Not finished: the exit status tells a batch chain to resume (bogda.c returns 0 only for a
+       complete run). */
+    PetscCall(PetscFinalize());
+    exit(RUN_EXIT_RESUME);
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }

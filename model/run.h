@@ -4,8 +4,17 @@
 #include <petscsys.h>
 #include "base/param.h"
 
+/* The exit status of a run that stopped before its end, on SIGUSR1 or SIGTERM or when
+   run_wall_hours ran out, after writing a checkpoint: resume it with run_restart = 'latest'.
+   A complete run exits 0; an error exits with another non-zero status. */
+#define RUN_EXIT_RESUME 3
+
 /* Run the case configured in the options database; with only_setup, read and check the whole
-   configuration (so -help lists every key) and stop before the time loop. Collective on comm. */
+   configuration (so -help lists every key) and stop before the time loop. While the run lasts,
+   SIGUSR1 and SIGTERM are caught: the run then stops at the end of the step, writes a checkpoint
+   and keeps its open outputs as partial files for the run that resumes it, and this process
+   ends (PetscFinalize, then exit status RUN_EXIT_RESUME) without returning. Returns when the
+   run is complete. Collective on comm. */
 PetscErrorCode run_case(MPI_Comm comm, PetscBool only_setup);
 
 /* The &run namelist group (for the registry's list of groups). */

@@ -155,13 +155,23 @@ static PetscErrorCode define_species(History *h, VarIds *v)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode history_open(History *h, PetscReal t)
+/* The file of the segment starting at t. */
+static PetscErrorCode segment_path(const History *h, PetscReal t, char *path, size_t len)
 {
-  char path[PETSC_MAX_PATH_LEN], when[32];
+  char when[32];
 
   PetscFunctionBeginUser;
   clock_format_compact(t, when, sizeof(when));
-  PetscCall(PetscSNPrintf(path, sizeof(path), "%s/%s_%s.nc", h->dir, h->name, when));
+  PetscCall(PetscSNPrintf(path, len, "%s/%s_%s.nc", h->dir, h->name, when));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode history_open(History *h, PetscReal t)
+{
+  char path[PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBeginUser;
+  PetscCall(segment_path(h, t, path, sizeof(path)));
   if (!h->nfiles++) PetscCall(PetscStrncpy(h->first_file, path, sizeof(h->first_file)));
   for (PetscInt k = 0; k < h->grid->spec.nz; k++)
     h->zmid[k] = 0.5 * (h->grid->spec.z_iface[k] + h->grid->spec.z_iface[k + 1]);
@@ -240,6 +250,34 @@ PetscErrorCode history_close(History *h)
 {
   PetscFunctionBeginUser;
   PetscCall(output_close(&h->file));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode history_close_partial(History *h, PetscReal t)
+{
+  PetscFunctionBeginUser;
+  PetscCall(output_close_partial(&h->file, t));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode history_resume(History *h, PetscReal t0, PetscReal t, PetscInt expect,
+                              PartialResume *how)
+{
+  char path[PETSC_MAX_PATH_LEN];
+  PartialStatus status;
+  PetscInt nrec;
+
+  PetscFunctionBeginUser;
+  PetscCall(segment_path(h, t0, path, sizeof(path)));
+  PetscCall(partial_probe(h->comm, path, t, &status));
+  *how = status == PARTIAL_USABLE ? RESUME_CONTINUED : RESUME_ANEW;
+  if (*how == RESUME_ANEW) {
+    PetscCall(history_open(h, t));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(history_open(h, t0));
+  PetscCall(output_resume(h->file, t, &nrec));
+  PetscCall(partial_check_count(h->comm, path, nrec, expect));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -7,6 +7,7 @@
 #include "model/met/met.h"
 #include "model/tags.h"
 #include "base/param.h"
+#include "model/output/partial.h"
 
 typedef struct History History;
 
@@ -23,6 +24,14 @@ PetscErrorCode history_write(History *h, PetscReal t, const Met *met, const Pets
 PetscErrorCode history_closure(History *h, PetscReal deviation);
 /* Close the segment's files (renaming them to their final names). Collective. */
 PetscErrorCode history_close(History *h);
+/* Close the segment's files as partial outputs up to t, for a run resuming from the checkpoint
+   at t (model/output/partial.h). Collective. */
+PetscErrorCode history_close_partial(History *h, PetscReal t);
+/* Instead of history_open, for a run resuming at t from a checkpoint a stopped run wrote: open
+   the segment starting at t0 that run left partial, with its records up to t (there must be
+   expect of them), or, with no partial file that reaches t, a new segment at t. Collective. */
+PetscErrorCode history_resume(History *h, PetscReal t0, PetscReal t, PetscInt expect,
+                              PartialResume *how);
 /* Print the end-of-run budget and where the outputs are. Collective. */
 PetscErrorCode history_summary(History *h, const PetscReal *budget);
 

@@ -56,6 +56,7 @@ struct MetOutput {
   const Grid *g; /* borrowed */
   char path[PETSC_MAX_PATH_LEN], source[64];
   PetscReal interval, last;
+  PetscReal resume; /* the time of the checkpoint a resumed run starts from, or PETSC_MIN_REAL */
   OutputFile *file; /* owned; NULL before the first record */
   PetscInt id[O_N];
   PetscReal *ue, *ve; /* earth-relative winds, 3D ghosted; owned */
@@ -77,6 +78,7 @@ PetscErrorCode met_output_create(const Grid *g, const char *path, PetscReal inte
   o->g = g;
   o->interval = interval;
   o->last = PETSC_MIN_REAL;
+  o->resume = PETSC_MIN_REAL;
   for (PetscInt k = 0; k < g->spec.nz; k++)
     o->zmid[k] = 0.5 * (g->spec.z_iface[k] + g->spec.z_iface[k + 1]);
   *out = o;
@@ -96,6 +98,33 @@ static PetscErrorCode open_file(MetOutput *o, PetscBool has_w)
                              vars[n].long_name, &o->id[n]));
   }
   PetscCall(output_end_def(o->file));
+  if (o->resume > PETSC_MIN_REAL) {
+    PartialStatus status;
+    PetscInt nrec;
+    PetscCall(partial_probe(o->g->comm, o->path, o->resume, &status));
+    if (status == PARTIAL_STALE)
+      PetscCall(PetscPrintf(o->g->comm,
+                            "WARNING: %s.part ends before the restart; %s starts anew at it\n",
+                            o->path, o->path));
+    if (status == PARTIAL_USABLE) {
+      PetscCall(output_resume(o->file, o->resume, &nrec));
+      o->last = o->resume; /* the snapshots up to the restart are in */
+    }
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode met_output_resume(MetOutput *o, PetscReal t_end)
+{
+  PetscFunctionBeginUser;
+  if (o) o->resume = t_end;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode met_output_close_partial(MetOutput *o, PetscReal t)
+{
+  PetscFunctionBeginUser;
+  if (o) PetscCall(output_close_partial(&o->file, t));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

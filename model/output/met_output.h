@@ -13,5 +13,15 @@ PetscErrorCode met_output_create(const Grid *g, const char *path, PetscReal inte
 /* Write snapshot s as a record if its time is due and later than the last record. Collective. */
 PetscErrorCode met_output_write(MetOutput *o, const MetFields *s);
 
+/* For a run resuming from a checkpoint at t_end: when the file is created, copy into it the
+   records up to t_end of the partial file a stopped run left ("<path>.part", if it reaches
+   t_end; model/output/partial.h); later snapshots follow them. Without one the file starts
+   anew at the restart, as after any restart. Collective. */
+PetscErrorCode met_output_resume(MetOutput *o, PetscReal t_end);
+
+/* Close the file as a partial file up to t, for a run resuming from the checkpoint at t.
+   No-op on NULL or before the first record. Collective. */
+PetscErrorCode met_output_close_partial(MetOutput *o, PetscReal t);
+
 /* Close the file, giving it its final name, and free; no-op on NULL. Collective. */
 PetscErrorCode met_output_destroy(MetOutput **o);

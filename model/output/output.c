@@ -10,6 +10,7 @@
 #include "base/error.h"
 #include "base/atomic_file.h"
 #include "base/namelist.h"
+#include "model/output/partial.h"
 #include <netcdf_par.h>
 #include "grids/crs.h"
 
@@ -343,7 +344,8 @@ PetscErrorCode output_write_scalar(OutputFile *f, PetscInt id, PetscReal value)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode output_close(OutputFile **out)
+/* Close the file; rename its temporary to its final name, or with partial to "<path>.part". */
+static PetscErrorCode close_file(OutputFile **out, PetscBool partial)
 {
   OutputFile *f = *out;
   PetscMPIInt rank;
@@ -353,9 +355,37 @@ PetscErrorCode output_close(OutputFile **out)
   PetscCall(atomic_file_nc_close(f->nc, f->path));
   PetscCallMPI(MPI_Barrier(f->comm));
   PetscCallMPI(MPI_Comm_rank(f->comm, &rank));
-  if (rank == 0) PetscCall(atomic_file_rename(f->path));
+  if (rank == 0 && partial) PetscCall(partial_keep(f->path));
+  if (rank == 0 && !partial) {
+    PetscCall(atomic_file_rename(f->path));
+    PetscCall(partial_remove(f->path));
+  }
   PetscCallMPI(MPI_Barrier(f->comm));
   PetscCall(PetscFree(f->buf));
   PetscCall(PetscFree(*out));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode output_close(OutputFile **out)
+{
+  PetscFunctionBeginUser;
+  PetscCall(close_file(out, PETSC_FALSE));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode output_close_partial(OutputFile **out, PetscReal t)
+{
+  PetscFunctionBeginUser;
+  if (!*out) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(partial_mark((*out)->nc, (*out)->path, t));
+  PetscCall(close_file(out, PETSC_TRUE));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode output_resume(OutputFile *f, PetscReal t_end, PetscInt *nrec)
+{
+  PetscFunctionBeginUser;
+  PetscCall(partial_copy(f->comm, f->nc, f->path, t_end, nrec));
+  if (*nrec > 0) f->record = (size_t)(*nrec - 1);
   PetscFunctionReturn(PETSC_SUCCESS);
 }

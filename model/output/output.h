@@ -7,6 +7,7 @@
    that GDAL and CDO recognise, and a CF time axis "seconds since 1970-01-01 00:00:00". */
 #include <petscsys.h>
 #include "grids/grid.h"
+#include "model/output/partial.h"
 
 typedef struct OutputFile OutputFile;
 
@@ -55,5 +56,15 @@ PetscErrorCode output_write(OutputFile *f, PetscInt id, const PetscReal *a, Pets
    same value). Collective. */
 PetscErrorCode output_write_scalar(OutputFile *f, PetscInt id, PetscReal value);
 
-/* Close the file and rename path.tmp to path. Collective. No-op on NULL. */
+/* Close the file and rename path.tmp to path (removing a path.part it was resumed from).
+   Collective. No-op on NULL. */
 PetscErrorCode output_close(OutputFile **f);
+
+/* Close the file as a partial output up to t, "<path>.part", for a run that resumes from the
+   checkpoint at t (model/output/partial.h). Collective. No-op on NULL. */
+PetscErrorCode output_close_partial(OutputFile **f, PetscReal t);
+
+/* Right after output_end_def: copy the records up to t_end from "<path>.part" (which
+   partial_probe found usable); later records follow them. *nrec: the records copied.
+   Collective. */
+PetscErrorCode output_resume(OutputFile *f, PetscReal t_end, PetscInt *nrec);

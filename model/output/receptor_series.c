@@ -12,6 +12,7 @@
 #include "base/error.h"
 #include "base/atomic_file.h"
 #include "base/clock.h"
+#include "model/output/partial.h"
 #include "base/units.h"
 #include "base/namelist.h"
 #include "grids/domain.h"
@@ -356,18 +357,28 @@ static PetscErrorCode open_nc(Receptors *r)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The NetCDF or CSV file (ext "nc" or "csv") of the segment starting at t. */
+static PetscErrorCode segment_path(const Receptors *r, PetscReal t, const char *ext, char *path,
+                                   size_t len)
+{
+  char when[32];
+
+  PetscFunctionBeginUser;
+  clock_format_compact(t, when, sizeof(when));
+  PetscCall(PetscSNPrintf(path, len, "%s/%s_receptors_%s.%s", r->dir, r->name, when, ext));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode receptor_series_open(Receptors *r, PetscReal t)
 {
   PetscMPIInt rank;
-  char when[32], csv[PETSC_MAX_PATH_LEN];
+  char csv[PETSC_MAX_PATH_LEN];
 
   PetscFunctionBeginUser;
   if (!r->nrec) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCallMPI(MPI_Comm_rank(r->comm, &rank));
-  clock_format_compact(t, when, sizeof(when));
-  PetscCall(PetscSNPrintf(r->path_nc, sizeof(r->path_nc), "%s/%s_receptors_%s.nc", r->dir, r->name,
-                          when));
-  PetscCall(PetscSNPrintf(csv, sizeof(csv), "%s/%s_receptors_%s.csv", r->dir, r->name, when));
+  PetscCall(segment_path(r, t, "nc", r->path_nc, sizeof(r->path_nc)));
+  PetscCall(segment_path(r, t, "csv", csv, sizeof(csv)));
   r->record = 0;
   r->t_last = t;
   if (rank) PetscFunctionReturn(PETSC_SUCCESS);
@@ -420,6 +431,11 @@ static PetscErrorCode pack(Receptors *r, const Met *met)
   if (nt) PetscCall(VecRestoreArrayRead(r->st->tag, &tag));
   PetscCall(VecRestoreArrayRead(r->st->q, &q));
   PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscBool receptor_series_means(const Receptors *r)
+{
+  return r->nrec && r->mean ? PETSC_TRUE : PETSC_FALSE;
 }
 
 PetscErrorCode receptor_series_accumulate(Receptors *r, const Met *met)
@@ -501,7 +517,8 @@ PetscErrorCode receptor_series_write(Receptors *r, PetscReal t, const Met *met)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode receptor_series_close(Receptors *r)
+/* Close the segment's files: under their final names, or as partial files up to t. */
+static PetscErrorCode close_files(Receptors *r, PetscBool partial, PetscReal t)
 {
   PetscMPIInt rank;
 
@@ -509,11 +526,81 @@ PetscErrorCode receptor_series_close(Receptors *r)
   if (!r->nrec || !r->path_nc[0]) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCallMPI(MPI_Comm_rank(r->comm, &rank));
   if (rank == 0 && r->csv.fp) {
-    PetscCall(atomic_file_nc_close(r->nc, r->path_nc));
-    PetscCall(atomic_file_rename(r->path_nc));
-    PetscCall(atomic_file_commit(&r->csv));
+    char csv[PETSC_MAX_PATH_LEN], part[PETSC_MAX_PATH_LEN + 8];
+    PetscCall(PetscStrncpy(csv, r->csv.path, sizeof(csv)));
+    PetscCall(partial_name(csv, part, sizeof(part)));
+    PetscCall(partial_close_nc(r->nc, r->path_nc, partial, t));
+    PetscCall(atomic_file_commit_to(&r->csv, partial ? part : csv));
+    if (!partial) PetscCall(partial_remove(csv));
   }
   r->path_nc[0] = '\0';
   PetscCallMPI(MPI_Barrier(r->comm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode receptor_series_close(Receptors *r)
+{
+  PetscFunctionBeginUser;
+  PetscCall(close_files(r, PETSC_FALSE, 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode receptor_series_close_partial(Receptors *r, PetscReal t)
+{
+  PetscFunctionBeginUser;
+  PetscCall(close_files(r, PETSC_TRUE, t));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Rank 0: append to the segment's CSV the first n lines after the header of its partial file. */
+static PetscErrorCode resume_csv(Receptors *r, PetscInt n)
+{
+  char part[PETSC_MAX_PATH_LEN + 8], *line = NULL;
+  size_t cap = 0;
+  FILE *fp;
+  PetscInt got = 0;
+
+  PetscFunctionBeginUser;
+  PetscCall(partial_name(r->csv.path, part, sizeof(part)));
+  fp = fopen(part, "r");
+  PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "%s: cannot read it: %s", part,
+             strerror(errno));
+  if (getline(&line, &cap, fp) > 0)
+    while (got < n && getline(&line, &cap, fp) > 0) {
+      PetscCall(atomic_file_printf(&r->csv, "%s", line));
+      got++;
+    }
+  free(line);
+  (void)fclose(fp);
+  PetscCheck(got == n, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+             "%s holds %" PetscInt_FMT " rows where its NetCDF twin needs %" PetscInt_FMT, part,
+             got, n);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode receptor_series_resume(Receptors *r, PetscReal t0, PetscReal t, PetscInt expect,
+                                      PartialResume *how)
+{
+  char path[PETSC_MAX_PATH_LEN];
+  PartialStatus status;
+  PetscMPIInt rank;
+  PetscInt nrec;
+
+  PetscFunctionBeginUser;
+  *how = RESUME_INACTIVE;
+  if (!r->nrec) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(segment_path(r, t0, "nc", path, sizeof(path)));
+  PetscCall(partial_probe(r->comm, path, t, &status));
+  *how = status == PARTIAL_USABLE ? RESUME_CONTINUED : RESUME_ANEW;
+  if (*how == RESUME_ANEW) {
+    PetscCall(receptor_series_open(r, t));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(receptor_series_open(r, t0));
+  PetscCall(partial_continue_rank0(r->comm, r->nc, r->path_nc, t, expect, &nrec));
+  PetscCallMPI(MPI_Comm_rank(r->comm, &rank));
+  if (rank == 0) PetscCall(resume_csv(r, nrec * r->nrec * nsp(r)));
+  r->record = (size_t)nrec;
+  r->t_last = t; /* the next mean starts at the checkpoint, an output time (model/run.c) */
   PetscFunctionReturn(PETSC_SUCCESS);
 }

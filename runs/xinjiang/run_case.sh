@@ -9,78 +9,72 @@
 #   5. the maps of the domains, the winds and profiles of the meteorology (postproc/plot_met.py),
 #      and the attribution report (postproc/report.py).
 # Usage: runs/xinjiang/run_case.sh [RUN_DIR]   (default runs/out/xinjiang_<UTC time>)
-# Environment: NP (ranks, default: the number of cores), MPIEXEC, PYTHON; ANALYSIS_START (UTC,
-#   default 2024-01-12T16:00:00Z = 13 January 00:00 Beijing time), HOURS (the analysis period,
-#   default 120) and SPINUP_HOURS (xj27's start before it, default 72), to shorten or move the run.
+# Environment: NP (ranks, default: the number of cores), MPIEXEC (the launcher, split into words:
+# "srun --mpi=pmix" works; default srun in a Slurm job, else mpiexec), PYTHON, ANALYSIS_START,
+# HOURS (the analysis period, 120) and SPINUP_HOURS (72) to move or shorten it,
+# and the parts of the case (DOMAINS, INVENTORY, OUTER, INNER, CASE, OUTER_NML, INNER_NML: see
+# runs/xinjiang/case.sh). Exit status: 0 done, 3 a model run was stopped by SIGUSR1 or SIGTERM
+# and can be resumed, 1 a step failed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ROOT=$(pwd)
-NP=${NP:-$(nproc 2>/dev/null || echo 2)}
-MPIEXEC=${MPIEXEC:-mpiexec}
 PYTHON=${PYTHON:-/usr/bin/python3}
 RUN=${1:-runs/out/xinjiang_$(date -u +%Y%m%dT%H%M%SZ)}
+. runs/launch.sh
+. runs/xinjiang/case.sh
+launcher_init
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 # One BLAS thread per rank (the model also asks OpenBLAS for it): results must not depend on it.
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
-mkdir -p "$RUN"/domains "$RUN"/inventory "$RUN"/xj27 "$RUN"/ns9
+mkdir -p "$RUN"
 RUN=$(cd "$RUN" && pwd)
 LOG=$RUN/run.log
-ANALYSIS_START=${ANALYSIS_START:-2024-01-12T16:00:00Z}
-HOURS=${HOURS:-120}
-SPINUP_HOURS=${SPINUP_HOURS:-72}
-iso() { date -u -d "$1" +%Y-%m-%dT%H:%M:%SZ; }
-OUTER_START=$(iso "${ANALYSIS_START/T/ } - $SPINUP_HOURS hours")
-STAMP=$(date -u -d "${ANALYSIS_START/T/ }" +%Y%m%dT%H%MZ)
-OUTER=(-run_start "$OUTER_START" -run_hours $((SPINUP_HOURS + HOURS)) -nest_initial_time "$(iso "${ANALYSIS_START/T/ }")")
-INNER=(-run_start "$(iso "${ANALYSIS_START/T/ }")" -run_hours "$HOURS")
 stage() { printf '%s  %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$LOG"; }
 start=$(date +%s)
 
-stage "domains xj27 and ns9 -> $RUN/domains"
-"$MPIEXEC" -n "$NP" bin/bogda-grid -namelist namelists/domains.nml -out "$RUN/domains" >>"$LOG" 2>&1
+stage "domains $OUTER and $INNER -> $RUN/domains"
+case_domains "$RUN" >>"$LOG" 2>&1
 
-stage "illustrative emission inventory -> $RUN/inventory"
-bin/bogda-inventory -namelist namelists/domains.nml -inventory namelists/inventory.nml -out "$RUN/inventory" >>"$LOG" 2>&1
+if [ -n "$INVENTORY" ]; then
+  stage "illustrative emission inventory -> $RUN/inventory"
+  case_inventory "$RUN" >>"$LOG" 2>&1
+  "$PYTHON" postproc/plot_inventory.py "$RUN/inventory" >>"$LOG" 2>&1 || stage "  (the inventory maps could not be drawn; see $LOG)"
+fi
 
-"$PYTHON" postproc/plot_inventory.py "$RUN/inventory" >>"$LOG" 2>&1 || stage "  (the inventory maps could not be drawn; see $LOG)"
-
-common=(-emissions_gridded_file "$RUN/inventory/xinjiang_inventory.nc" -emissions_points_file "$RUN/inventory/xinjiang_points.csv")
-# Run the model, keep its whole log, show its progress lines; fail if the model fails.
-model() { # model NAME ARGS...
-  local name=$1 status; shift
-  set +e
-  "$MPIEXEC" -n "$NP" bin/bogda "$@" 2>&1 | tee "$RUN/$name/$name.log" | grep --line-buffered -E '^20|WARNING|ERROR'
-  status=${PIPESTATUS[0]}
-  set -e
-  [ "$status" -eq 0 ] || { echo "$name failed: see $RUN/$name/$name.log"; exit 1; }
+# Run the model, keep its whole log, show its progress lines; stop if the model fails or stops.
+model() { # model outer|inner
+  local name status=0
+  case_args "$1" "$RUN"
+  name=$([ "$1" = outer ] && echo "$OUTER" || echo "$INNER")
+  launch_forwarding "$RUN/$name/$name.log" '^20|WARNING|ERROR|^stopped' \
+    "${MPIEXEC[@]}" -n "$NP" bin/bogda "${ARGS[@]}" || status=$?
+  case $status in
+    0) ;;
+    3) echo "$name stopped (exit 3): rerun the model with -run_restart latest, see $RUN/$name/$name.log"; exit 3 ;;
+    *) echo "$name failed (exit $status): see $RUN/$name/$name.log"; exit 1 ;;
+  esac
 }
 
-stage "xj27 (27 km) on $NP ranks, $OUTER_START + $((SPINUP_HOURS + HOURS)) h ($SPINUP_HOURS h spin-up) -> $RUN/xj27"
-model xj27 -namelist namelists/xinjiang.nml,namelists/winter_jan2024.nml,namelists/xj27.nml \
-  -run_output_dir "$RUN/xj27" -run_domain_file "$RUN/domains/xj27_domain.nc" \
-  -nest_child_domain_file "$RUN/domains/ns9_domain.nc" "${common[@]}" "${OUTER[@]}"
+stage "$OUTER on $NP ranks -> $RUN/$OUTER"
+model outer
 
-stage "ns9 (9 km, nested) on $NP ranks, $ANALYSIS_START + $HOURS h from xj27's state -> $RUN/ns9"
-model ns9 -namelist namelists/xinjiang.nml,namelists/winter_jan2024.nml,namelists/ns9.nml \
-  -run_output_dir "$RUN/ns9" -run_domain_file "$RUN/domains/ns9_domain.nc" \
-  -boundary_parent_files "$RUN/xj27/xj27_bdy_*.nc" -boundary_initial_file "$RUN/xj27/xj27_init_$STAMP.nc" \
-  -met_output "$RUN/ns9/ns9_met.nc" -met_output_interval 7200 "${common[@]}" "${INNER[@]}"
+stage "$INNER (nested) on $NP ranks -> $RUN/$INNER"
+model inner
 
 stage "maps of the domains"
-"$PYTHON" postproc/plot_domain.py "$RUN/domains/xj27_domain.nc" "$RUN/domains/ns9_domain.nc" -o "$RUN/domains" >>"$LOG" 2>&1 ||
+"$PYTHON" postproc/plot_domain.py "$RUN/domains/${OUTER}_domain.nc" "$RUN/domains/${INNER}_domain.nc" -o "$RUN/domains" >>"$LOG" 2>&1 ||
   stage "  (the maps could not be drawn; see $LOG)"
 
-stage "winds and profiles of the meteorology -> $RUN/ns9/met"
-"$PYTHON" postproc/plot_met.py "$RUN/ns9/ns9_met.nc" --domain "$RUN/domains/ns9_domain.nc" -o "$RUN/ns9/met" >>"$LOG" 2>&1 ||
+stage "winds and profiles of the meteorology -> $RUN/$INNER/met"
+"$PYTHON" postproc/plot_met.py "$RUN/$INNER/${INNER}_met.nc" --domain "$RUN/domains/${INNER}_domain.nc" -o "$RUN/$INNER/met" >>"$LOG" 2>&1 ||
   stage "  (the met pictures could not be drawn; see $LOG)"
 
 stage "attribution report"
 if [ -f postproc/report.py ]; then
-  "$PYTHON" postproc/report.py "$RUN/ns9" --domain "$RUN/domains/ns9_domain.nc" >>"$LOG" 2>&1 || stage "  (the report failed; see $LOG)"
+  "$PYTHON" postproc/report.py "$RUN/$INNER" --domain "$RUN/domains/${INNER}_domain.nc" >>"$LOG" 2>&1 || stage "  (the report failed; see $LOG)"
 fi
 stage "done in $(( $(date +%s) - start )) s"
-if [ -f "$RUN/ns9/report/index.html" ]; then
-  echo "report: $RUN/ns9/report/index.html"
+if [ -f "$RUN/$INNER/report/index.html" ]; then
+  echo "report: $RUN/$INNER/report/index.html"
 else
   echo "outputs: $RUN (no report)"
 fi
