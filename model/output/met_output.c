@@ -155,6 +155,7 @@ PetscErrorCode met_output_write(MetOutput *o, const MetFields *s)
       PetscAbsReal(s->time / o->interval - PetscFloorReal(s->time / o->interval + 0.5)) > 1e-9)
     PetscFunctionReturn(PETSC_SUCCESS);
   if (!o->file) PetscCall(open_file(o, s->has_w));
+  if (s->time <= o->last) PetscFunctionReturn(PETSC_SUCCESS); /* a resumed file holds it */
   earth_winds(o, s);
   field[O_U] = o->ue;
   field[O_V] = o->ve;

@@ -104,7 +104,7 @@ ok $? "a chain whose model fails at its set-up fails its job and submits nothing
 mkdir -p "$T/nosrun"
 ln -sf "$FAKE/sbatch" "$FAKE/slurm_run" "$T/nosrun/"
 first=$(next_id)
-PATH="$T/nosrun:${PATH#"$FAKE:"}" env "${small[@]}" INVENTORY='' HOURS=3 \
+PATH="$T/nosrun:${PATH#"$FAKE:"}" env "${small[@]}" INVENTORY='' HOURS=6 \
   sbatch runs/slurm/month_nested.sbatch "$T/nested" >/dev/null
 PATH="$T/nosrun:${PATH#"$FAKE:"}" FAKE_SLURM_SIGNAL="$first $((first + 2))" slurm_run >>"$T/queue.log" 2>&1
 [ "$(exits "$first" $((first + 1)) $((first + 2)) $((first + 3)))" = "0 0 0 0 " ] &&
@@ -115,7 +115,7 @@ ok $? "each domain was stopped once by the signal and resumed"
 # The same two runs unbroken, with the arguments the chain gave them.
 mkdir -p "$T/nested_straight" && cp -r "$T/nested/domains" "$T/nested_straight/"
 (
-  export "${small[@]}" INVENTORY='' HOURS=3
+  export "${small[@]}" INVENTORY='' HOURS=6
   . runs/xinjiang/case.sh
   case_args outer "$T/nested_straight" && mpirun_n 2 "$BIN/bogda" "${ARGS[@]}" >"$T/nested_outer.log" 2>&1 &&
     case_args inner "$T/nested_straight" && mpirun_n 2 "$BIN/bogda" "${ARGS[@]}" >"$T/nested_inner.log" 2>&1
