@@ -16,6 +16,7 @@
    queries it once more through PetscOptionsBegin/PetscOptions* so that -help lists every key
    and PETSc counts it as used. All ranks parse the same text and reach the same decisions. */
 #include "base/namelist.h"
+#include "base/version.h"
 #include <ctype.h>
 #include <errno.h>
 #include <sys/stat.h>
@@ -1081,7 +1082,8 @@ PetscErrorCode namelist_view(MPI_Comm comm, PetscViewer viewer)
 PetscErrorCode namelist_write(FILE *fp)
 {
   PetscFunctionBeginUser;
-  fprintf(fp, "! The effective configuration of this run: every key, defaults marked.\n");
+  fprintf(fp, "! The effective configuration of this run (Bogda %s): every key, defaults marked.\n",
+          version_string());
   for (PetscInt k = 0; k < nentries; k++) {
     PetscBool first = k == 0 || strcmp(entries[k].group, entries[k - 1].group);
     PetscBool last = k == nentries - 1 || strcmp(entries[k].group, entries[k + 1].group);

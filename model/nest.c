@@ -16,6 +16,7 @@
 #include "base/atomic_file.h"
 #include "grids/domain.h"
 #include "base/clock.h"
+#include "base/version.h"
 
 #define LABEL_LEN 64
 
@@ -157,6 +158,7 @@ PetscErrorCode nest_open(Nest *n, PetscReal t)
   NcCallFile(nc_def_dim(n->nc, "species", (size_t)p->nspec, &ds), n->path);
   NcCallFile(nc_def_dim(n->nc, "tag", (size_t)PetscMax(p->ntag, 1), &dg), n->path);
   NcCallFile(nc_def_dim(n->nc, "label_length", LABEL_LEN, &dlen), n->path);
+  PetscCall(version_nc_attribute(n->nc, n->path));
   {
     const int v[5] = {(int)n->i0 + 1, (int)n->j0 + 1, (int)n->ratio, (int)n->cnx, (int)n->cny};
     const char *att[5] = {"PARENT_I_START", "PARENT_J_START", "PARENT_GRID_RATIO", "CHILD_NX",

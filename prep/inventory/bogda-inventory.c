@@ -33,6 +33,7 @@
 #include "base/csv.h"
 #include "physics/species.h"
 #include "base/constants.h"
+#include "base/version.h"
 
 #define NSUB 3
 #define MAXS 16
@@ -487,6 +488,7 @@ static PetscErrorCode write_outputs(Inv *v, const char *dir)
   }
   PetscCall(PetscFree(coord));
   NcCallFile(nc_put_att_text(nc, NC_GLOBAL, "Conventions", 6, "CF-1.8"), tmp);
+  PetscCall(version_nc_attribute(nc, tmp));
   {
     const char *title = "Bogda default emission inventory for Xinjiang: ILLUSTRATIVE, built "
                         "top-down from published totals (prep/inventory/bogda-inventory.c)";
