@@ -911,28 +911,6 @@ PetscErrorCode namelist_read(MPI_Comm comm, const ParamGroup *group, void *param
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode namelist_help(MPI_Comm comm, const ParamGroup *const *groups, PetscInt count)
-{
-  PetscFunctionBeginUser;
-  for (PetscInt g = 0; g < count; g++) {
-    const ParamGroup *grp = groups[g];
-    char prefix[NAME_LEN], lgroup[NAME_LEN];
-    void *params;
-    PetscCall(PetscStrncpy(lgroup, grp->name, sizeof(lgroup)));
-    lower(lgroup);
-    if (known(read_groups, nread, lgroup)) continue;
-    PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "%s_", lgroup));
-    PetscCall(PetscCalloc(grp->params_size ? grp->params_size : 1, &params));
-    for (const ParamSpec *sp = grp->params; sp->key; sp++) set_default(sp, params);
-    PetscOptionsBegin(comm, prefix, grp->title, NULL);
-    for (const ParamSpec *sp = grp->params; sp->key; sp++)
-      PetscCall(list_for_help(PetscOptionsObject, sp, grp->name, params));
-    PetscOptionsEnd();
-    PetscCall(PetscFree(params));
-  }
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 /* Edit distance between a and b (Levenshtein), for suggestions. */
 static PetscInt distance(const char *a, const char *b)
 {
@@ -1116,6 +1094,56 @@ PetscErrorCode namelist_entry(PetscInt i, const char **key, const char **value,
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The default and the range of sp as text, for -help and the reference. */
+static void describe(const ParamSpec *sp, char *def, size_t ldef, char *range, size_t lrange)
+{
+  def[0] = range[0] = '\0';
+  switch (sp->type) {
+  case PARAM_REAL:
+  case PARAM_INT:
+    snprintf(def, ldef, "%g", (double)sp->def);
+    snprintf(range, lrange, "%g to %g", (double)sp->min, (double)sp->max);
+    break;
+  case PARAM_BOOL:
+    snprintf(def, ldef, "%s", sp->def != 0 ? ".true." : ".false.");
+    break;
+  case PARAM_ENUM:
+    snprintf(def, ldef, "'%s'", sp->choices[(PetscInt)sp->def]);
+    for (PetscInt c = 0; sp->choices[c]; c++) {
+      size_t l = strlen(range);
+      snprintf(range + l, lrange - l, "%s%s", c ? ", " : "", sp->choices[c]);
+    }
+    break;
+  case PARAM_STRING:
+    snprintf(def, ldef, "'%s'", sp->sdef ? sp->sdef : "");
+    break;
+  default:
+    if (sp->def_count)
+      snprintf(def, ldef, "%d x %g", (int)sp->def_count, (double)sp->def);
+    else
+      snprintf(def, ldef, "(empty)");
+    if (sp->type != PARAM_STRING_ARRAY)
+      snprintf(range, lrange, "%g to %g", (double)sp->min, (double)sp->max);
+    break;
+  }
+}
+
+PetscErrorCode namelist_help(FILE *fp, const ParamGroup *group)
+{
+  PetscFunctionBeginUser;
+  fprintf(fp, "\n&%s: %s\n", group->name, group->title);
+  for (const ParamSpec *sp = group->params; sp->key; sp++) {
+    char opt[NAME_LEN], def[256], range[128], extra[256] = "";
+    describe(sp, def, sizeof(def), range, sizeof(range));
+    snprintf(opt, sizeof(opt), "-%s_%s", group->name, sp->key);
+    if (range[0] || (sp->units && sp->units[0]))
+      snprintf(extra, sizeof(extra), " [%s%s%s]", sp->units ? sp->units : "",
+               range[0] && sp->units && sp->units[0] ? "; " : "", range);
+    fprintf(fp, "  %-34s %-13s %-10s %s%s\n", opt, type_name(sp->type), def, sp->help, extra);
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode namelist_reference(FILE *fp, const ParamGroup *group)
 {
   PetscFunctionBeginUser;
@@ -1124,35 +1152,8 @@ PetscErrorCode namelist_reference(FILE *fp, const ParamGroup *group)
           "| --- | --- | --- | --- | --- |\n",
           group->name, group->title);
   for (const ParamSpec *sp = group->params; sp->key; sp++) {
-    char def[256] = "", range[128] = "";
-    switch (sp->type) {
-    case PARAM_REAL:
-    case PARAM_INT:
-      snprintf(def, sizeof(def), "%g", (double)sp->def);
-      snprintf(range, sizeof(range), "%g to %g", (double)sp->min, (double)sp->max);
-      break;
-    case PARAM_BOOL:
-      snprintf(def, sizeof(def), "%s", sp->def != 0 ? ".true." : ".false.");
-      break;
-    case PARAM_ENUM:
-      snprintf(def, sizeof(def), "'%s'", sp->choices[(PetscInt)sp->def]);
-      for (PetscInt c = 0; sp->choices[c]; c++) {
-        size_t l = strlen(range);
-        snprintf(range + l, sizeof(range) - l, "%s%s", c ? ", " : "", sp->choices[c]);
-      }
-      break;
-    case PARAM_STRING:
-      snprintf(def, sizeof(def), "'%s'", sp->sdef ? sp->sdef : "");
-      break;
-    default:
-      if (sp->def_count)
-        snprintf(def, sizeof(def), "%d x %g", (int)sp->def_count, (double)sp->def);
-      else
-        snprintf(def, sizeof(def), "(empty)");
-      if (sp->type != PARAM_STRING_ARRAY)
-        snprintf(range, sizeof(range), "%g to %g", (double)sp->min, (double)sp->max);
-      break;
-    }
+    char def[256], range[128];
+    describe(sp, def, sizeof(def), range, sizeof(range));
     fprintf(fp, "| `%s` | `-%s_%s` | %s | %s | %s | %s | %s |\n", sp->key, group->name, sp->key,
             type_name(sp->type), def, range, sp->units ? sp->units : "", sp->help);
   }

@@ -29,10 +29,9 @@ PetscErrorCode namelist_read(MPI_Comm comm, const ParamGroup *group, void *param
 PetscErrorCode namelist_check_unused(MPI_Comm comm, const ParamGroup *const *groups,
                                      PetscInt count);
 
-/* For -help: list the keys of every group in groups[0..count) that was not read, with their
-   defaults, so that -help shows every group the program knows. Records nothing. Collective on
-   comm. */
-PetscErrorCode namelist_help(MPI_Comm comm, const ParamGroup *const *groups, PetscInt count);
+/* For -help: print group to fp, one line per key: the option, the type, the default, the meaning,
+   the units and the range. Reads and records nothing. Not collective. */
+PetscErrorCode namelist_help(FILE *fp, const ParamGroup *group);
 
 /* Print the effective configuration, one "group_key = value" line per key in the order read,
    with defaults marked "(default)". Collective on comm. */

@@ -255,7 +255,7 @@ static PetscErrorCode steps_in(Run *r, PetscReal hours, const char *key, PetscIn
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode setup(Run *r, PetscBool only_setup)
+static PetscErrorCode setup(Run *r)
 {
   const MetSourceOps *met_ops;
   MetParams met_p;
@@ -265,7 +265,7 @@ static PetscErrorCode setup(Run *r, PetscBool only_setup)
 
   PetscFunctionBeginUser;
   PetscCall(namelist_read(r->comm, &run_group, &r->p));
-  if (!only_setup) PetscCall(run_folder_lock(r->comm, r->p.output_dir, r->p.name, &r->folder));
+  PetscCall(run_folder_lock(r->comm, r->p.output_dir, r->p.name, &r->folder));
   PetscCall(clock_parse(r->p.start, &r->t_start));
   PetscCall(met_read_source(r->comm, &met_p, &met_ops));
   PetscCall(met_ops->grid_spec(r->comm, &spec));
@@ -290,13 +290,12 @@ static PetscErrorCode setup(Run *r, PetscBool only_setup)
     PetscCall(
         PetscSNPrintf(report, sizeof(report), "%s/%s_emissions.csv", r->p.output_dir, r->p.name));
     PetscCall(emissions_create(r->comm, r->grid, &r->st->patch, r->dom, r->tags, r->scen, r->points,
-                               only_setup ? NULL : report, &r->emis));
+                               report, &r->emis));
   }
   PetscCall(receptor_series_create(r->comm, r->grid, r->st, r->dom, r->tags, r->p.closure_floor,
                                    r->p.output_dir, r->p.name, &r->rec));
   PetscCall(nest_create(r->comm, r->grid, r->st, r->tags, r->p.output_dir, r->p.name, &r->nest));
   PetscCall(namelist_check_unused(r->comm, groups, ngroups));
-  if (only_setup) PetscCall(namelist_help(r->comm, groups, ngroups));
   PetscCall(steps_in(r, r->p.hours, "run_hours", &r->nstep_end));
   PetscCall(steps_in(r, r->p.output_hours, "run_output_hours", &r->steps_per_output));
   PetscCall(steps_in(r, r->p.checkpoint_hours, "run_checkpoint_hours", &r->steps_per_checkpoint));
@@ -706,18 +705,16 @@ static PetscErrorCode time_loop(Run *r)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode run_case(MPI_Comm comm, PetscBool only_setup)
+PetscErrorCode run_case(MPI_Comm comm)
 {
   Run r;
+  PetscLogDouble wall_end;
+  char wall[32], from[32], to[32];
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(&r, sizeof(r)));
   r.comm = comm;
-  PetscCall(setup(&r, only_setup));
-  if (only_setup) {
-    PetscCall(teardown(&r));
-    PetscFunctionReturn(PETSC_SUCCESS);
-  }
+  PetscCall(setup(&r));
   PetscCall(namelist_view(comm, PETSC_VIEWER_STDOUT_(comm)));
   PetscCall(initial_state(&r));
   /* The run's first files, once every input (the restart file included) has been checked. */
@@ -740,6 +737,14 @@ PetscErrorCode run_case(MPI_Comm comm, PetscBool only_setup)
   PetscCall(time_loop(&r));
   PetscCall(history_summary(r.hist, r.budget));
   PetscCall(budget_closure(&r));
+  PetscCall(PetscTime(&wall_end));
+  format_duration(wall_end - r.wall_start, wall, sizeof(wall));
+  clock_format(step_time(&r, r.nstep_first), from, sizeof(from));
+  clock_format(step_time(&r, r.nstep), to, sizeof(to));
+  PetscCall(PetscPrintf(comm,
+                        "bogda: run %s completed: %s to %s, %" PetscInt64_FMT
+                        " steps in %s wall; outputs in %s\n",
+                        r.p.name, from, to, r.nstep - r.nstep_first, wall, r.p.output_dir));
   PetscCall(teardown(&r));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -4,9 +4,9 @@
 #include <petscsys.h>
 #include "base/param.h"
 
-/* Run the case configured in the options database; with only_setup, read and check the whole
-   configuration (so -help lists every key) and stop before the time loop. Collective on comm. */
-PetscErrorCode run_case(MPI_Comm comm, PetscBool only_setup);
+/* Run the case configured in the options database; ends with the line "bogda: run NAME
+   completed: ...". Collective on comm. */
+PetscErrorCode run_case(MPI_Comm comm);
 
 /* The &run namelist group (for the registry's list of groups). */
 extern const ParamGroup run_group;

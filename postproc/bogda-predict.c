@@ -21,12 +21,25 @@
 #include "base/error.h"
 #include "base/atomic_file.h"
 #include "base/namelist.h"
+#include "base/program.h"
 #include "model/emissions/scenario.h"
 #include "model/emissions/profiles.h"
 #include "grids/domain.h"
 #include "physics/species.h"
 
 #define LABEL_LEN 64
+#define COUNT(a) ((PetscInt)(sizeof(a) / sizeof((a)[0])))
+
+static const char usage[] =
+    "Usage: bogda-predict -run DIR -domain DOMAIN.nc -scenarios A.nml[,B.nml,...] [-out T.csv]\n"
+    "  -run DIR             the base run's output folder (its *_receptors_*.nc files, with tags)\n"
+    "  -domain FILE         the domain file the base run used\n"
+    "  -scenarios FILES     scenario namelists, one &scenario group each\n"
+    "  -out FILE            the table (CSV; default: standard output; the log goes to\n"
+    "                       standard error)\n";
+
+/* The namelist groups of a scenario file. */
+static const ParamGroup *const groups[] = {&scenario_group};
 
 typedef struct {
   PetscInt nt, nrec, nsp, ntag; /* times, receptors, species (+pm25), tags */
@@ -167,26 +180,25 @@ static PetscReal tag_factor(const Base *b, const Domain *d, const Scenario *sc, 
   return f == -2 ? 1 : f;
 }
 
-int main(int argc, char **argv)
+static PetscErrorCode predict(void)
 {
   char run[PETSC_MAX_PATH_LEN] = "", dpath[PETSC_MAX_PATH_LEN] = "", out[PETSC_MAX_PATH_LEN] = "",
        list[8192] = "";
   Base b;
   Domain *d;
   const SpeciesInfo *sp;
-  PetscInt nspec, nfam = 0;
+  PetscInt nspec, nfam = 0, nscen = 0;
   FILE *fp = stdout;
   AtomicFile table;
 
-  PetscCall(PetscInitialize(
-      &argc, &argv, NULL,
-      "bogda-predict -run DIR -domain DOMAIN.nc -scenarios a.nml[,b.nml] [-out table.csv]\n"));
+  PetscFunctionBeginUser;
   PetscCall(PetscOptionsGetString(NULL, NULL, "-run", run, sizeof(run), NULL));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-domain", dpath, sizeof(dpath), NULL));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-scenarios", list, sizeof(list), NULL));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-out", out, sizeof(out), NULL));
   PetscCheck(run[0] && dpath[0] && list[0], PETSC_COMM_WORLD, PETSC_ERR_USER,
-             "usage: bogda-predict -run DIR -domain DOMAIN.nc -scenarios a.nml[,b.nml]");
+             "usage: bogda-predict -run DIR -domain DOMAIN.nc -scenarios a.nml[,b.nml] [-out "
+             "table.csv] (bogda-predict -help lists every option)");
   PetscCall(read_base(run, &b));
   PetscCall(domain_read_registries(dpath, &d));
   sp = species_table(&nspec);
@@ -252,6 +264,7 @@ int main(int argc, char **argv)
       }
     PetscCall(PetscFree(fac));
     PetscCall(scenario_destroy(&sc));
+    nscen++;
   }
   if (out[0])
     PetscCall(atomic_file_commit(&table));
@@ -264,6 +277,22 @@ int main(int argc, char **argv)
   PetscCall(PetscFree3(b.label, b.rec, b.spname));
   PetscCall(PetscFree6(b.family, b.unit, b.pref, b.kind, b.sector, b.special));
   PetscCall(PetscFree2(b.by, b.used));
-  PetscCall(PetscFinalize());
-  return 0;
+  fprintf(stderr, "bogda-predict: completed: %d scenario%s predicted from %s; the table is %s\n",
+          (int)nscen, nscen == 1 ? "" : "s", run, out[0] ? out : "on standard output");
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+int main(int argc, char **argv)
+{
+  Program prog = {.name = "bogda-predict",
+                  .purpose = "scenario concentrations at the receptors from a base run's tags",
+                  .usage = usage,
+                  .groups = groups,
+                  .ngroups = COUNT(groups),
+                  .groups_note = "(one &scenario group in each -scenarios file)\n",
+                  .log_stderr = PETSC_TRUE};
+  PetscBool done;
+
+  PetscCall(program_start(&argc, &argv, &prog, &done));
+  return program_end(done ? PETSC_SUCCESS : predict());
 }

@@ -1,7 +1,7 @@
 /* The grid tool's namelist groups, their defaults, and the resolution of domains into grids.
    Defaults point at the shipped data in data/ (paths relative to the directory the tool runs
-   in) and at the calibrated rules of prep/geo/geography_sample.c; namelists/domains.nml sets only
-   the domains and the receptors. */
+   in) and at the calibrated rules of
+   prep/geo/geography_sample.c; namelists/domains.nml sets only the domains and the receptors. */
 #include "prep/grid/domain_config.h"
 #include <stddef.h>
 #include <string.h>
@@ -198,6 +198,21 @@ static const ParamGroup receptor_group = {.name = "receptor",
                                           .title = "Grid tool: receptors",
                                           .params = receptor_table,
                                           .params_size = sizeof(ReceptorParams)};
+
+/* The template of the &domain_<name> groups, for -help. */
+static const ParamGroup domain_group = {.name = "domain_<name>",
+                                        .title = "Domain <name>: one group for each name in "
+                                                 "grid_tool_domains",
+                                        .params = domain_table,
+                                        .params_size = sizeof(DomainParams)};
+
+const ParamGroup *const *domain_config_groups(PetscInt *n)
+{
+  static const ParamGroup *const groups[] = {&tool_group, &landuse_group, &units_group,
+                                             &receptor_group, &domain_group};
+  *n = (PetscInt)(sizeof(groups) / sizeof(groups[0]));
+  return groups;
+}
 
 static PetscErrorCode root_projection(const ToolConfig *cfg, const char *name,
                                       const DomainParams *p, Projection *proj)

@@ -34,6 +34,7 @@
 #include "physics/species.h"
 #include "base/constants.h"
 #include "base/version.h"
+#include "base/program.h"
 
 #define NSUB 3
 #define MAXS 16
@@ -551,38 +552,55 @@ static PetscErrorCode write_outputs(Inv *v, const char *dir)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-int main(int argc, char **argv)
+static const char usage[] =
+    "Usage: bogda-inventory -namelist DOMAINS.nml -inventory INVENTORY.nml -out DIR\n"
+    "  -namelist FILE       the grid tool's namelist, for the geography (namelists/domains.nml)\n"
+    "  -inventory FILE      the &inventory namelist (namelists/inventory.nml)\n"
+    "  -out DIR             the folder for xinjiang_inventory.nc, xinjiang_points.csv and\n"
+    "                       xinjiang_inventory_totals.csv (it must exist)\n";
+
+/* Read and check both namelists and the shares. */
+static PetscErrorCode read_inputs(MPI_Comm comm, Inv *v, ToolConfig **cfg, char *dir, size_t len)
 {
   char nml[PETSC_MAX_PATH_LEN] = "namelists/domains.nml",
-       inv[PETSC_MAX_PATH_LEN] = "namelists/inventory.nml", dir[PETSC_MAX_PATH_LEN] = ".";
-  ToolConfig *cfg;
-  Inv v;
+       inv[PETSC_MAX_PATH_LEN] = "namelists/inventory.nml";
 
-  PetscCall(
-      PetscInitialize(&argc, &argv, NULL,
-                      "bogda-inventory -namelist domains.nml -inventory inventory.nml -out DIR\n"));
-  PetscCall(PetscMemzero(&v, sizeof(v)));
+  PetscFunctionBeginUser;
   PetscCall(PetscOptionsGetString(NULL, NULL, "-namelist", nml, sizeof(nml), NULL));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-inventory", inv, sizeof(inv), NULL));
-  PetscCall(PetscOptionsGetString(NULL, NULL, "-out", dir, sizeof(dir), NULL));
-  PetscCall(domain_config_read(PETSC_COMM_WORLD, nml, &cfg));
-  PetscCall(namelist_load(PETSC_COMM_WORLD, inv));
-  PetscCall(namelist_read(PETSC_COMM_WORLD, &inventory_group, &v.p));
-  PetscCall(namelist_check_unused(PETSC_COMM_WORLD, NULL, 0));
-  v.sp = species_table(&v.ns);
-  PetscCheck(v.p.ntotal == v.ns, PETSC_COMM_WORLD, PETSC_ERR_USER,
-             "inventory_total needs %d values (one per species), got %d", (int)v.ns,
-             (int)v.p.ntotal);
-  for (PetscInt s = 0; s < v.ns; s++) {
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-out", dir, len, NULL));
+  PetscCall(domain_config_read(comm, nml, cfg));
+  PetscCall(namelist_load(comm, inv));
+  PetscCall(namelist_read(comm, &inventory_group, &v->p));
+  PetscCall(namelist_check_unused(comm, NULL, 0));
+  v->sp = species_table(&v->ns);
+  PetscCheck(v->p.ntotal == v->ns, comm, PETSC_ERR_USER,
+             "inventory_total needs %d values (one per species), got %d", (int)v->ns,
+             (int)v->p.ntotal);
+  for (PetscInt s = 0; s < v->ns; s++) {
     PetscReal sum = 0;
     for (PetscInt sec = 0; sec < SECTOR_N; sec++) {
-      PetscCheck(v.p.nshare[sec] == v.ns, PETSC_COMM_WORLD, PETSC_ERR_USER,
-                 "inventory_share_%s needs %d values", sector_names[sec], (int)v.ns);
-      sum += v.p.share[sec][s];
+      PetscCheck(v->p.nshare[sec] == v->ns, comm, PETSC_ERR_USER,
+                 "inventory_share_%s needs %d values", sector_names[sec], (int)v->ns);
+      sum += v->p.share[sec][s];
     }
-    PetscCheck(v.p.total[s] == 0 || PetscAbsReal(sum - 1) < 1e-9, PETSC_COMM_WORLD, PETSC_ERR_USER,
-               "inventory: the sector shares of %s sum to %g, not 1", v.sp[s].name, (double)sum);
+    PetscCheck(v->p.total[s] == 0 || PetscAbsReal(sum - 1) < 1e-9, comm, PETSC_ERR_USER,
+               "inventory: the sector shares of %s sum to %g, not 1", v->sp[s].name, (double)sum);
   }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode run(MPI_Comm comm)
+{
+  char dir[PETSC_MAX_PATH_LEN] = ".";
+  ToolConfig *cfg;
+  Inv v;
+  PetscLogDouble t0, t1;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscTime(&t0));
+  PetscCall(PetscMemzero(&v, sizeof(v)));
+  PetscCall(read_inputs(comm, &v, &cfg, dir, sizeof(dir)));
   PetscCall(geography_create(&cfg->geo, &v.geo));
   v.nlon = (PetscInt)PetscFloorReal((v.p.lon1 - v.p.lon0) / v.p.res + 0.5);
   v.nlat = (PetscInt)PetscFloorReal((v.p.lat1 - v.p.lat0) / v.p.res + 0.5);
@@ -595,14 +613,35 @@ int main(int argc, char **argv)
   for (PetscInt s = 0; s < v.ns; s++) PetscCall(spread(&v, s));
   PetscCall(outside(&v));
   PetscCall(write_outputs(&v, dir));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD,
-                        "inventory written to %s (%d x %d cells of %g degree, %d point sources)\n",
-                        dir, (int)v.nlon, (int)v.nlat, (double)v.p.res, (int)v.npt));
+  PetscCall(PetscTime(&t1));
+  PetscCall(PetscPrintf(comm,
+                        "bogda-inventory: completed: inventory written to %s (%d x %d cells of %g "
+                        "degree, %d point sources) in %.1f s\n",
+                        dir, (int)v.nlon, (int)v.nlat, (double)v.p.res, (int)v.npt, t1 - t0));
   PetscCall(PetscFree2(v.pref, v.proxy));
   PetscCall(PetscFree(v.out));
   PetscCall(PetscFree(v.tot));
   PetscCall(geography_destroy(&v.geo));
   PetscCall(domain_config_destroy(&cfg));
-  PetscCall(PetscFinalize());
-  return 0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+int main(int argc, char **argv)
+{
+  const ParamGroup *groups[8];
+  PetscInt ngrid;
+  const ParamGroup *const *grid = domain_config_groups(&ngrid);
+  Program prog = {.name = "bogda-inventory",
+                  .purpose = "build the illustrative Xinjiang emission inventory",
+                  .usage = usage,
+                  .groups = groups,
+                  .groups_note = "The geography's groups are the grid tool's (from "
+                                 "the -namelist file); &inventory is read from\n"
+                                 "the -inventory file.\n"};
+  PetscBool done;
+
+  for (PetscInt g = 0; g < ngrid && g < 7; g++) groups[prog.ngroups++] = grid[g];
+  groups[prog.ngroups++] = &inventory_group;
+  PetscCall(program_start(&argc, &argv, &prog, &done));
+  return program_end(done ? PETSC_SUCCESS : run(PETSC_COMM_WORLD));
 }

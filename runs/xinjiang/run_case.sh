@@ -39,7 +39,7 @@ common=(-emissions_gridded_file "$RUN/inventory/xinjiang_inventory.nc" -emission
 model() { # model NAME ARGS...
   local name=$1 status; shift
   set +e
-  "$MPIEXEC" -n "$NP" bin/bogda "$@" 2>&1 | tee "$RUN/$name/$name.log" | grep --line-buffered -E '^20|WARNING|ERROR'
+  "$MPIEXEC" -n "$NP" bin/bogda "$@" 2>&1 | tee "$RUN/$name/$name.log" | grep --line-buffered -E '^20|WARNING|ERROR|^bogda'
   status=${PIPESTATUS[0]}
   set -e
   [ "$status" -eq 0 ] || { echo "$name failed: see $RUN/$name/$name.log"; exit 1; }
