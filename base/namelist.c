@@ -996,13 +996,10 @@ static PetscErrorCode note_unread(MPI_Comm comm)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode namelist_check_unused(MPI_Comm comm, const ParamGroup *const *groups, PetscInt count)
+/* Every group and key a namelist file set must be known. */
+static PetscErrorCode check_records(MPI_Comm comm)
 {
-  PetscInt nleft;
-  char **names, **values;
-
   PetscFunctionBeginUser;
-  PetscCall(know_list(groups, count));
   for (PetscInt r = 0; r < nrecords; r++) {
     const Record *rec = &records[r];
     char prefix[NAME_LEN + 1];
@@ -1016,18 +1013,27 @@ PetscErrorCode namelist_check_unused(MPI_Comm comm, const ParamGroup *const *gro
                rec->line, rec->name + strlen(prefix), rec->group,
                nearest(known_keys, nkeys, prefix, rec->name) + strlen(prefix));
   }
-  PetscCall(note_unread(comm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Every option not used so far that starts with a known group's name must be one of its keys;
+   with count_used, those that are (keys of a group the run did not read) are counted as used. */
+static PetscErrorCode check_options(MPI_Comm comm, PetscBool count_used)
+{
+  PetscInt nleft;
+  char **names, **values;
+
+  PetscFunctionBeginUser;
   PetscCall(PetscOptionsLeftGet(NULL, &nleft, &names, &values));
   for (PetscInt k = 0; k < nleft; k++) {
     const char *name = names[k][0] == '-' ? names[k] + 1 : names[k];
     const char *g = group_of(name);
     if (!g) continue;
     if (known(known_keys, nkeys, name)) {
-      /* A key of a known group the run did not read: checked; count it as used. */
       char opt[NAME_LEN + 2];
       PetscBool set;
       PetscCall(PetscSNPrintf(opt, sizeof(opt), "-%s", name));
-      PetscCall(PetscOptionsHasName(NULL, NULL, opt, &set));
+      if (count_used) PetscCall(PetscOptionsHasName(NULL, NULL, opt, &set));
       continue;
     }
     {
@@ -1042,6 +1048,26 @@ PetscErrorCode namelist_check_unused(MPI_Comm comm, const ParamGroup *const *gro
     }
   }
   PetscCall(PetscOptionsLeftRestore(NULL, &nleft, &names, &values));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode namelist_check_known(MPI_Comm comm, const ParamGroup *const *groups, PetscInt count)
+{
+  PetscFunctionBeginUser;
+  PetscCall(know_list(groups, count));
+  PetscCall(check_records(comm));
+  PetscCall(check_options(comm, PETSC_FALSE));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode namelist_check_unused(MPI_Comm comm, const ParamGroup *const *groups, PetscInt count)
+{
+  PetscFunctionBeginUser;
+  PetscCall(know_list(groups, count));
+  PetscCall(check_records(comm));
+  PetscCall(note_unread(comm));
+  /* A key of a known group the run did not read: checked; count it as used. */
+  PetscCall(check_options(comm, PETSC_TRUE));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

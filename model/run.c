@@ -264,8 +264,10 @@ static PetscErrorCode setup(Run *r)
   const ParamGroup *const *groups = registry_groups(&ngroups);
 
   PetscFunctionBeginUser;
+  /* Every group and key of the namelists and the command line, before any input is read. */
+  PetscCall(namelist_check_known(r->comm, groups, ngroups));
   PetscCall(namelist_read(r->comm, &run_group, &r->p));
-  PetscCall(run_folder_lock(r->comm, r->p.output_dir, r->p.name, &r->folder));
+  PetscCall(run_folder_check(r->comm, r->p.output_dir, r->p.name));
   PetscCall(clock_parse(r->p.start, &r->t_start));
   PetscCall(met_read_source(r->comm, &met_p, &met_ops));
   PetscCall(met_ops->grid_spec(r->comm, &spec));
@@ -715,6 +717,8 @@ PetscErrorCode run_case(MPI_Comm comm)
   PetscCall(PetscMemzero(&r, sizeof(r)));
   r.comm = comm;
   PetscCall(setup(&r));
+  /* Every input but the restart file is read: take the folder before its first file. */
+  PetscCall(run_folder_lock(comm, r.p.output_dir, r.p.name, &r.folder));
   PetscCall(namelist_view(comm, PETSC_VIEWER_STDOUT_(comm)));
   PetscCall(initial_state(&r));
   /* The run's first files, once every input (the restart file included) has been checked. */

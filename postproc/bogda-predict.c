@@ -180,6 +180,31 @@ static PetscReal tag_factor(const Base *b, const Domain *d, const Scenario *sc, 
   return f == -2 ? 1 : f;
 }
 
+/* Every scenario file of the comma-separated list: its keys and rules, before any prediction is
+   written; *n their number. */
+static PetscErrorCode check_scenarios(const char *list, Domain *d, const SpeciesInfo *sp,
+                                      PetscInt nspec, PetscInt *n)
+{
+  char *copy;
+
+  PetscFunctionBeginUser;
+  *n = 0;
+  PetscCall(PetscStrallocpy(list, &copy));
+  for (char *save = NULL, *file = strtok_r(copy, ",", &save); file;
+       file = strtok_r(NULL, ",", &save)) {
+    Scenario *sc;
+    PetscCall(namelist_reset());
+    PetscCall(namelist_load(PETSC_COMM_WORLD, file));
+    PetscCall(namelist_check_known(PETSC_COMM_WORLD, groups, COUNT(groups)));
+    PetscCall(scenario_create(PETSC_COMM_WORLD, d, sp, nspec, &sc));
+    PetscCall(namelist_check_unused(PETSC_COMM_WORLD, NULL, 0));
+    PetscCall(scenario_destroy(&sc));
+    (*n)++;
+  }
+  PetscCall(PetscFree(copy));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode predict(void)
 {
   char run[PETSC_MAX_PATH_LEN] = "", dpath[PETSC_MAX_PATH_LEN] = "", out[PETSC_MAX_PATH_LEN] = "",
@@ -187,7 +212,7 @@ static PetscErrorCode predict(void)
   Base b;
   Domain *d;
   const SpeciesInfo *sp;
-  PetscInt nspec, nfam = 0, nscen = 0;
+  PetscInt nspec, nfam = 0, nscen;
   FILE *fp = stdout;
   AtomicFile table;
 
@@ -204,6 +229,7 @@ static PetscErrorCode predict(void)
   sp = species_table(&nspec);
   PetscCheck(b.nsp == nspec + 1, PETSC_COMM_WORLD, PETSC_ERR_FILE_UNEXPECTED,
              "the run has %d species; this program knows %d", (int)b.nsp - 1, (int)nspec);
+  PetscCall(check_scenarios(list, d, sp, nspec, &nscen));
   for (PetscInt n = 0; n < b.ntag; n++) nfam = PetscMax(nfam, b.family[n] + 1);
   if (out[0]) {
     PetscCall(atomic_file_open(out, &table));
@@ -264,7 +290,6 @@ static PetscErrorCode predict(void)
       }
     PetscCall(PetscFree(fac));
     PetscCall(scenario_destroy(&sc));
-    nscen++;
   }
   if (out[0])
     PetscCall(atomic_file_commit(&table));

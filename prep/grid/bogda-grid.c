@@ -15,6 +15,7 @@
 #include <string.h>
 #include "base/namelist.h"
 #include "base/memory.h"
+#include "base/atomic_file.h"
 #include "base/program.h"
 
 static const char usage[] =
@@ -148,6 +149,11 @@ static PetscErrorCode run(MPI_Comm comm)
              "every option)");
   PetscCall(PetscTime(&t0));
   PetscCall(domain_config_read(comm, nml, &cfg));
+  for (PetscInt k = 0; k < cfg->ndomain; k++)
+    if (selected(list, cfg->domain[k].name)) built++;
+  PetscCheck(built > 0, comm, PETSC_ERR_ARG_WRONG,
+             "%s: -domain %s names none of the domains in grid_tool_domains", nml, list);
+  PetscCall(atomic_file_check_folder(out, "-out"));
   PetscCall(geography_create(&cfg->geo, &g));
   PetscCall(receptor_masks_create(g, cfg->receptor, nml, &rs));
   PetscCall(PetscTime(&t1));
@@ -160,10 +166,7 @@ static PetscErrorCode run(MPI_Comm comm)
   for (PetscInt k = 0; k < cfg->ndomain; k++) {
     if (!selected(list, cfg->domain[k].name)) continue;
     PetscCall(build_domain(comm, cfg, &cfg->domain[k], g, rs, out));
-    built++;
   }
-  PetscCheck(built > 0, comm, PETSC_ERR_ARG_WRONG,
-             "%s: -domain %s names none of the domains in grid_tool_domains", nml, list);
   PetscCall(PetscTime(&t1));
   PetscCall(PetscPrintf(
       comm, "bogda-grid: completed: %" PetscInt_FMT " domain%s written to %s in %.1f s\n", built,

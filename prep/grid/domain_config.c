@@ -396,31 +396,62 @@ static PetscErrorCode resolve(ToolConfig *cfg, const DomainParams *p, PetscBool 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode read_domains(MPI_Comm comm, ToolConfig *cfg, const ToolGroup *tool)
+/* The &domain_<name> groups of the domains grid_tool_domains lists, named in names[k]. */
+typedef struct {
+  char names[DOMAIN_MAX][PARAM_STRING_LEN + 8], titles[DOMAIN_MAX][PARAM_STRING_LEN + 16];
+  ParamGroup group[DOMAIN_MAX];
+} DomainGroups;
+
+static PetscErrorCode domain_groups(ToolConfig *cfg, const ToolGroup *tool, DomainGroups *dg)
+{
+  PetscFunctionBeginUser;
+  cfg->ndomain = PetscMin(tool->ndomains, DOMAIN_MAX);
+  for (PetscInt k = 0; k < cfg->ndomain; k++) {
+    PetscCall(PetscStrncpy(cfg->domain[k].name, tool->domains[k], sizeof(cfg->domain[k].name)));
+    PetscCall(PetscSNPrintf(dg->names[k], sizeof(dg->names[k]), "domain_%s", tool->domains[k]));
+    PetscCall(PetscSNPrintf(dg->titles[k], sizeof(dg->titles[k]), "Domain %s", tool->domains[k]));
+    dg->group[k] = (ParamGroup){.name = dg->names[k],
+                                .title = dg->titles[k],
+                                .params = domain_table,
+                                .params_size = sizeof(DomainParams)};
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Every group and key the namelist sets must be one of the tool's, before any other is read. */
+static PetscErrorCode check_known(MPI_Comm comm, const ToolConfig *cfg, const DomainGroups *dg)
+{
+  const ParamGroup *list[4 + DOMAIN_MAX] = {&tool_group, &landuse_group, &units_group,
+                                            &receptor_group};
+
+  PetscFunctionBeginUser;
+  for (PetscInt k = 0; k < cfg->ndomain; k++) list[4 + k] = &dg->group[k];
+  PetscCall(namelist_check_known(comm, list, 4 + cfg->ndomain));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The list of domains: 1 to DOMAIN_MAX names, each once. */
+static PetscErrorCode check_domain_list(MPI_Comm comm, const ToolConfig *cfg, const ToolGroup *tool)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(tool->ndomains > 0 && tool->ndomains <= DOMAIN_MAX, comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "%s: grid_tool_domains lists %" PetscInt_FMT " domains; give 1 to %d", cfg->path,
+             tool->ndomains, DOMAIN_MAX);
+  for (PetscInt k = 0; k < cfg->ndomain; k++)
+    for (PetscInt q = 0; q < k; q++)
+      PetscCheck(strcmp(cfg->domain[q].name, cfg->domain[k].name), comm, PETSC_ERR_ARG_WRONG,
+                 "%s: grid_tool_domains lists '%s' twice", cfg->path, cfg->domain[k].name);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode read_domains(MPI_Comm comm, ToolConfig *cfg, const DomainGroups *dg)
 {
   DomainParams *p;
   PetscBool done[DOMAIN_MAX] = {PETSC_FALSE};
 
   PetscFunctionBeginUser;
-  PetscCheck(tool->ndomains > 0 && tool->ndomains <= DOMAIN_MAX, comm, PETSC_ERR_ARG_OUTOFRANGE,
-             "%s: grid_tool_domains lists %" PetscInt_FMT " domains; give 1 to %d", cfg->path,
-             tool->ndomains, DOMAIN_MAX);
-  cfg->ndomain = tool->ndomains;
   PetscCall(PetscCalloc1(cfg->ndomain, &p));
-  for (PetscInt k = 0; k < cfg->ndomain; k++) {
-    char group[PARAM_STRING_LEN + 8], title[PARAM_STRING_LEN + 16];
-    PetscCall(PetscStrncpy(cfg->domain[k].name, tool->domains[k], sizeof(cfg->domain[k].name)));
-    for (PetscInt q = 0; q < k; q++)
-      PetscCheck(strcmp(cfg->domain[q].name, cfg->domain[k].name), comm, PETSC_ERR_ARG_WRONG,
-                 "%s: grid_tool_domains lists '%s' twice", cfg->path, cfg->domain[k].name);
-    PetscCall(PetscSNPrintf(group, sizeof(group), "domain_%s", tool->domains[k]));
-    PetscCall(PetscSNPrintf(title, sizeof(title), "Domain %s", tool->domains[k]));
-    {
-      const ParamGroup grp = {
-          .name = group, .title = title, .params = domain_table, .params_size = sizeof(p[k])};
-      PetscCall(namelist_read(comm, &grp, &p[k]));
-    }
-  }
+  for (PetscInt k = 0; k < cfg->ndomain; k++) PetscCall(namelist_read(comm, &dg->group[k], &p[k]));
   for (PetscInt k = 0; k < cfg->ndomain; k++) PetscCall(resolve(cfg, p, done, k, 0));
   PetscCall(PetscFree(p));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -430,21 +461,27 @@ PetscErrorCode domain_config_read(MPI_Comm comm, const char *path, ToolConfig **
 {
   ToolConfig *cfg;
   ToolGroup *tool;
+  DomainGroups *dg;
 
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&cfg));
   PetscCall(PetscNew(&tool));
+  PetscCall(PetscNew(&dg));
   PetscCall(PetscNew(&cfg->receptor));
   PetscCall(PetscStrncpy(cfg->path, path, sizeof(cfg->path)));
   PetscCall(namelist_load(comm, path));
   PetscCall(namelist_read(comm, &tool_group, tool));
+  PetscCall(domain_groups(cfg, tool, dg));
+  PetscCall(check_known(comm, cfg, dg));
+  PetscCall(check_domain_list(comm, cfg, tool));
   PetscCall(namelist_read(comm, &landuse_group, &tool->geo));
   PetscCall(namelist_read(comm, &units_group, &tool->geo));
   PetscCall(namelist_read(comm, &receptor_group, cfg->receptor));
   cfg->geo = tool->geo;
   cfg->subsample_spacing = tool->subsample_spacing;
-  PetscCall(read_domains(comm, cfg, tool));
+  PetscCall(read_domains(comm, cfg, dg));
   PetscCall(namelist_check_unused(comm, NULL, 0));
+  PetscCall(PetscFree(dg));
   PetscCall(PetscFree(tool));
   *out = cfg;
   PetscFunctionReturn(PETSC_SUCCESS);

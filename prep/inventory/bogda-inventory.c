@@ -559,16 +559,19 @@ static const char usage[] =
     "  -out DIR             the folder for xinjiang_inventory.nc, xinjiang_points.csv and\n"
     "                       xinjiang_inventory_totals.csv (it must exist)\n";
 
-/* Read and check both namelists and the shares. */
+/* Read and check every input (both namelists, the shares) before any work. */
 static PetscErrorCode read_inputs(MPI_Comm comm, Inv *v, ToolConfig **cfg, char *dir, size_t len)
 {
-  char nml[PETSC_MAX_PATH_LEN] = "namelists/domains.nml",
-       inv[PETSC_MAX_PATH_LEN] = "namelists/inventory.nml";
+  char nml[PETSC_MAX_PATH_LEN] = "", inv[PETSC_MAX_PATH_LEN] = "";
+  PetscBool has_nml, has_inv, has_out;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscOptionsGetString(NULL, NULL, "-namelist", nml, sizeof(nml), NULL));
-  PetscCall(PetscOptionsGetString(NULL, NULL, "-inventory", inv, sizeof(inv), NULL));
-  PetscCall(PetscOptionsGetString(NULL, NULL, "-out", dir, len, NULL));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-namelist", nml, sizeof(nml), &has_nml));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-inventory", inv, sizeof(inv), &has_inv));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-out", dir, len, &has_out));
+  PetscCheck(has_nml && has_inv && has_out, comm, PETSC_ERR_ARG_WRONG,
+             "usage: bogda-inventory -namelist DOMAINS.nml -inventory INVENTORY.nml -out DIR "
+             "(bogda-inventory -help lists every option)");
   PetscCall(domain_config_read(comm, nml, cfg));
   PetscCall(namelist_load(comm, inv));
   PetscCall(namelist_read(comm, &inventory_group, &v->p));
@@ -587,12 +590,13 @@ static PetscErrorCode read_inputs(MPI_Comm comm, Inv *v, ToolConfig **cfg, char 
     PetscCheck(v->p.total[s] == 0 || PetscAbsReal(sum - 1) < 1e-9, comm, PETSC_ERR_USER,
                "inventory: the sector shares of %s sum to %g, not 1", v->sp[s].name, (double)sum);
   }
+  PetscCall(atomic_file_check_folder(dir, "-out"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 static PetscErrorCode run(MPI_Comm comm)
 {
-  char dir[PETSC_MAX_PATH_LEN] = ".";
+  char dir[PETSC_MAX_PATH_LEN] = "";
   ToolConfig *cfg;
   Inv v;
   PetscLogDouble t0, t1;
