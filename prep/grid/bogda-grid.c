@@ -17,6 +17,7 @@
 #include "base/memory.h"
 #include "base/atomic_file.h"
 #include "base/program.h"
+#include "base/data_path.h"
 
 static const char usage[] =
     "Usage: bogda-grid -namelist FILE -out DIR [-domain A,B] [-group_key value ...]\n"
@@ -182,8 +183,8 @@ int main(int argc, char **argv)
   Program prog = {.name = "bogda-grid",
                   .purpose = "build the domain files of the Bogda model from the Xinjiang data",
                   .usage = usage,
-                  .groups_note = "One group &domain_<name> for each domain, e.g. &domain_xj27 "
-                                 "with -domain_xj27_nx, ...\n"};
+                  .groups_note = DATA_NOTE "One group &domain_<name> for each domain, e.g. "
+                                           "&domain_xj27 with -domain_xj27_nx, ...\n"};
   PetscBool done;
 
   prog.groups = domain_config_groups(&prog.ngroups);

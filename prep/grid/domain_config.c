@@ -1,12 +1,13 @@
 /* The grid tool's namelist groups, their defaults, and the resolution of domains into grids.
-   Defaults point at the shipped data in data/ (paths relative to the directory the tool runs
-   in) and at the calibrated rules of
+   Defaults point at the shipped data ('$BOGDA_DATA/...', found beside the program or where the
+   environment variable BOGDA_DATA says: base/data_path.h) and at the calibrated rules of
    prep/geo/geography_sample.c; namelists/domains.nml sets only the domains and the receptors. */
 #include "prep/grid/domain_config.h"
 #include <stddef.h>
 #include <string.h>
 #include "grids/vertical.h"
 #include "base/namelist.h"
+#include "base/data_path.h"
 
 #define PROJ_UNSET (-999.0) /* projection keys of a nest: not set, inherit the parent's */
 #define NEST_DX_RTOL 1e-9   /* relative tolerance of a nest's dx against its parent's / ratio */
@@ -37,18 +38,18 @@ static const ParamSpec tool_table[] = {
      .type = PARAM_STRING_ARRAY,
      .offset = offsetof(ToolGroup, domains),
      .count_offset = offsetof(ToolGroup, ndomains)},
-    T_STR("counties_file", "data/xinjiang_counties_amap.geojson", "county polygons (GeoJSON)",
-          geo.counties_file),
-    T_STR("outline_file", "data/xinjiang_outline_dcw.geojson", "Xinjiang outline (GeoJSON)",
+    T_STR("counties_file", "$BOGDA_DATA/xinjiang_counties_amap.geojson",
+          "county polygons (GeoJSON)", geo.counties_file),
+    T_STR("outline_file", "$BOGDA_DATA/xinjiang_outline_dcw.geojson", "Xinjiang outline (GeoJSON)",
           geo.outline_file),
-    T_STR("sites_file", "data/xinjiang_hotspots_and_point_sources.csv",
+    T_STR("sites_file", "$BOGDA_DATA/xinjiang_hotspots_and_point_sources.csv",
           "hotspot cities and point sources (CSV)", geo.sites_file),
-    T_STR("county_names_file", "data/xinjiang_county_names_en.csv", "English county names (CSV)",
-          geo.county_names_file),
-    T_STR("lakes_file", "data/lakes.csv", "lakes as ellipses (CSV)", geo.lakes_file),
-    T_STR("outside_file", "data/outside_regions.csv", "source regions outside Xinjiang (CSV)",
-          geo.outside_file),
-    T_STR("dem_file", "data/etopo5_xinjiang_65-105E_30-52N.nc",
+    T_STR("county_names_file", "$BOGDA_DATA/xinjiang_county_names_en.csv",
+          "English county names (CSV)", geo.county_names_file),
+    T_STR("lakes_file", "$BOGDA_DATA/lakes.csv", "lakes as ellipses (CSV)", geo.lakes_file),
+    T_STR("outside_file", "$BOGDA_DATA/outside_regions.csv",
+          "source regions outside Xinjiang (CSV)", geo.outside_file),
+    T_STR("dem_file", "$BOGDA_DATA/etopo5_xinjiang_65-105E_30-52N.nc",
           "terrain, lat-lon NetCDF or ESRI ASCII (.asc)", geo.dem_file),
     T_STR("dem_variable", "", "terrain variable in a NetCDF DEM (empty: the first 2D variable)",
           geo.dem_variable),
@@ -212,6 +213,19 @@ const ParamGroup *const *domain_config_groups(PetscInt *n)
                                              &receptor_group, &domain_group};
   *n = (PetscInt)(sizeof(groups) / sizeof(groups[0]));
   return groups;
+}
+
+/* The input files of the geography, with '$BOGDA_DATA/' expanded. */
+static PetscErrorCode expand_paths(GeoParams *g)
+{
+  char *const files[] = {g->counties_file,     g->outline_file, g->sites_file,
+                         g->county_names_file, g->lakes_file,   g->outside_file,
+                         g->dem_file,          g->landuse_file, g->units_file};
+
+  PetscFunctionBeginUser;
+  for (size_t k = 0; k < sizeof(files) / sizeof(files[0]); k++)
+    PetscCall(data_path_expand(files[k], files[k], PARAM_STRING_LEN));
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 static PetscErrorCode root_projection(const ToolConfig *cfg, const char *name,
@@ -477,6 +491,7 @@ PetscErrorCode domain_config_read(MPI_Comm comm, const char *path, ToolConfig **
   PetscCall(namelist_read(comm, &landuse_group, &tool->geo));
   PetscCall(namelist_read(comm, &units_group, &tool->geo));
   PetscCall(namelist_read(comm, &receptor_group, cfg->receptor));
+  PetscCall(expand_paths(&tool->geo));
   cfg->geo = tool->geo;
   cfg->subsample_spacing = tool->subsample_spacing;
   PetscCall(read_domains(comm, cfg, dg));

@@ -35,6 +35,7 @@
 #include "base/constants.h"
 #include "base/version.h"
 #include "base/program.h"
+#include "base/data_path.h"
 
 #define NSUB 3
 #define MAXS 16
@@ -143,7 +144,7 @@ static const ParamSpec params_table[] = {
      .help = "point sources with capacities (the shared CSV)",
      .type = PARAM_STRING,
      .offset = offsetof(Params, sites_file),
-     .sdef = "data/xinjiang_hotspots_and_point_sources.csv"},
+     .sdef = "$BOGDA_DATA/xinjiang_hotspots_and_point_sources.csv"},
     {.key = "ef_power",
      .units = "kg MWh-1",
      .help = "emission factors of coal power per species",
@@ -576,6 +577,7 @@ static PetscErrorCode read_inputs(MPI_Comm comm, Inv *v, ToolConfig **cfg, char 
   PetscCall(namelist_load(comm, inv));
   PetscCall(namelist_read(comm, &inventory_group, &v->p));
   PetscCall(namelist_check_unused(comm, NULL, 0));
+  PetscCall(data_path_expand(v->p.sites_file, v->p.sites_file, sizeof(v->p.sites_file)));
   v->sp = species_table(&v->ns);
   PetscCheck(v->p.ntotal == v->ns, comm, PETSC_ERR_USER,
              "inventory_total needs %d values (one per species), got %d", (int)v->ns,
@@ -639,9 +641,9 @@ int main(int argc, char **argv)
                   .purpose = "build the illustrative Xinjiang emission inventory",
                   .usage = usage,
                   .groups = groups,
-                  .groups_note = "The geography's groups are the grid tool's (from "
-                                 "the -namelist file); &inventory is read from\n"
-                                 "the -inventory file.\n"};
+                  .groups_note = DATA_NOTE "The geography's groups are the grid tool's (from "
+                                           "the -namelist file); &inventory is read from\n"
+                                           "the -inventory file.\n"};
   PetscBool done;
 
   for (PetscInt g = 0; g < ngrid && g < 7; g++) groups[prog.ngroups++] = grid[g];
