@@ -113,6 +113,21 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
+# The version the programs print and write into their files (base/version.h): `git describe` of
+# this tree, else the first line of a file VERSION (a tarball has no .git), else "unknown". The
+# stamp is rewritten only when the text changes, so a new commit rebuilds base/version.o alone.
+VERSION_STAMP := $(BUILD)/version.txt
+$(VERSION_STAMP): FORCE
+	@mkdir -p $(@D)
+	@v=; [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$(CURDIR)" ] && \
+	  v=$$(git describe --always --dirty 2>/dev/null); \
+	[ -n "$$v" ] || v=$$(head -n 1 VERSION 2>/dev/null | tr -cd 'A-Za-z0-9._+-'); \
+	[ -n "$$v" ] || v=unknown; \
+	[ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" >$@
+$(BUILD)/base/version.o: $(VERSION_STAMP)
+$(BUILD)/base/version.o: CPPFLAGS += -DBOGDA_VERSION="\"$$(cat $(VERSION_STAMP))\""
+FORCE:
+
 # The PPM kernel is meant for finite values (a NaN or an infinity in the state stops the run at
 # its next output record, model/run.c), and the sign of a zero changes no value it computes;
 # saying so lets the compiler turn the limiter's minima into single min instructions (about 10 %

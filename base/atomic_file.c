@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <netcdf.h>
 
@@ -20,6 +21,22 @@ static PetscErrorCode fail(const char *path, const char *tmp, const char *cause)
   (void)remove(tmp);
   SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE,
           "%s: cannot write: %s; nothing was written under this name", path, cause);
+}
+
+PetscErrorCode atomic_file_check_folder(const char *dir, const char *what)
+{
+  struct stat st;
+
+  PetscFunctionBeginUser;
+  PetscCheck(dir[0], PETSC_COMM_SELF, PETSC_ERR_USER,
+             "%s is empty: give the folder to write into ('.' for the current one)", what);
+  PetscCheck(stat(dir, &st) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN,
+             "%s %s: %s (create the folder first)", what, dir, strerror(errno));
+  PetscCheck(S_ISDIR(st.st_mode), PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "%s %s is not a folder",
+             what, dir);
+  PetscCheck(access(dir, W_OK | X_OK) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN,
+             "%s %s is not writable: %s", what, dir, strerror(errno));
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode atomic_file_tmp_name(const char *path, char *tmp, size_t size)

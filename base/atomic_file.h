@@ -31,6 +31,10 @@ typedef struct {
 /* The temporary name of path: path + ".tmp" in tmp[size]. */
 PetscErrorCode atomic_file_tmp_name(const char *path, char *tmp, size_t size);
 
+/* Fail unless dir is a folder this process may write into, naming what (the option or key that
+   gave it, e.g. "-out") and the reason; for a program to check before any work. Not collective. */
+PetscErrorCode atomic_file_check_folder(const char *dir, const char *what);
+
 /* Open the temporary of path for writing text. */
 PetscErrorCode atomic_file_open(const char *path, AtomicFile *f);
 

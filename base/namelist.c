@@ -16,6 +16,7 @@
    queries it once more through PetscOptionsBegin/PetscOptions* so that -help lists every key
    and PETSc counts it as used. All ranks parse the same text and reach the same decisions. */
 #include "base/namelist.h"
+#include "base/version.h"
 #include <ctype.h>
 #include <errno.h>
 #include <sys/stat.h>
@@ -1005,28 +1006,6 @@ PetscErrorCode namelist_read(MPI_Comm comm, const ParamGroup *group, void *param
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode namelist_help(MPI_Comm comm, const ParamGroup *const *groups, PetscInt count)
-{
-  PetscFunctionBeginUser;
-  for (PetscInt g = 0; g < count; g++) {
-    const ParamGroup *grp = groups[g];
-    char prefix[NAME_LEN], lgroup[NAME_LEN];
-    void *params;
-    PetscCall(PetscStrncpy(lgroup, grp->name, sizeof(lgroup)));
-    lower(lgroup);
-    if (known(read_groups, nread, lgroup)) continue;
-    PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "%s_", lgroup));
-    PetscCall(PetscCalloc(grp->params_size ? grp->params_size : 1, &params));
-    for (const ParamSpec *sp = grp->params; sp->key; sp++) set_default(sp, params);
-    PetscOptionsBegin(comm, prefix, grp->title, NULL);
-    for (const ParamSpec *sp = grp->params; sp->key; sp++)
-      PetscCall(list_for_help(PetscOptionsObject, sp, grp->name, params));
-    PetscOptionsEnd();
-    PetscCall(PetscFree(params));
-  }
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 /* Edit distance between a and b (Levenshtein), for suggestions. */
 static PetscInt distance(const char *a, const char *b)
 {
@@ -1112,13 +1091,10 @@ static PetscErrorCode note_unread(MPI_Comm comm)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode namelist_check_unused(MPI_Comm comm, const ParamGroup *const *groups, PetscInt count)
+/* Every group and key a namelist file set must be known. */
+static PetscErrorCode check_records(MPI_Comm comm)
 {
-  PetscInt nleft;
-  char **names, **values;
-
   PetscFunctionBeginUser;
-  PetscCall(know_list(groups, count));
   for (PetscInt r = 0; r < nrecords; r++) {
     const Record *rec = &records[r];
     char prefix[NAME_LEN + 1];
@@ -1132,18 +1108,27 @@ PetscErrorCode namelist_check_unused(MPI_Comm comm, const ParamGroup *const *gro
                rec->line, rec->name + strlen(prefix), rec->group,
                nearest(known_keys, nkeys, prefix, rec->name) + strlen(prefix));
   }
-  PetscCall(note_unread(comm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Every option not used so far that starts with a known group's name must be one of its keys;
+   with count_used, those that are (keys of a group the run did not read) are counted as used. */
+static PetscErrorCode check_options(MPI_Comm comm, PetscBool count_used)
+{
+  PetscInt nleft;
+  char **names, **values;
+
+  PetscFunctionBeginUser;
   PetscCall(PetscOptionsLeftGet(NULL, &nleft, &names, &values));
   for (PetscInt k = 0; k < nleft; k++) {
     const char *name = names[k][0] == '-' ? names[k] + 1 : names[k];
     const char *g = group_of(name);
     if (!g) continue;
     if (known(known_keys, nkeys, name)) {
-      /* A key of a known group the run did not read: checked; count it as used. */
       char opt[NAME_LEN + 2];
       PetscBool set;
       PetscCall(PetscSNPrintf(opt, sizeof(opt), "-%s", name));
-      PetscCall(PetscOptionsHasName(NULL, NULL, opt, &set));
+      if (count_used) PetscCall(PetscOptionsHasName(NULL, NULL, opt, &set));
       continue;
     }
     {
@@ -1158,6 +1143,26 @@ PetscErrorCode namelist_check_unused(MPI_Comm comm, const ParamGroup *const *gro
     }
   }
   PetscCall(PetscOptionsLeftRestore(NULL, &nleft, &names, &values));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode namelist_check_known(MPI_Comm comm, const ParamGroup *const *groups, PetscInt count)
+{
+  PetscFunctionBeginUser;
+  PetscCall(know_list(groups, count));
+  PetscCall(check_records(comm));
+  PetscCall(check_options(comm, PETSC_FALSE));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode namelist_check_unused(MPI_Comm comm, const ParamGroup *const *groups, PetscInt count)
+{
+  PetscFunctionBeginUser;
+  PetscCall(know_list(groups, count));
+  PetscCall(check_records(comm));
+  PetscCall(note_unread(comm));
+  /* A key of a known group the run did not read: checked; count it as used. */
+  PetscCall(check_options(comm, PETSC_TRUE));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -1176,7 +1181,8 @@ PetscErrorCode namelist_view(MPI_Comm comm, PetscViewer viewer)
 PetscErrorCode namelist_write(FILE *fp)
 {
   PetscFunctionBeginUser;
-  fprintf(fp, "! The effective configuration of this run: every key, defaults marked.\n");
+  fprintf(fp, "! The effective configuration of this run (Bogda %s): every key, defaults marked.\n",
+          version_string());
   for (PetscInt k = 0; k < nentries; k++) {
     PetscBool first = k == 0 || strcmp(entries[k].group, entries[k - 1].group);
     PetscBool last = k == nentries - 1 || strcmp(entries[k].group, entries[k + 1].group);
@@ -1209,6 +1215,60 @@ PetscErrorCode namelist_entry(PetscInt i, const char **key, const char **value,
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The default and the range of sp as text, for -help and the reference. */
+static void describe(const ParamSpec *sp, char *def, size_t ldef, char *range, size_t lrange)
+{
+  def[0] = range[0] = '\0';
+  switch (sp->type) {
+  case PARAM_REAL:
+  case PARAM_INT:
+    snprintf(def, ldef, "%g", (double)sp->def);
+    snprintf(range, lrange, "%g to %g", (double)sp->min, (double)sp->max);
+    break;
+  case PARAM_BOOL:
+    snprintf(def, ldef, "%s", sp->def != 0 ? ".true." : ".false.");
+    break;
+  case PARAM_ENUM:
+    snprintf(def, ldef, "'%s'", sp->choices[(PetscInt)sp->def]);
+    for (PetscInt c = 0; sp->choices[c]; c++) {
+      size_t l = strlen(range);
+      snprintf(range + l, lrange - l, "%s%s", c ? ", " : "", sp->choices[c]);
+    }
+    break;
+  case PARAM_STRING:
+    snprintf(def, ldef, "'%s'", sp->sdef ? sp->sdef : "");
+    break;
+  default:
+    if (sp->def_count)
+      snprintf(def, ldef, "%d x %g", (int)sp->def_count, (double)sp->def);
+    else
+      snprintf(def, ldef, "(empty)");
+    if (sp->type != PARAM_STRING_ARRAY)
+      snprintf(range, lrange, "%g to %g", (double)sp->min, (double)sp->max);
+    break;
+  }
+  if (sp->at_most) {
+    size_t l = strlen(range);
+    snprintf(range + l, lrange - l, ", at most `%s`", sp->at_most);
+  }
+}
+
+PetscErrorCode namelist_help(FILE *fp, const ParamGroup *group)
+{
+  PetscFunctionBeginUser;
+  fprintf(fp, "\n&%s: %s\n", group->name, group->title);
+  for (const ParamSpec *sp = group->params; sp->key; sp++) {
+    char opt[NAME_LEN], def[256], range[128], extra[256] = "";
+    describe(sp, def, sizeof(def), range, sizeof(range));
+    snprintf(opt, sizeof(opt), "-%s_%s", group->name, sp->key);
+    if (range[0] || (sp->units && sp->units[0]))
+      snprintf(extra, sizeof(extra), " [%s%s%s]", sp->units ? sp->units : "",
+               range[0] && sp->units && sp->units[0] ? "; " : "", range);
+    fprintf(fp, "  %-34s %-13s %-10s %s%s\n", opt, type_name(sp->type), def, sp->help, extra);
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode namelist_reference(FILE *fp, const ParamGroup *group)
 {
   PetscFunctionBeginUser;
@@ -1217,39 +1277,8 @@ PetscErrorCode namelist_reference(FILE *fp, const ParamGroup *group)
           "| --- | --- | --- | --- | --- |\n",
           group->name, group->title);
   for (const ParamSpec *sp = group->params; sp->key; sp++) {
-    char def[256] = "", range[128] = "";
-    switch (sp->type) {
-    case PARAM_REAL:
-    case PARAM_INT:
-      snprintf(def, sizeof(def), "%g", (double)sp->def);
-      snprintf(range, sizeof(range), "%g to %g", (double)sp->min, (double)sp->max);
-      break;
-    case PARAM_BOOL:
-      snprintf(def, sizeof(def), "%s", sp->def != 0 ? ".true." : ".false.");
-      break;
-    case PARAM_ENUM:
-      snprintf(def, sizeof(def), "'%s'", sp->choices[(PetscInt)sp->def]);
-      for (PetscInt c = 0; sp->choices[c]; c++) {
-        size_t l = strlen(range);
-        snprintf(range + l, sizeof(range) - l, "%s%s", c ? ", " : "", sp->choices[c]);
-      }
-      break;
-    case PARAM_STRING:
-      snprintf(def, sizeof(def), "'%s'", sp->sdef ? sp->sdef : "");
-      break;
-    default:
-      if (sp->def_count)
-        snprintf(def, sizeof(def), "%d x %g", (int)sp->def_count, (double)sp->def);
-      else
-        snprintf(def, sizeof(def), "(empty)");
-      if (sp->type != PARAM_STRING_ARRAY)
-        snprintf(range, sizeof(range), "%g to %g", (double)sp->min, (double)sp->max);
-      break;
-    }
-    if (sp->at_most) {
-      size_t l = strlen(range);
-      snprintf(range + l, sizeof(range) - l, ", at most `%s`", sp->at_most);
-    }
+    char def[256], range[128];
+    describe(sp, def, sizeof(def), range, sizeof(range));
     fprintf(fp, "| `%s` | `-%s_%s` | %s | %s | %s | %s | %s |\n", sp->key, group->name, sp->key,
             type_name(sp->type), def, range, sp->units ? sp->units : "", sp->help);
   }

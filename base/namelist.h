@@ -20,6 +20,12 @@ PetscErrorCode namelist_load(MPI_Comm comm, const char *path);
    values for namelist_view. Collective on comm. */
 PetscErrorCode namelist_read(MPI_Comm comm, const ParamGroup *group, void *params);
 
+/* Before anything is read: fail if a namelist file or the command line sets a group or a key that
+   is not in groups[0..count) (every group the program knows), naming the file and line or the
+   option and the nearest known name; options of no known group are left alone (PETSc's own).
+   Records the groups as known; reads nothing. Collective on comm. */
+PetscErrorCode namelist_check_known(MPI_Comm comm, const ParamGroup *const *groups, PetscInt count);
+
 /* After every group the run uses has been read: fail if the namelist or the command line set an
    option of a group that is neither read nor in groups[0..count) (the list of every group the
    program knows; NULL, 0 for none), or a key that is not in its group's table (the nearest known
@@ -29,10 +35,9 @@ PetscErrorCode namelist_read(MPI_Comm comm, const ParamGroup *group, void *param
 PetscErrorCode namelist_check_unused(MPI_Comm comm, const ParamGroup *const *groups,
                                      PetscInt count);
 
-/* For -help: list the keys of every group in groups[0..count) that was not read, with their
-   defaults, so that -help shows every group the program knows. Records nothing. Collective on
-   comm. */
-PetscErrorCode namelist_help(MPI_Comm comm, const ParamGroup *const *groups, PetscInt count);
+/* For -help: print group to fp, one line per key: the option, the type, the default, the meaning,
+   the units and the range. Reads and records nothing. Not collective. */
+PetscErrorCode namelist_help(FILE *fp, const ParamGroup *group);
 
 /* Print the effective configuration, one "group_key = value" line per key in the order read,
    with defaults marked "(default)". Collective on comm. */

@@ -1,19 +1,22 @@
 /* bogda: the model's command line.
      bogda -namelist case.nml [-namelist scenario.nml] [-group_key value ...]
    Namelists are loaded in order (a later one overrides an earlier one); options on the command
-   line override both. -help lists every namelist key with its default, range and units;
-   -namelist_reference prints the reference of every group in Markdown (docs/namelist.md). */
+   line override both. -help lists every namelist key with its default, range and units, and
+   -namelist_reference prints the reference of every group in Markdown (docs/namelist.md), both
+   without reading a file. */
 #include <ctype.h>
 #include <string.h>
 #include <petscsys.h>
 #include "base/namelist.h"
+#include "base/program.h"
 #include "model/run.h"
 #include "model/registry.h"
 
-static const char help[] =
-    "Bogda: an MPI-parallel Eulerian air-quality model for Xinjiang.\n"
-    "Usage: bogda -namelist FILE.nml [-namelist MORE.nml] [-group_key value ...]\n"
-    "Every namelist key k of group g is also the option -g_k.\n\n";
+static const char usage[] =
+    "Usage: bogda -namelist FILE.nml[,MORE.nml] [-namelist MORE.nml] [-group_key value ...]\n"
+    "  -namelist FILES      the case's namelists, loaded in order (a later one overrides an\n"
+    "                       earlier one); the ready cases are in namelists/\n"
+    "  -namelist_reference  print the reference of every group in Markdown (docs/namelist.md)\n";
 
 /* OpenBLAS, if it is the BLAS linked, would split dot products over threads when a rank is not
    bound to one core (as under oversubscription), which changes the rounding of the wind
@@ -22,7 +25,7 @@ extern void openblas_set_num_threads(int) __attribute__((weak));
 
 /* Refuse a command line that would start a run nobody asked for: a word that is neither an
    option nor an option's value (bogda case.nml), or no -namelist at all (the built-in defaults are
-   not a case). -help and -namelist_reference need no namelist; -namelist may be repeated (files
+   not a case). -namelist_reference needs no namelist; -namelist may be repeated (files
    load in order). An option given twice is a warning: scripts override their defaults that way, and
    the last value counts (PETSc's rule), but a user should see it. */
 static PetscErrorCode check_arguments(int argc, char **argv)
@@ -48,7 +51,7 @@ static PetscErrorCode check_arguments(int argc, char **argv)
                  PETSC_ERR_USER, "command line: -namelist needs a file (-namelist case.nml)");
       namelist = PETSC_TRUE;
     }
-    if (!strcmp(argv[a], "-help") || !strcmp(argv[a], "-namelist_reference")) info = PETSC_TRUE;
+    if (!strcmp(argv[a], "-namelist_reference")) info = PETSC_TRUE;
   }
   PetscCheck(namelist || info, PETSC_COMM_WORLD, PETSC_ERR_USER,
              "command line: no -namelist given; a run needs one (bogda -namelist case.nml; the "
@@ -56,12 +59,19 @@ static PetscErrorCode check_arguments(int argc, char **argv)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-int main(int argc, char **argv)
+/* Whether the command line asks for the reference (a document on standard output, no log). */
+static PetscBool wants_reference(int argc, char **argv)
 {
-  PetscBool help_asked, set;
+  for (int a = 1; a < argc; a++)
+    if (!strcmp(argv[a], "-namelist_reference")) return PETSC_TRUE;
+  return PETSC_FALSE;
+}
 
-  PetscCall(PetscInitialize(&argc, &argv, NULL, help));
-  if (openblas_set_num_threads) openblas_set_num_threads(1);
+static PetscErrorCode run(int argc, char **argv)
+{
+  PetscBool set;
+
+  PetscFunctionBeginUser;
   PetscCall(check_arguments(argc, argv));
   /* Every -namelist, in order (PETSc keeps only the last value of a repeated option); each may
      also be a comma-separated list. */
@@ -79,11 +89,24 @@ int main(int argc, char **argv)
     PetscMPIInt rank;
     PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
     if (rank == 0) PetscCall(registry_reference(stdout));
-    PetscCall(PetscFinalize());
-    return 0;
+    PetscFunctionReturn(PETSC_SUCCESS);
   }
-  PetscCall(PetscOptionsHasName(NULL, NULL, "-help", &help_asked));
-  PetscCall(run_case(PETSC_COMM_WORLD, help_asked));
-  PetscCall(PetscFinalize());
-  return 0;
+  PetscCall(run_case(PETSC_COMM_WORLD));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+int main(int argc, char **argv)
+{
+  Program prog = {.name = "bogda",
+                  .purpose = "an MPI-parallel Eulerian air-quality model for Xinjiang",
+                  .usage = usage,
+                  .groups_note = "(the met sources' groups are all listed; &met source chooses "
+                                 "the one a run reads)\n",
+                  .quiet = wants_reference(argc, argv)};
+  PetscBool done;
+
+  prog.groups = registry_groups(&prog.ngroups);
+  PetscCall(program_start(&argc, &argv, &prog, &done));
+  if (openblas_set_num_threads) openblas_set_num_threads(1);
+  return program_end(done ? PETSC_SUCCESS : run(argc, argv));
 }

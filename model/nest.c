@@ -20,6 +20,7 @@
 #include "model/output/partial.h"
 #include "grids/domain.h"
 #include "base/clock.h"
+#include "base/version.h"
 
 #define LABEL_LEN 64
 
@@ -189,6 +190,7 @@ static PetscErrorCode define_file(Nest *n, const char *path, PetscInt ncell, int
   NcCallFile(nc_def_dim(*nc, "species", (size_t)p->nspec, &ds), path);
   NcCallFile(nc_def_dim(*nc, "tag", (size_t)PetscMax(p->ntag, 1), &dg), path);
   NcCallFile(nc_def_dim(*nc, "label_length", LABEL_LEN, &dlen), path);
+  PetscCall(version_nc_attribute(*nc, path));
   {
     const int v[5] = {(int)n->i0 + 1, (int)n->j0 + 1, (int)n->ratio, (int)n->cnx, (int)n->cny};
     const char *att[5] = {"PARENT_I_START", "PARENT_J_START", "PARENT_GRID_RATIO", "CHILD_NX",

@@ -290,7 +290,7 @@ static PetscErrorCode steps_in(Run *r, PetscReal hours, const char *key, PetscIn
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode setup(Run *r, PetscBool only_setup)
+static PetscErrorCode setup(Run *r)
 {
   const MetSourceOps *met_ops;
   MetParams met_p;
@@ -299,8 +299,10 @@ static PetscErrorCode setup(Run *r, PetscBool only_setup)
   const ParamGroup *const *groups = registry_groups(&ngroups);
 
   PetscFunctionBeginUser;
+  /* Every group and key of the namelists and the command line, before any input is read. */
+  PetscCall(namelist_check_known(r->comm, groups, ngroups));
   PetscCall(namelist_read(r->comm, &run_group, &r->p));
-  if (!only_setup) PetscCall(run_folder_lock(r->comm, r->p.output_dir, r->p.name, &r->folder));
+  PetscCall(run_folder_check(r->comm, r->p.output_dir, r->p.name));
   PetscCall(clock_parse(r->p.start, &r->t_start));
   PetscCall(met_read_source(r->comm, &met_p, &met_ops));
   PetscCall(met_ops->grid_spec(r->comm, &spec));
@@ -325,13 +327,12 @@ static PetscErrorCode setup(Run *r, PetscBool only_setup)
     PetscCall(
         PetscSNPrintf(report, sizeof(report), "%s/%s_emissions.csv", r->p.output_dir, r->p.name));
     PetscCall(emissions_create(r->comm, r->grid, &r->st->patch, r->dom, r->tags, r->scen, r->points,
-                               only_setup ? NULL : report, &r->emis));
+                               report, &r->emis));
   }
   PetscCall(receptor_series_create(r->comm, r->grid, r->st, r->dom, r->tags, r->p.closure_floor,
                                    r->p.output_dir, r->p.name, &r->rec));
   PetscCall(nest_create(r->comm, r->grid, r->st, r->tags, r->p.output_dir, r->p.name, &r->nest));
   PetscCall(namelist_check_unused(r->comm, groups, ngroups));
-  if (only_setup) PetscCall(namelist_help(r->comm, groups, ngroups));
   PetscCall(steps_in(r, r->p.hours, "run_hours", &r->nstep_end));
   PetscCall(steps_in(r, r->p.output_hours, "run_output_hours", &r->steps_per_output));
   PetscCall(steps_in(r, r->p.checkpoint_hours, "run_checkpoint_hours", &r->steps_per_checkpoint));
@@ -918,23 +919,23 @@ static PetscErrorCode time_loop(Run *r, int *stopped)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode run_case(MPI_Comm comm, PetscBool only_setup)
+PetscErrorCode run_case(MPI_Comm comm)
 {
   Run r;
   StopSignals signals;
   int stopped;
+  PetscLogDouble wall_end;
+  char wall[32], from[32], to[32];
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(&r, sizeof(r)));
   r.comm = comm;
   PetscCall(PetscTime(&r.wall_invoke));
   /* From here on a signal stops the run, after its first step if it comes during the set-up. */
-  if (!only_setup) PetscCall(stop_catch(&signals));
-  PetscCall(setup(&r, only_setup));
-  if (only_setup) {
-    PetscCall(teardown(&r));
-    PetscFunctionReturn(PETSC_SUCCESS);
-  }
+  PetscCall(stop_catch(&signals));
+  PetscCall(setup(&r));
+  /* Every input but the restart file is read: take the folder before its first file. */
+  PetscCall(run_folder_lock(comm, r.p.output_dir, r.p.name, &r.folder));
   PetscCall(namelist_view(comm, PETSC_VIEWER_STDOUT_(comm)));
   PetscCall(initial_state(&r));
   /* The run's first files, once every input (the restart file included) has been checked. */
@@ -957,6 +958,15 @@ PetscErrorCode run_case(MPI_Comm comm, PetscBool only_setup)
   PetscCall(time_loop(&r, &stopped));
   PetscCall(history_summary(r.hist, r.budget));
   PetscCall(budget_closure(&r));
+  PetscCall(PetscTime(&wall_end));
+  format_duration(wall_end - r.wall_start, wall, sizeof(wall));
+  clock_format(step_time(&r, r.nstep_first), from, sizeof(from));
+  clock_format(step_time(&r, r.nstep), to, sizeof(to));
+  if (!stopped)
+    PetscCall(PetscPrintf(comm,
+                          "bogda: run %s completed: %s to %s, %" PetscInt64_FMT
+                          " steps in %s wall; outputs in %s\n",
+                          r.p.name, from, to, r.nstep - r.nstep_first, wall, r.p.output_dir));
   PetscCall(teardown(&r));
   /* The handlers stay to the end: a signal that arrives after the last step (the run is then
      complete) or while a stopped run finishes must not kill it with a status a chain reads as a

@@ -22,12 +22,25 @@
 #include "base/ncinput.h"
 #include "base/atomic_file.h"
 #include "base/namelist.h"
+#include "base/program.h"
 #include "model/emissions/scenario.h"
 #include "model/emissions/profiles.h"
 #include "grids/domain.h"
 #include "physics/species.h"
 
 #define LABEL_LEN 64
+#define COUNT(a) ((PetscInt)(sizeof(a) / sizeof((a)[0])))
+
+static const char usage[] =
+    "Usage: bogda-predict -run DIR -domain DOMAIN.nc -scenarios A.nml[,B.nml,...] [-out T.csv]\n"
+    "  -run DIR             the base run's output folder (its *_receptors_*.nc files, with tags)\n"
+    "  -domain FILE         the domain file the base run used\n"
+    "  -scenarios FILES     scenario namelists, one &scenario group each\n"
+    "  -out FILE            the table (CSV; default: standard output; the log goes to\n"
+    "                       standard error)\n";
+
+/* The namelist groups of a scenario file. */
+static const ParamGroup *const groups[] = {&scenario_group};
 
 typedef struct {
   PetscInt nt, nrec, nsp, ntag; /* times, receptors, species (+pm25), tags */
@@ -168,31 +181,56 @@ static PetscReal tag_factor(const Base *b, const Domain *d, const Scenario *sc, 
   return f == -2 ? 1 : f;
 }
 
-int main(int argc, char **argv)
+/* Every scenario file of the comma-separated list: its keys and rules, before any prediction is
+   written; *n their number. */
+static PetscErrorCode check_scenarios(const char *list, Domain *d, const SpeciesInfo *sp,
+                                      PetscInt nspec, PetscInt *n)
+{
+  char *copy;
+
+  PetscFunctionBeginUser;
+  *n = 0;
+  PetscCall(PetscStrallocpy(list, &copy));
+  for (char *save = NULL, *file = strtok_r(copy, ",", &save); file;
+       file = strtok_r(NULL, ",", &save)) {
+    Scenario *sc;
+    PetscCall(namelist_reset());
+    PetscCall(namelist_load(PETSC_COMM_WORLD, file));
+    PetscCall(namelist_check_known(PETSC_COMM_WORLD, groups, COUNT(groups)));
+    PetscCall(scenario_create(PETSC_COMM_WORLD, d, sp, nspec, &sc));
+    PetscCall(namelist_check_unused(PETSC_COMM_WORLD, NULL, 0));
+    PetscCall(scenario_destroy(&sc));
+    (*n)++;
+  }
+  PetscCall(PetscFree(copy));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode predict(void)
 {
   char run[PETSC_MAX_PATH_LEN] = "", dpath[PETSC_MAX_PATH_LEN] = "", out[PETSC_MAX_PATH_LEN] = "",
        list[8192] = "";
   Base b;
   Domain *d;
   const SpeciesInfo *sp;
-  PetscInt nspec, nfam = 0;
+  PetscInt nspec, nfam = 0, nscen;
   FILE *fp = stdout;
   AtomicFile table;
 
-  PetscCall(PetscInitialize(
-      &argc, &argv, NULL,
-      "bogda-predict -run DIR -domain DOMAIN.nc -scenarios a.nml[,b.nml] [-out table.csv]\n"));
+  PetscFunctionBeginUser;
   PetscCall(PetscOptionsGetString(NULL, NULL, "-run", run, sizeof(run), NULL));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-domain", dpath, sizeof(dpath), NULL));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-scenarios", list, sizeof(list), NULL));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-out", out, sizeof(out), NULL));
   PetscCheck(run[0] && dpath[0] && list[0], PETSC_COMM_WORLD, PETSC_ERR_USER,
-             "usage: bogda-predict -run DIR -domain DOMAIN.nc -scenarios a.nml[,b.nml]");
+             "usage: bogda-predict -run DIR -domain DOMAIN.nc -scenarios a.nml[,b.nml] [-out "
+             "table.csv] (bogda-predict -help lists every option)");
   PetscCall(read_base(run, &b));
   PetscCall(domain_read_registries(dpath, &d));
   sp = species_table(&nspec);
   PetscCheck(b.nsp == nspec + 1, PETSC_COMM_WORLD, PETSC_ERR_FILE_UNEXPECTED,
              "the run has %d species; this program knows %d", (int)b.nsp - 1, (int)nspec);
+  PetscCall(check_scenarios(list, d, sp, nspec, &nscen));
   for (PetscInt n = 0; n < b.ntag; n++) nfam = PetscMax(nfam, b.family[n] + 1);
   if (out[0]) {
     PetscCall(atomic_file_open(out, &table));
@@ -265,6 +303,22 @@ int main(int argc, char **argv)
   PetscCall(PetscFree3(b.label, b.rec, b.spname));
   PetscCall(PetscFree6(b.family, b.unit, b.pref, b.kind, b.sector, b.special));
   PetscCall(PetscFree2(b.by, b.used));
-  PetscCall(PetscFinalize());
-  return 0;
+  fprintf(stderr, "bogda-predict: completed: %d scenario%s predicted from %s; the table is %s\n",
+          (int)nscen, nscen == 1 ? "" : "s", run, out[0] ? out : "on standard output");
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+int main(int argc, char **argv)
+{
+  Program prog = {.name = "bogda-predict",
+                  .purpose = "scenario concentrations at the receptors from a base run's tags",
+                  .usage = usage,
+                  .groups = groups,
+                  .ngroups = COUNT(groups),
+                  .groups_note = "(one &scenario group in each -scenarios file)\n",
+                  .log_stderr = PETSC_TRUE};
+  PetscBool done;
+
+  PetscCall(program_start(&argc, &argv, &prog, &done));
+  return program_end(done ? PETSC_SUCCESS : predict());
 }

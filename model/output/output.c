@@ -13,6 +13,7 @@
 #include "model/output/partial.h"
 #include <netcdf_par.h>
 #include "grids/crs.h"
+#include "base/version.h"
 
 #define OUTPUT_MAX_VARS 512
 #define LABEL_LEN 64
@@ -109,8 +110,10 @@ PetscErrorCode output_open(const Grid *g, const char *path, const char *title,
   PetscCall(att_text(f, NC_GLOBAL, "institution", "Bogda air-quality model"));
   PetscCall(att_text(f, NC_GLOBAL, "source",
                      "Bogda, an MPI-parallel Eulerian air-quality model for Xinjiang"));
-  strftime(history, sizeof(history), "%Y-%m-%dT%H:%M:%SZ created by bogda", gmtime(&now));
+  strftime(history, sizeof(history), "%Y-%m-%dT%H:%M:%SZ created by bogda ", gmtime(&now));
+  PetscCall(PetscStrlcat(history, version_string(), sizeof(history)));
   PetscCall(att_text(f, NC_GLOBAL, "history", history));
+  PetscCall(version_nc_attribute(f->nc, f->path));
   PetscCall(PetscMalloc1((size_t)p->xm * (size_t)p->ym * (size_t)PetscMax(1, g->spec.nz), &f->buf));
   *out = f;
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -17,6 +17,7 @@
 #include "base/namelist.h"
 #include "grids/domain.h"
 #include "physics/species.h"
+#include "base/version.h"
 
 #define LABEL_LEN 64
 
@@ -265,6 +266,7 @@ static PetscErrorCode open_nc(Receptors *r)
   PetscCall(att_text(r, NC_GLOBAL, "Conventions", "CF-1.8"));
   PetscCall(att_text(r, NC_GLOBAL, "featureType", "timeSeries"));
   PetscCall(att_text(r, NC_GLOBAL, "title", "Bogda receptor time series by tag"));
+  PetscCall(version_nc_attribute(r->nc, r->path_nc));
   NcCallFile(nc_def_var(r->nc, "time", NC_DOUBLE, 1, &dt, &r->vtime), r->path_nc);
   PetscCall(att_text(r, r->vtime, "units", "seconds since 1970-01-01 00:00:00"));
   PetscCall(att_text(r, r->vtime, "standard_name", "time"));

@@ -29,15 +29,12 @@ static const char *bad_name(const char *name)
   return NULL;
 }
 
-/* On rank 0: check the folder and take the lock; *fd the lock's descriptor, msg empty on success.
- */
-static void lock_on_root(const char *dir, const char *name, int *fd, char *msg, size_t len)
+/* On rank 0: what is wrong with the folder and the name, in msg (empty if nothing). */
+static void check_on_root(const char *dir, const char *name, char *msg, size_t len)
 {
   struct stat st;
-  char path[PETSC_MAX_PATH_LEN];
   const char *why = bad_name(name);
 
-  *fd = -1;
   msg[0] = 0;
   if (why) {
     snprintf(msg, len, "run_name = '%s' is not a file-name stem: %s", name, why);
@@ -54,10 +51,19 @@ static void lock_on_root(const char *dir, const char *name, int *fd, char *msg, 
              stat(dir, &st) != 0 ? "does not exist" : "is not a folder");
     return;
   }
-  if (access(dir, W_OK | X_OK) != 0) {
+  if (access(dir, W_OK | X_OK) != 0)
     snprintf(msg, len, "run_output_dir = '%s' is not writable: %s", dir, strerror(errno));
-    return;
-  }
+}
+
+/* On rank 0: check the folder and take the lock; *fd the lock's descriptor, msg empty on success.
+ */
+static void lock_on_root(const char *dir, const char *name, int *fd, char *msg, size_t len)
+{
+  char path[PETSC_MAX_PATH_LEN];
+
+  *fd = -1;
+  check_on_root(dir, name, msg, len);
+  if (msg[0]) return;
   snprintf(path, sizeof(path), "%s/.%s.lock", dir, name);
   *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (*fd < 0) {
@@ -72,6 +78,19 @@ static void lock_on_root(const char *dir, const char *name, int *fd, char *msg, 
     close(*fd);
     *fd = -1;
   }
+}
+
+PetscErrorCode run_folder_check(MPI_Comm comm, const char *dir, const char *name)
+{
+  PetscMPIInt rank;
+  char msg[2 * PETSC_MAX_PATH_LEN + 256] = "";
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (rank == 0) check_on_root(dir, name, msg, sizeof(msg));
+  PetscCallMPI(MPI_Bcast(msg, (PetscMPIInt)sizeof(msg), MPI_CHAR, 0, comm));
+  PetscCheck(!msg[0], comm, PETSC_ERR_USER, "%s", msg);
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode run_folder_lock(MPI_Comm comm, const char *dir, const char *name, RunFolder **f)

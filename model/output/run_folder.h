@@ -7,6 +7,10 @@
 
 typedef struct RunFolder RunFolder;
 
+/* The checks of run_folder_lock() without the lock, and without writing anything: for the start
+   of the run, before its inputs are read. Collective on comm. */
+PetscErrorCode run_folder_check(MPI_Comm comm, const char *dir, const char *name);
+
 /* Check that name is a plain file-name stem (not empty, no '/', not "." or "..", printable) and
    that dir is an existing, writable folder, then take an exclusive lock on
    "<dir>/.<name>.lock" (an advisory flock, released by the system if the run dies, so a killed

@@ -15,12 +15,15 @@
 #include <string.h>
 #include "base/namelist.h"
 #include "base/memory.h"
+#include "base/atomic_file.h"
+#include "base/program.h"
+#include "base/data_path.h"
 
-static const char help[] =
-    "bogda-grid: build Bogda domain files.\n"
-    "  -namelist FILE   the grid tool's namelist (namelists/domains.nml)\n"
-    "  -domain A,B      domains to build (default: all of grid_tool_domains)\n"
-    "  -out DIR         directory for <name>_domain.nc and <name>_units.csv\n";
+static const char usage[] =
+    "Usage: bogda-grid -namelist FILE -out DIR [-domain A,B] [-group_key value ...]\n"
+    "  -namelist FILE       the grid tool's namelist (namelists/domains.nml)\n"
+    "  -out DIR             the folder for <name>_domain.nc and <name>_units.csv (it must exist)\n"
+    "  -domain A,B          the domains to build (default: all of grid_tool_domains)\n";
 
 /* Gather an array of per-rank counts n (elements) from every rank to rank 0 into all. */
 static PetscErrorCode gather(MPI_Comm comm, const void *local, PetscInt n, MPI_Datatype type,
@@ -144,9 +147,15 @@ static PetscErrorCode run(MPI_Comm comm)
   PetscCall(PetscOptionsGetString(NULL, NULL, "-out", out, sizeof(out), &has_out));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-domain", list, sizeof(list), NULL));
   PetscCheck(has_nml && has_out, comm, PETSC_ERR_ARG_WRONG,
-             "usage: bogda-grid -namelist FILE [-domain A,B] -out DIR");
+             "usage: bogda-grid -namelist FILE -out DIR [-domain A,B] (bogda-grid -help lists "
+             "every option)");
   PetscCall(PetscTime(&t0));
   PetscCall(domain_config_read(comm, nml, &cfg));
+  for (PetscInt k = 0; k < cfg->ndomain; k++)
+    if (selected(list, cfg->domain[k].name)) built++;
+  PetscCheck(built > 0, comm, PETSC_ERR_ARG_WRONG,
+             "%s: -domain %s names none of the domains in grid_tool_domains", nml, list);
+  PetscCall(atomic_file_check_folder(out, "-out"));
   PetscCall(geography_create(&cfg->geo, &g));
   PetscCall(receptor_masks_create(g, cfg->receptor, nml, &rs));
   PetscCall(PetscTime(&t1));
@@ -159,10 +168,11 @@ static PetscErrorCode run(MPI_Comm comm)
   for (PetscInt k = 0; k < cfg->ndomain; k++) {
     if (!selected(list, cfg->domain[k].name)) continue;
     PetscCall(build_domain(comm, cfg, &cfg->domain[k], g, rs, out));
-    built++;
   }
-  PetscCheck(built > 0, comm, PETSC_ERR_ARG_WRONG,
-             "%s: -domain %s names none of the domains in grid_tool_domains", nml, list);
+  PetscCall(PetscTime(&t1));
+  PetscCall(PetscPrintf(
+      comm, "bogda-grid: completed: %" PetscInt_FMT " domain%s written to %s in %.1f s\n", built,
+      built == 1 ? "" : "s", out, t1 - t0));
   PetscCall(receptor_masks_destroy(&rs));
   PetscCall(geography_destroy(&g));
   PetscCall(domain_config_destroy(&cfg));
@@ -171,8 +181,14 @@ static PetscErrorCode run(MPI_Comm comm)
 
 int main(int argc, char **argv)
 {
-  PetscCall(PetscInitialize(&argc, &argv, NULL, help));
-  PetscCall(run(PETSC_COMM_WORLD));
-  PetscCall(PetscFinalize());
-  return 0;
+  Program prog = {.name = "bogda-grid",
+                  .purpose = "build the domain files of the Bogda model from the Xinjiang data",
+                  .usage = usage,
+                  .groups_note = DATA_NOTE "One group &domain_<name> for each domain, e.g. "
+                                           "&domain_xj27 with -domain_xj27_nx, ...\n"};
+  PetscBool done;
+
+  prog.groups = domain_config_groups(&prog.ngroups);
+  PetscCall(program_start(&argc, &argv, &prog, &done));
+  return program_end(done ? PETSC_SUCCESS : run(PETSC_COMM_WORLD));
 }

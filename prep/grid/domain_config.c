@@ -1,12 +1,13 @@
 /* The grid tool's namelist groups, their defaults, and the resolution of domains into grids.
-   Defaults point at the shipped data in data/ (paths relative to the directory the tool runs
-   in) and at the calibrated rules of prep/geo/geography_sample.c; namelists/domains.nml sets only
-   the domains and the receptors. */
+   Defaults point at the shipped data ('$BOGDA_DATA/...', found beside the program or where the
+   environment variable BOGDA_DATA says: base/data_path.h) and at the calibrated rules of
+   prep/geo/geography_sample.c; namelists/domains.nml sets only the domains and the receptors. */
 #include "prep/grid/domain_config.h"
 #include <stddef.h>
 #include <string.h>
 #include "grids/vertical.h"
 #include "base/namelist.h"
+#include "base/data_path.h"
 
 #define PROJ_UNSET (-999.0) /* projection keys of a nest: not set, inherit the parent's */
 #define NEST_DX_RTOL 1e-9   /* relative tolerance of a nest's dx against its parent's / ratio */
@@ -37,18 +38,18 @@ static const ParamSpec tool_table[] = {
      .type = PARAM_STRING_ARRAY,
      .offset = offsetof(ToolGroup, domains),
      .count_offset = offsetof(ToolGroup, ndomains)},
-    T_STR("counties_file", "data/xinjiang_counties_amap.geojson", "county polygons (GeoJSON)",
-          geo.counties_file),
-    T_STR("outline_file", "data/xinjiang_outline_dcw.geojson", "Xinjiang outline (GeoJSON)",
+    T_STR("counties_file", "$BOGDA_DATA/xinjiang_counties_amap.geojson",
+          "county polygons (GeoJSON)", geo.counties_file),
+    T_STR("outline_file", "$BOGDA_DATA/xinjiang_outline_dcw.geojson", "Xinjiang outline (GeoJSON)",
           geo.outline_file),
-    T_STR("sites_file", "data/xinjiang_hotspots_and_point_sources.csv",
+    T_STR("sites_file", "$BOGDA_DATA/xinjiang_hotspots_and_point_sources.csv",
           "hotspot cities and point sources (CSV)", geo.sites_file),
-    T_STR("county_names_file", "data/xinjiang_county_names_en.csv", "English county names (CSV)",
-          geo.county_names_file),
-    T_STR("lakes_file", "data/lakes.csv", "lakes as ellipses (CSV)", geo.lakes_file),
-    T_STR("outside_file", "data/outside_regions.csv", "source regions outside Xinjiang (CSV)",
-          geo.outside_file),
-    T_STR("dem_file", "data/etopo5_xinjiang_65-105E_30-52N.nc",
+    T_STR("county_names_file", "$BOGDA_DATA/xinjiang_county_names_en.csv",
+          "English county names (CSV)", geo.county_names_file),
+    T_STR("lakes_file", "$BOGDA_DATA/lakes.csv", "lakes as ellipses (CSV)", geo.lakes_file),
+    T_STR("outside_file", "$BOGDA_DATA/outside_regions.csv",
+          "source regions outside Xinjiang (CSV)", geo.outside_file),
+    T_STR("dem_file", "$BOGDA_DATA/etopo5_xinjiang_65-105E_30-52N.nc",
           "terrain, lat-lon NetCDF or ESRI ASCII (.asc)", geo.dem_file),
     T_STR("dem_variable", "", "terrain variable in a NetCDF DEM (empty: the first 2D variable)",
           geo.dem_variable),
@@ -213,6 +214,34 @@ static const ParamGroup receptor_group = {.name = "receptor",
                                           .title = "Grid tool: receptors",
                                           .params = receptor_table,
                                           .params_size = sizeof(ReceptorParams)};
+
+/* The template of the &domain_<name> groups, for -help. */
+static const ParamGroup domain_group = {.name = "domain_<name>",
+                                        .title = "Domain <name>: one group for each name in "
+                                                 "grid_tool_domains",
+                                        .params = domain_table,
+                                        .params_size = sizeof(DomainParams)};
+
+const ParamGroup *const *domain_config_groups(PetscInt *n)
+{
+  static const ParamGroup *const groups[] = {&tool_group, &landuse_group, &units_group,
+                                             &receptor_group, &domain_group};
+  *n = (PetscInt)(sizeof(groups) / sizeof(groups[0]));
+  return groups;
+}
+
+/* The input files of the geography, with '$BOGDA_DATA/' expanded. */
+static PetscErrorCode expand_paths(GeoParams *g)
+{
+  char *const files[] = {g->counties_file,     g->outline_file, g->sites_file,
+                         g->county_names_file, g->lakes_file,   g->outside_file,
+                         g->dem_file,          g->landuse_file, g->units_file};
+
+  PetscFunctionBeginUser;
+  for (size_t k = 0; k < sizeof(files) / sizeof(files[0]); k++)
+    PetscCall(data_path_expand(files[k], files[k], PARAM_STRING_LEN));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
 static PetscErrorCode root_projection(const ToolConfig *cfg, const char *name,
                                       const DomainParams *p, Projection *proj)
@@ -403,31 +432,62 @@ static PetscErrorCode resolve(ToolConfig *cfg, const DomainParams *p, PetscBool 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode read_domains(MPI_Comm comm, ToolConfig *cfg, const ToolGroup *tool)
+/* The &domain_<name> groups of the domains grid_tool_domains lists, named in names[k]. */
+typedef struct {
+  char names[DOMAIN_MAX][PARAM_STRING_LEN + 8], titles[DOMAIN_MAX][PARAM_STRING_LEN + 16];
+  ParamGroup group[DOMAIN_MAX];
+} DomainGroups;
+
+static PetscErrorCode domain_groups(ToolConfig *cfg, const ToolGroup *tool, DomainGroups *dg)
+{
+  PetscFunctionBeginUser;
+  cfg->ndomain = PetscMin(tool->ndomains, DOMAIN_MAX);
+  for (PetscInt k = 0; k < cfg->ndomain; k++) {
+    PetscCall(PetscStrncpy(cfg->domain[k].name, tool->domains[k], sizeof(cfg->domain[k].name)));
+    PetscCall(PetscSNPrintf(dg->names[k], sizeof(dg->names[k]), "domain_%s", tool->domains[k]));
+    PetscCall(PetscSNPrintf(dg->titles[k], sizeof(dg->titles[k]), "Domain %s", tool->domains[k]));
+    dg->group[k] = (ParamGroup){.name = dg->names[k],
+                                .title = dg->titles[k],
+                                .params = domain_table,
+                                .params_size = sizeof(DomainParams)};
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Every group and key the namelist sets must be one of the tool's, before any other is read. */
+static PetscErrorCode check_known(MPI_Comm comm, const ToolConfig *cfg, const DomainGroups *dg)
+{
+  const ParamGroup *list[4 + DOMAIN_MAX] = {&tool_group, &landuse_group, &units_group,
+                                            &receptor_group};
+
+  PetscFunctionBeginUser;
+  for (PetscInt k = 0; k < cfg->ndomain; k++) list[4 + k] = &dg->group[k];
+  PetscCall(namelist_check_known(comm, list, 4 + cfg->ndomain));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The list of domains: 1 to DOMAIN_MAX names, each once. */
+static PetscErrorCode check_domain_list(MPI_Comm comm, const ToolConfig *cfg, const ToolGroup *tool)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(tool->ndomains > 0 && tool->ndomains <= DOMAIN_MAX, comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "%s: grid_tool_domains lists %" PetscInt_FMT " domains; give 1 to %d", cfg->path,
+             tool->ndomains, DOMAIN_MAX);
+  for (PetscInt k = 0; k < cfg->ndomain; k++)
+    for (PetscInt q = 0; q < k; q++)
+      PetscCheck(strcmp(cfg->domain[q].name, cfg->domain[k].name), comm, PETSC_ERR_ARG_WRONG,
+                 "%s: grid_tool_domains lists '%s' twice", cfg->path, cfg->domain[k].name);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode read_domains(MPI_Comm comm, ToolConfig *cfg, const DomainGroups *dg)
 {
   DomainParams *p;
   PetscBool done[DOMAIN_MAX] = {PETSC_FALSE};
 
   PetscFunctionBeginUser;
-  PetscCheck(tool->ndomains > 0 && tool->ndomains <= DOMAIN_MAX, comm, PETSC_ERR_ARG_OUTOFRANGE,
-             "%s: grid_tool_domains lists %" PetscInt_FMT " domains; give 1 to %d", cfg->path,
-             tool->ndomains, DOMAIN_MAX);
-  cfg->ndomain = tool->ndomains;
   PetscCall(PetscCalloc1(cfg->ndomain, &p));
-  for (PetscInt k = 0; k < cfg->ndomain; k++) {
-    char group[PARAM_STRING_LEN + 8], title[PARAM_STRING_LEN + 16];
-    PetscCall(PetscStrncpy(cfg->domain[k].name, tool->domains[k], sizeof(cfg->domain[k].name)));
-    for (PetscInt q = 0; q < k; q++)
-      PetscCheck(strcmp(cfg->domain[q].name, cfg->domain[k].name), comm, PETSC_ERR_ARG_WRONG,
-                 "%s: grid_tool_domains lists '%s' twice", cfg->path, cfg->domain[k].name);
-    PetscCall(PetscSNPrintf(group, sizeof(group), "domain_%s", tool->domains[k]));
-    PetscCall(PetscSNPrintf(title, sizeof(title), "Domain %s", tool->domains[k]));
-    {
-      const ParamGroup grp = {
-          .name = group, .title = title, .params = domain_table, .params_size = sizeof(p[k])};
-      PetscCall(namelist_read(comm, &grp, &p[k]));
-    }
-  }
+  for (PetscInt k = 0; k < cfg->ndomain; k++) PetscCall(namelist_read(comm, &dg->group[k], &p[k]));
   for (PetscInt k = 0; k < cfg->ndomain; k++) PetscCall(resolve(cfg, p, done, k, 0));
   PetscCall(PetscFree(p));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -437,21 +497,28 @@ PetscErrorCode domain_config_read(MPI_Comm comm, const char *path, ToolConfig **
 {
   ToolConfig *cfg;
   ToolGroup *tool;
+  DomainGroups *dg;
 
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&cfg));
   PetscCall(PetscNew(&tool));
+  PetscCall(PetscNew(&dg));
   PetscCall(PetscNew(&cfg->receptor));
   PetscCall(PetscStrncpy(cfg->path, path, sizeof(cfg->path)));
   PetscCall(namelist_load(comm, path));
   PetscCall(namelist_read(comm, &tool_group, tool));
+  PetscCall(domain_groups(cfg, tool, dg));
+  PetscCall(check_known(comm, cfg, dg));
+  PetscCall(check_domain_list(comm, cfg, tool));
   PetscCall(namelist_read(comm, &landuse_group, &tool->geo));
   PetscCall(namelist_read(comm, &units_group, &tool->geo));
   PetscCall(namelist_read(comm, &receptor_group, cfg->receptor));
+  PetscCall(expand_paths(&tool->geo));
   cfg->geo = tool->geo;
   cfg->subsample_spacing = tool->subsample_spacing;
-  PetscCall(read_domains(comm, cfg, tool));
+  PetscCall(read_domains(comm, cfg, dg));
   PetscCall(namelist_check_unused(comm, NULL, 0));
+  PetscCall(PetscFree(dg));
   PetscCall(PetscFree(tool));
   *out = cfg;
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -54,3 +54,7 @@ PetscErrorCode domain_config_read(MPI_Comm comm, const char *path, ToolConfig **
 
 /* Free the configuration and set the handle to NULL; no-op on NULL. */
 PetscErrorCode domain_config_destroy(ToolConfig **cfg);
+
+/* The grid tool's groups, for -help: &grid_tool, &landuse, &units, &receptor and the template
+   &domain_<name> of each domain's group; sets *n to their number. Not collective. */
+const ParamGroup *const *domain_config_groups(PetscInt *n);

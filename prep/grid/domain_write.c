@@ -23,6 +23,7 @@
 #include "base/atomic_file.h"
 #include "base/namelist.h"
 #include "base/constants.h"
+#include "base/version.h"
 
 #define STRLEN GEO_NAME_LEN
 #define M2_PER_KM2 1e6
@@ -107,6 +108,7 @@ static PetscErrorCode global_attributes(Nc *f, const ToolConfig *cfg, const Doma
       att_text(f, NC_GLOBAL, "source",
                "bogda-grid (prep/grid/bogda-grid.c) from the data in data/ (see data/README.md)"));
   PetscCall(att_text(f, NC_GLOBAL, "history", "built by bogda-grid"));
+  PetscCall(version_nc_attribute(f->nc, f->path));
   PetscCall(att_text(f, NC_GLOBAL, "namelist", cfg->path));
   PetscCall(att_text(f, NC_GLOBAL, "domain_name", d->name));
   PetscCall(att_int(f, NC_GLOBAL, "MAP_PROJ", s->proj.kind));

@@ -33,6 +33,9 @@
 #include "base/csv.h"
 #include "physics/species.h"
 #include "base/constants.h"
+#include "base/version.h"
+#include "base/program.h"
+#include "base/data_path.h"
 
 #define NSUB 3
 #define MAXS 16
@@ -141,7 +144,7 @@ static const ParamSpec params_table[] = {
      .help = "point sources with capacities (the shared CSV)",
      .type = PARAM_STRING,
      .offset = offsetof(Params, sites_file),
-     .sdef = "data/xinjiang_hotspots_and_point_sources.csv"},
+     .sdef = "$BOGDA_DATA/xinjiang_hotspots_and_point_sources.csv"},
     {.key = "ef_power",
      .units = "kg MWh-1",
      .help = "emission factors of coal power per species",
@@ -487,6 +490,7 @@ static PetscErrorCode write_outputs(Inv *v, const char *dir)
   }
   PetscCall(PetscFree(coord));
   NcCallFile(nc_put_att_text(nc, NC_GLOBAL, "Conventions", 6, "CF-1.8"), tmp);
+  PetscCall(version_nc_attribute(nc, tmp));
   {
     const char *title = "Bogda default emission inventory for Xinjiang: ILLUSTRATIVE, built "
                         "top-down from published totals (prep/inventory/bogda-inventory.c)";
@@ -549,38 +553,60 @@ static PetscErrorCode write_outputs(Inv *v, const char *dir)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-int main(int argc, char **argv)
-{
-  char nml[PETSC_MAX_PATH_LEN] = "namelists/domains.nml",
-       inv[PETSC_MAX_PATH_LEN] = "namelists/inventory.nml", dir[PETSC_MAX_PATH_LEN] = ".";
-  ToolConfig *cfg;
-  Inv v;
+static const char usage[] =
+    "Usage: bogda-inventory -namelist DOMAINS.nml -inventory INVENTORY.nml -out DIR\n"
+    "  -namelist FILE       the grid tool's namelist, for the geography (namelists/domains.nml)\n"
+    "  -inventory FILE      the &inventory namelist (namelists/inventory.nml)\n"
+    "  -out DIR             the folder for xinjiang_inventory.nc, xinjiang_points.csv and\n"
+    "                       xinjiang_inventory_totals.csv (it must exist)\n";
 
-  PetscCall(
-      PetscInitialize(&argc, &argv, NULL,
-                      "bogda-inventory -namelist domains.nml -inventory inventory.nml -out DIR\n"));
-  PetscCall(PetscMemzero(&v, sizeof(v)));
-  PetscCall(PetscOptionsGetString(NULL, NULL, "-namelist", nml, sizeof(nml), NULL));
-  PetscCall(PetscOptionsGetString(NULL, NULL, "-inventory", inv, sizeof(inv), NULL));
-  PetscCall(PetscOptionsGetString(NULL, NULL, "-out", dir, sizeof(dir), NULL));
-  PetscCall(domain_config_read(PETSC_COMM_WORLD, nml, &cfg));
-  PetscCall(namelist_load(PETSC_COMM_WORLD, inv));
-  PetscCall(namelist_read(PETSC_COMM_WORLD, &inventory_group, &v.p));
-  PetscCall(namelist_check_unused(PETSC_COMM_WORLD, NULL, 0));
-  v.sp = species_table(&v.ns);
-  PetscCheck(v.p.ntotal == v.ns, PETSC_COMM_WORLD, PETSC_ERR_USER,
-             "inventory_total needs %d values (one per species), got %d", (int)v.ns,
-             (int)v.p.ntotal);
-  for (PetscInt s = 0; s < v.ns; s++) {
+/* Read and check every input (both namelists, the shares) before any work. */
+static PetscErrorCode read_inputs(MPI_Comm comm, Inv *v, ToolConfig **cfg, char *dir, size_t len)
+{
+  char nml[PETSC_MAX_PATH_LEN] = "", inv[PETSC_MAX_PATH_LEN] = "";
+  PetscBool has_nml, has_inv, has_out;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-namelist", nml, sizeof(nml), &has_nml));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-inventory", inv, sizeof(inv), &has_inv));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-out", dir, len, &has_out));
+  PetscCheck(has_nml && has_inv && has_out, comm, PETSC_ERR_ARG_WRONG,
+             "usage: bogda-inventory -namelist DOMAINS.nml -inventory INVENTORY.nml -out DIR "
+             "(bogda-inventory -help lists every option)");
+  PetscCall(domain_config_read(comm, nml, cfg));
+  PetscCall(namelist_load(comm, inv));
+  PetscCall(namelist_read(comm, &inventory_group, &v->p));
+  PetscCall(namelist_check_unused(comm, NULL, 0));
+  PetscCall(data_path_expand(v->p.sites_file, v->p.sites_file, sizeof(v->p.sites_file)));
+  v->sp = species_table(&v->ns);
+  PetscCheck(v->p.ntotal == v->ns, comm, PETSC_ERR_USER,
+             "inventory_total needs %d values (one per species), got %d", (int)v->ns,
+             (int)v->p.ntotal);
+  for (PetscInt s = 0; s < v->ns; s++) {
     PetscReal sum = 0;
     for (PetscInt sec = 0; sec < SECTOR_N; sec++) {
-      PetscCheck(v.p.nshare[sec] == v.ns, PETSC_COMM_WORLD, PETSC_ERR_USER,
-                 "inventory_share_%s needs %d values", sector_names[sec], (int)v.ns);
-      sum += v.p.share[sec][s];
+      PetscCheck(v->p.nshare[sec] == v->ns, comm, PETSC_ERR_USER,
+                 "inventory_share_%s needs %d values", sector_names[sec], (int)v->ns);
+      sum += v->p.share[sec][s];
     }
-    PetscCheck(v.p.total[s] == 0 || PetscAbsReal(sum - 1) < 1e-9, PETSC_COMM_WORLD, PETSC_ERR_USER,
-               "inventory: the sector shares of %s sum to %g, not 1", v.sp[s].name, (double)sum);
+    PetscCheck(v->p.total[s] == 0 || PetscAbsReal(sum - 1) < 1e-9, comm, PETSC_ERR_USER,
+               "inventory: the sector shares of %s sum to %g, not 1", v->sp[s].name, (double)sum);
   }
+  PetscCall(atomic_file_check_folder(dir, "-out"));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode run(MPI_Comm comm)
+{
+  char dir[PETSC_MAX_PATH_LEN] = "";
+  ToolConfig *cfg;
+  Inv v;
+  PetscLogDouble t0, t1;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscTime(&t0));
+  PetscCall(PetscMemzero(&v, sizeof(v)));
+  PetscCall(read_inputs(comm, &v, &cfg, dir, sizeof(dir)));
   PetscCall(geography_create(&cfg->geo, &v.geo));
   v.nlon = (PetscInt)PetscFloorReal((v.p.lon1 - v.p.lon0) / v.p.res + 0.5);
   v.nlat = (PetscInt)PetscFloorReal((v.p.lat1 - v.p.lat0) / v.p.res + 0.5);
@@ -593,14 +619,35 @@ int main(int argc, char **argv)
   for (PetscInt s = 0; s < v.ns; s++) PetscCall(spread(&v, s));
   PetscCall(outside(&v));
   PetscCall(write_outputs(&v, dir));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD,
-                        "inventory written to %s (%d x %d cells of %g degree, %d point sources)\n",
-                        dir, (int)v.nlon, (int)v.nlat, (double)v.p.res, (int)v.npt));
+  PetscCall(PetscTime(&t1));
+  PetscCall(PetscPrintf(comm,
+                        "bogda-inventory: completed: inventory written to %s (%d x %d cells of %g "
+                        "degree, %d point sources) in %.1f s\n",
+                        dir, (int)v.nlon, (int)v.nlat, (double)v.p.res, (int)v.npt, t1 - t0));
   PetscCall(PetscFree2(v.pref, v.proxy));
   PetscCall(PetscFree(v.out));
   PetscCall(PetscFree(v.tot));
   PetscCall(geography_destroy(&v.geo));
   PetscCall(domain_config_destroy(&cfg));
-  PetscCall(PetscFinalize());
-  return 0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+int main(int argc, char **argv)
+{
+  const ParamGroup *groups[8];
+  PetscInt ngrid;
+  const ParamGroup *const *grid = domain_config_groups(&ngrid);
+  Program prog = {.name = "bogda-inventory",
+                  .purpose = "build the illustrative Xinjiang emission inventory",
+                  .usage = usage,
+                  .groups = groups,
+                  .groups_note = DATA_NOTE "The geography's groups are the grid tool's (from "
+                                           "the -namelist file); &inventory is read from\n"
+                                           "the -inventory file.\n"};
+  PetscBool done;
+
+  for (PetscInt g = 0; g < ngrid && g < 7; g++) groups[prog.ngroups++] = grid[g];
+  groups[prog.ngroups++] = &inventory_group;
+  PetscCall(program_start(&argc, &argv, &prog, &done));
+  return program_end(done ? PETSC_SUCCESS : run(PETSC_COMM_WORLD));
 }

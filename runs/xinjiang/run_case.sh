@@ -45,7 +45,7 @@ model() { # model outer|inner
   local name status=0
   case_args "$1" "$RUN"
   name=$([ "$1" = outer ] && echo "$OUTER" || echo "$INNER")
-  launch_forwarding "$RUN/$name/$name.log" '^20|WARNING|ERROR|^stopped' \
+  launch_forwarding "$RUN/$name/$name.log" '^20|WARNING|ERROR|^stopped|^bogda' \
     "${MPIEXEC[@]}" -n "$NP" bin/bogda "${ARGS[@]}" || status=$?
   case $status in
     0) ;;

@@ -90,9 +90,9 @@ refuse() { # refuse LABEL PATTERN ARGS...: the tool fails and its error output m
   local label=$1 pattern=$2; shift 2
   grid 1 "$BIN/bogda-grid" -namelist $nml -out "$tmp/bad" "$@" >"$tmp/bad.log" 2>&1
   local st=$?
-  [ $st -ne 0 ] && grep -q -- "$pattern" "$tmp/bad.log"
+  [ $st -ne 0 ] && grep -E '^bogda-grid: error: ' "$tmp/bad.log" | grep -q -- "$pattern"
   ok $? "refused: $label"
-  grep -m1 -- "$pattern" "$tmp/bad.log" | sed 's/^\[0\]PETSC ERROR: /  /' | while read -r l; do diag "$l"; done
+  grep -m1 -- "$pattern" "$tmp/bad.log" | sed 's/^bogda-grid: error: /  /' | while read -r l; do diag "$l"; done
 }
 mkdir -p "$tmp/bad"
 $PY - "$tmp/units.geojson" "$tmp/few_units.geojson" <<'PY'

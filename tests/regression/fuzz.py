@@ -51,7 +51,10 @@ SPECIAL_VALUES = [np.nan, np.inf, -np.inf, 0.0, -1.0, 1e308, 1e20, 9.96920996838
 NUMBER = re.compile(rb'(?<![A-Za-z_0-9.])[-+]?\d+(\.\d*)?([eEdD][-+]?\d+)?')
 SANITIZER = re.compile(r'ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: (Address|Undefined'
                        r'Behavior|Leak)Sanitizer|Caught signal|SEGV|Segmentation fault')
-MESSAGE = re.compile(r'ERROR|[Ee]rror|refus|cannot|invalid|expected', re.M)
+# A refusal's message: the one line "bogda: error: ..." (bogda-grid: ..., "internal error" after a
+# traceback; base/error.h), or words of a message printed otherwise.
+MESSAGE = re.compile(r'^bogda[-a-z]*: (internal )?error: |ERROR|[Ee]rror|refus|cannot|invalid|expected',
+                     re.M)
 TIME_LIMIT = 60.0  # s; a normal case takes 1-10 s under the sanitizers
 
 
@@ -191,7 +194,7 @@ class Fuzzer:
         self.counts[outcome] = self.counts.get(outcome, 0) + 1
         self.log.append(f'{target}: {what}: {outcome} (exit {rc}, {time.time() - start:.1f} s)')
         if outcome not in ('accepted', 'clean refusal'):
-            first = next((l for l in text.splitlines() if SANITIZER.search(l) or 'ERROR' in l), '')
+            first = next((l for l in text.splitlines() if SANITIZER.search(l) or 'ERROR' in l or ': error: ' in l), '')
             self.bad.append(f'{outcome}: {target}: {what} ({time.time() - start:.1f} s; exit {rc}; '
                             f'left {left}): {first[:200]}\n    {" ".join(cmd)}')
         return outcome

@@ -93,8 +93,8 @@ bad() { # bad NAME PATTERN [options...]: the child fails before its time loop an
   local name=$1 pattern=$2 rc; shift 2
   model "$name" 1 att9 "${child[@]}" "$@"
   rc=$?
-  [ $rc -ne 0 ] && grep -q -- "$pattern" "$out/$name.log" && ! grep -q "mass kg:" "$out/$name.log"
-  ok $? "bad boundary files, $name: exit $rc: $(grep -m1 -- "$pattern" "$out/$name.log" | sed 's/.*PETSC ERROR: //')"
+  [ $rc -ne 0 ] && grep -E '^bogda: error: ' "$out/$name.log" | grep -q -- "$pattern" && ! grep -q "mass kg:" "$out/$name.log"
+  ok $? "bad boundary files, $name: exit $rc: $(grep -m1 -- "$pattern" "$out/$name.log" | sed 's/^bogda: error: //')"
 }
 bad bad_nan "bad_nan/bdy.nc: q at 2024-01-10T00:00:00Z, (cell, lev, species) = (5, 3, 1) in the file's indices: a NaN" \
   -boundary_parent_files "$out/bad_nan/bdy.nc"

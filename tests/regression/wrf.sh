@@ -83,9 +83,10 @@ bad() { # bad NAME "pattern1" "pattern2" -- options...: the run fails and its lo
   local name=$1 p1=$2 p2=$3; shift 4
   model "bad_$name" 1 "$@"
   local rc=$?
-  [ "$rc" -ne 0 ] && grep -q -- "$p1" "$out/bad_$name.log" && grep -q -- "$p2" "$out/bad_$name.log" \
-    && ! grep -q "mass kg:" "$out/bad_$name.log"
-  ok $? "bad input, $name: exit $rc before the time loop: $(grep -m1 -A1 'Error Message' "$out/bad_$name.log" | tail -n 1 | head -c 80)... $(grep -m1 -A2 'Error Message' "$out/bad_$name.log" | tail -n 1 | sed 's/.*PETSC ERROR: //')"
+  local line; line=$(grep -E '^bogda: error: ' "$out/bad_$name.log")
+  [ "$rc" -ne 0 ] && grep -q -- "$p1" <<<"$line" && grep -q -- "$p2" <<<"$line" \
+    && [ "$(grep -c 'error' <<<"$line")" -eq 1 ] && ! grep -q 'PETSC ERROR' "$out/bad_$name.log" && ! grep -q "mass kg:" "$out/bad_$name.log"
+  ok $? "bad input, $name: exit $rc before the time loop, in one line: $(head -c 160 <<<"$line")"
 }
 bad missing_file "/no/such/wrfout_d01" "no such file" -- -met_wrf_files /no/such/wrfout_d01
 bad missing_variable "no_qvapor.nc" "variable QVAPOR is missing" -- -met_wrf_files "$out/no_qvapor.nc"
