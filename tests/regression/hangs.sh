@@ -65,6 +65,7 @@ model cloud_pair "met_diagnostic_cloud_base(4) = 3500 m (command line) is greate
 
 # A model top below the terrain (item 5): bogda-grid accepted ztop = 100 m, and the run on it
 # filled the state with NaN or never finished a step.
+mkdir -p "$dir/grid_ztop"
 refused grid_ztop "domain_att27_ztop = 100 m: the model top is not above the terrain, 3822.78 m high at the highest cell of domain att27, (i, j) = (4, 3)" \
   "$BIN/bogda-grid" -namelist "$ROOT/tests/regression/attribution/domain.nml" -out "$dir/grid_ztop" -domain_att27_ztop 100
 [ ! -e "$dir/grid_ztop/att27_domain.nc" ]; ok $? "and wrote no domain file"
