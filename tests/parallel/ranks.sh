@@ -48,7 +48,8 @@ for np in 1 4; do
   env -u OPENBLAS_NUM_THREADS -u OMP_NUM_THREADS mpiexec --oversubscribe -n "$np" "$BIN/bogda" \
     -namelist "$ROOT/namelists/xinjiang.nml,$ROOT/namelists/episode_winter.nml,$ROOT/namelists/xj27.nml" \
     -run_output_dir "$out/xj27_$np" -run_domain_file "$xj27" -emissions_gridded_file '' -emissions_points_file '' \
-    -tags_families sector -tags_family_by sector -tags_family_detail '' -run_hours 2 -run_checkpoint_hours 2 >"$out/xj27_$np.log" 2>&1
+    -tags_families sector -tags_family_by sector -tags_family_detail '' -run_start 2024-01-10T00:00:00Z -run_hours 2 \
+    -run_checkpoint_hours 2 -nest_initial_time '' >"$out/xj27_$np.log" 2>&1
   ok $? "xj27 with the diagnostic met, $np rank(s)"
 done
 "$TBIN/ckcompare" "$out/xj27_1/xj27_checkpoint_20240110T0200Z.bin" "$out/xj27_4/xj27_checkpoint_20240110T0200Z.bin" >"$out/ck_xj27.log" 2>&1
