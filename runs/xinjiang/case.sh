@@ -53,7 +53,7 @@ case_args() {
     inner)
       ARGS=(-namelist "$CASE,$INNER_NML" -run_name "$INNER" -run_output_dir "$run/$INNER"
         -run_domain_file "$run/domains/${INNER}_domain.nc" -boundary_parent_files "$run/$OUTER/${OUTER}_bdy_*.nc"
-        -met_output "$run/$INNER/${INNER}_met.nc" -met_output_interval 7200) ;;
+        -met_output "$run/$INNER/${INNER}_met.nc" -met_output_interval 0) ;;
     *) echo "case_args: outer or inner, not '$1'" >&2; return 1 ;;
   esac
   if [ -n "$INVENTORY" ]; then
