@@ -7,7 +7,10 @@
 #include "prep/geo/polygon.h"
 #include <stdlib.h>
 
-#define POLYGON_MAX_PASSES 100000 /* bound on gap-filling passes; never reached on real data */
+/* Most gap-filling passes: a pass fills one pixel's width of every gap, and the gaps between real
+   county polygons and the region's outline are slivers of a few pixels. Each pass costs a sweep
+   of the whole raster, so a wide gap (a bad outline) would take minutes or hours. */
+#define POLYGON_MAX_PASSES 256
 
 PetscBool polygon_contains(const GeoFeature *f, PetscReal lon, PetscReal lat)
 {
@@ -160,10 +163,14 @@ PetscErrorCode polygon_raster_fill_gaps(PolygonRaster *r, const PolygonRaster *m
     }
     *filled += changed;
   }
+  PetscCall(PetscFree(prev));
+  PetscCheck(!changed, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+             "a gap between the polygons and the outline is more than %d pixels (%g degrees) "
+             "wide: the outline and the polygons do not match (a position of one moved far away?)",
+             POLYGON_MAX_PASSES, (double)(POLYGON_MAX_PASSES * r->res));
   *left = 0;
   for (PetscInt k = 0; k < n; k++)
     if (r->owner[k] < 0 && mask->owner[k] >= 0) (*left)++;
-  PetscCall(PetscFree(prev));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

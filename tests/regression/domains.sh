@@ -119,6 +119,17 @@ PY
 refuse "a county ring that crosses itself" "bowtie.geojson: feature 5 (.*), ring 0, crosses itself: edge [0-9]* from (.*) crosses edge [0-9]* from (.*), cutting off a loop of" -grid_tool_counties_file "$tmp/bowtie.geojson"
 [ "$(grep -c "WARNING: .*xinjiang_counties_amap.geojson: 3 ring(s) cross themselves at 3 place(s), each cutting off a loop of at most 0.00065 %" "$tmp/r4.log")" -eq 1 ]
 ok $? "the shipped counties' three tiny self-crossings (snapped to AMap's grid) are one warning on 4 ranks"
+# An outline with one position moved to the equator (a fuzz finding: gap filling took minutes).
+$PY - "$ROOT/data/xinjiang_outline_dcw.geojson" "$tmp/outline_spike.geojson" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+g = d["features"][0]["geometry"]
+ring = g["coordinates"][0] if g["type"] == "Polygon" else g["coordinates"][0][0]
+k = min(range(len(ring)), key=lambda i: abs(ring[i][0] - 89.453173) + abs(ring[i][1] - 36.174603))
+ring[k][1] = -0.0  # a southern-border position: the spike crosses no other edge
+json.dump(d, open(sys.argv[2], "w", encoding="utf-8"))
+PY
+refuse "an outline with a position moved far away (a gap the counties cannot fill)" "a gap between the polygons and the outline is more than 256 pixels" -grid_tool_outline_file "$tmp/outline_spike.geojson"
 refuse "a true latitude out of range, with the range a user may give (not the unset marker)" "command line: -domain_xj27_truelat1 95: out of range; expected -90 <= value <= 90 degrees_north" -domain xj27 -domain_xj27_truelat1 95
 refuse "a domain that does not fit in the DEM" "etopo5_xinjiang_65-105E_30-52N.nc: domain xj27 does not fit in the DEM" -domain xj27 -domain_xj27_nx 130
 refuse "a nest that does not align with its parent" "domains.nml: domain_ns9_nx = 100.*do not align with the parent xj27" -domain ns9 -domain_ns9_nx 100
