@@ -83,7 +83,8 @@ bad() { # bad NAME "pattern1" "pattern2" -- options...: the run fails and its lo
   local name=$1 p1=$2 p2=$3; shift 4
   model "bad_$name" 1 "$@"
   local rc=$?
-  local line; line=$(grep -E '^bogda: error: ' "$out/bad_$name.log")
+  # mpiexec forwards stdout and stderr separately: the error line may follow a part of a stdout line
+  local line; line=$(grep -oE 'bogda: error: .*' "$out/bad_$name.log")
   [ "$rc" -ne 0 ] && grep -q -- "$p1" <<<"$line" && grep -q -- "$p2" <<<"$line" \
     && [ "$(grep -c 'error' <<<"$line")" -eq 1 ] && ! grep -q 'PETSC ERROR' "$out/bad_$name.log" && ! grep -q "mass kg:" "$out/bad_$name.log"
   ok $? "bad input, $name: exit $rc before the time loop, in one line: $(head -c 160 <<<"$line")"
