@@ -28,12 +28,6 @@ PetscErrorCode stop_catch(StopSignals *s)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-void stop_release(const StopSignals *s)
-{
-  (void)sigaction(SIGUSR1, &s->old[0], NULL);
-  (void)sigaction(SIGTERM, &s->old[1], NULL);
-}
-
 PetscErrorCode stop_asked(MPI_Comm comm, PetscBool wall_over, int *why)
 {
   int local[2] = {stop_signal == SIGTERM ? 2 : (stop_signal ? 1 : 0), wall_over ? 1 : 0}, all[2];

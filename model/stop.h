@@ -17,8 +17,8 @@ typedef struct {
 /* Catch SIGUSR1 and SIGTERM from now on, keeping the old dispositions in s. Not collective. */
 PetscErrorCode stop_catch(StopSignals *s);
 
-/* Give SIGUSR1 and SIGTERM back their old dispositions. Not collective. */
-void stop_release(const StopSignals *s);
+/* The dispositions are not given back: a signal arriving after the last step must not kill a
+   complete run (model/run.c). */
 
 /* Whether a rank of comm was asked to stop: *why is the signal one got (SIGTERM before SIGUSR1),
    else STOP_WALL if wall_over holds on one, else STOP_NONE. Collective: the same on every rank. */

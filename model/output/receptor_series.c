@@ -459,9 +459,11 @@ PetscErrorCode receptor_series_write(Receptors *r, PetscReal t, const Met *met)
 
   PetscFunctionBeginUser;
   if (!r->nrec) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(pack(r, met));
-  if (r->mean) {
-    /* The interval's mean: the index and weight fields of the packed cells stay as packed. */
+  if (!r->mean)
+    PetscCall(pack(r, met));
+  else {
+    /* The interval's mean. receptor_series_accumulate() packed this step already: the index and
+       weight fields of r->pack are its (they do not change), the values are replaced. */
     PetscCheck(r->nacc > 0, PETSC_COMM_SELF, PETSC_ERR_PLIB,
                "receptor series: a mean record with no step summed");
     for (PetscInt k = 0; k < r->ncell; k++)
