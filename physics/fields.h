@@ -99,6 +99,16 @@ typedef struct {
   PetscReal *dep_wet; /* accumulated wet deposition, kg m-2, [patch_index2*nspec + s] */
   PetscReal *budget;  /* local budget, kg, [term*nspec + s] with term a BudgetTerm */
 
+  /* Backward runs only (each NULL otherwise): sensitivities of the receptor functionals that the
+     transposes accumulate (+=), one value per functional n (patch->ntag of them), in the
+     functional's units per unit of the input. */
+  PetscReal *sens_area;  /* to the rate of area-emission entry e, species s, per (kg s-1) before
+                            the time profile: [(e*nspec + s)*ntag + n] */
+  PetscReal *sens_point; /* to the rate of stack p, species s, per (kg s-1) before the time
+                            profile: [(p*nspec + s)*ntag + n] */
+  PetscReal *sens_top;   /* to the tag mixing ratio above the model top (f->tag_top), per kg kg-1:
+                            [(patch_index2*nspec + s)*ntag + n] */
+
   PetscInt64
       step; /* how many times this process has been stepped before in the run (sub-steps count) */
   PetscInt max_substeps;     /* in: most sub-steps a process may take within one step()

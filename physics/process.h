@@ -38,6 +38,21 @@ typedef struct {
                          ProcessStatus *status);
   /* Largest stable dt on this patch (local; the driver reduces). NULL if unconstrained. */
   PetscErrorCode (*max_dt)(void *ctx, const Patch *patch, const Fields *f, PetscReal *dt_local);
+  /* The exact transpose of the linear map step() applies to the tags (issue 15, backward runs).
+     With the tags t, step() computes t_out = M t_in + b, M and b taken from the bulk and the met
+     (b: what emissions or inflow put in). transpose() applies M^T to the adjoint values in f->tag,
+     which hold, in the tag layout, one value per receptor functional instead of one per tag
+     (patch->ntag counts the functionals). On entry f->q and f->air_mass hold the bulk at the
+     start of the same forward call and every other field what step() saw; on return f->tag holds
+     M^T lambda, and the bulk arrays hold what step() leaves (a process may advance the bulk to
+     know its coefficients). Where step() reads tags in ghost cells, transpose() leaves their
+     contributions in those ghost entries (the driver adds them back to their owners, or, outside
+     the physical domain, to the inflow's sensitivity), and it zeroes the ghost entries it does
+     not contribute to. The sensitivity to b is accumulated into the Fields.sens_* arrays that are
+     not NULL. Same rules as step(): no allocation, no MPI, no I/O. NULL for a process that does
+     not touch the tags (its transpose is the identity). */
+  PetscErrorCode (*transpose)(void *ctx, const Patch *patch, PetscReal t, PetscReal dt, Fields *f,
+                              ProcessStatus *status);
   /* Free ctx and set it to NULL; no-op on NULL. */
   PetscErrorCode (*finalize)(void **ctx);
 } ProcessOps;
