@@ -40,6 +40,7 @@ from matplotlib import font_manager, rcParams
 from matplotlib.collections import LineCollection
 from netCDF4 import Dataset
 
+import joint_control
 import plot_domain  # sets the Agg backend; the map helpers are shared
 
 plt = plot_domain.plt
@@ -281,8 +282,11 @@ def read_domain(path):
         for k in ("unit_code", "unit_name_zh", "unit_name_en", "prefecture_name_zh", "prefecture_name_en",
                   "receptor_name"):
             dom[k] = strings(d, k, path, what)
-        for k in ("unit_kind", "unit_prefecture", "prefecture_code", "cover_i", "cover_j", "cover_unit"):
+        for k in ("unit_kind", "unit_prefecture", "unit_county", "prefecture_code", "cover_i", "cover_j",
+                  "cover_unit"):
             dom[k] = np.asarray(values(d, k, path, what)).astype(int)
+        if "receptor_county" in d.variables:  # bogda-grid since the per-city receptors
+            dom["receptor_county"] = np.asarray(d["receptor_county"][:]).astype(int)
         dom["cover_fraction"] = values(d, "cover_fraction", path, what)
         dom["name"] = getattr(d, "domain_name", os.path.basename(path))
     dom["path"] = path
@@ -538,11 +542,12 @@ COLUMNS = {
     "closure": ["receptor", "family", "largest_relative_deviation", "time", "species"],
     "scenarios": ["table", "scenario", "receptor", "species", "before_ug_m3", "after_ug_m3", "change_ug_m3",
                   "change_percent", "simulated_ug_m3", "prediction_error", "base_is_this_run"],
+    **joint_control.COLUMNS,
 }
 
 
 def cell(column, value):
-    """The text of a table cell, the same in the CSV file and on the page."""
+    """The text of a table cell on the page (the CSV files hold the full value)."""
     if value is None:
         return ""
     if column in FORMATS:
@@ -707,12 +712,21 @@ def hourly_rows(rec, rows):
     return out, stacks
 
 
+def csv_cell(value):
+    """A CSV cell: numbers at full precision (the shortest text that reads back to the same double),
+    a NaN as an empty cell."""
+    if isinstance(value, (float, np.floating)):
+        return "" if np.isnan(value) else repr(float(value))
+    return "" if value is None else str(value)
+
+
 def write_csv(path, name, rows):
-    with open(path, "w", encoding="utf-8", newline="") as f:
+    """UTF-8 with a byte-order mark, so that Excel and WPS show the Chinese names."""
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
         out = csv.writer(f)
         out.writerow(COLUMNS[name])
         for row in rows:
-            out.writerow([cell(c, row.get(c)) for c in COLUMNS[name]])
+            out.writerow([csv_cell(row.get(c)) for c in COLUMNS[name]])
 
 
 def jsonable(value):
@@ -1045,7 +1059,8 @@ def scenario_table(scen, receptor, cells):
 def overview(rep, cells):
     rec = rep["rec"]
     rows = []
-    for r, receptor in enumerate(rec["receptor"]):
+    for r in rep["sections"]:
+        receptor = rec["receptor"][r]
         pm = next(x for x in rep["concentrations"] if x["receptor"] == receptor and x["species"] == "pm25")
         top = headline(rep["contributions"], receptor, rep["family"])[:1]
         largest = (f"<td>{bi(top[0]['name_zh'], top[0]['name_en'])}</td>{cells.ref(top[0], 'share_percent', 'td')}"
@@ -1110,7 +1125,10 @@ def methods_part():
 
 def page(rep, cells):
     info, rec = rep["info"], rep["rec"]
-    nav = "".join(f'<a href="#hotspot-{esc(c)}">{bi(z, c)}</a>' for c, z in zip(rec["receptor"], rec["receptor_zh"]))
+    nav = "".join(f'<a href="#hotspot-{esc(rec["receptor"][r])}">{bi(rec["receptor_zh"][r], rec["receptor"][r])}</a>'
+                  for r in rep["sections"])
+    if rep.get("split"):
+        nav += '<a href="#joint-control">联防联控 Joint control</a>'
     files = [f"{t}.csv" for t in COLUMNS if t in rep] + ["report.json"]
     body = [f"<h1>Bogda 来源解析报告 Source-attribution report: {esc(info['name'])}</h1>",
             '<p class="illustrative"><b>示意性结果 Illustrative results</b>: 示意性排放清单、诊断气象、派生控制单元 '
@@ -1121,7 +1139,8 @@ def page(rep, cells):
             f'run directory <code>{esc(info["run_dir"])}</code>. 贡献 Contributions are episode means of the hourly '
             "hotspot-mean surface concentrations; 占比 shares are of the episode-mean bulk.</p>", f"<nav>{nav}</nav>"]
     body += overview(rep, cells)
-    body += [hotspot_section(r, rep, cells) for r in range(len(rec["receptor"]))]
+    body += [hotspot_section(r, rep, cells) for r in rep["sections"]]
+    body += joint_control.section(rep, cells, bi, esc)
     body += methods_part()
     body.append("<footer><h2>表格 Tables</h2><p>" + " ".join(f'<a href="{f}">{f}</a>' for f in files)
                 + f'</p><p class="note">{esc(info["generated"])}</p></footer>')
@@ -1142,6 +1161,8 @@ def load(args):
         fail(f"{args.domain}: receptor(s) {', '.join(missing)} of the run are not in the domain file: not the run's domain?")
     order = [dom["receptor_name"].index(c) for c in rec["receptor"]]
     dom["receptor_weight"], dom["receptor_name"] = dom["receptor_weight"][order], list(rec["receptor"])
+    if "receptor_county" in dom:
+        dom["receptor_county"] = dom["receptor_county"][order]
     maps, attrs, _ = read_history(hist_files, rec["species"], dom["lon"].shape)
     geo = {"prefectures": plot_domain.rings(os.path.join(plot_domain.DATA, "xinjiang_prefectures_amap.geojson")),
            "outline": plot_domain.rings(os.path.join(plot_domain.DATA, "xinjiang_outline_dcw.geojson")),
@@ -1162,6 +1183,15 @@ def make_tables(rep):
     rep["daily"] = daily_rows(rec)
     rep["heavy_days"] = heavy_rows(rec, tags, rep["daily"])
     rep["family"] = f"family:{tags.spatial()[0]}"
+    cities = {c for cs in joint_control.zones(rec).values() for c in cs}
+    rep["sections"] = [r for r in range(len(rec["receptor"])) if r not in cities]  # a section and maps each
+    if "receptor_county" in rep["dom"]:
+        heavy = {}
+        for x in rep["daily"]:
+            if x["species"] == "pm25" and x["grade"] != "within":
+                heavy.setdefault(x["receptor"], []).extend(x["_idx"])
+        rep["split"] = joint_control.split_rows(rec, tags, rep["dom"], {k: sorted(v) for k, v in heavy.items()})
+        rep["city_matrix"] = joint_control.matrix_rows(rec, tags, rep["dom"])
     start = rec["time"][0] - record_interval(rec)
     rep["period"] = (f"{bjt(start)} – {bjt(rec['time'][-1])} 北京时间 Beijing time "
                      f"({iso(start)} – {iso(rec['time'][-1])})".replace("T", " ").replace("Z", " UTC"))
@@ -1169,13 +1199,20 @@ def make_tables(rep):
 
 def make_figures(rep, out):
     rec, dom = rep["rec"], rep["dom"]
-    rep["figures"] = {}
-    for r, receptor in enumerate(rec["receptor"]):
+    rep["figures"], rep["unit_maps"] = {}, {}
+    for r in rep["sections"]:
+        receptor = rec["receptor"][r]
         figs = charts(out, rec, rep["contributions"], rep["stacks"], r)
         figs["map_pm25"], figs["map_species"] = map_figures(out, dom, rep["geo"], rep["maps"], rep["attrs"], rec, r,
                                                             rep["period"])
         rep["figures"][receptor] = figs
     rep["overview_map"] = overview_map(out, dom, rep["geo"], rep["maps"], rep["attrs"], rep["period"])
+    whole = (dom["lon"].min(), dom["lon"].max(), dom["lat"].min(), dom["lat"].max())
+    for z in joint_control.zones(rec) if rep.get("split") else []:
+        def draw(ax, field, title, z=z):
+            draw_field(ax, field, dom, rep["geo"], whole, title, tr("贡献", "contribution") + " (µg m⁻³)", z)
+        if any(v > 0 for v in joint_control.unit_contribution(rec, rep["tags"], z).values()):
+            rep["unit_maps"][rec["receptor"][z]] = joint_control.unit_map(out, rep, z, plt, draw)
 
 
 def run_info(rep, args):

@@ -9,6 +9,8 @@
        unit_area_km2 [unit]: the control-unit registry (area inside this domain)
      prefecture_code, prefecture_name_zh, prefecture_name_en, prefecture_parent [prefecture]
      receptor_name, receptor_name_zh, receptor_name_en [receptor], receptor_weight[receptor,y,x]
+     receptor_county[receptor,receptor_county]: adcodes of the counties whose urban land makes
+       the receptor (its cities; a prefecture stands for its counties), 0-padded
      cover_i, cover_j, cover_unit, cover_fraction [cover]: the units covering each cell, sorted by
        cell (j, then i) and by unit; cover_start[y,x], cover_count[y,x] index into them.
    Global attributes: WRF-style MAP_PROJ, TRUELAT1, TRUELAT2, STAND_LON, REF_LAT, REF_LON, DX,
@@ -46,7 +48,7 @@ PetscReal domain_write_cell_area(const GridSpec *s, PetscInt i, PetscInt j)
 typedef struct {
   int nc;
   const char *path;
-  int dx, dy, dz, dzi, dlu, dunit, dpref, drec, dcover, dstr;
+  int dx, dy, dz, dzi, dlu, dunit, dpref, drec, drcounty, dcover, dstr;
 } Nc;
 
 static PetscErrorCode def(Nc *f, const char *name, nc_type type, int ndim, const int *dims,
@@ -163,6 +165,7 @@ enum {
   V_RZH,
   V_REN,
   V_RW,
+  V_RCOUNTY,
   V_CI,
   V_CJ,
   V_CU,
@@ -221,7 +224,8 @@ static PetscErrorCode def_grid_vars(Nc *f, const GridSpec *s, int *v)
 static PetscErrorCode def_registry_vars(Nc *f, int *v)
 {
   const int us[2] = {f->dunit, f->dstr}, ps[2] = {f->dpref, f->dstr}, rs[2] = {f->drec, f->dstr};
-  const int ryx[3] = {f->drec, f->dy, f->dx}, yx[2] = {f->dy, f->dx};
+  const int ryx[3] = {f->drec, f->dy, f->dx}, yx[2] = {f->dy, f->dx},
+            rc[2] = {f->drec, f->drcounty};
   const int kinds[UNIT_NKIND] = {UNIT_PRIORITY, UNIT_KEY, UNIT_GENERAL, UNIT_OUTSIDE};
 
   PetscFunctionBeginUser;
@@ -253,6 +257,9 @@ static PetscErrorCode def_registry_vars(Nc *f, int *v)
   PetscCall(def(f, "receptor_name_zh", NC_CHAR, 2, rs, NULL, "receptor name, Chinese (UTF-8)",
                 &v[V_RZH]));
   PetscCall(def(f, "receptor_name_en", NC_CHAR, 2, rs, NULL, "receptor name, English", &v[V_REN]));
+  PetscCall(def(f, "receptor_county", NC_INT, 2, rc, NULL,
+                "adcodes of the counties whose urban land is in the receptor (GB/T 2260), 0: none",
+                &v[V_RCOUNTY]));
   PetscCall(def(f, "receptor_weight", NC_DOUBLE, 3, ryx, "1",
                 "weight of the cell in the receptor average (sums to 1)", &v[V_RW]));
   PetscCall(grid_mapped(f, v[V_RW], NULL));
@@ -269,6 +276,35 @@ static PetscErrorCode def_registry_vars(Nc *f, int *v)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The most counties any receptor names (at least 1: a dimension of the receptor_county table). */
+static PetscInt receptor_counties_max(const Geography *g, const ReceptorSet *rs)
+{
+  PetscInt most = 1;
+  for (PetscInt r = 0; r < rs->n; r++) {
+    PetscInt n = 0;
+    for (PetscInt c = 0; c < g->ncounty; c++) n += rs->r[r].county[c] ? 1 : 0;
+    most = PetscMax(most, n);
+  }
+  return most;
+}
+
+/* receptor_county: each receptor's county adcodes in adcode order, 0-padded. */
+static PetscErrorCode put_receptor_counties(Nc *f, const Geography *g, const ReceptorSet *rs,
+                                            int var)
+{
+  PetscInt w = receptor_counties_max(g, rs);
+  int *a;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscCalloc1(rs->n * w + 1, &a));
+  for (PetscInt r = 0; r < rs->n; r++)
+    for (PetscInt c = 0, n = 0; c < g->ncounty; c++)
+      if (rs->r[r].county[c]) a[r * w + n++] = (int)g->county[c].adcode;
+  if (rs->n) NcCallFile(nc_put_var_int(f->nc, var, a), f->path);
+  PetscCall(PetscFree(a));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode def_dims(Nc *f, const GridSpec *s, const Geography *g, const ReceptorSet *rs,
                                PetscInt ncover)
 {
@@ -281,6 +317,9 @@ static PetscErrorCode def_dims(Nc *f, const GridSpec *s, const Geography *g, con
   NcCallFile(nc_def_dim(f->nc, "unit", (size_t)g->nunit, &f->dunit), f->path);
   NcCallFile(nc_def_dim(f->nc, "prefecture", (size_t)g->npref, &f->dpref), f->path);
   NcCallFile(nc_def_dim(f->nc, "receptor", (size_t)rs->n, &f->drec), f->path);
+  NcCallFile(
+      nc_def_dim(f->nc, "receptor_county", (size_t)receptor_counties_max(g, rs), &f->drcounty),
+      f->path);
   NcCallFile(nc_def_dim(f->nc, "cover", (size_t)PetscMax(ncover, 1), &f->dcover), f->path);
   NcCallFile(nc_def_dim(f->nc, "strlen", STRLEN, &f->dstr), f->path);
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -363,6 +402,7 @@ static PetscErrorCode put_registries(Nc *f, const Geography *g, const ReceptorSe
     PetscCall(put_string(f, v[V_RZH], r, rs->r[r].name_zh));
     PetscCall(put_string(f, v[V_REN], r, rs->r[r].name_en));
   }
+  PetscCall(put_receptor_counties(f, g, rs, v[V_RCOUNTY]));
   for (PetscInt c = 0; c < LANDUSE_N; c++)
     PetscCall(put_string(f, v[V_LUNAME], c, landuse_names[c]));
   PetscFunctionReturn(PETSC_SUCCESS);

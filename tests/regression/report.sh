@@ -14,8 +14,19 @@ dir=$(scratch report)
 case=$ROOT/tests/regression/attribution/case.nml
 check() { "$PY" "$ROOT/tests/regression/report_check.py" "$@"; }
 report() { "$PY" "$ROOT/postproc/report.py" "$@"; }
-"$BIN/bogda-grid" -namelist "$ROOT/tests/regression/attribution/domain.nml" -out "$dir" >"$dir/grid.log" 2>&1
-ok $? "att27 domain built"
+# The att27 domain with three of the zones' cities as receptors of their own ('ZONE.City').
+sed '/^&receptor/,$d' "$ROOT/tests/regression/attribution/domain.nml" >"$dir/domain.nml"
+cat >>"$dir/domain.nml" <<'EOF'
+&receptor
+  name = 'WCS', 'KDW', 'WCS.Urumqi', 'WCS.Shihezi', 'KDW.Kuytun'
+  name_zh = '乌-昌-石', '奎-独-乌', '乌鲁木齐市', '石河子市', '奎屯市'
+  name_en = 'Urumqi-Changji-Shihezi', 'Kuytun-Dushanzi-Wusu', 'Urumqi', 'Shihezi', 'Kuytun'
+  cities = 'WCS: Urumqi; Changji; Fukang; Hutubi; Manas; Shawan; Wujiaqu; Shihezi',
+           'KDW: Kuytun; Dushanzi; Wusu', 'WCS.Urumqi: Urumqi', 'WCS.Shihezi: Shihezi', 'KDW.Kuytun: Kuytun'
+/
+EOF
+"$BIN/bogda-grid" -namelist "$dir/domain.nml" -out "$dir" >"$dir/grid.log" 2>&1
+ok $? "att27 domain built, with three city receptors"
 "$BIN/bogda-inventory" -namelist "$ROOT/namelists/domains.nml" -inventory "$ROOT/namelists/inventory.nml" -out "$dir" >"$dir/inv.log" 2>&1
 ok $? "inventory built"
 mkdir -p "$dir/base"
@@ -41,6 +52,10 @@ grep -q 'hotspot-WCS' "$dir/base/report/index.html" && grep -q 'hotspot-KDW' "$d
   grep -q '乌-昌-石' "$dir/base/report/index.html" && grep -q 'data-csv="scenarios.csv"' "$dir/base/report/index.html"
 ok $? "the page has a section per hotspot, Chinese names from the files and the scenario table"
 out=$(check numbers "$dir/base/report" "$dir/base"); ok $? "tables against the receptor files: $out"
+out=$(check joint "$dir/base/report" "$dir/base" "$dir/att27_domain.nc"); ok $? "joint-control tables: $out"
+[ -s "$dir/base/report/units_WCS.png" ] && [ -s "$dir/base/report/units_KDW.png" ] && ! grep -q 'hotspot-WCS.Urumqi' "$dir/base/report/index.html" &&
+  grep -q 'id="joint-WCS"' "$dir/base/report/index.html"
+ok $? "a unit-contribution map per zone; the cities in the joint-control section, not in sections of their own"
 
 check split "$dir/base" "$dir/split" && report "$dir/split" --domain "$dir/att27_domain.nc" >"$dir/split.log" 2>&1
 ok $? "report of the run cut into two overlapping segments"

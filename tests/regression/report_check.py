@@ -15,6 +15,8 @@
       a copy of a NetCDF file without one variable.
   report_check.py same A.csv B.csv
       two CSV files hold the same rows.
+  report_check.py joint REPORT_DIR RUN_DIR DOMAIN_FILE
+      the joint-control tables (split.csv, city_matrix.csv) against the receptor and domain files.
 Exit status 0 when the check holds; a line says what was compared."""
 import csv
 import datetime
@@ -59,8 +61,27 @@ class Page(HTMLParser):
 
 
 def read_csv(path):
-    with open(path, encoding="utf-8") as f:
+    """A table of the report: UTF-8 that must start with a byte-order mark (for Excel and WPS)."""
+    with open(path, "rb") as f:
+        if not f.read(3) == b"\xef\xbb\xbf":
+            raise SystemExit(f"{path}: no UTF-8 byte-order mark")
+    with open(path, encoding="utf-8-sig") as f:
         return list(csv.DictReader(f))
+
+
+def shown(text, want):
+    """Whether the page's text is the CSV's full-precision value as printed: equal text, or the value
+    rounded to the digits the text shows (%.2f, %.4g, %.2e: half a unit of its last digit)."""
+    if text == want:
+        return True
+    try:
+        value, printed = float(want), float(text)
+    except ValueError:
+        return False
+    mantissa, _, exponent = text.lower().partition("e")
+    decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+    unit = 10.0 ** (int(exponent or 0) - decimals)
+    return abs(printed - value) <= 0.5 * unit * (1 + 1e-9)
 
 
 def page(dom_path, report_dir):
@@ -75,13 +96,7 @@ def page(dom_path, report_dir):
         if name not in tables:
             tables[name] = read_csv(os.path.join(report_dir, name))
         want = tables[name][row][col]
-        same = text == want
-        if same and want:
-            try:
-                same = float(text) == float(want)
-            except ValueError:
-                pass
-        if not same:
+        if not shown(text, want):
             wrong.append(f"{name} row {row} {col}: page '{text}', CSV '{want}'")
     numeric = sum(1 for _, _, col, _ in p.cells if col.endswith(("_ug_m3", "_percent", "deviation")))
     print(f"{len(p.images)} images, {loaded} loaded{': not loaded ' + ', '.join(bad) if bad else ''}; "
@@ -190,9 +205,42 @@ def same(a, b):
     return 0 if ra and differ == 0 else 1
 
 
+def joint(report_dir, run_dir, dom_path):
+    """The joint-control tables: each receptor's split sums to 100 %; its local part is what the
+    unit tags of its own counties give, computed here from the receptor and domain files; each
+    row of the city matrix sums to 100 %."""
+    conc, contrib, labels, recs, species = load(run_dir)
+    s = species.index("pm25")
+    with Dataset(dom_path) as d:
+        codes = [str(x) for x in chartostring(d["unit_code"][:])]
+        county = d["unit_county"][:]
+        names = [str(x) for x in chartostring(d["receptor_name"][:])]
+        rc = d["receptor_county"][:]
+    split_rows, matrix = read_csv(os.path.join(report_dir, "split.csv")), read_csv(os.path.join(report_dir, "city_matrix.csv"))
+    bad, sums = [], {}
+    for row in split_rows:
+        sums[(row["receptor"], row["days"])] = sums.get((row["receptor"], row["days"]), 0) + float(row["share_percent"])
+    bad += [f"split {k}: {v!r} %" for k, v in sums.items() if abs(v - 100) > 1e-9]
+    for row in (x for x in split_rows if x["part"] == "local" and x["days"] == "all"):
+        r = recs.index(row["receptor"])
+        own = {int(c) for c in rc[names.index(row["receptor"])] if c > 0}
+        # a unit tag's label is '<family>:<unit code>' (model/tags.c)
+        idx = [n for n, lab in enumerate(labels) if lab.split(":", 1)[1] in codes
+               and int(county[codes.index(lab.split(":", 1)[1])]) in own]
+        want = contrib[:, r, s, idx].sum(axis=-1).mean()
+        if abs(float(row["mean_ug_m3"]) - want) > 1e-12 * abs(conc[:, r, s].mean()):
+            bad.append(f"local {row['receptor']}: table {row['mean_ug_m3']}, receptor files {want!r}")
+    msum = {}
+    for row in matrix:
+        msum[row["receptor"]] = msum.get(row["receptor"], 0) + float(row["share_percent"])
+    bad += [f"matrix {k}: {v!r} %" for k, v in msum.items() if abs(v - 100) > 1e-9]
+    print(f"{len(sums)} splits, {len(msum)} matrix rows, {len(bad)} wrong" + "".join("\n# " + b for b in bad[:5]))
+    return 0 if sums and msum and not bad else 1
+
+
 def main():
     what, args = sys.argv[1], sys.argv[2:]
-    commands = {"page": page, "numbers": numbers, "split": split, "drop": drop, "same": same}
+    commands = {"page": page, "numbers": numbers, "split": split, "drop": drop, "same": same, "joint": joint}
     if what not in commands:
         sys.exit(__doc__)
     return commands[what](*args)

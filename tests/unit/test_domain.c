@@ -286,8 +286,10 @@ static PetscErrorCode test_geography(void)
   PetscCall(geography_find_place(g, "Yining", &county, &pref));
   tap_ok(county < 0 && pref < 0, "'Yining' alone names nothing (Yining City or Yining County)");
   PetscCall(receptor_masks_create(g, cfg->receptor, cfg->path, &rs));
-  tap_ok(rs->n == 3 && !strcmp(rs->r[2].name, "YN") && rs->r[0].county[0],
-         "three receptors; WCS includes Urumqi's districts");
+  tap_ok(rs->n == 19 && !strcmp(rs->r[2].name, "YN") && rs->r[0].county[0] &&
+             !strcmp(rs->r[3].name, "WCS.Urumqi") && rs->r[3].county[0] && !rs->r[4].county[0],
+         "three zones and their 16 cities; WCS and WCS.Urumqi include Urumqi's districts, "
+         "WCS.Changji does not");
   PetscCall(receptor_masks_destroy(&rs));
   /* A disc and a polygon as extra receptor parts. */
   PetscCall(PetscStrncpy(cfg->receptor->points[cfg->receptor->npoints++], "KDW: 84.9 44.43 5",
