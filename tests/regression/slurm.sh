@@ -110,12 +110,18 @@ PATH="$T/nosrun:${PATH#"$FAKE:"}" FAKE_SLURM_SIGNAL="$first $((first + 2))" slur
 [ "$(exits "$first" $((first + 1)) $((first + 2)) $((first + 3)))" = "0 0 0 0 " ] &&
   [ -e "$T/nested/att27/chain_complete" ] && [ -e "$T/nested/att9/chain_complete" ]
 ok $? "month_nested.sbatch with mpiexec: outer stopped, outer completed, inner stopped, inner completed: exits $(exits "$first" $((first + 1)) $((first + 2)) $((first + 3)))"
+grep -q "^  run_start = '2023-12-31T16:00:00Z'" "$T/nested/att9/model.log" && grep -q "^  met_diagnostic_start = '2023-12-28T16:00:00Z'" "$T/nested/att9/model.log"
+ok $? "the month job runs January 2024 by default (namelists/january_2024.nml): the inner domain from 2023-12-31T16:00Z"
+mkdir -p "$T/jan_end"
+mpirun_n 1 "$BIN/bogda" -namelist namelists/xinjiang.nml,namelists/january_2024.nml -run_name jan_end -run_output_dir "$T/jan_end" \
+  -run_domain_file "$T/nested/domains/att27_domain.nc" -run_start 2024-01-31T15:00:00Z -run_hours 1 -tags_enabled false >"$T/jan_end.log" 2>&1
+ok $? "namelists/january_2024.nml runs the month's last hour (31 January, 23:00-24:00 Beijing time)"
 [ "$(grep -c '^stopped by signal USR1' "$T/nested/att27/model.log")" = 1 ] && [ "$(grep -c '^stopped by signal USR1' "$T/nested/att9/model.log")" = 1 ]
 ok $? "each domain was stopped once by the signal and resumed"
 # The same two runs unbroken, with the arguments the chain gave them.
 mkdir -p "$T/nested_straight" && cp -r "$T/nested/domains" "$T/nested_straight/"
 (
-  export "${small[@]}" INVENTORY='' HOURS=6
+  export "${small[@]}" INVENTORY='' HOURS=6 CASE=namelists/xinjiang.nml,namelists/january_2024.nml ANALYSIS_START=2023-12-31T16:00:00Z
   . runs/xinjiang/case.sh
   case_args outer "$T/nested_straight" && mpirun_n 2 "$BIN/bogda" "${ARGS[@]}" >"$T/nested_outer.log" 2>&1 &&
     case_args inner "$T/nested_straight" && mpirun_n 2 "$BIN/bogda" "${ARGS[@]}" >"$T/nested_inner.log" 2>&1
