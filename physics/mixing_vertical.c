@@ -142,7 +142,11 @@ static PetscErrorCode finalize(void **ctx)
      L^T is unit upper bidiagonal (l_{k+1} above the diagonal): backward in k,
        w_k = z_k - l_{k+1} w_{k+1};
    then lambda_out_k = m_k w_k. The same factors as step(), applied in the reverse order and
-   transposed, with the same reciprocals 1 / d_k; the bulk is not touched here. */
+   transposed, with the same reciprocals 1 / d_k; the bulk is not touched here.
+   The K-theory matrix is symmetric (du_k = dl_k = -dt G_{k+1/2}), so A^-T = A^-1 and W A^-1
+   lambda would be the same map to round-off (the dot-product test cannot tell 'T' from 'N' in
+   the dgttrs fallback). The transposed order is kept so that the transpose stays right for an
+   unsymmetric operator (ACM2's non-local term, an upwind part) without another review. */
 static void transpose_species(const Ctx *c, const Patch *p, PetscInt i, PetscInt j, PetscInt s,
                               Fields *f)
 {
