@@ -152,10 +152,11 @@ static void transpose_species(const Ctx *c, const Patch *p, PetscInt i, PetscInt
 {
   PetscInt nz = c->nz, ns = p->nspec, nt = p->ntag, base = patch_index(p, i, j, 0),
            stride = patch_index(p, i, j, 1) - base;
-  for (PetscInt k = 0; k < nz; k++) {
+  for (PetscInt n = 0; n < nt; n++) f->tag[(base * ns + s) * nt + n] *= c->dt_inv[s];
+  for (PetscInt k = 1; k < nz; k++) {
     PetscReal *restrict t = &f->tag[((base + k * stride) * ns + s) * nt];
-    const PetscReal *restrict tb = &f->tag[((base + (k > 0 ? k - 1 : 0) * stride) * ns + s) * nt];
-    PetscReal us = k > 0 ? c->ut[(k - 1) * ns + s] : 0, d = c->dt_inv[k * ns + s];
+    const PetscReal *restrict tb = &f->tag[((base + (k - 1) * stride) * ns + s) * nt];
+    PetscReal us = c->ut[(k - 1) * ns + s], d = c->dt_inv[k * ns + s];
     for (PetscInt n = 0; n < nt; n++) t[n] = (t[n] - us * tb[n]) * d;
   }
   for (PetscInt k = nz - 2; k >= 0; k--) {
