@@ -16,5 +16,13 @@ PetscErrorCode halo_create(DM da, Halo **h);
    place. Collective. */
 PetscErrorCode halo_exchange(Halo *h, Vec local);
 
+/* The transpose of halo_exchange, for backward runs: add every ghost inside the domain of local
+   to the owned cell it copies, on its owner, and zero it; ghosts outside the physical domain
+   are left alone (they are the caller's: inflow sensitivities). The additions into one owned
+   cell are made in a fixed order of the neighbours, not in the order messages arrive, so the
+   result is reproducible; halo.c says when it is also the same bits on any rank count. The
+   first call allocates the receive buffers. Collective. */
+PetscErrorCode halo_add_ghosts(Halo *h, Vec local);
+
 /* No-op on NULL. Collective (it frees a communicator). */
 PetscErrorCode halo_destroy(Halo **h);

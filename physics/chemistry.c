@@ -25,8 +25,11 @@
 
    Reads: temperature (K), rel_humidity (1), cloud_water (kg kg-1), lon/lat of the patch, t.
    Writes: q, tag; budget[BUDGET_CHEM_LOST] for precursors, [BUDGET_CHEM_PRODUCED] for products.
-   Namelist &chemistry: see the parameter table. */
+   Namelist &chemistry: see the parameter table.
+   Transpose (backward runs): a product's sensitivity flows back to its precursor with the same
+   factor and molar-mass ratio (transpose_cell). */
 #include "physics/process.h"
+#include "physics/tag_ghosts.h"
 #include "physics/species.h"
 #include "base/constants.h"
 
@@ -144,43 +147,83 @@ static void cell_rates(const Params *p, PetscReal cosz, PetscReal T, PetscReal r
   k[PAIR_A] = p->nh3_rate * h;
 }
 
-static PetscErrorCode step(void *ctx, const Patch *pa, PetscReal t, PetscReal dt, Fields *f,
-                           ProcessStatus *status)
+/* The tag map of one cell, transposed, in place on the adjoint values lambda of every
+   functional. Forward, pair r takes t_p <- (1 - lost) t_p and t_a <- t_a + lost M_a/M_p t_p, so
+   its transpose takes lambda_p <- (1 - lost) lambda_p + lost M_a/M_p lambda_a and keeps
+   lambda_a: the product's sensitivity flows back to the precursor with the forward's molar-mass
+   ratio. The pairs are applied in the reverse of the forward order (the transpose of a product
+   of maps), which matters only if a product were also a later precursor. */
+static void transpose_cell(const Ctx *c, PetscInt ns, PetscInt nt, PetscInt cell,
+                           const PetscReal *lost, PetscReal *tag)
 {
-  Ctx *c = (Ctx *)ctx;
+  for (PetscInt r = NPAIR - 1; r >= 0; r--) {
+    PetscReal *restrict tp = &tag[(cell * ns + c->prec[r]) * nt];
+    const PetscReal *restrict ta = &tag[(cell * ns + c->prod[r]) * nt];
+    PetscReal keep = 1 - lost[r], gain = lost[r] * c->ratio[r];
+    for (PetscInt n = 0; n < nt; n++) tp[n] = keep * tp[n] + gain * ta[n];
+  }
+}
+
+/* Convert the bulk and the tags (forward) or the adjoint values (transpose) of every owned cell;
+   only the forward accumulates the budget. */
+static void convert(const Ctx *c, const Patch *pa, PetscReal t, PetscReal dt, Fields *f,
+                    PetscBool transpose)
+{
   PetscInt ns = pa->nspec, nt = pa->ntag;
 
-  PetscFunctionBeginUser;
-  *status = PROCESS_OK;
   for (PetscInt j = pa->ys; j < pa->ys + pa->ym; j++)
     for (PetscInt i = pa->xs; i < pa->xs + pa->xm; i++) {
       PetscInt c2 = patch_index2(pa, i, j);
       PetscReal cosz = cos_zenith(t + 0.5 * dt, pa->lon[c2], pa->lat[c2]);
       for (PetscInt k = 0; k < pa->mz; k++) {
         PetscInt cell = patch_index(pa, i, j, k);
-        PetscReal rate[NPAIR];
+        PetscReal rate[NPAIR], lost[NPAIR];
         cell_rates(&c->p, cosz, f->temperature[cell], f->rel_humidity[cell], f->cloud_water[cell],
                    rate);
         for (PetscInt r = 0; r < NPAIR; r++) {
-          PetscReal lost = 1 - PetscExpReal(-rate[r] * dt), dq;
+          PetscReal dq;
           PetscInt sp = c->prec[r], sa = c->prod[r];
-          dq = lost * f->q[cell * ns + sp];
+          lost[r] = 1 - PetscExpReal(-rate[r] * dt);
+          dq = lost[r] * f->q[cell * ns + sp];
           f->q[cell * ns + sp] -= dq;
           f->q[cell * ns + sa] += dq * c->ratio[r];
+          if (transpose) continue;
           f->budget[BUDGET_CHEM_LOST * ns + sp] += dq * f->air_mass[cell];
           f->budget[BUDGET_CHEM_PRODUCED * ns + sa] += dq * c->ratio[r] * f->air_mass[cell];
           if (!nt) continue;
           {
             PetscReal *tp = &f->tag[(cell * ns + sp) * nt], *ta = &f->tag[(cell * ns + sa) * nt];
             for (PetscInt n = 0; n < nt; n++) {
-              PetscReal d = lost * tp[n];
+              PetscReal d = lost[r] * tp[n];
               tp[n] -= d;
               ta[n] += d * c->ratio[r];
             }
           }
         }
+        if (transpose && nt) transpose_cell(c, ns, nt, cell, lost, f->tag);
       }
     }
+}
+
+static PetscErrorCode step(void *ctx, const Patch *pa, PetscReal t, PetscReal dt, Fields *f,
+                           ProcessStatus *status)
+{
+  PetscFunctionBeginUser;
+  *status = PROCESS_OK;
+  convert((const Ctx *)ctx, pa, t, dt, f, PETSC_FALSE);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The transpose (process.h): ghost entries of f->tag zeroed (step() reads none); the bulk converts
+   as in step(), the adjoint values by transpose_cell() with the same factors; the budget is a
+   forward diagnostic, left alone. */
+static PetscErrorCode transpose(void *ctx, const Patch *pa, PetscReal t, PetscReal dt, Fields *f,
+                                ProcessStatus *status)
+{
+  PetscFunctionBeginUser;
+  *status = PROCESS_OK;
+  convert((const Ctx *)ctx, pa, t, dt, f, PETSC_TRUE);
+  tag_ghosts_zero(pa, f->tag);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -193,5 +236,6 @@ const ProcessOps process_chemistry = {
     .init = init,
     .step = step,
     .max_dt = NULL,
+    .transpose = transpose,
     .finalize = finalize,
 };

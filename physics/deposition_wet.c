@@ -14,8 +14,11 @@
    solubility of Seinfeld and Pandis (2016, ch. 20). Snow scavenges particles more efficiently than
    rain; that is not distinguished here. Every tag loses the same fraction as its bulk species.
    Reads: precip (mm h-1), cloud_water (kg kg-1), temperature (K), pblh, zmid, dz, air_mass.
-   Writes: q, tag; dep_wet (kg m-2); budget[BUDGET_WET_DEPOSITED]. */
+   Writes: q, tag; dep_wet (kg m-2); budget[BUDGET_WET_DEPOSITED].
+   Transpose (backward runs): the tag map is diagonal, so the adjoint values lose the same
+   fraction. */
 #include "physics/process.h"
+#include "physics/tag_ghosts.h"
 #include "physics/species.h"
 
 typedef struct {
@@ -94,15 +97,13 @@ static PetscReal coefficient(const Params *p, const SpeciesInfo *sp, PetscReal P
   }
 }
 
-static PetscErrorCode step(void *ctx, const Patch *pa, PetscReal t, PetscReal dt, Fields *f,
-                           ProcessStatus *status)
+/* Scavenge the bulk and the tags of every owned column. The tag map is diagonal (each tag keeps
+   the fraction 1 - lost its bulk species keeps), so it is its own transpose: with transpose the
+   same factors scale the adjoint values, and only the forward accumulates the diagnostics. */
+static void scavenge(const Ctx *c, const Patch *pa, PetscReal dt, Fields *f, PetscBool transpose)
 {
-  Ctx *c = (Ctx *)ctx;
   PetscInt ns = pa->nspec, nt = pa->ntag, nz = pa->mz;
 
-  PetscFunctionBeginUser;
-  (void)t;
-  *status = PROCESS_OK;
   for (PetscInt j = pa->ys; j < pa->ys + pa->ym; j++)
     for (PetscInt i = pa->xs; i < pa->xs + pa->xm; i++) {
       PetscInt c2 = patch_index2(pa, i, j), ktop = -1;
@@ -123,12 +124,37 @@ static PetscErrorCode step(void *ctx, const Patch *pa, PetscReal t, PetscReal dt
                       -coefficient(&c->p, &pa->species[s], P, f->temperature[cell], cloud) * dt);
           PetscReal dq = lost * f->q[cell * ns + s], dm = dq * f->air_mass[cell];
           f->q[cell * ns + s] -= dq;
-          f->dep_wet[c2 * ns + s] += dm / pa->area[c2];
-          f->budget[BUDGET_WET_DEPOSITED * ns + s] += dm;
+          if (!transpose) {
+            f->dep_wet[c2 * ns + s] += dm / pa->area[c2];
+            f->budget[BUDGET_WET_DEPOSITED * ns + s] += dm;
+          }
           for (PetscInt n = 0; n < nt; n++) f->tag[(cell * ns + s) * nt + n] *= 1 - lost;
         }
       }
     }
+}
+
+static PetscErrorCode step(void *ctx, const Patch *pa, PetscReal t, PetscReal dt, Fields *f,
+                           ProcessStatus *status)
+{
+  PetscFunctionBeginUser;
+  (void)t;
+  *status = PROCESS_OK;
+  scavenge((const Ctx *)ctx, pa, dt, f, PETSC_FALSE);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The transpose (process.h): ghost entries of f->tag zeroed (step() reads none); the bulk as step()
+   leaves it, the adjoint values scaled alike; the deposition map and the budget are forward
+   diagnostics and are left alone. */
+static PetscErrorCode transpose(void *ctx, const Patch *pa, PetscReal t, PetscReal dt, Fields *f,
+                                ProcessStatus *status)
+{
+  PetscFunctionBeginUser;
+  (void)t;
+  *status = PROCESS_OK;
+  scavenge((const Ctx *)ctx, pa, dt, f, PETSC_TRUE);
+  tag_ghosts_zero(pa, f->tag);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -141,5 +167,6 @@ const ProcessOps process_deposition_wet = {
     .init = init,
     .step = step,
     .max_dt = NULL,
+    .transpose = transpose,
     .finalize = finalize,
 };

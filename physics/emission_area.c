@@ -6,8 +6,10 @@
    and the same to the tag that entry e credits in each tag family, so every emitted kilogram
    carries its control unit and sector. Mass is added exactly (to round-off).
    Reads: air_mass (kg), emissions (kg s-1, profile factors). Writes: q, tag (kg kg-1),
-   budget[BUDGET_EMITTED] (kg). No namelist keys. */
+   budget[BUDGET_EMITTED] (kg). No namelist keys.
+   Transpose (backward runs): identity on the adjoint values; writes sens_area (see inject). */
 #include "physics/process.h"
+#include "physics/tag_ghosts.h"
 
 typedef struct {
   PetscInt unused;
@@ -31,30 +33,65 @@ static PetscErrorCode finalize(void **ctx)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt, Fields *f,
-                           ProcessStatus *status)
+/* Put the emissions into the bulk and (forward) the tags, or (transpose) accumulate the
+   sensitivities to the rates. On the tags step() is t_out = t_in + b, b the emitted mixing
+   ratios: the transpose leaves the adjoint values lambda unchanged, and the sensitivity of
+   functional n to rate_{e,s} (kg s-1 before the time profile) is
+     d J_n / d rate_{e,s} = lambda_n(cell_e, s) profile(e, t) dt / m(cell_e),
+   the forward's coefficient with the air mass step() divides by (the cell's at the start of the
+   call; emissions do not change it). It is accumulated for every entry and species, a zero rate
+   included (step() skips adding nothing, but the sensitivity is still defined), once per entry
+   whatever the number of tag families (each family credits the same emitted mass). */
+static void inject(const Patch *p, PetscReal dt, Fields *f, PetscBool transpose)
 {
   const Emissions *em = f->emissions;
   PetscInt ns = p->nspec, nt = p->ntag;
+  PetscReal *sens = transpose && nt ? f->sens_area : NULL;
 
-  PetscFunctionBeginUser;
-  (void)ctx;
-  (void)t;
-  *status = PROCESS_OK;
-  if (!em) PetscFunctionReturn(PETSC_SUCCESS);
   for (PetscInt e = 0; e < em->area.n; e++) {
     PetscInt cell = em->area.cell[e];
     PetscReal scale = em->profile_factor[em->area.profile[e]] * dt, inv = 1 / f->air_mass[cell];
     const PetscReal *rate = &em->area.rate[e * ns];
     for (PetscInt s = 0; s < ns; s++) {
       PetscReal mass = rate[s] * scale;
+      if (sens) {
+        const PetscReal *restrict lambda = &f->tag[(cell * ns + s) * nt];
+        PetscReal *restrict out = &sens[(e * ns + s) * nt], coef = scale * inv;
+        for (PetscInt n = 0; n < nt; n++) out[n] += lambda[n] * coef;
+      }
       if (mass == 0) continue;
       f->q[cell * ns + s] += mass * inv;
+      if (transpose) continue;
       f->budget[BUDGET_EMITTED * ns + s] += mass;
       for (PetscInt fam = 0; fam < em->nfamily && nt; fam++)
         f->tag[(cell * ns + s) * nt + em->area.tag[e * em->nfamily + fam]] += mass * inv;
     }
   }
+}
+
+static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt, Fields *f,
+                           ProcessStatus *status)
+{
+  PetscFunctionBeginUser;
+  (void)ctx;
+  (void)t;
+  *status = PROCESS_OK;
+  if (f->emissions) inject(p, dt, f, PETSC_FALSE);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The transpose (process.h): ghost entries of f->tag zeroed (step() reads none); the bulk as step()
+   leaves it, lambda unchanged, the sensitivities to the rates added to f->sens_area when it is not
+   NULL; the budget is left alone. */
+static PetscErrorCode transpose(void *ctx, const Patch *p, PetscReal t, PetscReal dt, Fields *f,
+                                ProcessStatus *status)
+{
+  PetscFunctionBeginUser;
+  (void)ctx;
+  (void)t;
+  *status = PROCESS_OK;
+  if (f->emissions) inject(p, dt, f, PETSC_TRUE);
+  tag_ghosts_zero(p, f->tag);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -67,5 +104,6 @@ const ProcessOps process_emission_area = {
     .init = init,
     .step = step,
     .max_dt = NULL,
+    .transpose = transpose,
     .finalize = finalize,
 };

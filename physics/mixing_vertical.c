@@ -18,8 +18,11 @@
    Reads: air_mass (kg), rho (kg m-3), dz (m), kz (m2 s-1, top interface of each layer), vdep
    (m s-1, from deposition_dry; zero if it is off). Writes: q, tag (kg kg-1); dep_dry (kg m-2);
    budget[BUDGET_DRY_DEPOSITED].
-   Namelist &mixing_vertical: kz_min, kz_max (m2 s-1), bounds applied to the met's Kz. */
+   Namelist &mixing_vertical: kz_min, kz_max (m2 s-1), bounds applied to the met's Kz.
+   Transpose (backward runs): the transposed solve of the same factorisation times the air
+   masses, W A^-T lambda (see transpose_species for the algebra). */
 #include "physics/process.h"
+#include "physics/tag_ghosts.h"
 #include <petscblaslapack.h>
 
 /* LAPACK's tridiagonal LU, which petscblaslapack.h does not wrap. */
@@ -126,18 +129,60 @@ static PetscErrorCode finalize(void **ctx)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The transpose of the tag map of one species of a column, in place on the adjoint values
+   lambda (one per functional, contiguous), with the factors factor_column() left in lt, dt_inv
+   and ut (dgttrf did not pivot, so A = L U with L unit lower bidiagonal, l_k = lt at row k, and
+   U upper bidiagonal, diagonal d_k = 1 / dt_inv, u_k = ut at row k).
+   The forward map on the tags is t_out = A^-1 W t_in, with W = diag(m_k) the air masses: the
+   right-hand side is the tracer mass b_k = m_k t_k, and step() solves L y = b (forward, y_k =
+   b_k - l_k y_{k-1}) and U t_out = y (backward, t_k = (y_k - u_k t_{k+1}) / d_k). Its transpose
+   is (A^-1 W)^T = W A^-T = W L^-T U^-T, so lambda_out = W w with U^T z = lambda and L^T w = z:
+     U^T is lower bidiagonal (d_k on the diagonal, u_{k-1} below it): forward in k,
+       z_k = (lambda_k - u_{k-1} z_{k-1}) / d_k;
+     L^T is unit upper bidiagonal (l_{k+1} above the diagonal): backward in k,
+       w_k = z_k - l_{k+1} w_{k+1};
+   then lambda_out_k = m_k w_k. The same factors as step(), applied in the reverse order and
+   transposed, with the same reciprocals 1 / d_k; the bulk is not touched here.
+   The K-theory matrix is symmetric (du_k = dl_k = -dt G_{k+1/2}), so A^-T = A^-1 and W A^-1
+   lambda would be the same map to round-off (the dot-product test cannot tell 'T' from 'N' in
+   the dgttrs fallback). The transposed order is kept so that the transpose stays right for an
+   unsymmetric operator (ACM2's non-local term, an upwind part) without another review. */
+static void transpose_species(const Ctx *c, const Patch *p, PetscInt i, PetscInt j, PetscInt s,
+                              Fields *f)
+{
+  PetscInt nz = c->nz, ns = p->nspec, nt = p->ntag, base = patch_index(p, i, j, 0),
+           stride = patch_index(p, i, j, 1) - base;
+  for (PetscInt n = 0; n < nt; n++) f->tag[(base * ns + s) * nt + n] *= c->dt_inv[s];
+  for (PetscInt k = 1; k < nz; k++) {
+    PetscReal *restrict t = &f->tag[((base + k * stride) * ns + s) * nt];
+    const PetscReal *restrict tb = &f->tag[((base + (k - 1) * stride) * ns + s) * nt];
+    PetscReal us = c->ut[(k - 1) * ns + s], d = c->dt_inv[k * ns + s];
+    for (PetscInt n = 0; n < nt; n++) t[n] = (t[n] - us * tb[n]) * d;
+  }
+  for (PetscInt k = nz - 2; k >= 0; k--) {
+    PetscReal *restrict t = &f->tag[((base + k * stride) * ns + s) * nt];
+    const PetscReal *restrict ta = &f->tag[((base + (k + 1) * stride) * ns + s) * nt];
+    PetscReal ls = c->lt[(k + 1) * ns + s];
+    for (PetscInt n = 0; n < nt; n++) t[n] -= ls * ta[n];
+  }
+  for (PetscInt k = 0; k < nz; k++) {
+    PetscReal *restrict t = &f->tag[((base + k * stride) * ns + s) * nt], mk = c->m[k];
+    for (PetscInt n = 0; n < nt; n++) t[n] *= mk;
+  }
+}
+
 /* Solve one species of one column in place: bulk and tags. The matrix is an M-matrix, so
    dgttrf does not pivot; the factors L (unit lower, multipliers dl) and U (diagonal d, upper du)
    are then applied in place to the bulk and to all tags at once, the tag index innermost and
    contiguous, which vectorises (dgttrs would need the tags gathered into columns). A pivot, if
-   one ever occurred, falls back to dgttrs. */
+   one ever occurred, falls back to dgttrs, here: the bulk as step() solves it, and the tags by
+   A^-1 (m t) or, with transpose, the adjoint values by m (A^-T lambda) (dgttrs with trans 'T'). */
 static PetscErrorCode solve_species(Ctx *c, const Patch *p, PetscInt i, PetscInt j, PetscInt s,
-                                    Fields *f, PetscReal dt, PetscReal D, PetscReal area,
-                                    PetscBool refactor)
+                                    Fields *f, PetscReal dt, PetscReal D, PetscBool refactor,
+                                    PetscBool transpose)
 {
-  PetscInt nz = c->nz, ns = p->nspec, nt = p->ntag, c2 = patch_index2(p, i, j);
+  PetscInt nz = c->nz, ns = p->nspec, nt = p->ntag;
   PetscBLASInt n, one = 1, info;
-  PetscReal dep;
 
   PetscFunctionBeginUser;
   PetscCall(PetscBLASIntCast(nz, &n));
@@ -160,23 +205,25 @@ static PetscErrorCode solve_species(Ctx *c, const Patch *p, PetscInt i, PetscInt
     for (PetscInt k = 0; k < nz; k++) c->b[nz + k] = c->b[k];
     for (PetscInt t = 0; t < nt; t++) {
       for (PetscInt k = 0; k < nz; k++)
-        c->b[k] = c->m[k] * f->tag[(patch_index(p, i, j, k) * ns + s) * nt + t];
-      PetscCallBLAS("LAPACKgttrs",
-                    dgttrs_("N", &n, &one, c->dl, c->d, c->du, c->du2, c->ipiv, c->b, &n, &info));
+        c->b[k] = (transpose ? 1 : c->m[k]) * f->tag[(patch_index(p, i, j, k) * ns + s) * nt + t];
+      PetscCallBLAS("LAPACKgttrs", dgttrs_(transpose ? "T" : "N", &n, &one, c->dl, c->d, c->du,
+                                           c->du2, c->ipiv, c->b, &n, &info));
+      PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "dgttrs failed (info %d)", (int)info);
       for (PetscInt k = 0; k < nz; k++)
-        f->tag[(patch_index(p, i, j, k) * ns + s) * nt + t] = c->b[k];
+        f->tag[(patch_index(p, i, j, k) * ns + s) * nt + t] = (transpose ? c->m[k] : 1) * c->b[k];
     }
     for (PetscInt k = 0; k < nz; k++) f->q[patch_index(p, i, j, k) * ns + s] = c->b[nz + k];
   } else {
     PetscReal *q = f->q + s, *tg = f->tag ? f->tag + s * nt : NULL;
     PetscInt stride = patch_index(p, i, j, 1) - patch_index(p, i, j, 0),
              base = patch_index(p, i, j, 0);
+    PetscBool tags = nt && !transpose;
     /* Forward: y_k = m_k x_k - dl_{k-1} y_{k-1}; backward: x_k = (y_k - du_k x_{k+1}) / d_k. */
     for (PetscInt k = 0; k < nz; k++) {
       PetscInt cell = base + k * stride;
       PetscReal mk = c->m[k], l = k > 0 ? c->dl[k - 1] : 0;
       q[cell * ns] = mk * q[cell * ns] - (k > 0 ? l * q[(cell - stride) * ns] : 0);
-      if (nt) {
+      if (tags) {
         PetscReal *restrict t = &tg[cell * ns * nt];
         const PetscReal *restrict tb = k > 0 ? &tg[(cell - stride) * ns * nt] : NULL;
         if (k > 0)
@@ -189,7 +236,7 @@ static PetscErrorCode solve_species(Ctx *c, const Patch *p, PetscInt i, PetscInt
       PetscInt cell = base + k * stride;
       PetscReal u = k + 1 < nz ? c->du[k] : 0, di = c->dinv[k];
       q[cell * ns] = (q[cell * ns] - (k + 1 < nz ? u * q[(cell + stride) * ns] : 0)) * di;
-      if (nt) {
+      if (tags) {
         PetscReal *restrict t = &tg[cell * ns * nt];
         const PetscReal *restrict ta = k + 1 < nz ? &tg[(cell + stride) * ns * nt] : NULL;
         if (k + 1 < nz)
@@ -198,10 +245,8 @@ static PetscErrorCode solve_species(Ctx *c, const Patch *p, PetscInt i, PetscInt
           for (PetscInt n2 = 0; n2 < nt; n2++) t[n2] *= di;
       }
     }
+    if (transpose && nt) transpose_species(c, p, i, j, s, f);
   }
-  dep = dt * D * f->q[patch_index(p, i, j, 0) * ns + s];
-  f->dep_dry[c2 * ns + s] += dep / area;
-  f->budget[BUDGET_DRY_DEPOSITED * ns + s] += dep;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -233,12 +278,13 @@ static PetscErrorCode factor_column(Ctx *c, PetscInt ns, const PetscReal *D, Pet
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Apply the factors of every species to the bulk and the tags of a column, in place: forward
-   y_k = m_k x_k - l_k y_{k-1}, backward x_k = (y_k - u_k x_{k+1}) / d_k, the species (and then
-   the tags) innermost and contiguous. */
-static void solve_column(const Ctx *c, const Patch *p, PetscInt i, PetscInt j, Fields *f)
+/* Apply the factors of every species to the bulk and (with tags) the tags of a column, in place:
+   forward y_k = m_k x_k - l_k y_{k-1}, backward x_k = (y_k - u_k x_{k+1}) / d_k, the species
+   (and then the tags) innermost and contiguous. The bulk's arithmetic does not depend on tags. */
+static void solve_column(const Ctx *c, const Patch *p, PetscInt i, PetscInt j, Fields *f,
+                         PetscBool tags)
 {
-  PetscInt nz = c->nz, ns = p->nspec, nt = p->ntag, base = patch_index(p, i, j, 0),
+  PetscInt nz = c->nz, ns = p->nspec, nt = tags ? p->ntag : 0, base = patch_index(p, i, j, 0),
            stride = patch_index(p, i, j, 1) - base;
   for (PetscInt k = 0; k < nz; k++) {
     PetscReal *restrict q = &f->q[(base + k * stride) * ns];
@@ -268,16 +314,14 @@ static void solve_column(const Ctx *c, const Patch *p, PetscInt i, PetscInt j, F
   }
 }
 
-static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt, Fields *f,
-                           ProcessStatus *status)
+/* The solve of step() on every owned column: the bulk, and the tags forward or (transpose) the
+   adjoint values transposed. Only the forward accumulates the deposition diagnostics. */
+static PetscErrorCode mix(Ctx *c, const Patch *p, PetscReal dt, Fields *f, PetscBool transpose)
 {
-  Ctx *c = (Ctx *)ctx;
   PetscInt nz = c->nz, ns = p->nspec;
   PetscReal rho[nz], dz[nz], kz[nz], D[ns];
 
   PetscFunctionBeginUser;
-  (void)t;
-  *status = PROCESS_OK;
   for (PetscInt j = p->ys; j < p->ys + p->ym; j++)
     for (PetscInt i = p->xs; i < p->xs + p->xm; i++) {
       PetscInt c2 = patch_index2(p, i, j);
@@ -295,16 +339,43 @@ static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt,
       PetscCall(factor_column(c, ns, D, dt, &pivoted));
       if (pivoted) { /* never seen for this M-matrix; kept correct all the same */
         for (PetscInt s = 0; s < ns; s++)
-          PetscCall(solve_species(c, p, i, j, s, f, dt, D[s], area, PETSC_TRUE));
-        continue;
+          PetscCall(solve_species(c, p, i, j, s, f, dt, D[s], PETSC_TRUE, transpose));
+      } else {
+        solve_column(c, p, i, j, f, transpose ? PETSC_FALSE : PETSC_TRUE);
+        for (PetscInt s = 0; s < ns && transpose && p->ntag; s++)
+          transpose_species(c, p, i, j, s, f);
       }
-      solve_column(c, p, i, j, f);
-      for (PetscInt s = 0; s < ns; s++) {
+      for (PetscInt s = 0; s < ns && !transpose; s++) {
         PetscReal dep = dt * D[s] * f->q[patch_index(p, i, j, 0) * ns + s];
         f->dep_dry[c2 * ns + s] += dep / area;
         f->budget[BUDGET_DRY_DEPOSITED * ns + s] += dep;
       }
     }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt, Fields *f,
+                           ProcessStatus *status)
+{
+  PetscFunctionBeginUser;
+  (void)t;
+  *status = PROCESS_OK;
+  PetscCall(mix((Ctx *)ctx, p, dt, f, PETSC_FALSE));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The transpose (process.h): ghost entries of f->tag zeroed (step() reads none); the bulk is solved
+   exactly as step() solves it (the same factors and loops, so it ends with the same bits), the
+   adjoint values by transpose_species() or, in a column where dgttrf pivoted, by dgttrs with trans
+   'T'. The deposition map and the budget are forward diagnostics and are left alone. */
+static PetscErrorCode transpose(void *ctx, const Patch *p, PetscReal t, PetscReal dt, Fields *f,
+                                ProcessStatus *status)
+{
+  PetscFunctionBeginUser;
+  (void)t;
+  *status = PROCESS_OK;
+  PetscCall(mix((Ctx *)ctx, p, dt, f, PETSC_TRUE));
+  tag_ghosts_zero(p, f->tag);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -317,5 +388,6 @@ const ProcessOps process_mixing_vertical = {
     .init = init,
     .step = step,
     .max_dt = NULL,
+    .transpose = transpose,
     .finalize = finalize,
 };
