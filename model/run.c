@@ -888,6 +888,7 @@ static PetscErrorCode time_loop(Run *r, int *stopped)
     open = PETSC_TRUE;
     PetscCall(sync_step(r));
     PetscCall(receptor_series_accumulate(r->rec, r->met));
+    PetscCall(history_accumulate(r->hist, r->met));
     if (output_due(r, r->nstep)) {
       PetscCall(PetscLogStagePush(r->stage_output));
       PetscCall(progress(r));
@@ -907,10 +908,10 @@ static PetscErrorCode time_loop(Run *r, int *stopped)
       PetscCall(PetscLogStagePop());
     }
     PetscCall(stop_due(r, stopped));
-    /* With hourly-mean receptor series, a stop waits for the end of the output interval: the
-       part of the mean summed so far is not in the checkpoint. */
+    /* With hourly means, a stop waits for the end of the output interval: the part of the mean
+       summed so far is not in the checkpoint. */
     if (*stopped && r->nstep < r->nstep_end &&
-        (output_due(r, r->nstep) || !receptor_series_means(r->rec))) {
+        (output_due(r, r->nstep) || (!receptor_series_means(r->rec) && !history_means(r->hist)))) {
       PetscCall(stop_run(r, open, *stopped));
       break;
     }

@@ -1,12 +1,18 @@
 /* The run's gridded output. One file per segment between checkpoints,
-   "<dir>/<name>_<start>.nc" (start as YYYYmmddTHHMMZ), with records every run_output_hours:
+   "<dir>/<name>_<start>.nc" (start as YYYYmmddTHHMMZ), with records every run_output_hours,
+   concentrations as means over the interval that ends at the record time (output_averaging =
+   'mean', the default: CF time_bnds and cell_methods "time: mean", the average of the values at
+   the end of the interval's steps, as CMAQ's ACONC and CAMx's average files) or as the state at
+   that time ('instant', as CMAQ's CONC):
      <species>          surface mass concentration, ug m-3          (time, y, x)
      <species>_3d       mass concentration in every layer, ug m-3  (time, lev, y, x), if three_d
      pm25               primary PM2.5 + sulfate + nitrate + ammonium, ug m-3 (time, y, x)
      dry_dep_<species>, wet_dep_<species>   accumulated since the run start, kg m-2
      <species>_tag      surface concentration by tag, ug m-3       (time, tag, y, x), if tags
-   Concentrations are the state's mixing ratios times the air density at the record time
-   (air mass at the end of the step over the cell volume); base/units.h holds the factor. */
+   Concentrations are the state's mixing ratios times the air density at the end of the step
+   (air mass at the end of the step over the cell volume); base/units.h holds the factor.
+   Checkpoints fall on record times and a stopped run stops at one (model/run.c), so no interval
+   is cut by a restart. */
 #include "model/output/history.h"
 #include <stdio.h>
 #include <string.h>
@@ -16,9 +22,12 @@
 #include "base/units.h"
 #include "physics/species.h"
 
+static const char *const averaging_names[] = {"mean", "instant", NULL};
+enum { AVERAGING_MEAN, AVERAGING_INSTANT };
+
 typedef struct {
   char species[PARAM_ARRAY_MAX][PARAM_STRING_LEN];
-  PetscInt nspecies;
+  PetscInt nspecies, averaging;
   PetscBool three_d, deposition, tags;
 } Params;
 
@@ -43,6 +52,15 @@ static const ParamSpec params_table[] = {
      .type = PARAM_BOOL,
      .def = 0,
      .offset = offsetof(Params, tags)},
+    {.key = "averaging",
+     .help = "concentration records: 'mean' over each output interval (CF time_bnds, cell_methods "
+             "time: mean; the average of the values at the end of its steps, as CMAQ's ACONC) or "
+             "'instant' (the state at the record time, as CMAQ's CONC); deposition is always the "
+             "amount accumulated since the run start",
+     .type = PARAM_ENUM,
+     .def = AVERAGING_MEAN,
+     .offset = offsetof(Params, averaging),
+     .choices = averaging_names},
     {.key = NULL},
 };
 
@@ -66,9 +84,15 @@ struct History {
   PetscInt nout; /* species written */
   VarIds *var;   /* owned */
   PetscInt id_pm25;
-  OutputFile *file;  /* the open segment, or NULL */
-  PetscReal *rho;    /* air density at the record time, kg m-3, 3D ghosted; owned */
-  PetscReal *pm25;   /* PM2.5 mixing ratio, kg kg-1, 3D ghosted; owned */
+  OutputFile *file; /* the open segment, or NULL */
+  PetscReal *rho;   /* air density at the end of the step, kg m-3, 3D ghosted; owned */
+  /* Concentrations at the end of the step (now) and their sums over the interval's steps (acc),
+     ug m-3, ghosted layouts (only owned cells are set): surface [patch_index2*nout + n], 3D
+     [patch_index*nout + n] (three_d), tags [(patch_index2*nout + n)*ntag + m] (tags), PM2.5
+     [patch_index2]; owned. */
+  PetscReal *now[4], *acc[4];
+  PetscInt nacc;     /* steps summed in acc */
+  PetscReal t_last;  /* the end of the last record's interval (the segment's start at first) */
   PetscReal *zmid;   /* nominal layer-centre heights, nz; owned */
   PetscReal closure; /* largest closure deviation in the segment */
   char first_file[PETSC_MAX_PATH_LEN];
@@ -100,7 +124,15 @@ PetscErrorCode history_create(MPI_Comm comm, const Grid *g, const State *st, con
   PetscCheck(!h->p.tags || tags->ntag > 0, comm, PETSC_ERR_USER,
              "output_tags = .true. needs tags_enabled = .true.");
   PetscCall(PetscCalloc1(patch_size3(&g->patch), &h->rho));
-  PetscCall(PetscCalloc1(patch_size3(&g->patch), &h->pm25));
+  {
+    PetscInt n2 = patch_size2(&g->patch), n3 = patch_size3(&g->patch), nt = st->ntag;
+    PetscInt len[4] = {n2 * h->nout, h->p.three_d ? n3 * h->nout : 0,
+                       h->p.tags ? n2 * h->nout * nt : 0, n2};
+    for (PetscInt a = 0; a < 4; a++) {
+      PetscCall(PetscCalloc1(len[a] + 1, &h->now[a]));
+      PetscCall(PetscCalloc1(h->p.averaging == AVERAGING_MEAN ? len[a] + 1 : 1, &h->acc[a]));
+    }
+  }
   PetscCall(PetscCalloc1(g->spec.nz, &h->zmid));
   *hist = h;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -115,9 +147,21 @@ PetscErrorCode history_destroy(History **hist)
   PetscCall(output_close(&h->file));
   PetscCall(PetscFree(h->var));
   PetscCall(PetscFree(h->rho));
-  PetscCall(PetscFree(h->pm25));
+  for (PetscInt a = 0; a < 4; a++) {
+    PetscCall(PetscFree(h->now[a]));
+    PetscCall(PetscFree(h->acc[a]));
+  }
   PetscCall(PetscFree(h->zmid));
   PetscCall(PetscFree(*hist));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* A concentration variable of a file of means says so. */
+static PetscErrorCode cell_methods(History *h, PetscInt id)
+{
+  PetscFunctionBeginUser;
+  if (h->p.averaging == AVERAGING_MEAN)
+    PetscCall(output_var_attribute(h->file, id, "cell_methods", "time: mean"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -130,11 +174,13 @@ static PetscErrorCode define_species(History *h, VarIds *v)
   PetscCall(PetscSNPrintf(lname, sizeof(lname), "surface mass concentration of %s", sp->long_name));
   PetscCall(output_def_var(h->file, sp->name, OUTPUT_2D, "ug m-3", sp->standard_name, lname,
                            &v->id_surface));
+  PetscCall(cell_methods(h, v->id_surface));
   if (h->p.three_d) {
     PetscCall(PetscSNPrintf(name, sizeof(name), "%s_3d", sp->name));
     PetscCall(PetscSNPrintf(lname, sizeof(lname), "mass concentration of %s", sp->long_name));
     PetscCall(
         output_def_var(h->file, name, OUTPUT_3D, "ug m-3", sp->standard_name, lname, &v->id_3d));
+    PetscCall(cell_methods(h, v->id_3d));
   }
   if (h->p.deposition) {
     PetscCall(PetscSNPrintf(name, sizeof(name), "dry_dep_%s", sp->name));
@@ -151,6 +197,7 @@ static PetscErrorCode define_species(History *h, VarIds *v)
     PetscCall(PetscSNPrintf(lname, sizeof(lname),
                             "surface mass concentration of %s by attribution tag", sp->long_name));
     PetscCall(output_def_var(h->file, name, OUTPUT_2D_TAG, "ug m-3", NULL, lname, &v->id_tag));
+    PetscCall(cell_methods(h, v->id_tag));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -184,58 +231,120 @@ PetscErrorCode history_open(History *h, PetscReal t)
                            "mass_concentration_of_pm2p5_ambient_aerosol_particles_in_air",
                            "surface PM2.5: primary PM2.5 + sulfate + nitrate + ammonium",
                            &h->id_pm25));
+  PetscCall(cell_methods(h, h->id_pm25));
+  if (h->p.averaging == AVERAGING_MEAN) PetscCall(output_def_time_bounds(h->file));
   PetscCall(output_end_def(h->file));
   h->closure = 0;
+  h->t_last = t;
+  h->nacc = 0;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Air density at the record time, and the PM2.5 mixing ratio. */
-static void derive(History *h, const Met *met, const PetscReal *q)
+/* The concentrations at the end of the step into h->now (owned cells), ug m-3. */
+static void convert(History *h, const Met *met, const PetscReal *q, const PetscReal *tag)
 {
   const Patch *p = &h->st->patch;
   const SpeciesInfo *sp = p->species;
+  PetscInt ns = p->nspec, nt = h->st->ntag, no = h->nout;
+
   for (PetscInt k = 0; k < p->mz; k++)
-    for (PetscInt j = p->gys; j < p->gys + p->gym; j++)
-      for (PetscInt i = p->gxs; i < p->gxs + p->gxm; i++) {
-        PetscInt c = patch_index(p, i, j, k);
-        PetscReal sum = 0;
-        h->rho[c] = met->air_mass_end[c] / (met->now->dz[c] * h->grid->area[patch_index2(p, i, j)]);
-        for (PetscInt s = 0; s < p->nspec; s++)
-          if (sp[s].in_pm25) sum += q[c * p->nspec + s];
-        h->pm25[c] = sum;
+    for (PetscInt j = p->ys; j < p->ys + p->ym; j++)
+      for (PetscInt i = p->xs; i < p->xs + p->xm; i++) {
+        PetscInt c = patch_index(p, i, j, k), c2 = patch_index2(p, i, j);
+        PetscReal f =
+            UNITS_UG_PER_KG * met->air_mass_end[c] / (met->now->dz[c] * h->grid->area[c2]);
+        if (h->p.three_d)
+          for (PetscInt n = 0; n < no; n++) h->now[1][c * no + n] = q[c * ns + h->var[n].s] * f;
+        if (k > 0) continue;
+        for (PetscInt n = 0; n < no; n++) h->now[0][c2 * no + n] = q[c * ns + h->var[n].s] * f;
+        if (h->p.tags)
+          for (PetscInt n = 0; n < no; n++)
+            for (PetscInt m = 0; m < nt; m++)
+              h->now[2][(c2 * no + n) * nt + m] = tag[(c * ns + h->var[n].s) * nt + m] * f;
+        h->now[3][c2] = 0;
+        for (PetscInt s = 0; s < ns; s++)
+          if (sp[s].in_pm25) h->now[3][c2] += q[c * ns + s];
+        h->now[3][c2] *= f;
       }
+}
+
+/* The lengths of h->now[a]. */
+static PetscInt now_len(const History *h, PetscInt a)
+{
+  PetscInt n2 = patch_size2(&h->st->patch), n3 = patch_size3(&h->st->patch);
+  PetscInt len[4] = {n2 * h->nout, h->p.three_d ? n3 * h->nout : 0,
+                     h->p.tags ? n2 * h->nout * h->st->ntag : 0, n2};
+  return len[a];
+}
+
+/* The concentrations at the end of the step just taken. */
+static PetscErrorCode sample(History *h, const Met *met)
+{
+  const PetscReal *q, *tag = NULL;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArrayRead(h->st->q, &q));
+  if (h->st->tag) PetscCall(VecGetArrayRead(h->st->tag, &tag));
+  convert(h, met, q, tag);
+  if (tag) PetscCall(VecRestoreArrayRead(h->st->tag, &tag));
+  PetscCall(VecRestoreArrayRead(h->st->q, &q));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode history_accumulate(History *h, const Met *met)
+{
+  PetscFunctionBeginUser;
+  if (h->p.averaging != AVERAGING_MEAN) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(sample(h, met));
+  for (PetscInt a = 0; a < 4; a++)
+    for (PetscInt k = 0, n = now_len(h, a); k < n; k++) h->acc[a][k] += h->now[a][k];
+  h->nacc++;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscBool history_means(const History *h)
+{
+  return h->p.averaging == AVERAGING_MEAN ? PETSC_TRUE : PETSC_FALSE;
 }
 
 PetscErrorCode history_write(History *h, PetscReal t, const Met *met, const PetscReal *budget)
 {
-  const PetscReal *q, *tag = NULL, *dry, *wet;
-  PetscInt ns = h->st->nspec, nt = h->st->ntag;
+  const PetscReal *dry, *wet, *val[4];
+  PetscInt ns = h->st->nspec, nt = h->st->ntag, no = h->nout;
+  PetscReal scale = 1;
 
   PetscFunctionBeginUser;
   (void)budget;
-  PetscCall(VecGetArrayRead(h->st->q, &q));
+  if (h->p.averaging == AVERAGING_MEAN) {
+    PetscCheck(h->nacc > 0, PETSC_COMM_SELF, PETSC_ERR_PLIB,
+               "history: a mean record with no step summed");
+    scale = 1 / (PetscReal)h->nacc;
+  } else
+    PetscCall(sample(h, met));
+  for (PetscInt a = 0; a < 4; a++)
+    val[a] = h->p.averaging == AVERAGING_MEAN ? h->acc[a] : h->now[a];
   PetscCall(VecGetArrayRead(h->st->dep_dry, &dry));
   PetscCall(VecGetArrayRead(h->st->dep_wet, &wet));
-  if (h->st->tag) PetscCall(VecGetArrayRead(h->st->tag, &tag));
-  derive(h, met, q);
   PetscCall(output_new_time(h->file, t));
-  for (PetscInt n = 0; n < h->nout; n++) {
+  if (h->p.averaging == AVERAGING_MEAN) PetscCall(output_time_bounds(h->file, h->t_last, t));
+  for (PetscInt n = 0; n < no; n++) {
     const VarIds *v = &h->var[n];
-    PetscCall(output_write(h->file, v->id_surface, q, ns, v->s, h->rho, UNITS_UG_PER_KG));
-    if (h->p.three_d)
-      PetscCall(output_write(h->file, v->id_3d, q, ns, v->s, h->rho, UNITS_UG_PER_KG));
+    PetscCall(output_write(h->file, v->id_surface, val[0], no, n, NULL, scale));
+    if (h->p.three_d) PetscCall(output_write(h->file, v->id_3d, val[1], no, n, NULL, scale));
     if (h->p.deposition) {
       PetscCall(output_write(h->file, v->id_dry, dry, ns, v->s, NULL, 1));
       PetscCall(output_write(h->file, v->id_wet, wet, ns, v->s, NULL, 1));
     }
     if (h->p.tags)
-      PetscCall(output_write(h->file, v->id_tag, tag, ns * nt, v->s * nt, h->rho, UNITS_UG_PER_KG));
+      PetscCall(output_write(h->file, v->id_tag, val[2], no * nt, n * nt, NULL, scale));
   }
-  PetscCall(output_write(h->file, h->id_pm25, h->pm25, 1, 0, h->rho, UNITS_UG_PER_KG));
-  if (tag) PetscCall(VecRestoreArrayRead(h->st->tag, &tag));
+  PetscCall(output_write(h->file, h->id_pm25, val[3], 1, 0, NULL, scale));
   PetscCall(VecRestoreArrayRead(h->st->dep_wet, &wet));
   PetscCall(VecRestoreArrayRead(h->st->dep_dry, &dry));
-  PetscCall(VecRestoreArrayRead(h->st->q, &q));
+  if (h->p.averaging == AVERAGING_MEAN)
+    for (PetscInt a = 0; a < 4; a++) PetscCall(PetscArrayzero(h->acc[a], now_len(h, a)));
+  h->nacc = 0;
+  h->t_last = t;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -277,6 +386,7 @@ PetscErrorCode history_resume(History *h, PetscReal t0, PetscReal t, PetscInt ex
   }
   PetscCall(history_open(h, t0));
   PetscCall(output_resume(h->file, t, &nrec));
+  h->t_last = t;
   PetscCall(partial_check_count(h->comm, path, nrec, expect));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -18,7 +18,13 @@ PetscErrorCode history_create(MPI_Comm comm, const Grid *g, const State *st, con
 PetscErrorCode history_destroy(History **h);
 /* Open the files of the segment starting at t. Collective. */
 PetscErrorCode history_open(History *h, PetscReal t);
-/* Write a record at t; met gives the air density for the conversion to ug m-3. Collective. */
+/* Add the concentrations at the end of the step just taken to the interval's mean (every step;
+   nothing with output_averaging = 'instant'). Not collective. */
+PetscErrorCode history_accumulate(History *h, const Met *met);
+/* Whether the records are interval means (a stopped run must stop at a record time). */
+PetscBool history_means(const History *h);
+/* Write a record at t: the interval's mean, or the state at t ('instant': met gives the air
+   density for the conversion to ug m-3). Collective. */
 PetscErrorCode history_write(History *h, PetscReal t, const Met *met, const PetscReal *budget);
 /* Record the largest closure deviation since the last record (written with it). */
 PetscErrorCode history_closure(History *h, PetscReal deviation);

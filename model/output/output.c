@@ -27,7 +27,7 @@ struct OutputFile {
   MPI_Comm comm;
   const Grid *g; /* borrowed */
   char path[PETSC_MAX_PATH_LEN], tmp[PETSC_MAX_PATH_LEN + 8];
-  int nc, dtime, dlev, dy, dx, dtag, dstr, vtime;
+  int nc, dtime, dlev, dy, dx, dtag, dstr, vtime, vbnds; /* vbnds: time_bnds, -1 if none */
   PetscInt ntag;
   Var var[OUTPUT_MAX_VARS];
   PetscInt nvar;
@@ -71,6 +71,7 @@ PetscErrorCode output_open(const Grid *g, const char *path, const char *title,
   f->comm = g->comm;
   f->g = g;
   f->record = (size_t)-1;
+  f->vbnds = -1;
   f->nominal_z = nominal_z;
   PetscCall(PetscStrncpy(f->path, path, sizeof(f->path)));
   PetscCall(atomic_file_tmp_name(path, f->tmp, sizeof(f->tmp)));
@@ -265,6 +266,47 @@ static PetscErrorCode write_coordinates(OutputFile *f, const char *const *labels
     PetscCall(PetscFree(index));
   }
   PetscCall(PetscFree(v));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode output_def_time_bounds(OutputFile *f)
+{
+  int dnv, d[2];
+
+  PetscFunctionBeginUser;
+  NcCallFile(nc_def_dim(f->nc, "nv", 2, &dnv), f->path);
+  d[0] = f->dtime, d[1] = dnv;
+  NcCallFile(nc_def_var(f->nc, "time_bnds", NC_DOUBLE, 2, d, &f->vbnds), f->path);
+  NcCallFile(nc_var_par_access(f->nc, f->vbnds, NC_COLLECTIVE), f->path);
+  PetscCall(att_text(f, f->vbnds, "units", "seconds since 1970-01-01 00:00:00"));
+  PetscCall(att_text(f, f->vbnds, "calendar", "standard"));
+  PetscCall(att_text(f, f->vtime, "bounds", "time_bnds"));
+  PetscCall(att_text(f, f->vtime, "comment", "the end of each averaging interval"));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode output_var_attribute(OutputFile *f, PetscInt id, const char *key, const char *value)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(id >= 0 && id < f->nvar, f->comm, PETSC_ERR_ARG_WRONG,
+             "%s: bad variable id %" PetscInt_FMT, f->path, id);
+  PetscCall(att_text(f, f->var[id].id, key, value));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode output_time_bounds(OutputFile *f, PetscReal t0, PetscReal t1)
+{
+  PetscMPIInt rank;
+  size_t st[2], ct[2];
+  double v[2] = {t0, t1};
+
+  PetscFunctionBeginUser;
+  PetscCheck(f->vbnds >= 0 && f->record != (size_t)-1, f->comm, PETSC_ERR_ORDER,
+             "%s: time bounds need output_def_time_bounds and output_new_time", f->path);
+  PetscCallMPI(MPI_Comm_rank(f->comm, &rank));
+  st[0] = f->record, st[1] = 0;
+  ct[0] = rank == 0 ? 1 : 0, ct[1] = 2;
+  NcCallFile(nc_put_vara_double(f->nc, f->vbnds, st, ct, v), f->path);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

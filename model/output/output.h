@@ -39,6 +39,16 @@ PetscErrorCode output_def_tags(OutputFile *f, PetscInt ntag, const char *const *
 PetscErrorCode output_def_var(OutputFile *f, const char *name, OutputShape shape, const char *units,
                               const char *standard_name, const char *long_name, PetscInt *id);
 
+/* Define time_bnds (time, nv) and make it the bounds of time: the records are means over
+   intervals that end at their times (define mode only). Collective. */
+PetscErrorCode output_def_time_bounds(OutputFile *f);
+
+/* Add a text attribute to variable id (define mode only). Collective. */
+PetscErrorCode output_var_attribute(OutputFile *f, PetscInt id, const char *key, const char *value);
+
+/* The current record's time bounds [t0, t1] (after output_new_time). Collective. */
+PetscErrorCode output_time_bounds(OutputFile *f, PetscReal t0, PetscReal t1);
+
 /* Leave define mode. Collective. */
 PetscErrorCode output_end_def(OutputFile *f);
 

@@ -9,7 +9,7 @@
        unit_area_km2 [unit]: the control-unit registry (area inside this domain)
      prefecture_code, prefecture_name_zh, prefecture_name_en, prefecture_parent [prefecture]
      receptor_name, receptor_name_zh, receptor_name_en [receptor], receptor_weight[receptor,y,x]
-     receptor_county[receptor,receptor_county]: adcodes of the counties whose urban land makes
+     receptor_county[receptor,receptor_county_slot]: adcodes of the counties whose urban land makes
        the receptor (its cities; a prefecture stands for its counties), 0-padded
      cover_i, cover_j, cover_unit, cover_fraction [cover]: the units covering each cell, sorted by
        cell (j, then i) and by unit; cover_start[y,x], cover_count[y,x] index into them.
@@ -318,7 +318,7 @@ static PetscErrorCode def_dims(Nc *f, const GridSpec *s, const Geography *g, con
   NcCallFile(nc_def_dim(f->nc, "prefecture", (size_t)g->npref, &f->dpref), f->path);
   NcCallFile(nc_def_dim(f->nc, "receptor", (size_t)rs->n, &f->drec), f->path);
   NcCallFile(
-      nc_def_dim(f->nc, "receptor_county", (size_t)receptor_counties_max(g, rs), &f->drcounty),
+      nc_def_dim(f->nc, "receptor_county_slot", (size_t)receptor_counties_max(g, rs), &f->drcounty),
       f->path);
   NcCallFile(nc_def_dim(f->nc, "cover", (size_t)PetscMax(ncover, 1), &f->dcover), f->path);
   NcCallFile(nc_def_dim(f->nc, "strlen", STRLEN, &f->dstr), f->path);

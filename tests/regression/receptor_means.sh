@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Title: receptor series are hourly means with CF time bounds (issue 14, item 3)
+# Title: receptor series and gridded history are hourly means with CF time bounds (issue 14, item 3)
 # Description: on the att27 test domain with tags, 3 h: the default records (averaging = 'mean',
 #   every hour) equal the average of the instantaneous records written at the end of every 15-min
 #   step of the same run (averaging = 'instant', output every step), for every receptor, species
@@ -48,6 +48,35 @@ PY
 )
 ok $? "each hourly mean is the average of the four 15-min values at the step ends (largest relative difference $out); time_bnds and cell_methods"
 "$TBIN/nccompare" "$dir/mean/$f" "$dir/mean1/$f" >"$dir/cmp.log" 2>&1; ok $? "the mean records are the same bits on 1 and 2 ranks"
+# The gridded history: hourly means by default, as the receptor series.
+run hinst 2 -output_averaging instant; ok $? "gridded history as instantaneous records (output_averaging = 'instant')"
+h=att_20240110T0000Z.nc
+out=$("$PY" - "$dir/mean/$h" "$dir/inst/$h" "$dir/hinst/$h" <<'PY'
+import sys
+import numpy as np
+from netCDF4 import Dataset
+m, q, i = Dataset(sys.argv[1]), Dataset(sys.argv[2]), Dataset(sys.argv[3])
+assert "time_bnds" in m.variables and "time_bnds" not in i.variables, "time_bnds"
+assert m["pm25"].cell_methods == "time: mean" and m["so2"].cell_methods == "time: mean"
+assert "cell_methods" not in i["pm25"].ncattrs() and "cell_methods" not in m["dry_dep_so2"].ncattrs()
+tm, tb, tq = m["time"][:], m["time_bnds"][:], q["time"][:]
+assert len(tm) == 3 and np.all(tb[:, 1] == tm) and np.all(tb[:, 0] == tm - 3600), (tm, tb)
+worst, names = 0.0, [v for v in m.variables if m[v].dimensions == ("time", "y", "x") and not v.startswith(("dry_", "wet_"))]
+for v in names:
+    a, b = m[v][:].astype(float), q[v][:].astype(float)  # the 15-min file: one step a record, its end value
+    for k, t in enumerate(tm):
+        sel = (tq > t - 3600) & (tq <= t)
+        assert sel.sum() == 4, sel.sum()
+        want = b[sel].mean(axis=0)
+        worst = max(worst, float(np.max(np.abs(a[k] - want) / (np.abs(want) + 1e-30))))
+    # the instantaneous file holds the end-of-hour values of the 15-min one, bit for bit
+    assert np.array_equal(i[v][:], q[v][:][np.isin(tq, tm)]), v
+assert worst < 3e-7, worst  # the files store 32-bit floats
+print(f"{len(names)} fields, {worst:.1e}")
+PY
+)
+ok $? "each gridded hourly mean is the average of the four 15-min step-end values ($out, float32 files); time_bnds, cell_methods; 'instant' gives the step-end values"
+"$TBIN/nccompare" "$dir/mean/$h" "$dir/mean1/$h" >"$dir/cmp_h.log" 2>&1; ok $? "the gridded means are the same bits on 1 and 2 ranks"
 run bad 1 -run_checkpoint_hours 1.5 -run_output_hours 1
 [ $? -ne 0 ] && grep -q "run_checkpoint_hours = 1.5 is not a multiple of run_output_hours = 1" "$dir/bad.log"
 ok $? "a checkpoint between two output records is refused"
