@@ -51,3 +51,14 @@ static inline PetscInt patch_size2(const Patch *p)
 {
   return p->gxm * p->gym;
 }
+
+/* Zero the ghost cells (every cell outside the owned columns, all layers) of a ghosted 3D array
+   holding w values a cell, such as the tags (w = nspec * ntag). Not collective. */
+static inline void patch_zero_ghosts(const Patch *p, PetscReal *a, PetscInt w)
+{
+  for (PetscInt k = 0; k < p->mz; k++)
+    for (PetscInt j = p->gys; j < p->gys + p->gym; j++)
+      for (PetscInt i = p->gxs; i < p->gxs + p->gxm; i++)
+        if (j < p->ys || j >= p->ys + p->ym || i < p->xs || i >= p->xs + p->xm)
+          for (PetscInt e = 0; e < w; e++) a[patch_index(p, i, j, k) * w + e] = 0;
+}

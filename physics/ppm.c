@@ -24,7 +24,18 @@
    Update: flux form on tracer mass with the air mass carried through the same sweep (DESIGN.md,
    "Directional splitting breaks uniformity"), then q = tracer mass / air mass. Tags move with the
    bulk face flux times the upwind cell's tag share (CAMx OSAT's approach; DESIGN.md "Tags and
-   limiters"): tags sum to the bulk to round-off and stay non-negative. */
+   limiters"): tags sum to the bulk to round-off and stay non-negative.
+
+   Transpose (ppm_sweep_transpose, issue 15): for a fixed bulk the tag update is linear,
+     t_new(r) = (m_old(r) t(r) + a_r t(up(r)) - a_{r+1} t(up(r+1))) / m_new(r),
+   with a_c = dt F_c qf_c / q_up(c) the tag flux's coefficient at face c (the bulk's tracer flux
+   over the upwind cell's old mixing ratio) and up(c) the upwind row. Its transpose on the adjoint
+   values lam is, with w_r = lam_r / m_new(r) on the updated rows and 0 elsewhere,
+     mu(r) = m_old(r) w_r + sum over the faces c with up(c) = r of a_c (w_c - w_{c-1}),
+   plus lam_r itself on the rows the sweep does not update. The same single pass computes it: at
+   face c the bulk values of rows c-1 and c are still the old ones that the coefficients need,
+   row c-1 becomes final, and row c keeps its partial sum until the next face. The bulk goes
+   through the very same code as in ppm_sweep, so it ends the same to the bit. */
 #include "physics/ppm.h"
 #include <math.h>
 
@@ -168,9 +179,57 @@ static void update_row(const PpmRows *L, PetscInt nt, PetscInt i0, PetscInt i1, 
   }
 }
 
-void ppm_sweep(AdvectionScheme scheme, const PpmRows *L, PetscInt nt, PetscInt clo, PetscInt chi,
-               const PetscReal *F, PetscReal dt, PetscReal *q, PetscReal *m, PetscReal *t,
-               PetscReal *work, const PpmBoundary *b, const PpmHooks *h)
+/* Transpose of the tag update at face c for lines [i0, i1) (see ppm_sweep_transpose), before
+   row c-1's bulk is updated: with the face's coefficient a = dt F qf / q_up (the forward's tag
+   flux is a times the upwind cell's tag) and w_r = lam_r / m_new(r) on the updated rows (zero on
+   the rows outside), the face's adjoint g = a (w_c - w_{c-1}) goes to the upwind row; row c-1
+   becomes final (m_old w_{c-1} on an updated row, plus g when F >= 0), and row c is left holding
+   what it has so far (g when F < 0, plus lam_c itself only on the last row, chi, which the sweep
+   does not update). wo holds w_{c-1} on entry; wn receives w_c. */
+static void tag_adjoint_row(const PpmRows *L, PetscInt nt, PetscInt i0, PetscInt i1, PetscInt c,
+                            PetscInt clo, PetscInt chi, const PetscReal *q, const PetscReal *m,
+                            const PetscReal *F, const PetscReal *qf, PetscReal dt, PetscReal *t,
+                            const PetscReal *wo, PetscReal *wn)
+{
+  const PetscInt ns = L->ns, qs = L->qs, ms = L->ms, ts = qs * nt;
+  const PetscBool last = c == chi;
+  for (PetscInt i = i0; i < i1; i++) {
+    PetscReal Ff = F[c * ms + i];
+    PetscBool pos = Ff >= 0;
+    PetscInt up = pos ? c - 1 : c;
+    /* Old air mass of row c-1 (zero for the row below clo, which the sweep does not update) and
+       1 / new air mass of row c, as update_row computes it (zero on the last row). */
+    PetscReal mo = c > clo ? m[(c - 1) * ms + i] : 0,
+              inv = last ? 0 : 1 / (m[c * ms + i] + dt * (Ff - F[(c + 1) * ms + i]));
+    for (PetscInt s = 0; s < ns; s++) {
+      PetscInt e = i * ns + s;
+      PetscReal qu = q[up * qs + e], a = qu > 0 ? dt * Ff * qf[e] / qu : 0;
+      PetscReal *restrict r0 = &t[(c - 1) * ts + e * nt], *restrict r1 = &t[c * ts + e * nt];
+      const PetscReal *restrict w0 = &wo[e * nt];
+      PetscReal *restrict w1 = &wn[e * nt];
+      if (pos)
+        for (PetscInt k = 0; k < nt; k++) {
+          PetscReal l1 = r1[k], x1 = last ? 0 : l1 * inv;
+          r0[k] += mo * w0[k] + a * (x1 - w0[k]);
+          r1[k] = last ? l1 : 0;
+          w1[k] = x1;
+        }
+      else
+        for (PetscInt k = 0; k < nt; k++) {
+          PetscReal l1 = r1[k], x1 = last ? 0 : l1 * inv;
+          r0[k] += mo * w0[k];
+          r1[k] = (last ? l1 : 0) + a * (x1 - w0[k]);
+          w1[k] = x1;
+        }
+    }
+  }
+}
+
+/* The pass shared by ppm_sweep and ppm_sweep_transpose: the bulk identically, the tags forward
+   or transposed (adjoint). */
+static void sweep(AdvectionScheme scheme, const PpmRows *L, PetscInt nt, PetscInt clo, PetscInt chi,
+                  const PetscReal *F, PetscReal dt, PetscReal *q, PetscReal *m, PetscReal *t,
+                  PetscReal *work, const PpmBoundary *b, const PpmHooks *h, PetscBool adjoint)
 {
   const PetscInt ns = L->ns, w = L->ni * ns, qs = L->qs;
   PetscReal *dq0 = work, *dq1 = work + w, *a0 = work + 2 * w, *a1 = work + 3 * w;
@@ -180,14 +239,17 @@ void ppm_sweep(AdvectionScheme scheme, const PpmRows *L, PetscInt nt, PetscInt c
   void (*before)(void *, PetscInt) = h ? h->before_read : NULL;
   void (*after)(void *, PetscInt) = h ? h->after_update : NULL;
 
+  if (adjoint)
+    for (PetscInt e = 0; e < w * nt; e++) pw[e] = 0; /* w of row clo-1, which is not updated */
   for (PetscInt r = clo - 3; before && r <= clo; r++) before(h->ctx, r);
   if (scheme == ADVECTION_PPM)
     start_rows(w, &q[(clo - 3) * qs], &q[(clo - 2) * qs], &q[(clo - 1) * qs], &q[clo * qs], dq0,
                a0);
   for (PetscInt c = clo - 1; c <= chi; c++) {
     /* In: dq0, a0 (slope of cell c, interface value of face c), lp, rp (deviations of cell
-       c-1), qfw, pw (what crossed face c-1). The lines do not interact, so a row is done in
-       chunks of CHUNK lines, each through every stage while it is in the first-level cache. */
+       c-1), qfw, pw (what crossed face c-1, or with adjoint w of row c-1). The lines do not
+       interact, so a row is done in chunks of CHUNK lines, each through every stage while it is
+       in the first-level cache. */
     if (before) before(h->ctx, c + 2);
     for (PetscInt i0 = 0; i0 < L->ni; i0 += CHUNK) {
       PetscInt i1 = PetscMin(i0 + CHUNK, L->ni), o = i0 * ns, oc = c * qs + o;
@@ -197,10 +259,15 @@ void ppm_sweep(AdvectionScheme scheme, const PpmRows *L, PetscInt nt, PetscInt c
       if (c < clo) continue;
       face_row(scheme, L, i0, i1, c, q, m, F, dt, lp, rp, lc, rc, qfe);
       boundary_row(L, b, i0, i1, c, F, qfe, dt);
-      if (nt) tag_flux_row(L, nt, i0, i1, c, q, F, qfe, dt, t, pe);
-      if (c > clo) update_row(L, nt, i0, i1, c - 1, F, dt, qfw, qfe, pw, pe, q, m, t);
+      if (adjoint) {
+        if (nt) tag_adjoint_row(L, nt, i0, i1, c, clo, chi, q, m, F, qfe, dt, t, pw, pe);
+        if (c > clo) update_row(L, 0, i0, i1, c - 1, F, dt, qfw, qfe, pw, pe, q, m, t);
+      } else {
+        if (nt) tag_flux_row(L, nt, i0, i1, c, q, F, qfe, dt, t, pe);
+        if (c > clo) update_row(L, nt, i0, i1, c - 1, F, dt, qfw, qfe, pw, pe, q, m, t);
+      }
     }
-    if (c > clo && after) after(h->ctx, c - 1);
+    if (c >= (adjoint ? clo : clo + 1) && after) after(h->ctx, c - 1);
     if (c >= clo) {
       swap = qfw, qfw = qfe, qfe = swap;
       swap = pw, pw = pe, pe = swap;
@@ -210,4 +277,19 @@ void ppm_sweep(AdvectionScheme scheme, const PpmRows *L, PetscInt nt, PetscInt c
     swap = lp, lp = lc, lc = swap;
     swap = rp, rp = rc, rc = swap;
   }
+  if (adjoint && after) after(h->ctx, chi);
+}
+
+void ppm_sweep(AdvectionScheme scheme, const PpmRows *L, PetscInt nt, PetscInt clo, PetscInt chi,
+               const PetscReal *F, PetscReal dt, PetscReal *q, PetscReal *m, PetscReal *t,
+               PetscReal *work, const PpmBoundary *b, const PpmHooks *h)
+{
+  sweep(scheme, L, nt, clo, chi, F, dt, q, m, t, work, b, h, PETSC_FALSE);
+}
+
+void ppm_sweep_transpose(AdvectionScheme scheme, const PpmRows *L, PetscInt nt, PetscInt clo,
+                         PetscInt chi, const PetscReal *F, PetscReal dt, PetscReal *q, PetscReal *m,
+                         PetscReal *t, PetscReal *work, const PpmHooks *h)
+{
+  sweep(scheme, L, nt, clo, chi, F, dt, q, m, t, work, NULL, h, PETSC_TRUE);
 }

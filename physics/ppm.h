@@ -2,7 +2,8 @@
 /* The one-dimensional piecewise-parabolic method (Colella and Woodward 1984, J. Comput. Phys.
    54:174) in flux form, shared by the horizontal and vertical advection: reconstruction, the
    mean mixing ratio crossing each face, and the flux-form update of the bulk and its tags, in
-   one pass over the cells. Pure functions on plain arrays. */
+   one pass over the cells; and the transpose of that tag update (issue 15, backward runs).
+   Pure functions on plain arrays. */
 #include <petscsys.h>
 
 typedef enum { ADVECTION_PPM, ADVECTION_UPWIND } AdvectionScheme;
@@ -56,3 +57,18 @@ static inline PetscInt ppm_work_size(PetscInt w, PetscInt nt)
 void ppm_sweep(AdvectionScheme scheme, const PpmRows *L, PetscInt nt, PetscInt clo, PetscInt chi,
                const PetscReal *F, PetscReal dt, PetscReal *q, PetscReal *m, PetscReal *t,
                PetscReal *work, const PpmBoundary *b, const PpmHooks *h);
+
+/* The same sweep, the bulk (q, m) advanced exactly as ppm_sweep advances it (the same bits), but
+   the tag slot t holding adjoint values (nt receptor functionals, in the tag layout) that it
+   overwrites with the transpose of ppm_sweep's tag map at this bulk. ppm_sweep maps all rows of
+   tags to all rows: rows clo .. chi-1 to their update, every other row to itself. Its transpose
+   therefore reads and writes rows clo-1 .. chi: an updated row gets its transposed update, and
+   rows clo-1 and chi (which ppm_sweep reads as the upwind cells of faces clo and chi) keep their
+   own value plus their contribution (zero where the face flux leaves through them); rows further
+   out are not touched. Hooks: before_read(ctx, r) as for ppm_sweep (rows clo-3 .. chi+2),
+   after_update(ctx, r) once row r holds its final values (rows clo-1 .. chi, in increasing
+   order; no later stage reads row r's tags). No boundary crossings are counted. work holds
+   ppm_work_size(ni*ns, nt) values. Not collective. */
+void ppm_sweep_transpose(AdvectionScheme scheme, const PpmRows *L, PetscInt nt, PetscInt clo,
+                         PetscInt chi, const PetscReal *F, PetscReal dt, PetscReal *q, PetscReal *m,
+                         PetscReal *t, PetscReal *work, const PpmHooks *h);
