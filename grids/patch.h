@@ -56,9 +56,13 @@ static inline PetscInt patch_size2(const Patch *p)
    holding w values a cell, such as the tags (w = nspec * ntag). Not collective. */
 static inline void patch_zero_ghosts(const Patch *p, PetscReal *a, PetscInt w)
 {
+  if (!a || !w) return;
   for (PetscInt k = 0; k < p->mz; k++)
-    for (PetscInt j = p->gys; j < p->gys + p->gym; j++)
-      for (PetscInt i = p->gxs; i < p->gxs + p->gxm; i++)
-        if (j < p->ys || j >= p->ys + p->ym || i < p->xs || i >= p->xs + p->xm)
-          for (PetscInt e = 0; e < w; e++) a[patch_index(p, i, j, k) * w + e] = 0;
+    for (PetscInt j = p->gys; j < p->gys + p->gym; j++) {
+      PetscReal *row = &a[patch_index(p, p->gxs, j, k) * w];
+      PetscBool owned = j >= p->ys && j < p->ys + p->ym;
+      PetscInt lo = owned ? p->xs - p->gxs : p->gxm, hi = owned ? p->xs + p->xm - p->gxs : p->gxm;
+      for (PetscInt e = 0; e < lo * w; e++) row[e] = 0;
+      for (PetscInt e = hi * w; e < p->gxm * w; e++) row[e] = 0;
+    }
 }

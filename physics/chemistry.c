@@ -29,7 +29,6 @@
    Transpose (backward runs): a product's sensitivity flows back to its precursor with the same
    factor and molar-mass ratio (transpose_cell). */
 #include "physics/process.h"
-#include "physics/tag_ghosts.h"
 #include "physics/species.h"
 #include "base/constants.h"
 
@@ -223,7 +222,7 @@ static PetscErrorCode transpose(void *ctx, const Patch *pa, PetscReal t, PetscRe
   PetscFunctionBeginUser;
   *status = PROCESS_OK;
   convert((const Ctx *)ctx, pa, t, dt, f, PETSC_TRUE);
-  tag_ghosts_zero(pa, f->tag);
+  patch_zero_ghosts(pa, f->tag, pa->nspec * pa->ntag);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -18,7 +18,6 @@
    Transpose (backward runs): the tag map is diagonal, so the adjoint values lose the same
    fraction. */
 #include "physics/process.h"
-#include "physics/tag_ghosts.h"
 #include "physics/species.h"
 
 typedef struct {
@@ -154,7 +153,7 @@ static PetscErrorCode transpose(void *ctx, const Patch *pa, PetscReal t, PetscRe
   (void)t;
   *status = PROCESS_OK;
   scavenge((const Ctx *)ctx, pa, dt, f, PETSC_TRUE);
-  tag_ghosts_zero(pa, f->tag);
+  patch_zero_ghosts(pa, f->tag, pa->nspec * pa->ntag);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -9,7 +9,6 @@
    budget[BUDGET_EMITTED] (kg). No namelist keys.
    Transpose (backward runs): identity on the adjoint values; writes sens_area (see inject). */
 #include "physics/process.h"
-#include "physics/tag_ghosts.h"
 
 typedef struct {
   PetscInt unused;
@@ -91,7 +90,7 @@ static PetscErrorCode transpose(void *ctx, const Patch *p, PetscReal t, PetscRea
   (void)t;
   *status = PROCESS_OK;
   if (f->emissions) inject(p, dt, f, PETSC_TRUE);
-  tag_ghosts_zero(p, f->tag);
+  patch_zero_ghosts(p, f->tag, p->nspec * p->ntag);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -10,7 +10,6 @@
    Transpose (backward runs): identity on the adjoint values; writes sens_point, summed over the
    plume's layers (see inject). */
 #include "physics/process.h"
-#include "physics/tag_ghosts.h"
 #include "physics/plume_rise.h"
 
 static const ParamSpec param_table[] = {
@@ -161,7 +160,7 @@ static PetscErrorCode transpose(void *ctx, const Patch *p, PetscReal t, PetscRea
   (void)t;
   *status = PROCESS_OK;
   if (f->emissions) inject((Ctx *)ctx, p, dt, f, PETSC_TRUE);
-  tag_ghosts_zero(p, f->tag);
+  patch_zero_ghosts(p, f->tag, p->nspec * p->ntag);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -22,7 +22,6 @@
    Transpose (backward runs): the transposed solve of the same factorisation times the air
    masses, W A^-T lambda (see transpose_species for the algebra). */
 #include "physics/process.h"
-#include "physics/tag_ghosts.h"
 #include <petscblaslapack.h>
 
 /* LAPACK's tridiagonal LU, which petscblaslapack.h does not wrap. */
@@ -375,7 +374,7 @@ static PetscErrorCode transpose(void *ctx, const Patch *p, PetscReal t, PetscRea
   (void)t;
   *status = PROCESS_OK;
   PetscCall(mix((Ctx *)ctx, p, dt, f, PETSC_TRUE));
-  tag_ghosts_zero(p, f->tag);
+  patch_zero_ghosts(p, f->tag, p->nspec * p->ntag);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
