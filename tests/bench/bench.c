@@ -71,8 +71,10 @@ static void setup(Fixture *x, PetscInt nspec, PetscInt ntag)
   }
 }
 
-/* Median seconds per call of a process step. */
-static double time_process(const ProcessOps *ops, const void *params, Fixture *x, PetscReal dt)
+/* Median seconds per call of a process step (transpose: of its transpose, the tags holding the
+   adjoint values of x->p.ntag functionals). */
+static double time_call(const ProcessOps *ops, const void *params, Fixture *x, PetscReal dt,
+                        PetscBool transpose)
 {
   void *ctx;
   ProcessStatus st;
@@ -82,7 +84,8 @@ static double time_process(const ProcessOps *ops, const void *params, Fixture *x
   for (int r = 0; r < REPS; r++) {
     x->f.step = r;
     PetscTime(&t0);
-    if (ops->step(ctx, &x->p, 1704866400.0, dt, &x->f, &st)) return -1;
+    if ((transpose ? ops->transpose : ops->step)(ctx, &x->p, 1704866400.0, dt, &x->f, &st))
+      return -1;
     PetscTime(&t1);
     t[r] = t1 - t0;
     for (PetscInt c = 0; c < patch_size3(&x->p); c++) x->f.air_mass[c] = 1.1 * 100 * 9000 * 9000;
@@ -90,6 +93,48 @@ static double time_process(const ProcessOps *ops, const void *params, Fixture *x
   ops->finalize(&ctx);
   qsort(t, REPS, sizeof(double), cmp);
   return t[REPS / 2];
+}
+
+static double time_process(const ProcessOps *ops, const void *params, Fixture *x, PetscReal dt)
+{
+  return time_call(ops, params, x, dt, PETSC_FALSE);
+}
+
+/* The backward run's cost: each transpose (issue 15) against its forward step, both with ntag
+   tags or functionals on 8 species, per functional-cell (the bulk part included in both). */
+static void backward(const void *adv, const void *mix, const void *chem, const void *wet,
+                     PetscInt ntag)
+{
+  const struct {
+    const char *name;
+    const ProcessOps *ops;
+    const void *params;
+  } proc[] = {{"horizontal advection", &process_advection_horizontal, adv},
+              {"vertical advection", &process_advection_vertical, adv},
+              {"vertical mixing", &process_mixing_vertical, mix},
+              {"chemistry", &process_chemistry, chem},
+              {"wet deposition", &process_deposition_wet, wet}};
+  double cells = (double)NX * NY * NZ, fwd = 0, bwd = 0;
+  Fixture x;
+
+  printf("\n8 species, %d functionals (backward run) against %d tags (forward), per "
+         "functional-cell per step:\n",
+         (int)ntag, (int)ntag);
+  for (size_t k = 0; k < sizeof(proc) / sizeof(proc[0]); k++) {
+    double tf, tb;
+    setup(&x, 8, ntag);
+    tf = time_call(proc[k].ops, proc[k].params, &x, 300, PETSC_FALSE);
+    fixture_destroy(&x);
+    setup(&x, 8, ntag);
+    tb = time_call(proc[k].ops, proc[k].params, &x, 300, PETSC_TRUE);
+    fixture_destroy(&x);
+    fwd += tf, bwd += tb;
+    printf("  %-21s transpose %6.2f ns, forward %6.2f ns, ratio %.2f\n", proc[k].name,
+           tb / (cells * 8 * ntag) * 1e9, tf / (cells * 8 * ntag) * 1e9, tb / tf);
+  }
+  printf("  all five               transpose %6.2f ns, forward %6.2f ns, ratio %.2f (a backward "
+         "step also recomputes the forward bulk: add about one forward step without tags)\n",
+         bwd / (cells * 8 * ntag) * 1e9, fwd / (cells * 8 * ntag) * 1e9, bwd / fwd);
 }
 
 int main(int argc, char **argv)
@@ -178,6 +223,7 @@ int main(int argc, char **argv)
          tags_h + tags_v + tags_m, th + tv + tm, (tags_h + tags_v + tags_m) / (th + tv + tm));
   printf("  memory per tag-cell: %d bytes per tagged species (one double, no second copy)\n",
          (int)sizeof(PetscReal));
+  backward(&adv, &mix, &chem, &wet, ntag);
   PetscCall(PetscFinalize());
   return 0;
 }
