@@ -56,7 +56,7 @@ endif
 # (postproc/) have a library each.
 # A program's main file is named after the program and kept out of the libraries.
 MAINS       := model/bogda.c prep/grid/bogda-grid.c prep/inventory/bogda-inventory.c \
-               postproc/bogda-predict.c
+               postproc/bogda-predict.c postproc/bogda-query.c
 LIB_SRC     := $(filter-out $(MAINS),$(wildcard base/*.c grids/*.c physics/*.c model/*.c \
                  model/met/*.c model/emissions/*.c model/output/*.c))
 PREP_SRC    := $(filter-out $(MAINS),$(wildcard prep/geo/*.c prep/grid/*.c prep/inventory/*.c))
@@ -147,6 +147,7 @@ $(BINDIR)/bogda: $(BUILD)/model/bogda.o $(LIB)
 $(BINDIR)/bogda-grid: $(BUILD)/prep/grid/bogda-grid.o $(PREP_LIB) $(LIB)
 $(BINDIR)/bogda-inventory: $(BUILD)/prep/inventory/bogda-inventory.o $(PREP_LIB) $(LIB)
 $(BINDIR)/bogda-predict: $(BUILD)/postproc/bogda-predict.o $(POST_LIB) $(LIB)
+$(BINDIR)/bogda-query: $(BUILD)/postproc/bogda-query.o $(POST_LIB) $(LIB)
 
 $(BINDIR)/%:
 	@mkdir -p $(@D)
