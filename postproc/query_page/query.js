@@ -321,8 +321,8 @@ function contributionTable(u) {
   wrap.appendChild(co);
   return wrap;
 }
-function strategyTable(u) {
-  const wrap = el('div', {id: 'unit-strategy'});
+function strategyTable(u, id) {
+  const wrap = el('div', {id: id || 'unit-strategy'});
   wrap.appendChild(el('h4', {}, t('strategy')));
   if (!S.units) { wrap.appendChild(el('p', {class: 'note'}, t('no_strategy'))); return wrap; }
   const cols = ['sector', 'precursor', 'cut_percent', 'cut_t_yr', 'cost_yuan'], tab = el('table');
@@ -399,7 +399,7 @@ function runProject(ev) {
   out.appendChild(tab);
   out.appendChild(el('p', {class: 'note'}, t('note')));
   if (stack) out.appendChild(el('p', {class: 'note'}, t('stack_note', {h: String(height)})));
-  out.appendChild(strategyTable(u));
+  out.appendChild(strategyTable(u, 'project-strategy'));
   showUnit(u);
 }
 function targetCell(h) {
