@@ -2,7 +2,7 @@
 // click one on the map, fill the project form, and check every number the page shows against
 // bogda-query's -json answer for the same question (its full value in data-v exactly, its text to
 // the 4 significant digits shown) and every strategy cell against the CSV tables.
-//   node query_page.js --page INDEX.html --bin DIR --run DIR --domain FILE --strategy DIR
+//   node query_page.js --page URL --bin DIR --run DIR --domain FILE --strategy DIR
 //                      --shot PNG [--tamper]
 // --tamper changes one coefficient of the page's data in its last bits before the checks: the
 // number checks must then fail (the shell script checks they do).
@@ -81,7 +81,7 @@ async function checkCsv(page, selector, what) {
   const errors = [];
   page.on('pageerror', e => errors.push(e.message));
   await page.setViewport({width: 1400, height: 1000});
-  await page.goto('file://' + path.resolve(arg.page));
+  await page.goto(arg.page);
   await page.waitForSelector('body[data-ready]');
   if (arg.tamper)
     await page.evaluate(() => { window.BOGDA_QUERY.units.forEach(u => { for (const h in u.coefficient) u.coefficient[h].ppm25 *= 1 + Math.pow(2, -50); }); });
@@ -122,12 +122,18 @@ async function checkCsv(page, selector, what) {
   await check(page, '#project-result', answer, 'project at ' + lon + ',' + lat + ' (' + list + ')');
   await checkCsv(page, '#project-add', 'targets beside the project');
   await page.screenshot({path: arg.shot, fullPage: true});
-  // 4. English: the same numbers, English words.
+  // 4. Colour by the contribution to the first hotspot: the clicked unit's cells change colour.
+  const before = await page.$eval('#cell-' + i + '-' + j, e => e.getAttribute('fill'));
+  const zone = await page.$eval('#colour option:nth-child(2)', e => e.value);
+  await page.select('#colour', zone);
+  const after = await page.$eval('#cell-' + i + '-' + j, e => e.getAttribute('fill'));
+  report(before !== after && /^rgb/.test(after), 'colouring by PM2.5 contribution to ' + zone + ' recolours cell (' + i + ', ' + j + '): ' + before + ' -> ' + after);
+  // 5. English: the same numbers, English words.
   await page.click('#lang');
   const en = await page.evaluate(() => [document.documentElement.lang, document.querySelector('h1').textContent]);
   report(en[0] === 'en' && /query/.test(en[1]), 'the language toggle shows English: "' + en[1] + '"');
   await check(page, '#project-result', answer, 'project after the toggle');
-  // 5. A bad value is refused naming it.
+  // 6. A bad value is refused naming it.
   await page.click('#p-lon', {clickCount: 3});
   await page.type('#p-lon', '87.x');
   await page.click('#p-go');

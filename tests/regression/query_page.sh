@@ -13,6 +13,24 @@
 # Tolerance: exact (the page's values are bogda-query's doubles); unit emissions 1e-12 relative.
 . "$(dirname "$0")/../lib.sh"
 dir=$(scratch query_page)
+# The browser: Debian's chromium ($CHROMIUM) and puppeteer-core from npm (no browser download),
+# installed into build/tests/browser from the committed lockfile; sets why to what is missing.
+browser=$ROOT/build/tests/browser
+export CHROMIUM=${CHROMIUM:-chromium}
+find_browser() {
+  why=
+  command -v "$CHROMIUM" >/dev/null 2>&1 || { why="$CHROMIUM is not installed (make deps-check installs Debian's chromium)"; return; }
+  command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1 || { why="node and npm are not installed (apt-get install npm)"; return; }
+  if ! cmp -s "$ROOT/tests/browser/package-lock.json" "$browser/package-lock.json" ||
+     [ ! -d "$browser/node_modules/puppeteer-core" ]; then
+    mkdir -p "$browser" && cp "$ROOT/tests/browser/package.json" "$ROOT/tests/browser/package-lock.json" "$browser/" &&
+      (cd "$browser" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund >npm.log 2>&1) ||
+      why="npm could not install puppeteer-core (see $browser/npm.log)"
+  fi
+}
+if [ "${1:-}" = --no-browser-probe ]; then # only what the test says when the browser is missing
+  find_browser; [ -z "$why" ]; ok $? "the query page in headless Chromium${why:+: $why}"; done_testing; exit
+fi
 shot=$ROOT/build/tests/query_page.png
 "$BIN/bogda-grid" -namelist "$ROOT/tests/regression/attribution/domain.nml" -out "$dir" >"$dir/grid.log" 2>&1
 ok $? "att27 domain built"
@@ -78,32 +96,32 @@ printf 'receptor,target_ug_m3\nWCS,28.5\nKDW,19\n' >"$dir/base/strategy_targets.
 "$PY" "$ROOT/postproc/query_page.py" "$dir/base" --domain "$dir/att27_domain.nc" >"$dir/page.log" 2>&1 &&
   [ -s "$dir/base/query/index.html" ] && [ -s "$dir/base/query/data.js" ]
 ok $? "query_page.py writes $dir/base/query/index.html and data.js"
-# The browser: Debian's chromium and puppeteer-core from npm (no browser download).
-browser=$ROOT/build/tests/browser
-why=
-command -v chromium >/dev/null 2>&1 || why="chromium is not installed (make deps-check installs Debian's chromium)"
-[ -z "$why" ] && { command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1 || why="node and npm are not installed (apt-get install npm)"; }
-if [ -z "$why" ]; then
-  if ! cmp -s "$ROOT/tests/browser/package-lock.json" "$browser/package-lock.json" ||
-     [ ! -d "$browser/node_modules/puppeteer-core" ]; then
-    mkdir -p "$browser" && cp "$ROOT/tests/browser/package.json" "$ROOT/tests/browser/package-lock.json" "$browser/" &&
-      (cd "$browser" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund >npm.log 2>&1) ||
-      why="npm could not install puppeteer-core (see $browser/npm.log)"
-  fi
-fi
+find_browser
 if [ -n "$why" ]; then
   ok 1 "the query page in headless Chromium: $why"
   done_testing; exit
 fi
-ok 0 "chromium $(chromium --version 2>/dev/null | grep -o '[0-9][0-9.]*' | head -n 1) and puppeteer-core $(node -p "require('$browser/node_modules/puppeteer-core/package.json').version")"
-page() { PUPPETEER_DIR=$browser timeout 120 node "$ROOT/tests/browser/query_page.js" --page "$dir/base/query/index.html" \
+CHROMIUM=$(command -v "$CHROMIUM")
+ok 0 "chromium $("$CHROMIUM" --version 2>/dev/null | grep -o '[0-9][0-9.]*' | head -n 1) and puppeteer-core $(node -p "require('$browser/node_modules/puppeteer-core/package.json').version")"
+page() { PUPPETEER_DIR=$browser timeout 120 node "$ROOT/tests/browser/query_page.js" \
   --bin "$BIN" --run "$dir/base" --domain "$dir/att27_domain.nc" --strategy "$dir/base" --unit 652301-K1 --click 654202-K1 "$@"; }
-page --shot "$shot" >"$dir/browser.log" 2>&1; rc=$?
+page --page "file://$dir/base/query/index.html" --shot "$shot" >"$dir/browser.log" 2>&1; rc=$?
 while IFS='|' read -r status what; do
   case $status in ok) ok 0 "$what" ;; fail) ok 1 "$what" ;; *) diag "$status${what:+|$what}" ;; esac
 done <"$dir/browser.log"
 [ $rc -eq 0 ] && [ -s "$shot" ]; ok $? "the browser session passed; screenshot after the project query: $shot"
-page --shot "$dir/tampered.png" --tamper >"$dir/tampered.log" 2>&1; rc=$?
+page --page "file://$dir/base/query/index.html" --shot "$dir/tampered.png" --tamper >"$dir/tampered.log" 2>&1; rc=$?
 [ $rc -ne 0 ] && grep -q '^fail|project at .*differ, first: project.add.*ppm25: page' "$dir/tampered.log"
 ok $? "a page whose ppm25 coefficients differ in the last bits fails the check ($(grep -c '^fail' "$dir/tampered.log") checks failed)"
+# Served to other machines: python3 -m http.server in the run folder.
+port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+(cd "$dir/base" && exec "$PY" -m http.server "$port" --bind 127.0.0.1 >"$dir/http.log" 2>&1) &
+server=$!
+for _ in $(seq 50); do "$PY" -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$port/query/')" 2>/dev/null && break; sleep 0.2; done
+page --page "http://127.0.0.1:$port/query/index.html" --shot "$dir/served.png" >"$dir/served.log" 2>&1; rc=$?
+kill "$server" 2>/dev/null; wait "$server" 2>/dev/null
+[ $rc -eq 0 ]; ok $? "the same checks through python3 -m http.server ($(grep -c '^ok' "$dir/served.log") passed, $(grep -c '^fail' "$dir/served.log") failed)"
+# Without a browser the test must say so, not pass.
+out=$(CHROMIUM=/nonexistent/chromium BOGDA_TMP=$dir/nobrowser "$0" --no-browser-probe 2>&1 | grep -F 'not ok' | head -n 1)
+echo "$out" | grep -q "/nonexistent/chromium is not installed"; ok $? "with no chromium the test reports: ${out#* - }"
 done_testing
