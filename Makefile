@@ -16,9 +16,12 @@ CC      := mpicc
 DEB_PACKAGES := openmpi-bin libopenmpi-dev petsc-dev libnetcdf-mpi-dev libhdf5-openmpi-dev \
   liblapacke-dev libopenblas-dev netcdf-bin pkg-config python3-numpy python3-matplotlib \
   python3-netcdf4 fonts-noto-cjk
-# What only the tests need: the CF clients that must read our files, a browser for the report, and
-# the formatter that make lint runs.
-CHECK_PACKAGES := gdal-bin cdo python3-xarray chromium clang-format
+# What only the tests need: the CF clients that must read our files, a browser for the report and
+# the query page, the formatter that make lint runs, and npm for the page's test to install
+# puppeteer-core (tests/browser/package-lock.json). npm is asked for only when there is none: a
+# Node.js from elsewhere brings its own, which Debian's npm would conflict with.
+CHECK_PACKAGES := gdal-bin cdo python3-xarray chromium clang-format \
+  $(if $(shell command -v npm 2>/dev/null),,npm)
 
 PKGS       := petsc netcdf-mpi lapacke
 NC_PAR_INC := $(shell pkg-config --variable=prefix netcdf-mpi 2>/dev/null)/include
