@@ -32,6 +32,15 @@ if [ "${1:-}" = --no-browser-probe ]; then # only what the test says when the br
   find_browser; [ -z "$why" ]; ok $? "the query page in headless Chromium${why:+: $why}"; done_testing; exit
 fi
 shot=$ROOT/build/tests/query_page.png
+mkdir -p "$dir/empty"
+(cd "$dir/empty" && "$BIN/bogda-query" -help) >"$dir/help.txt" 2>&1 && grep -q '^Usage: bogda-query -run DIR' "$dir/help.txt" &&
+  grep -q -- '-lonlat LON,LAT' "$dir/help.txt" && [ -z "$(ls -A "$dir/empty")" ]
+ok $? "bogda-query -help exits 0 with its usage and reads nothing"
+(cd "$dir/empty" && "$BIN/bogda-query" -version) >"$dir/version.txt" 2>&1 && grep -qE '^bogda-query [^ ]+ \(PETSc [0-9.]+, NetCDF [0-9.]+, ' "$dir/version.txt"
+ok $? "bogda-query -version: $(cat "$dir/version.txt")"
+"$BIN/bogda-query" -run "$dir" >"$dir/usage.log" 2>&1
+[ $? -eq 1 ] && [ "$(grep -c error "$dir/usage.log")" -eq 1 ] && grep -q '^bogda-query: error: usage: bogda-query -run DIR' "$dir/usage.log"
+ok $? "bogda-query without its options: one line with the usage"
 "$BIN/bogda-grid" -namelist "$ROOT/tests/regression/attribution/domain.nml" -out "$dir" >"$dir/grid.log" 2>&1
 ok $? "att27 domain built"
 "$BIN/bogda-inventory" -namelist "$ROOT/namelists/domains.nml" -inventory "$ROOT/namelists/inventory.nml" -out "$dir" >"$dir/inv.log" 2>&1
