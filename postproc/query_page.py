@@ -11,9 +11,10 @@ DOMAIN_FILE the bogda-grid file it ran on. bin/bogda-query -page_data exports ev
 shows (17 significant digits: the page computes from the very coefficients bogda-query uses, so
 its answers equal bogda-query's). PATH is a strategy_units.csv (columns
 unit_code,unit_name,kind,prefecture,sector,precursor,cut_percent,cut_t_yr,cost_yuan) or a folder
-holding it; without --strategy the run folder is searched. A strategy_targets.csv beside it (a
-column naming the hotspot: receptor, hotspot or zone; a column whose name holds "target") adds
-each hotspot's target. The CSV strings are shown as they are.
+holding it; without --strategy the run folder and its strategy/ folder are searched. A
+strategy_targets.csv beside it (a column naming the hotspot: receptor, hotspot or zone; a column
+whose name holds "target"; if there is a column constraint, its row "mean") adds each hotspot's
+target. Numbers of the tables are shown to 4 significant digits, other fields as they are.
 
 OUTDIR (default RUN_DIR/query) gets index.html, query.js, query.css (postproc/query_page/) and
 data.js (the export, the prefecture and county borders of data/ over the domain, the strategy
@@ -91,7 +92,8 @@ def table(path):
 
 
 def strategy(run, given):
-    where = given or run
+    where = given or next((d for d in (run, os.path.join(run, "strategy"))
+                           if os.path.isfile(os.path.join(d, "strategy_units.csv"))), run)
     units_path = where if where.endswith(".csv") else os.path.join(where, "strategy_units.csv")
     units = table(units_path)
     if units is not None:

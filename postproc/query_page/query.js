@@ -81,8 +81,11 @@ function num(q, v) {
   const td = el('td', {class: 'num', 'data-q': q, 'data-v': String(v)}, fmt(v));
   return td;
 }
+// A cell of a strategy table: a number shown to 4 digits (its CSV text in data-v), else the text.
 function csvCell(file, row, col, text) {
-  return el('td', {class: 'num', 'data-csv': file, 'data-row': String(row), 'data-col': col}, text);
+  const v = Number(text), isNum = text !== '' && isFinite(v);
+  return el('td', {class: isNum ? 'num' : '', 'data-csv': file, 'data-row': String(row), 'data-col': col, 'data-v': text},
+            isNum ? fmt(v) : text);
 }
 function name(o) { return lang === 'zh' ? o.name_zh : o.name_en; }
 function sp(k) { return D.species[k]; }
@@ -404,7 +407,8 @@ function runProject(ev) {
 }
 function targetCell(h) {
   if (!S.targets) return el('td', {}, '–');
-  const k = S.targets.rows.findIndex(r => r[S.targets.key] === h.code);
+  // bogda-strategy's table also holds one row a heavy-pollution day: the period's row is "mean".
+  const k = S.targets.rows.findIndex(r => r[S.targets.key] === h.code && (r.constraint === undefined || r.constraint === 'mean'));
   return k < 0 ? el('td', {}, '–') : csvCell(S.targets.file, k, S.targets.value, S.targets.rows[k][S.targets.value]);
 }
 function emitSpecies() {

@@ -64,12 +64,14 @@ function readCsv(file) {
   return lines.slice(1).map(l => { const c = l.split(','), r = {}; head.forEach((h, k) => { r[h] = c[k]; }); return r; });
 }
 async function checkCsv(page, selector, what) {
-  const cells = await page.$$eval(selector + ' [data-csv]', es => es.map(e => ({file: e.getAttribute('data-csv'), row: Number(e.getAttribute('data-row')), col: e.getAttribute('data-col'), text: e.textContent})));
+  const cells = await page.$$eval(selector + ' [data-csv]', es => es.map(e => ({file: e.getAttribute('data-csv'), row: Number(e.getAttribute('data-row')), col: e.getAttribute('data-col'), v: e.getAttribute('data-v'), text: e.textContent})));
   const bad = [];
   for (const c of cells) {
     if (c.col === 'sector') continue; // translated
-    const want = readCsv(path.join(arg.strategy, c.file))[c.row][c.col];
-    if (c.text !== want) bad.push(c.file + ' row ' + c.row + ' ' + c.col + ': "' + c.text + '" != "' + want + '"');
+    const row = readCsv(path.join(arg.strategy, c.file))[c.row], want = row[c.col], x = Number(want);
+    if (row.constraint !== undefined && row.constraint !== 'mean') bad.push(c.file + ' row ' + c.row + ' is a ' + row.constraint + ' target, not the period mean');
+    if (c.v !== want) bad.push(c.file + ' row ' + c.row + ' ' + c.col + ': "' + c.v + '" != "' + want + '"');
+    else if (want !== '' && isFinite(x) ? !shownOk(c.text, x) : c.text !== want) bad.push(c.file + ' row ' + c.row + ' ' + c.col + ': shown "' + c.text + '" for "' + want + '"');
   }
   report(cells.length > 0 && bad.length === 0, what + ': ' + cells.length + ' cells equal the CSV' + (bad.length ? '; ' + bad.slice(0, 3).join('; ') : ''));
 }

@@ -94,14 +94,19 @@ for case in "-unit NOPE|NOPE" "-name zzz|zzz" "-lonlat 200,40 -emit so2=1|200,40
     { bad=$((bad + 1)); diag "not one line naming $value: $args: $(grep error "$dir/q.err")"; }
 done
 ok $bad "bad inputs are refused in one line naming the value (8 cases)"
-# An illustrative strategy beside the run (the columns bogda-strategy writes).
+# An illustrative strategy beside the run (the tables and columns bogda-strategy writes).
 cat >"$dir/base/strategy_units.csv" <<'CSV'
 unit_code,unit_name,kind,prefecture,sector,precursor,cut_percent,cut_t_yr,cost_yuan
 652301-K1,昌吉市重点管控单元,key,652300,industry,so2,35.5,350.46,4205520
 652301-K1,昌吉市重点管控单元,key,652300,residential,ppm25,20,131.14,1967100
 654202-K1,乌苏市重点管控单元,key,654200,power,nox,12.25,40.1,802000
 CSV
-printf 'receptor,target_ug_m3\nWCS,28.5\nKDW,19\n' >"$dir/base/strategy_targets.csv"
+cat >"$dir/base/strategy_targets.csv" <<'CSV'
+receptor,constraint,day,base_ug_m3,target_ug_m3,predicted_ug_m3,shadow_price_yuan_per_ug_m3
+WCS,day,2024-01-10,40.1,36.2,36.2,0
+WCS,mean,,31.862,28.675799999999999,28.6758,1523340.25
+KDW,mean,,21.2,19.08,19.08,0
+CSV
 "$PY" "$ROOT/postproc/query_page.py" "$dir/base" --domain "$dir/att27_domain.nc" >"$dir/page.log" 2>&1 &&
   [ -s "$dir/base/query/index.html" ] && [ -s "$dir/base/query/data.js" ]
 ok $? "query_page.py writes $dir/base/query/index.html and data.js"
