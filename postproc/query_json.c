@@ -166,7 +166,18 @@ static void grid(FILE *fp, const Query *q)
   for (PetscInt j = 0; j < s->ny; j++)
     for (PetscInt i = 0; i < s->nx; i++)
       fprintf(fp, "%s%d", i || j ? "," : "", (int)unit_emissions_cell_unit(q->ue, i, j));
-  fprintf(fp, "]}");
+  fprintf(fp, "],\"hotspot_cells\":{");
+  for (PetscInt r = 0; r < q->ue->dom->nrec; r++) {
+    PetscInt n = 0;
+    fprintf(fp, "%s\"%s\":[", r ? "," : "", q->b->rec[r]);
+    for (PetscInt j = 0; j < s->ny; j++)
+      for (PetscInt i = 0; i < s->nx; i++)
+        if (q->ue->dom->receptor_weight[patch_index2(&q->ue->grid->patch, i, j) * q->ue->dom->nrec +
+                                        r] > 0)
+          fprintf(fp, "%s%d", n++ ? "," : "", (int)(j * s->nx + i));
+    fputc(']', fp);
+  }
+  fprintf(fp, "}}");
 }
 
 PetscErrorCode query_json_page(const char *path, const Query *q)

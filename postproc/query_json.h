@@ -23,6 +23,7 @@ void query_json_project(FILE *fp, const Query *q, PetscReal lon, PetscReal lat, 
                         PetscInt j, const PetscReal *emit, PetscReal height, const PetscReal *add);
 
 /* Everything the query page needs in the file at path (written whole or not at all): species,
-   sectors, hotspots, prefectures, every unit (query_json_unit), the grid with its projection and
-   the unit of each cell (unit_emissions_cell_unit). Not collective. */
+   sectors, hotspots, prefectures, every unit (query_json_unit), the grid with its projection, the
+   unit of each cell (unit_emissions_cell_unit) and the cells of each hotspot (receptor weight > 0).
+   Not collective. */
 PetscErrorCode query_json_page(const char *path, const Query *q);

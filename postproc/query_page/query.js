@@ -3,7 +3,7 @@
 // digits, so each reads back to the very double bogda-query used); what the page computes itself,
 // a project's addition, follows bogda-query's arithmetic operation by operation
 // (postproc/query.c, query_project): add[k] = coef[k] * emit[source(k)], PM2.5 the sum of the
-// components in the species table's order. Shown numbers carry 4 significant digits; each keeps
+// components in the species table's order. Shown numbers carry at least 4 significant digits; each keeps
 // its full value in data-v and the path of that value in bogda-query's -json answer in data-q
 // (tests/browser/query_page.js compares them).
 'use strict';
@@ -75,7 +75,11 @@ function el(tag, attrs, text) {
   if (text !== undefined) e.textContent = text;
   return e;
 }
-function fmt(v) { return v === null ? '–' : String(Number(v.toPrecision(4))); }
+// 4 significant digits; whole numbers from 10^4 up in full (tonnes and yuan read better so).
+function fmt(v) {
+  if (v === null) return '–';
+  return Math.abs(v) >= 1e4 ? String(Math.round(v)) : String(Number(v.toPrecision(4)));
+}
 // A table cell holding a number of bogda-query's answer: path q, full value v.
 function num(q, v) {
   const td = el('td', {class: 'num', 'data-q': q, 'data-v': String(v)}, fmt(v));
@@ -189,6 +193,28 @@ function drawMap() {
   G.counties.forEach(f => addPath(borders, ringsPath(f.rings), 'county'));
   G.prefectures.forEach(f => addPath(borders, ringsPath(f.rings), 'pref'));
   svg.appendChild(borders);
+  const zones = document.createElementNS(SVGNS, 'g');
+  zones.setAttribute('id', 'hotspots');
+  D.hotspots.forEach(h => {
+    const inside = new Set(g.hotspot_cells[h.code] || []);
+    let d = '', sx = 0, sy = 0;
+    inside.forEach(c => {
+      const i = c % g.nx, j = Math.floor(c / g.nx), x = g.x0 + (i - 0.5) * g.dx, y = -(g.y0 + (j + 0.5) * g.dy);
+      sx += x + g.dx / 2; sy += y + g.dy / 2;
+      if (i === 0 || !inside.has(c - 1)) d += 'M' + x + ',' + y + 'v' + g.dy;
+      if (i === g.nx - 1 || !inside.has(c + 1)) d += 'M' + (x + g.dx) + ',' + y + 'v' + g.dy;
+      if (j === g.ny - 1 || !inside.has(c + g.nx)) d += 'M' + x + ',' + y + 'h' + g.dx;
+      if (j === 0 || !inside.has(c - g.nx)) d += 'M' + x + ',' + (y + g.dy) + 'h' + g.dx;
+    });
+    if (!inside.size) return;
+    addPath(zones, d, 'hotspot');
+    const label = document.createElementNS(SVGNS, 'text');
+    label.setAttribute('x', sx / inside.size); label.setAttribute('y', sy / inside.size - g.dy);
+    label.setAttribute('class', 'hotspot-label'); label.setAttribute('font-size', g.dy * 1.2);
+    label.setAttribute('data-hotspot', h.code);
+    zones.appendChild(label);
+  });
+  svg.appendChild(zones);
   const sel = document.createElementNS(SVGNS, 'path');
   sel.setAttribute('id', 'selected'); sel.setAttribute('class', 'selected');
   svg.appendChild(sel);
@@ -426,6 +452,7 @@ function applyLanguage() {
   sel.appendChild(el('option', {value: 'kind'}, t('by_kind')));
   D.hotspots.forEach(h => sel.appendChild(el('option', {value: h.code}, t('by_zone', {h: name(h)}))));
   sel.value = keep;
+  document.querySelectorAll('.hotspot-label').forEach(e => { e.textContent = name(D.hotspots.find(h => h.code === e.getAttribute('data-hotspot'))); });
   document.getElementById('run-note').textContent = t('run') + ': ' + (window.BOGDA_RUN || '');
   colourCells();
   if (current) showUnit(current);

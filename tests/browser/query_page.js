@@ -33,7 +33,7 @@ function query(args) {
 function lookup(answer, q) {
   return q.split('.').reduce((o, k) => (o === undefined || o === null ? undefined : o[k]), answer);
 }
-// Does the shown text carry v to 4 significant digits?
+// Does the shown text carry v to (at least) 4 significant digits?
 function shownOk(text, v) {
   const x = Number(text);
   if (!isFinite(x)) return false;
