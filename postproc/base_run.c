@@ -39,9 +39,10 @@ static PetscErrorCode read_tags(int nc, const char *path, BaseRun *b)
   PetscCall(PetscMalloc6(b->ntag, &b->family, b->ntag, &b->unit, b->ntag, &b->pref, b->ntag,
                          &b->kind, b->ntag, &b->sector, b->ntag, &b->special));
   PetscCall(PetscMalloc2(b->ntag, &b->by, b->ntag, &b->used));
-  PetscCall(get_labels(nc, path, "tag_label", b->ntag, b->label));
   PetscCall(get_labels(nc, path, "receptor_name", b->nrec, b->rec));
   PetscCall(get_labels(nc, path, "species_name", b->nsp, b->spname));
+  if (!b->ntag) PetscFunctionReturn(PETSC_SUCCESS); /* a run without tags */
+  PetscCall(get_labels(nc, path, "tag_label", b->ntag, b->label));
   PetscCall(get_ints(nc, path, "tag_family", b->ntag, b->family));
   PetscCall(get_ints(nc, path, "tag_unit", b->ntag, b->unit));
   PetscCall(get_ints(nc, path, "tag_prefecture", b->ntag, b->pref));
@@ -66,6 +67,7 @@ static PetscErrorCode read_file(const char *dir, const char *path, PetscBool fir
     NcCallFile(nc_inq_dimid(nc, dn[k], &d), path);
     NcCallFile(nc_inq_dimlen(nc, d, &len[k]), path);
   }
+  if (nc_inq_varid(nc, "tag_label", &v) != NC_NOERR) len[3] = 0; /* a run without tags */
   if (first) {
     b->nrec = (PetscInt)len[1], b->nsp = (PetscInt)len[2], b->ntag = (PetscInt)len[3];
     PetscCall(read_tags(nc, path, b));
@@ -80,8 +82,10 @@ static PetscErrorCode read_file(const char *dir, const char *path, PetscBool fir
       PetscRealloc(sizeof(PetscReal) * (size_t)(nt * b->nrec * b->nsp * b->ntag), &b->contrib));
   NcCallFile(nc_inq_varid(nc, "conc", &v), path);
   NcCallFile(nc_get_var_double(nc, v, &b->conc[b->nt * b->nrec * b->nsp]), path);
-  NcCallFile(nc_inq_varid(nc, "contribution", &v), path);
-  NcCallFile(nc_get_var_double(nc, v, &b->contrib[b->nt * b->nrec * b->nsp * b->ntag]), path);
+  if (b->ntag) {
+    NcCallFile(nc_inq_varid(nc, "contribution", &v), path);
+    NcCallFile(nc_get_var_double(nc, v, &b->contrib[b->nt * b->nrec * b->nsp * b->ntag]), path);
+  }
   b->nt = nt;
   NcCallFile(nc_close(nc), path);
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -24,8 +24,9 @@ typedef struct {
   PetscBool *used; /* the tag contributes somewhere; owned */
 } BaseRun;
 
-/* Read every receptor file of the run folder dir into a new *b. Fails naming the pattern if there
-   is none, and the file if one does not match the others. Not collective. */
+/* Read every receptor file of the run folder dir into a new *b (ntag = 0 for a run without
+   tags). Fails naming the pattern if there is none, and the file if one does not match the
+   others. Not collective. */
 PetscErrorCode base_run_read(const char *dir, BaseRun **b);
 
 /* Free and set the handle to NULL; no-op on NULL. Not collective. */

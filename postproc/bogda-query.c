@@ -200,15 +200,16 @@ static void print_hotspots(const Query *q, const QueryUnit *qu, const PetscReal 
   }
 }
 
-/* The JSON answer: the note, the project (when add is given), the unit and the hotspots. */
+/* The JSON answer: the note, the project (if pr), the unit and the hotspots. */
 static void print_json(const Query *q, PetscInt u, const QueryUnit *qu, const Project *pr,
                        const PetscReal *add)
 {
   printf("{\"note\":");
   query_json_string(stdout, note);
-  if (add) {
+  if (pr) {
     printf(",\"project\":");
-    query_json_project(stdout, q, pr->lon, pr->lat, pr->i, pr->j, pr->emit, pr->height, add);
+    query_json_project(stdout, q, pr->lon, pr->lat, pr->i, pr->j, pr->emit, pr->height,
+                       qu->family >= 0 ? add : NULL);
   }
   printf(",\"unit\":");
   query_json_unit(stdout, q, u, qu);

@@ -103,6 +103,10 @@ void query_json_unit(FILE *fp, const Query *q, PetscInt u, const QueryUnit *qu)
     fprintf(fp, ",\"resolved\":%s,\"units\":%d}", qu->resolved ? "true" : "false", (int)qu->nunits);
   } else
     fprintf(fp, "null");
+  if (qu->family < 0) { /* nothing is known of its shares */
+    fprintf(fp, ",\"contribution\":null,\"coefficient\":null}");
+    return;
+  }
   fprintf(fp, ",\"contribution\":");
   by_hotspot(fp, q, ns + 1, ns + 1, qu->contrib);
   fprintf(fp, ",\"coefficient\":");
@@ -139,7 +143,10 @@ void query_json_project(FILE *fp, const Query *q, PetscReal lon, PetscReal lat, 
   fprintf(fp, ",\"emit_t_yr\":");
   by_species(fp, q, q->nspec, emit);
   fprintf(fp, ",\"add\":");
-  by_hotspot(fp, q, q->nspec + 1, q->nspec + 1, add);
+  if (add)
+    by_hotspot(fp, q, q->nspec + 1, q->nspec + 1, add);
+  else
+    fprintf(fp, "null");
   fputc('}', fp);
 }
 

@@ -18,7 +18,7 @@ void query_json_unit(FILE *fp, const Query *q, PetscInt u, const QueryUnit *qu);
 void query_json_hotspots(FILE *fp, const Query *q);
 
 /* A project: its place, cell, stack height, emissions and what it adds at every hotspot
-   (add[h * (nspec + 1) + k], query_project). */
+   (add[h * (nspec + 1) + k], query_project; null if add is NULL: its unit has no tags). */
 void query_json_project(FILE *fp, const Query *q, PetscReal lon, PetscReal lat, PetscInt i,
                         PetscInt j, const PetscReal *emit, PetscReal height, const PetscReal *add);
 

@@ -238,12 +238,12 @@ function colourCells() {
   const g = D.grid, legend = document.getElementById('legend');
   legend.innerHTML = '';
   let top = 0;
-  if (colourMode !== 'kind') D.units.forEach(u => { top = Math.max(top, u.contribution[colourMode].pm25 || 0); });
+  if (colourMode !== 'kind') D.units.forEach(u => { if (u.contribution) top = Math.max(top, u.contribution[colourMode].pm25 || 0); });
   for (let c = 0; c < g.nx * g.ny; c++) {
     const u = g.cell_unit[c], r = document.getElementById('cell-' + (c % g.nx) + '-' + Math.floor(c / g.nx));
     let fill = '#ffffff';
     if (u >= 0 && colourMode === 'kind') fill = KIND_COLOUR[D.units[u].kind];
-    else if (u >= 0 && top > 0) {
+    else if (u >= 0 && top > 0 && D.units[u].contribution) {
       const v = D.units[u].contribution[colourMode].pm25, f = v > 0 ? Math.max(0, 1 + Math.log10(v / top) / 4) : 0;
       fill = 'rgb(255,' + Math.round(255 - 200 * f) + ',' + Math.round(255 - 255 * f) + ')';
     }

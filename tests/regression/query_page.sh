@@ -94,6 +94,15 @@ for case in "-unit NOPE|NOPE" "-name zzz|zzz" "-lonlat 200,40 -emit so2=1|200,40
     { bad=$((bad + 1)); diag "not one line naming $value: $args: $(grep error "$dir/q.err")"; }
 done
 ok $bad "bad inputs are refused in one line naming the value (8 cases)"
+# A run without tags: emissions and means, no shares, and a page that says so.
+mkdir -p "$dir/notags"
+"$BIN/bogda" -namelist "$ROOT/namelists/episode_winter.nml,$ROOT/tests/regression/attribution/case.nml" \
+  -run_output_dir "$dir/notags" -run_domain_file "$dir/att27_domain.nc" -emissions_gridded_file "$dir/xinjiang_inventory.nc" \
+  -emissions_points_file "$dir/xinjiang_points.csv" -run_hours 1 -tags_enabled false >"$dir/notags.log" 2>&1 &&
+  "$BIN/bogda-query" -run "$dir/notags" -domain "$dir/att27_domain.nc" -lonlat 87.3,44 -emit so2=1 -json >"$dir/notags.json" 2>"$dir/q.err" &&
+  "$PY" -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d['unit']['tags'] is None and d['project']['add'] is None and d['unit']['emissions_t_yr']['total']['so2'] > 0 else 1)" "$dir/notags.json" &&
+  "$PY" "$ROOT/postproc/query_page.py" "$dir/notags" --domain "$dir/att27_domain.nc" >"$dir/notags_page.log" 2>&1
+ok $? "a run without tags: bogda-query gives the unit's emissions and no shares (null), and the page is written"
 # An illustrative strategy beside the run (the tables and columns bogda-strategy writes).
 cat >"$dir/base/strategy_units.csv" <<'CSV'
 unit_code,unit_name,kind,prefecture,sector,precursor,cut_percent,cut_t_yr,cost_yuan
