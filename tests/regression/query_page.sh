@@ -68,6 +68,50 @@ print(f"{len(rows)} rows, largest relative difference {worst:.2g}")
 sys.exit(0 if rows and worst < 1e-12 else 1)
 PY
 ); ok $? "unit emissions summed by prefecture equal the run's emission table: $out"
+out=$("$PY" - "$dir/page.json" "$dir/base" <<'PY'
+# The coefficients and shares from the receptor file itself: a unit tagged alone has its tag's
+# mean; a unit tagged with others (a prefecture's other units) has the tag's mean over the
+# group's emission of the precursor, and its share is that times its own emission.
+import collections, glob, sys
+import numpy as np
+from netCDF4 import Dataset, chartostring
+d = __import__("json").load(open(sys.argv[1]))
+with Dataset(glob.glob(sys.argv[2] + "/*_receptors_*.nc")[0]) as f:
+    labels = [str(x) for x in chartostring(f["tag_label"][:])]
+    species = [str(x) for x in chartostring(f["species_name"][:])]
+    recs = [str(x) for x in chartostring(f["receptor_name"][:])]
+    contrib = np.asarray(f["contribution"][:])
+    conc = np.asarray(f["conc"][:])
+mean = lambda a: sum(a[t] / a.shape[0] for t in range(a.shape[0]))  # as bogda-query sums
+src = {s: d["species"][d["source"][k]] for k, s in enumerate(d["species"][:-1])}
+group = collections.defaultdict(lambda: collections.defaultdict(float))
+for u in d["units"]:
+    if u["tags"]:
+        for s, v in u["emissions_t_yr"]["total"].items():
+            group[u["tags"]["label"]][s] += v
+worst, n, kinds = 0.0, 0, set()
+for u in d["units"]:
+    if not u["tags"] or u["tags"]["family"] != 0:
+        continue
+    n_tag = labels.index(u["tags"]["label"])
+    for h, r in enumerate(recs):
+        for k, s in enumerate(species[:-1]):
+            c = mean(contrib[:, h, k, n_tag])
+            e = group[u["tags"]["label"]][src[s]]
+            if e <= 0 or c == 0:
+                continue
+            coef = c / e
+            share = c if u["tags"]["resolved"] else coef * u["emissions_t_yr"]["total"][src[s]]
+            for got, want in ((u["coefficient"][r][s], coef), (u["contribution"][r][s], share)):
+                worst = max(worst, abs(got - want) / abs(want))
+            n += 1
+            kinds.add(u["tags"]["resolved"])
+for h, r in enumerate(d["hotspots"]):
+    worst = max(worst, max(abs(r["mean"][s] - mean(conc[:, h, k])) / mean(conc[:, h, k]) for k, s in enumerate(species)))
+print(f"{n} coefficients of units tagged alone and in groups, largest relative difference {worst:.2g}")
+sys.exit(0 if n > 0 and kinds == {True, False} and worst < 1e-12 else 1)
+PY
+); ok $? "coefficients, shares and hotspot means recomputed from the receptor file: $out"
 q -unit 652301-K1 -json >"$dir/unit.json"
 "$PY" -c "import json,sys; d=json.load(open(sys.argv[1])); u=d['unit']; sys.exit(0 if u['tags']['resolved'] and u['kind']=='key' and abs(u['contribution']['WCS']['pm25']) > 0 and 'illustrative' in d['note'] else 1)" "$dir/unit.json"
 ok $? "bogda-query -unit 652301-K1: a key unit tagged alone, its PM2.5 share at WCS, the coefficient called illustrative"
