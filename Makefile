@@ -16,9 +16,12 @@ CC      := mpicc
 DEB_PACKAGES := openmpi-bin libopenmpi-dev petsc-dev libnetcdf-mpi-dev libhdf5-openmpi-dev \
   liblapacke-dev libopenblas-dev netcdf-bin pkg-config python3-numpy python3-matplotlib \
   python3-netcdf4 fonts-noto-cjk
-# What only the tests need: the CF clients that must read our files, a browser for the report, and
-# the formatter that make lint runs.
-CHECK_PACKAGES := gdal-bin cdo python3-xarray chromium clang-format
+# What only the tests need: the CF clients that must read our files, a browser for the report and
+# the query page, the formatter that make lint runs, and npm for the page's test to install
+# puppeteer-core (tests/browser/package-lock.json). npm is asked for only when there is none: a
+# Node.js from elsewhere brings its own, which Debian's npm would conflict with.
+CHECK_PACKAGES := gdal-bin cdo python3-xarray chromium clang-format \
+  $(if $(shell command -v npm 2>/dev/null),,npm)
 
 PKGS       := petsc netcdf-mpi lapacke
 NC_PAR_INC := $(shell pkg-config --variable=prefix netcdf-mpi 2>/dev/null)/include
@@ -52,17 +55,21 @@ endif
 # Sources, by folder, found by wildcard: a new file in a folder is built without editing this
 # file. The layers, bottom up (README.md "Layers"): base/ (foundations), grids/ (the runtime
 # grid), physics/ (one process a file), model/ (the driver, with met/, emissions/, output/).
-# libbogda.a holds them all; the pre-processing programs (prep/) have a library of their own.
+# libbogda.a holds them all; the pre-processing programs (prep/) and the post-processing programs
+# (postproc/) have a library each.
 # A program's main file is named after the program and kept out of the libraries.
 MAINS       := model/bogda.c prep/grid/bogda-grid.c prep/inventory/bogda-inventory.c \
-               postproc/bogda-predict.c
+               postproc/bogda-predict.c postproc/bogda-query.c
 LIB_SRC     := $(filter-out $(MAINS),$(wildcard base/*.c grids/*.c physics/*.c model/*.c \
                  model/met/*.c model/emissions/*.c model/output/*.c))
 PREP_SRC    := $(filter-out $(MAINS),$(wildcard prep/geo/*.c prep/grid/*.c prep/inventory/*.c))
+POST_SRC    := $(filter-out $(MAINS),$(wildcard postproc/*.c))
 LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/%.o)
 PREP_OBJ    := $(PREP_SRC:%.c=$(BUILD)/%.o)
+POST_OBJ    := $(POST_SRC:%.c=$(BUILD)/%.o)
 LIB         := $(BUILD)/libbogda.a
 PREP_LIB    := $(BUILD)/libbogda-prep.a
+POST_LIB    := $(BUILD)/libbogda-post.a
 
 # Programs: each bin/<name> is linked from its main object and the libraries (rules below).
 PROGRAMS    := $(basename $(notdir $(MAINS)))
@@ -109,6 +116,10 @@ $(PREP_LIB): $(PREP_OBJ)
 	@mkdir -p $(@D)
 	ar rcs $@ $^
 
+$(POST_LIB): $(POST_OBJ)
+	@mkdir -p $(@D)
+	ar rcs $@ $^
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
@@ -138,7 +149,8 @@ $(BUILD)/physics/ppm.o: CFLAGS += -ffinite-math-only -fno-signed-zeros
 $(BINDIR)/bogda: $(BUILD)/model/bogda.o $(LIB)
 $(BINDIR)/bogda-grid: $(BUILD)/prep/grid/bogda-grid.o $(PREP_LIB) $(LIB)
 $(BINDIR)/bogda-inventory: $(BUILD)/prep/inventory/bogda-inventory.o $(PREP_LIB) $(LIB)
-$(BINDIR)/bogda-predict: $(BUILD)/postproc/bogda-predict.o $(LIB)
+$(BINDIR)/bogda-predict: $(BUILD)/postproc/bogda-predict.o $(POST_LIB) $(LIB)
+$(BINDIR)/bogda-query: $(BUILD)/postproc/bogda-query.o $(POST_LIB) $(LIB)
 
 $(BINDIR)/%:
 	@mkdir -p $(@D)

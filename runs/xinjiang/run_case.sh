@@ -7,7 +7,8 @@
 #   4. ns9 (9 km) nested in it over the analysis period only (5 whole Beijing days), starting from
 #      xj27's state, tagged by the control units of the hotspots' prefectures;
 #   5. the maps of the domains, the winds and profiles of the meteorology (postproc/plot_met.py),
-#      and the attribution report (postproc/report.py).
+#      the attribution report (postproc/report.py) and the public query page of the units and of
+#      new projects (postproc/query_page.py, with bin/bogda-query's numbers).
 # Usage: runs/xinjiang/run_case.sh [RUN_DIR]   (default runs/out/xinjiang_<UTC time>)
 # Environment: NP (ranks, default: the number of cores), MPIEXEC (the launcher, split into words:
 # "srun --mpi=pmix" works; default srun in a Slurm job, else mpiexec), PYTHON, ANALYSIS_START,
@@ -72,9 +73,17 @@ stage "attribution report"
 if [ -f postproc/report.py ]; then
   "$PYTHON" postproc/report.py "$RUN/$INNER" --domain "$RUN/domains/${INNER}_domain.nc" >>"$LOG" 2>&1 || stage "  (the report failed; see $LOG)"
 fi
+stage "query page (units and new projects)"
+if [ -f postproc/query_page.py ]; then
+  "$PYTHON" postproc/query_page.py "$RUN/$INNER" --domain "$RUN/domains/${INNER}_domain.nc" >>"$LOG" 2>&1 ||
+    stage "  (the query page has no model numbers or failed; see $LOG)"
+fi
 stage "done in $(( $(date +%s) - start )) s"
 if [ -f "$RUN/$INNER/report/index.html" ]; then
   echo "report: $RUN/$INNER/report/index.html"
 else
   echo "outputs: $RUN (no report)"
+fi
+if [ -f "$RUN/$INNER/query/index.html" ]; then
+  echo "query page: $RUN/$INNER/query/index.html (or: cd $RUN/$INNER && python3 -m http.server, then /query/)"
 fi

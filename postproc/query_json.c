@@ -1,0 +1,223 @@
+/* bogda-query's JSON (the contract is in query_json.h). */
+#include "postproc/query_json.h"
+#include "base/atomic_file.h"
+#include "model/emissions/profiles.h"
+
+const char *query_json_kind(PetscInt kind)
+{
+  static const char *const names[] = {[DOMAIN_UNIT_PRIORITY] = "priority",
+                                      [DOMAIN_UNIT_KEY] = "key",
+                                      [DOMAIN_UNIT_GENERAL] = "general",
+                                      [DOMAIN_UNIT_OUTSIDE] = "outside"};
+  return kind >= 0 && kind <= DOMAIN_UNIT_OUTSIDE ? names[kind] : "unknown";
+}
+
+void query_json_string(FILE *fp, const char *s)
+{
+  fputc('"', fp);
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\')
+      fprintf(fp, "\\%c", c);
+    else if (c < 0x20)
+      fprintf(fp, "\\u%04x", c);
+    else
+      fputc(c, fp);
+  }
+  fputc('"', fp);
+}
+
+/* A number that reads back exactly; JSON has no infinity or NaN. */
+static void number(FILE *fp, PetscReal v)
+{
+  if (PetscIsInfOrNanReal(v))
+    fprintf(fp, "null");
+  else
+    fprintf(fp, "%.17g", (double)v);
+}
+
+/* {"so2":v,...} over the first n species names of the run (n = nspec + 1 adds pm25). */
+static void by_species(FILE *fp, const Query *q, PetscInt n, const PetscReal *v)
+{
+  fputc('{', fp);
+  for (PetscInt k = 0; k < n; k++) {
+    fprintf(fp, "%s\"%s\":", k ? "," : "", q->b->spname[k]);
+    number(fp, v[k]);
+  }
+  fputc('}', fp);
+}
+
+/* {"WCS":{...},...}: a species table per hotspot, stride values apart. */
+static void by_hotspot(FILE *fp, const Query *q, PetscInt n, PetscInt stride, const PetscReal *v)
+{
+  fputc('{', fp);
+  for (PetscInt h = 0; h < q->b->nrec; h++) {
+    fprintf(fp, "%s\"%s\":", h ? "," : "", q->b->rec[h]);
+    by_species(fp, q, n, &v[h * stride]);
+  }
+  fputc('}', fp);
+}
+
+static void names(FILE *fp, const char *code, const char *zh, const char *en)
+{
+  fprintf(fp, "\"code\":");
+  query_json_string(fp, code);
+  fprintf(fp, ",\"name_zh\":");
+  query_json_string(fp, zh);
+  fprintf(fp, ",\"name_en\":");
+  query_json_string(fp, en);
+}
+
+void query_json_unit(FILE *fp, const Query *q, PetscInt u, const QueryUnit *qu)
+{
+  const Domain *d = q->ue->dom;
+  const DomainUnit *un = &d->unit[u];
+  PetscInt ns = q->nspec;
+  fprintf(fp, "{\"index\":%d,", (int)u);
+  names(fp, un->code, un->name_zh, un->name_en);
+  fprintf(fp, ",\"kind\":\"%s\",\"county\":%d,\"prefecture\":", query_json_kind(un->kind),
+          (int)un->county);
+  if (un->prefecture >= 0) {
+    char code[32];
+    const DomainPrefecture *p = &d->pref[un->prefecture];
+    (void)PetscSNPrintf(code, sizeof(code), "%d", (int)p->code);
+    fputc('{', fp);
+    names(fp, code, p->name_zh, p->name_en);
+    fputc('}', fp);
+  } else
+    fprintf(fp, "null");
+  fprintf(fp, ",\"area_km2\":");
+  number(fp, un->area_km2);
+  fprintf(fp, ",\"point_sources\":%d,\"emissions_t_yr\":{", (int)q->ue->npoints[u]);
+  for (PetscInt s = 0; s < SECTOR_N; s++) {
+    fprintf(fp, "\"%s\":", sector_names[s]);
+    by_species(fp, q, ns, &q->ue->t_yr[(u * SECTOR_N + s) * ns]);
+    fputc(',', fp);
+  }
+  fprintf(fp, "\"total\":");
+  by_species(fp, q, ns, qu->emis);
+  fprintf(fp, "},\"tags\":");
+  if (qu->family >= 0) {
+    fprintf(fp, "{\"family\":%d,\"label\":", (int)qu->family);
+    query_json_string(fp, q->b->label[qu->tag]);
+    fprintf(fp, ",\"resolved\":%s,\"units\":%d}", qu->resolved ? "true" : "false", (int)qu->nunits);
+  } else
+    fprintf(fp, "null");
+  if (qu->family < 0) { /* nothing is known of its shares */
+    fprintf(fp, ",\"contribution\":null,\"coefficient\":null}");
+    return;
+  }
+  fprintf(fp, ",\"contribution\":");
+  by_hotspot(fp, q, ns + 1, ns + 1, qu->contrib);
+  fprintf(fp, ",\"coefficient\":");
+  by_hotspot(fp, q, ns, ns, qu->coef);
+  fputc('}', fp);
+}
+
+void query_json_hotspots(FILE *fp, const Query *q)
+{
+  const BaseRun *b = q->b;
+  const Domain *d = q->ue->dom;
+  PetscReal mean[65];
+  fputc('[', fp);
+  for (PetscInt h = 0; h < b->nrec; h++) {
+    for (PetscInt k = 0; k < b->nsp && k < 65; k++) mean[k] = base_run_mean_conc(b, h, k);
+    fprintf(fp, "%s{", h ? "," : "");
+    names(fp, b->rec[h], d->rec[h].name_zh, d->rec[h].name_en);
+    fprintf(fp, ",\"mean\":");
+    by_species(fp, q, PetscMin(b->nsp, 65), mean);
+    fputc('}', fp);
+  }
+  fputc(']', fp);
+}
+
+void query_json_project(FILE *fp, const Query *q, PetscReal lon, PetscReal lat, PetscInt i,
+                        PetscInt j, const PetscReal *emit, PetscReal height, const PetscReal *add)
+{
+  fprintf(fp, "{\"lon\":");
+  number(fp, lon);
+  fprintf(fp, ",\"lat\":");
+  number(fp, lat);
+  fprintf(fp, ",\"cell\":[%d,%d],\"stack_height_m\":", (int)i, (int)j);
+  number(fp, height);
+  fprintf(fp, ",\"emit_t_yr\":");
+  by_species(fp, q, q->nspec, emit);
+  fprintf(fp, ",\"add\":");
+  if (add)
+    by_hotspot(fp, q, q->nspec + 1, q->nspec + 1, add);
+  else
+    fprintf(fp, "null");
+  fputc('}', fp);
+}
+
+/* The grid: size, spacing, origin, projection constants and the unit of every cell. */
+static void grid(FILE *fp, const Query *q)
+{
+  const GridSpec *s = &q->ue->grid->spec;
+  const Projection *p = &s->proj;
+  const char *gname[] = {"dx", "dy", "x0", "y0"};
+  const char *pname[] = {"truelat1", "stand_lon", "radius", "cone", "hemi", "x0", "y0"};
+  PetscReal gval[] = {s->dx, s->dy, s->x0, s->y0};
+  PetscReal pval[] = {p->truelat1, p->stand_lon, p->radius, p->cone, p->hemi, p->x0, p->y0};
+  fprintf(fp, "{\"nx\":%d,\"ny\":%d", (int)s->nx, (int)s->ny);
+  for (size_t k = 0; k < sizeof(gval) / sizeof(gval[0]); k++) {
+    fprintf(fp, ",\"%s\":", gname[k]);
+    number(fp, gval[k]);
+  }
+  fprintf(fp, ",\"projection\":{\"kind\":%d", (int)p->kind);
+  for (size_t k = 0; k < sizeof(pval) / sizeof(pval[0]); k++) {
+    fprintf(fp, ",\"%s\":", pname[k]);
+    number(fp, pval[k]);
+  }
+  fprintf(fp, "},\"cell_unit\":[");
+  for (PetscInt j = 0; j < s->ny; j++)
+    for (PetscInt i = 0; i < s->nx; i++)
+      fprintf(fp, "%s%d", i || j ? "," : "", (int)unit_emissions_cell_unit(q->ue, i, j));
+  fprintf(fp, "],\"hotspot_cells\":{");
+  for (PetscInt r = 0; r < q->ue->dom->nrec; r++) {
+    PetscInt n = 0;
+    fprintf(fp, "%s\"%s\":[", r ? "," : "", q->b->rec[r]);
+    for (PetscInt j = 0; j < s->ny; j++)
+      for (PetscInt i = 0; i < s->nx; i++)
+        if (q->ue->dom->receptor_weight[patch_index2(&q->ue->grid->patch, i, j) * q->ue->dom->nrec +
+                                        r] > 0)
+          fprintf(fp, "%s%d", n++ ? "," : "", (int)(j * s->nx + i));
+    fputc(']', fp);
+  }
+  fprintf(fp, "}}");
+}
+
+PetscErrorCode query_json_page(const char *path, const Query *q)
+{
+  const Domain *d = q->ue->dom;
+  AtomicFile out;
+  FILE *fp;
+
+  PetscFunctionBeginUser;
+  PetscCall(atomic_file_open(path, &out));
+  fp = out.fp; /* atomic_file_commit() finds the errors of the fprintf() calls below */
+  fprintf(fp, "{\"species\":[");
+  for (PetscInt k = 0; k <= q->nspec; k++) fprintf(fp, "%s\"%s\"", k ? "," : "", q->b->spname[k]);
+  fprintf(fp, "],\"source\":[");
+  for (PetscInt k = 0; k < q->nspec; k++) fprintf(fp, "%s%d", k ? "," : "", (int)q->src[k]);
+  fprintf(fp, "],\"in_pm25\":[");
+  for (PetscInt k = 0; k < q->nspec; k++) fprintf(fp, "%s%d", k ? "," : "", (int)q->sp[k].in_pm25);
+  fprintf(fp, "],\"sectors\":[");
+  for (PetscInt s = 0; s < SECTOR_N; s++) fprintf(fp, "%s\"%s\"", s ? "," : "", sector_names[s]);
+  fprintf(fp, "],\"hotspots\":");
+  query_json_hotspots(fp, q);
+  fprintf(fp, ",\"units\":[");
+  for (PetscInt u = 0; u < d->nunit; u++) {
+    QueryUnit qu;
+    PetscCall(query_unit(q, u, &qu));
+    if (u) fputc(',', fp);
+    query_json_unit(fp, q, u, &qu);
+    fputc('\n', fp);
+    PetscCall(query_unit_free(&qu));
+  }
+  fprintf(fp, "],\"grid\":");
+  grid(fp, q);
+  fprintf(fp, "}\n");
+  PetscCall(atomic_file_commit(&out));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
