@@ -15,7 +15,7 @@ CC      := mpicc
 
 DEB_PACKAGES := openmpi-bin libopenmpi-dev petsc-dev libnetcdf-mpi-dev libhdf5-openmpi-dev \
   liblapacke-dev libopenblas-dev netcdf-bin pkg-config python3-numpy python3-matplotlib \
-  python3-netcdf4 fonts-noto-cjk
+  python3-netcdf4 fonts-noto-cjk libglpk-dev
 # What only the tests need: the CF clients that must read our files, a browser for the report, and
 # the formatter that make lint runs.
 CHECK_PACKAGES := gdal-bin cdo python3-xarray chromium clang-format
@@ -55,12 +55,16 @@ endif
 # libbogda.a holds them all; the pre-processing programs (prep/) have a library of their own.
 # A program's main file is named after the program and kept out of the libraries.
 MAINS       := model/bogda.c prep/grid/bogda-grid.c prep/inventory/bogda-inventory.c \
-               postproc/bogda-predict.c
+               postproc/bogda-predict.c postproc/bogda-strategy.c
 LIB_SRC     := $(filter-out $(MAINS),$(wildcard base/*.c grids/*.c physics/*.c model/*.c \
                  model/met/*.c model/emissions/*.c model/output/*.c))
 PREP_SRC    := $(filter-out $(MAINS),$(wildcard prep/geo/*.c prep/grid/*.c prep/inventory/*.c))
 LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/%.o)
 PREP_OBJ    := $(PREP_SRC:%.c=$(BUILD)/%.o)
+# The post-processing modules (reading a tagged run, the strategy LP) that its programs share.
+POST_SRC    := $(filter-out $(MAINS),$(wildcard postproc/*.c))
+POST_OBJ    := $(POST_SRC:%.c=$(BUILD)/%.o)
+POST_LIB    := $(BUILD)/libbogda-post.a
 LIB         := $(BUILD)/libbogda.a
 PREP_LIB    := $(BUILD)/libbogda-prep.a
 
@@ -109,6 +113,10 @@ $(PREP_LIB): $(PREP_OBJ)
 	@mkdir -p $(@D)
 	ar rcs $@ $^
 
+$(POST_LIB): $(POST_OBJ)
+	@mkdir -p $(@D)
+	ar rcs $@ $^
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
@@ -138,15 +146,18 @@ $(BUILD)/physics/ppm.o: CFLAGS += -ffinite-math-only -fno-signed-zeros
 $(BINDIR)/bogda: $(BUILD)/model/bogda.o $(LIB)
 $(BINDIR)/bogda-grid: $(BUILD)/prep/grid/bogda-grid.o $(PREP_LIB) $(LIB)
 $(BINDIR)/bogda-inventory: $(BUILD)/prep/inventory/bogda-inventory.o $(PREP_LIB) $(LIB)
-$(BINDIR)/bogda-predict: $(BUILD)/postproc/bogda-predict.o $(LIB)
+$(BINDIR)/bogda-predict: $(BUILD)/postproc/bogda-predict.o $(POST_LIB) $(LIB)
+# The strategy tool solves its linear programmes with GLPK (postproc/strategy_lp.c says why).
+$(BINDIR)/bogda-strategy: $(BUILD)/postproc/bogda-strategy.o $(POST_LIB) $(LIB)
+$(BINDIR)/bogda-strategy: LDLIBS += -lglpk
 
 $(BINDIR)/%:
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
-$(BUILD)/tests/%: $(BUILD)/tests/%.o $(PREP_LIB) $(LIB)
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(POST_LIB) $(PREP_LIB) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+	$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS) -lglpk
 
 $(BUILD)/tests/%.o: tests/unit/%.c
 	@mkdir -p $(@D)

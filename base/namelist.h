@@ -50,6 +50,10 @@ PetscErrorCode namelist_write(FILE *fp);
 /* The shortest decimal text that reads back to exactly v (for tables that must add up). */
 void namelist_real_text(double v, char *buf, size_t len);
 
+/* Where the value of name ("group_key") came from, for a program's own messages about a value it
+   checks itself: "file:line", "command line" or "default", in buf[len]. Not collective. */
+void namelist_where(const char *name, char *buf, size_t len);
+
 /* Number of effective configuration entries, and entry i as key ("group_key") and value text,
    for writing them as NetCDF global attributes. Not collective. */
 PetscInt namelist_count(void);

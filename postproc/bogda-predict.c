@@ -16,10 +16,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <glob.h>
-#include <netcdf.h>
 #include "base/error.h"
-#include "base/ncinput.h"
 #include "base/atomic_file.h"
 #include "base/namelist.h"
 #include "base/program.h"
@@ -27,8 +24,8 @@
 #include "model/emissions/profiles.h"
 #include "grids/domain.h"
 #include "physics/species.h"
+#include "postproc/tagged_run.h"
 
-#define LABEL_LEN 64
 #define COUNT(a) ((PetscInt)(sizeof(a) / sizeof((a)[0])))
 
 static const char usage[] =
@@ -42,108 +39,8 @@ static const char usage[] =
 /* The namelist groups of a scenario file. */
 static const ParamGroup *const groups[] = {&scenario_group};
 
-typedef struct {
-  PetscInt nt, nrec, nsp, ntag; /* times, receptors, species (+pm25), tags */
-  PetscReal *conc;              /* [(t*nrec + r)*nsp + k] */
-  PetscReal *contrib;           /* [((t*nrec + r)*nsp + k)*ntag + n] */
-  char (*label)[LABEL_LEN], (*rec)[LABEL_LEN], (*spname)[LABEL_LEN];
-  PetscInt *family, *unit, *pref, *kind, *sector, *special, *by;
-  PetscBool *used; /* the tag contributes somewhere */
-} Base;
-
-static PetscErrorCode get_ints(int nc, const char *path, const char *name, PetscInt n,
-                               PetscInt *out)
-{
-  int v, *buf;
-
-  PetscFunctionBeginUser;
-  PetscCall(PetscMalloc1(n, &buf));
-  NcCallFile(nc_inq_varid(nc, name, &v), path);
-  NcCallFile(nc_get_var_int(nc, v, buf), path);
-  for (PetscInt k = 0; k < n; k++) out[k] = buf[k];
-  PetscCall(PetscFree(buf));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode get_labels(int nc, const char *path, const char *name, PetscInt n,
-                                 char (*out)[LABEL_LEN])
-{
-  int v;
-
-  PetscFunctionBeginUser;
-  NcCallFile(nc_inq_varid(nc, name, &v), path);
-  NcCallFile(nc_get_var_text(nc, v, &out[0][0]), path);
-  for (PetscInt k = 0; k < n; k++) out[k][LABEL_LEN - 1] = '\0';
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* Every receptor file of the run, in time order. */
-static PetscErrorCode read_base(const char *dir, Base *b)
-{
-  char pattern[PETSC_MAX_PATH_LEN];
-  glob_t g;
-
-  PetscFunctionBeginUser;
-  PetscCall(PetscMemzero(b, sizeof(*b)));
-  PetscCall(PetscSNPrintf(pattern, sizeof(pattern), "%s/*_receptors_*.nc", dir));
-  PetscCheck(glob(pattern, 0, NULL, &g) == 0 && g.gl_pathc > 0, PETSC_COMM_SELF,
-             PETSC_ERR_FILE_OPEN, "no receptor files %s", pattern);
-  for (size_t f = 0; f < g.gl_pathc; f++) {
-    const char *path = g.gl_pathv[f];
-    int nc, d;
-    size_t len[4];
-    const char *dn[4] = {"time", "receptor", "species", "tag"};
-    PetscCall(nc_open_input(path, &nc));
-    for (PetscInt k = 0; k < 4; k++) {
-      NcCallFile(nc_inq_dimid(nc, dn[k], &d), path);
-      NcCallFile(nc_inq_dimlen(nc, d, &len[k]), path);
-    }
-    if (f == 0) {
-      b->nrec = (PetscInt)len[1], b->nsp = (PetscInt)len[2], b->ntag = (PetscInt)len[3];
-      PetscCall(PetscMalloc3(b->ntag, &b->label, b->nrec, &b->rec, b->nsp, &b->spname));
-      PetscCall(PetscMalloc6(b->ntag, &b->family, b->ntag, &b->unit, b->ntag, &b->pref, b->ntag,
-                             &b->kind, b->ntag, &b->sector, b->ntag, &b->special));
-      PetscCall(get_labels(nc, path, "tag_label", b->ntag, b->label));
-      PetscCall(get_labels(nc, path, "receptor_name", b->nrec, b->rec));
-      PetscCall(get_labels(nc, path, "species_name", b->nsp, b->spname));
-      PetscCall(get_ints(nc, path, "tag_family", b->ntag, b->family));
-      PetscCall(get_ints(nc, path, "tag_unit", b->ntag, b->unit));
-      PetscCall(get_ints(nc, path, "tag_prefecture", b->ntag, b->pref));
-      PetscCall(get_ints(nc, path, "tag_kind", b->ntag, b->kind));
-      PetscCall(get_ints(nc, path, "tag_sector", b->ntag, b->sector));
-      PetscCall(get_ints(nc, path, "tag_special", b->ntag, b->special));
-      PetscCall(PetscMalloc2(b->ntag, &b->by, b->ntag, &b->used));
-      PetscCall(get_ints(nc, path, "tag_family_by", b->ntag, b->by));
-    }
-    PetscCheck((PetscInt)len[1] == b->nrec && (PetscInt)len[2] == b->nsp &&
-                   (PetscInt)len[3] == b->ntag,
-               PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-               "%s does not match the other receptor files of %s", path, dir);
-    PetscCall(PetscRealloc(
-        sizeof(PetscReal) * (size_t)((b->nt + (PetscInt)len[0]) * b->nrec * b->nsp), &b->conc));
-    PetscCall(PetscRealloc(sizeof(PetscReal) *
-                               (size_t)((b->nt + (PetscInt)len[0]) * b->nrec * b->nsp * b->ntag),
-                           &b->contrib));
-    {
-      int v;
-      NcCallFile(nc_inq_varid(nc, "conc", &v), path);
-      NcCallFile(nc_get_var_double(nc, v, &b->conc[b->nt * b->nrec * b->nsp]), path);
-      NcCallFile(nc_inq_varid(nc, "contribution", &v), path);
-      NcCallFile(nc_get_var_double(nc, v, &b->contrib[b->nt * b->nrec * b->nsp * b->ntag]), path);
-    }
-    b->nt += (PetscInt)len[0];
-    NcCallFile(nc_close(nc), path);
-  }
-  globfree(&g);
-  for (PetscInt n = 0; n < b->ntag; n++) b->used[n] = PETSC_FALSE;
-  for (PetscInt x = 0; x < b->nt * b->nrec * b->nsp; x++)
-    for (PetscInt n = 0; n < b->ntag; n++)
-      if (b->contrib[x * b->ntag + n] != 0) b->used[n] = PETSC_TRUE;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 /* Does emission pair (unit u, sector s) belong to tag n? Points are not pairs (-2). */
-static PetscBool covers(const Base *b, const Domain *d, PetscInt n, PetscInt u, PetscInt s)
+static PetscBool covers(const TaggedRun *b, const Domain *d, PetscInt n, PetscInt u, PetscInt s)
 {
   const DomainUnit *un = u >= 0 ? &d->unit[u] : NULL;
   if (b->special[n] != 0 && b->special[n] != 3) return PETSC_FALSE;
@@ -159,7 +56,7 @@ static PetscBool covers(const Base *b, const Domain *d, PetscInt n, PetscInt u, 
 }
 
 /* The factor of tag n for species k, or -1 if the scenario treats its pairs differently. */
-static PetscReal tag_factor(const Base *b, const Domain *d, const Scenario *sc, PetscInt n,
+static PetscReal tag_factor(const TaggedRun *b, const Domain *d, const Scenario *sc, PetscInt n,
                             PetscInt k)
 {
   PetscReal f = -2;
@@ -210,7 +107,7 @@ static PetscErrorCode predict(void)
 {
   char run[PETSC_MAX_PATH_LEN] = "", dpath[PETSC_MAX_PATH_LEN] = "", out[PETSC_MAX_PATH_LEN] = "",
        list[8192] = "";
-  Base b;
+  TaggedRun b;
   Domain *d;
   const SpeciesInfo *sp;
   PetscInt nspec, nfam = 0, nscen;
@@ -225,7 +122,7 @@ static PetscErrorCode predict(void)
   PetscCheck(run[0] && dpath[0] && list[0], PETSC_COMM_WORLD, PETSC_ERR_USER,
              "usage: bogda-predict -run DIR -domain DOMAIN.nc -scenarios a.nml[,b.nml] [-out "
              "table.csv] (bogda-predict -help lists every option)");
-  PetscCall(read_base(run, &b));
+  PetscCall(tagged_run_read(run, &b));
   PetscCall(domain_read_registries(dpath, &d));
   sp = species_table(&nspec);
   PetscCheck(b.nsp == nspec + 1, PETSC_COMM_WORLD, PETSC_ERR_FILE_UNEXPECTED,
@@ -271,16 +168,13 @@ static PetscErrorCode predict(void)
             PetscReal f = 0;
             if (b.family[n] != fam) continue;
             if (k < nspec) {
-              PetscInt src = sp[k].precursor ? species_find(sp, nspec, sp[k].precursor) : k;
-              f = fac[n * nspec + src];
+              f = fac[n * nspec + tagged_run_source(sp, nspec, k)];
               pred += c[n] * f / (PetscReal)b.nt;
             } else { /* PM2.5: each component with its own source species */
               for (PetscInt q = 0; q < nspec; q++) {
-                PetscInt src;
                 if (!sp[q].in_pm25) continue;
-                src = sp[q].precursor ? species_find(sp, nspec, sp[q].precursor) : q;
                 pred += b.contrib[((t * b.nrec + r) * b.nsp + q) * b.ntag + n] *
-                        fac[n * nspec + src] / (PetscReal)b.nt;
+                        fac[n * nspec + tagged_run_source(sp, nspec, q)] / (PetscReal)b.nt;
               }
             }
           }
@@ -298,11 +192,7 @@ static PetscErrorCode predict(void)
     PetscCheck(fflush(stdout) == 0 && !ferror(stdout), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE,
                "standard output: cannot write: %s", strerror(errno));
   PetscCall(domain_destroy(&d));
-  PetscCall(PetscFree(b.conc));
-  PetscCall(PetscFree(b.contrib));
-  PetscCall(PetscFree3(b.label, b.rec, b.spname));
-  PetscCall(PetscFree6(b.family, b.unit, b.pref, b.kind, b.sector, b.special));
-  PetscCall(PetscFree2(b.by, b.used));
+  PetscCall(tagged_run_free(&b));
   fprintf(stderr, "bogda-predict: completed: %d scenario%s predicted from %s; the table is %s\n",
           (int)nscen, nscen == 1 ? "" : "s", run, out[0] ? out : "on standard output");
   PetscFunctionReturn(PETSC_SUCCESS);
