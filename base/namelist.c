@@ -26,7 +26,7 @@
 #include <strings.h>
 
 #define NAME_LEN 128
-#define VALUE_LEN 8192
+#define VALUE_LEN NAMELIST_VALUE_LEN
 /* The largest namelist file read: far above any real one, and a guard against reading a device
    or a data file given by mistake into memory. */
 #define NAMELIST_MAX_BYTES (16 * 1024 * 1024)

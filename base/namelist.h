@@ -8,6 +8,10 @@
 #include <petscviewer.h>
 #include "base/param.h"
 
+/* The longest value one key may have: an array's elements with their separators, including the
+   terminating NUL (a program that writes a namelist checks against it). */
+#define NAMELIST_VALUE_LEN 8192
+
 /* Parse the namelist file at path and insert every key as -group_key into the options
    database, unless the command line set that option already. Remembers the file and line of
    each key for later messages. Collective on comm: rank 0 reads and broadcasts. Errors: missing

@@ -36,7 +36,7 @@ static const ParamSpec params_table[] = {
      .count_offset = offsetof(StrategyParams, ntargets)},
     {.key = "target_units",
      .help = "'ug_m3' (the mean at most) or 'percent' (a reduction of the base mean at least); "
-             "one value for every target, or one each",
+             "one value for every target, or one each (none: 'ug_m3')",
      .type = PARAM_STRING_ARRAY,
      .offset = offsetof(StrategyParams, target_units),
      .count_offset = offsetof(StrategyParams, ntarget_units),
@@ -409,7 +409,9 @@ static PetscErrorCode split_days(const StrategyParams *prm, const TaggedRun *b, 
 static PetscErrorCode receptor_rows(const StrategyParams *prm, const TaggedRun *b, PetscInt e,
                                     PetscInt r, const PetscInt *day_first, StrategyProblem *pb)
 {
-  const char *units = prm->target_units[prm->ntarget_units == 1 ? 0 : e];
+  const char *units = prm->ntarget_units == 0   ? "ug_m3"
+                      : prm->ntarget_units == 1 ? prm->target_units[0]
+                                                : prm->target_units[e];
   PetscBool percent = !strcasecmp(units, "percent") ? PETSC_TRUE : PETSC_FALSE;
   PetscInt x;
   char at[PETSC_MAX_PATH_LEN];
@@ -509,7 +511,7 @@ PetscErrorCode strategy_problem_create(const StrategyParams *prm, const TaggedRu
              "%s: strategy_targets has %d values for %d strategy_receptors; expected one each", at,
              (int)prm->ntargets, (int)prm->nreceptors);
   where("target_units", at, sizeof(at));
-  PetscCheck(prm->ntarget_units == 1 || prm->ntarget_units == prm->nreceptors, PETSC_COMM_SELF,
+  PetscCheck(prm->ntarget_units <= 1 || prm->ntarget_units == prm->nreceptors, PETSC_COMM_SELF,
              PETSC_ERR_USER,
              "%s: strategy_target_units has %d values for %d strategy_receptors; expected one for "
              "all or one each",

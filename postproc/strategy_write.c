@@ -354,10 +354,17 @@ static PetscErrorCode write_scenario(const StrategyResult *res, AtomicFile *f)
     PetscCall(PetscSNPrintf(sel[nrule], PARAM_STRING_LEN, "unit:%s", parts[q].code));
     PetscCall(PetscStrncpy(key[nrule++], parts[q].key, PARAM_STRING_LEN));
   }
-  PetscCheck(nrule <= PARAM_ARRAY_MAX, PETSC_COMM_SELF, PETSC_ERR_SUP,
-             "the optimum needs %d scenario rules; a &scenario holds at most %d (PARAM_ARRAY_MAX "
-             "of base/param.h)",
-             (int)nrule, PARAM_ARRAY_MAX);
+  {
+    size_t chars = 0;
+    for (PetscInt r = 0; r < nrule; r++) chars += strlen(sel[r]) + 3; /* quotes and a comma */
+    PetscCheck(
+        nrule <= PARAM_ARRAY_MAX && chars < NAMELIST_VALUE_LEN, PETSC_COMM_SELF, PETSC_ERR_SUP,
+        "the optimum has %d cuts (unit, sector, factor) in %d scenario rules, whose select list "
+        "is %d characters long; a &scenario holds at most %d rules (PARAM_ARRAY_MAX of "
+        "base/param.h) and a key's value %d characters (NAMELIST_VALUE_LEN of "
+        "base/namelist.h): plan over fewer units (strategy_units) or raise the limits",
+        (int)n, (int)nrule, (int)chars, PARAM_ARRAY_MAX, NAMELIST_VALUE_LEN - 1);
+  }
   PetscCall(atomic_file_printf(f,
                                "! The least-cost plan %s from bogda-strategy %s over the base run "
                                "%s: %d rules, total cost %.6g yuan a year.\n",

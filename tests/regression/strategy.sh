@@ -14,23 +14,13 @@ dir=$(scratch strategy)
 here=$ROOT/tests/regression/strategy
 check() { "$PY" "$ROOT/tests/regression/strategy_check.py" "$@"; }
 costs=$ROOT/data/strategy/abatement_costs.csv
-"$BIN/bogda-grid" -namelist "$ROOT/tests/regression/attribution/domain.nml" -out "$dir" >"$dir/grid.log" 2>&1
-ok $? "att27 domain built"
-"$BIN/bogda-inventory" -namelist "$ROOT/namelists/domains.nml" -inventory "$ROOT/namelists/inventory.nml" -out "$dir" >"$dir/inv.log" 2>&1
-ok $? "inventory built"
-model() { # model OUTDIR [options...]
-  local out=$1; shift
-  mkdir -p "$out"
-  mpirun_n 2 "$BIN/bogda" -namelist "$ROOT/namelists/episode_winter.nml,$here/case.nml$NML_EXTRA" -run_output_dir "$out" \
-    -run_domain_file "$dir/att27_domain.nc" -emissions_gridded_file "$dir/xinjiang_inventory.nc" \
-    -emissions_points_file "$dir/xinjiang_points.csv" "$@" >"$out.log" 2>&1
-}
+att27_inputs "$dir"
 strategy() { # strategy OUTDIR NAMELIST [options...]
   local out=$1 nml=$2; shift 2
   rm -rf "$out"; mkdir -p "$out"
   "$BIN/bogda-strategy" -run "$dir/base" -domain "$dir/att27_domain.nc" -strategy "$nml" -out "$out" "$@" >"$out.log" 2>&1
 }
-NML_EXTRA= model "$dir/base"; ok $? "base run with a unit_sector family"
+att27_model "$dir" "$here/case.nml" "$dir/base"; ok $? "base run with a unit_sector family"
 strategy "$dir/plan" "$here/strategy.nml"; ok $? "bogda-strategy plans the cuts: $(grep -o 'completed.*s;' "$dir/plan.log")"
 head -n 1 "$dir/plan/strategy_units.csv" | grep -qx 'unit_code,unit_name,kind,prefecture,sector,precursor,cut_percent,cut_t_yr,cost_yuan'
 ok $? "strategy_units.csv has the query page's columns"
@@ -40,12 +30,31 @@ done; ok $? "every output file written"
 "$PY" -c "import json,sys; json.load(open(sys.argv[1]))" "$dir/plan/strategy.json"; ok $? "strategy.json is JSON"
 awk -F, 'NR > 1 && $7 > 0 { n++ } END { exit !(n > 0) }' "$dir/plan/strategy_targets.csv"
 ok $? "the binding targets have positive shadow prices: $(awk -F, 'NR > 1 { printf "%s %.4g yuan per ug m-3; ", $1, $7 }' "$dir/plan/strategy_targets.csv")"
-[ "$(awk 'END { print NR - 1 }' "$dir/plan/strategy_curve.csv")" -ge 8 ]; ok $? "the cost-versus-target curve has at least 8 points"
+awk -F, 'NR == 1 { for (c = 1; c <= NF; c++) if ($c == "cost_yuan") col = c; next }
+  { n++; if ($col < 0 || (n > 1 && $col < last * (1 - 1e-12))) bad++; last = $col }
+  END { exit !(n >= 8 && !bad) }' "$dir/plan/strategy_curve.csv"
+ok $? "the cost-versus-target curve has at least 8 points, every one feasible, cost rising with the target's reduction"
 "$PY" "$ROOT/postproc/plot_strategy.py" "$dir/plan" >"$dir/plot.log" 2>&1 && [ -s "$dir/plan/strategy_curve.png" ]
 ok $? "plot_strategy.py draws strategy_curve.png"
+"$PY" "$ROOT/postproc/strategy_report.py" "$dir/plan" >"$dir/report.log" 2>&1 &&
+  grep -q '影子价格 / shadow price' "$dir/plan/strategy_section.html" && grep -q 'strategy_curve.png' "$dir/plan/strategy_section.html"
+ok $? "strategy_report.py writes the report's bilingual strategy section"
 out=$(check linprog "$dir/plan" "$dir/base" "$costs" 0.8 residential:0.5); ok $? "the LP optimum equals an independent solver: $out"
-NML_EXTRA=",$dir/plan/strategy_scenario.nml" model "$dir/scen"; ok $? "the optimum runs as a real scenario ($(grep -c "'unit:" "$dir/plan/strategy_scenario.nml") rules)"
+att27_model "$dir" "$here/case.nml,$dir/plan/strategy_scenario.nml" "$dir/scen"; ok $? "the optimum runs as a real scenario ($(grep -c "'unit:" "$dir/plan/strategy_scenario.nml") rules)"
 out=$(check realrun "$dir/plan" "$dir/scen"); ok $? "the real run meets every target and equals the prediction: $out"
+# A heavy-day limit (the 6 h run is one day in Beijing time) and burden sharing.
+strategy "$dir/day" "$here/strategy.nml" -strategy_day_limit 30.5
+awk -F, '$2 == "day" { n++; if ($6 > $5 * (1 + 1e-12)) bad++ } END { exit !(n == 1 && !bad) }' "$dir/day/strategy_targets.csv"
+ok $? "a day limit adds a daily row that the plan meets: $(awk -F, '$2 == "day" { printf "%s %s: base %.4g, limit %g, predicted %.10g", $1, $3, $4, $5, $6 }' "$dir/day/strategy_targets.csv")"
+strategy "$dir/share" "$here/strategy.nml" -strategy_prefecture_min_cut 10
+"$PY" - "$dir/share/strategy.json" <<'PYEOF'
+import json, sys
+rows = [t for t in json.load(open(sys.argv[1]))["targets"] if t["constraint"] == "prefecture_share"]
+bad = [t for t in rows if t["predicted"] < t["target"] * (1 - 1e-12) or abs(t["target"] - 0.1 * t["base"]) > 1e-9 * t["base"]]
+print(f"# {len(rows)} prefecture shares, {len(bad)} not met")
+sys.exit(1 if bad or not rows else 0)
+PYEOF
+ok $? "burden sharing: each prefecture cuts at least 10 % of each precursor it emits ($(grep -c prefecture_share "$dir/share/strategy.json") rows)"
 # Bad inputs: one line naming the file, line and value, exit 1, and no output at all.
 refused() { # refused NAME PATTERN NAMELIST [options...]: the run fails with PATTERN and writes nothing
   local name=$1 pattern=$2; shift 2
