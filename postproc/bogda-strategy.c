@@ -32,7 +32,7 @@
 #define COUNT(a) ((PetscInt)(sizeof(a) / sizeof((a)[0])))
 /* The curve's last point lies this fraction inside the most the caps allow: exactly at it, the
    round-off of the rows' sums may leave it a hair outside. */
-#define CURVE_MARGIN 1e-9
+#define CURVE_MARGIN 1e-6
 
 static const char usage[] =
     "Usage: bogda-strategy -run DIR -domain DOMAIN.nc -strategy S.nml -out OUTDIR\n"

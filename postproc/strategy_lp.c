@@ -22,7 +22,9 @@
    feasible. So each row is divided by its largest coefficient, entries below COEF_FLOOR of it are
    dropped (their sum over every variable changes the row by less than COEF_FLOOR times the
    number of variables, relative), the costs are divided by the largest one, and the duals are
-   scaled back. */
+   scaled back. GLPK's own scaling (glp_scale_prob) is not used: with it, on a plan over whole
+   units, the simplex returned a basis it called optimal whose own reduced costs said otherwise,
+   on every one of the attempts below. */
 #include "postproc/strategy_lp.h"
 #include <glpk.h>
 #include <petscblaslapack.h>
@@ -36,6 +38,13 @@
 /* Relative tolerance of the final checks: rows met, duals non-negative, reduced costs of the
    right sign, each relative to the sum of the magnitudes of its terms. */
 #define CHECK_TOL 1e-9
+/* Simplex runs before a solution that fails the checks is an error: the dual simplex, the primal
+   from its basis, the same with GLPK's default row tolerance, the primal from the standard
+   basis. */
+#define SOLVE_ATTEMPTS 4
+/* GLPK's default tolerance on rows and bounds, for the attempt that retries a programme whose
+   rows can be met only to within round-off (the tight one then finds no feasible point). */
+#define GLPK_TOL_BND_LOOSE 1e-7
 /* GLPK's tolerance on the rows and bounds of the scaled programme (default 1e-7): a basis it
    takes for feasible must be feasible in double precision. */
 #define GLPK_TOL_BND 1e-12
@@ -131,9 +140,10 @@ static PetscErrorCode dense_solve(PetscInt n, PetscScalar *a, PetscScalar *b, Pe
 
 /* The optimum in full double precision on GLPK's final basis: the nonbasic tiers at their bounds,
    the basic ones from the binding rows (R, as many as basic tiers B), the duals from the basic
-   tiers' costs; then the checks of primal and dual feasibility. Sets sol, and *primal_ok. */
+   tiers' costs; then the checks of primal and dual feasibility. Sets sol, *primal_ok and
+   *dual_ok. */
 static PetscErrorCode polish(const StrategyLP *lp, glp_prob *P, const PetscInt *var,
-                             StrategySolution *sol, PetscBool *primal_ok)
+                             StrategySolution *sol, PetscBool *primal_ok, PetscBool *dual_ok)
 {
   PetscInt nt = lp->tier_start[lp->nvar], nb = 0, nr = 0, *B, *R;
   PetscReal *x, lmax = 0;
@@ -173,7 +183,7 @@ static PetscErrorCode polish(const StrategyLP *lp, glp_prob *P, const PetscInt *
   for (PetscInt r = 0; r < lp->nrow; r++) sol->dual[r] = 0;
   for (PetscInt i = 0; i < nb; i++) sol->dual[R[i]] = PetscRealPart(rhs[i]);
   for (PetscInt r = 0; r < lp->nrow; r++) lmax = PetscMax(lmax, PetscAbsReal(sol->dual[r]));
-  *primal_ok = PETSC_TRUE;
+  *primal_ok = *dual_ok = PETSC_TRUE;
   for (PetscInt r = 0; r < lp->nrow; r++) {
     PetscReal act = 0, size = 0;
     for (PetscInt k = 0; k < nt; k++) {
@@ -182,23 +192,18 @@ static PetscErrorCode polish(const StrategyLP *lp, glp_prob *P, const PetscInt *
     }
     if (act < lp->rhs[r] - CHECK_TOL * PetscMax(size, PetscAbsReal(lp->rhs[r])))
       *primal_ok = PETSC_FALSE;
-    PetscCheck(sol->dual[r] >= -CHECK_TOL * lmax, PETSC_COMM_SELF, PETSC_ERR_LIB,
-               "GLPK's optimum of the strategy LP has a negative dual %g on row %d",
-               (double)sol->dual[r], (int)r + 1);
+    if (sol->dual[r] < -CHECK_TOL * lmax) *dual_ok = PETSC_FALSE;
   }
-  for (PetscInt k = 0; k < nt && *primal_ok; k++) {
+  for (PetscInt k = 0; k < nt; k++) {
     int st = glp_get_col_stat(P, (int)k + 1);
     PetscReal d = lp->tier_cost[k], size = PetscAbsReal(lp->tier_cost[k]);
     for (PetscInt r = 0; r < lp->nrow; r++) {
       d -= sol->dual[r] * coef_of(lp, var, r, k);
       size += PetscAbsReal(sol->dual[r] * coef_of(lp, var, r, k));
     }
-    PetscCheck(lp->tier_width[k] == 0 || st == GLP_BS ||
-                   (st == GLP_NU ? d <= CHECK_TOL * size : d >= -CHECK_TOL * size),
-               PETSC_COMM_SELF, PETSC_ERR_LIB,
-               "GLPK's basis of the strategy LP is not optimal: tier column %d has reduced cost "
-               "%g of %g at its %s bound",
-               (int)k + 1, (double)d, (double)size, st == GLP_NU ? "upper" : "lower");
+    if (lp->tier_width[k] != 0 && st != GLP_BS &&
+        !(st == GLP_NU ? d <= CHECK_TOL * size : d >= -CHECK_TOL * size))
+      *dual_ok = PETSC_FALSE;
   }
   sol->cost = 0;
   for (PetscInt k = 0; k < nt; k++) sol->cost += lp->tier_cost[k] * x[k];
@@ -218,7 +223,7 @@ PetscErrorCode strategy_lp_solve(const StrategyLP *lp, StrategySolution *sol)
   int ret, status;
   PetscReal *m, cmax;
   PetscInt *var, nt = lp->tier_start[lp->nvar];
-  PetscBool primal_ok = PETSC_FALSE;
+  PetscBool primal_ok = PETSC_FALSE, dual_ok = PETSC_FALSE;
 
   PetscFunctionBeginUser;
   PetscCall(PetscMalloc2(lp->nrow + 1, &m, nt + 1, &var));
@@ -235,18 +240,28 @@ PetscErrorCode strategy_lp_solve(const StrategyLP *lp, StrategySolution *sol)
   parm.r_test = GLP_RT_FLIP;
   parm.tol_dj = GLPK_TOL_DJ;
   parm.tol_bnd = GLPK_TOL_BND;
-  glp_scale_prob(P, GLP_SF_AUTO);
-  ret = glp_simplex(P, &parm);
-  PetscCheck(ret == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "GLPK error in glp_simplex: code %d", ret);
-  status = glp_get_status(P);
-  PetscCheck(status == GLP_OPT || status == GLP_NOFEAS, PETSC_COMM_SELF, PETSC_ERR_LIB,
-             "GLPK error in glp_simplex: status %d (expected an optimum or no feasible point)",
-             status);
-  PetscCall(polish(lp, P, var, sol, &primal_ok));
-  /* GLPK's dual simplex may report no feasible point at a basis whose double-precision solution
-     meets every row: the checks above decide. */
-  PetscCheck(primal_ok || status == GLP_NOFEAS, PETSC_COMM_SELF, PETSC_ERR_LIB,
-             "GLPK's optimum of the strategy LP does not meet its rows in double precision");
+  /* The dual simplex first; should its basis fail the checks, the primal simplex from there (with
+     the tight, then the default row tolerance), then from the standard basis. A programme is
+     infeasible when the last of them finds no feasible point and its basis misses a row (the dual
+     simplex alone has called feasible ones infeasible). */
+  for (PetscInt attempt = 0; attempt < SOLVE_ATTEMPTS && !(primal_ok && dual_ok); attempt++) {
+    if (attempt) parm.meth = GLP_PRIMAL, parm.r_test = GLP_RT_HAR;
+    if (attempt == 2) parm.tol_bnd = GLPK_TOL_BND_LOOSE; /* a point at the caps' very limit */
+    if (attempt == 3) glp_std_basis(P), parm.tol_bnd = GLPK_TOL_BND;
+    ret = glp_simplex(P, &parm);
+    PetscCheck(ret == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "GLPK error in glp_simplex: code %d", ret);
+    status = glp_get_status(P);
+    PetscCheck(status == GLP_OPT || status == GLP_NOFEAS, PETSC_COMM_SELF, PETSC_ERR_LIB,
+               "GLPK error in glp_simplex: status %d (expected an optimum or no feasible point)",
+               status);
+    PetscCall(polish(lp, P, var, sol, &primal_ok, &dual_ok));
+  }
+  PetscCheck((primal_ok && dual_ok) || (!primal_ok && status == GLP_NOFEAS), PETSC_COMM_SELF,
+             PETSC_ERR_LIB,
+             "GLPK's solution of the strategy LP fails its double-precision check (%s) after %d "
+             "attempts",
+             primal_ok ? "a reduced cost or dual of the wrong sign" : "a row not met",
+             SOLVE_ATTEMPTS);
   sol->optimal = primal_ok;
   if (!sol->optimal) {
     sol->cost = 0;

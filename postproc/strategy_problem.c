@@ -299,6 +299,7 @@ static PetscErrorCode make_variables(const StrategyParams *prm, const TaggedRun 
   PetscCall(PetscMalloc6(b->ntag * nspec, &pb->var_tag, b->ntag * nspec, &pb->var_unit,
                          b->ntag * nspec, &pb->var_sector, b->ntag * nspec, &pb->var_prec,
                          b->ntag * nspec, &pb->var_t_yr, b->ntag * nspec, &pb->var_cap));
+  PetscCall(PetscMalloc1(b->ntag * nspec * SECTOR_N, &pb->var_sector_t_yr));
   cap = b->ntag * nspec * (SECTOR_N * ABATEMENT_TIER_MAX + 1);
   PetscCall(PetscMalloc3(b->ntag * nspec + 1, &pb->tier_start, cap, &pb->tier_width, cap,
                          &pb->tier_cost));
@@ -316,6 +317,7 @@ static PetscErrorCode make_variables(const StrategyParams *prm, const TaggedRun 
       if (e <= 0) continue;
       pb->var_tag[v] = n, pb->var_unit[v] = b->unit[n], pb->var_sector[v] = b->sector[n];
       pb->var_prec[v] = k, pb->var_t_yr[v] = e;
+      PetscCall(PetscArraycpy(&pb->var_sector_t_yr[v * SECTOR_N], e_s, SECTOR_N));
       PetscCall(make_tiers(prm, c, k, e_s, d->unit[b->unit[n]].code, pb, v));
       pb->nvar++;
     }
@@ -598,6 +600,7 @@ PetscErrorCode strategy_problem_destroy(StrategyProblem **out)
   if (!pb) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscFree6(pb->var_tag, pb->var_unit, pb->var_sector, pb->var_prec, pb->var_t_yr,
                        pb->var_cap));
+  PetscCall(PetscFree(pb->var_sector_t_yr));
   PetscCall(PetscFree3(pb->tier_start, pb->tier_width, pb->tier_cost));
   PetscCall(PetscFree(pb->row_kind));
   PetscCall(PetscFree(pb->row_rec));

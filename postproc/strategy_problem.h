@@ -50,7 +50,8 @@ typedef struct {
   PetscInt nvar;
   PetscInt *var_tag, *var_unit, *var_sector, *var_prec; /* sector -1: all sectors of a unit tag */
   PetscReal *var_t_yr;                                  /* the precursor's emissions, t/yr */
-  PetscReal *var_cap;                                   /* largest cut fraction */
+  PetscReal *var_sector_t_yr; /* [v * SECTOR_N + s]: their part in sector s, t/yr */
+  PetscReal *var_cap;         /* largest cut fraction */
   PetscInt *tier_start;
   PetscReal *tier_width, *tier_cost;
   PetscInt nrow;

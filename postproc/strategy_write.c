@@ -74,12 +74,17 @@ static PetscErrorCode write_emissions(const StrategyResult *res, AtomicFile *f)
   const SpeciesInfo *sp = species_table(&nspec);
 
   PetscFunctionBeginUser;
-  PetscCall(atomic_file_printf(f, "tag,unit_code,sector,precursor,t_per_year,cap_fraction\n"));
+  PetscCall(atomic_file_printf(
+      f, "variable,tag,unit_code,sector,precursor,t_per_year,emission_sector,sector_t_per_year,"
+         "cap_fraction\n"));
   for (PetscInt v = 0; v < pb->nvar; v++)
-    PetscCall(atomic_file_printf(f, "%s,%s,%s,%s,%.17g,%.17g\n", res->b->label[pb->var_tag[v]],
-                                 res->d->unit[pb->var_unit[v]].code, sector_of(pb, v),
-                                 sp[pb->var_prec[v]].name, (double)pb->var_t_yr[v],
-                                 (double)pb->var_cap[v]));
+    for (PetscInt s = 0; s < SECTOR_N; s++)
+      if (pb->var_sector_t_yr[v * SECTOR_N + s] > 0)
+        PetscCall(atomic_file_printf(
+            f, "%d,%s,%s,%s,%s,%.17g,%s,%.17g,%.17g\n", (int)v + 1, res->b->label[pb->var_tag[v]],
+            res->d->unit[pb->var_unit[v]].code, sector_of(pb, v), sp[pb->var_prec[v]].name,
+            (double)pb->var_t_yr[v], sector_names[s], (double)pb->var_sector_t_yr[v * SECTOR_N + s],
+            (double)pb->var_cap[v]));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -9,7 +9,8 @@
                                 and its resolved tags' mean PM2.5 at each receptor before and after
      strategy_targets.csv       a row per target (and per day of day_limit): base, target,
                                 predicted, and the shadow price in yuan a year per ug m-3
-     strategy_emissions.csv     the emissions and cap of each variable (t/yr), for checks
+     strategy_emissions.csv     the emissions and cap of each variable (t/yr), a row per sector it
+                                covers, for checks
      strategy_curve.csv         the cost-versus-target curve (postproc/plot_strategy.py draws it)
      strategy.json              all of the above in one document
      strategy_scenario.nml      the optimum as a &scenario the model runs as it is */

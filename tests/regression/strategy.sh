@@ -20,7 +20,7 @@ strategy() { # strategy OUTDIR NAMELIST [options...]
   rm -rf "$out"; mkdir -p "$out"
   "$BIN/bogda-strategy" -run "$dir/base" -domain "$dir/att27_domain.nc" -strategy "$nml" -out "$out" "$@" >"$out.log" 2>&1
 }
-att27_model "$dir" "$here/case.nml" "$dir/base"; ok $? "base run with a unit_sector family"
+att27_model "$dir" "$here/case.nml" "$dir/base"; ok $? "base run with families by unit_sector and by unit"
 strategy "$dir/plan" "$here/strategy.nml"; ok $? "bogda-strategy plans the cuts: $(grep -o 'completed.*s;' "$dir/plan.log")"
 head -n 1 "$dir/plan/strategy_units.csv" | grep -qx 'unit_code,unit_name,kind,prefecture,sector,precursor,cut_percent,cut_t_yr,cost_yuan'
 ok $? "strategy_units.csv has the query page's columns"
@@ -42,6 +42,16 @@ ok $? "strategy_report.py writes the report's bilingual strategy section"
 out=$(check linprog "$dir/plan" "$dir/base" "$costs" 0.8 residential:0.5); ok $? "the LP optimum equals an independent solver: $out"
 att27_model "$dir" "$here/case.nml,$dir/plan/strategy_scenario.nml" "$dir/scen"; ok $? "the optimum runs as a real scenario ($(grep -c "'unit:" "$dir/plan/strategy_scenario.nml") rules)"
 out=$(check realrun "$dir/plan" "$dir/scen"); ok $? "the real run meets every target and equals the prediction: $out"
+# The family by unit: every sector of a unit cut by the same fraction, its cost the sum of the
+# sectors' curves.
+strategy "$dir/plan_u" "$here/strategy.nml" -strategy_family u -strategy_curve_points 0
+ok $? "a plan over the family by unit: $(grep -o 'completed.*s;' "$dir/plan_u.log")"
+awk -F, 'NR > 1 && $5 != "all" { bad++ } END { exit bad }' "$dir/plan_u/strategy_units.csv" &&
+  grep -q "'all'" "$dir/plan_u/strategy_scenario.nml"
+ok $? "its cuts cover all sectors of a unit"
+out=$(check linprog "$dir/plan_u" "$dir/base" "$costs" 0.8 residential:0.5); ok $? "its LP optimum equals an independent solver: $out"
+att27_model "$dir" "$here/case.nml,$dir/plan_u/strategy_scenario.nml" "$dir/scen_u"; ok $? "its optimum runs as a real scenario"
+out=$(check realrun "$dir/plan_u" "$dir/scen_u"); ok $? "that real run meets every target and equals the prediction: $out"
 # A heavy-day limit (the 6 h run is one day in Beijing time) and burden sharing.
 strategy "$dir/day" "$here/strategy.nml" -strategy_day_limit 30.5
 awk -F, '$2 == "day" { n++; if ($6 > $5 * (1 + 1e-12)) bad++ } END { exit !(n == 1 && !bad) }' "$dir/day/strategy_targets.csv"

@@ -6,9 +6,11 @@
       receptor mean PM2.5 at or below its target (to 1e-9 relative) and equal to the predicted
       mean to 1e-6 relative; prints the worst relative difference.
   strategy_check.py linprog OUT_DIR BASE_RUN_DIR COST_CSV MAX_CUT [SECTOR:CAP ...]
-      the LP built again here from the base run's receptor files, the plan's emissions table and
-      the cost table, solved by scipy's HiGHS (an independent solver), against the plan's total
-      cost; prints the relative difference (exit 1 above 1e-9).
+      the LP built again here from the base run's receptor files, the plan's emissions table (the
+      tonnes of each variable by sector) and the cost table, solved by scipy's HiGHS (an
+      independent solver), against the plan's total cost; prints the relative difference (exit 1
+      above 1e-9). A variable of a family by unit cuts all its sectors by the same fraction: its
+      tiers are the union of their curves' breakpoints.
 Exit status 0 when the check holds."""
 import csv
 import json
@@ -52,22 +54,27 @@ def linprog_check(out, base, cost_csv, max_cut, caps):
             (float(row["tier_upto_fraction"]), float(row["yuan_per_tonne"])))
     cols_cost, cols_ub, cols_a = [], [], []
     targets = [r for r in csv.DictReader(open(out + "/strategy_targets.csv")) if r["constraint"] == "mean"]
-    for v in csv.DictReader(open(out + "/strategy_emissions.csv")):
-        n = labels.index(v["tag"])
-        prec, sector, e = v["precursor"], v["sector"], float(v["t_per_year"])
-        cap = min(caps.get(sector, max_cut), curves[(sector, prec)][-1][0])
+    variables = {}
+    for row in csv.DictReader(open(out + "/strategy_emissions.csv")):
+        variables.setdefault(row["variable"], []).append(row)
+    for rows in variables.values():
+        n, prec = labels.index(rows[0]["tag"]), rows[0]["precursor"]
+        e_s = {r["emission_sector"]: float(r["sector_t_per_year"]) for r in rows}
+        # Every sector of the variable cut by the same fraction, up to the smallest cap.
+        cap = min(min(caps.get(s, max_cut), curves[(s, prec)][-1][0]) for s in e_s)
+        points = sorted({u for s in e_s for u, _ in curves[(s, prec)] if u < cap} | {cap})
         a = []
         for t in targets:
             r = recs.index(t["receptor"])
-            a.append(sum(contrib[:, r, species.index(s), n].mean() for s in PM25 if SOURCE[s] == prec))
+            a.append(sum(contrib[:, r, species.index(q), n].mean() for q in PM25 if SOURCE[q] == prec))
         lo = 0.0
-        for upto, price in curves[(sector, prec)]:
-            hi = min(upto, cap)
-            if hi > lo:
-                cols_cost.append(e * price)
-                cols_ub.append(hi - lo)
-                cols_a.append(a)
-            lo = max(lo, hi)
+        for hi in points:
+            mid = 0.5 * (lo + hi)
+            price = sum(e * next(p for u, p in curves[(s, prec)] if u >= mid) for s, e in e_s.items())
+            cols_cost.append(price)
+            cols_ub.append(hi - lo)
+            cols_a.append(a)
+            lo = hi
     pm = sum(conc[:, :, species.index(s)] for s in PM25).mean(axis=0)
     rhs = [pm[recs.index(t["receptor"])] - float(t["target_ug_m3"]) for t in targets]
     res = linprog(np.array(cols_cost), A_ub=-np.array(cols_a).T, b_ub=-np.array(rhs),
