@@ -9,8 +9,11 @@
 #include "base/param.h"
 
 /* The longest value one key may have: an array's elements with their separators, including the
-   terminating NUL (a program that writes a namelist checks against it). */
-#define NAMELIST_VALUE_LEN 8192
+   terminating NUL (a program that writes a namelist checks against it). 32 KiB: the &scenario of
+   a least-cost plan (bogda-strategy) lists each unit it cuts in its select rules, about 10
+   characters a unit and sector; 8 KiB held about 800 of the default case's 6,400 (unit, sector,
+   precursor) cuts, 32 KiB holds about 3,000. */
+#define NAMELIST_VALUE_LEN 32768
 
 /* Parse the namelist file at path and insert every key as -group_key into the options
    database, unless the command line set that option already. Remembers the file and line of
