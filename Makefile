@@ -15,7 +15,7 @@ CC      := mpicc
 
 DEB_PACKAGES := openmpi-bin libopenmpi-dev petsc-dev libnetcdf-mpi-dev libhdf5-openmpi-dev \
   liblapacke-dev libopenblas-dev netcdf-bin pkg-config python3-numpy python3-matplotlib \
-  python3-netcdf4 fonts-noto-cjk
+  python3-netcdf4 fonts-noto-cjk libglpk-dev
 # What only the tests need: the CF clients that must read our files, a browser for the report and
 # the query page, the formatter that make lint runs, and npm for the page's test to install
 # puppeteer-core (tests/browser/package-lock.json). npm is asked for only when there is none: a
@@ -59,7 +59,7 @@ endif
 # (postproc/) have a library each.
 # A program's main file is named after the program and kept out of the libraries.
 MAINS       := model/bogda.c prep/grid/bogda-grid.c prep/inventory/bogda-inventory.c \
-               postproc/bogda-predict.c postproc/bogda-query.c
+               postproc/bogda-predict.c postproc/bogda-query.c postproc/bogda-strategy.c
 LIB_SRC     := $(filter-out $(MAINS),$(wildcard base/*.c grids/*.c physics/*.c model/*.c \
                  model/met/*.c model/emissions/*.c model/output/*.c))
 PREP_SRC    := $(filter-out $(MAINS),$(wildcard prep/geo/*.c prep/grid/*.c prep/inventory/*.c))
@@ -151,14 +151,17 @@ $(BINDIR)/bogda-grid: $(BUILD)/prep/grid/bogda-grid.o $(PREP_LIB) $(LIB)
 $(BINDIR)/bogda-inventory: $(BUILD)/prep/inventory/bogda-inventory.o $(PREP_LIB) $(LIB)
 $(BINDIR)/bogda-predict: $(BUILD)/postproc/bogda-predict.o $(POST_LIB) $(LIB)
 $(BINDIR)/bogda-query: $(BUILD)/postproc/bogda-query.o $(POST_LIB) $(LIB)
+# The strategy tool solves its linear programmes with GLPK (postproc/strategy_lp.c says why).
+$(BINDIR)/bogda-strategy: $(BUILD)/postproc/bogda-strategy.o $(POST_LIB) $(LIB)
+$(BINDIR)/bogda-strategy: LDLIBS += -lglpk
 
 $(BINDIR)/%:
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
-$(BUILD)/tests/%: $(BUILD)/tests/%.o $(PREP_LIB) $(LIB)
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(POST_LIB) $(PREP_LIB) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+	$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS) -lglpk
 
 $(BUILD)/tests/%.o: tests/unit/%.c
 	@mkdir -p $(@D)

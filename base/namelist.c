@@ -26,7 +26,7 @@
 #include <strings.h>
 
 #define NAME_LEN 128
-#define VALUE_LEN 8192
+#define VALUE_LEN NAMELIST_VALUE_LEN
 /* The largest namelist file read: far above any real one, and a guard against reading a device
    or a data file given by mistake into memory. */
 #define NAMELIST_MAX_BYTES (16 * 1024 * 1024)
@@ -911,9 +911,7 @@ static PetscReal number_at(const ParamSpec *sp, const void *params, PetscInt e, 
   return v;
 }
 
-/* Where the value of name ("group_key") came from: its file and line, the command line, or the
-   default. */
-static void source_of(const char *name, char *buf, size_t len)
+void namelist_where(const char *name, char *buf, size_t len)
 {
   const Record *r = find_record(name);
   for (PetscInt k = 0; k < nentries; k++)
@@ -936,7 +934,7 @@ static void pair_side(const char *lgroup, const ParamSpec *sp, const void *param
   if (sp->type == PARAM_REAL_ARRAY || sp->type == PARAM_INT_ARRAY)
     snprintf(element, sizeof(element), "(%d)", (int)e + 1);
   (void)number_at(sp, params, e, value, sizeof(value));
-  source_of(name, where, sizeof(where));
+  namelist_where(name, where, sizeof(where));
   snprintf(buf, len, "%s%s = %s (%s)", name, element, value, where);
 }
 

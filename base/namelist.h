@@ -8,6 +8,13 @@
 #include <petscviewer.h>
 #include "base/param.h"
 
+/* The longest value one key may have: an array's elements with their separators, including the
+   terminating NUL (a program that writes a namelist checks against it). 32 KiB: the &scenario of
+   a least-cost plan (bogda-strategy) lists each unit it cuts in its select rules, about 10
+   characters a unit and sector; 8 KiB held about 800 of the default case's 6,400 (unit, sector,
+   precursor) cuts, 32 KiB holds about 3,000. */
+#define NAMELIST_VALUE_LEN 32768
+
 /* Parse the namelist file at path and insert every key as -group_key into the options
    database, unless the command line set that option already. Remembers the file and line of
    each key for later messages. Collective on comm: rank 0 reads and broadcasts. Errors: missing
@@ -49,6 +56,10 @@ PetscErrorCode namelist_write(FILE *fp);
 
 /* The shortest decimal text that reads back to exactly v (for tables that must add up). */
 void namelist_real_text(double v, char *buf, size_t len);
+
+/* Where the value of name ("group_key") came from, for a program's own messages about a value it
+   checks itself: "file:line", "command line" or "default", in buf[len]. Not collective. */
+void namelist_where(const char *name, char *buf, size_t len);
 
 /* Number of effective configuration entries, and entry i as key ("group_key") and value text,
    for writing them as NetCDF global attributes. Not collective. */

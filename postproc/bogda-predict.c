@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <netcdf.h>
 #include "base/error.h"
 #include "base/atomic_file.h"
 #include "base/namelist.h"
@@ -25,7 +24,7 @@
 #include "model/emissions/profiles.h"
 #include "grids/domain.h"
 #include "physics/species.h"
-#include "postproc/base_run.h"
+#include "postproc/tagged_run.h"
 
 #define COUNT(a) ((PetscInt)(sizeof(a) / sizeof((a)[0])))
 
@@ -41,7 +40,7 @@ static const char usage[] =
 static const ParamGroup *const groups[] = {&scenario_group};
 
 /* The factor of tag n for species k, or -1 if the scenario treats its pairs differently. */
-static PetscReal tag_factor(const BaseRun *b, const Domain *d, const Scenario *sc, PetscInt n,
+static PetscReal tag_factor(const TaggedRun *b, const Domain *d, const Scenario *sc, PetscInt n,
                             PetscInt k)
 {
   PetscReal f = -2;
@@ -53,7 +52,7 @@ static PetscReal tag_factor(const BaseRun *b, const Domain *d, const Scenario *s
   for (PetscInt u = -1; u < d->nunit; u++)
     for (PetscInt s = 0; s < SECTOR_N; s++) {
       PetscReal g;
-      if (!base_run_covers(b, d, n, u, s)) continue;
+      if (!tagged_run_covers(b, d, n, u, s)) continue;
       g = scenario_factor(sc, u, s, k);
       if (f == -2)
         f = g;
@@ -92,7 +91,7 @@ static PetscErrorCode predict(void)
 {
   char run[PETSC_MAX_PATH_LEN] = "", dpath[PETSC_MAX_PATH_LEN] = "", out[PETSC_MAX_PATH_LEN] = "",
        list[8192] = "";
-  BaseRun *b;
+  TaggedRun b;
   Domain *d;
   const SpeciesInfo *sp;
   PetscInt nspec, nfam = 0, nscen;
@@ -105,15 +104,15 @@ static PetscErrorCode predict(void)
   PetscCall(PetscOptionsGetString(NULL, NULL, "-scenarios", list, sizeof(list), NULL));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-out", out, sizeof(out), NULL));
   PetscCheck(run[0] && dpath[0] && list[0], PETSC_COMM_WORLD, PETSC_ERR_USER,
-             "usage: bogda-predict -run DIR -domain DOMAIN.nc -scenarios a.nml[,b->nml] [-out "
+             "usage: bogda-predict -run DIR -domain DOMAIN.nc -scenarios a.nml[,b.nml] [-out "
              "table.csv] (bogda-predict -help lists every option)");
-  PetscCall(base_run_read(run, &b));
+  PetscCall(tagged_run_read(run, &b));
   PetscCall(domain_read_registries(dpath, &d));
   sp = species_table(&nspec);
-  PetscCheck(b->nsp == nspec + 1, PETSC_COMM_WORLD, PETSC_ERR_FILE_UNEXPECTED,
-             "the run has %d species; this program knows %d", (int)b->nsp - 1, (int)nspec);
+  PetscCheck(b.nsp == nspec + 1, PETSC_COMM_WORLD, PETSC_ERR_FILE_UNEXPECTED,
+             "the run has %d species; this program knows %d", (int)b.nsp - 1, (int)nspec);
   PetscCall(check_scenarios(list, d, sp, nspec, &nscen));
-  for (PetscInt n = 0; n < b->ntag; n++) nfam = PetscMax(nfam, b->family[n] + 1);
+  for (PetscInt n = 0; n < b.ntag; n++) nfam = PetscMax(nfam, b.family[n] + 1);
   if (out[0]) {
     PetscCall(atomic_file_open(out, &table));
     fp = table.fp; /* atomic_file_commit() finds the errors of the fprintf() calls below */
@@ -128,13 +127,13 @@ static PetscErrorCode predict(void)
     PetscCall(namelist_load(PETSC_COMM_WORLD, file));
     PetscCall(scenario_create(PETSC_COMM_WORLD, d, sp, nspec, &sc));
     PetscCall(namelist_check_unused(PETSC_COMM_WORLD, NULL, 0));
-    PetscCall(PetscMalloc1(b->ntag * nspec, &fac));
-    for (PetscInt n = 0; n < b->ntag; n++)
-      for (PetscInt k = 0; k < nspec; k++) fac[n * nspec + k] = tag_factor(b, d, sc, n, k);
+    PetscCall(PetscMalloc1(b.ntag * nspec, &fac));
+    for (PetscInt n = 0; n < b.ntag; n++)
+      for (PetscInt k = 0; k < nspec; k++) fac[n * nspec + k] = tag_factor(&b, d, sc, n, k);
     for (PetscInt f = 0; f < nfam && fam < 0; f++) {
       PetscBool exact = PETSC_TRUE;
-      for (PetscInt n = 0; n < b->ntag; n++)
-        if (b->family[n] == f)
+      for (PetscInt n = 0; n < b.ntag; n++)
+        if (b.family[n] == f)
           for (PetscInt k = 0; k < nspec; k++) exact = exact && fac[n * nspec + k] >= 0;
       if (exact) fam = f;
     }
@@ -143,32 +142,29 @@ static PetscErrorCode predict(void)
                "a tag's units or sectors); "
                "run the base case with a finer family, e.g. tags_family_by = 'unit_sector'",
                file);
-    for (PetscInt r = 0; r < b->nrec; r++)
-      for (PetscInt k = 0; k < b->nsp; k++) {
+    for (PetscInt r = 0; r < b.nrec; r++)
+      for (PetscInt k = 0; k < b.nsp; k++) {
         PetscReal base = 0, pred = 0;
-        for (PetscInt t = 0; t < b->nt; t++) {
-          const PetscReal *c = &b->contrib[((t * b->nrec + r) * b->nsp + k) * b->ntag];
-          base += b->conc[(t * b->nrec + r) * b->nsp + k] / (PetscReal)b->nt;
-          for (PetscInt n = 0; n < b->ntag; n++) {
+        for (PetscInt t = 0; t < b.nt; t++) {
+          const PetscReal *c = &b.contrib[((t * b.nrec + r) * b.nsp + k) * b.ntag];
+          base += b.conc[(t * b.nrec + r) * b.nsp + k] / (PetscReal)b.nt;
+          for (PetscInt n = 0; n < b.ntag; n++) {
             PetscReal f = 0;
-            if (b->family[n] != fam) continue;
+            if (b.family[n] != fam) continue;
             if (k < nspec) {
-              PetscInt src = sp[k].precursor ? species_find(sp, nspec, sp[k].precursor) : k;
-              f = fac[n * nspec + src];
-              pred += c[n] * f / (PetscReal)b->nt;
+              f = fac[n * nspec + tagged_run_source(sp, nspec, k)];
+              pred += c[n] * f / (PetscReal)b.nt;
             } else { /* PM2.5: each component with its own source species */
               for (PetscInt q = 0; q < nspec; q++) {
-                PetscInt src;
                 if (!sp[q].in_pm25) continue;
-                src = sp[q].precursor ? species_find(sp, nspec, sp[q].precursor) : q;
-                pred += b->contrib[((t * b->nrec + r) * b->nsp + q) * b->ntag + n] *
-                        fac[n * nspec + src] / (PetscReal)b->nt;
+                pred += b.contrib[((t * b.nrec + r) * b.nsp + q) * b.ntag + n] *
+                        fac[n * nspec + tagged_run_source(sp, nspec, q)] / (PetscReal)b.nt;
               }
             }
           }
         }
-        fprintf(fp, "%s,%s,%s,%.17g,%.17g,%.17g,%.4f,%d\n", scenario_name(sc), b->rec[r],
-                b->spname[k], (double)base, (double)pred, (double)(pred - base),
+        fprintf(fp, "%s,%s,%s,%.17g,%.17g,%.17g,%.4f,%d\n", scenario_name(sc), b.rec[r],
+                b.spname[k], (double)base, (double)pred, (double)(pred - base),
                 base > 0 ? (double)(100 * (pred - base) / base) : 0.0, (int)fam);
       }
     PetscCall(PetscFree(fac));
@@ -180,7 +176,7 @@ static PetscErrorCode predict(void)
     PetscCheck(fflush(stdout) == 0 && !ferror(stdout), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE,
                "standard output: cannot write: %s", strerror(errno));
   PetscCall(domain_destroy(&d));
-  PetscCall(base_run_destroy(&b));
+  PetscCall(tagged_run_free(&b));
   fprintf(stderr, "bogda-predict: completed: %d scenario%s predicted from %s; the table is %s\n",
           (int)nscen, nscen == 1 ? "" : "s", run, out[0] ? out : "on standard output");
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -175,7 +175,7 @@ static void print_unit(const Query *q, PetscInt u, const QueryUnit *qu)
 static void print_hotspots(const Query *q, const QueryUnit *qu, const PetscReal *add,
                            const char *what)
 {
-  const BaseRun *b = q->b;
+  const TaggedRun *b = q->b;
   const Domain *d = q->ue->dom;
   PetscInt ns = q->nspec;
   if (qu->family < 0) {
@@ -191,7 +191,7 @@ static void print_hotspots(const Query *q, const QueryUnit *qu, const PetscReal 
            "");
     for (PetscInt k = 0; k <= ns; k++) printf(" %10s", b->spname[k]);
     printf("\n  %-26s", "mean over the run");
-    for (PetscInt k = 0; k <= ns; k++) printf(" %10.4g", (double)base_run_mean_conc(b, h, k));
+    for (PetscInt k = 0; k <= ns; k++) printf(" %10.4g", (double)tagged_run_mean_conc(b, h, k));
     printf("\n  %-26s", what);
     for (PetscInt k = 0; k <= ns; k++) printf(" %10.4g", (double)add[h * (ns + 1) + k]);
     printf("\n  %-26s", "coefficient per t/yr");

@@ -6,7 +6,7 @@
 /* Which tag of each family holds each (unit, sector) pair of area and credited point emissions. */
 static PetscErrorCode pair_tags(Query *q)
 {
-  const BaseRun *b = q->b;
+  const TaggedRun *b = q->b;
   const Domain *d = q->ue->dom;
   PetscInt nu = d->nunit;
 
@@ -16,11 +16,11 @@ static PetscErrorCode pair_tags(Query *q)
   PetscCall(PetscMalloc1(q->nfam * nu * SECTOR_N, &q->pair_tag));
   for (PetscInt x = 0; x < q->nfam * nu * SECTOR_N; x++) q->pair_tag[x] = -1;
   for (PetscInt n = 0; n < b->ntag; n++) {
-    if (b->by[n] == BASE_RUN_BY_POINT) continue; /* a stack family lumps all area emissions */
+    if (b->by[n] == TAGGED_RUN_BY_POINT) continue; /* a stack family lumps all area emissions */
     for (PetscInt u = 0; u < nu; u++)
       for (PetscInt s = 0; s < SECTOR_N; s++) {
         PetscInt *t = &q->pair_tag[(b->family[n] * nu + u) * SECTOR_N + s];
-        if (*t < 0 && base_run_covers(b, d, n, u, s)) *t = n;
+        if (*t < 0 && tagged_run_covers(b, d, n, u, s)) *t = n;
       }
   }
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -32,7 +32,8 @@ PetscErrorCode query_create(const char *run_dir, const char *domain_path, Query 
 
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&q));
-  PetscCall(base_run_read(run_dir, &q->b));
+  PetscCall(PetscNew(&q->b));
+  PetscCall(tagged_run_read(run_dir, q->b));
   PetscCall(unit_emissions_create(run_dir, domain_path, &q->ue));
   q->sp = species_table(&q->nspec);
   PetscCheck(q->b->nsp == q->nspec + 1, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
@@ -53,7 +54,8 @@ PetscErrorCode query_destroy(Query **q)
 {
   PetscFunctionBeginUser;
   if (!*q) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(base_run_destroy(&(*q)->b));
+  if ((*q)->b) PetscCall(tagged_run_free((*q)->b));
+  PetscCall(PetscFree((*q)->b));
   PetscCall(unit_emissions_destroy(&(*q)->ue));
   PetscCall(PetscFree((*q)->src));
   PetscCall(PetscFree((*q)->pair_tag));
@@ -86,7 +88,7 @@ static PetscInt group_size(const Query *q, PetscInt f, PetscInt u)
 /* The coefficients of the group of family f holding unit u (see query.h). */
 static void group_coefficients(const Query *q, PetscInt f, PetscInt u, QueryUnit *qu)
 {
-  const BaseRun *b = q->b;
+  const TaggedRun *b = q->b;
   PetscInt ns = q->nspec, nu = q->ue->dom->nunit;
   PetscReal e[64] = {0}; /* the group's emission by species; the table has fewer */
   for (PetscInt v = 0; v < nu; v++)
@@ -100,7 +102,7 @@ static void group_coefficients(const Query *q, PetscInt f, PetscInt u, QueryUnit
         PetscBool holds = PETSC_FALSE;
         for (PetscInt s = 0; s < SECTOR_N; s++)
           holds = holds || q->pair_tag[(f * nu + u) * SECTOR_N + s] == n;
-        if (holds) c += base_run_mean_contribution(b, h, k, n);
+        if (holds) c += tagged_run_mean_contribution(b, h, k, n);
       }
       if (k < ns) qu->coef[h * ns + k] = e[q->src[k]] > 0 ? c / e[q->src[k]] : 0;
       if (qu->resolved) qu->contrib[h * (ns + 1) + k] = c;
@@ -109,7 +111,7 @@ static void group_coefficients(const Query *q, PetscInt f, PetscInt u, QueryUnit
 
 PetscErrorCode query_unit(const Query *q, PetscInt u, QueryUnit *qu)
 {
-  const BaseRun *b = q->b;
+  const TaggedRun *b = q->b;
   PetscInt ns = q->nspec, nu = q->ue->dom->nunit, best = 0;
 
   PetscFunctionBeginUser;

@@ -12,11 +12,11 @@
    height, gets the same. A project emitting e[p] t/yr adds coef[h][k] * e[src(k)] to species k
    and the sum over the PM2.5 components (in the species table's order) to PM2.5. */
 #include <petscsys.h>
-#include "postproc/base_run.h"
+#include "postproc/tagged_run.h"
 #include "postproc/unit_emissions.h"
 
 typedef struct {
-  BaseRun *b;            /* owned */
+  TaggedRun *b;          /* owned */
   UnitEmissions *ue;     /* owned */
   const SpeciesInfo *sp; /* borrowed: physics/species.c */
   PetscInt nspec;        /* species of the table; the receptor files add pm25 at nspec */

@@ -116,12 +116,12 @@ void query_json_unit(FILE *fp, const Query *q, PetscInt u, const QueryUnit *qu)
 
 void query_json_hotspots(FILE *fp, const Query *q)
 {
-  const BaseRun *b = q->b;
+  const TaggedRun *b = q->b;
   const Domain *d = q->ue->dom;
   PetscReal mean[65];
   fputc('[', fp);
   for (PetscInt h = 0; h < b->nrec; h++) {
-    for (PetscInt k = 0; k < b->nsp && k < 65; k++) mean[k] = base_run_mean_conc(b, h, k);
+    for (PetscInt k = 0; k < b->nsp && k < 65; k++) mean[k] = tagged_run_mean_conc(b, h, k);
     fprintf(fp, "%s{", h ? "," : "");
     names(fp, b->rec[h], d->rec[h].name_zh, d->rec[h].name_en);
     fprintf(fp, ",\"mean\":");

@@ -21,3 +21,19 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_
 mpirun_n() { local n=$1; shift; if [ "$n" = 1 ]; then "$@"; else mpiexec --oversubscribe -n "$n" "$@"; fi; }
 # A fresh scratch directory under build/tests/tmp.
 scratch() { local d=${BOGDA_TMP:-$ROOT/build/tests/tmp}/$1; rm -rf "$d"; mkdir -p "$d"; echo "$d"; }
+# The small real domain of the attribution and strategy tests (att27: the northern slope at 27 km)
+# and the illustrative inventory, built into the folder DIR (two TAP lines).
+att27_inputs() { # att27_inputs DIR
+  "$BIN/bogda-grid" -namelist "$ROOT/tests/regression/attribution/domain.nml" -out "$1" >"$1/grid.log" 2>&1
+  ok $? "att27 domain built"
+  "$BIN/bogda-inventory" -namelist "$ROOT/namelists/domains.nml" -inventory "$ROOT/namelists/inventory.nml" -out "$1" >"$1/inv.log" 2>&1
+  ok $? "inventory built"
+}
+# A 2-rank run of the winter episode over them, its log in OUTDIR.log.
+att27_model() { # att27_model DIR NAMELISTS OUTDIR [options...]
+  local inputs=$1 nml=$2 out=$3; shift 3
+  mkdir -p "$out"
+  mpirun_n 2 "$BIN/bogda" -namelist "$ROOT/namelists/episode_winter.nml,$nml" -run_output_dir "$out" \
+    -run_domain_file "$inputs/att27_domain.nc" -emissions_gridded_file "$inputs/xinjiang_inventory.nc" \
+    -emissions_points_file "$inputs/xinjiang_points.csv" "$@" >"$out.log" 2>&1
+}

@@ -9,17 +9,8 @@
 dir=$(scratch attribution)
 case=$ROOT/tests/regression/attribution/case.nml
 check() { "$PY" "$ROOT/tests/regression/attribution_check.py" "$@"; }
-"$BIN/bogda-grid" -namelist "$ROOT/tests/regression/attribution/domain.nml" -out "$dir" >"$dir/grid.log" 2>&1
-ok $? "att27 domain built"
-"$BIN/bogda-inventory" -namelist "$ROOT/namelists/domains.nml" -inventory "$ROOT/namelists/inventory.nml" -out "$dir" >"$dir/inv.log" 2>&1
-ok $? "inventory built"
-model() { # model OUTDIR [options...]
-  local out=$1; shift
-  mkdir -p "$out"
-  mpirun_n 2 "$BIN/bogda" -namelist "$ROOT/namelists/episode_winter.nml,$case" -run_output_dir "$out" \
-    -run_domain_file "$dir/att27_domain.nc" -emissions_gridded_file "$dir/xinjiang_inventory.nc" \
-    -emissions_points_file "$dir/xinjiang_points.csv" "$@" >"$out.log" 2>&1
-}
+att27_inputs "$dir"
+model() { local out=$1; shift; att27_model "$dir" "$case" "$out" "$@"; } # model OUTDIR [options...]
 model "$dir/base"; ok $? "base run with three tag families"
 worst=$(grep -oE 'closure [0-9.e+-]+' "$dir/base.log" | awk '{print $2}' | sort -g | tail -n 1)
 awk -v w="$worst" 'BEGIN { exit !(w < 1e-9) }'; ok $? "closure after every process: largest deviation $worst (limit 1e-9)"
