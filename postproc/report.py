@@ -1129,6 +1129,8 @@ def page(rep, cells):
                   for r in rep["sections"])
     if rep.get("split"):
         nav += '<a href="#joint-control">联防联控 Joint control</a>'
+    if rep.get("strategy_html"):
+        nav += '<a href="#strategy">减排策略 Strategy</a>'
     files = [f"{t}.csv" for t in COLUMNS if t in rep] + ["report.json"]
     body = [f"<h1>Bogda 来源解析报告 Source-attribution report: {esc(info['name'])}</h1>",
             '<p class="illustrative"><b>示意性结果 Illustrative results</b>: 示意性排放清单、诊断气象、派生控制单元 '
@@ -1141,6 +1143,8 @@ def page(rep, cells):
     body += overview(rep, cells)
     body += [hotspot_section(r, rep, cells) for r in rep["sections"]]
     body += joint_control.section(rep, cells, bi, esc)
+    if rep.get("strategy_html"):
+        body.append(rep["strategy_html"])
     body += methods_part()
     body.append("<footer><h2>表格 Tables</h2><p>" + " ".join(f'<a href="{f}">{f}</a>' for f in files)
                 + f'</p><p class="note">{esc(info["generated"])}</p></footer>')
@@ -1171,6 +1175,13 @@ def load(args):
            "attrs": attrs, "geo": geo, "tags": Tags(rec, dom, geo["sites"])}
     if args.scenarios:
         rep["scenarios"] = read_scenarios(args.scenarios, rec)
+    if args.strategy:
+        path = os.path.join(args.strategy, "strategy_section.html")
+        if not os.path.isfile(path):
+            fail(f"{path}: no such file (run postproc/strategy_report.py on the bogda-strategy folder first)")
+        with open(path, encoding="utf-8") as f:
+            rep["strategy_html"] = f.read()
+        rep["strategy_dir"] = args.strategy
     return rep
 
 
@@ -1242,6 +1253,8 @@ def build(args, out):
     for name, rows in tables.items():
         write_csv(os.path.join(out, f"{name}.csv"), name, rows)
     make_figures(rep, out)
+    if rep.get("strategy_dir") and os.path.isfile(os.path.join(rep["strategy_dir"], "strategy_curve.png")):
+        shutil.copy(os.path.join(rep["strategy_dir"], "strategy_curve.png"), out)
     rep["info"] = run_info(rep, args)
     with open(os.path.join(out, "index.html"), "w", encoding="utf-8") as f:
         f.write(page(rep, Cells(tables)))
@@ -1281,6 +1294,8 @@ def main():
     parser.add_argument("run_dir", metavar="RUN_DIR", help="a run's output directory")
     parser.add_argument("--domain", required=True, metavar="DOMAIN_FILE", help="the run's domain file (bogda-grid)")
     parser.add_argument("--scenarios", nargs="+", metavar="TABLE", help="bogda-predict CSV or compare_scenarios.py output")
+    parser.add_argument("--strategy", metavar="DIR", help="a bogda-strategy output folder whose strategy_section.html "
+                        "(postproc/strategy_report.py) becomes the report's strategy section")
     parser.add_argument("-o", "--outdir", metavar="OUTDIR", help="output folder (default RUN_DIR/report)")
     args = parser.parse_args()
     final = os.path.abspath(args.outdir or os.path.join(args.run_dir, "report"))

@@ -7,7 +7,9 @@
 #   4. ns9 (9 km) nested in it over the analysis period only (5 whole Beijing days), starting from
 #      xj27's state, tagged by the control units of the hotspots' prefectures;
 #   5. the maps of the domains, the winds and profiles of the meteorology (postproc/plot_met.py),
-#      the attribution report (postproc/report.py) and the public query page of the units and of
+#      the least-cost strategy for the default targets (bin/bogda-strategy,
+#      namelists/strategy_xinjiang.nml; STRATEGY='' for none), the attribution report
+#      (postproc/report.py, with the strategy's section) and the public query page of the units and of
 #      new projects (postproc/query_page.py, with bin/bogda-query's numbers).
 # Usage: runs/xinjiang/run_case.sh [RUN_DIR]   (default runs/out/xinjiang_<UTC time>)
 # Environment: NP (ranks, default: the number of cores), MPIEXEC (the launcher, split into words:
@@ -69,9 +71,26 @@ stage "winds and profiles of the meteorology -> $RUN/$INNER/met"
 "$PYTHON" postproc/plot_met.py "$RUN/$INNER/${INNER}_met.nc" --domain "$RUN/domains/${INNER}_domain.nc" -o "$RUN/$INNER/met" >>"$LOG" 2>&1 ||
   stage "  (the met pictures could not be drawn; see $LOG)"
 
+# The least-cost plan for the default targets (namelists/strategy_xinjiang.nml; STRATEGY='' for
+# none), from the inner run's tags: the report and the query page show it.
+STRATEGY=${STRATEGY-namelists/strategy_xinjiang.nml}
+strategy=()
+if [ -n "$STRATEGY" ] && [ -x bin/bogda-strategy ]; then
+  stage "least-cost strategy ($STRATEGY) -> $RUN/$INNER/strategy"
+  mkdir -p "$RUN/$INNER/strategy"
+  if bin/bogda-strategy -run "$RUN/$INNER" -domain "$RUN/domains/${INNER}_domain.nc" -strategy "$STRATEGY" \
+    -out "$RUN/$INNER/strategy" >>"$LOG" 2>&1 && "$PYTHON" postproc/plot_strategy.py "$RUN/$INNER/strategy" >>"$LOG" 2>&1 &&
+    "$PYTHON" postproc/strategy_report.py "$RUN/$INNER/strategy" >>"$LOG" 2>&1; then
+    strategy=(--strategy "$RUN/$INNER/strategy")
+  else
+    stage "  (no strategy: see $LOG)"
+  fi
+fi
+
 stage "attribution report"
 if [ -f postproc/report.py ]; then
-  "$PYTHON" postproc/report.py "$RUN/$INNER" --domain "$RUN/domains/${INNER}_domain.nc" >>"$LOG" 2>&1 || stage "  (the report failed; see $LOG)"
+  "$PYTHON" postproc/report.py "$RUN/$INNER" --domain "$RUN/domains/${INNER}_domain.nc" "${strategy[@]}" >>"$LOG" 2>&1 ||
+    stage "  (the report failed; see $LOG)"
 fi
 stage "query page (units and new projects)"
 if [ -f postproc/query_page.py ]; then

@@ -39,6 +39,10 @@ ok $? "plot_strategy.py draws strategy_curve.png"
 "$PY" "$ROOT/postproc/strategy_report.py" "$dir/plan" >"$dir/report.log" 2>&1 &&
   grep -q '影子价格 / shadow price' "$dir/plan/strategy_section.html" && grep -q 'strategy_curve.png' "$dir/plan/strategy_section.html"
 ok $? "strategy_report.py writes the report's bilingual strategy section"
+"$PY" "$ROOT/postproc/report.py" "$dir/base" --domain "$dir/att27_domain.nc" --strategy "$dir/plan" -o "$dir/report" >"$dir/full_report.log" 2>&1 &&
+  grep -q '<section id="strategy">' "$dir/report/index.html" && grep -q 'href="#strategy"' "$dir/report/index.html" &&
+  [ -s "$dir/report/strategy_curve.png" ]
+ok $? "report.py --strategy puts the section and its curve into the attribution report"
 out=$(check linprog "$dir/plan" "$dir/base" "$costs" 0.8 residential:0.5); ok $? "the LP optimum equals an independent solver: $out"
 att27_model "$dir" "$here/case.nml,$dir/plan/strategy_scenario.nml" "$dir/scen"; ok $? "the optimum runs as a real scenario ($(grep -c "'unit:" "$dir/plan/strategy_scenario.nml") rules)"
 out=$(check realrun "$dir/plan" "$dir/scen"); ok $? "the real run meets every target and equals the prediction: $out"
