@@ -91,6 +91,18 @@ PetscErrorCode program_start(int *argc, char ***argv, const Program *prog, Petsc
   return announce(prog, help, version, done);
 }
 
+PetscErrorCode program_serial(const char *name)
+{
+  PetscMPIInt size;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  PetscCheck(size == 1, PETSC_COMM_WORLD, PETSC_ERR_USER,
+             "%s runs on one process, not %d: start it without mpiexec or srun (or with -n 1)",
+             name, (int)size);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 int program_end(PetscErrorCode ierr)
 {
   if (ierr) error_finish(ierr);

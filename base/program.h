@@ -39,6 +39,10 @@ PetscErrorCode program_start(int *argc, char ***argv, const Program *prog, Petsc
    return), or report the error and exit with its status (error_finish() of base/error.h). */
 int program_end(PetscErrorCode ierr);
 
+/* For a program that works on one process (each rank would write the same table): fail with one
+   line, first thing in its work, when it was started on more. Collective on PETSC_COMM_WORLD. */
+PetscErrorCode program_serial(const char *name);
+
 /* Print the program's help (the synopsis, the common options and every group's keys) to fp.
    Not collective. */
 PetscErrorCode program_help(FILE *fp, const Program *prog);

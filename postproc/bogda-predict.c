@@ -99,6 +99,7 @@ static PetscErrorCode predict(void)
   AtomicFile table;
 
   PetscFunctionBeginUser;
+  PetscCall(program_serial("bogda-predict"));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-run", run, sizeof(run), NULL));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-domain", dpath, sizeof(dpath), NULL));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-scenarios", list, sizeof(list), NULL));

@@ -278,6 +278,7 @@ static PetscErrorCode query_main(void)
   Query *q;
 
   PetscFunctionBeginUser;
+  PetscCall(program_serial("bogda-query"));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-run", run, sizeof(run), NULL));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-domain", dpath, sizeof(dpath), NULL));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-unit", code, sizeof(code), NULL));

@@ -131,6 +131,7 @@ static PetscErrorCode plan(void)
   PetscMPIInt rank;
 
   PetscFunctionBeginUser;
+  PetscCall(program_serial("bogda-strategy"));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-run", run, sizeof(run), NULL));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-domain", dpath, sizeof(dpath), NULL));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-strategy", nml, sizeof(nml), NULL));

@@ -192,4 +192,14 @@ ok $? "BOGDA_DATA names the data folder"
 (cd "$dir/away" && BOGDA_DATA=$dir/nowhere "$BIN/bogda-grid" -namelist "$ROOT/tests/regression/attribution/domain.nml" -out .) >"$dir/env_bad.log" 2>&1
 [ $? -eq 1 ] && grep -q "^bogda-grid: error: .*$dir/nowhere/xinjiang_" "$dir/env_bad.log"
 ok $? "and a wrong BOGDA_DATA is named in the error"
+# The post-processing programs work on one process: on two, one line and nothing written
+# (each rank wrote the same table before).
+for p in bogda-predict bogda-query bogda-strategy; do
+  mkdir -p "$dir/serial_$p"
+  (cd "$dir/serial_$p" && mpirun_n 2 "$BIN/$p" -run . -domain none.nc -out t.csv >out.log 2>&1)
+  st=$?
+  [ $st -ne 0 ] && [ "$(grep -c "^$p: error: $p runs on one process, not 2: start it without mpiexec" "$dir/serial_$p/out.log")" = 1 ] &&
+    [ -z "$(ls "$dir/serial_$p" | grep -v '^out.log$')" ]
+  ok $? "$p on 2 ranks: refused with one line (exit $st), nothing written"
+done
 done_testing
