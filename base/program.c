@@ -6,6 +6,7 @@
 #include "base/error.h"
 #include "base/namelist.h"
 #include "base/version.h"
+#include "base/provenance.h"
 
 /* The options every program reads, after its own in -help. */
 static const char common_usage[] =
@@ -87,6 +88,8 @@ PetscErrorCode program_start(int *argc, char ***argv, const Program *prog, Petsc
   *argc = n;
   *argv = kept;
   ierr = PetscInitialize(argc, argv, NULL, NULL);
+  if (ierr) return ierr;
+  ierr = provenance_record_command(*argc, *argv);
   if (ierr) return ierr;
   return announce(prog, help, version, done);
 }

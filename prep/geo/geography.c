@@ -12,6 +12,7 @@
      region code of the outside-regions table, in the order the codes first appear;
    - sites (county seats, and the cities and point sources of the hotspot CSV) and lakes. */
 #include "prep/geo/geography.h"
+#include "base/data_path.h"
 #include <stdlib.h>
 #include <string.h>
 #include "base/csv.h"
@@ -615,4 +616,13 @@ PetscErrorCode geography_find_place(const Geography *g, const char *name, PetscI
     }
   }
   PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+void geography_sources(const GeoParams *p, char *out, size_t len)
+{
+  const char *const files[] = {p->dem_file,          p->outline_file, p->counties_file,
+                               p->units_file,        p->landuse_file, p->sites_file,
+                               p->county_names_file, p->lakes_file,   p->outside_file};
+
+  data_path_sources(files, (PetscInt)(sizeof(files) / sizeof(files[0])), out, len);
 }

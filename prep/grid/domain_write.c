@@ -24,6 +24,7 @@
 #include "base/namelist.h"
 #include "base/constants.h"
 #include "base/version.h"
+#include "base/provenance.h"
 
 #define STRLEN GEO_NAME_LEN
 #define M2_PER_KM2 1e6
@@ -87,6 +88,7 @@ static PetscErrorCode global_attributes(Nc *f, const ToolConfig *cfg, const Doma
                                         PetscInt nsub)
 {
   const GridSpec *s = &d->spec;
+  char text[4096], dir[PETSC_MAX_PATH_LEN];
   const struct {
     const char *name;
     double v;
@@ -101,15 +103,19 @@ static PetscErrorCode global_attributes(Nc *f, const ToolConfig *cfg, const Doma
                {"Y0", s->y0}};
 
   PetscFunctionBeginUser;
+  /* The folder of the file: the config_ values' paths are made relative to it, as history's. */
+  provenance_folder(f->path, dir, sizeof(dir));
   PetscCall(att_text(f, NC_GLOBAL, "Conventions", "CF-1.8"));
   PetscCall(att_text(f, NC_GLOBAL, "title",
                      "Bogda model domain: grid, terrain, land use, control units, receptors"));
-  PetscCall(
-      att_text(f, NC_GLOBAL, "source",
-               "bogda-grid (prep/grid/bogda-grid.c) from the data in data/ (see data/README.md)"));
-  PetscCall(att_text(f, NC_GLOBAL, "history", "built by bogda-grid"));
-  PetscCall(version_nc_attribute(f->nc, f->path));
-  PetscCall(att_text(f, NC_GLOBAL, "namelist", cfg->path));
+  PetscCall(PetscSNPrintf(text, sizeof(text),
+                          "bogda-grid %s (prep/grid/bogda-grid.c) from the data named in "
+                          "source_data (the shipped ones are described in data/README.md)",
+                          version_string()));
+  PetscCall(provenance_nc_attributes(f->nc, f->path, text));
+  geography_sources(&cfg->geo, text, sizeof(text));
+  PetscCall(att_text(f, NC_GLOBAL, "source_data", text));
+  PetscCall(att_text(f, NC_GLOBAL, "namelist", provenance_basename(cfg->path)));
   PetscCall(att_text(f, NC_GLOBAL, "domain_name", d->name));
   PetscCall(att_int(f, NC_GLOBAL, "MAP_PROJ", s->proj.kind));
   for (size_t k = 0; k < sizeof(reals) / sizeof(reals[0]); k++)
@@ -130,7 +136,9 @@ static PetscErrorCode global_attributes(Nc *f, const ToolConfig *cfg, const Doma
     char name[NC_MAX_NAME + 1];
     PetscCall(namelist_entry(k, &key, &value, &is_default));
     PetscCall(PetscSNPrintf(name, sizeof(name), "config_%s", key));
-    PetscCall(att_text(f, NC_GLOBAL, name, value));
+    /* A path the user gave (a units file in their home folder) is kept as its basename. */
+    provenance_relative_text(value, dir, text, sizeof(text));
+    PetscCall(att_text(f, NC_GLOBAL, name, text));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
