@@ -18,7 +18,7 @@
       species are balanced over (乌-昌-石 or not) x sector by iterative proportional fitting so that
       both the sector totals and the 乌-昌-石 share hold exactly, then spread by the proxies.
    Outputs: DIR/xinjiang_inventory.nc (<species>_<sector>(lat, lon), t yr-1 per cell),
-   DIR/xinjiang_points.csv (model/emissions/point_sources.c format),
+   DIR/xinjiang_points.csv (the point-source format of docs/points.md, header first),
    DIR/xinjiang_inventory_totals.csv (t/yr by prefecture, sector and species, for the checks). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -570,11 +570,11 @@ static PetscErrorCode write_outputs(Inv *v, const char *dir)
   PetscCall(atomic_file_rename(path));
   PetscCall(PetscSNPrintf(path, sizeof(path), "%s/xinjiang_points.csv", dir));
   PetscCall(atomic_file_open(path, &out));
+  /* The header comes first and there is no comment line: the file is the format users copy for
+     their own stacks, and pandas or csv.DictReader take a first comment line for the header (the
+     columns are explained in docs/points.md). */
   PetscCall(atomic_file_printf(
-      &out,
-      "# Point sources of the illustrative Xinjiang inventory "
-      "(prep/inventory/"
-      "bogda-inventory.c)\nid,name,lon,lat,height_m,diameter_m,velocity_m_s,temperature_K,sector"));
+      &out, "id,name,lon,lat,height_m,diameter_m,velocity_m_s,temperature_K,sector"));
   for (PetscInt s = 0; s < v->ns; s++)
     PetscCall(atomic_file_printf(&out, ",%s_t_yr", v->sp[s].name));
   PetscCall(atomic_file_printf(&out, "\n"));
