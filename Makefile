@@ -189,9 +189,11 @@ format:
 format-check:
 	clang-format --dry-run --Werror $(FORMAT_FILES)
 
-# The generated namelist reference (checked by tests/regression/reference.sh).
-docs: $(BINDIR)/bogda
+# The generated namelist references (checked by tests/regression/reference.sh).
+docs: $(BINDIR)/bogda $(BINDIR)/bogda-grid $(BINDIR)/bogda-inventory
 	$(BINDIR)/bogda -namelist_reference > docs/namelist.md
+	$(BINDIR)/bogda-grid -namelist_reference > docs/grid.md
+	$(BINDIR)/bogda-inventory -namelist_reference > docs/inventory.md
 
 print:
 	@echo "CC       = $(CC)"; echo "CPPFLAGS = $(CPPFLAGS)"; echo "CFLAGS   = $(CFLAGS)"

@@ -619,7 +619,8 @@ static const char usage[] =
     "  -namelist FILE       the grid tool's namelist, for the geography (namelists/domains.nml)\n"
     "  -inventory FILE      the &inventory namelist (namelists/inventory.nml)\n"
     "  -out DIR             the folder for xinjiang_inventory.nc, xinjiang_points.csv and\n"
-    "                       xinjiang_inventory_totals.csv (it must exist)\n";
+    "                       xinjiang_inventory_totals.csv (it must exist)\n"
+    "  -namelist_reference  print the reference of &inventory in Markdown (docs/inventory.md)\n";
 
 /* Read and check every input (both namelists, the shares) before any work. */
 static PetscErrorCode read_inputs(MPI_Comm comm, Inv *v, ToolConfig **cfg, char *dir, size_t len)
@@ -698,13 +699,28 @@ int main(int argc, char **argv)
   const ParamGroup *groups[8];
   PetscInt ngrid;
   const ParamGroup *const *grid = domain_config_groups(&ngrid);
-  Program prog = {.name = "bogda-inventory",
-                  .purpose = "build the illustrative Xinjiang emission inventory",
-                  .usage = usage,
-                  .groups = groups,
-                  .groups_note = DATA_NOTE "The geography's groups are the grid tool's (from "
-                                           "the -namelist file); &inventory is read from\n"
-                                           "the -inventory file.\n"};
+  Program prog = {
+      .name = "bogda-inventory",
+      .purpose = "build the illustrative Xinjiang emission inventory",
+      .usage = usage,
+      .groups = groups,
+      .groups_note = DATA_NOTE "The geography's groups are the grid tool's (from "
+                               "the -namelist file); &inventory is read from\n"
+                               "the -inventory file.\n",
+      .reference_title = "bogda-inventory namelist reference",
+      .reference_intro =
+          "The inventory builder `bin/bogda-inventory -namelist DOMAINS.nml "
+          "-inventory INVENTORY.nml -out DIR` reads `&inventory` from the "
+          "`-inventory` file (`namelists/inventory.nml`) and the geography (the "
+          "groups `&grid_tool`, `&landuse`, `&units`, `&receptor` and "
+          "`&domain_<name>`) from the grid tool's namelist given as `-namelist`: "
+          "those are documented in `docs/grid.md`. An array in `(species order)` holds one "
+          "value per species, in the order of the species table "
+          "(`physics/species.c`). The inventory it builds is illustrative "
+          "(`prep/inventory/bogda-inventory.c`); its point sources are written in "
+          "the format of `docs/points.md`.\n\n",
+      .reference_groups = (const ParamGroup *const[]){&inventory_group},
+      .nreference_groups = 1};
   PetscBool done;
 
   for (PetscInt g = 0; g < ngrid && g < 7; g++) groups[prog.ngroups++] = grid[g];
