@@ -215,6 +215,7 @@ static PetscErrorCode define_file(Nest *n, const char *path, PetscInt ncell, int
   NcCallFile(nc_def_var(*nc, "cell_j", NC_INT, 1, &dc, &id), path);
   dims[0] = dg, dims[1] = dlen;
   NcCallFile(nc_def_var(*nc, "tag_label", NC_CHAR, 2, dims, &id), path);
+  NcCallFile(nc_put_att_text(*nc, id, "_Encoding", 5, "utf-8"), path);
   NcCallFile(nc_enddef(*nc), path);
   if (p->ntag) {
     char *text;

@@ -135,7 +135,7 @@ PetscErrorCode output_def_tags(OutputFile *f, PetscInt ntag, const char *const *
   dims[1] = f->dstr;
   NcCallFile(nc_def_var(f->nc, "tag_label", NC_CHAR, 2, dims, &id), f->path);
   PetscCall(att_text(f, id, "long_name", "attribution tag: family:group"));
-  PetscCall(att_text(f, id, "cf_role", "tag_id"));
+  PetscCall(att_text(f, id, "_Encoding", "utf-8"));
   NcCallFile(nc_var_par_access(f->nc, id, NC_COLLECTIVE), f->path);
   NcCallFile(nc_def_var(f->nc, "tag", NC_INT, 1, &f->dtag, &id), f->path);
   PetscCall(att_text(f, id, "long_name", "tag index (labels in tag_label)"));

@@ -58,6 +58,9 @@ static PetscErrorCode def(Nc *f, const char *name, nc_type type, int ndim, const
   if (units) NcCallFile(nc_put_att_text(f->nc, *id, "units", strlen(units), units), f->path);
   if (long_name)
     NcCallFile(nc_put_att_text(f->nc, *id, "long_name", strlen(long_name), long_name), f->path);
+  /* Names are UTF-8 (Chinese unit, prefecture and receptor names): netCDF4-python and xarray
+     decode character arrays to strings in the encoding _Encoding names, raw bytes without it. */
+  if (type == NC_CHAR) NcCallFile(nc_put_att_text(f->nc, *id, "_Encoding", 5, "utf-8"), f->path);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

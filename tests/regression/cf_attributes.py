@@ -4,7 +4,8 @@ Usage: cf_attributes.py CHECK FILE [ARGS...] -- FORBIDDEN...
 Every check prints one line and exits non-zero on the first failure; FORBIDDEN are text pieces
 (the scratch folder's and the source tree's absolute paths) that no attribute may hold.
   common FILE       Conventions CF-1.8, history '<UTC time> <program> ...', source, bogda_version,
-                    and no attribute (global or of a variable) holding a forbidden text
+                    cf_role only from CF's vocabulary, _Encoding utf-8 on every character
+                    variable, and no attribute (global or of a variable) holding a forbidden text
   run FILE          a model output: no namelist key as a global attribute, the effective namelist
                     named beside it (and there), meteorology and emissions named
   receptors FILE    cf_role timeseries_id, _Encoding utf-8 on every character variable, flag_values
@@ -47,11 +48,18 @@ def common(path, forbidden):
                 fail(f"{path}: no global attribute {a}")
         if not re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ bogda(-grid|-inventory)? ", g["history"]):
             fail(f"{path}: history {g['history']!r} is not '<UTC time> <program> <arguments>'")
+        roles = {v.name: v.cf_role for v in nc.variables.values() if "cf_role" in v.ncattrs()}
+        if set(roles.values()) - {"timeseries_id", "profile_id", "trajectory_id"}:
+            fail(f"{path}: cf_role outside the CF-1.8 vocabulary: {roles}")
+        chars = [v.name for v in nc.variables.values()
+                 if v.dtype == np.dtype("S1") and getattr(v, "_Encoding", None) != "utf-8"]
+        if chars:
+            fail(f"{path}: character variables without _Encoding = utf-8: {chars}")
         for owner, a, v in texts(nc):
             for f in forbidden:
                 if f in v:
                     fail(f"{path}: {owner}:{a} holds the absolute path {f}: {v!r}")
-    print(f"{os.path.basename(path)}: CF-1.8, history, source, bogda_version; no absolute path")
+    print(f"{os.path.basename(path)}: CF-1.8, history, source, bogda_version, utf-8 labels; no absolute path")
 
 
 def run(path, forbidden):
