@@ -73,8 +73,8 @@ PetscErrorCode run_provenance_record(const char *output_dir, const char *name)
   PetscCall(note_emissions());
   PetscCall(value_of("run_domain_file", file, sizeof(file)));
   if (file[0]) {
-    PetscCall(PetscSNPrintf(text, sizeof(text),
-                            "%s (its source_data names the data it was built from)", file));
+    PetscCall(
+        PetscSNPrintf(text, sizeof(text), "%s (built from the data source_data names)", file));
     PetscCall(provenance_note("domain", text, PETSC_TRUE));
   }
   PetscCall(value_of("boundary_parent_files", file, sizeof(file)));

@@ -7,7 +7,8 @@ Every check prints one line and exits non-zero on the first failure; FORBIDDEN a
                     cf_role only from CF's vocabulary, _Encoding utf-8 on every character
                     variable, and no attribute (global or of a variable) holding a forbidden text
   run FILE          a model output: no namelist key as a global attribute, the effective namelist
-                    named beside it (and there), meteorology and emissions named
+                    named beside it (and there), meteorology, emissions and the domain's
+                    source_data named
   receptors FILE    cf_role timeseries_id, _Encoding utf-8 on every character variable, flag_values
                     and flag_meanings on tag_kind and tag_special
   history FILE      pm25 has a long_name and not the ambient-aerosol standard name
@@ -72,9 +73,11 @@ def run(path, forbidden):
         eff = nc.getncattr("bogda_effective_namelist")
         if os.path.basename(eff) != eff or not os.path.isfile(os.path.join(os.path.dirname(path), eff)):
             fail(f"{path}: bogda_effective_namelist {eff!r} is not a file beside it")
-        for a in ("meteorology", "emissions"):
+        for a in ("meteorology", "emissions", "source_data"):
             if a not in g:
                 fail(f"{path}: no global attribute {a}")
+        if "ETOPO5" not in nc.getncattr("source_data"):
+            fail(f"{path}: source_data does not name the domain's data")
         met = nc.getncattr("meteorology")
     print(f"{os.path.basename(path)}: provenance, not the {len(keys)} keys; effective namelist {eff}; meteorology '{met.split(':')[0]}'")
 
