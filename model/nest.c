@@ -20,7 +20,7 @@
 #include "model/output/partial.h"
 #include "grids/domain.h"
 #include "base/clock.h"
-#include "base/version.h"
+#include "base/provenance.h"
 
 #define LABEL_LEN 64
 
@@ -190,7 +190,13 @@ static PetscErrorCode define_file(Nest *n, const char *path, PetscInt ncell, int
   NcCallFile(nc_def_dim(*nc, "species", (size_t)p->nspec, &ds), path);
   NcCallFile(nc_def_dim(*nc, "tag", (size_t)PetscMax(p->ntag, 1), &dg), path);
   NcCallFile(nc_def_dim(*nc, "label_length", LABEL_LEN, &dlen), path);
-  PetscCall(version_nc_attribute(*nc, path));
+  NcCallFile(nc_put_att_text(*nc, NC_GLOBAL, "Conventions", 6, "CF-1.8"), path);
+  {
+    const char *title = "Bogda boundary file: the parent run's mixing ratios (bulk and tags) on "
+                        "the cells around or inside a nested child domain";
+    NcCallFile(nc_put_att_text(*nc, NC_GLOBAL, "title", strlen(title), title), path);
+  }
+  PetscCall(provenance_nc_attributes(*nc, path, NULL));
   {
     const int v[5] = {(int)n->i0 + 1, (int)n->j0 + 1, (int)n->ratio, (int)n->cnx, (int)n->cny};
     const char *att[5] = {"PARENT_I_START", "PARENT_J_START", "PARENT_GRID_RATIO", "CHILD_NX",
@@ -200,6 +206,7 @@ static PetscErrorCode define_file(Nest *n, const char *path, PetscInt ncell, int
   }
   NcCallFile(nc_def_var(*nc, "time", NC_DOUBLE, 1, &dt, &var[0]), path);
   NcCallFile(nc_put_att_text(*nc, var[0], "units", 33, "seconds since 1970-01-01 00:00:00"), path);
+  NcCallFile(nc_put_att_text(*nc, var[0], "calendar", 8, "standard"), path);
   dims[0] = dt, dims[1] = dc, dims[2] = dl, dims[3] = ds, dims[4] = dg;
   NcCallFile(nc_def_var(*nc, "q", NC_DOUBLE, 4, dims, &var[1]), path);
   NcCallFile(nc_put_att_text(*nc, var[1], "units", 7, "kg kg-1"), path);
@@ -208,6 +215,7 @@ static PetscErrorCode define_file(Nest *n, const char *path, PetscInt ncell, int
   NcCallFile(nc_def_var(*nc, "cell_j", NC_INT, 1, &dc, &id), path);
   dims[0] = dg, dims[1] = dlen;
   NcCallFile(nc_def_var(*nc, "tag_label", NC_CHAR, 2, dims, &id), path);
+  NcCallFile(nc_put_att_text(*nc, id, "_Encoding", 5, "utf-8"), path);
   NcCallFile(nc_enddef(*nc), path);
   if (p->ntag) {
     char *text;

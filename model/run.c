@@ -36,6 +36,7 @@
 #include "model/output/receptor_series.h"
 #include "model/output/run_folder.h"
 #include "model/output/met_output.h"
+#include "model/output/run_provenance.h"
 #include "model/nest.h"
 #include "model/stop.h"
 #include "model/emissions/point_sources.h"
@@ -333,6 +334,7 @@ static PetscErrorCode setup(Run *r)
                                    r->p.output_dir, r->p.name, &r->rec));
   PetscCall(nest_create(r->comm, r->grid, r->st, r->tags, r->p.output_dir, r->p.name, &r->nest));
   PetscCall(namelist_check_unused(r->comm, groups, ngroups));
+  PetscCall(run_provenance_record(r->p.output_dir, r->p.name));
   PetscCall(steps_in(r, r->p.hours, "run_hours", &r->nstep_end));
   PetscCall(steps_in(r, r->p.output_hours, "run_output_hours", &r->steps_per_output));
   PetscCall(steps_in(r, r->p.checkpoint_hours, "run_checkpoint_hours", &r->steps_per_checkpoint));

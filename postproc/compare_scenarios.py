@@ -26,6 +26,7 @@ def receptor_means(run_dir):
     conc = []
     for f in files:
         with Dataset(f) as d:
+            d.set_auto_chartostring(False)  # chartostring below decodes
             conc.append(d["conc"][:])
             recs = [str(s) for s in chartostring(d["receptor_name"][:])]
             species = [str(s) for s in chartostring(d["species_name"][:])]

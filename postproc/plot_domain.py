@@ -31,6 +31,7 @@ HOTSPOT_COLOURS = {"WCS": "#e41a1c", "KDW": "#ff7f00", "YN": "#984ea3"}
 
 def names(var):
     """Decode a [n, strlen] character variable into a list of str."""
+    var.set_auto_chartostring(False)  # bytes, also where the file declares _Encoding
     return [bytes(row).decode("utf-8", "replace").rstrip("\x00") for row in var[:].data]
 
 

@@ -152,6 +152,7 @@ def values(d, name, path, what):
 def strings(d, name, path, what):
     """A [n, strlen] character variable as a list of str (UTF-8)."""
     var = need(d, name, path, what)
+    var.set_auto_chartostring(False)  # bytes, also where the file declares _Encoding
     return [bytes(row).decode("utf-8", "replace").rstrip("\x00").strip() for row in np.ma.filled(var[:], b"")]
 
 

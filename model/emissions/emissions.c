@@ -7,6 +7,7 @@
    as lost. */
 #include "model/emissions/emissions.h"
 #include "base/ncinput.h"
+#include "base/provenance.h"
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -183,7 +184,7 @@ static PetscErrorCode check_names(MPI_Comm comm, int nc, const char *path, const
   int nvars;
   const char *spec[64];
   PetscInt ns = PetscMin(p->nspec, 64);
-  char known[512] = "";
+  char known[512] = "", bounds[2][NC_MAX_NAME + 1] = {"", ""};
 
   PetscFunctionBeginUser;
   for (PetscInt s = 0; s < ns; s++) spec[s] = p->species[s].name;
@@ -191,6 +192,16 @@ static PetscErrorCode check_names(MPI_Comm comm, int nc, const char *path, const
     size_t l = strlen(known);
     PetscCall(
         PetscSNPrintf(known + l, sizeof(known) - l, "%s%s", sec ? ", " : "", sector_names[sec]));
+  }
+  {
+    /* The CF cell bounds of the axes (lat:bounds = "lat_bnds") are coordinates, not fields. */
+    const int axis[2] = {vlat, vlon};
+    for (int a = 0; a < 2; a++) {
+      size_t blen = 0;
+      if (nc_inq_attlen(nc, axis[a], "bounds", &blen) == NC_NOERR && blen <= NC_MAX_NAME &&
+          nc_get_att_text(nc, axis[a], "bounds", bounds[a]) == NC_NOERR)
+        bounds[a][blen] = '\0';
+    }
   }
   NcCallFile(nc_inq_nvars(nc, &nvars), path);
   for (int v = 0; v < nvars; v++) {
@@ -201,6 +212,9 @@ static PetscErrorCode check_names(MPI_Comm comm, int nc, const char *path, const
     PetscBool looks, units_like;
     if (v == vlat || v == vlon) continue;
     NcCallFile(nc_inq_varname(nc, v, name), path);
+    if (!strcmp(name, bounds[0]) || !strcmp(name, bounds[1])) continue;
+    /* A CF grid mapping ("crs") describes the axes; it is not a field either. */
+    if (nc_inq_att(nc, v, "grid_mapping_name", NULL, NULL) == NC_NOERR) continue;
     if (nc_inq_attlen(nc, v, "units", &ulen) == NC_NOERR && ulen < sizeof(units))
       (void)nc_get_att_text(nc, v, "units", units);
     units[PetscMin(ulen, sizeof(units) - 1)] = 0;
@@ -242,6 +256,18 @@ static PetscErrorCode read_gridded(MPI_Comm comm, const char *path, const Grid *
 
   PetscFunctionBeginUser;
   PetscCall(nc_open_input(path, &nc));
+  {
+    /* What the inventory says it is (bogda-inventory's says ILLUSTRATIVE), for the run's files. */
+    char title[1024] = "", note[1024 + PETSC_MAX_PATH_LEN];
+    size_t tlen = 0;
+    nc_type type;
+    if (nc_inq_att(nc, NC_GLOBAL, "title", &type, &tlen) == NC_NOERR && type == NC_CHAR &&
+        tlen < sizeof(title) && nc_get_att_text(nc, NC_GLOBAL, "title", title) == NC_NOERR) {
+      title[tlen] = '\0';
+      PetscCall(PetscSNPrintf(note, sizeof(note), "%s: %s", provenance_basename(path), title));
+      PetscCall(provenance_note("emission_inventory_title", note, PETSC_FALSE));
+    }
+  }
   PetscCall(read_axis(comm, nc, path, "lat", &vlat, &dim[0], &nlat));
   PetscCall(read_axis(comm, nc, path, "lon", &vlon, &dim[1], &nlon));
   PetscCheck(dim[0] != dim[1], comm, PETSC_ERR_FILE_UNEXPECTED,

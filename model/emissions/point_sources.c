@@ -1,5 +1,7 @@
-/* Point sources from CSV. The first line that is not a comment ('#') names the columns; they
-   may come in any order:
+/* Point sources from CSV (docs/points.md). The first line that is not a comment ('#') names the
+   columns; they may come in any order. The files Bogda writes start with the header and have no
+   comment line (pandas and csv.DictReader take a first comment line for the header); comment
+   lines are still skipped here, so that older files read:
      id, name, lon, lat               degrees (WGS84)
      height_m, diameter_m             stack height above ground and inner diameter at the top
      velocity_m_s, temperature_K      exit velocity and temperature

@@ -223,13 +223,17 @@ PetscErrorCode history_open(History *h, PetscReal t)
   for (PetscInt k = 0; k < h->grid->spec.nz; k++)
     h->zmid[k] = 0.5 * (h->grid->spec.z_iface[k] + h->grid->spec.z_iface[k + 1]);
   PetscCall(output_open(h->grid, path, "Bogda air-quality model output", h->zmid, &h->file));
-  PetscCall(output_configuration(h->file));
   if (h->p.tags)
     PetscCall(output_def_tags(h->file, h->tags->ntag, (const char *const *)h->tags->label));
   for (PetscInt n = 0; n < h->nout; n++) PetscCall(define_species(h, &h->var[n]));
-  PetscCall(output_def_var(h->file, "pm25", OUTPUT_2D, "ug m-3",
-                           "mass_concentration_of_pm2p5_ambient_aerosol_particles_in_air",
-                           "surface PM2.5: primary PM2.5 + sulfate + nitrate + ammonium",
+  /* pm25 is a dry sum of the model's components, not the ambient (wet) aerosol that
+     mass_concentration_of_pm2p5_ambient_aerosol_particles_in_air names. The CF standard-name
+     table (version 83) has no dry PM2.5 mass concentration (only mass_fraction_of_pm2p5_dry_
+     aerosol_particles_in_air, a mass fraction, and dry names for single components such as
+     sulfate), so pm25 carries a long_name and no standard_name. */
+  PetscCall(output_def_var(h->file, "pm25", OUTPUT_2D, "ug m-3", NULL,
+                           "surface dry PM2.5: primary PM2.5 + sulfate + nitrate + ammonium (no "
+                           "aerosol water)",
                            &h->id_pm25));
   PetscCall(cell_methods(h, h->id_pm25));
   if (h->p.averaging == AVERAGING_MEAN) PetscCall(output_def_time_bounds(h->file));

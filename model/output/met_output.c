@@ -90,7 +90,6 @@ static PetscErrorCode open_file(MetOutput *o, PetscBool has_w)
   PetscFunctionBeginUser;
   PetscCall(output_open(o->g, o->path, "Bogda meteorology (met_output)", o->zmid, &o->file));
   PetscCall(output_attribute(o->file, "met_source", o->source));
-  PetscCall(output_configuration(o->file));
   for (PetscInt n = 0; n < O_N; n++) {
     o->id[n] = -1;
     if (n == O_W && !has_w) continue;

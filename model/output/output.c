@@ -6,14 +6,13 @@
 #include "model/output/output.h"
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include "base/error.h"
 #include "base/atomic_file.h"
-#include "base/namelist.h"
 #include "model/output/partial.h"
 #include <netcdf_par.h>
 #include "grids/crs.h"
 #include "base/version.h"
+#include "base/provenance.h"
 
 #define OUTPUT_MAX_VARS 512
 #define LABEL_LEN 64
@@ -63,8 +62,7 @@ PetscErrorCode output_open(const Grid *g, const char *path, const char *title,
   const Patch *p = &g->patch;
   PetscBool ll = g->spec.proj.kind == PROJ_LATLON ? PETSC_TRUE : PETSC_FALSE;
   int id, d2[2];
-  char history[128];
-  time_t now = time(NULL);
+  char source[160];
 
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&f));
@@ -109,12 +107,10 @@ PetscErrorCode output_open(const Grid *g, const char *path, const char *title,
   PetscCall(att_text(f, NC_GLOBAL, "Conventions", "CF-1.8"));
   PetscCall(att_text(f, NC_GLOBAL, "title", title));
   PetscCall(att_text(f, NC_GLOBAL, "institution", "Bogda air-quality model"));
-  PetscCall(att_text(f, NC_GLOBAL, "source",
-                     "Bogda, an MPI-parallel Eulerian air-quality model for Xinjiang"));
-  strftime(history, sizeof(history), "%Y-%m-%dT%H:%M:%SZ created by bogda ", gmtime(&now));
-  PetscCall(PetscStrlcat(history, version_string(), sizeof(history)));
-  PetscCall(att_text(f, NC_GLOBAL, "history", history));
-  PetscCall(version_nc_attribute(f->nc, f->path));
+  PetscCall(PetscSNPrintf(source, sizeof(source),
+                          "Bogda %s, an MPI-parallel Eulerian air-quality model for Xinjiang",
+                          version_string()));
+  PetscCall(provenance_nc_attributes(f->nc, f->path, source));
   PetscCall(PetscMalloc1((size_t)p->xm * (size_t)p->ym * (size_t)PetscMax(1, g->spec.nz), &f->buf));
   *out = f;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -124,18 +120,6 @@ PetscErrorCode output_attribute(OutputFile *f, const char *key, const char *valu
 {
   PetscFunctionBeginUser;
   PetscCall(att_text(f, NC_GLOBAL, key, value));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode output_configuration(OutputFile *f)
-{
-  PetscFunctionBeginUser;
-  for (PetscInt n = 0; n < namelist_count(); n++) {
-    const char *key, *value;
-    PetscBool is_default;
-    PetscCall(namelist_entry(n, &key, &value, &is_default));
-    PetscCall(att_text(f, NC_GLOBAL, key, value));
-  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -152,7 +136,7 @@ PetscErrorCode output_def_tags(OutputFile *f, PetscInt ntag, const char *const *
   dims[1] = f->dstr;
   NcCallFile(nc_def_var(f->nc, "tag_label", NC_CHAR, 2, dims, &id), f->path);
   PetscCall(att_text(f, id, "long_name", "attribution tag: family:group"));
-  PetscCall(att_text(f, id, "cf_role", "tag_id"));
+  PetscCall(att_text(f, id, "_Encoding", "utf-8"));
   NcCallFile(nc_var_par_access(f->nc, id, NC_COLLECTIVE), f->path);
   NcCallFile(nc_def_var(f->nc, "tag", NC_INT, 1, &f->dtag, &id), f->path);
   PetscCall(att_text(f, id, "long_name", "tag index (labels in tag_label)"));

@@ -20,17 +20,15 @@ typedef enum {
 } OutputShape;
 
 /* Open path.tmp for writing (clobbering), define dimensions, coordinates, the CRS and global
-   attributes Conventions, title, institution, source, history. nominal_z gives the nominal
+   attributes Conventions, title, institution, source, and the provenance of base/provenance.h
+   (history: the command with the run folder's paths made relative; the run's inputs, the
+   effective namelist beside it; no absolute path). nominal_z gives the nominal
    layer-centre heights (nz values, m above ground) for the lev coordinate. Collective. */
 PetscErrorCode output_open(const Grid *g, const char *path, const char *title,
                            const PetscReal *nominal_z, OutputFile **f);
 
 /* Add a text global attribute (define mode only). Collective. */
 PetscErrorCode output_attribute(OutputFile *f, const char *key, const char *value);
-
-/* Add the run's effective configuration (base/namelist.h), one text global attribute per key
-   (define mode only; STYLE.md rule 32). Collective. */
-PetscErrorCode output_configuration(OutputFile *f);
 
 /* Define the tag dimension with one label per tag ("tag" coordinate of strings). Collective. */
 PetscErrorCode output_def_tags(OutputFile *f, PetscInt ntag, const char *const *labels);

@@ -17,7 +17,7 @@
 #include "base/namelist.h"
 #include "grids/domain.h"
 #include "physics/species.h"
-#include "base/version.h"
+#include "base/provenance.h"
 
 #define LABEL_LEN 64
 
@@ -177,6 +177,10 @@ static PetscErrorCode def_labels(Receptors *r, int dim_n, int dim_len, const cha
   PetscFunctionBeginUser;
   NcCallFile(nc_def_var(r->nc, var, NC_CHAR, 2, dims, &id), r->path_nc);
   NcCallFile(nc_put_att_text(r->nc, id, "long_name", strlen(lname), lname), r->path_nc);
+  /* The labels are UTF-8 (receptor and unit names in Chinese): netCDF4-python and xarray decode
+     a character array to strings in the encoding this attribute names, and return raw bytes
+     without it. */
+  PetscCall(att_text(r, id, "_Encoding", "utf-8"));
   PetscCall(PetscCalloc1(n * LABEL_LEN, &text));
   for (PetscInt k = 0; k < n; k++) strncpy(text + k * LABEL_LEN, labels[k], LABEL_LEN - 1);
   NcCallFile(nc_enddef(r->nc), r->path_nc);
@@ -266,7 +270,7 @@ static PetscErrorCode open_nc(Receptors *r)
   PetscCall(att_text(r, NC_GLOBAL, "Conventions", "CF-1.8"));
   PetscCall(att_text(r, NC_GLOBAL, "featureType", "timeSeries"));
   PetscCall(att_text(r, NC_GLOBAL, "title", "Bogda receptor time series by tag"));
-  PetscCall(version_nc_attribute(r->nc, r->path_nc));
+  PetscCall(provenance_nc_attributes(r->nc, r->path_nc, NULL));
   NcCallFile(nc_def_var(r->nc, "time", NC_DOUBLE, 1, &dt, &r->vtime), r->path_nc);
   PetscCall(att_text(r, r->vtime, "units", "seconds since 1970-01-01 00:00:00"));
   PetscCall(att_text(r, r->vtime, "standard_name", "time"));
@@ -294,6 +298,9 @@ static PetscErrorCode open_nc(Receptors *r)
   PetscCall(PetscMalloc1(PetscMax(PetscMax(nt, ns), r->nrec) + 1, &names));
   for (PetscInt k = 0; k < r->nrec; k++) names[k] = r->dom->rec[k].name;
   PetscCall(def_labels(r, dr, dl, "receptor_name", "receptor (hotspot) code", r->nrec, names));
+  /* The station identifier of a CF timeSeries (CF-1.8 section 9.5): one per receptor. */
+  NcCallFile(nc_inq_varid(r->nc, "receptor_name", &id), r->path_nc);
+  PetscCall(att_text(r, id, "cf_role", "timeseries_id"));
   for (PetscInt k = 0; k < r->nrec; k++) names[k] = r->dom->rec[k].name_en;
   PetscCall(def_labels(r, dr, dl, "receptor_name_en", "receptor name", r->nrec, names));
   for (PetscInt k = 0; k < r->nrec; k++) names[k] = r->dom->rec[k].name_zh;
@@ -342,6 +349,10 @@ static PetscErrorCode open_nc(Receptors *r)
         r->mean ? "time: mean (interval: 1 step) area: mean" : "time: point area: mean";
     PetscCall(att_text(r, r->vconc, "cell_methods", cm));
     PetscCall(att_text(r, r->vcontrib, "cell_methods", cm));
+    PetscCall(att_text(r, r->vconc, "coordinates", "lat lon receptor_name species_name"));
+    PetscCall(att_text(r, r->vcontrib, "coordinates",
+                       nt ? "lat lon receptor_name species_name tag_label"
+                          : "lat lon receptor_name species_name"));
   }
   NcCallFile(nc_def_var(r->nc, "closure", NC_DOUBLE, 1, dims, &r->vclosure), r->path_nc);
   PetscCall(att_text(r, r->vclosure, "units", "1"));

@@ -7,11 +7,13 @@
    - the prefecture an XPCC city sits in (a prefecture-level entry with a single county of its own
      code): the prefecture whose counties share the longest raster border with it;
    - control units: derived (three per county: priority protection, key control, general; codes
-     <adcode>-P1, -K1, -G1) or read from an official GeoJSON file (properties unit_code,
-     unit_name_zh, unit_name_en, unit_kind 0..2, unit_county adcode), then one unit per outside
+     <adcode>-P1, -K1, -G1) or read from an official unit file in any format OGR reads
+     (docs/units.md: unit_code, unit_name_zh, unit_name_en, unit_kind, unit_county and optionally
+     unit_prefecture, or their shapefile-sized short names), then one unit per outside
      region code of the outside-regions table, in the order the codes first appear;
    - sites (county seats, and the cities and point sources of the hotspot CSV) and lakes. */
 #include "prep/geo/geography.h"
+#include "base/data_path.h"
 #include <stdlib.h>
 #include <string.h>
 #include "base/csv.h"
@@ -87,10 +89,10 @@ static PetscErrorCode add_prefecture(Geography *g, const GeoCollection *c, Petsc
   PetscInt ad = 0;
 
   PetscFunctionBeginUser;
-  PetscCall(geojson_get_text(c, k, "prefecture_adcode", &text));
+  PetscCall(vector_get_text(c, k, "prefecture_adcode", &text));
   PetscCall(parse_adcode(c->path, k, text, &ad));
-  PetscCall(geojson_get_text(c, k, "prefecture", &zh));
-  PetscCall(geojson_get_text(c, k, "prefecture_en", &en));
+  PetscCall(vector_get_text(c, k, "prefecture", &zh));
+  PetscCall(vector_get_text(c, k, "prefecture_en", &en));
   *pref_adcode = ad;
   for (PetscInt q = 0; q < g->npref; q++)
     if (g->pref[q].adcode == ad) PetscFunctionReturn(PETSC_SUCCESS);
@@ -115,7 +117,7 @@ static PetscErrorCode check_rings(const GeoCollection *c)
   PetscFunctionBeginUser;
   for (PetscInt k = 0; k < c->n; k++) {
     const GeoFeature *f = &c->feature[k];
-    const GeoProperty *name = geojson_property(f, "name");
+    const GeoProperty *name = vector_property(f, "name");
     for (PetscInt r = 0; r < f->nring; r++) {
       PetscInt n;
       PetscCall(polygon_ring_crossings(f, r, RING_CROSSINGS_MAX, e1, e2, &n));
@@ -159,11 +161,11 @@ static PetscErrorCode load_counties(Geography *g, const GeoCollection *c)
   for (PetscInt k = 0; k < c->n; k++) {
     GeoCounty *y = &g->county[k];
     const char *text;
-    PetscCall(geojson_get_text(c, k, "adcode", &text));
+    PetscCall(vector_get_text(c, k, "adcode", &text));
     PetscCall(parse_adcode(c->path, k, text, &y->adcode));
-    PetscCall(geojson_get_text(c, k, "name", &text));
+    PetscCall(vector_get_text(c, k, "name", &text));
     PetscCall(PetscStrncpy(y->name_zh, text, GEO_NAME_LEN));
-    PetscCall(geojson_get_reals(c, k, "label_point", 2, y->seat));
+    PetscCall(vector_get_reals(c, k, "label_point", 2, y->seat));
     PetscCall(add_prefecture(g, c, k, &y->prefecture));
     for (PetscInt q = 0; q < k; q++)
       PetscCheck(g->county[q].adcode != y->adcode, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
@@ -316,28 +318,79 @@ static PetscErrorCode derived_units(Geography *g, PetscInt nextra)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The attributes of an official unit file (docs/units.md): each has a long name and a short one
+   that fits a shapefile's ten characters. */
+enum { UA_CODE, UA_NAME_ZH, UA_NAME_EN, UA_KIND, UA_COUNTY, UA_PREFECTURE, UA_N };
+static const char *const unit_attribute[UA_N][2] = {
+    {"unit_code", "code"}, {"unit_name_zh", "name_zh"}, {"unit_name_en", "name_en"},
+    {"unit_kind", "kind"}, {"unit_county", "county"},   {"unit_prefecture", "prefecture"}};
+
+/* The attribute a of feature k: the one of its two names the feature has (NULL if neither). */
+static const GeoProperty *unit_property(const GeoCollection *c, PetscInt k, PetscInt a)
+{
+  const GeoProperty *q = vector_property(&c->feature[k], unit_attribute[a][0]);
+  return q ? q : vector_property(&c->feature[k], unit_attribute[a][1]);
+}
+
+/* The text of the required attribute a of feature k. */
+static PetscErrorCode unit_text(const GeoCollection *c, PetscInt k, PetscInt a, const char **text)
+{
+  const GeoProperty *q = unit_property(c, k, a);
+
+  PetscFunctionBeginUser;
+  PetscCheck(q && q->text, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: feature %" PetscInt_FMT " has no attribute %s (or %s): an official unit file "
+             "needs %s, %s, %s, %s and %s (docs/units.md)",
+             c->path, k, unit_attribute[a][0], unit_attribute[a][1], unit_attribute[UA_CODE][0],
+             unit_attribute[UA_NAME_ZH][0], unit_attribute[UA_NAME_EN][0],
+             unit_attribute[UA_KIND][0], unit_attribute[UA_COUNTY][0]);
+  *text = q->text;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The kind of feature k: the number 0, 1 or 2, or its name in English or Chinese. */
+static PetscErrorCode unit_kind(const GeoCollection *c, PetscInt k, const char *code,
+                                PetscInt *kind)
+{
+  static const char *const names[3][2] = {
+      {"priority", "优先保护"}, {"key", "重点管控"}, {"general", "一般管控"}};
+  const GeoProperty *q = unit_property(c, k, UA_KIND);
+  PetscReal v = -1;
+
+  PetscFunctionBeginUser;
+  if (q && q->nnum == 1) v = q->num[0];
+  if (q && q->text && !q->nnum) {
+    /* A text field holding the number (a shapefile's string column). */
+    char *end;
+    double x = strtod(q->text, &end);
+    if (end != q->text && !*end) v = x;
+  }
+  for (PetscInt n = 0; q && q->text && !q->nnum && n < 3; n++)
+    if (!strcmp(q->text, names[n][0]) || !strcmp(q->text, names[n][1])) v = (PetscReal)n;
+  PetscCheck(v == UNIT_PRIORITY || v == UNIT_KEY || v == UNIT_GENERAL, PETSC_COMM_SELF,
+             PETSC_ERR_FILE_UNEXPECTED,
+             "%s: feature %" PetscInt_FMT " (%s): unit_kind %s must be 0 or priority (优先保护), "
+             "1 or key (重点管控), 2 or general (一般管控)",
+             c->path, k, code, q && q->text ? q->text : "(missing)");
+  *kind = (PetscInt)v;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* One official unit from feature k of the unit file. */
 static PetscErrorCode official_unit(Geography *g, const GeoCollection *c, PetscInt k, GeoUnit *u)
 {
   const char *text;
-  PetscReal kind;
   PetscInt adcode = 0;
 
   PetscFunctionBeginUser;
-  PetscCall(geojson_get_text(c, k, "unit_code", &text));
+  PetscCall(unit_text(c, k, UA_CODE, &text));
   PetscCall(PetscStrncpy(u->code, text, GEO_CODE_LEN));
-  PetscCall(geojson_get_text(c, k, "unit_name_zh", &text));
+  PetscCall(unit_text(c, k, UA_NAME_ZH, &text));
   PetscCall(PetscStrncpy(u->name_zh, text, GEO_NAME_LEN));
-  PetscCall(geojson_get_text(c, k, "unit_name_en", &text));
+  PetscCall(unit_text(c, k, UA_NAME_EN, &text));
   PetscCall(PetscStrncpy(u->name_en, text, GEO_NAME_LEN));
-  PetscCall(geojson_get_reals(c, k, "unit_kind", 1, &kind));
-  PetscCheck(kind == UNIT_PRIORITY || kind == UNIT_KEY || kind == UNIT_GENERAL, PETSC_COMM_SELF,
-             PETSC_ERR_FILE_UNEXPECTED,
-             "%s: feature %" PetscInt_FMT
-             " (%s): unit_kind %g must be 0 (priority protection), 1 (key control) or 2 (general)",
-             c->path, k, u->code, (double)kind);
-  u->kind = (PetscInt)kind;
-  PetscCall(geojson_get_text(c, k, "unit_county", &text));
+  PetscCall(unit_kind(c, k, u->code, &u->kind));
+  PetscCall(unit_text(c, k, UA_COUNTY, &text));
   PetscCall(parse_adcode(c->path, k, text, &adcode));
   u->county = -1;
   for (PetscInt y = 0; y < g->ncounty; y++)
@@ -347,6 +400,19 @@ static PetscErrorCode official_unit(Geography *g, const GeoCollection *c, PetscI
              " is not a county of %s",
              c->path, k, u->code, adcode, g->p.counties_file);
   u->prefecture = g->county[u->county].prefecture;
+  if (unit_property(c, k, UA_PREFECTURE)) {
+    /* Optional: the prefecture, which must be the county's (the unit map is checked, not
+       trusted). */
+    PetscInt pref = 0;
+    PetscCall(unit_text(c, k, UA_PREFECTURE, &text));
+    PetscCall(parse_adcode(c->path, k, text, &pref));
+    PetscCheck(u->prefecture >= 0 && pref == g->pref[u->prefecture].adcode, PETSC_COMM_SELF,
+               PETSC_ERR_FILE_UNEXPECTED,
+               "%s: feature %" PetscInt_FMT " (%s): unit_prefecture %" PetscInt_FMT
+               " is not the prefecture of county %" PetscInt_FMT " (%" PetscInt_FMT ")",
+               c->path, k, u->code, pref, adcode,
+               u->prefecture >= 0 ? g->pref[u->prefecture].adcode : (PetscInt)-1);
+  }
   for (PetscInt q = 0; q < k; q++)
     PetscCheck(strcmp(g->unit[q].code, u->code), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
                "%s: unit_code %s appears twice (features %" PetscInt_FMT " and %" PetscInt_FMT ")",
@@ -360,7 +426,7 @@ static PetscErrorCode official_units(Geography *g, const PolygonRaster *mask, Pe
   PetscInt *value, inside = 0, covered = 0, filled, left;
 
   PetscFunctionBeginUser;
-  PetscCall(geojson_read(g->p.units_file, &c));
+  PetscCall(vector_read(g->p.units_file, &c));
   PetscCall(check_rings(c));
   PetscCall(PetscCalloc1(c->n + nextra, &g->unit));
   PetscCall(PetscMalloc1(c->n, &value));
@@ -389,7 +455,7 @@ static PetscErrorCode official_units(Geography *g, const PolygonRaster *mask, Pe
              100.0 * (double)g->p.units_min_coverage);
   PetscCall(polygon_raster_fill_gaps(g->unit_raster, mask, &filled, &left));
   PetscCall(PetscFree(value));
-  PetscCall(geojson_destroy(&c));
+  PetscCall(vector_destroy(&c));
   g->official = PETSC_TRUE;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -530,8 +596,8 @@ PetscErrorCode geography_create(const GeoParams *p, Geography **out)
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&g));
   g->p = *p;
-  PetscCall(geojson_read(p->counties_file, &counties));
-  PetscCall(geojson_read(p->outline_file, &outline));
+  PetscCall(vector_read(p->counties_file, &counties));
+  PetscCall(vector_read(p->outline_file, &outline));
   PetscCall(check_rings(counties));
   PetscCall(check_rings(outline));
   PetscCall(load_counties(g, counties));
@@ -547,8 +613,8 @@ PetscErrorCode geography_create(const GeoParams *p, Geography **out)
   if (p->landuse_file[0]) PetscCall(dem_read(p->landuse_file, p->landuse_variable, &g->landuse));
   PetscCall(polygon_raster_destroy(&mask));
   PetscCall(PetscFree(order));
-  PetscCall(geojson_destroy(&counties));
-  PetscCall(geojson_destroy(&outline));
+  PetscCall(vector_destroy(&counties));
+  PetscCall(vector_destroy(&outline));
   *out = g;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -615,4 +681,13 @@ PetscErrorCode geography_find_place(const Geography *g, const char *name, PetscI
     }
   }
   PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+void geography_sources(const GeoParams *p, char *out, size_t len)
+{
+  const char *const files[] = {p->dem_file,          p->outline_file, p->counties_file,
+                               p->units_file,        p->landuse_file, p->sites_file,
+                               p->county_names_file, p->lakes_file,   p->outside_file};
+
+  data_path_sources(files, (PetscInt)(sizeof(files) / sizeof(files[0])), out, len);
 }

@@ -104,6 +104,10 @@ PetscErrorCode geography_create(const GeoParams *p, Geography **g);
 /* Free everything and set the handle to NULL; no-op on NULL. */
 PetscErrorCode geography_destroy(Geography **g);
 
+/* What the input files of p are (base/data_path.h data_path_sources(): basename, source and
+   licence of each), for the source_data attribute of the files built from them. Not collective. */
+void geography_sources(const GeoParams *p, char *out, size_t len);
+
 /* Index of the county or prefecture called name (adcode, Chinese or English name, or the
    county's short English name, case-insensitive); *county and *pref are -1 if not found.
    Fails if the name is ambiguous. Not collective. */

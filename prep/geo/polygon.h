@@ -2,7 +2,7 @@
 /* Polygons on the sphere in longitude-latitude: point-in-polygon tests, areas, and a raster of
    owners (which polygon covers each pixel of a fine lat-lon grid) from which the grid tool
    measures the fractional coverage of model cells by sub-sampling them. */
-#include "prep/geo/geojson.h"
+#include "prep/geo/vector.h"
 
 /* Whether (lon, lat) lies inside feature f under the even-odd rule over all its rings (so holes
    and the polygons of a MultiPolygon need no special care). Not collective. */

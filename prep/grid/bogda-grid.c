@@ -23,7 +23,8 @@ static const char usage[] =
     "Usage: bogda-grid -namelist FILE -out DIR [-domain A,B] [-group_key value ...]\n"
     "  -namelist FILE       the grid tool's namelist (namelists/domains.nml)\n"
     "  -out DIR             the folder for <name>_domain.nc and <name>_units.csv (it must exist)\n"
-    "  -domain A,B          the domains to build (default: all of grid_tool_domains)\n";
+    "  -domain A,B          the domains to build (default: all of grid_tool_domains)\n"
+    "  -namelist_reference  print the reference of every group in Markdown (docs/grid.md)\n";
 
 /* Gather an array of per-rank counts n (elements) from every rank to rank 0 into all. */
 static PetscErrorCode gather(MPI_Comm comm, const void *local, PetscInt n, MPI_Datatype type,
@@ -185,7 +186,16 @@ int main(int argc, char **argv)
                   .purpose = "build the domain files of the Bogda model from the Xinjiang data",
                   .usage = usage,
                   .groups_note = DATA_NOTE "One group &domain_<name> for each domain, e.g. "
-                                           "&domain_xj27 with -domain_xj27_nx, ...\n"};
+                                           "&domain_xj27 with -domain_xj27_nx, ...\n",
+                  .reference_title = "bogda-grid namelist reference",
+                  .reference_intro =
+                      "The domain builder `bin/bogda-grid -namelist FILE -out DIR` reads these "
+                      "groups from its namelist (`namelists/domains.nml`). The input files "
+                      "default to the shipped data, `'$BOGDA_DATA/...'`: the folder the "
+                      "environment variable `BOGDA_DATA` names, else `data/` beside the "
+                      "program's folder (`bin/../data`); `data/README.md` says what each is. "
+                      "There is one group `&domain_<name>` for each name in "
+                      "`grid_tool_domains` (`&domain_xj27` with `-domain_xj27_nx`, ...).\n\n"};
   PetscBool done;
 
   prog.groups = domain_config_groups(&prog.ngroups);

@@ -39,9 +39,9 @@ static const ParamSpec tool_table[] = {
      .offset = offsetof(ToolGroup, domains),
      .count_offset = offsetof(ToolGroup, ndomains)},
     T_STR("counties_file", "$BOGDA_DATA/xinjiang_counties_amap.geojson",
-          "county polygons (GeoJSON)", geo.counties_file),
-    T_STR("outline_file", "$BOGDA_DATA/xinjiang_outline_dcw.geojson", "Xinjiang outline (GeoJSON)",
-          geo.outline_file),
+          "county polygons (GeoJSON or any vector format OGR reads, any CRS)", geo.counties_file),
+    T_STR("outline_file", "$BOGDA_DATA/xinjiang_outline_dcw.geojson",
+          "Xinjiang outline (any vector format OGR reads)", geo.outline_file),
     T_STR("sites_file", "$BOGDA_DATA/xinjiang_hotspots_and_point_sources.csv",
           "hotspot cities and point sources (CSV)", geo.sites_file),
     T_STR("county_names_file", "$BOGDA_DATA/xinjiang_county_names_en.csv",
@@ -59,7 +59,9 @@ static const ParamSpec tool_table[] = {
     T_STR("landuse_variable", "", "land-use variable in a NetCDF land-use grid",
           geo.landuse_variable),
     T_STR("units_file", "",
-          "official control-unit polygons (GeoJSON) replacing the derived units (empty: derive)",
+          "official control-unit polygons (any vector format and CRS OGR reads: Shapefile, "
+          "GeoPackage, GeoJSON, ...; attributes in docs/units.md) replacing the derived units "
+          "(empty: derive)",
           geo.units_file),
     {.key = "raster_per_degree",
      .units = "deg-1",
@@ -147,7 +149,8 @@ static const ParamSpec receptor_table[] = {
     R_STRS("cities", "'NAME: city, city, ...': the urban land of these counties or prefectures",
            cities),
     R_STRS("points", "'NAME: lon lat radius_km': a disc", points),
-    R_STRS("polygon", "'NAME: file.geojson': the polygons of a GeoJSON file", polygon),
+    R_STRS("polygon", "'NAME: file.geojson': the polygons of a vector file (any format OGR reads)",
+           polygon),
     {.key = NULL},
 };
 

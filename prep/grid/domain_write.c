@@ -26,6 +26,7 @@
 #include "base/namelist.h"
 #include "base/constants.h"
 #include "base/version.h"
+#include "base/provenance.h"
 
 #define STRLEN GEO_NAME_LEN
 #define M2_PER_KM2 1e6
@@ -59,6 +60,9 @@ static PetscErrorCode def(Nc *f, const char *name, nc_type type, int ndim, const
   if (units) NcCallFile(nc_put_att_text(f->nc, *id, "units", strlen(units), units), f->path);
   if (long_name)
     NcCallFile(nc_put_att_text(f->nc, *id, "long_name", strlen(long_name), long_name), f->path);
+  /* Names are UTF-8 (Chinese unit, prefecture and receptor names): netCDF4-python and xarray
+     decode character arrays to strings in the encoding _Encoding names, raw bytes without it. */
+  if (type == NC_CHAR) NcCallFile(nc_put_att_text(f->nc, *id, "_Encoding", 5, "utf-8"), f->path);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -89,6 +93,7 @@ static PetscErrorCode global_attributes(Nc *f, const ToolConfig *cfg, const Doma
                                         PetscInt nsub)
 {
   const GridSpec *s = &d->spec;
+  char text[4096], dir[PETSC_MAX_PATH_LEN];
   const struct {
     const char *name;
     double v;
@@ -103,15 +108,19 @@ static PetscErrorCode global_attributes(Nc *f, const ToolConfig *cfg, const Doma
                {"Y0", s->y0}};
 
   PetscFunctionBeginUser;
+  /* The folder of the file: the config_ values' paths are made relative to it, as history's. */
+  provenance_folder(f->path, dir, sizeof(dir));
   PetscCall(att_text(f, NC_GLOBAL, "Conventions", "CF-1.8"));
   PetscCall(att_text(f, NC_GLOBAL, "title",
                      "Bogda model domain: grid, terrain, land use, control units, receptors"));
-  PetscCall(
-      att_text(f, NC_GLOBAL, "source",
-               "bogda-grid (prep/grid/bogda-grid.c) from the data in data/ (see data/README.md)"));
-  PetscCall(att_text(f, NC_GLOBAL, "history", "built by bogda-grid"));
-  PetscCall(version_nc_attribute(f->nc, f->path));
-  PetscCall(att_text(f, NC_GLOBAL, "namelist", cfg->path));
+  PetscCall(PetscSNPrintf(text, sizeof(text),
+                          "bogda-grid %s (prep/grid/bogda-grid.c) from the data named in "
+                          "source_data (the shipped ones are described in data/README.md)",
+                          version_string()));
+  PetscCall(provenance_nc_attributes(f->nc, f->path, text));
+  geography_sources(&cfg->geo, text, sizeof(text));
+  PetscCall(att_text(f, NC_GLOBAL, "source_data", text));
+  PetscCall(att_text(f, NC_GLOBAL, "namelist", provenance_basename(cfg->path)));
   PetscCall(att_text(f, NC_GLOBAL, "domain_name", d->name));
   PetscCall(att_int(f, NC_GLOBAL, "MAP_PROJ", s->proj.kind));
   for (size_t k = 0; k < sizeof(reals) / sizeof(reals[0]); k++)
@@ -132,7 +141,9 @@ static PetscErrorCode global_attributes(Nc *f, const ToolConfig *cfg, const Doma
     char name[NC_MAX_NAME + 1];
     PetscCall(namelist_entry(k, &key, &value, &is_default));
     PetscCall(PetscSNPrintf(name, sizeof(name), "config_%s", key));
-    PetscCall(att_text(f, NC_GLOBAL, name, value));
+    /* A path the user gave (a units file in their home folder) is kept as its basename. */
+    provenance_relative_text(value, dir, text, sizeof(text));
+    PetscCall(att_text(f, NC_GLOBAL, name, text));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }

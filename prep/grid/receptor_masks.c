@@ -85,7 +85,7 @@ static PetscErrorCode add_polygon(const char *rest, Receptor *r)
 {
   PetscFunctionBeginUser;
   PetscCall(PetscRealloc(sizeof(GeoCollection *) * (size_t)(r->npolygon + 1), &r->polygon));
-  PetscCall(geojson_read(rest, &r->polygon[r->npolygon]));
+  PetscCall(vector_read(rest, &r->polygon[r->npolygon]));
   r->npolygon++;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -154,7 +154,7 @@ PetscErrorCode receptor_masks_destroy(ReceptorSet **rsp)
     PetscCall(PetscFree(rs->r[k].county));
     PetscCall(PetscFree(rs->r[k].point));
     for (PetscInt q = 0; q < rs->r[k].npolygon; q++)
-      PetscCall(geojson_destroy(&rs->r[k].polygon[q]));
+      PetscCall(vector_destroy(&rs->r[k].polygon[q]));
     PetscCall(PetscFree(rs->r[k].polygon));
   }
   PetscCall(PetscFree(rs->r));

@@ -1,8 +1,8 @@
 #pragma once
 /* Receptors: areas whose air a study reports on (the three hotspots). A receptor is the union of
    the urban land of a list of counties or prefectures, of discs around points, and of the
-   polygons of GeoJSON files, as the &receptor namelist group defines them. The grid tool turns
-   each into cell weights (domain file variable receptor_weight). */
+   polygons of vector files (prep/geo/vector.h), as the &receptor namelist group defines them. The
+   grid tool turns each into cell weights (domain file variable receptor_weight). */
 #include "prep/grid/domain_config.h"
 
 typedef struct {

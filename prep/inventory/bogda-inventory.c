@@ -18,7 +18,7 @@
       species are balanced over (乌-昌-石 or not) x sector by iterative proportional fitting so that
       both the sector totals and the 乌-昌-石 share hold exactly, then spread by the proxies.
    Outputs: DIR/xinjiang_inventory.nc (<species>_<sector>(lat, lon), t yr-1 per cell),
-   DIR/xinjiang_points.csv (model/emissions/point_sources.c format),
+   DIR/xinjiang_points.csv (the point-source format of docs/points.md, header first),
    DIR/xinjiang_inventory_totals.csv (t/yr by prefecture, sector and species, for the checks). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +34,7 @@
 #include "physics/species.h"
 #include "base/constants.h"
 #include "base/version.h"
+#include "base/provenance.h"
 #include "base/program.h"
 #include "base/data_path.h"
 
@@ -459,11 +460,65 @@ static PetscErrorCode outside(Inv *v)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* A text attribute of variable var (NC_GLOBAL: of the file). */
+static PetscErrorCode att(int nc, int var, const char *name, const char *text, const char *path)
+{
+  PetscFunctionBeginUser;
+  NcCallFile(nc_put_att_text(nc, var, name, strlen(text), text), path);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The lat and lon axes of the inventory, with their CF cell bounds (the cells' edges). */
+static PetscErrorCode write_axes(Inv *v, int nc, const int dims[2], const char *path)
+{
+  int dnv, vid, vb, bd[2];
+  PetscReal *coord, *bnds;
+
+  PetscFunctionBeginUser;
+  NcCallFile(nc_def_dim(nc, "nv", 2, &dnv), path);
+  PetscCall(
+      PetscMalloc2(PetscMax(v->nlat, v->nlon), &coord, 2 * PetscMax(v->nlat, v->nlon), &bnds));
+  for (PetscInt k = 0; k < 2; k++) {
+    const char *nm = k ? "lon" : "lat", *units = k ? "degrees_east" : "degrees_north";
+    char bname[16];
+    PetscInt n = k ? v->nlon : v->nlat;
+    PetscReal o = k ? v->p.lon0 : v->p.lat0;
+    PetscCall(PetscSNPrintf(bname, sizeof(bname), "%s_bnds", nm));
+    NcCallFile(nc_def_var(nc, nm, NC_DOUBLE, 1, &dims[k], &vid), path);
+    PetscCall(att(nc, vid, "units", units, path));
+    PetscCall(att(nc, vid, "standard_name", k ? "longitude" : "latitude", path));
+    PetscCall(att(nc, vid, "long_name",
+                  k ? "longitude of the cell centre" : "latitude of the cell centre", path));
+    PetscCall(att(nc, vid, "axis", k ? "X" : "Y", path));
+    PetscCall(att(nc, vid, "bounds", bname, path));
+    bd[0] = dims[k], bd[1] = dnv;
+    NcCallFile(nc_def_var(nc, bname, NC_DOUBLE, 2, bd, &vb), path);
+    PetscCall(att(nc, vb, "units", units, path));
+    for (PetscInt i = 0; i < n; i++) {
+      coord[i] = o + (i + 0.5) * v->p.res;
+      bnds[2 * i] = o + (PetscReal)i * v->p.res;
+      bnds[2 * i + 1] = o + (PetscReal)(i + 1) * v->p.res;
+    }
+    NcCallFile(nc_put_var_double(nc, vid, coord), path);
+    NcCallFile(nc_put_var_double(nc, vb, bnds), path);
+  }
+  PetscCall(PetscFree2(coord, bnds));
+  {
+    /* The lon-lat coordinates are WGS84 (the site table's), for GDAL and the CF clients. */
+    const double a = 6378137.0, inv_f = 298.257223563, pm = 0;
+    NcCallFile(nc_def_var(nc, "crs", NC_INT, 0, NULL, &vid), path);
+    PetscCall(att(nc, vid, "grid_mapping_name", "latitude_longitude", path));
+    NcCallFile(nc_put_att_double(nc, vid, "semi_major_axis", NC_DOUBLE, 1, &a), path);
+    NcCallFile(nc_put_att_double(nc, vid, "inverse_flattening", NC_DOUBLE, 1, &inv_f), path);
+    NcCallFile(nc_put_att_double(nc, vid, "longitude_of_prime_meridian", NC_DOUBLE, 1, &pm), path);
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode write_outputs(Inv *v, const char *dir)
 {
-  char path[PETSC_MAX_PATH_LEN], tmp[PETSC_MAX_PATH_LEN + 8];
+  char path[PETSC_MAX_PATH_LEN], tmp[PETSC_MAX_PATH_LEN + 8], about[4096];
   int nc, dlat, dlon, dims[2], vid;
-  PetscReal *coord;
   AtomicFile out;
 
   PetscFunctionBeginUser;
@@ -473,47 +528,53 @@ static PetscErrorCode write_outputs(Inv *v, const char *dir)
   NcCallFile(nc_def_dim(nc, "lat", (size_t)v->nlat, &dlat), tmp);
   NcCallFile(nc_def_dim(nc, "lon", (size_t)v->nlon, &dlon), tmp);
   dims[0] = dlat, dims[1] = dlon;
-  PetscCall(PetscMalloc1(PetscMax(v->nlat, v->nlon), &coord));
-  for (PetscInt k = 0; k < 2; k++) {
-    const char *nm = k ? "lon" : "lat";
-    PetscInt n = k ? v->nlon : v->nlat;
-    PetscReal o = k ? v->p.lon0 : v->p.lat0;
-    NcCallFile(nc_def_var(nc, nm, NC_DOUBLE, 1, &dims[k], &vid), tmp);
-    NcCallFile(nc_put_att_text(nc, vid, "units", strlen(k ? "degrees_east" : "degrees_north"),
-                               k ? "degrees_east" : "degrees_north"),
-               tmp);
-    NcCallFile(nc_put_att_text(nc, vid, "standard_name", strlen(k ? "longitude" : "latitude"),
-                               k ? "longitude" : "latitude"),
-               tmp);
-    for (PetscInt i = 0; i < n; i++) coord[i] = o + (i + 0.5) * v->p.res;
-    NcCallFile(nc_put_var_double(nc, vid, coord), tmp);
-  }
-  PetscCall(PetscFree(coord));
-  NcCallFile(nc_put_att_text(nc, NC_GLOBAL, "Conventions", 6, "CF-1.8"), tmp);
-  PetscCall(version_nc_attribute(nc, tmp));
-  {
-    const char *title = "Bogda default emission inventory for Xinjiang: ILLUSTRATIVE, built "
-                        "top-down from published totals (prep/inventory/bogda-inventory.c)";
-    NcCallFile(nc_put_att_text(nc, NC_GLOBAL, "title", strlen(title), title), tmp);
-  }
+  PetscCall(write_axes(v, nc, dims, tmp));
+  PetscCall(att(nc, NC_GLOBAL, "Conventions", "CF-1.8", tmp));
+  PetscCall(att(nc, NC_GLOBAL, "title",
+                "Bogda default emission inventory for Xinjiang: ILLUSTRATIVE, built top-down from "
+                "published totals (prep/inventory/bogda-inventory.c)",
+                tmp));
+  PetscCall(PetscSNPrintf(about, sizeof(about),
+                          "bogda-inventory %s (prep/inventory/bogda-inventory.c)",
+                          version_string()));
+  PetscCall(provenance_nc_attributes(nc, path, about));
+  PetscCall(att(nc, NC_GLOBAL, "comment",
+                "ILLUSTRATIVE: Xinjiang totals per species and sector (the mid-points of the "
+                "published ranges, namelist &inventory), spread over the cells by land-use and "
+                "control-unit proxies; not a bottom-up inventory. Replace it by MEIC or CAQIEI "
+                "converted to this format (emissions_gridded_file).",
+                tmp));
+  geography_sources(&v->geo->p, about, sizeof(about));
+  PetscCall(att(nc, NC_GLOBAL, "source_data", about, tmp));
   for (PetscInt s = 0; s < v->ns; s++)
     for (PetscInt sec = 0; sec < SECTOR_N; sec++) {
-      char name[64];
+      char name[64], lname[256];
       PetscCall(PetscSNPrintf(name, sizeof(name), "%s_%s", v->sp[s].name, sector_names[sec]));
+      PetscCall(PetscSNPrintf(lname, sizeof(lname), "emission of %s from the %s sector in the cell",
+                              v->sp[s].long_name, sector_names[sec]));
       NcCallFile(nc_def_var(nc, name, NC_DOUBLE, 2, dims, &vid), tmp);
       NcCallFile(nc_def_var_deflate(nc, vid, 1, 1, 4), tmp);
-      NcCallFile(nc_put_att_text(nc, vid, "units", 6, "t yr-1"), tmp);
+      PetscCall(att(nc, vid, "units", "t yr-1", tmp));
+      PetscCall(att(nc, vid, "long_name", lname, tmp));
+      PetscCall(att(nc, vid, "grid_mapping", "crs", tmp));
+      /* An annual rate: the mean over the inventory year of the emission rate (time: mean), given
+         as the cell's total, summed over its area (area: sum), not per square metre. */
+      PetscCall(att(nc, vid, "cell_methods", "area: sum time: mean", tmp));
+      PetscCall(att(nc, vid, "comment",
+                    "annual rate: the mean emission rate over the year (time: mean), as the total "
+                    "of the cell (area: sum), in tonnes per year",
+                    tmp));
       NcCallFile(nc_put_var_double(nc, vid, &v->out[(s * SECTOR_N + sec) * v->ncell]), tmp);
     }
   PetscCall(atomic_file_nc_close(nc, path));
   PetscCall(atomic_file_rename(path));
   PetscCall(PetscSNPrintf(path, sizeof(path), "%s/xinjiang_points.csv", dir));
   PetscCall(atomic_file_open(path, &out));
+  /* The header comes first and there is no comment line: the file is the format users copy for
+     their own stacks, and pandas or csv.DictReader take a first comment line for the header (the
+     columns are explained in docs/points.md). */
   PetscCall(atomic_file_printf(
-      &out,
-      "# Point sources of the illustrative Xinjiang inventory "
-      "(prep/inventory/"
-      "bogda-inventory.c)\nid,name,lon,lat,height_m,diameter_m,velocity_m_s,temperature_K,sector"));
+      &out, "id,name,lon,lat,height_m,diameter_m,velocity_m_s,temperature_K,sector"));
   for (PetscInt s = 0; s < v->ns; s++)
     PetscCall(atomic_file_printf(&out, ",%s_t_yr", v->sp[s].name));
   PetscCall(atomic_file_printf(&out, "\n"));
@@ -558,7 +619,8 @@ static const char usage[] =
     "  -namelist FILE       the grid tool's namelist, for the geography (namelists/domains.nml)\n"
     "  -inventory FILE      the &inventory namelist (namelists/inventory.nml)\n"
     "  -out DIR             the folder for xinjiang_inventory.nc, xinjiang_points.csv and\n"
-    "                       xinjiang_inventory_totals.csv (it must exist)\n";
+    "                       xinjiang_inventory_totals.csv (it must exist)\n"
+    "  -namelist_reference  print the reference of &inventory in Markdown (docs/inventory.md)\n";
 
 /* Read and check every input (both namelists, the shares) before any work. */
 static PetscErrorCode read_inputs(MPI_Comm comm, Inv *v, ToolConfig **cfg, char *dir, size_t len)
@@ -637,13 +699,28 @@ int main(int argc, char **argv)
   const ParamGroup *groups[8];
   PetscInt ngrid;
   const ParamGroup *const *grid = domain_config_groups(&ngrid);
-  Program prog = {.name = "bogda-inventory",
-                  .purpose = "build the illustrative Xinjiang emission inventory",
-                  .usage = usage,
-                  .groups = groups,
-                  .groups_note = DATA_NOTE "The geography's groups are the grid tool's (from "
-                                           "the -namelist file); &inventory is read from\n"
-                                           "the -inventory file.\n"};
+  Program prog = {
+      .name = "bogda-inventory",
+      .purpose = "build the illustrative Xinjiang emission inventory",
+      .usage = usage,
+      .groups = groups,
+      .groups_note = DATA_NOTE "The geography's groups are the grid tool's (from "
+                               "the -namelist file); &inventory is read from\n"
+                               "the -inventory file.\n",
+      .reference_title = "bogda-inventory namelist reference",
+      .reference_intro =
+          "The inventory builder `bin/bogda-inventory -namelist DOMAINS.nml "
+          "-inventory INVENTORY.nml -out DIR` reads `&inventory` from the "
+          "`-inventory` file (`namelists/inventory.nml`) and the geography (the "
+          "groups `&grid_tool`, `&landuse`, `&units`, `&receptor` and "
+          "`&domain_<name>`) from the grid tool's namelist given as `-namelist`: "
+          "those are documented in `docs/grid.md`. An array in `(species order)` holds one "
+          "value per species, in the order of the species table "
+          "(`physics/species.c`). The inventory it builds is illustrative "
+          "(`prep/inventory/bogda-inventory.c`); its point sources are written in "
+          "the format of `docs/points.md`.\n\n",
+      .reference_groups = (const ParamGroup *const[]){&inventory_group},
+      .nreference_groups = 1};
   PetscBool done;
 
   for (PetscInt g = 0; g < ngrid && g < 7; g++) groups[prog.ngroups++] = grid[g];

@@ -26,6 +26,7 @@ def load(run_dir):
     conc, contrib, closure, labels = [], [], [], None
     for f in files:
         with Dataset(f) as d:
+            d.set_auto_chartostring(False)  # chartostring below decodes
             conc.append(d["conc"][:])
             contrib.append(d["contribution"][:])
             closure.append(d["closure"][:])
@@ -61,6 +62,7 @@ def main():
         import csv
         conc, _, _, _ = load(sys.argv[3])
         with Dataset(sorted(glob.glob(sys.argv[3] + "/*_receptors_*.nc"))[0]) as d:
+            d.set_auto_chartostring(False)  # chartostring below decodes
             recs = [str(s) for s in chartostring(d["receptor_name"][:])]
             specs = [str(s) for s in chartostring(d["species_name"][:])]
         mean = conc.mean(axis=0)

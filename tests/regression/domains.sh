@@ -103,7 +103,7 @@ json.dump(d, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
 PY
 refuse "an official unit file that covers a small part of Xinjiang" "few_units.geojson: the unit polygons cover" -domain xj27 -grid_tool_units_file "$tmp/few_units.geojson"
 printf '{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[[80, 40], [81, 40],' >"$tmp/broken.geojson"
-refuse "a polygon file that does not parse" "broken.geojson:1:.*not valid GeoJSON" -grid_tool_counties_file "$tmp/broken.geojson"
+refuse "a polygon file that does not parse" "broken.geojson: not a polygon file OGR can read" -grid_tool_counties_file "$tmp/broken.geojson"
 # A county drawn as a bow-tie (issue 18, item 15): its first ring's vertices 1 and 2 swapped over a
 # stretch of a third of the ring, so that the ring crosses itself and a large loop runs backwards.
 $PY - "$ROOT/data/xinjiang_counties_amap.geojson" "$tmp/bowtie.geojson" <<'PY'

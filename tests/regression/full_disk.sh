@@ -60,7 +60,10 @@ ok $? "bogda on a disk with room"
 full $(( ($(pages "$ref/att27_domain.nc") + $(pages "$ref/att27_units.csv") / 3) * PAGE ))
 "$BIN/bogda-grid" -namelist "$ROOT/tests/regression/attribution/domain.nml" -out "$disk" >"$out/grid_full.log" 2>&1
 refused "bogda-grid, units CSV" "$out/grid_full.log" att27_units.csv $?
-cmp -s "$disk/att27_domain.nc" "$ref/att27_domain.nc"; ok $? "bogda-grid: the domain file written before is complete"
+# The same bits but for the history attribute, which names the time each run started.
+"$TBIN/nccompare" "$disk/att27_domain.nc" "$ref/att27_domain.nc" >/dev/null 2>&1 &&
+  diff <(ncdump "$disk/att27_domain.nc" | grep -v ':history = ') <(ncdump "$ref/att27_domain.nc" | grep -v ':history = ') >/dev/null
+ok $? "bogda-grid: the domain file written before is complete"
 
 # bogda-inventory: room for the gridded file and the points, none for the totals.
 full $(( ($(pages "$ref/xinjiang_inventory.nc") + $(pages "$ref/xinjiang_points.csv")) * PAGE ))

@@ -134,6 +134,7 @@ def mutate_netcdf(rng, src, dst):
         if v.dtype.kind in 'iu':
             value = rng.choice([-1, 0, 2**31 - 1, -2**31, 5000, 1 << 20])
         v.set_auto_maskandscale(False)
+        v.set_auto_chartostring(False)  # characters as bytes (labels declare _Encoding)
         index = tuple(slice(rng.randrange(n), None) if rng.random() < 0.3 else rng.randrange(n)
                       for n in v.shape) if v.shape else ()
         try:

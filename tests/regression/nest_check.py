@@ -76,6 +76,8 @@ def unwritten(src, dst):
             w.setncatts({k: v.getncattr(k) for k in v.ncattrs()})
             v.set_auto_mask(False)
             w.set_auto_mask(False)
+            v.set_auto_chartostring(False)  # labels copied as bytes (they declare _Encoding)
+            w.set_auto_chartostring(False)
             if name != "q":
                 w[:] = v[:]
             else:
@@ -95,6 +97,8 @@ def cut(src, dst, cut_dim):
             w.setncatts({k: v.getncattr(k) for k in v.ncattrs()})
             v.set_auto_mask(False)
             w.set_auto_mask(False)
+            v.set_auto_chartostring(False)  # labels copied as bytes (they declare _Encoding)
+            w.set_auto_chartostring(False)
             index = tuple(slice(0, -1) if d == cut_dim else slice(None) for d in v.dimensions)
             w[:] = v[index] if v.dimensions else v.getValue()
 

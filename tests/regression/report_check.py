@@ -109,6 +109,7 @@ def load(run_dir):
     conc, contrib = [], []
     for f in sorted(glob.glob(run_dir + "/*_receptors_*.nc")):
         with Dataset(f) as d:
+            d.set_auto_chartostring(False)  # chartostring below decodes
             conc.append(d["conc"][:])
             contrib.append(d["contribution"][:])
             labels = [str(s) for s in chartostring(d["tag_label"][:])]
@@ -189,6 +190,8 @@ def copy(src, dst, skip, transform=lambda v, a: a):
         out.setncatts({k: var.getncattr(k) for k in var.ncattrs() if k != "_FillValue"})
         out.set_auto_maskandscale(False)
         var.set_auto_maskandscale(False)
+        out.set_auto_chartostring(False)  # labels copied as bytes (they declare _Encoding)
+        var.set_auto_chartostring(False)
         out[:] = transform(name, var[:])
 
 
@@ -212,6 +215,7 @@ def joint(report_dir, run_dir, dom_path):
     conc, contrib, labels, recs, species = load(run_dir)
     s = species.index("pm25")
     with Dataset(dom_path) as d:
+        d.set_auto_chartostring(False)  # chartostring below decodes
         codes = [str(x) for x in chartostring(d["unit_code"][:])]
         county = d["unit_county"][:]
         names = [str(x) for x in chartostring(d["receptor_name"][:])]

@@ -132,8 +132,8 @@ static void county_of(const GeoCollection *counties, PetscReal lon, PetscReal la
   *adcode = *pref = 0;
   for (PetscInt f = 0; f < counties->n; f++) {
     if (!polygon_contains(&counties->feature[f], lon, lat)) continue;
-    *adcode = atoi(geojson_property(&counties->feature[f], "adcode")->text);
-    *pref = atoi(geojson_property(&counties->feature[f], "prefecture_adcode")->text);
+    *adcode = atoi(vector_property(&counties->feature[f], "adcode")->text);
+    *pref = atoi(vector_property(&counties->feature[f], "prefecture_adcode")->text);
   }
 }
 
@@ -146,7 +146,7 @@ static PetscErrorCode check_sites(const Ctx *c, const char *sites, const char *c
 
   PetscFunctionBeginUser;
   PetscCall(csv_read(sites, &t));
-  PetscCall(geojson_read(counties_file, &counties));
+  PetscCall(vector_read(counties_file, &counties));
   PetscCall(csv_column(t, "id", &cid));
   PetscCall(csv_column(t, "lon_wgs84", &clon));
   PetscCall(csv_column(t, "lat_wgs84", &clat));
@@ -175,7 +175,7 @@ static PetscErrorCode check_sites(const Ctx *c, const char *sites, const char *c
          "%g of %" PetscInt_FMT " seats and point sources inside the domain lie in a cell whose "
          "units include their county and prefecture",
          (double)(v[0] - v[1]), t->nrow);
-  PetscCall(geojson_destroy(&counties));
+  PetscCall(vector_destroy(&counties));
   PetscCall(csv_destroy(&t));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

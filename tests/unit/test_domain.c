@@ -1,5 +1,5 @@
-/* The grid tool's building blocks on inputs with known answers: the GeoJSON reader (and its
-   refusals), point-in-polygon, spherical areas and the owner raster on squares, the DEM readers
+/* The grid tool's building blocks on inputs with known answers: the polygon reader on GeoJSON (and
+   its refusals), point-in-polygon, spherical areas and the owner raster on squares, the DEM readers
    (NetCDF and ESRI ASCII agree; bilinear interpolation is exact on a plane), the CSV reader's
    refusals, and the geography built from the shipped data (counties, prefectures, XPCC parents,
    place names, units, receptors' errors). Writes scratch files under build/tests/tmp. */
@@ -63,9 +63,9 @@ static PetscErrorCode test_geojson(void)
 
   PetscFunctionBeginUser;
   write_text(TMP "/square.geojson", square);
-  PetscCall(geojson_read(TMP "/square.geojson", &c));
-  PetscCall(geojson_get_text(c, 0, "name", &name));
-  PetscCall(geojson_get_reals(c, 0, "label_point", 2, lp));
+  PetscCall(vector_read(TMP "/square.geojson", &c));
+  PetscCall(vector_get_text(c, 0, "name", &name));
+  PetscCall(vector_get_reals(c, 0, "label_point", 2, lp));
   tap_ok(c->n == 1 && c->feature[0].nring == 3 && c->feature[0].outer[0] &&
              !c->feature[0].outer[1] && c->feature[0].outer[2],
          "GeoJSON: one feature, three rings (outer, hole, outer)");
@@ -111,14 +111,14 @@ static PetscErrorCode test_geojson(void)
     PetscCall(polygon_raster_destroy(&r));
     PetscCall(polygon_raster_destroy(&mask));
   }
-  PetscCall(geojson_destroy(&c));
+  PetscCall(vector_destroy(&c));
   PetscCall(PetscPushErrorHandler(quiet_handler, NULL));
   for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
     write_text(TMP "/bad.geojson", bad[k][0]);
-    tap_ok(geojson_read(TMP "/bad.geojson", &c) == PETSC_ERR_FILE_UNEXPECTED, "GeoJSON refused: %s",
+    tap_ok(vector_read(TMP "/bad.geojson", &c) == PETSC_ERR_FILE_UNEXPECTED, "GeoJSON refused: %s",
            bad[k][1]);
   }
-  tap_ok(geojson_read(TMP "/missing.geojson", &c) == PETSC_ERR_FILE_OPEN,
+  tap_ok(vector_read(TMP "/missing.geojson", &c) == PETSC_ERR_FILE_OPEN,
          "GeoJSON refused: missing file");
   PetscCall(PetscPopErrorHandler());
   PetscFunctionReturn(PETSC_SUCCESS);
