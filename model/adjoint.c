@@ -11,28 +11,32 @@
    values and the values above the top, by tag: the bc_* tags of every family). Lambda has the
    tag layout with one value a functional (a State whose tags are the functionals).
 
-   Schedule. Forward, at the start of every step, the bulk mixing ratios (the ghosted local
-   array) are kept in memory with the processes' step counts (the air mass at a step's start is
-   the met's; the counts give every process's number of sub-steps in every step, so the backward
-   sweep replays the forward's dt exactly). Backward, for n = N-1 down to 0: the met of step n is
-   prepared again (run_step_prepare), the step is recomputed on the bulk alone from its stored
-   start with this file's own process contexts, keeping the bulk (q, air mass) and vdep before
-   every process call and sub-step; the recomputed end must equal the stored start of step n+1
-   bit for bit (checked: a met source or a process that does not replay exactly stops the run
-   rather than give wrong sensitivities); then the forcing dJ/dt at the end of step n is added to
-   lambda and the transposes are applied in the exact reverse order of the calls, each with its
-   f->step (the x/y order of advection), time, dt and bulk; after a process with stencil_width >
-   0, the boundary fill's transpose (inflow credited by tag, outflow copies given back to the
-   edge cells) and then halo_add_ghosts, the reverse of the forward's exchange and fill.
-   Memory: N + 1 snapshots of nspec values per ghosted cell; one step's records, nspec + 1 values
-   per ghosted cell and nspec per column for every process call and sub-step of the step; lambda
-   (nspec x functionals per cell); the sensitivities to the emission entries and the top. For
-   the att27 test case (20 x 12 x 16 cells, 8 species, 16 steps) about 8 MB of snapshots.
-   Cost: per step one bulk-only forward step and one transposed step (a transposed process costs
-   about its forward tag update with one tag per functional): a backward run with F functionals
-   costs about a forward run without tags plus one with F tags. Snapshots every k steps with the
-   bulk recomputed within each interval (memory bounded for long runs, one more bulk pass) are
-   not done yet (issue 15, item 2).
+   Schedule. Forward, the bulk mixing ratios (the ghosted local array) are kept in memory at
+   the start of every k-th step (adjoint_snapshot_steps) and at the end, with the processes'
+   step counts at every step (the air mass at a step's start is the met's; the counts give every
+   process's number of sub-steps in every step, so the backward sweep replays the forward's dt
+   exactly). Backward, interval by interval from the last: the bulk at the start of each step of
+   the interval is recomputed forward from the kept state (k - 1 steps), then for each step n of
+   the interval, last first: the met of step n is prepared again (run_step_prepare), the step is
+   recomputed on the bulk alone from its start with this file's own process contexts, keeping
+   the bulk (q, air mass) and vdep before every process call and sub-step; the recomputed end
+   must equal the start of step n + 1 bit for bit (checked: a met source or a process that does
+   not replay exactly stops the run rather than give wrong sensitivities); then the forcing
+   dJ/dt at the end of step n is added to lambda and the transposes are applied in the exact
+   reverse order of the calls, each with its f->step (the x/y order of advection), time, dt and
+   bulk; after a process with stencil_width > 0, the boundary fill's transpose (inflow credited
+   by tag, outflow copies given back to the edge cells) and then halo_add_ghosts, the reverse of
+   the forward's exchange and fill. The results are the same bits for every k.
+   Memory, per rank, in values of the ghosted local q (nspec a cell): N / k + k + 3 bulk states
+   for N steps (k = 1: N + 3; k = sqrt(N): about 2 sqrt(N)); one step's records, a bulk state,
+   an air mass and a vdep for every process call and sub-step of the step; lambda (nspec x
+   functionals a cell); the sensitivities to the emission entries and the top. The log gives the
+   figures. For the att27 test case (20 x 12 x 16 cells, 8 species, 16 steps, k = 1) about 7 MB.
+   Cost: N bulk-only steps recomputed, plus N - N / k more for k > 1 (at most two bulk passes
+   over the run), and N transposed steps (a transposed process costs about its forward tag update
+   with one tag per functional): a backward run with F functionals costs about a forward run
+   with F tags plus one or two without. The snapshots are in memory only: spilling them to disk
+   for long runs is not done yet (issue 15, item 2).
 
    Reductions: the contributions are per-rank sums reduced with MPI_SUM (their last bits depend
    on the rank count, as any floating-point sum over ranks); halo_add_ghosts is not bitwise
@@ -55,6 +59,7 @@ typedef struct {
   char species[PARAM_ARRAY_MAX][PARAM_STRING_LEN];
   PetscReal window_start[PARAM_ARRAY_MAX], window_end[PARAM_ARRAY_MAX];
   PetscInt nreceptors, nspecies, nwindow_start, nwindow_end;
+  PetscInt snapshot_steps;
 } Params;
 
 static const ParamSpec params_table[] = {
@@ -93,6 +98,15 @@ static const ParamSpec params_table[] = {
      .max = 1e6,
      .offset = offsetof(Params, window_end),
      .count_offset = offsetof(Params, nwindow_end)},
+    {.key = "snapshot_steps",
+     .help = "keep the bulk at the start of every this many steps (and the end), recomputing the "
+             "steps between: memory of run steps / k + k bulk states instead of run steps, "
+             "for one more bulk pass when k > 1; the results are the same bits for any k",
+     .type = PARAM_INT,
+     .def = 1,
+     .min = 1,
+     .max = 1e6,
+     .offset = offsetof(Params, snapshot_steps)},
     {.key = NULL},
 };
 
@@ -128,8 +142,10 @@ struct Adjoint {
   PetscInt nslot;         /* the run's process slots */
   PetscInt64 nstep;       /* steps of the run */
   PetscInt64 *count; /* [n*nslot + i]: slot i's step count at the start of step n, n <= nstep */
-  PetscReal *snap;   /* [n*len ...]: the bulk q at the start of step n, n <= nstep; owned */
-  PetscInt len;      /* values of one snapshot (the ghosted local q) */
+  PetscInt64 k;      /* adjoint_snapshot_steps */
+  PetscReal *snap;   /* the bulk q at the start of steps 0, k, 2k, ... and at the end; owned */
+  PetscReal *span;   /* the bulk q at the start of every step of one interval and after; owned */
+  PetscInt len;      /* values of one bulk state (the ghosted local q) */
   PetscReal *J;      /* [nf]: this rank's part of each functional, from the forward run */
   Call *call;        /* owned, with their arrays */
   PetscInt ncall, capcall;
@@ -229,9 +245,13 @@ PetscErrorCode adjoint_create(Run *r, Adjoint **out)
     PetscCall(A->ops[i]->init(r->slot[i].params, &A->ast->patch, &A->ctx[i]));
   }
   A->len = patch_size3(&A->ast->patch) * ns;
-  PetscCall(memory_check_bytes(r->comm, "the backward run's snapshots (the bulk at every step)",
-                               8.0 * (double)A->len * (double)(A->nstep + 1)));
-  PetscCall(PetscMalloc1((A->nstep + 1) * A->len, &A->snap));
+  A->k = p->snapshot_steps;
+  {
+    PetscInt64 nkeep = A->nstep / A->k + 1 + (A->nstep % A->k ? 1 : 0);
+    PetscCall(memory_check_bytes(r->comm, "the backward run's bulk snapshots",
+                                 8.0 * (double)A->len * (double)(nkeep + A->k + 1)));
+    PetscCall(PetscMalloc2(nkeep * A->len, &A->snap, (A->k + 1) * A->len, &A->span));
+  }
   PetscCall(PetscCalloc1((A->nstep + 1) * r->nslot, &A->count));
   PetscCall(PetscCalloc1(A->nf, &A->J));
   PetscCall(PetscCalloc1((em ? em->area.n : 0) * ns * A->nf + 1, &A->sens_area));
@@ -257,7 +277,7 @@ PetscErrorCode adjoint_destroy(Adjoint **out)
   for (PetscInt i = 0; i < A->nslot; i++) PetscCall(A->ops[i]->finalize(&A->ctx[i]));
   PetscCall(PetscFree2(A->ctx, A->ops));
   PetscCall(state_destroy(&A->ast));
-  PetscCall(PetscFree(A->snap));
+  PetscCall(PetscFree2(A->snap, A->span));
   PetscCall(PetscFree(A->count));
   PetscCall(PetscFree(A->J));
   PetscCall(PetscFree(A->sens_area));
@@ -269,14 +289,23 @@ PetscErrorCode adjoint_destroy(Adjoint **out)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Keep the bulk q at the start of step n and the processes' counts then. */
+/* Where the bulk at the start of step n is kept (steps 0, k, 2k, ... and the end), NULL if it
+   is not. */
+static PetscReal *snapshot(const Adjoint *A, PetscInt64 n)
+{
+  if (n == A->nstep) return &A->snap[(A->nstep / A->k + (A->nstep % A->k ? 1 : 0)) * A->len];
+  return n % A->k ? NULL : &A->snap[n / A->k * A->len];
+}
+
+/* Keep the bulk q at the start of step n if it is a snapshot's, and the processes' counts. */
 static PetscErrorCode keep(Adjoint *A, const Run *r, PetscInt64 n)
 {
   const PetscReal *q;
+  PetscReal *to = snapshot(A, n);
 
   PetscFunctionBeginUser;
   PetscCall(VecGetArrayRead(r->st->q, &q));
-  PetscCall(PetscArraycpy(&A->snap[n * A->len], q, A->len));
+  if (to) PetscCall(PetscArraycpy(to, q, A->len));
   PetscCall(VecRestoreArrayRead(r->st->q, &q));
   for (PetscInt i = 0; i < r->nslot; i++) A->count[n * r->nslot + i] = r->slot[i].count;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -362,11 +391,12 @@ static PetscErrorCode keep_call(Adjoint *A, const Run *r, PetscInt slot, PetscIn
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Stop unless the recomputed bulk (owned cells) is the forward's at the start of step n + 1. */
-static PetscErrorCode check_replay(Adjoint *A, const Run *r, PetscInt64 n)
+/* Stop unless the recomputed bulk (owned cells) is ref, the forward's at the start of step
+   n + 1 (kept, or recomputed from a kept one). */
+static PetscErrorCode check_replay(Adjoint *A, const Run *r, PetscInt64 n, const PetscReal *ref)
 {
   const Patch *p = &A->bulk;
-  const PetscReal *q, *ref = &A->snap[(n + 1) * A->len];
+  const PetscReal *q;
   PetscInt ns = p->nspec, bad = 0, all;
 
   PetscFunctionBeginUser;
@@ -388,10 +418,12 @@ static PetscErrorCode check_replay(Adjoint *A, const Run *r, PetscInt64 n)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Recompute step n on the bulk alone from its stored start, keeping every call's bulk, as
+/* Recompute step n on the bulk alone from start, with calls keeping every call's bulk, as
    run.c's apply_process steps it: the ghosts refreshed and filled before each call of a process
-   with stencil_width > 0, the forward's number of sub-steps, times and counts. f is prepared. */
-static PetscErrorCode recompute(Adjoint *A, Run *r, PetscInt64 n, Fields *f)
+   with stencil_width > 0, the forward's number of sub-steps, times and counts. f is prepared;
+   the result is in A->ast->q. */
+static PetscErrorCode recompute(Adjoint *A, Run *r, PetscInt64 n, const PetscReal *start,
+                                PetscBool calls, Fields *f)
 {
   State *st = A->ast;
   PetscReal t = run_step_time(r, n);
@@ -399,7 +431,7 @@ static PetscErrorCode recompute(Adjoint *A, Run *r, PetscInt64 n, Fields *f)
   PetscFunctionBeginUser;
   A->ncall = 0;
   PetscCall(state_get_fields(A->ast, PETSC_FALSE, f));
-  PetscCall(PetscArraycpy(f->q, &A->snap[n * A->len], A->len));
+  PetscCall(PetscArraycpy(f->q, start, A->len));
   PetscCall(PetscArraycpy(f->air_mass, r->met->air_mass_start, patch_size3(&A->bulk)));
   PetscCall(state_restore_fields(A->ast, PETSC_FALSE, f));
   f->tag = NULL;
@@ -416,7 +448,7 @@ static PetscErrorCode recompute(Adjoint *A, Run *r, PetscInt64 n, Fields *f)
       PetscCall(state_get_fields(A->ast, PETSC_FALSE, f));
       if (ops->stencil_width > 0)
         PetscCall(boundary_fill_ghosts(r->bnd, &A->bulk, r->met, f->q, NULL, f->air_mass));
-      PetscCall(keep_call(A, r, i, c0 + k, t + (PetscReal)k * h, h, f));
+      if (calls) PetscCall(keep_call(A, r, i, c0 + k, t + (PetscReal)k * h, h, f));
       f->step = c0 + k;
       PetscCall(ops->step(A->ctx[i], &A->bulk, t + (PetscReal)k * h, h, f, &status));
       PetscCall(state_restore_fields(A->ast, PETSC_FALSE, f));
@@ -425,7 +457,6 @@ static PetscErrorCode recompute(Adjoint *A, Run *r, PetscInt64 n, Fields *f)
                  ops->group.name, n);
     }
   }
-  PetscCall(check_replay(A, r, n));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -600,6 +631,16 @@ static PetscErrorCode report(const Adjoint *A, const Run *r)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The met, top values, emissions and work arrays of step n, for its recomputation. */
+static PetscErrorCode prepare(Adjoint *A, Run *r, PetscInt64 n, Fields *f)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(f, sizeof(*f)));
+  PetscCall(run_step_prepare(r, n, PETSC_FALSE, f));
+  f->budget = A->budget; /* the run's budget is the forward's */
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode adjoint_run(Adjoint *A, Run *r)
 {
   PetscLogDouble t0, t1;
@@ -609,15 +650,29 @@ PetscErrorCode adjoint_run(Adjoint *A, Run *r)
   if (!A) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscTime(&t0));
   PetscCall(VecZeroEntries(A->ast->tag));
-  for (PetscInt64 n = A->nstep - 1; n >= 0; n--) {
-    PetscReal *tag_bnd;
-    PetscCall(PetscMemzero(&f, sizeof(f)));
-    PetscCall(run_step_prepare(r, n, PETSC_FALSE, &f));
-    f.budget = A->budget;
-    PetscCall(boundary_tags(r, &tag_bnd));
-    PetscCall(recompute(A, r, n, &f));
-    PetscCall(sweep_back(A, r, n, &f, tag_bnd));
-    PetscCall(VecRestoreArray(r->st->tag, &tag_bnd));
+  /* The intervals [s0, s1) between kept states, last first: the bulk at the start of each of
+     their steps recomputed forward into A->span, then the steps swept back one by one. */
+  for (PetscInt64 s0 = (A->nstep - 1) / A->k * A->k; s0 >= 0; s0 -= A->k) {
+    PetscInt64 s1 = PetscMin(s0 + A->k, A->nstep);
+    PetscCall(PetscArraycpy(A->span, snapshot(A, s0), A->len));
+    for (PetscInt64 n = s0; n < s1 - 1; n++) {
+      const PetscReal *q;
+      PetscCall(prepare(A, r, n, &f));
+      PetscCall(recompute(A, r, n, &A->span[(n - s0) * A->len], PETSC_FALSE, &f));
+      PetscCall(VecGetArrayRead(A->ast->q, &q));
+      PetscCall(PetscArraycpy(&A->span[(n - s0 + 1) * A->len], q, A->len));
+      PetscCall(VecRestoreArrayRead(A->ast->q, &q));
+    }
+    PetscCall(PetscArraycpy(&A->span[(s1 - s0) * A->len], snapshot(A, s1), A->len));
+    for (PetscInt64 n = s1 - 1; n >= s0; n--) {
+      PetscReal *tag_bnd;
+      PetscCall(prepare(A, r, n, &f));
+      PetscCall(boundary_tags(r, &tag_bnd));
+      PetscCall(recompute(A, r, n, &A->span[(n - s0) * A->len], PETSC_TRUE, &f));
+      PetscCall(check_replay(A, r, n, &A->span[(n - s0 + 1) * A->len]));
+      PetscCall(sweep_back(A, r, n, &f, tag_bnd));
+      PetscCall(VecRestoreArray(r->st->tag, &tag_bnd));
+    }
   }
   PetscCall(credit_sources(A, r));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, A->contrib, (PetscMPIInt)(A->nf * r->tags->ntag),
@@ -638,6 +693,18 @@ PetscErrorCode adjoint_run(Adjoint *A, Run *r)
                             r->slot[i].ops->group.name, lo, hi));
   }
   PetscCall(PetscTime(&t1));
+  {
+    PetscInt64 nkeep = A->nstep / A->k + 1 + (A->nstep % A->k ? 1 : 0);
+    PetscInt n3 = patch_size3(&A->bulk), n2 = patch_size2(&A->bulk);
+    double mb = 8.0 / 1048576.0, keep = mb * (double)((nkeep + A->k + 1) * A->len);
+    double step = mb * (double)A->capcall * (double)(A->len + n3 + n2 * r->nspec);
+    PetscCall(PetscPrintf(r->comm,
+                          "adjoint: the bulk kept every %" PetscInt64_FMT
+                          " steps, %.1f MB on rank 0, a step's records %.1f MB; %" PetscInt64_FMT
+                          " bulk steps recomputed for %" PetscInt64_FMT " forward steps\n",
+                          A->k, keep, step, A->nstep + A->nstep - (A->nstep + A->k - 1) / A->k,
+                          A->nstep));
+  }
   PetscCall(PetscPrintf(r->comm,
                         "adjoint: %" PetscInt_FMT " functionals swept back over %" PetscInt64_FMT
                         " steps in %.1f s wall; contributions in %s/%s_adjoint_contributions.csv\n",
