@@ -631,6 +631,38 @@ static PetscErrorCode report(const Adjoint *A, const Run *r)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The log: the processes replayed with sub-steps, the memory kept and the bulk recomputed. */
+static PetscErrorCode log_schedule(const Adjoint *A, const Run *r)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt i = 0; i < r->nslot; i++) {
+    PetscInt64 lo = INT64_MAX, hi = 0;
+    for (PetscInt64 n = 0; n < A->nstep; n++) {
+      PetscInt64 k = A->count[(n + 1) * r->nslot + i] - A->count[n * r->nslot + i];
+      lo = PetscMin(lo, k);
+      hi = PetscMax(hi, k);
+    }
+    if (hi > 1)
+      PetscCall(PetscPrintf(r->comm,
+                            "adjoint: %s replayed with %" PetscInt64_FMT " to %" PetscInt64_FMT
+                            " sub-steps a step\n",
+                            r->slot[i].ops->group.name, lo, hi));
+  }
+  {
+    PetscInt64 nkeep = A->nstep / A->k + 1 + (A->nstep % A->k ? 1 : 0);
+    PetscInt n3 = patch_size3(&A->bulk), n2 = patch_size2(&A->bulk);
+    double mb = 8.0 / 1048576.0, keep = mb * (double)((nkeep + A->k + 1) * A->len);
+    double step = mb * (double)A->capcall * (double)(A->len + n3 + n2 * r->nspec);
+    PetscCall(PetscPrintf(r->comm,
+                          "adjoint: the bulk kept every %" PetscInt64_FMT
+                          " steps, %.1f MB on rank 0, a step's records %.1f MB; %" PetscInt64_FMT
+                          " bulk steps recomputed for %" PetscInt64_FMT " forward steps\n",
+                          A->k, keep, step, A->nstep + A->nstep - (A->nstep + A->k - 1) / A->k,
+                          A->nstep));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* The met, top values, emissions and work arrays of step n, for its recomputation. */
 static PetscErrorCode prepare(Adjoint *A, Run *r, PetscInt64 n, Fields *f)
 {
@@ -679,32 +711,8 @@ PetscErrorCode adjoint_run(Adjoint *A, Run *r)
                              MPIU_REAL, MPI_SUM, r->comm));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, A->J, (PetscMPIInt)A->nf, MPIU_REAL, MPI_SUM, r->comm));
   PetscCall(report(A, r));
-  for (PetscInt i = 0; i < r->nslot; i++) {
-    PetscInt64 lo = INT64_MAX, hi = 0;
-    for (PetscInt64 n = 0; n < A->nstep; n++) {
-      PetscInt64 k = A->count[(n + 1) * r->nslot + i] - A->count[n * r->nslot + i];
-      lo = PetscMin(lo, k);
-      hi = PetscMax(hi, k);
-    }
-    if (hi > 1)
-      PetscCall(PetscPrintf(r->comm,
-                            "adjoint: %s replayed with %" PetscInt64_FMT " to %" PetscInt64_FMT
-                            " sub-steps a step\n",
-                            r->slot[i].ops->group.name, lo, hi));
-  }
+  PetscCall(log_schedule(A, r));
   PetscCall(PetscTime(&t1));
-  {
-    PetscInt64 nkeep = A->nstep / A->k + 1 + (A->nstep % A->k ? 1 : 0);
-    PetscInt n3 = patch_size3(&A->bulk), n2 = patch_size2(&A->bulk);
-    double mb = 8.0 / 1048576.0, keep = mb * (double)((nkeep + A->k + 1) * A->len);
-    double step = mb * (double)A->capcall * (double)(A->len + n3 + n2 * r->nspec);
-    PetscCall(PetscPrintf(r->comm,
-                          "adjoint: the bulk kept every %" PetscInt64_FMT
-                          " steps, %.1f MB on rank 0, a step's records %.1f MB; %" PetscInt64_FMT
-                          " bulk steps recomputed for %" PetscInt64_FMT " forward steps\n",
-                          A->k, keep, step, A->nstep + A->nstep - (A->nstep + A->k - 1) / A->k,
-                          A->nstep));
-  }
   PetscCall(PetscPrintf(r->comm,
                         "adjoint: %" PetscInt_FMT " functionals swept back over %" PetscInt64_FMT
                         " steps in %.1f s wall; contributions in %s/%s_adjoint_contributions.csv\n",

@@ -915,7 +915,12 @@ PetscErrorCode run_case(MPI_Comm comm)
   PetscCall(time_loop(&r, &stopped));
   PetscCall(history_summary(r.hist, r.budget));
   PetscCall(budget_closure(&r));
-  if (!stopped) PetscCall(adjoint_run(r.adj, &r));
+  if (!stopped)
+    PetscCall(adjoint_run(r.adj, &r));
+  else if (r.adj)
+    PetscCall(PetscPrintf(comm,
+                          "WARNING: the run stopped before its end: no backward run (&adjoint "
+                          "needs the whole forward run in one invocation)\n"));
   PetscCall(PetscTime(&wall_end));
   format_duration(wall_end - r.wall_start, wall, sizeof(wall));
   clock_format(step_time(&r, r.nstep_first), from, sizeof(from));
