@@ -115,6 +115,11 @@ const ParamGroup adjoint_group = {.name = "adjoint",
                                   .params = params_table,
                                   .params_size = sizeof(Params)};
 
+/* The kinds of source a contribution comes through. */
+typedef enum { PART_INITIAL, PART_EMITTED, PART_LATERAL, PART_TOP, PART_N } Part;
+static const char *const part_names[PART_N] = {"initial state", "emitted", "lateral inflow",
+                                               "top inflow"};
+
 /* One functional: the mean over its window of a receptor's weighted surface concentration. */
 typedef struct {
   char label[PARAM_STRING_LEN]; /* receptor:species:start-end h */
@@ -151,7 +156,10 @@ struct Adjoint {
   PetscInt ncall, capcall;
   PetscReal *sens_area, *sens_point, *sens_top; /* owned, in the Fields.sens_* layouts */
   PetscReal *budget;                            /* scratch for the recomputation */
-  PetscReal *contrib; /* [n*ntag + m]: this rank's part of tag m's contribution to functional n */
+  PetscReal *part;    /* [(k*nf + n)*ntag + m]: this rank's part of tag m's contribution to
+                         functional n through source kind k (a Part); owned */
+  PetscReal *contrib; /* [n*ntag + m]: tag m's contribution to functional n, the sum of the parts
+                         over the ranks (once the sweep is done); owned */
 };
 
 /* Functional n from the namelist, checked against the domain, the species and the run. */
@@ -258,7 +266,8 @@ PetscErrorCode adjoint_create(Run *r, Adjoint **out)
   PetscCall(PetscCalloc1((em ? em->point.n : 0) * ns * A->nf + 1, &A->sens_point));
   PetscCall(PetscCalloc1(patch_size2(&A->ast->patch) * ns * A->nf, &A->sens_top));
   PetscCall(PetscCalloc1(BUDGET_NTERMS * ns, &A->budget));
-  PetscCall(PetscCalloc1(A->nf * r->tags->ntag, &A->contrib));
+  PetscCall(
+      PetscCalloc2(PART_N * A->nf * r->tags->ntag, &A->part, A->nf * r->tags->ntag, &A->contrib));
   *out = A;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -284,7 +293,7 @@ PetscErrorCode adjoint_destroy(Adjoint **out)
   PetscCall(PetscFree(A->sens_point));
   PetscCall(PetscFree(A->sens_top));
   PetscCall(PetscFree(A->budget));
-  PetscCall(PetscFree(A->contrib));
+  PetscCall(PetscFree2(A->part, A->contrib));
   PetscCall(PetscFree(*out));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -466,6 +475,7 @@ static void credit_top(Adjoint *A, const Run *r)
 {
   const Patch *p = &A->ast->patch;
   PetscInt ns = r->nspec, nf = A->nf, nt = r->tags->ntag;
+  PetscReal *part = &A->part[PART_TOP * nf * nt];
 
   for (PetscInt j = p->ys; j < p->ys + p->ym; j++)
     for (PetscInt i = p->xs; i < p->xs + p->xm; i++)
@@ -475,7 +485,7 @@ static void credit_top(Adjoint *A, const Run *r)
         for (PetscInt n = 0; n < nf; n++) {
           PetscReal l = A->sens_top[c * nf + n];
           if (l == 0) continue;
-          for (PetscInt m = 0; m < nt; m++) A->contrib[n * nt + m] += l * top[m];
+          for (PetscInt m = 0; m < nt; m++) part[n * nt + m] += l * top[m];
           A->sens_top[c * nf + n] = 0;
         }
       }
@@ -511,8 +521,8 @@ static PetscErrorCode sweep_back(Adjoint *A, Run *r, PetscInt64 n, Fields *f,
     PetscCheck(status == PROCESS_OK, PETSC_COMM_SELF, PETSC_ERR_PLIB,
                "adjoint: the transpose of %s failed in step %" PetscInt64_FMT, ops->group.name, n);
     if (ops->stencil_width > 0) {
-      PetscCall(
-          boundary_fill_ghosts_transpose(r->bnd, &st->patch, r->met, tag_bnd, f->tag, A->contrib));
+      PetscCall(boundary_fill_ghosts_transpose(r->bnd, &st->patch, r->met, tag_bnd, f->tag,
+                                               &A->part[PART_LATERAL * A->nf * r->tags->ntag]));
       PetscCall(VecRestoreArray(st->tag, &f->tag));
       PetscCall(halo_add_ghosts(st->halo_tag, st->tag));
       PetscCall(VecGetArray(st->tag, &f->tag));
@@ -549,7 +559,8 @@ static PetscErrorCode credit_sources(Adjoint *A, Run *r)
   const Emissions *em = r->emis ? emissions_fields(r->emis) : NULL;
   const Patch *p = &r->st->patch;
   PetscInt ns = r->nspec, nf = A->nf, nt = r->tags->ntag;
-  PetscReal *q, *tag;
+  PetscReal *q, *tag, *emitted = &A->part[PART_EMITTED * nf * nt],
+                      *initial = &A->part[PART_INITIAL * nf * nt];
   const PetscReal *lam;
 
   PetscFunctionBeginUser;
@@ -558,15 +569,14 @@ static PetscErrorCode credit_sources(Adjoint *A, Run *r)
       PetscInt m = em->area.tag[e * em->nfamily + fam];
       for (PetscInt s = 0; s < ns && m >= 0; s++)
         for (PetscInt n = 0; n < nf; n++)
-          A->contrib[n * nt + m] += em->area.rate[e * ns + s] * A->sens_area[(e * ns + s) * nf + n];
+          emitted[n * nt + m] += em->area.rate[e * ns + s] * A->sens_area[(e * ns + s) * nf + n];
     }
   for (PetscInt e = 0; em && e < em->point.n; e++)
     for (PetscInt fam = 0; fam < em->nfamily; fam++) {
       PetscInt m = em->point.tag[e * em->nfamily + fam];
       for (PetscInt s = 0; s < ns && m >= 0; s++)
         for (PetscInt n = 0; n < nf; n++)
-          A->contrib[n * nt + m] +=
-              em->point.rate[e * ns + s] * A->sens_point[(e * ns + s) * nf + n];
+          emitted[n * nt + m] += em->point.rate[e * ns + s] * A->sens_point[(e * ns + s) * nf + n];
     }
   /* The initial state by tag, as initial_state() in run.c made it (the met is step 0's). */
   PetscCall(VecGetArray(r->st->q, &q));
@@ -581,7 +591,7 @@ static PetscErrorCode credit_sources(Adjoint *A, Run *r)
           for (PetscInt n = 0; n < nf; n++) {
             PetscReal l = lam[c * nf + n];
             if (l == 0) continue;
-            for (PetscInt m = 0; m < nt; m++) A->contrib[n * nt + m] += l * tag[c * nt + m];
+            for (PetscInt m = 0; m < nt; m++) initial[n * nt + m] += l * tag[c * nt + m];
           }
         }
   PetscCall(VecRestoreArrayRead(A->ast->tag, &lam));
@@ -625,6 +635,13 @@ static PetscErrorCode report(const Adjoint *A, const Run *r)
         sum += A->contrib[n * nt + m];
       PetscCall(PetscPrintf(r->comm, "; %s tags sum to %.12e (%.1e relative)", tg->family_name[fam],
                             (double)sum, (double)(PetscAbsReal(sum - J) / PetscMax(J, 1e-300))));
+    }
+    PetscCall(PetscPrintf(r->comm, "; by source:"));
+    for (PetscInt k = 0; k < PART_N; k++) {
+      PetscReal sum = 0; /* one family: each partitions the same air */
+      for (PetscInt m = tg->family_start[0]; m < tg->family_start[1]; m++)
+        sum += A->part[(k * A->nf + n) * nt + m];
+      PetscCall(PetscPrintf(r->comm, "%s %s %.6e", k ? "," : "", part_names[k], (double)sum));
     }
     PetscCall(PetscPrintf(r->comm, "\n"));
   }
@@ -707,8 +724,15 @@ PetscErrorCode adjoint_run(Adjoint *A, Run *r)
     }
   }
   PetscCall(credit_sources(A, r));
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, A->contrib, (PetscMPIInt)(A->nf * r->tags->ntag),
-                             MPIU_REAL, MPI_SUM, r->comm));
+  {
+    PetscInt len = A->nf * r->tags->ntag;
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, A->part, (PetscMPIInt)(PART_N * len), MPIU_REAL,
+                               MPI_SUM, r->comm));
+    for (PetscInt e = 0; e < len; e++) {
+      A->contrib[e] = 0;
+      for (PetscInt k = 0; k < PART_N; k++) A->contrib[e] += A->part[k * len + e];
+    }
+  }
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, A->J, (PetscMPIInt)A->nf, MPIU_REAL, MPI_SUM, r->comm));
   PetscCall(report(A, r));
   PetscCall(log_schedule(A, r));
