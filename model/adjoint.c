@@ -156,6 +156,7 @@ struct Adjoint {
   PetscInt ncall, capcall;
   PetscReal *sens_area, *sens_point, *sens_top; /* owned, in the Fields.sens_* layouts */
   PetscReal *budget;                            /* scratch for the recomputation */
+  PetscLogStage stage;                          /* "adjoint", for -log_view */
   PetscReal *part;    /* [(k*nf + n)*ntag + m]: this rank's part of tag m's contribution to
                          functional n through source kind k (a Part); owned */
   PetscReal *contrib; /* [n*ntag + m]: tag m's contribution to functional n, the sum of the parts
@@ -262,6 +263,7 @@ PetscErrorCode adjoint_create(Run *r, Adjoint **out)
   }
   PetscCall(PetscCalloc1((A->nstep + 1) * r->nslot, &A->count));
   PetscCall(PetscCalloc1(A->nf, &A->J));
+  PetscCall(PetscLogStageRegister("adjoint", &A->stage));
   PetscCall(PetscCalloc1((em ? em->area.n : 0) * ns * A->nf + 1, &A->sens_area));
   PetscCall(PetscCalloc1((em ? em->point.n : 0) * ns * A->nf + 1, &A->sens_point));
   PetscCall(PetscCalloc1(patch_size2(&A->ast->patch) * ns * A->nf, &A->sens_top));
@@ -698,6 +700,7 @@ PetscErrorCode adjoint_run(Adjoint *A, Run *r)
   PetscFunctionBeginUser;
   if (!A) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscTime(&t0));
+  PetscCall(PetscLogStagePush(A->stage));
   PetscCall(VecZeroEntries(A->ast->tag));
   /* The intervals [s0, s1) between kept states, last first: the bulk at the start of each of
      their steps recomputed forward into A->span, then the steps swept back one by one. */
@@ -734,6 +737,7 @@ PetscErrorCode adjoint_run(Adjoint *A, Run *r)
     }
   }
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, A->J, (PetscMPIInt)A->nf, MPIU_REAL, MPI_SUM, r->comm));
+  PetscCall(PetscLogStagePop());
   PetscCall(report(A, r));
   PetscCall(log_schedule(A, r));
   PetscCall(PetscTime(&t1));
