@@ -9,7 +9,9 @@
    tag), the emissions (b_n by tag: each entry's rates times the sensitivities the emission
    transposes accumulate, Fields.sens_area and sens_point) and the inflow (the lateral ghost
    values and the values above the top, by tag: the bc_* tags of every family). Lambda has the
-   tag layout with one value a functional (a State whose tags are the functionals).
+   tag layout with one value a functional (a State whose tags are the functionals). The
+   footprints (model/output/footprint.h) add up, at every call of emission_area, what a constant
+   source of 1 kg s-1 in each cell would give (lambda times emission_area's coefficient).
 
    Schedule. Forward, the bulk mixing ratios (the ghosted local array) are kept in memory at
    the start of every k-th step (adjoint_snapshot_steps) and at the end, with the processes'
@@ -48,6 +50,7 @@
 #include <string.h>
 #include <petsctime.h>
 #include "model/run_impl.h"
+#include "model/output/footprint.h"
 #include "base/namelist.h"
 #include "base/atomic_file.h"
 #include "base/memory.h"
@@ -157,6 +160,8 @@ struct Adjoint {
   PetscReal *sens_area, *sens_point, *sens_top; /* owned, in the Fields.sens_* layouts */
   PetscReal *budget;                            /* scratch for the recomputation */
   PetscLogStage stage;                          /* "adjoint", for -log_view */
+  PetscInt emission_slot;                       /* the run slot of emission_area, -1 without it */
+  PetscReal *foot;    /* the footprints in lambda's layout (model/output/footprint.h); owned */
   PetscReal *part;    /* [(k*nf + n)*ntag + m]: this rank's part of tag m's contribution to
                          functional n through source kind k (a Part); owned */
   PetscReal *contrib; /* [n*ntag + m]: tag m's contribution to functional n, the sum of the parts
@@ -264,6 +269,10 @@ PetscErrorCode adjoint_create(Run *r, Adjoint **out)
   PetscCall(PetscCalloc1((A->nstep + 1) * r->nslot, &A->count));
   PetscCall(PetscCalloc1(A->nf, &A->J));
   PetscCall(PetscLogStageRegister("adjoint", &A->stage));
+  PetscCall(PetscCalloc1(A->len * A->nf, &A->foot));
+  A->emission_slot = -1;
+  for (PetscInt i = 0; i < r->nslot; i++)
+    if (!strcmp(r->slot[i].ops->group.name, "emission_area")) A->emission_slot = i;
   PetscCall(PetscCalloc1((em ? em->area.n : 0) * ns * A->nf + 1, &A->sens_area));
   PetscCall(PetscCalloc1((em ? em->point.n : 0) * ns * A->nf + 1, &A->sens_point));
   PetscCall(PetscCalloc1(patch_size2(&A->ast->patch) * ns * A->nf, &A->sens_top));
@@ -291,6 +300,7 @@ PetscErrorCode adjoint_destroy(Adjoint **out)
   PetscCall(PetscFree2(A->snap, A->span));
   PetscCall(PetscFree(A->count));
   PetscCall(PetscFree(A->J));
+  PetscCall(PetscFree(A->foot));
   PetscCall(PetscFree(A->sens_area));
   PetscCall(PetscFree(A->sens_point));
   PetscCall(PetscFree(A->sens_top));
@@ -493,6 +503,23 @@ static void credit_top(Adjoint *A, const Run *r)
       }
 }
 
+/* The footprints at a call of emission_area: a constant source of 1 kg s-1 in cell c adds
+   h / m(c) to its mixing ratio there, m the air mass at the call's start (emission_area's own
+   coefficient), so each functional's sensitivity to it grows by lambda h / m. */
+static void footprint_add(Adjoint *A, const Call *cl, const PetscReal *lam)
+{
+  const Patch *p = &A->ast->patch;
+  PetscInt w = p->nspec * A->nf;
+
+  for (PetscInt k = 0; k < p->mz; k++)
+    for (PetscInt j = p->ys; j < p->ys + p->ym; j++)
+      for (PetscInt i = p->xs; i < p->xs + p->xm; i++) {
+        PetscInt c = patch_index(p, i, j, k);
+        PetscReal coef = cl->h / cl->am[c];
+        for (PetscInt e = 0; e < w; e++) A->foot[c * w + e] += lam[c * w + e] * coef;
+      }
+}
+
 /* Step n backward: add the forcing at its end to lambda, then the transposes of its calls in
    reverse order; tag_bnd holds the forward's tags in the ghosts outside the domain for this
    step's met (the boundary fill is the same for all its sub-steps). */
@@ -522,6 +549,7 @@ static PetscErrorCode sweep_back(Adjoint *A, Run *r, PetscInt64 n, Fields *f,
     PetscCall(ops->transpose(A->ctx[cl->slot], &st->patch, cl->t, cl->h, f, &status));
     PetscCheck(status == PROCESS_OK, PETSC_COMM_SELF, PETSC_ERR_PLIB,
                "adjoint: the transpose of %s failed in step %" PetscInt64_FMT, ops->group.name, n);
+    if (cl->slot == A->emission_slot) footprint_add(A, cl, f->tag);
     if (ops->stencil_width > 0) {
       PetscCall(boundary_fill_ghosts_transpose(r->bnd, &st->patch, r->met, tag_bnd, f->tag,
                                                &A->part[PART_LATERAL * A->nf * r->tags->ntag]));
@@ -739,6 +767,17 @@ PetscErrorCode adjoint_run(Adjoint *A, Run *r)
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, A->J, (PetscMPIInt)A->nf, MPIU_REAL, MPI_SUM, r->comm));
   PetscCall(PetscLogStagePop());
   PetscCall(report(A, r));
+  {
+    char path[PETSC_MAX_PATH_LEN];
+    const char **labels;
+    PetscCall(PetscMalloc1(A->nf, &labels));
+    for (PetscInt n = 0; n < A->nf; n++) labels[n] = A->fn[n].label;
+    PetscCall(PetscSNPrintf(path, sizeof(path), "%s/%s_adjoint_footprints.nc", r->p.output_dir,
+                            r->p.name));
+    PetscCall(footprint_write(r->grid, &A->ast->patch, path, labels, A->foot, r->t_start,
+                              run_step_time(r, A->nstep)));
+    PetscCall(PetscFree(labels));
+  }
   PetscCall(log_schedule(A, r));
   PetscCall(PetscTime(&t1));
   PetscCall(PetscPrintf(r->comm,

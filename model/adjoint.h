@@ -29,7 +29,8 @@ PetscErrorCode adjoint_accumulate(Adjoint *adj, const Run *r);
 
 /* After the forward run: the backward sweep over every step, then the contributions by tag
    (written to <run_name>_adjoint_contributions.csv in run_output_dir, and summarised in the
-   log). Uses the state's vectors as scratch: the forward outputs must be complete. Collective. */
+   log) and the footprints (<run_name>_adjoint_footprints.nc, model/output/footprint.h). Uses the
+   state's vectors as scratch: the forward outputs must be complete. Collective. */
 PetscErrorCode adjoint_run(Adjoint *adj, Run *r);
 
 /* Free everything; no-op on NULL. Collective. */

@@ -11,7 +11,9 @@
 #   1 to 2 horizontal sub-steps a step (run_dt 1200 s, courant_max 0.752) in the other, so the
 #   replay of varying sub-steps and of the x/y alternation is checked; keeping the bulk every 5
 #   steps (recomputing within the intervals) gives the same bits as every step. The forward outputs are
-#   the same bits with &adjoint on and off; bad functionals are refused with the key.
+#   the same bits with &adjoint on and off; bad functionals are refused with the key. The
+#   footprints are checked for sign, for zeros where no species reaches the functional's, and
+#   for a PM2.5 footprint peaking inside its receptor.
 # Command: tests/regression/adjoint.sh
 # Tolerance: tags 1e-10 of J (and of the tag itself above 1e-12 J); family sums 1e-12 of J;
 #   1 vs 2 ranks 1e-12 of J.
@@ -47,6 +49,8 @@ done
 for run in sub ppm; do
   out=$(check ranks "$dir/${run}1" "$dir/${run}2"); ok $? "$run: 1 and 2 ranks agree: $out"
 done
+out=$(check footprints "$dir/ppm1" "$dir/att27_domain.nc")
+ok $? "the footprints (<name>_adjoint_footprints.nc) are non-negative, zero where no source reaches the functional, peaked in the receptor: $out"
 model 1 "$dir/sub1k5" "${substeps[@]}" "${functionals[@]}" -adjoint_snapshot_steps 5
 ok $? "the bulk kept every 5 steps of 12, the rest recomputed"
 cmp -s "$dir/sub1/att_adjoint_contributions.csv" "$dir/sub1k5/att_adjoint_contributions.csv"

@@ -9,6 +9,11 @@
   adjoint_check.py sums RUN_DIR       each family's contributions (emissions, initial, inflow)
                                       summed against J; fails above 1e-12
   adjoint_check.py ranks DIR_A DIR_B  the two runs' tables entry by entry; fails above 1e-12
+  adjoint_check.py footprints RUN_DIR DOMAIN
+                                      the footprints: none negative; exactly zero for a species
+                                      that cannot become the functional's (ppmc for PM2.5; all
+                                      but the species and its precursor otherwise); a PM2.5
+                                      footprint's surface maximum inside the receptor
 
 RUN_DIR holds <name>_adjoint_contributions.csv and the receptor files <name>_receptors_*.nc.
 Functionals are labelled receptor:species:start-endh (hours since the run start)."""
@@ -94,6 +99,26 @@ def main():
             for tag, v in row.items():
                 worst = max(worst, abs(v - other[label][tag]) / abs(row["J"]))
         limit = 1e-12
+    elif what == "footprints":
+        precursor = {"so4": "so2", "no3": "nox", "nh4": "nh3"}
+        bad = []
+        with netCDF4.Dataset(glob.glob(f"{runs[0]}/*_adjoint_footprints.nc")[0]) as ds, \
+                netCDF4.Dataset(runs[1]) as dom:
+            names = labels(dom, "receptor_name")
+            for v in ds.variables:
+                if not v.startswith("sens_"):
+                    continue
+                a, (rec, spec, _) = np.asarray(ds[v][0]), ds[v].functional.split(":")
+                s = v.split("_", 2)[2]
+                reach = spec == "pm25" and s != "ppmc" or s in (spec, precursor.get(spec))
+                if a.min() < 0 or (not reach and a.max() != 0) or (reach and not a.max() > 0):
+                    bad.append(v)
+                if spec == "pm25" and s == "ppm25":
+                    j, i = np.unravel_index(np.argmax(a[0]), a[0].shape)
+                    if not dom["receptor_weight"][names.index(rec), j, i] > 0:
+                        bad.append(v + " (maximum outside the receptor)")
+        print(f"{len(bad)} of the footprints wrong {bad}", end=" ")
+        worst, limit = float(len(bad)), 0
     else:
         sys.exit(f"adjoint_check.py: unknown check {what}")
     print(f"{worst:.2e} (limit {limit:.0e}, {len(adj)} functionals)")
