@@ -514,52 +514,117 @@ static PetscInt clamp(PetscInt v, PetscInt lo, PetscInt hi)
   return v < lo ? lo : (v > hi ? hi : v);
 }
 
+/* One ghost cell outside the physical domain: grid cell (i, j, k) at patch offset c, the edge
+   cell it copies where air flows out, whether air flows in through its side's face, and the
+   side. */
+typedef struct {
+  PetscInt i, j, k, c, edge;
+  PetscBool inflow;
+  Side side;
+} Ghost;
+
+/* Visit the ghost cells outside the physical domain in the fill's order: the west and east
+   ghosts of the rows inside the domain, then the south and north rows, corners included (they
+   copy from the rows just completed); reverse: the two groups in the other order, for the
+   transpose. */
+static void each_ghost(const Patch *p, const Met *met, PetscBool reverse,
+                       void (*visit)(void *ctx, const Ghost *g), void *ctx)
+{
+  PetscInt jlo = PetscMax(p->gys, 0), jhi = PetscMin(p->gys + p->gym, p->my);
+
+  for (PetscInt pass = 0; pass < 2; pass++) {
+    PetscBool rows = (pass == 1) != reverse; /* the south and north rows */
+    for (PetscInt k = 0; k < p->mz; k++)
+      for (PetscInt j = rows ? p->gys : jlo; j < (rows ? p->gys + p->gym : jhi); j++) {
+        if (rows && j >= 0 && j < p->my) continue;
+        for (PetscInt i = p->gxs; i < p->gxs + p->gxm; i++) {
+          Ghost g = {.i = i, .j = j, .k = k, .c = patch_index(p, i, j, k)};
+          PetscInt face;
+          if (!rows && i >= 0 && i < p->mx) continue;
+          if (rows) {
+            g.edge = patch_index(p, i, clamp(j, 0, p->my - 1), k);
+            face = patch_index(p, i, j < 0 ? 0 : p->my, k);
+            g.inflow = j < 0 ? met->flux_y[face] > 0 : met->flux_y[face] < 0;
+            g.side = j < 0 ? SIDE_SOUTH : SIDE_NORTH;
+          } else {
+            g.edge = patch_index(p, clamp(i, 0, p->mx - 1), j, k);
+            face = patch_index(p, i < 0 ? 0 : p->mx, j, k);
+            g.inflow = i < 0 ? met->flux_x[face] > 0 : met->flux_x[face] < 0;
+            g.side = i < 0 ? SIDE_WEST : SIDE_EAST;
+          }
+          visit(ctx, &g);
+        }
+      }
+  }
+}
+
+typedef struct {
+  const Boundary *b;
+  const Met *met;
+  PetscReal w; /* the parent's interpolation weight */
+  PetscReal *q, *tag, *air_mass;
+} Fill;
+
+static void fill_ghost(void *ctx, const Ghost *g)
+{
+  Fill *f = (Fill *)ctx;
+  const Boundary *b = f->b;
+  if (g->inflow && b->parent)
+    set_from_parent(b, b->parent, g->i, g->j, g->k, f->w, g->c, g->side, f->q, f->tag);
+  else if (g->inflow)
+    set_inflow(b, f->met->now, g->c, g->side, f->q, f->tag);
+  else
+    copy_cell(b, g->edge, g->c, f->q, f->tag);
+  f->air_mass[g->c] = f->met->air_mass_start[g->c];
+}
+
 PetscErrorCode boundary_fill_ghosts(const Boundary *b, const Patch *p, const Met *met, PetscReal *q,
                                     PetscReal *tag, PetscReal *air_mass)
 {
-  const MetFields *m = met->now;
-  PetscInt jlo = PetscMax(p->gys, 0), jhi = PetscMin(p->gys + p->gym, p->my);
-  PetscReal w = 0;
+  Fill f = {.b = b, .met = met, .q = q, .tag = tag, .air_mass = air_mass};
 
   PetscFunctionBeginUser;
-  if (b->parent) PetscCall(parent_bracket(b->parent, m->time, &w));
-  /* West and east ghosts of the rows inside the domain. */
-  for (PetscInt k = 0; k < p->mz; k++)
-    for (PetscInt j = jlo; j < jhi; j++)
-      for (PetscInt i = p->gxs; i < p->gxs + p->gxm; i++) {
-        PetscInt c, edge, face;
-        PetscBool inflow;
-        if (i >= 0 && i < p->mx) continue;
-        c = patch_index(p, i, j, k);
-        edge = patch_index(p, clamp(i, 0, p->mx - 1), j, k);
-        face = patch_index(p, i < 0 ? 0 : p->mx, j, k);
-        inflow = i < 0 ? met->flux_x[face] > 0 : met->flux_x[face] < 0;
-        if (inflow && b->parent)
-          set_from_parent(b, b->parent, i, j, k, w, c, i < 0 ? SIDE_WEST : SIDE_EAST, q, tag);
-        else if (inflow)
-          set_inflow(b, m, c, i < 0 ? SIDE_WEST : SIDE_EAST, q, tag);
-        else
-          copy_cell(b, edge, c, q, tag);
-        air_mass[c] = met->air_mass_start[c];
-      }
-  /* South and north ghost rows, corners included (from the rows just completed). */
-  for (PetscInt k = 0; k < p->mz; k++)
-    for (PetscInt j = p->gys; j < p->gys + p->gym; j++) {
-      if (j >= 0 && j < p->my) continue;
-      for (PetscInt i = p->gxs; i < p->gxs + p->gxm; i++) {
-        PetscInt c = patch_index(p, i, j, k);
-        PetscInt edge = patch_index(p, i, clamp(j, 0, p->my - 1), k);
-        PetscInt face = patch_index(p, i, j < 0 ? 0 : p->my, k);
-        PetscBool inflow = j < 0 ? met->flux_y[face] > 0 : met->flux_y[face] < 0;
-        if (inflow && b->parent)
-          set_from_parent(b, b->parent, i, j, k, w, c, j < 0 ? SIDE_SOUTH : SIDE_NORTH, q, tag);
-        else if (inflow)
-          set_inflow(b, m, c, j < 0 ? SIDE_SOUTH : SIDE_NORTH, q, tag);
-        else
-          copy_cell(b, edge, c, q, tag);
-        air_mass[c] = met->air_mass_start[c];
-      }
+  if (b->parent) PetscCall(parent_bracket(b->parent, met->now->time, &f.w));
+  each_ghost(p, met, PETSC_FALSE, fill_ghost, &f);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+typedef struct {
+  const Boundary *b;
+  PetscInt nf;
+  const PetscReal *tag_bnd;
+  PetscReal *lam, *contrib;
+} FillTranspose;
+
+/* The transpose of one ghost cell's fill: inflow credits lam . tag_bnd to contrib, outflow gives
+   lam back to the edge cell it copied; the ghost's lam is zeroed either way. */
+static void fill_ghost_transpose(void *ctx, const Ghost *g)
+{
+  const FillTranspose *f = (const FillTranspose *)ctx;
+  PetscInt ns = f->b->nspec, nt = f->b->ntag, nf = f->nf;
+  for (PetscInt s = 0; s < ns; s++) {
+    PetscReal *l = &f->lam[(g->c * ns + s) * nf];
+    for (PetscInt n = 0; n < nf; n++) {
+      if (l[n] == 0) continue;
+      if (g->inflow) {
+        const PetscReal *tb = &f->tag_bnd[(g->c * ns + s) * nt];
+        for (PetscInt m = 0; m < nt; m++)
+          if (tb[m] != 0) f->contrib[n * nt + m] += l[n] * tb[m];
+      } else
+        f->lam[(g->edge * ns + s) * nf + n] += l[n];
+      l[n] = 0;
     }
+  }
+}
+
+PetscErrorCode boundary_fill_ghosts_transpose(const Boundary *b, const Patch *p, const Met *met,
+                                              const PetscReal *tag_bnd, PetscReal *lam,
+                                              PetscReal *contrib)
+{
+  FillTranspose f = {.b = b, .nf = p->ntag, .tag_bnd = tag_bnd, .lam = lam, .contrib = contrib};
+
+  PetscFunctionBeginUser;
+  each_ghost(p, met, PETSC_TRUE, fill_ghost_transpose, &f);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

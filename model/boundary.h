@@ -28,6 +28,18 @@ PetscErrorCode boundary_check_parent(MPI_Comm comm, const Boundary *b, const cha
 PetscErrorCode boundary_fill_ghosts(const Boundary *b, const Patch *p, const Met *met, PetscReal *q,
                                     PetscReal *tag, PetscReal *air_mass);
 
+/* The transpose of boundary_fill_ghosts, for backward runs: lam holds adjoint values in the tag
+   layout of patch p (p->ntag values a species, one per receptor functional) with the
+   contributions a process's transpose left in the ghosts outside the physical domain. Where the
+   fill put boundary values (air flowing in), lam . tag_bnd is added to contrib[n*ntag + m] for
+   functional n and tag m, tag_bnd the tags (b's layout) that boundary_fill_ghosts wrote there for
+   the same met; where it copied the edge cell (air flowing out), lam goes back to that cell
+   (inside the domain, possibly a ghost of a neighbour rank, for halo_add_ghosts). The ghosts
+   outside the domain end zeroed. Not collective. */
+PetscErrorCode boundary_fill_ghosts_transpose(const Boundary *b, const Patch *p, const Met *met,
+                                              const PetscReal *tag_bnd, PetscReal *lam,
+                                              PetscReal *contrib);
+
 /* Values above the model top: q_top [patch_index2*nspec + s] and tag_top. Not collective. */
 PetscErrorCode boundary_fill_top(const Boundary *b, const Patch *p, const Met *met,
                                  PetscReal *q_top, PetscReal *tag_top);

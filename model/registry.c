@@ -6,6 +6,7 @@
    The process list, the source list, the names the &met key source accepts and the list of
    namelist groups are all generated from these lines, so they cannot disagree. */
 #include "model/registry.h"
+#include "model/adjoint.h"
 #include <string.h>
 #include <strings.h>
 #include "base/namelist.h"
@@ -51,6 +52,7 @@ const char *const registry_met_source_names[] = {MET_SOURCES(NAME_MET_SOURCE) NU
 static const ParamGroup *const model_groups[] = {
     &run_group,      &met_group,      &boundary_group, &nest_group,    &emissions_group,
     &profiles_group, &scenario_group, &tags_group,     &history_group, &receptor_output_group,
+    &adjoint_group,
 };
 
 #define COUNT(a) ((PetscInt)(sizeof(a) / sizeof((a)[0])))

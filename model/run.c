@@ -18,6 +18,8 @@
    The run resumed from that checkpoint (run_restart = 'latest') continues those files and ends
    with the bits of an unbroken run. */
 #include "model/run.h"
+#include "model/run_impl.h"
+#include "model/adjoint.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,16 +46,6 @@
 #include "grids/domain.h"
 #include "model/emissions/profiles.h"
 #include "physics/species.h"
-
-typedef struct {
-  char name[PARAM_STRING_LEN], start[PARAM_STRING_LEN], output_dir[PARAM_STRING_LEN];
-  char restart[PARAM_STRING_LEN], domain_file[PARAM_STRING_LEN];
-  char processes[PARAM_ARRAY_MAX][PARAM_STRING_LEN];
-  PetscInt nprocesses, px, py, checkpoint_keep, max_substeps;
-  PetscReal hours, dt, output_hours, checkpoint_hours, closure_tolerance, closure_floor;
-  PetscReal wall_hours;
-  PetscBool closure_check, closure_every_process;
-} RunParams;
 
 static const ParamSpec run_params[] = {
     {.key = "name",
@@ -195,48 +187,6 @@ static const ParamSpec run_params[] = {
 const ParamGroup run_group = {
     .name = "run", .title = "Run control", .params = run_params, .params_size = sizeof(RunParams)};
 
-typedef struct {
-  const ProcessOps *ops; /* borrowed: static table */
-  void *params;          /* owned */
-  void *ctx;             /* owned by the process */
-  PetscLogStage stage;
-  PetscInt64 count; /* steps taken, sub-steps included */
-} ProcessSlot;
-
-typedef struct {
-  RunParams p;
-  MPI_Comm comm;
-  Grid *grid;
-  State *st;
-  Met *met;
-  MetOutput *met_out; /* the met snapshots written to &met output, or NULL */
-  Tags *tags;
-  Boundary *bnd;
-  History *hist;
-  Domain *dom;
-  Scenario *scen;
-  EmissionSet *emis;
-  Receptors *rec;
-  Nest *nest;
-  PointSources *points;
-  PetscInt nslot;
-  ProcessSlot *slot; /* the active processes, in order; owned */
-  const SpeciesInfo *species;
-  PetscInt nspec;
-  PetscReal *vdep, *q_top, *tag_top;     /* work arrays; owned */
-  PetscReal *budget;                     /* local budget, [term*nspec + s], kg; owned */
-  PetscReal mass_first[PARAM_ARRAY_MAX]; /* domain mass when this invocation began, kg */
-  PetscReal budget_first[BUDGET_NTERMS * PARAM_ARRAY_MAX]; /* global budget then, kg */
-  PetscReal t_start;                                       /* run_start, s since the epoch */
-  PetscInt64 nstep, nstep_end, steps_per_output, steps_per_checkpoint;
-  PetscReal closure_max;      /* largest closure deviation since the last progress line */
-  PetscLogDouble wall_start;  /* when the time loop began */
-  PetscLogDouble wall_invoke; /* when run_case began (run_wall_hours counts from it) */
-  PetscInt64 nstep_first;     /* step the run (or restart) began at */
-  PetscLogStage stage_met, stage_output;
-  RunFolder *folder; /* owned: the lock on run_output_dir for run_name */
-} Run;
-
 /* Read every registered process's parameters (so -help lists all and misspelt keys are caught),
    and initialise the ones run_processes names. */
 static PetscErrorCode setup_processes(Run *r)
@@ -279,7 +229,7 @@ static PetscErrorCode setup_processes(Run *r)
 }
 
 /* Whole number of steps in an interval of hours, or fail naming the key. */
-static PetscErrorCode steps_in(Run *r, PetscReal hours, const char *key, PetscInt64 *n)
+PetscErrorCode run_steps_in(const Run *r, PetscReal hours, const char *key, PetscInt64 *n)
 {
   PetscReal ratio = hours * 3600.0 / r->p.dt;
 
@@ -333,11 +283,13 @@ static PetscErrorCode setup(Run *r)
   PetscCall(receptor_series_create(r->comm, r->grid, r->st, r->dom, r->tags, r->p.closure_floor,
                                    r->p.output_dir, r->p.name, &r->rec));
   PetscCall(nest_create(r->comm, r->grid, r->st, r->tags, r->p.output_dir, r->p.name, &r->nest));
+  PetscCall(adjoint_create(r, &r->adj));
   PetscCall(namelist_check_unused(r->comm, groups, ngroups));
   PetscCall(run_provenance_record(r->p.output_dir, r->p.name));
-  PetscCall(steps_in(r, r->p.hours, "run_hours", &r->nstep_end));
-  PetscCall(steps_in(r, r->p.output_hours, "run_output_hours", &r->steps_per_output));
-  PetscCall(steps_in(r, r->p.checkpoint_hours, "run_checkpoint_hours", &r->steps_per_checkpoint));
+  PetscCall(run_steps_in(r, r->p.hours, "run_hours", &r->nstep_end));
+  PetscCall(run_steps_in(r, r->p.output_hours, "run_output_hours", &r->steps_per_output));
+  PetscCall(
+      run_steps_in(r, r->p.checkpoint_hours, "run_checkpoint_hours", &r->steps_per_checkpoint));
   PetscCheck(r->steps_per_output > 0, r->comm, PETSC_ERR_USER, "run_output_hours must be positive");
   /* A checkpoint between two records would lose the part of the interval's mean summed so far. */
   PetscCheck(!r->steps_per_checkpoint || r->steps_per_checkpoint % r->steps_per_output == 0,
@@ -361,6 +313,7 @@ static PetscErrorCode setup(Run *r)
 static PetscErrorCode teardown(Run *r)
 {
   PetscFunctionBeginUser;
+  PetscCall(adjoint_destroy(&r->adj)); /* first: it holds contexts of the run's processes */
   for (PetscInt i = 0; i < r->nslot; i++) {
     PetscCall(r->slot[i].ops->finalize(&r->slot[i].ctx));
     PetscCall(PetscFree(r->slot[i].params));
@@ -389,7 +342,7 @@ static PetscErrorCode teardown(Run *r)
 
 static PetscReal step_time(const Run *r, PetscInt64 n)
 {
-  return r->t_start + (PetscReal)n * r->p.dt;
+  return run_step_time(r, n);
 }
 
 /* Whether the state after n steps gets an output record (and a progress line). */
@@ -411,22 +364,14 @@ static PetscErrorCode write_met(Run *r)
 static PetscErrorCode get_fields(Run *r, Fields *f)
 {
   PetscFunctionBeginUser;
-  PetscCall(VecGetArray(r->st->q, &f->q));
-  PetscCall(VecGetArray(r->st->air_mass, &f->air_mass));
-  if (r->st->tag) PetscCall(VecGetArray(r->st->tag, &f->tag));
-  PetscCall(VecGetArray(r->st->dep_dry, &f->dep_dry));
-  PetscCall(VecGetArray(r->st->dep_wet, &f->dep_wet));
+  PetscCall(state_get_fields(r->st, PETSC_TRUE, f));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 static PetscErrorCode restore_fields(Run *r, Fields *f)
 {
   PetscFunctionBeginUser;
-  PetscCall(VecRestoreArray(r->st->dep_wet, &f->dep_wet));
-  PetscCall(VecRestoreArray(r->st->dep_dry, &f->dep_dry));
-  if (r->st->tag) PetscCall(VecRestoreArray(r->st->tag, &f->tag));
-  PetscCall(VecRestoreArray(r->st->air_mass, &f->air_mass));
-  PetscCall(VecRestoreArray(r->st->q, &f->q));
+  PetscCall(state_restore_fields(r->st, PETSC_TRUE, f));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -540,6 +485,28 @@ static PetscErrorCode apply_process(Run *r, ProcessSlot *slot, Fields *f, PetscR
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode run_step_prepare(Run *r, PetscInt64 n, PetscBool write, Fields *f)
+{
+  PetscReal t = step_time(r, n);
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscLogStagePush(r->stage_met));
+  PetscCall(met_advance(r->met, t, r->p.dt));
+  if (write) PetscCall(write_met(r));
+  PetscCall(boundary_fill_top(r->bnd, &r->st->patch, r->met, r->q_top, r->tag_top));
+  PetscCall(PetscArrayzero(r->vdep, patch_size2(&r->st->patch) * r->nspec));
+  PetscCall(PetscLogStagePop());
+  met_set_fields(r->met, f);
+  f->q_top = r->q_top;
+  f->tag_top = r->tag_top;
+  f->vdep = r->vdep;
+  f->budget = r->budget;
+  f->max_substeps = r->p.max_substeps;
+  emissions_update(r->emis, t + 0.5 * r->p.dt);
+  f->emissions = emissions_fields(r->emis);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* One synchronisation step from step_time(nstep). */
 static PetscErrorCode sync_step(Run *r)
 {
@@ -548,26 +515,13 @@ static PetscErrorCode sync_step(Run *r)
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(&f, sizeof(f)));
-  PetscCall(PetscLogStagePush(r->stage_met));
-  PetscCall(met_advance(r->met, t, r->p.dt));
-  PetscCall(write_met(r));
+  PetscCall(run_step_prepare(r, r->nstep, PETSC_TRUE, &f));
   {
     PetscReal *am;
     PetscCall(VecGetArray(r->st->air_mass, &am));
     PetscCall(PetscArraycpy(am, r->met->air_mass_start, patch_size3(&r->st->patch)));
     PetscCall(VecRestoreArray(r->st->air_mass, &am));
   }
-  PetscCall(boundary_fill_top(r->bnd, &r->st->patch, r->met, r->q_top, r->tag_top));
-  PetscCall(PetscArrayzero(r->vdep, patch_size2(&r->st->patch) * r->nspec));
-  PetscCall(PetscLogStagePop());
-  met_set_fields(r->met, &f);
-  f.q_top = r->q_top;
-  f.tag_top = r->tag_top;
-  f.vdep = r->vdep;
-  f.budget = r->budget;
-  f.max_substeps = r->p.max_substeps;
-  emissions_update(r->emis, t + 0.5 * r->p.dt);
-  f.emissions = emissions_fields(r->emis);
   for (PetscInt i = 0; i < r->nslot; i++) PetscCall(apply_process(r, &r->slot[i], &f, t));
   /* At output records only: a deviation, once made, stays in the state (a pass over the tags
      every step cost 6 % of the ns9 run). */
@@ -888,7 +842,9 @@ static PetscErrorCode time_loop(Run *r, int *stopped)
     else if (!open)
       PetscCall(open_segment(r));
     open = PETSC_TRUE;
+    PetscCall(adjoint_record(r->adj, r));
     PetscCall(sync_step(r));
+    PetscCall(adjoint_accumulate(r->adj, r));
     PetscCall(receptor_series_accumulate(r->rec, r->met));
     PetscCall(history_accumulate(r->hist, r->met));
     if (output_due(r, r->nstep)) {
@@ -961,6 +917,12 @@ PetscErrorCode run_case(MPI_Comm comm)
   PetscCall(time_loop(&r, &stopped));
   PetscCall(history_summary(r.hist, r.budget));
   PetscCall(budget_closure(&r));
+  if (!stopped)
+    PetscCall(adjoint_run(r.adj, &r));
+  else if (r.adj)
+    PetscCall(PetscPrintf(comm,
+                          "WARNING: the run stopped before its end: no backward run (&adjoint "
+                          "needs the whole forward run in one invocation)\n"));
   PetscCall(PetscTime(&wall_end));
   format_duration(wall_end - r.wall_start, wall, sizeof(wall));
   clock_format(step_time(&r, r.nstep_first), from, sizeof(from));

@@ -95,6 +95,28 @@ PetscErrorCode state_destroy(State **state)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode state_get_fields(State *st, PetscBool tags, Fields *f)
+{
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArray(st->q, &f->q));
+  PetscCall(VecGetArray(st->air_mass, &f->air_mass));
+  if (tags && st->tag) PetscCall(VecGetArray(st->tag, &f->tag));
+  PetscCall(VecGetArray(st->dep_dry, &f->dep_dry));
+  PetscCall(VecGetArray(st->dep_wet, &f->dep_wet));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode state_restore_fields(State *st, PetscBool tags, Fields *f)
+{
+  PetscFunctionBeginUser;
+  PetscCall(VecRestoreArray(st->dep_wet, &f->dep_wet));
+  PetscCall(VecRestoreArray(st->dep_dry, &f->dep_dry));
+  if (tags && st->tag) PetscCall(VecRestoreArray(st->tag, &f->tag));
+  PetscCall(VecRestoreArray(st->air_mass, &f->air_mass));
+  PetscCall(VecRestoreArray(st->q, &f->q));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode state_exchange(State *st)
 {
   PetscFunctionBeginUser;

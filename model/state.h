@@ -6,6 +6,7 @@
 #include <petscdmda.h>
 #include "grids/grid.h"
 #include "model/halo.h"
+#include "physics/fields.h"
 
 typedef struct {
   const Grid *grid;     /* borrowed */
@@ -26,6 +27,11 @@ PetscErrorCode state_create(const Grid *g, const SpeciesInfo *species, PetscInt 
 
 /* Destroy the state; no-op on NULL. Collective. */
 PetscErrorCode state_destroy(State **st);
+
+/* Borrow the state's arrays into f: q, air_mass, dep_dry, dep_wet, and with tags the tag array
+   (NULL without tags). Restore with state_restore_fields and the same tags. Not collective. */
+PetscErrorCode state_get_fields(State *st, PetscBool tags, Fields *f);
+PetscErrorCode state_restore_fields(State *st, PetscBool tags, Fields *f);
 
 /* Refresh the ghost cells inside the physical domain of q, tag and air mass from their owners.
    Ghosts outside the physical domain are left for the boundary conditions. Collective. */

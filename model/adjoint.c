@@ -1,0 +1,788 @@
+/* Backward (adjoint) runs (issue 15, items 2 and 3; adjoint.h says what they give).
+
+   The tagged model is linear in the tags: step n maps t_{n+1} = M_n t_n + b_n, M_n the product of
+   the processes' (and sub-steps') tag maps with coefficients from the bulk, b_n what emissions
+   and inflow put in. A functional J = sum_m <w_m, t_m> (m over the step ends in its window, w_m
+   the receptor weights times the density and the unit factor, over the number of steps) is then
+     J = <lambda_0, t_0> + sum_n <lambda_{n+1}, b_n>,   lambda_n = M_n^T lambda_{n+1} + w_n,
+   so one sweep of lambda backward gives every tag's share at once: the initial state (t_0 by
+   tag), the emissions (b_n by tag: each entry's rates times the sensitivities the emission
+   transposes accumulate, Fields.sens_area and sens_point) and the inflow (the lateral ghost
+   values and the values above the top, by tag: the bc_* tags of every family). Lambda has the
+   tag layout with one value a functional (a State whose tags are the functionals). The
+   footprints (model/output/footprint.h) add up, at every call of emission_area, what a constant
+   source of 1 kg s-1 in each cell would give (lambda times emission_area's coefficient).
+
+   Schedule. Forward, the bulk mixing ratios (the ghosted local array) are kept in memory at
+   the start of every k-th step (adjoint_snapshot_steps) and at the end, with the processes'
+   step counts at every step (the air mass at a step's start is the met's; the counts give every
+   process's number of sub-steps in every step, so the backward sweep replays the forward's dt
+   exactly). Backward, interval by interval from the last: the bulk at the start of each step of
+   the interval is recomputed forward from the kept state (k - 1 steps), then for each step n of
+   the interval, last first: the met of step n is prepared again (run_step_prepare), the step is
+   recomputed on the bulk alone from its start with this file's own process contexts, keeping
+   the bulk (q, air mass) and vdep before every process call and sub-step; the recomputed end
+   must equal the start of step n + 1 bit for bit (checked: a met source or a process that does
+   not replay exactly stops the run rather than give wrong sensitivities); then the forcing
+   dJ/dt at the end of step n is added to lambda and the transposes are applied in the exact
+   reverse order of the calls, each with its f->step (the x/y order of advection), time, dt and
+   bulk; after a process with stencil_width > 0, the boundary fill's transpose (inflow credited
+   by tag, outflow copies given back to the edge cells) and then halo_add_ghosts, the reverse of
+   the forward's exchange and fill. The results are the same bits for every k.
+   Memory, per rank, in values of the ghosted local q (nspec a cell): N / k + k + 3 bulk states
+   for N steps (k = 1: N + 3; k = sqrt(N): about 2 sqrt(N)); one step's records, a bulk state,
+   an air mass and a vdep for every process call and sub-step of the step; lambda (nspec x
+   functionals a cell); the sensitivities to the emission entries and the top. The log gives the
+   figures. For the att27 test case (20 x 12 x 16 cells, 8 species, 16 steps, k = 1) about 7 MB.
+   Cost: N bulk-only steps recomputed, plus N - N / k more for k > 1 (at most two bulk passes
+   over the run), and N transposed steps (a transposed process costs about its forward tag update
+   with one tag per functional): a backward run with F functionals costs about a forward run
+   with F tags plus one or two without. The snapshots are in memory only: spilling them to disk
+   for long runs is not done yet (issue 15, item 2).
+
+   Reductions: the contributions are per-rank sums reduced with MPI_SUM (their last bits depend
+   on the rank count, as any floating-point sum over ranks); halo_add_ghosts is not bitwise
+   rank-independent either where a cell collects 3 or more inexact contributions (model/halo.c),
+   so lambda itself may differ in its last bits between rank counts. */
+#include "model/adjoint.h"
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <petsctime.h>
+#include "model/run_impl.h"
+#include "model/output/footprint.h"
+#include "base/namelist.h"
+#include "base/atomic_file.h"
+#include "base/memory.h"
+#include "base/units.h"
+
+typedef struct {
+  PetscBool enabled;
+  char receptors[PARAM_ARRAY_MAX][PARAM_STRING_LEN];
+  char species[PARAM_ARRAY_MAX][PARAM_STRING_LEN];
+  PetscReal window_start[PARAM_ARRAY_MAX], window_end[PARAM_ARRAY_MAX];
+  PetscInt nreceptors, nspecies, nwindow_start, nwindow_end;
+  PetscInt snapshot_steps;
+} Params;
+
+static const ParamSpec params_table[] = {
+    {.key = "enabled",
+     .help = "after the forward run, run the adjoint backward from the functionals and write "
+             "every tag's contribution to each (<run_name>_adjoint_contributions.csv)",
+     .type = PARAM_BOOL,
+     .def = 0,
+     .offset = offsetof(Params, enabled)},
+    {.key = "receptors",
+     .help = "receptor (domain file name, e.g. 'WCS') of each functional",
+     .type = PARAM_STRING_ARRAY,
+     .offset = offsetof(Params, receptors),
+     .count_offset = offsetof(Params, nreceptors)},
+    {.key = "species",
+     .help = "species of each functional, or 'pm25' (the species counted in PM2.5); one value "
+             "for all",
+     .type = PARAM_STRING_ARRAY,
+     .offset = offsetof(Params, species),
+     .count_offset = offsetof(Params, nspecies)},
+    {.key = "window_start",
+     .units = "h",
+     .help = "start of each functional's averaging window, hours since run_start (one value for "
+             "all; none: 0)",
+     .type = PARAM_REAL_ARRAY,
+     .min = 0,
+     .max = 1e6,
+     .offset = offsetof(Params, window_start),
+     .count_offset = offsetof(Params, nwindow_start)},
+    {.key = "window_end",
+     .units = "h",
+     .help = "end of each functional's averaging window, hours since run_start (one value for "
+             "all; none: run_hours)",
+     .type = PARAM_REAL_ARRAY,
+     .min = 0,
+     .max = 1e6,
+     .offset = offsetof(Params, window_end),
+     .count_offset = offsetof(Params, nwindow_end)},
+    {.key = "snapshot_steps",
+     .help = "keep the bulk at the start of every this many steps (and the end), recomputing the "
+             "steps between: memory of run steps / k + k bulk states instead of run steps, "
+             "for one more bulk pass when k > 1; the results are the same bits for any k",
+     .type = PARAM_INT,
+     .def = 1,
+     .min = 1,
+     .max = 1e6,
+     .offset = offsetof(Params, snapshot_steps)},
+    {.key = NULL},
+};
+
+const ParamGroup adjoint_group = {.name = "adjoint",
+                                  .title = "Backward (adjoint) runs from receptor functionals",
+                                  .params = params_table,
+                                  .params_size = sizeof(Params)};
+
+/* The kinds of source a contribution comes through. */
+typedef enum { PART_INITIAL, PART_EMITTED, PART_LATERAL, PART_TOP, PART_N } Part;
+static const char *const part_names[PART_N] = {"initial state", "emitted", "lateral inflow",
+                                               "top inflow"};
+
+/* One functional: the mean over its window of a receptor's weighted surface concentration. */
+typedef struct {
+  char label[PARAM_STRING_LEN]; /* receptor:species:start-end h */
+  PetscInt rec;                 /* receptor index in the domain */
+  PetscInt spec;                /* species index, -1 for PM2.5 */
+  PetscInt64 m0, m1;            /* the step ends counted: m steps done, m0 < m <= m1 */
+} Functional;
+
+/* One process call (a sub-step) of the step being swept back, with the bulk it started from. */
+typedef struct {
+  PetscInt slot;
+  PetscInt64 step;          /* its f->step */
+  PetscReal t, h;           /* its time and dt */
+  PetscReal *q, *am, *vdep; /* the bulk and vdep before it; owned */
+} Call;
+
+struct Adjoint {
+  Params *p; /* owned */
+  PetscInt nf;
+  Functional *fn; /* owned */
+  State *ast;     /* owned: lambda in ast->tag, the recomputed bulk in ast->q and air_mass */
+  Patch bulk;     /* ast's patch without tags, for the recomputation */
+  const ProcessOps **ops; /* the run's processes, in order; the array owned, the tables static */
+  void **ctx;             /* owned: the processes' contexts for ast's patch, one per run slot */
+  PetscInt nslot;         /* the run's process slots */
+  PetscInt64 nstep;       /* steps of the run */
+  PetscInt64 *count; /* [n*nslot + i]: slot i's step count at the start of step n, n <= nstep */
+  PetscInt64 k;      /* adjoint_snapshot_steps */
+  PetscReal *snap;   /* the bulk q at the start of steps 0, k, 2k, ... and at the end; owned */
+  PetscReal *span;   /* the bulk q at the start of every step of one interval and after; owned */
+  PetscInt len;      /* values of one bulk state (the ghosted local q) */
+  PetscReal *J;      /* [nf]: this rank's part of each functional, from the forward run */
+  Call *call;        /* owned, with their arrays */
+  PetscInt ncall, capcall;
+  PetscReal *sens_area, *sens_point, *sens_top; /* owned, in the Fields.sens_* layouts */
+  PetscReal *budget;                            /* scratch for the recomputation */
+  PetscLogStage stage;                          /* "adjoint", for -log_view */
+  PetscInt emission_slot;                       /* the run slot of emission_area, -1 without it */
+  PetscReal *foot;    /* the footprints in lambda's layout (model/output/footprint.h); owned */
+  PetscReal *part;    /* [(k*nf + n)*ntag + m]: this rank's part of tag m's contribution to
+                         functional n through source kind k (a Part); owned */
+  PetscReal *contrib; /* [n*ntag + m]: tag m's contribution to functional n, the sum of the parts
+                         over the ranks (once the sweep is done); owned */
+};
+
+/* Functional n from the namelist, checked against the domain, the species and the run. */
+static PetscErrorCode functional_setup(Adjoint *A, const Run *r, PetscInt n)
+{
+  const Params *p = A->p;
+  Functional *fn = &A->fn[n];
+  const char *rec = p->receptors[n], *sp = p->species[p->nspecies == 1 ? 0 : n];
+  PetscReal h0 = p->nwindow_start ? p->window_start[p->nwindow_start == 1 ? 0 : n] : 0;
+  PetscReal h1 = p->nwindow_end ? p->window_end[p->nwindow_end == 1 ? 0 : n] : r->p.hours;
+
+  PetscFunctionBeginUser;
+  fn->rec = -1;
+  for (PetscInt k = 0; k < r->dom->nrec; k++)
+    if (!strcmp(r->dom->rec[k].name, rec)) fn->rec = k;
+  PetscCheck(fn->rec >= 0, r->comm, PETSC_ERR_USER,
+             "adjoint_receptors: no receptor '%s' in the domain file %s (it has %" PetscInt_FMT
+             ", the first '%s')",
+             rec, r->p.domain_file, r->dom->nrec, r->dom->rec[0].name);
+  fn->spec = strcmp(sp, "pm25") ? species_find(r->species, r->nspec, sp) : -1;
+  PetscCheck(fn->spec >= 0 || !strcmp(sp, "pm25"), r->comm, PETSC_ERR_USER,
+             "adjoint_species: '%s' is neither a species of the model nor 'pm25'", sp);
+  PetscCall(run_steps_in(r, h0, "adjoint_window_start", &fn->m0));
+  PetscCall(run_steps_in(r, h1, "adjoint_window_end", &fn->m1));
+  PetscCheck(fn->m0 < fn->m1 && h1 <= r->p.hours, r->comm, PETSC_ERR_USER,
+             "adjoint window %g h to %g h of functional %" PetscInt_FMT
+             " is empty or ends after run_hours = %g",
+             (double)h0, (double)h1, n + 1, (double)r->p.hours);
+  /* The C library's %g: PETSc's prints "4." for 4. */
+  snprintf(fn->label, sizeof(fn->label), "%s:%s:%g-%gh", rec, sp, (double)h0, (double)h1);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The namelist's counts, and what a backward run needs of the forward run. */
+static PetscErrorCode check_params(const Params *p, const Run *r)
+{
+  PetscInt nf = p->nreceptors;
+
+  PetscFunctionBeginUser;
+  PetscCheck(nf > 0, r->comm, PETSC_ERR_USER, "adjoint_enabled: adjoint_receptors lists none");
+  PetscCheck(p->nspecies == nf || p->nspecies == 1, r->comm, PETSC_ERR_USER,
+             "adjoint_species has %" PetscInt_FMT " values for %" PetscInt_FMT
+             " receptors: give one for all or one each",
+             p->nspecies, nf);
+  PetscCheck(p->nwindow_start <= 1 || p->nwindow_start == nf, r->comm, PETSC_ERR_USER,
+             "adjoint_window_start has %" PetscInt_FMT " values for %" PetscInt_FMT " functionals",
+             p->nwindow_start, nf);
+  PetscCheck(p->nwindow_end <= 1 || p->nwindow_end == nf, r->comm, PETSC_ERR_USER,
+             "adjoint_window_end has %" PetscInt_FMT " values for %" PetscInt_FMT " functionals",
+             p->nwindow_end, nf);
+  PetscCheck(r->dom && r->dom->nrec > 0, r->comm, PETSC_ERR_USER,
+             "adjoint_enabled: the receptors come from the domain file (run_domain_file), and it "
+             "has none");
+  PetscCheck(r->tags->ntag > 0, r->comm, PETSC_ERR_USER,
+             "adjoint_enabled: the contributions are given by tag; enable tags (tags_enabled)");
+  PetscCheck(!r->p.restart[0], r->comm, PETSC_ERR_SUP,
+             "adjoint_enabled with run_restart: a backward run needs its forward run from the "
+             "start in this invocation");
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode adjoint_create(Run *r, Adjoint **out)
+{
+  Adjoint *A;
+  Params *p;
+  const Emissions *em = r->emis ? emissions_fields(r->emis) : NULL;
+  PetscInt ns = r->nspec;
+
+  PetscFunctionBeginUser;
+  *out = NULL;
+  PetscCall(PetscNew(&p));
+  PetscCall(namelist_read(r->comm, &adjoint_group, p));
+  if (!p->enabled) {
+    PetscCall(PetscFree(p));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(check_params(p, r));
+  PetscCall(PetscNew(&A));
+  A->p = p;
+  A->nf = p->nreceptors;
+  PetscCall(PetscCalloc1(A->nf, &A->fn));
+  for (PetscInt n = 0; n < A->nf; n++) PetscCall(functional_setup(A, r, n));
+  PetscCall(run_steps_in(r, r->p.hours, "run_hours", &A->nstep));
+  PetscCall(state_create(r->grid, r->species, ns, A->nf, &A->ast));
+  A->bulk = A->ast->patch;
+  A->bulk.ntag = 0;
+  A->nslot = r->nslot;
+  PetscCall(PetscCalloc2(r->nslot, &A->ctx, r->nslot, &A->ops));
+  for (PetscInt i = 0; i < r->nslot; i++) {
+    A->ops[i] = r->slot[i].ops;
+    PetscCall(A->ops[i]->init(r->slot[i].params, &A->ast->patch, &A->ctx[i]));
+  }
+  A->len = patch_size3(&A->ast->patch) * ns;
+  A->k = p->snapshot_steps;
+  {
+    PetscInt64 nkeep = A->nstep / A->k + 1 + (A->nstep % A->k ? 1 : 0);
+    PetscCall(memory_check_bytes(r->comm, "the backward run's bulk snapshots",
+                                 8.0 * (double)A->len * (double)(nkeep + A->k + 1)));
+    PetscCall(PetscMalloc2(nkeep * A->len, &A->snap, (A->k + 1) * A->len, &A->span));
+  }
+  PetscCall(PetscCalloc1((A->nstep + 1) * r->nslot, &A->count));
+  PetscCall(PetscCalloc1(A->nf, &A->J));
+  PetscCall(PetscLogStageRegister("adjoint", &A->stage));
+  PetscCall(PetscCalloc1(A->len * A->nf, &A->foot));
+  A->emission_slot = -1;
+  for (PetscInt i = 0; i < r->nslot; i++)
+    if (!strcmp(r->slot[i].ops->group.name, "emission_area")) A->emission_slot = i;
+  PetscCall(PetscCalloc1((em ? em->area.n : 0) * ns * A->nf + 1, &A->sens_area));
+  PetscCall(PetscCalloc1((em ? em->point.n : 0) * ns * A->nf + 1, &A->sens_point));
+  PetscCall(PetscCalloc1(patch_size2(&A->ast->patch) * ns * A->nf, &A->sens_top));
+  PetscCall(PetscCalloc1(BUDGET_NTERMS * ns, &A->budget));
+  PetscCall(
+      PetscCalloc2(PART_N * A->nf * r->tags->ntag, &A->part, A->nf * r->tags->ntag, &A->contrib));
+  *out = A;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode adjoint_destroy(Adjoint **out)
+{
+  Adjoint *A = *out;
+
+  PetscFunctionBeginUser;
+  if (!A) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscFree(A->p));
+  PetscCall(PetscFree(A->fn));
+  for (PetscInt c = 0; c < A->capcall; c++)
+    PetscCall(PetscFree3(A->call[c].q, A->call[c].am, A->call[c].vdep));
+  PetscCall(PetscFree(A->call));
+  for (PetscInt i = 0; i < A->nslot; i++) PetscCall(A->ops[i]->finalize(&A->ctx[i]));
+  PetscCall(PetscFree2(A->ctx, A->ops));
+  PetscCall(state_destroy(&A->ast));
+  PetscCall(PetscFree2(A->snap, A->span));
+  PetscCall(PetscFree(A->count));
+  PetscCall(PetscFree(A->J));
+  PetscCall(PetscFree(A->foot));
+  PetscCall(PetscFree(A->sens_area));
+  PetscCall(PetscFree(A->sens_point));
+  PetscCall(PetscFree(A->sens_top));
+  PetscCall(PetscFree(A->budget));
+  PetscCall(PetscFree2(A->part, A->contrib));
+  PetscCall(PetscFree(*out));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Where the bulk at the start of step n is kept (steps 0, k, 2k, ... and the end), NULL if it
+   is not. */
+static PetscReal *snapshot(const Adjoint *A, PetscInt64 n)
+{
+  if (n == A->nstep) return &A->snap[(A->nstep / A->k + (A->nstep % A->k ? 1 : 0)) * A->len];
+  return n % A->k ? NULL : &A->snap[n / A->k * A->len];
+}
+
+/* Keep the bulk q at the start of step n if it is a snapshot's, and the processes' counts. */
+static PetscErrorCode keep(Adjoint *A, const Run *r, PetscInt64 n)
+{
+  const PetscReal *q;
+  PetscReal *to = snapshot(A, n);
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArrayRead(r->st->q, &q));
+  if (to) PetscCall(PetscArraycpy(to, q, A->len));
+  PetscCall(VecRestoreArrayRead(r->st->q, &q));
+  for (PetscInt i = 0; i < r->nslot; i++) A->count[n * r->nslot + i] = r->slot[i].count;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode adjoint_record(Adjoint *A, const Run *r)
+{
+  PetscFunctionBeginUser;
+  if (!A) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(keep(A, r, r->nstep));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* At the end of step m - 1 (m steps done, the met still that step's): with q, add each
+   functional's share of the receptor value to J; with lam, add dJ/dt to lam. The weights, the
+   density and the unit factor are the receptor series' (model/output/receptor_series.c, pack). */
+static void functionals_at(const Adjoint *A, const Run *r, PetscInt64 m, const PetscReal *q,
+                           PetscReal *J, PetscReal *lam)
+{
+  const Patch *p = &r->st->patch;
+  const Met *met = r->met;
+  PetscInt ns = r->nspec, nf = A->nf, nrec = r->dom->nrec;
+
+  for (PetscInt n = 0; n < nf; n++) {
+    const Functional *fn = &A->fn[n];
+    PetscReal inv = 1 / (PetscReal)(fn->m1 - fn->m0);
+    if (m <= fn->m0 || m > fn->m1) continue;
+    for (PetscInt j = p->ys; j < p->ys + p->ym; j++)
+      for (PetscInt i = p->xs; i < p->xs + p->xm; i++) {
+        PetscInt c2 = patch_index2(p, i, j), c = c2; /* the lowest layer */
+        PetscReal w = r->dom->receptor_weight[c2 * nrec + fn->rec], rho;
+        if (!(w > 0)) continue;
+        rho = met->air_mass_end[c] / (met->now->dz[c] * r->grid->area[c2]);
+        for (PetscInt s = 0; s < ns; s++) {
+          if (!(fn->spec == s || (fn->spec < 0 && p->species[s].in_pm25))) continue;
+          if (J) J[n] += w * units_mixing_ratio_to_ugm3(q[c * ns + s], rho) * inv;
+          if (lam) lam[(c * ns + s) * nf + n] += w * units_mixing_ratio_to_ugm3(1, rho) * inv;
+        }
+      }
+  }
+}
+
+PetscErrorCode adjoint_accumulate(Adjoint *A, const Run *r)
+{
+  const PetscReal *q;
+
+  PetscFunctionBeginUser;
+  if (!A) PetscFunctionReturn(PETSC_SUCCESS);
+  if (r->nstep == A->nstep) PetscCall(keep(A, r, r->nstep));
+  PetscCall(VecGetArrayRead(r->st->q, &q));
+  functionals_at(A, r, r->nstep, q, A->J, NULL);
+  PetscCall(VecRestoreArrayRead(r->st->q, &q));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Keep the bulk of f and the vdep before process call number ncall of the step. */
+static PetscErrorCode keep_call(Adjoint *A, const Run *r, PetscInt slot, PetscInt64 step,
+                                PetscReal t, PetscReal h, const Fields *f)
+{
+  PetscInt n3 = patch_size3(&A->bulk), n2 = patch_size2(&A->bulk);
+  Call *c;
+
+  PetscFunctionBeginUser;
+  if (A->ncall == A->capcall) {
+    Call *more;
+    PetscCall(PetscCalloc1(2 * A->capcall + 4, &more));
+    if (A->capcall) PetscCall(PetscArraycpy(more, A->call, A->capcall));
+    PetscCall(PetscFree(A->call));
+    A->call = more;
+    for (PetscInt k = A->capcall; k < 2 * A->capcall + 4; k++)
+      PetscCall(
+          PetscMalloc3(A->len, &A->call[k].q, n3, &A->call[k].am, n2 * r->nspec, &A->call[k].vdep));
+    A->capcall = 2 * A->capcall + 4;
+  }
+  c = &A->call[A->ncall++];
+  c->slot = slot;
+  c->step = step;
+  c->t = t;
+  c->h = h;
+  PetscCall(PetscArraycpy(c->q, f->q, A->len));
+  PetscCall(PetscArraycpy(c->am, f->air_mass, n3));
+  PetscCall(PetscArraycpy(c->vdep, f->vdep, n2 * r->nspec));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Stop unless the recomputed bulk (owned cells) is ref, the forward's at the start of step
+   n + 1 (kept, or recomputed from a kept one). */
+static PetscErrorCode check_replay(Adjoint *A, const Run *r, PetscInt64 n, const PetscReal *ref)
+{
+  const Patch *p = &A->bulk;
+  const PetscReal *q;
+  PetscInt ns = p->nspec, bad = 0, all;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArrayRead(A->ast->q, &q));
+  for (PetscInt k = 0; k < p->mz; k++)
+    for (PetscInt j = p->ys; j < p->ys + p->ym; j++)
+      for (PetscInt i = p->xs; i < p->xs + p->xm; i++)
+        for (PetscInt s = 0; s < ns; s++) {
+          PetscInt e = patch_index(p, i, j, k) * ns + s;
+          if (q[e] != ref[e]) bad = 1;
+        }
+  PetscCall(VecRestoreArrayRead(A->ast->q, &q));
+  PetscCallMPI(MPI_Allreduce(&bad, &all, 1, MPIU_INT, MPI_MAX, r->comm));
+  PetscCheck(!all, r->comm, PETSC_ERR_PLIB,
+             "adjoint: step %" PetscInt64_FMT
+             " recomputed from its start does not give the forward run's bulk bit for bit (a met "
+             "source or a process that does not replay): the sensitivities would be wrong",
+             n);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Recompute step n on the bulk alone from start, with calls keeping every call's bulk, as
+   run.c's apply_process steps it: the ghosts refreshed and filled before each call of a process
+   with stencil_width > 0, the forward's number of sub-steps, times and counts. f is prepared;
+   the result is in A->ast->q. */
+static PetscErrorCode recompute(Adjoint *A, Run *r, PetscInt64 n, const PetscReal *start,
+                                PetscBool calls, Fields *f)
+{
+  State *st = A->ast;
+  PetscReal t = run_step_time(r, n);
+
+  PetscFunctionBeginUser;
+  A->ncall = 0;
+  PetscCall(state_get_fields(A->ast, PETSC_FALSE, f));
+  PetscCall(PetscArraycpy(f->q, start, A->len));
+  PetscCall(PetscArraycpy(f->air_mass, r->met->air_mass_start, patch_size3(&A->bulk)));
+  PetscCall(state_restore_fields(A->ast, PETSC_FALSE, f));
+  f->tag = NULL;
+  for (PetscInt i = 0; i < r->nslot; i++) {
+    const ProcessOps *ops = r->slot[i].ops;
+    PetscInt64 c0 = A->count[n * r->nslot + i], nsub = A->count[(n + 1) * r->nslot + i] - c0;
+    PetscReal h = r->p.dt / (PetscReal)nsub;
+    for (PetscInt64 k = 0; k < nsub; k++) {
+      ProcessStatus status = PROCESS_OK;
+      if (ops->stencil_width > 0) {
+        PetscCall(halo_exchange(st->halo_q, st->q));
+        PetscCall(halo_exchange(st->halo_air, st->air_mass));
+      }
+      PetscCall(state_get_fields(A->ast, PETSC_FALSE, f));
+      if (ops->stencil_width > 0)
+        PetscCall(boundary_fill_ghosts(r->bnd, &A->bulk, r->met, f->q, NULL, f->air_mass));
+      if (calls) PetscCall(keep_call(A, r, i, c0 + k, t + (PetscReal)k * h, h, f));
+      f->step = c0 + k;
+      PetscCall(ops->step(A->ctx[i], &A->bulk, t + (PetscReal)k * h, h, f, &status));
+      PetscCall(state_restore_fields(A->ast, PETSC_FALSE, f));
+      PetscCheck(status == PROCESS_OK, PETSC_COMM_SELF, PETSC_ERR_PLIB,
+                 "adjoint: process %s failed in the recomputation of step %" PetscInt64_FMT,
+                 ops->group.name, n);
+    }
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The contributions of the values above the top in step n (r->tag_top, the forward's): the
+   sensitivities the transposes accumulated over the step, times those values; then zeroed. */
+static void credit_top(Adjoint *A, const Run *r)
+{
+  const Patch *p = &A->ast->patch;
+  PetscInt ns = r->nspec, nf = A->nf, nt = r->tags->ntag;
+  PetscReal *part = &A->part[PART_TOP * nf * nt];
+
+  for (PetscInt j = p->ys; j < p->ys + p->ym; j++)
+    for (PetscInt i = p->xs; i < p->xs + p->xm; i++)
+      for (PetscInt s = 0; s < ns; s++) {
+        PetscInt c = patch_index2(p, i, j) * ns + s;
+        const PetscReal *top = &r->tag_top[c * nt];
+        for (PetscInt n = 0; n < nf; n++) {
+          PetscReal l = A->sens_top[c * nf + n];
+          if (l == 0) continue;
+          for (PetscInt m = 0; m < nt; m++) part[n * nt + m] += l * top[m];
+          A->sens_top[c * nf + n] = 0;
+        }
+      }
+}
+
+/* The footprints at a call of emission_area: a constant source of 1 kg s-1 in cell c adds
+   h / m(c) to its mixing ratio there, m the air mass at the call's start (emission_area's own
+   coefficient), so each functional's sensitivity to it grows by lambda h / m. */
+static void footprint_add(Adjoint *A, const Call *cl, const PetscReal *lam)
+{
+  const Patch *p = &A->ast->patch;
+  PetscInt w = p->nspec * A->nf;
+
+  for (PetscInt k = 0; k < p->mz; k++)
+    for (PetscInt j = p->ys; j < p->ys + p->ym; j++)
+      for (PetscInt i = p->xs; i < p->xs + p->xm; i++) {
+        PetscInt c = patch_index(p, i, j, k);
+        PetscReal coef = cl->h / cl->am[c];
+        for (PetscInt e = 0; e < w; e++) A->foot[c * w + e] += lam[c * w + e] * coef;
+      }
+}
+
+/* Step n backward: add the forcing at its end to lambda, then the transposes of its calls in
+   reverse order; tag_bnd holds the forward's tags in the ghosts outside the domain for this
+   step's met (the boundary fill is the same for all its sub-steps). */
+static PetscErrorCode sweep_back(Adjoint *A, Run *r, PetscInt64 n, Fields *f,
+                                 const PetscReal *tag_bnd)
+{
+  State *st = A->ast;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArray(st->tag, &f->tag));
+  PetscCall(VecGetArray(st->dep_dry, &f->dep_dry)); /* scratch: the transposes advance the bulk */
+  PetscCall(VecGetArray(st->dep_wet, &f->dep_wet));
+  functionals_at(A, r, n + 1, NULL, NULL, f->tag);
+  f->tag_top = NULL; /* the transposes read no top values: they accumulate sens_top */
+  f->sens_area = A->sens_area;
+  f->sens_point = A->sens_point;
+  f->sens_top = A->sens_top;
+  for (PetscInt c = A->ncall - 1; c >= 0; c--) {
+    const Call *cl = &A->call[c];
+    const ProcessOps *ops = r->slot[cl->slot].ops;
+    ProcessStatus status = PROCESS_OK;
+    if (!ops->transpose) continue;
+    f->q = cl->q;
+    f->air_mass = cl->am;
+    f->vdep = cl->vdep;
+    f->step = cl->step;
+    PetscCall(ops->transpose(A->ctx[cl->slot], &st->patch, cl->t, cl->h, f, &status));
+    PetscCheck(status == PROCESS_OK, PETSC_COMM_SELF, PETSC_ERR_PLIB,
+               "adjoint: the transpose of %s failed in step %" PetscInt64_FMT, ops->group.name, n);
+    if (cl->slot == A->emission_slot) footprint_add(A, cl, f->tag);
+    if (ops->stencil_width > 0) {
+      PetscCall(boundary_fill_ghosts_transpose(r->bnd, &st->patch, r->met, tag_bnd, f->tag,
+                                               &A->part[PART_LATERAL * A->nf * r->tags->ntag]));
+      PetscCall(VecRestoreArray(st->tag, &f->tag));
+      PetscCall(halo_add_ghosts(st->halo_tag, st->tag));
+      PetscCall(VecGetArray(st->tag, &f->tag));
+    }
+  }
+  PetscCall(VecRestoreArray(st->dep_wet, &f->dep_wet));
+  PetscCall(VecRestoreArray(st->dep_dry, &f->dep_dry));
+  PetscCall(VecRestoreArray(st->tag, &f->tag));
+  f->sens_area = f->sens_point = f->sens_top = NULL;
+  credit_top(A, r);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The forward's tags in the ghosts outside the domain for the met of the step prepared: the
+   run's state vectors (free once the forward run is over) take the fill; their tag array is
+   returned, to be restored with restore_boundary_tags. */
+static PetscErrorCode boundary_tags(Run *r, PetscReal **tag)
+{
+  PetscReal *q, *am;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArray(r->st->q, &q));
+  PetscCall(VecGetArray(r->st->air_mass, &am));
+  PetscCall(VecGetArray(r->st->tag, tag));
+  PetscCall(boundary_fill_ghosts(r->bnd, &r->st->patch, r->met, q, *tag, am));
+  PetscCall(VecRestoreArray(r->st->air_mass, &am));
+  PetscCall(VecRestoreArray(r->st->q, &q));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The emissions' and the initial state's contributions, once lambda is at the start. */
+static PetscErrorCode credit_sources(Adjoint *A, Run *r)
+{
+  const Emissions *em = r->emis ? emissions_fields(r->emis) : NULL;
+  const Patch *p = &r->st->patch;
+  PetscInt ns = r->nspec, nf = A->nf, nt = r->tags->ntag;
+  PetscReal *q, *tag, *emitted = &A->part[PART_EMITTED * nf * nt],
+                      *initial = &A->part[PART_INITIAL * nf * nt];
+  const PetscReal *lam;
+
+  PetscFunctionBeginUser;
+  for (PetscInt e = 0; em && e < em->area.n; e++)
+    for (PetscInt fam = 0; fam < em->nfamily; fam++) {
+      PetscInt m = em->area.tag[e * em->nfamily + fam];
+      for (PetscInt s = 0; s < ns && m >= 0; s++)
+        for (PetscInt n = 0; n < nf; n++)
+          emitted[n * nt + m] += em->area.rate[e * ns + s] * A->sens_area[(e * ns + s) * nf + n];
+    }
+  for (PetscInt e = 0; em && e < em->point.n; e++)
+    for (PetscInt fam = 0; fam < em->nfamily; fam++) {
+      PetscInt m = em->point.tag[e * em->nfamily + fam];
+      for (PetscInt s = 0; s < ns && m >= 0; s++)
+        for (PetscInt n = 0; n < nf; n++)
+          emitted[n * nt + m] += em->point.rate[e * ns + s] * A->sens_point[(e * ns + s) * nf + n];
+    }
+  /* The initial state by tag, as initial_state() in run.c made it (the met is step 0's). */
+  PetscCall(VecGetArray(r->st->q, &q));
+  PetscCall(VecGetArray(r->st->tag, &tag));
+  PetscCall(boundary_initial(r->bnd, p, r->met, r->t_start, q, tag));
+  PetscCall(VecGetArrayRead(A->ast->tag, &lam));
+  for (PetscInt k = 0; k < p->mz; k++)
+    for (PetscInt j = p->ys; j < p->ys + p->ym; j++)
+      for (PetscInt i = p->xs; i < p->xs + p->xm; i++)
+        for (PetscInt s = 0; s < ns; s++) {
+          PetscInt c = patch_index(p, i, j, k) * ns + s;
+          for (PetscInt n = 0; n < nf; n++) {
+            PetscReal l = lam[c * nf + n];
+            if (l == 0) continue;
+            for (PetscInt m = 0; m < nt; m++) initial[n * nt + m] += l * tag[c * nt + m];
+          }
+        }
+  PetscCall(VecRestoreArrayRead(A->ast->tag, &lam));
+  PetscCall(VecRestoreArray(r->st->tag, &tag));
+  PetscCall(VecRestoreArray(r->st->q, &q));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The table (rank 0) and the log: each functional's J, then every tag's contribution; per
+   family the sum of its tags against J. contrib and J are global. */
+static PetscErrorCode report(const Adjoint *A, const Run *r)
+{
+  const Tags *tg = r->tags;
+  PetscInt nt = tg->ntag;
+  PetscMPIInt rank;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(r->comm, &rank));
+  if (rank == 0) {
+    char path[PETSC_MAX_PATH_LEN];
+    AtomicFile out;
+    PetscCall(PetscSNPrintf(path, sizeof(path), "%s/%s_adjoint_contributions.csv", r->p.output_dir,
+                            r->p.name));
+    PetscCall(atomic_file_open(path, &out));
+    PetscCall(atomic_file_printf(&out, "functional,tag,contribution_ug_m3\n"));
+    for (PetscInt n = 0; n < A->nf; n++) {
+      PetscCall(atomic_file_printf(&out, "%s,J,%.17g\n", A->fn[n].label, (double)A->J[n]));
+      for (PetscInt m = 0; m < nt; m++)
+        PetscCall(atomic_file_printf(&out, "%s,%s,%.17g\n", A->fn[n].label, tg->label[m],
+                                     (double)A->contrib[n * nt + m]));
+    }
+    PetscCall(atomic_file_commit(&out));
+  }
+  for (PetscInt n = 0; n < A->nf; n++) {
+    PetscReal J = A->J[n];
+    PetscCall(
+        PetscPrintf(r->comm, "adjoint %s: J = %.12e ug m-3 (forward)", A->fn[n].label, (double)J));
+    for (PetscInt fam = 0; fam < tg->nfamily; fam++) {
+      PetscReal sum = 0;
+      for (PetscInt m = tg->family_start[fam]; m < tg->family_start[fam + 1]; m++)
+        sum += A->contrib[n * nt + m];
+      PetscCall(PetscPrintf(r->comm, "; %s tags sum to %.12e (%.1e relative)", tg->family_name[fam],
+                            (double)sum, (double)(PetscAbsReal(sum - J) / PetscMax(J, 1e-300))));
+    }
+    PetscCall(PetscPrintf(r->comm, "; by source:"));
+    for (PetscInt k = 0; k < PART_N; k++) {
+      PetscReal sum = 0; /* one family: each partitions the same air */
+      for (PetscInt m = tg->family_start[0]; m < tg->family_start[1]; m++)
+        sum += A->part[(k * A->nf + n) * nt + m];
+      PetscCall(PetscPrintf(r->comm, "%s %s %.6e", k ? "," : "", part_names[k], (double)sum));
+    }
+    PetscCall(PetscPrintf(r->comm, "\n"));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The log: the processes replayed with sub-steps, the memory kept and the bulk recomputed. */
+static PetscErrorCode log_schedule(const Adjoint *A, const Run *r)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt i = 0; i < r->nslot; i++) {
+    PetscInt64 lo = INT64_MAX, hi = 0;
+    for (PetscInt64 n = 0; n < A->nstep; n++) {
+      PetscInt64 k = A->count[(n + 1) * r->nslot + i] - A->count[n * r->nslot + i];
+      lo = PetscMin(lo, k);
+      hi = PetscMax(hi, k);
+    }
+    if (hi > 1)
+      PetscCall(PetscPrintf(r->comm,
+                            "adjoint: %s replayed with %" PetscInt64_FMT " to %" PetscInt64_FMT
+                            " sub-steps a step\n",
+                            r->slot[i].ops->group.name, lo, hi));
+  }
+  {
+    PetscInt64 nkeep = A->nstep / A->k + 1 + (A->nstep % A->k ? 1 : 0);
+    PetscInt n3 = patch_size3(&A->bulk), n2 = patch_size2(&A->bulk);
+    double mb = 8.0 / 1048576.0, keep = mb * (double)((nkeep + A->k + 1) * A->len);
+    double step = mb * (double)A->capcall * (double)(A->len + n3 + n2 * r->nspec);
+    PetscCall(PetscPrintf(r->comm,
+                          "adjoint: the bulk kept every %" PetscInt64_FMT
+                          " steps, %.1f MB on rank 0, a step's records %.1f MB; %" PetscInt64_FMT
+                          " bulk steps recomputed for %" PetscInt64_FMT " forward steps\n",
+                          A->k, keep, step, A->nstep + A->nstep - (A->nstep + A->k - 1) / A->k,
+                          A->nstep));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The met, top values, emissions and work arrays of step n, for its recomputation. */
+static PetscErrorCode prepare(Adjoint *A, Run *r, PetscInt64 n, Fields *f)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(f, sizeof(*f)));
+  PetscCall(run_step_prepare(r, n, PETSC_FALSE, f));
+  f->budget = A->budget; /* the run's budget is the forward's */
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode adjoint_run(Adjoint *A, Run *r)
+{
+  PetscLogDouble t0, t1;
+  Fields f;
+
+  PetscFunctionBeginUser;
+  if (!A) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscTime(&t0));
+  PetscCall(PetscLogStagePush(A->stage));
+  PetscCall(VecZeroEntries(A->ast->tag));
+  /* The intervals [s0, s1) between kept states, last first: the bulk at the start of each of
+     their steps recomputed forward into A->span, then the steps swept back one by one. */
+  for (PetscInt64 s0 = (A->nstep - 1) / A->k * A->k; s0 >= 0; s0 -= A->k) {
+    PetscInt64 s1 = PetscMin(s0 + A->k, A->nstep);
+    PetscCall(PetscArraycpy(A->span, snapshot(A, s0), A->len));
+    for (PetscInt64 n = s0; n < s1 - 1; n++) {
+      const PetscReal *q;
+      PetscCall(prepare(A, r, n, &f));
+      PetscCall(recompute(A, r, n, &A->span[(n - s0) * A->len], PETSC_FALSE, &f));
+      PetscCall(VecGetArrayRead(A->ast->q, &q));
+      PetscCall(PetscArraycpy(&A->span[(n - s0 + 1) * A->len], q, A->len));
+      PetscCall(VecRestoreArrayRead(A->ast->q, &q));
+    }
+    PetscCall(PetscArraycpy(&A->span[(s1 - s0) * A->len], snapshot(A, s1), A->len));
+    for (PetscInt64 n = s1 - 1; n >= s0; n--) {
+      PetscReal *tag_bnd;
+      PetscCall(prepare(A, r, n, &f));
+      PetscCall(boundary_tags(r, &tag_bnd));
+      PetscCall(recompute(A, r, n, &A->span[(n - s0) * A->len], PETSC_TRUE, &f));
+      PetscCall(check_replay(A, r, n, &A->span[(n - s0 + 1) * A->len]));
+      PetscCall(sweep_back(A, r, n, &f, tag_bnd));
+      PetscCall(VecRestoreArray(r->st->tag, &tag_bnd));
+    }
+  }
+  PetscCall(credit_sources(A, r));
+  {
+    PetscInt len = A->nf * r->tags->ntag;
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, A->part, (PetscMPIInt)(PART_N * len), MPIU_REAL,
+                               MPI_SUM, r->comm));
+    for (PetscInt e = 0; e < len; e++) {
+      A->contrib[e] = 0;
+      for (PetscInt k = 0; k < PART_N; k++) A->contrib[e] += A->part[k * len + e];
+    }
+  }
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, A->J, (PetscMPIInt)A->nf, MPIU_REAL, MPI_SUM, r->comm));
+  PetscCall(PetscLogStagePop());
+  PetscCall(report(A, r));
+  {
+    char path[PETSC_MAX_PATH_LEN];
+    const char **labels;
+    PetscCall(PetscMalloc1(A->nf, &labels));
+    for (PetscInt n = 0; n < A->nf; n++) labels[n] = A->fn[n].label;
+    PetscCall(PetscSNPrintf(path, sizeof(path), "%s/%s_adjoint_footprints.nc", r->p.output_dir,
+                            r->p.name));
+    PetscCall(footprint_write(r->grid, &A->ast->patch, path, labels, A->foot, r->t_start,
+                              run_step_time(r, A->nstep)));
+    PetscCall(PetscFree(labels));
+  }
+  PetscCall(log_schedule(A, r));
+  PetscCall(PetscTime(&t1));
+  PetscCall(PetscPrintf(r->comm,
+                        "adjoint: %" PetscInt_FMT " functionals swept back over %" PetscInt64_FMT
+                        " steps in %.1f s wall; contributions in %s/%s_adjoint_contributions.csv\n",
+                        A->nf, A->nstep, (double)(t1 - t0), r->p.output_dir, r->p.name));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

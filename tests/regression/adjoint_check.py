@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Checks of a backward run's contribution table (tests/regression/adjoint.sh).
+
+  adjoint_check.py tags RUN_DIR       every tag's adjoint contribution against the forward tag's
+                                      window mean at the receptor (the receptor series), and J
+                                      against the bulk's; prints the largest difference relative
+                                      to J, and to the tag itself for tags above 1e-12 J (the
+                                      inflow tags are small), and fails if either exceeds 1e-10
+  adjoint_check.py sums RUN_DIR       each family's contributions (emissions, initial, inflow)
+                                      summed against J; fails above 1e-12
+  adjoint_check.py ranks DIR_A DIR_B  the two runs' tables entry by entry; fails above 1e-12
+  adjoint_check.py footprints RUN_DIR DOMAIN
+                                      the footprints: none negative; exactly zero for a species
+                                      that cannot become the functional's (ppmc for PM2.5; all
+                                      but the species and its precursor otherwise); a PM2.5
+                                      footprint's surface maximum inside the receptor
+
+RUN_DIR holds <name>_adjoint_contributions.csv and the receptor files <name>_receptors_*.nc.
+Functionals are labelled receptor:species:start-endh (hours since the run start)."""
+import csv
+import glob
+import sys
+
+import netCDF4
+import numpy as np
+
+
+def table(run):
+    path = glob.glob(f"{run}/*_adjoint_contributions.csv")[0]
+    out = {}
+    with open(path) as f:
+        for row in csv.DictReader(f):
+            out.setdefault(row["functional"], {})[row["tag"]] = float(row["contribution_ug_m3"])
+    return out
+
+
+def labels(ds, var):
+    ds.set_auto_chartostring(False)  # the names declare _Encoding; chartostring decodes them
+    return [str(x).strip() for x in netCDF4.chartostring(ds[var][:])]
+
+
+def forward(run):
+    """Per receptor: the record bounds (s), bulk and contributions [record, species, tag]."""
+    recs = {}
+    for path in sorted(glob.glob(f"{run}/*_receptors_*.nc")):
+        with netCDF4.Dataset(path) as ds:
+            names, species, tags = labels(ds, "receptor_name"), labels(ds, "species_name"), \
+                labels(ds, "tag_label")
+            bnds = ds["time_bnds"][:]
+            for e, name in enumerate(names):
+                r = recs.setdefault(name, {"bnds": [], "conc": [], "contrib": []})
+                r["bnds"].append(bnds)
+                r["conc"].append(ds["conc"][:, e, :])
+                r["contrib"].append(ds["contribution"][:, e, :, :])
+    for r in recs.values():
+        for k in ("bnds", "conc", "contrib"):
+            r[k] = np.concatenate(r[k])
+    return recs, species, tags
+
+
+def window_mean(recs, species, label):
+    rec, spec, window = label.split(":")
+    h0, h1 = (float(x) for x in window[:-1].split("-"))
+    r = recs[rec]
+    t0 = r["bnds"][0, 0]
+    sel = (r["bnds"][:, 0] >= t0 + 3600 * h0 - 1e-3) & (r["bnds"][:, 1] <= t0 + 3600 * h1 + 1e-3)
+    s = species.index(spec)
+    return r["conc"][sel, s].mean(), r["contrib"][sel, s, :].mean(axis=0)
+
+
+def main():
+    what, runs = sys.argv[1], sys.argv[2:]
+    adj = table(runs[0])
+    worst = 0.0
+    if what == "tags":
+        recs, species, tags = forward(runs[0])
+        own = 0.0  # relative to the tag itself, for tags above 1e-12 J (the small inflow tags)
+        for label, row in adj.items():
+            J, contrib = window_mean(recs, species, label)
+            worst = max(worst, abs(row["J"] - J) / abs(J))
+            for m, tag in enumerate(tags):
+                worst = max(worst, abs(row[tag] - contrib[m]) / abs(J))
+                if abs(contrib[m]) > 1e-12 * abs(J):
+                    own = max(own, abs(row[tag] - contrib[m]) / abs(contrib[m]))
+        limit = 1e-10
+        print(f"each tag above 1e-12 J to {own:.2e} of itself;", end=" ")
+        worst = max(worst, own)
+    elif what == "sums":
+        for label, row in adj.items():
+            families = {}
+            for tag, v in row.items():
+                if tag != "J":
+                    families[tag.split(":")[0]] = families.get(tag.split(":")[0], 0.0) + v
+            for fam, total in families.items():
+                worst = max(worst, abs(total - row["J"]) / abs(row["J"]))
+        limit = 1e-12
+    elif what == "ranks":
+        other = table(runs[1])
+        for label, row in adj.items():
+            for tag, v in row.items():
+                worst = max(worst, abs(v - other[label][tag]) / abs(row["J"]))
+        limit = 1e-12
+    elif what == "footprints":
+        precursor = {"so4": "so2", "no3": "nox", "nh4": "nh3"}
+        bad = []
+        with netCDF4.Dataset(glob.glob(f"{runs[0]}/*_adjoint_footprints.nc")[0]) as ds, \
+                netCDF4.Dataset(runs[1]) as dom:
+            names = labels(dom, "receptor_name")
+            for v in ds.variables:
+                if not v.startswith("sens_"):
+                    continue
+                a, (rec, spec, _) = np.asarray(ds[v][0]), ds[v].functional.split(":")
+                s = v.split("_", 2)[2]
+                reach = spec == "pm25" and s != "ppmc" or s in (spec, precursor.get(spec))
+                if a.min() < 0 or (not reach and a.max() != 0) or (reach and not a.max() > 0):
+                    bad.append(v)
+                if spec == "pm25" and s == "ppm25":
+                    j, i = np.unravel_index(np.argmax(a[0]), a[0].shape)
+                    if not dom["receptor_weight"][names.index(rec), j, i] > 0:
+                        bad.append(v + " (maximum outside the receptor)")
+        print(f"{len(bad)} of the footprints wrong {bad}", end=" ")
+        worst, limit = float(len(bad)), 0
+    else:
+        sys.exit(f"adjoint_check.py: unknown check {what}")
+    print(f"{worst:.2e} (limit {limit:.0e}, {len(adj)} functionals)")
+    sys.exit(0 if worst <= limit else 1)
+
+
+if __name__ == "__main__":
+    main()
