@@ -2,6 +2,7 @@
    program; the notes in a small table. Paths are compared as the system resolves them
    (realpath() for what exists), so "../run/x.nc", "/tmp/a/run/x.nc" and "x.nc" run from the
    folder itself all become "x.nc" for a file written in /tmp/a/run. */
+#define _XOPEN_SOURCE 700 /* realpath(), which -D_POSIX_C_SOURCE alone does not declare */
 #include "base/provenance.h"
 #include <limits.h>
 #include <stdlib.h>

@@ -77,6 +77,7 @@ import numpy as np
 from netCDF4 import Dataset, chartostring
 d = __import__("json").load(open(sys.argv[1]))
 with Dataset(glob.glob(sys.argv[2] + "/*_receptors_*.nc")[0]) as f:
+    f.set_auto_chartostring(False)  # the names declare _Encoding; chartostring decodes them
     labels = [str(x) for x in chartostring(f["tag_label"][:])]
     species = [str(x) for x in chartostring(f["species_name"][:])]
     recs = [str(x) for x in chartostring(f["receptor_name"][:])]

@@ -132,7 +132,15 @@ same "$T/nested_straight/att9" "$T/nested/att9"; ok $? "inner: outputs, receptor
 
 # The model on its own: run_wall_hours stops after one step, twice in one output hour, then
 # SIGTERM to the ranks.
-idealised() { mpirun_n 2 "$BIN/bogda" -namelist tests/regression/idealised/case.nml -run_output_dir "$T/wall" -run_hours 6 "$@" >>"$T/wall.log" 2>&1; }
+# Within an hour only with instantaneous records: with hourly means (the default) a stop waits
+# for the hour's end, as the part of a mean summed so far is not in the checkpoint.
+mkdir -p "$T/wallmean" "$T/straight_inst"
+mpirun_n 2 "$BIN/bogda" -namelist tests/regression/idealised/case.nml -run_output_dir "$T/wallmean" -run_hours 6 -run_wall_hours 1e-9 >"$T/wallmean.log" 2>&1
+[ $? -eq 3 ] && grep -q "^stopped by run_wall_hours = 1e-09 at 2024-01-10T01:00:00Z (step 4 of 24)" "$T/wallmean.log"
+ok $? "with hourly means a run_wall_hours stop waits for the end of the hour (01:00, step 4)"
+mpirun_n 2 "$BIN/bogda" -namelist tests/regression/idealised/case.nml -run_output_dir "$T/straight_inst" -run_hours 6 \
+  -output_averaging instant >"$T/straight_inst.log" 2>&1
+idealised() { mpirun_n 2 "$BIN/bogda" -namelist tests/regression/idealised/case.nml -run_output_dir "$T/wall" -run_hours 6 -output_averaging instant "$@" >>"$T/wall.log" 2>&1; }
 mkdir -p "$T/wall"
 idealised -run_wall_hours 1e-9; s1=$?
 idealised -run_wall_hours 1e-9 -run_restart latest; s2=$?
@@ -140,7 +148,7 @@ ls "$T"/wall/idealised_20240110T0000Z.nc.part >/dev/null 2>&1; part=$?
 idealised -run_restart latest; s3=$?
 [ "$s1 $s2 $part $s3" = "3 3 0 0" ] && grep -q "^stopped by run_wall_hours = 1e-09 at 2024-01-10T00:30:00Z (step 2 of 24)" "$T/wall.log"
 ok $? "run_wall_hours: stopped at 00:15 and at 00:30 (exit $s1, $s2), partial outputs kept, resumed to the end (exit $s3)"
-same "$T/straight" "$T/wall"; ok $? "stopped twice within an output hour, resumed: the outputs equal the unbroken run's bitwise"
+same "$T/straight_inst" "$T/wall"; ok $? "stopped twice within an output hour, resumed: the outputs equal the unbroken run's bitwise"
 mkdir -p "$T/term"
 mpiexec --oversubscribe -n 2 "$BIN/bogda" -namelist tests/regression/idealised/case.nml -run_output_dir "$T/term" -run_hours 6 >"$T/term.log" 2>&1 &
 pid=$!
