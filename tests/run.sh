@@ -12,7 +12,7 @@ for t in "$@"; do
   name=$(basename "$t"); name=${name%.sh}
   log="$logs/$name.log"
   start=$(date +%s)
-  timeout "${TEST_TIMEOUT:-600}" "$t" >"$log" 2>&1
+  timeout "${TEST_TIMEOUT:-900}" "$t" >"$log" 2>&1
   rc=$?
   ok=$(grep -c '^ok ' "$log"); bad=$(grep -c '^not ok ' "$log")
   plan=$(grep -c '^1\.\.[0-9]' "$log")
