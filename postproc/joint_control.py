@@ -46,9 +46,9 @@ def zones(rec):
     return out
 
 
-def zone_of(rec, r):
-    """The zone receptor index of receptor r (itself for a zone), None for a receptor of no zone."""
-    for z, cities in zones(rec).items():
+def zone_of(zs, r):
+    """The zone receptor index of receptor r (itself for a zone) among zones zs, None for none."""
+    for z, cities in zs.items():
         if r == z or r in cities:
             return z
     return None
@@ -104,7 +104,7 @@ def split_rows(rec, tags, dom, heavy_idx):
     rows = []
     zs = zones(rec)
     for r, receptor in enumerate(rec["receptor"]):
-        z = zone_of(rec, r)
+        z = zone_of(zs, r)
         if z is None:
             continue
         own = counties(dom, rec, r)

@@ -85,7 +85,6 @@ struct History {
   VarIds *var;   /* owned */
   PetscInt id_pm25;
   OutputFile *file; /* the open segment, or NULL */
-  PetscReal *rho;   /* air density at the end of the step, kg m-3, 3D ghosted; owned */
   /* Concentrations at the end of the step (now) and their sums over the interval's steps (acc),
      ug m-3, ghosted layouts (only owned cells are set): surface [patch_index2*nout + n], 3D
      [patch_index*nout + n] (three_d), tags [(patch_index2*nout + n)*ntag + m] (tags), PM2.5
@@ -98,6 +97,15 @@ struct History {
   char first_file[PETSC_MAX_PATH_LEN];
   PetscInt nfiles;
 };
+
+/* The lengths of h->now[a]. */
+static PetscInt now_len(const History *h, PetscInt a)
+{
+  PetscInt n2 = patch_size2(&h->st->patch), n3 = patch_size3(&h->st->patch);
+  PetscInt len[4] = {n2 * h->nout, h->p.three_d ? n3 * h->nout : 0,
+                     h->p.tags ? n2 * h->nout * h->st->ntag : 0, n2};
+  return len[a];
+}
 
 PetscErrorCode history_create(MPI_Comm comm, const Grid *g, const State *st, const Tags *tags,
                               const char *dir, const char *name, History **hist)
@@ -123,15 +131,9 @@ PetscErrorCode history_create(MPI_Comm comm, const Grid *g, const State *st, con
   }
   PetscCheck(!h->p.tags || tags->ntag > 0, comm, PETSC_ERR_USER,
              "output_tags = .true. needs tags_enabled = .true.");
-  PetscCall(PetscCalloc1(patch_size3(&g->patch), &h->rho));
-  {
-    PetscInt n2 = patch_size2(&g->patch), n3 = patch_size3(&g->patch), nt = st->ntag;
-    PetscInt len[4] = {n2 * h->nout, h->p.three_d ? n3 * h->nout : 0,
-                       h->p.tags ? n2 * h->nout * nt : 0, n2};
-    for (PetscInt a = 0; a < 4; a++) {
-      PetscCall(PetscCalloc1(len[a] + 1, &h->now[a]));
-      PetscCall(PetscCalloc1(h->p.averaging == AVERAGING_MEAN ? len[a] + 1 : 1, &h->acc[a]));
-    }
+  for (PetscInt a = 0; a < 4; a++) {
+    PetscCall(PetscCalloc1(now_len(h, a) + 1, &h->now[a]));
+    PetscCall(PetscCalloc1(h->p.averaging == AVERAGING_MEAN ? now_len(h, a) + 1 : 1, &h->acc[a]));
   }
   PetscCall(PetscCalloc1(g->spec.nz, &h->zmid));
   *hist = h;
@@ -146,7 +148,6 @@ PetscErrorCode history_destroy(History **hist)
   if (!h) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(output_close(&h->file));
   PetscCall(PetscFree(h->var));
-  PetscCall(PetscFree(h->rho));
   for (PetscInt a = 0; a < 4; a++) {
     PetscCall(PetscFree(h->now[a]));
     PetscCall(PetscFree(h->acc[a]));
@@ -270,15 +271,6 @@ static void convert(History *h, const Met *met, const PetscReal *q, const PetscR
           if (sp[s].in_pm25) h->now[3][c2] += q[c * ns + s];
         h->now[3][c2] *= f;
       }
-}
-
-/* The lengths of h->now[a]. */
-static PetscInt now_len(const History *h, PetscInt a)
-{
-  PetscInt n2 = patch_size2(&h->st->patch), n3 = patch_size3(&h->st->patch);
-  PetscInt len[4] = {n2 * h->nout, h->p.three_d ? n3 * h->nout : 0,
-                     h->p.tags ? n2 * h->nout * h->st->ntag : 0, n2};
-  return len[a];
 }
 
 /* The concentrations at the end of the step just taken. */
