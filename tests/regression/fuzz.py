@@ -33,6 +33,7 @@ emission report, written once every input has been read, describe the inputs of 
 started and may stay when it fails later). The counts of each outcome are printed,
 with the command of every case that is not clean; TAP lines go to standard output.
 """
+import concurrent.futures
 import os
 import random
 import re
@@ -171,6 +172,8 @@ class Fuzzer:
         return cmd
 
     def run(self, target, what, cmd, out, must_refuse=False):
+        """Runs one prepared case; returns (outcome, log line, report or None). Thread-safe: it
+        touches only its own case folder, so cases run two at a time (one per core)."""
         start = time.time()
         try:
             p = subprocess.run(cmd, cwd=self.root, env=self.env, stdout=subprocess.PIPE,
@@ -192,13 +195,13 @@ class Fuzzer:
             outcome = 'refused, output left'
         else:
             outcome = 'clean refusal'
-        self.counts[outcome] = self.counts.get(outcome, 0) + 1
-        self.log.append(f'{target}: {what}: {outcome} (exit {rc}, {time.time() - start:.1f} s)')
+        line = f'{target}: {what}: {outcome} (exit {rc}, {time.time() - start:.1f} s)'
+        bad = None
         if outcome not in ('accepted', 'clean refusal'):
             first = next((l for l in text.splitlines() if SANITIZER.search(l) or 'ERROR' in l or ': error: ' in l), '')
-            self.bad.append(f'{outcome}: {target}: {what} ({time.time() - start:.1f} s; exit {rc}; '
-                            f'left {left}): {first[:200]}\n    {" ".join(cmd)}')
-        return outcome
+            bad = (f'{outcome}: {target}: {what} ({time.time() - start:.1f} s; exit {rc}; '
+                   f'left {left}): {first[:200]}\n    {" ".join(cmd)}')
+        return outcome, line, bad
 
     def text_case(self, rng, target, n, src, make_cmd):
         data = open(src, 'rb').read()
@@ -209,7 +212,7 @@ class Fuzzer:
         open(mutant, 'wb').write(new)
         out = os.path.join(case, 'out')
         os.makedirs(out)
-        return self.run(target, what, make_cmd(mutant, out), out)
+        return (target, what, make_cmd(mutant, out), out, False)
 
     def file_case(self, rng, target, n, src, mutate, make_cmd):
         case = os.path.join(self.work, f'{target}{n}')
@@ -219,7 +222,7 @@ class Fuzzer:
         out = os.path.join(case, 'out')
         os.makedirs(out)
         damaged = target == 'checkpoint' and open(src, 'rb').read() != open(mutant, 'rb').read()
-        return self.run(target, what, make_cmd(mutant, out), out, must_refuse=damaged)
+        return (target, what, make_cmd(mutant, out), out, damaged)
 
 
 def main():
@@ -260,15 +263,20 @@ def main():
             '-run_hours', '1', '-boundary_parent_files', m]),
     }
     start = time.time()
-    per = {}
-    seconds = {}
-    for target, case in targets.items():
-        per[target] = {}
-        t0 = time.time()
-        for n in range(per_target):
-            outcome = case(n)
-            per[target][outcome] = per[target].get(outcome, 0) + 1
-        seconds[target] = time.time() - t0
+    # The mutants are made one after another from the one seeded generator (the same cases on
+    # every machine), then run two at a time; the tallies keep the cases' order.
+    cases = [case(n) for case in targets.values() for n in range(per_target)]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda c: fz.run(*c), cases))
+    per = {target: {} for target in targets}
+    seconds = {target: 0.0 for target in targets}
+    for (target, *_), (outcome, line, bad) in zip(cases, results):
+        per[target][outcome] = per[target].get(outcome, 0) + 1
+        seconds[target] += float(line.rsplit(', ', 1)[1].split()[0])
+        fz.counts[outcome] = fz.counts.get(outcome, 0) + 1
+        fz.log.append(line)
+        if bad:
+            fz.bad.append(bad)
     with open(os.path.join(work, 'cases.txt'), 'w') as f:
         f.write('\n'.join(fz.log) + '\n')
     tried = sum(fz.counts.values())
@@ -277,7 +285,7 @@ def main():
                          'damaged checkpoint accepted'])
     print(f'# fuzz: seed {seed}, {tried} cases in {time.time() - start:.0f} s: {summary}')
     for target, c in per.items():
-        print(f'#   {target} ({seconds[target]:.0f} s): ' + ', '.join(f'{v} {k}' for k, v in sorted(c.items())))
+        print(f'#   {target} ({seconds[target]:.0f} s of run time): ' + ', '.join(f'{v} {k}' for k, v in sorted(c.items())))
     for b in fz.bad:
         print('#   ' + b.replace('\n', '\n#   '))
     n = 0
