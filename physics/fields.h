@@ -31,6 +31,8 @@ typedef struct {
   const PetscInt *profile; /* time-profile id, index into Emissions.profile_factor */
   const PetscInt *tag;     /* credited tag per family, [e*nfamily + f] */
   const PetscReal *rate;   /* kg s-1 per species, [e*nspec + s], before the time profile */
+  const PetscInt *unit;    /* control unit (index in the domain) it comes from, -1 for none;
+                              NULL: not known (then every entry counts as none) */
 } EmissionArea;
 
 /* Point sources (stacks) whose column is owned by this rank; plume rise puts them in layers. */
@@ -44,6 +46,9 @@ typedef struct {
   const PetscInt *profile;      /* time-profile id */
   const PetscInt *tag;          /* credited tag per family, [p*nfamily + f] */
   const PetscReal *rate;        /* kg s-1 per species, [p*nspec + s], before the time profile */
+  const PetscInt *unit;         /* control unit (index in the domain), -1 for none; NULL: unknown */
+  const PetscInt *source;       /* its row in the point-source list (PointSources), all ranks'
+                                   numbering; NULL: unknown */
 } EmissionPoint;
 
 typedef struct {

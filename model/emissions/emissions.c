@@ -6,6 +6,7 @@
    else to the unit with the largest share of the cell. Sources outside the domain are reported
    as lost. */
 #include "model/emissions/emissions.h"
+#include "base/units.h"
 #include "base/ncinput.h"
 #include "base/provenance.h"
 #include <stdio.h>
@@ -21,8 +22,6 @@
 #include "grids/domain.h"
 #include "base/constants.h"
 
-#define SECONDS_PER_YEAR (365.0 * 86400.0)
-#define KG_PER_T 1000.0
 /* Largest annual emission one inventory cell may hold, t/yr: more than the world emits of any
    species in a year (SO2 about 1e8 t/yr), so a value above it is a fill value or a units error. */
 #define GRIDDED_MAX_T_YR 1e9
@@ -57,7 +56,7 @@ struct EmissionSet {
   Profiles *prof;
   PetscReal factor[SECTOR_N];
   /* Owned storage behind em.area and em.point. */
-  PetscInt *acell, *aprof, *atag, *pi, *pj, *pprof, *ptag;
+  PetscInt *acell, *aprof, *atag, *aunit, *pi, *pj, *pprof, *ptag, *punit, *psource;
   PetscReal *arate, *ph, *pd, *pv, *pt, *prate;
   PetscInt ncap;
   /* The emission report, written by emissions_write_report() once every input has been checked. */
@@ -338,6 +337,7 @@ static PetscErrorCode grow_area(EmissionSet *es, PetscInt nspec, PetscInt nfam)
   es->ncap = es->ncap ? 2 * es->ncap : 1024;
   PetscCall(PetscRealloc(sizeof(PetscInt) * (size_t)es->ncap, &es->acell));
   PetscCall(PetscRealloc(sizeof(PetscInt) * (size_t)es->ncap, &es->aprof));
+  PetscCall(PetscRealloc(sizeof(PetscInt) * (size_t)es->ncap, &es->aunit));
   PetscCall(PetscRealloc(sizeof(PetscInt) * (size_t)(es->ncap * PetscMax(nfam, 1)), &es->atag));
   PetscCall(PetscRealloc(sizeof(PetscReal) * (size_t)(es->ncap * nspec), &es->arate));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -382,6 +382,7 @@ static PetscErrorCode build_area(EmissionSet *es, const Patch *p, const Domain *
           PetscCall(grow_area(es, ns, nf));
           es->acell[e] = patch_index(p, i, j, 0);
           es->aprof[e] = sec;
+          es->aunit[e] = unit[k];
           for (PetscInt f = 0; f < nf; f++)
             es->atag[e * nf + f] = tags_emission_tag(tags, f, unit[k], sec);
           for (PetscInt s = 0; s < ns; s++) {
@@ -423,6 +424,7 @@ static PetscErrorCode build_points(MPI_Comm comm, EmissionSet *es, const char *p
   PetscFunctionBeginUser;
   PetscCall(PetscMalloc4(ps->n + 1, &es->pi, ps->n + 1, &es->pj, ps->n + 1, &es->pprof,
                          (ps->n + 1) * PetscMax(nf, 1), &es->ptag));
+  PetscCall(PetscMalloc2(ps->n + 1, &es->punit, ps->n + 1, &es->psource));
   PetscCall(PetscMalloc5(ps->n + 1, &es->ph, ps->n + 1, &es->pd, ps->n + 1, &es->pv, ps->n + 1,
                          &es->pt, (ps->n + 1) * ns, &es->prate));
   for (PetscInt q = 0; q < ps->n; q++) {
@@ -457,6 +459,8 @@ static PetscErrorCode build_points(MPI_Comm comm, EmissionSet *es, const char *p
     es->pv[n] = v[POINT_VELOCITY];
     es->pt[n] = v[POINT_TEMPERATURE];
     es->pprof[n] = ps->sector[q];
+    es->punit[n] = u;
+    es->psource[n] = q;
     for (PetscInt f = 0; f < nf; f++)
       es->ptag[n * nf + f] = tags_point_tag(tags, f, q, u, ps->sector[q]);
     for (PetscInt s = 0; s < ns; s++) {
@@ -469,8 +473,8 @@ static PetscErrorCode build_points(MPI_Comm comm, EmissionSet *es, const char *p
   if (nlost)
     PetscCall(
         PetscPrintf(comm, "%d point source(s) of %s lie outside the domain\n", (int)nlost, path));
-  es->em.point = (EmissionPoint){n,      es->pi, es->pj,    es->ph,   es->pd,
-                                 es->pv, es->pt, es->pprof, es->ptag, es->prate};
+  es->em.point = (EmissionPoint){n,      es->pi,    es->pj,   es->ph,    es->pd,    es->pv,
+                                 es->pt, es->pprof, es->ptag, es->prate, es->punit, es->psource};
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -571,7 +575,7 @@ PetscErrorCode emissions_create(MPI_Comm comm, const Grid *g, const Patch *p, co
   PetscCall(PetscCalloc1(ns, &lost));
   if (prm.gridded[0]) PetscCall(read_gridded(comm, prm.gridded, g, p, grid_rate, lost));
   PetscCall(build_area(es, p, dom, tags, sc, grid_rate, totals));
-  es->em.area = (EmissionArea){es->em.area.n, es->acell, es->aprof, es->atag, es->arate};
+  es->em.area = (EmissionArea){es->em.area.n, es->acell, es->aprof, es->atag, es->arate, es->aunit};
   if (ps) PetscCall(build_points(comm, es, prm.points, g, p, dom, tags, sc, ps, totals, lost));
   {
     /* Every rank saw every source cell and point outside the domain; count the loss once. */
@@ -598,10 +602,12 @@ PetscErrorCode emissions_destroy(EmissionSet **out)
   PetscCall(PetscFree(es->totals));
   PetscCall(PetscFree(es->acell));
   PetscCall(PetscFree(es->aprof));
+  PetscCall(PetscFree(es->aunit));
   PetscCall(PetscFree(es->atag));
   PetscCall(PetscFree(es->arate));
   if (es->pi) {
     PetscCall(PetscFree4(es->pi, es->pj, es->pprof, es->ptag));
+    PetscCall(PetscFree2(es->punit, es->psource));
     PetscCall(PetscFree5(es->ph, es->pd, es->pv, es->pt, es->prate));
   }
   PetscCall(PetscFree(*out));

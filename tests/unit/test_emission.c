@@ -24,7 +24,7 @@ int main(int argc, char **argv)
     PetscReal rate[3 * 8] = {0};
     Emissions em = {.nfamily = 2, .profile_factor = factor};
     rate[0 * ns + 0] = 2.385, rate[1 * ns + 6] = 0.5, rate[2 * ns + 0] = 1.25;
-    em.area = (EmissionArea){3, cell, prof, tag, rate};
+    em.area = (EmissionArea){3, cell, prof, tag, rate, NULL};
     x.f.emissions = &em;
     PetscCall(process_emission_area.init(NULL, &x.p, &ctx));
     PetscCall(process_emission_area.step(ctx, &x.p, 0, 300, &x.f, &st));
@@ -64,7 +64,7 @@ int main(int argc, char **argv)
       PetscReal u_min, stable, bottom, top;
     } prm = {1, 0.002, 0.5, 1.5};
     rate[0] = 10;
-    em.point = (EmissionPoint){1, &pi, &pj, &h, &d, &v, &T, &prof, tag, rate};
+    em.point = (EmissionPoint){1, &pi, &pj, &h, &d, &v, &T, &prof, tag, rate, NULL, NULL};
     x.f.emissions = &em;
     before = fixture_mass(&x, 0);
     PetscCall(process_emission_point.init(&prm, &x.p, &ctx));

@@ -373,7 +373,7 @@ int main(int argc, char **argv)
     cell[4] = patch_index(&probe.p, 2, 0, 7);
     for (PetscInt l = 0; l < 5 * ns; l++) rate[l] = 0.1 + 3 * uniform();
     rate[3 * ns + 0] = 0;
-    em.area = (EmissionArea){5, cell, prof, tag, rate};
+    em.area = (EmissionArea){5, cell, prof, tag, rate, NULL};
     PetscCall(emission_tests(&area, &em, rate, 5, PETSC_FALSE,
                              "a source in the top layer, two in one cell, a zero rate"));
   }
@@ -385,7 +385,7 @@ int main(int argc, char **argv)
               rate[3 * 8];
     Emissions em = {.nfamily = 2, .profile_factor = factor};
     for (PetscInt l = 0; l < 3 * ns; l++) rate[l] = 0.1 + 3 * uniform();
-    em.point = (EmissionPoint){3, pi, pj, h, d, v, T, prof, tag, rate};
+    em.point = (EmissionPoint){3, pi, pj, h, d, v, T, prof, tag, rate, NULL, NULL};
     PetscCall(plume_check(&probe, &point, &em));
     PetscCall(emission_tests(&point, &em, rate, 3, PETSC_TRUE,
                              "summed over the plume's layers, one plume in the top layer"));
