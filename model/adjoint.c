@@ -40,6 +40,19 @@
    with F tags plus one or two without. The snapshots are in memory only: spilling them to disk
    for long runs is not done yet (issue 15, item 2).
 
+   Without tags (tags_enabled false) the run still gives every source: the source table
+   (model/adjoint_sources.h) takes the emissions by unit, sector and species from the entries'
+   sensitivities, and the initial state, the inflow by side and the top by species from lambda
+   and the forward's bulk; the tag table needs tags.
+
+   Nesting (model/adjoint_handoff.h). In a child reading its parent's files, the transposed fill
+   also gives the sensitivities to the parent's boundary records (the interpolation weights times
+   lambda) and the start state's (lambda at the start), written to <run_name>_adjoint_handoff.nc;
+   the parent run repeated with adjoint_handoff_file takes them as its functionals: at each step
+   end that is a record time, J grows by mu . q forward and lambda by mu backward. It checks
+   before sweeping back that its mu . q equals what the child took from it (1e-9 of J), which
+   fails for any other parent run.
+
    Reductions: the contributions are per-rank sums reduced with MPI_SUM (their last bits depend
    on the rank count, as any floating-point sum over ranks); halo_add_ghosts is not bitwise
    rank-independent either where a cell collects 3 or more inexact contributions (model/halo.c),
@@ -51,6 +64,8 @@
 #include <petsctime.h>
 #include "model/run_impl.h"
 #include "model/output/footprint.h"
+#include "model/adjoint_handoff.h"
+#include "model/adjoint_sources.h"
 #include "base/namelist.h"
 #include "base/atomic_file.h"
 #include "base/memory.h"
@@ -63,6 +78,7 @@ typedef struct {
   PetscReal window_start[PARAM_ARRAY_MAX], window_end[PARAM_ARRAY_MAX];
   PetscInt nreceptors, nspecies, nwindow_start, nwindow_end;
   PetscInt snapshot_steps;
+  char handoff_file[PARAM_STRING_LEN];
 } Params;
 
 static const ParamSpec params_table[] = {
@@ -110,6 +126,14 @@ static const ParamSpec params_table[] = {
      .min = 1,
      .max = 1e6,
      .offset = offsetof(Params, snapshot_steps)},
+    {.key = "handoff_file",
+     .help = "a nested child's <run_name>_adjoint_handoff.nc: this run (the parent run that wrote "
+             "the child's boundary files, repeated) sweeps back the part of the child's "
+             "functionals that came from it, crediting every source of this domain (adjoint_"
+             "receptors then empty)",
+     .type = PARAM_STRING,
+     .offset = offsetof(Params, handoff_file),
+     .sdef = ""},
     {.key = NULL},
 };
 
@@ -166,6 +190,11 @@ struct Adjoint {
                          functional n through source kind k (a Part); owned */
   PetscReal *contrib; /* [n*ntag + m]: tag m's contribution to functional n, the sum of the parts
                          over the ranks (once the sweep is done); owned */
+  /* By species, whatever the tags: this rank's contributions of the initial state [n*ns + s], of
+     the inflow [(n*SIDE_N + side)*ns + s] and of the top [n*ns + s]; owned. */
+  PetscReal *initial, *inflow, *top;
+  HandoffOut *hout; /* a nested child's sensitivities to its parent's records; owned, or NULL */
+  HandoffIn *hin;   /* a parent run's: the child's functionals; owned, or NULL */
 };
 
 /* Functional n from the namelist, checked against the domain, the species and the run. */
@@ -195,7 +224,11 @@ static PetscErrorCode functional_setup(Adjoint *A, const Run *r, PetscInt n)
              " is empty or ends after run_hours = %g",
              (double)h0, (double)h1, n + 1, (double)r->p.hours);
   /* The C library's %g: PETSc's prints "4." for 4. */
-  snprintf(fn->label, sizeof(fn->label), "%s:%s:%g-%gh", rec, sp, (double)h0, (double)h1);
+  int len = snprintf(fn->label, sizeof(fn->label), "%s:%s:%g-%gh", rec, sp, (double)h0, (double)h1);
+  PetscCheck(len >= 0 && (size_t)len < sizeof(fn->label), r->comm, PETSC_ERR_USER,
+             "adjoint_receptors: the label of functional %" PetscInt_FMT
+             " ('%s', '%s') is longer than %d characters",
+             n + 1, rec, sp, (int)sizeof(fn->label) - 1);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -205,6 +238,17 @@ static PetscErrorCode check_params(const Params *p, const Run *r)
   PetscInt nf = p->nreceptors;
 
   PetscFunctionBeginUser;
+  PetscCheck(!r->p.restart[0], r->comm, PETSC_ERR_SUP,
+             "adjoint_enabled with run_restart: a backward run needs its forward run from the "
+             "start in this invocation");
+  if (p->handoff_file[0]) {
+    PetscCheck(nf == 0 && p->nspecies == 0 && p->nwindow_start == 0 && p->nwindow_end == 0, r->comm,
+               PETSC_ERR_USER,
+               "adjoint_handoff_file = '%s': the functionals are the child's, from the file; "
+               "give no adjoint_receptors, adjoint_species or adjoint windows",
+               p->handoff_file);
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscCheck(nf > 0, r->comm, PETSC_ERR_USER, "adjoint_enabled: adjoint_receptors lists none");
   PetscCheck(p->nspecies == nf || p->nspecies == 1, r->comm, PETSC_ERR_USER,
              "adjoint_species has %" PetscInt_FMT " values for %" PetscInt_FMT
@@ -219,11 +263,6 @@ static PetscErrorCode check_params(const Params *p, const Run *r)
   PetscCheck(r->dom && r->dom->nrec > 0, r->comm, PETSC_ERR_USER,
              "adjoint_enabled: the receptors come from the domain file (run_domain_file), and it "
              "has none");
-  PetscCheck(r->tags->ntag > 0, r->comm, PETSC_ERR_USER,
-             "adjoint_enabled: the contributions are given by tag; enable tags (tags_enabled)");
-  PetscCheck(!r->p.restart[0], r->comm, PETSC_ERR_SUP,
-             "adjoint_enabled with run_restart: a backward run needs its forward run from the "
-             "start in this invocation");
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -245,10 +284,21 @@ PetscErrorCode adjoint_create(Run *r, Adjoint **out)
   PetscCall(check_params(p, r));
   PetscCall(PetscNew(&A));
   A->p = p;
-  A->nf = p->nreceptors;
-  PetscCall(PetscCalloc1(A->nf, &A->fn));
-  for (PetscInt n = 0; n < A->nf; n++) PetscCall(functional_setup(A, r, n));
   PetscCall(run_steps_in(r, r->p.hours, "run_hours", &A->nstep));
+  if (p->handoff_file[0]) {
+    PetscCall(handoff_in_open(r, p->handoff_file, A->nstep, &A->hin));
+    A->nf = handoff_in_count(A->hin);
+    PetscCall(PetscCalloc1(A->nf, &A->fn));
+    for (PetscInt n = 0; n < A->nf; n++) {
+      Functional *fn = &A->fn[n];
+      PetscCall(PetscStrncpy(fn->label, handoff_in_label(A->hin, n), sizeof(fn->label)));
+      fn->rec = -1, fn->m0 = fn->m1 = -1; /* no receptor term: the hand-off's records only */
+    }
+  } else {
+    A->nf = p->nreceptors;
+    PetscCall(PetscCalloc1(A->nf, &A->fn));
+    for (PetscInt n = 0; n < A->nf; n++) PetscCall(functional_setup(A, r, n));
+  }
   PetscCall(state_create(r->grid, r->species, ns, A->nf, &A->ast));
   A->bulk = A->ast->patch;
   A->bulk.ntag = 0;
@@ -277,8 +327,17 @@ PetscErrorCode adjoint_create(Run *r, Adjoint **out)
   PetscCall(PetscCalloc1((em ? em->point.n : 0) * ns * A->nf + 1, &A->sens_point));
   PetscCall(PetscCalloc1(patch_size2(&A->ast->patch) * ns * A->nf, &A->sens_top));
   PetscCall(PetscCalloc1(BUDGET_NTERMS * ns, &A->budget));
+  PetscCall(PetscCalloc2(PART_N * A->nf * r->tags->ntag + 1, &A->part, A->nf * r->tags->ntag + 1,
+                         &A->contrib));
   PetscCall(
-      PetscCalloc2(PART_N * A->nf * r->tags->ntag, &A->part, A->nf * r->tags->ntag, &A->contrib));
+      PetscCalloc3(A->nf * ns, &A->initial, A->nf * SIDE_N * ns, &A->inflow, A->nf * ns, &A->top));
+  {
+    const char **labels;
+    PetscCall(PetscMalloc1(A->nf, &labels));
+    for (PetscInt n = 0; n < A->nf; n++) labels[n] = A->fn[n].label;
+    PetscCall(handoff_out_create(r, A->nf, labels, A->nstep, &A->hout));
+    PetscCall(PetscFree(labels));
+  }
   *out = A;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -306,6 +365,9 @@ PetscErrorCode adjoint_destroy(Adjoint **out)
   PetscCall(PetscFree(A->sens_top));
   PetscCall(PetscFree(A->budget));
   PetscCall(PetscFree2(A->part, A->contrib));
+  PetscCall(PetscFree3(A->initial, A->inflow, A->top));
+  PetscCall(handoff_out_destroy(&A->hout));
+  PetscCall(handoff_in_destroy(&A->hin));
   PetscCall(PetscFree(*out));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -337,6 +399,12 @@ PetscErrorCode adjoint_record(Adjoint *A, const Run *r)
   PetscFunctionBeginUser;
   if (!A) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(keep(A, r, r->nstep));
+  if (r->nstep == 0 && A->hin) { /* a hand-off record at the run's start */
+    const PetscReal *q;
+    PetscCall(VecGetArrayRead(r->st->q, &q));
+    PetscCall(handoff_in_at(A->hin, r, 0, q, A->J, NULL));
+    PetscCall(VecRestoreArrayRead(r->st->q, &q));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -378,6 +446,7 @@ PetscErrorCode adjoint_accumulate(Adjoint *A, const Run *r)
   if (r->nstep == A->nstep) PetscCall(keep(A, r, r->nstep));
   PetscCall(VecGetArrayRead(r->st->q, &q));
   functionals_at(A, r, r->nstep, q, A->J, NULL);
+  PetscCall(handoff_in_at(A->hin, r, r->nstep, q, A->J, NULL));
   PetscCall(VecRestoreArrayRead(r->st->q, &q));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -481,8 +550,9 @@ static PetscErrorCode recompute(Adjoint *A, Run *r, PetscInt64 n, const PetscRea
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* The contributions of the values above the top in step n (r->tag_top, the forward's): the
-   sensitivities the transposes accumulated over the step, times those values; then zeroed. */
+/* The contributions of the values above the top in step n (r->q_top and r->tag_top, the
+   forward's): the sensitivities the transposes accumulated over the step, times those values; then
+   zeroed. */
 static void credit_top(Adjoint *A, const Run *r)
 {
   const Patch *p = &A->ast->patch;
@@ -493,10 +563,11 @@ static void credit_top(Adjoint *A, const Run *r)
     for (PetscInt i = p->xs; i < p->xs + p->xm; i++)
       for (PetscInt s = 0; s < ns; s++) {
         PetscInt c = patch_index2(p, i, j) * ns + s;
-        const PetscReal *top = &r->tag_top[c * nt];
+        const PetscReal *top = nt ? &r->tag_top[c * nt] : NULL;
         for (PetscInt n = 0; n < nf; n++) {
           PetscReal l = A->sens_top[c * nf + n];
           if (l == 0) continue;
+          A->top[n * ns + s] += l * r->q_top[c];
           for (PetscInt m = 0; m < nt; m++) part[n * nt + m] += l * top[m];
           A->sens_top[c * nf + n] = 0;
         }
@@ -524,15 +595,23 @@ static void footprint_add(Adjoint *A, const Call *cl, const PetscReal *lam)
    reverse order; tag_bnd holds the forward's tags in the ghosts outside the domain for this
    step's met (the boundary fill is the same for all its sub-steps). */
 static PetscErrorCode sweep_back(Adjoint *A, Run *r, PetscInt64 n, Fields *f,
-                                 const PetscReal *tag_bnd)
+                                 const PetscReal *q_bnd, const PetscReal *tag_bnd)
 {
   State *st = A->ast;
+  PetscInt nt = r->tags->ntag;
+  BoundaryTranspose bt = {.q_bnd = q_bnd,
+                          .tag_bnd = nt ? tag_bnd : NULL,
+                          .contrib = nt ? &A->part[PART_LATERAL * A->nf * nt] : NULL,
+                          .inflow = A->inflow,
+                          .parent_record = A->hout ? handoff_out_record : NULL,
+                          .ctx = A->hout};
 
   PetscFunctionBeginUser;
   PetscCall(VecGetArray(st->tag, &f->tag));
   PetscCall(VecGetArray(st->dep_dry, &f->dep_dry)); /* scratch: the transposes advance the bulk */
   PetscCall(VecGetArray(st->dep_wet, &f->dep_wet));
   functionals_at(A, r, n + 1, NULL, NULL, f->tag);
+  PetscCall(handoff_in_at(A->hin, r, n + 1, NULL, NULL, f->tag));
   f->tag_top = NULL; /* the transposes read no top values: they accumulate sens_top */
   f->sens_area = A->sens_area;
   f->sens_point = A->sens_point;
@@ -551,8 +630,7 @@ static PetscErrorCode sweep_back(Adjoint *A, Run *r, PetscInt64 n, Fields *f,
                "adjoint: the transpose of %s failed in step %" PetscInt64_FMT, ops->group.name, n);
     if (cl->slot == A->emission_slot) footprint_add(A, cl, f->tag);
     if (ops->stencil_width > 0) {
-      PetscCall(boundary_fill_ghosts_transpose(r->bnd, &st->patch, r->met, tag_bnd, f->tag,
-                                               &A->part[PART_LATERAL * A->nf * r->tags->ntag]));
+      PetscCall(boundary_fill_ghosts_transpose(r->bnd, &st->patch, r->met, &bt, f->tag));
       PetscCall(VecRestoreArray(st->tag, &f->tag));
       PetscCall(halo_add_ghosts(st->halo_tag, st->tag));
       PetscCall(VecGetArray(st->tag, &f->tag));
@@ -563,23 +641,32 @@ static PetscErrorCode sweep_back(Adjoint *A, Run *r, PetscInt64 n, Fields *f,
   PetscCall(VecRestoreArray(st->tag, &f->tag));
   f->sens_area = f->sens_point = f->sens_top = NULL;
   credit_top(A, r);
+  PetscCall(handoff_out_flush(A->hout, r, r->met->now->time));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* The forward's tags in the ghosts outside the domain for the met of the step prepared: the
-   run's state vectors (free once the forward run is over) take the fill; their tag array is
-   returned, to be restored with restore_boundary_tags. */
-static PetscErrorCode boundary_tags(Run *r, PetscReal **tag)
+/* The forward's bulk and tags in the ghosts outside the domain for the met of the step prepared:
+   the run's state vectors (free once the forward run is over) take the fill; their arrays are
+   returned, to be restored with restore_boundary. */
+static PetscErrorCode boundary_values(Run *r, PetscReal **q, PetscReal **tag)
 {
-  PetscReal *q, *am;
+  PetscReal *am;
 
   PetscFunctionBeginUser;
-  PetscCall(VecGetArray(r->st->q, &q));
+  PetscCall(VecGetArray(r->st->q, q));
   PetscCall(VecGetArray(r->st->air_mass, &am));
-  PetscCall(VecGetArray(r->st->tag, tag));
-  PetscCall(boundary_fill_ghosts(r->bnd, &r->st->patch, r->met, q, *tag, am));
+  *tag = NULL;
+  if (r->tags->ntag) PetscCall(VecGetArray(r->st->tag, tag));
+  PetscCall(boundary_fill_ghosts(r->bnd, &r->st->patch, r->met, *q, *tag, am));
   PetscCall(VecRestoreArray(r->st->air_mass, &am));
-  PetscCall(VecRestoreArray(r->st->q, &q));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode restore_boundary(Run *r, PetscReal **q, PetscReal **tag)
+{
+  PetscFunctionBeginUser;
+  PetscCall(VecRestoreArray(r->st->q, q));
+  if (*tag) PetscCall(VecRestoreArray(r->st->tag, tag));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -594,14 +681,14 @@ static PetscErrorCode credit_sources(Adjoint *A, Run *r)
   const PetscReal *lam;
 
   PetscFunctionBeginUser;
-  for (PetscInt e = 0; em && e < em->area.n; e++)
+  for (PetscInt e = 0; em && nt && e < em->area.n; e++)
     for (PetscInt fam = 0; fam < em->nfamily; fam++) {
       PetscInt m = em->area.tag[e * em->nfamily + fam];
       for (PetscInt s = 0; s < ns && m >= 0; s++)
         for (PetscInt n = 0; n < nf; n++)
           emitted[n * nt + m] += em->area.rate[e * ns + s] * A->sens_area[(e * ns + s) * nf + n];
     }
-  for (PetscInt e = 0; em && e < em->point.n; e++)
+  for (PetscInt e = 0; em && nt && e < em->point.n; e++)
     for (PetscInt fam = 0; fam < em->nfamily; fam++) {
       PetscInt m = em->point.tag[e * em->nfamily + fam];
       for (PetscInt s = 0; s < ns && m >= 0; s++)
@@ -610,9 +697,11 @@ static PetscErrorCode credit_sources(Adjoint *A, Run *r)
     }
   /* The initial state by tag, as initial_state() in run.c made it (the met is step 0's). */
   PetscCall(VecGetArray(r->st->q, &q));
-  PetscCall(VecGetArray(r->st->tag, &tag));
+  tag = NULL;
+  if (nt) PetscCall(VecGetArray(r->st->tag, &tag));
   PetscCall(boundary_initial(r->bnd, p, r->met, r->t_start, q, tag));
   PetscCall(VecGetArrayRead(A->ast->tag, &lam));
+  handoff_out_initial(A->hout, r, lam);
   for (PetscInt k = 0; k < p->mz; k++)
     for (PetscInt j = p->ys; j < p->ys + p->ym; j++)
       for (PetscInt i = p->xs; i < p->xs + p->xm; i++)
@@ -621,11 +710,12 @@ static PetscErrorCode credit_sources(Adjoint *A, Run *r)
           for (PetscInt n = 0; n < nf; n++) {
             PetscReal l = lam[c * nf + n];
             if (l == 0) continue;
+            A->initial[n * ns + s] += l * q[c];
             for (PetscInt m = 0; m < nt; m++) initial[n * nt + m] += l * tag[c * nt + m];
           }
         }
   PetscCall(VecRestoreArrayRead(A->ast->tag, &lam));
-  PetscCall(VecRestoreArray(r->st->tag, &tag));
+  if (nt) PetscCall(VecRestoreArray(r->st->tag, &tag));
   PetscCall(VecRestoreArray(r->st->q, &q));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -640,7 +730,7 @@ static PetscErrorCode report(const Adjoint *A, const Run *r)
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(r->comm, &rank));
-  if (rank == 0) {
+  if (rank == 0 && nt) {
     char path[PETSC_MAX_PATH_LEN];
     AtomicFile out;
     PetscCall(PetscSNPrintf(path, sizeof(path), "%s/%s_adjoint_contributions.csv", r->p.output_dir,
@@ -668,9 +758,19 @@ static PetscErrorCode report(const Adjoint *A, const Run *r)
     }
     PetscCall(PetscPrintf(r->comm, "; by source:"));
     for (PetscInt k = 0; k < PART_N; k++) {
-      PetscReal sum = 0; /* one family: each partitions the same air */
-      for (PetscInt m = tg->family_start[0]; m < tg->family_start[1]; m++)
-        sum += A->part[(k * A->nf + n) * nt + m];
+      PetscReal sum = 0;
+      PetscInt ns = r->nspec;
+      if (k == PART_EMITTED) { /* by tag: one family partitions the emitted air */
+        if (!nt) continue;
+        for (PetscInt m = tg->family_start[0]; m < tg->family_start[1]; m++)
+          sum += A->part[(k * A->nf + n) * nt + m];
+      }
+      for (PetscInt s = 0; s < ns; s++) {
+        if (k == PART_INITIAL) sum += A->initial[n * ns + s];
+        if (k == PART_TOP) sum += A->top[n * ns + s];
+        for (PetscInt side = 0; side < SIDE_TOP && k == PART_LATERAL; side++)
+          sum += A->inflow[(n * SIDE_N + side) * ns + s];
+      }
       PetscCall(PetscPrintf(r->comm, "%s %s %.6e", k ? "," : "", part_names[k], (double)sum));
     }
     PetscCall(PetscPrintf(r->comm, "\n"));
@@ -720,6 +820,33 @@ static PetscErrorCode prepare(Adjoint *A, Run *r, PetscInt64 n, Fields *f)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* A hand-off run must be the parent run that wrote the child's files: the forward run's sum
+   mu . q over the records must be the child's part from the parent (its lambda times the values it
+   read), the same sum up to round-off. */
+static PetscErrorCode check_handoff(const Adjoint *A, const Run *r)
+{
+  PetscReal J[PARAM_ARRAY_MAX];
+
+  PetscFunctionBeginUser;
+  if (!A->hin) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCallMPI(MPI_Allreduce(A->J, J, (PetscMPIInt)A->nf, MPIU_REAL, MPI_SUM, r->comm));
+  for (PetscInt n = 0; n < A->nf; n++) {
+    PetscReal Jc, from, d;
+    handoff_in_child(A->hin, n, &Jc, &from);
+    d = PetscAbsReal(J[n] - from) / PetscMax(PetscAbsReal(Jc), 1e-300);
+    PetscCheck(d < 1e-9, r->comm, PETSC_ERR_USER,
+               "adjoint_handoff_file = '%s': functional %s: this run gives %.12e ug m-3 from the "
+               "child's records, the child took %.12e ug m-3 from its parent (%.1e of its J): this "
+               "run is not the one that wrote the child's boundary files",
+               A->p->handoff_file, A->fn[n].label, (double)J[n], (double)from, (double)d);
+    PetscCall(PetscPrintf(r->comm,
+                          "adjoint %s: the child took %.12e ug m-3 from this run, which gives "
+                          "%.12e from its records (%.1e of the child's J = %.12e)\n",
+                          A->fn[n].label, (double)from, (double)J[n], (double)d, (double)Jc));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode adjoint_run(Adjoint *A, Run *r)
 {
   PetscLogDouble t0, t1;
@@ -727,6 +854,7 @@ PetscErrorCode adjoint_run(Adjoint *A, Run *r)
 
   PetscFunctionBeginUser;
   if (!A) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(check_handoff(A, r));
   PetscCall(PetscTime(&t0));
   PetscCall(PetscLogStagePush(A->stage));
   PetscCall(VecZeroEntries(A->ast->tag));
@@ -745,14 +873,20 @@ PetscErrorCode adjoint_run(Adjoint *A, Run *r)
     }
     PetscCall(PetscArraycpy(&A->span[(s1 - s0) * A->len], snapshot(A, s1), A->len));
     for (PetscInt64 n = s1 - 1; n >= s0; n--) {
-      PetscReal *tag_bnd;
+      PetscReal *q_bnd, *tag_bnd;
       PetscCall(prepare(A, r, n, &f));
-      PetscCall(boundary_tags(r, &tag_bnd));
+      PetscCall(boundary_values(r, &q_bnd, &tag_bnd));
       PetscCall(recompute(A, r, n, &A->span[(n - s0) * A->len], PETSC_TRUE, &f));
       PetscCall(check_replay(A, r, n, &A->span[(n - s0 + 1) * A->len]));
-      PetscCall(sweep_back(A, r, n, &f, tag_bnd));
-      PetscCall(VecRestoreArray(r->st->tag, &tag_bnd));
+      PetscCall(sweep_back(A, r, n, &f, q_bnd, tag_bnd));
+      PetscCall(restore_boundary(r, &q_bnd, &tag_bnd));
     }
+  }
+  if (A->hin) { /* a hand-off record at the run's start */
+    PetscReal *lam;
+    PetscCall(VecGetArray(A->ast->tag, &lam));
+    PetscCall(handoff_in_at(A->hin, r, 0, NULL, NULL, lam));
+    PetscCall(VecRestoreArray(A->ast->tag, &lam));
   }
   PetscCall(credit_sources(A, r));
   {
@@ -765,24 +899,60 @@ PetscErrorCode adjoint_run(Adjoint *A, Run *r)
     }
   }
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, A->J, (PetscMPIInt)A->nf, MPIU_REAL, MPI_SUM, r->comm));
+  {
+    PetscInt ns = r->nspec;
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, A->initial, (PetscMPIInt)(A->nf * ns), MPIU_REAL,
+                               MPI_SUM, r->comm));
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, A->inflow, (PetscMPIInt)(A->nf * SIDE_N * ns),
+                               MPIU_REAL, MPI_SUM, r->comm));
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, A->top, (PetscMPIInt)(A->nf * ns), MPIU_REAL, MPI_SUM,
+                               r->comm));
+  }
   PetscCall(PetscLogStagePop());
   PetscCall(report(A, r));
   {
     char path[PETSC_MAX_PATH_LEN];
     const char **labels;
-    PetscCall(PetscMalloc1(A->nf, &labels));
-    for (PetscInt n = 0; n < A->nf; n++) labels[n] = A->fn[n].label;
+    BoundaryParentLayout L, S;
+    PetscReal *from_parent;
+    PetscInt ns = r->nspec;
+    PetscCall(boundary_parent_layout(r->bnd, PETSC_FALSE, &L));
+    PetscCall(boundary_parent_layout(r->bnd, PETSC_TRUE, &S));
+    PetscCall(PetscMalloc2(A->nf, &labels, A->nf, &from_parent));
+    for (PetscInt n = 0; n < A->nf; n++) {
+      labels[n] = A->fn[n].label;
+      from_parent[n] = 0;
+      for (PetscInt s = 0; s < ns; s++) {
+        if (S.nrec) from_parent[n] += A->initial[n * ns + s];
+        for (PetscInt side = 0; side < SIDE_TOP && L.nrec; side++)
+          from_parent[n] += A->inflow[(n * SIDE_N + side) * ns + s];
+      }
+    }
+    {
+      AdjointSourceInput in = {.nf = A->nf,
+                               .labels = labels,
+                               .J = A->J,
+                               .sens_area = A->sens_area,
+                               .sens_point = A->sens_point,
+                               .initial = A->initial,
+                               .inflow = A->inflow,
+                               .top = A->top,
+                               .initial_parent = S.nrec > 0,
+                               .inflow_parent = L.nrec > 0};
+      PetscCall(adjoint_sources_write(r, &in));
+    }
+    PetscCall(handoff_out_close(A->hout, A->J, from_parent));
     PetscCall(PetscSNPrintf(path, sizeof(path), "%s/%s_adjoint_footprints.nc", r->p.output_dir,
                             r->p.name));
     PetscCall(footprint_write(r->grid, &A->ast->patch, path, labels, A->foot, r->t_start,
                               run_step_time(r, A->nstep)));
-    PetscCall(PetscFree(labels));
+    PetscCall(PetscFree2(labels, from_parent));
   }
   PetscCall(log_schedule(A, r));
   PetscCall(PetscTime(&t1));
   PetscCall(PetscPrintf(r->comm,
                         "adjoint: %" PetscInt_FMT " functionals swept back over %" PetscInt64_FMT
-                        " steps in %.1f s wall; contributions in %s/%s_adjoint_contributions.csv\n",
+                        " steps in %.1f s wall; contributions in %s/%s_adjoint_sources.csv\n",
                         A->nf, A->nstep, (double)(t1 - t0), r->p.output_dir, r->p.name));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

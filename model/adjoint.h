@@ -2,7 +2,8 @@
 /* Backward (adjoint) runs, issue 15 items 2 and 3: the exact transpose of the tagged model, run
    backward in time from receptor functionals, gives every tag's contribution to each functional
    at once (emission tags, the initial state and the inflow by side), the same numbers the forward
-   tags give. The &adjoint group lists the functionals: a receptor of the domain file, a species
+   tags give, and by control unit, sector and species whatever the tags resolve; a nested child's
+   inflow is handed to a backward run of its parent. The &adjoint group lists the functionals: a receptor of the domain file, a species
    or 'pm25', and a window of hours since the run's start; J is the window's mean of the
    receptor-weighted surface concentration (ug m-3), as the receptor series averages it (the
    values at the end of every step). adjoint.c explains the schedule, its memory and its cost. */
@@ -28,9 +29,12 @@ PetscErrorCode adjoint_record(Adjoint *adj, const Run *r);
 PetscErrorCode adjoint_accumulate(Adjoint *adj, const Run *r);
 
 /* After the forward run: the backward sweep over every step, then the contributions by tag
-   (written to <run_name>_adjoint_contributions.csv in run_output_dir, and summarised in the
-   log) and the footprints (<run_name>_adjoint_footprints.nc, model/output/footprint.h). Uses the
-   state's vectors as scratch: the forward outputs must be complete. Collective. */
+   (written to <run_name>_adjoint_contributions.csv in run_output_dir when the run has tags),
+   by source (<run_name>_adjoint_sources.csv, model/adjoint_sources.h), both summarised in the
+   log, the footprints (<run_name>_adjoint_footprints.nc, model/output/footprint.h) and, in a
+   nested child, the sensitivities to the parent's records (<run_name>_adjoint_handoff.nc,
+   model/adjoint_handoff.h). Uses the state's vectors as scratch: the forward outputs must be
+   complete. Collective. */
 PetscErrorCode adjoint_run(Adjoint *adj, Run *r);
 
 /* Free everything; no-op on NULL. Collective. */

@@ -93,6 +93,7 @@ typedef struct {
   PetscInt i0, j0, ratio;           /* child footprint in the parent (0-based) */
   PetscInt pnx, pny_min, pi_min, pj_min, pwidth, pheight; /* lookup box of parent ring cells */
   PetscInt *cell_of;   /* parent (i,j) in the box -> ring cell, -1; owned */
+  PetscInt *ci, *cj;   /* each ring cell's parent indices (0-based), as in the file; owned */
   PetscInt mx, my, sw; /* the child's size and ghost width, which the ring must cover */
   PetscInt *map;       /* parent tag -> child tag (-1: none); owned */
   PetscInt loaded[2];  /* records held in data[0], data[1] */
@@ -232,6 +233,7 @@ static PetscErrorCode parent_open(MPI_Comm comm, Boundary *b, const char *key, c
       int *ci, *cj;
       PetscInt imin = PETSC_MAX_INT, jmin = PETSC_MAX_INT, imax = -1, jmax = -1;
       PetscCall(PetscMalloc2(pa->ncell, &ci, pa->ncell, &cj));
+      PetscCall(PetscMalloc2(pa->ncell, &pa->ci, pa->ncell, &pa->cj));
       NcCallFile(nc_inq_varid(nc, "cell_i", &v), pa->file[f]);
       NcCallFile(nc_get_var_int(nc, v, ci), pa->file[f]);
       NcCallFile(nc_inq_varid(nc, "cell_j", &v), pa->file[f]);
@@ -260,6 +262,7 @@ static PetscErrorCode parent_open(MPI_Comm comm, Boundary *b, const char *key, c
                    " of the boundary ring are both at (cell_i, cell_j) = (%d, %d)",
                    pa->file[f], *slot, c, ci[c], cj[c]);
         *slot = c;
+        pa->ci[c] = ci[c], pa->cj[c] = cj[c];
       }
       PetscCall(PetscFree2(ci, cj));
       pa->mx = mx, pa->my = my, pa->sw = sw; /* for parent_check_ring() */
@@ -303,6 +306,7 @@ static PetscErrorCode parent_destroy(Parent **out)
   PetscCall(PetscFree(pa->rec_file));
   PetscCall(PetscFree(pa->rec_index));
   PetscCall(PetscFree(pa->cell_of));
+  PetscCall(PetscFree2(pa->ci, pa->cj));
   PetscCall(PetscFree(pa->map));
   PetscCall(PetscFree(*out));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -360,19 +364,27 @@ static PetscErrorCode parent_load(Parent *pa, PetscInt k, PetscInt r)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The records r, r + 1 bracketing t and the weight w of r + 1 (t inside the records). */
+static void bracket_of(const Parent *pa, PetscReal t, PetscInt *r, PetscReal *w)
+{
+  PetscInt k = 0;
+  while (k + 2 < pa->nrec && pa->time[k + 1] <= t) k++;
+  *r = k;
+  *w = (t - pa->time[k]) / (pa->time[k + 1] - pa->time[k]);
+}
+
 /* Records bracketing t in slots 0 and 1, and the weight of slot 1. */
 static PetscErrorCode parent_bracket(Parent *pa, PetscReal t, PetscReal *w)
 {
-  PetscInt r = 0;
+  PetscInt r;
 
   PetscFunctionBeginUser;
   PetscCheck(t >= pa->time[0] && t <= pa->time[pa->nrec - 1], PETSC_COMM_SELF, PETSC_ERR_USER,
              "time %g s lies outside the parent's boundary records (%g to %g s)", (double)t,
              (double)pa->time[0], (double)pa->time[pa->nrec - 1]);
-  while (r + 2 < pa->nrec && pa->time[r + 1] <= t) r++;
+  bracket_of(pa, t, &r, w);
   PetscCall(parent_load(pa, 0, r));
   PetscCall(parent_load(pa, 1, r + 1));
-  *w = (t - pa->time[r]) / (pa->time[r + 1] - pa->time[r]);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -591,25 +603,39 @@ PetscErrorCode boundary_fill_ghosts(const Boundary *b, const Patch *p, const Met
 
 typedef struct {
   const Boundary *b;
+  const BoundaryTranspose *bt;
   PetscInt nf;
-  const PetscReal *tag_bnd;
-  PetscReal *lam, *contrib;
+  PetscReal *lam;
+  PetscReal w;       /* the parent's interpolation weight */
+  PetscReal *rec[2]; /* the sensitivities to the bracketing parent records, or NULL */
 } FillTranspose;
 
-/* The transpose of one ghost cell's fill: inflow credits lam . tag_bnd to contrib, outflow gives
-   lam back to the edge cell it copied; the ghost's lam is zeroed either way. */
+/* The transpose of one ghost cell's fill: inflow credits lam . tag_bnd to contrib (and
+   lam . q_bnd to the side's inflow, lam times the interpolation weights to the parent's records),
+   outflow gives lam back to the edge cell it copied; the ghost's lam is zeroed either way. */
 static void fill_ghost_transpose(void *ctx, const Ghost *g)
 {
   const FillTranspose *f = (const FillTranspose *)ctx;
+  const BoundaryTranspose *bt = f->bt;
   PetscInt ns = f->b->nspec, nt = f->b->ntag, nf = f->nf;
+  PetscInt cell = g->inflow && f->rec[0] ? parent_cell(f->b->parent, g->i, g->j) : -1;
   for (PetscInt s = 0; s < ns; s++) {
     PetscReal *l = &f->lam[(g->c * ns + s) * nf];
+    PetscInt at = cell >= 0 ? ((cell * f->b->parent->nz + g->k) * ns + s) * nf : -1;
     for (PetscInt n = 0; n < nf; n++) {
       if (l[n] == 0) continue;
       if (g->inflow) {
-        const PetscReal *tb = &f->tag_bnd[(g->c * ns + s) * nt];
-        for (PetscInt m = 0; m < nt; m++)
-          if (tb[m] != 0) f->contrib[n * nt + m] += l[n] * tb[m];
+        if (bt->tag_bnd && bt->contrib) {
+          const PetscReal *tb = &bt->tag_bnd[(g->c * ns + s) * nt];
+          for (PetscInt m = 0; m < nt; m++)
+            if (tb[m] != 0) bt->contrib[n * nt + m] += l[n] * tb[m];
+        }
+        if (bt->inflow)
+          bt->inflow[(n * SIDE_N + g->side) * ns + s] += l[n] * bt->q_bnd[g->c * ns + s];
+        if (at >= 0) {
+          f->rec[0][at + n] += (1 - f->w) * l[n];
+          f->rec[1][at + n] += f->w * l[n];
+        }
       } else
         f->lam[(g->edge * ns + s) * nf + n] += l[n];
       l[n] = 0;
@@ -618,14 +644,58 @@ static void fill_ghost_transpose(void *ctx, const Ghost *g)
 }
 
 PetscErrorCode boundary_fill_ghosts_transpose(const Boundary *b, const Patch *p, const Met *met,
-                                              const PetscReal *tag_bnd, PetscReal *lam,
-                                              PetscReal *contrib)
+                                              const BoundaryTranspose *bt, PetscReal *lam)
 {
-  FillTranspose f = {.b = b, .nf = p->ntag, .tag_bnd = tag_bnd, .lam = lam, .contrib = contrib};
+  FillTranspose f = {.b = b, .bt = bt, .nf = p->ntag, .lam = lam};
 
   PetscFunctionBeginUser;
+  if (b->parent && bt->parent_record) {
+    PetscInt r;
+    bracket_of(b->parent, met->now->time, &r, &f.w);
+    PetscCall(bt->parent_record(bt->ctx, r, &f.rec[0]));
+    PetscCall(bt->parent_record(bt->ctx, r + 1, &f.rec[1]));
+  }
   each_ghost(p, met, PETSC_TRUE, fill_ghost_transpose, &f);
   PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode boundary_parent_layout(const Boundary *b, PetscBool start, BoundaryParentLayout *L)
+{
+  const Parent *pa = start ? b->start : b->parent;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(L, sizeof(*L)));
+  if (!pa) PetscFunctionReturn(PETSC_SUCCESS);
+  *L = (BoundaryParentLayout){.nrec = pa->nrec,
+                              .ncell = pa->ncell,
+                              .nz = pa->nz,
+                              .ns = pa->ns,
+                              .time = pa->time,
+                              .cell_i = pa->ci,
+                              .cell_j = pa->cj,
+                              .file = pa->file[0]};
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+void boundary_parent_records(const Boundary *b, PetscReal t, PetscInt *r, PetscReal *w)
+{
+  bracket_of(b->parent, t, r, w);
+}
+
+void boundary_initial_transpose(const Boundary *b, const Patch *p, const PetscReal *lam,
+                                PetscReal *sens)
+{
+  const Parent *pa = b->start;
+  PetscInt ns = b->nspec, nf = p->ntag;
+
+  for (PetscInt k = 0; k < p->mz; k++)
+    for (PetscInt j = p->ys; j < p->ys + p->ym; j++)
+      for (PetscInt i = p->xs; i < p->xs + p->xm; i++) {
+        PetscInt c = patch_index(p, i, j, k), cell = parent_cell(pa, i, j);
+        for (PetscInt s = 0; s < ns; s++)
+          for (PetscInt n = 0; n < nf; n++)
+            sens[((cell * pa->nz + k) * ns + s) * nf + n] += lam[(c * ns + s) * nf + n];
+      }
 }
 
 PetscErrorCode boundary_fill_top(const Boundary *b, const Patch *p, const Met *met,

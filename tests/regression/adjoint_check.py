@@ -9,6 +9,12 @@
   adjoint_check.py sums RUN_DIR       each family's contributions (emissions, initial, inflow)
                                       summed against J; fails above 1e-12
   adjoint_check.py ranks DIR_A DIR_B  the two runs' tables entry by entry; fails above 1e-12
+  adjoint_check.py combined TABLE_DIR RUN_DIR
+                                      a nested child's combined table (postproc/adjoint_sources.py,
+                                      with its parent's hand-off run) by sector, initial state,
+                                      inflow by side and top, against the child's forward sector
+                                      tags (which carry the parent's tags through its boundary
+                                      files, in single precision); fails above 1e-6 of J
   adjoint_check.py footprints RUN_DIR DOMAIN
                                       the footprints: none negative; exactly zero for a species
                                       that cannot become the functional's (ppmc for PM2.5; all
@@ -70,7 +76,7 @@ def window_mean(recs, species, label):
 
 def main():
     what, runs = sys.argv[1], sys.argv[2:]
-    adj = table(runs[0])
+    adj = table(runs[0]) if what != "combined" else {}
     worst = 0.0
     if what == "tags":
         recs, species, tags = forward(runs[0])
@@ -100,6 +106,31 @@ def main():
             for tag, v in row.items():
                 worst = max(worst, abs(v - other[label][tag]) / abs(row["J"]))
         limit = 1e-12
+    elif what == "combined":
+        recs, species, tags = forward(runs[1])
+        adj = {}
+        with open(f"{runs[0]}/adjoint_sources.csv", encoding="utf-8-sig") as f:
+            for row in csv.DictReader(f):
+                src, v = row["source"], float(row["contribution_ug_m3"])
+                if src == "J":
+                    key = "J"
+                elif src == "area" or src.startswith("stack:"):
+                    key = "sector:" + row["sector"]
+                elif src.startswith("initial"):
+                    key = "sector:initial"
+                elif src.startswith("inflow"):
+                    key = "sector:bc_" + src.rsplit(":", 1)[1]
+                else:
+                    key = "sector:bc_top"
+                d = adj.setdefault(row["functional"], {})
+                d[key] = d.get(key, 0.0) + v
+        for label, row in adj.items():
+            J, contrib = window_mean(recs, species, label)
+            worst = max(worst, abs(row["J"] - J) / abs(J))
+            for m, tag in enumerate(tags):
+                if tag.startswith("sector:"):
+                    worst = max(worst, abs(row.get(tag, 0.0) - contrib[m]) / abs(J))
+        limit = 1e-6
     elif what == "footprints":
         precursor = {"so4": "so2", "no3": "nox", "nh4": "nh3"}
         bad = []
