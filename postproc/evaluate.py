@@ -449,6 +449,28 @@ def write(out, pairs, stats, args):
         json.dump(doc, f, ensure_ascii=False, indent=1)
 
 
+def publish(final, make):
+    """Make a folder with make(tmp) under a temporary name beside final, then put it in final's
+    place (an earlier one there is removed after the swap); returns what make returns. Nothing is
+    left behind when make fails."""
+    os.makedirs(os.path.dirname(final), exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix=f".{os.path.basename(final)}.tmp-", dir=os.path.dirname(final))
+    try:
+        result = make(tmp)
+        os.chmod(tmp, 0o755)
+        old = None
+        if os.path.exists(final):
+            old = tempfile.mkdtemp(prefix=".old-", dir=os.path.dirname(final))
+            os.rename(final, os.path.join(old, "previous"))
+        os.rename(tmp, final)
+        if old:
+            shutil.rmtree(old, ignore_errors=True)
+        return result
+    finally:
+        if os.path.isdir(tmp):
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("run_dir", metavar="RUN_DIR", help="a run's output directory")
@@ -457,24 +479,14 @@ def main():
     parser.add_argument("-o", "--outdir", metavar="OUTDIR", help="output folder (default RUN_DIR/evaluation)")
     args = parser.parse_args()
     final = os.path.abspath(args.outdir or os.path.join(args.run_dir, "evaluation"))
-    tmp = None
     try:
         pairs, stats = evaluate(args.run_dir, args.domain, args.observations)
         if os.path.exists(final) and not os.path.isfile(os.path.join(final, "evaluation.json")) and os.listdir(final):
             fail(f"{final}: exists and is not an earlier evaluation: give a new folder with -o")
-        os.makedirs(os.path.dirname(final), exist_ok=True)
-        tmp = tempfile.mkdtemp(prefix=f".{os.path.basename(final)}.tmp-", dir=os.path.dirname(final))
-        write(tmp, pairs, stats, args)
-        os.chmod(tmp, 0o755)
-        if os.path.exists(final):
-            shutil.rmtree(final)
-        os.rename(tmp, final)
+        publish(final, lambda tmp: write(tmp, pairs, stats, args))
     except (EvaluationError, OSError) as e:
         print(f"evaluate.py: error: {e}", file=sys.stderr)
         return 1
-    finally:
-        if tmp and os.path.isdir(tmp):
-            shutil.rmtree(tmp, ignore_errors=True)
     matched = sum(p["comparison"] == MATCHED for p in pairs)
     print(f"{len(pairs)} observations: {matched} matched, {len(pairs) - matched} representativeness-limited "
           f"(different period); tables in {final}")
