@@ -1,14 +1,17 @@
 #!/usr/bin/python3
 """The attribution report of a Bogda run: one HTML page with maps, charts and tables (CSV, JSON).
 
-    /usr/bin/python3 postproc/report.py RUN_DIR --domain DOMAIN_FILE [--scenarios TABLE.csv ...] [-o OUTDIR]
+    /usr/bin/python3 postproc/report.py RUN_DIR --domain DOMAIN_FILE [--scenarios TABLE.csv ...]
+        [--strategy DIR] [--observations OBS.csv] [-o OUTDIR]
 
 RUN_DIR is a run's output folder: <name>_receptors_<start>.nc (hourly hotspot-mean surface
 concentrations, bulk and by tag, model/output/receptor_series.c) and <name>_<start>.nc (CF history), one pair
 per checkpoint segment, concatenated in time (a later segment wins where times repeat).
 DOMAIN_FILE is the bogda-grid file of the run's domain: names of the control units, prefectures
 and receptors, the receptor masks and the unit cover. TABLE.csv is bogda-predict's scenario table
-or compare_scenarios.py's comparison; it adds the before/after table.
+or compare_scenarios.py's comparison; it adds the before/after table. OBS.csv holds station
+observations (docs/observations.md); it adds the evaluation section (postproc/evaluate.py,
+postproc/evaluation_text.py) and the tables evaluation_pairs.csv and evaluation_stats.csv.
 
 For each hotspot the page shows the episode-mean PM2.5 and species maps with unit and prefecture
 borders; the contributions of the top control units, the prefectures (and regions outside
@@ -32,7 +35,6 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 import time as clock
 
 import numpy as np
@@ -40,6 +42,8 @@ from matplotlib import font_manager, rcParams
 from matplotlib.collections import LineCollection
 from netCDF4 import Dataset
 
+import evaluate
+import evaluation_text
 import joint_control
 import plot_domain  # sets the Agg backend; the map helpers are shared
 
@@ -533,7 +537,8 @@ class Tags:
 FORMATS = {"mean_ug_m3": "{:.4g}", "share_percent": "{:.2f}", "max_ug_m3": "{:.4g}", "min_ug_m3": "{:.4g}",
            "value_ug_m3": "{:.4g}", "bulk_ug_m3": "{:.4g}", "largest_relative_deviation": "{:.2e}",
            "before_ug_m3": "{:.4g}", "after_ug_m3": "{:.4g}", "change_ug_m3": "{:.4g}", "change_percent": "{:.2f}",
-           "simulated_ug_m3": "{:.4g}", "prediction_error": "{:.2e}", "limit_ug_m3": "{:g}"}
+           "simulated_ug_m3": "{:.4g}", "prediction_error": "{:.2e}", "limit_ug_m3": "{:g}",
+           "obs_ug_m3": "{:.4g}", "model_ug_m3": "{:.4g}", "value": "{:.4g}"}
 COLUMNS = {
     "contributions": ["receptor", "species", "table", "rank", "key", "name_zh", "name_en", "mean_ug_m3", "share_percent"],
     "concentrations": ["receptor", "species", "name_zh", "name_en", "units", "mean_ug_m3", "min_ug_m3", "max_ug_m3"],
@@ -544,6 +549,7 @@ COLUMNS = {
     "scenarios": ["table", "scenario", "receptor", "species", "before_ug_m3", "after_ug_m3", "change_ug_m3",
                   "change_percent", "simulated_ug_m3", "prediction_error", "base_is_this_run"],
     **joint_control.COLUMNS,
+    **evaluate.COLUMNS,
 }
 
 
@@ -713,21 +719,9 @@ def hourly_rows(rec, rows):
     return out, stacks
 
 
-def csv_cell(value):
-    """A CSV cell: numbers at full precision (the shortest text that reads back to the same double),
-    a NaN as an empty cell."""
-    if isinstance(value, (float, np.floating)):
-        return "" if np.isnan(value) else repr(float(value))
-    return "" if value is None else str(value)
-
-
 def write_csv(path, name, rows):
-    """UTF-8 with a byte-order mark, so that Excel and WPS show the Chinese names."""
-    with open(path, "w", encoding="utf-8-sig", newline="") as f:
-        out = csv.writer(f)
-        out.writerow(COLUMNS[name])
-        for row in rows:
-            out.writerow([csv_cell(row.get(c)) for c in COLUMNS[name]])
+    """UTF-8 with a byte-order mark and numbers at full precision (evaluate.write_table)."""
+    evaluate.write_table(path, COLUMNS[name], rows)
 
 
 def jsonable(value):
@@ -942,7 +936,11 @@ HEADERS = {"rank": "名次 Rank", "key": "代码 Key", "name_zh": "名称", "nam
            "simulated_ug_m3": "模拟 Simulated (µg m⁻³)", "prediction_error": "预测误差 Prediction error",
            "base_is_this_run": "基准为本次运行 Base is this run", "day_beijing": "日期（北京时间）Day (Beijing)",
            "limit_ug_m3": "二级限值 Grade II limit (µg m⁻³)", "grade": "评价 Grade", "days": "天数 Days",
-           "time_beijing": "北京时间 Beijing time"}
+           "time_beijing": "北京时间 Beijing time", "station_id": "站点 Station", "name": "名称 Name",
+           "group": "分组 Group", "start_utc": "起 Start (UTC)", "end_utc": "止 End (UTC)",
+           "obs_ug_m3": "观测 Observed (µg m⁻³)", "model_ug_m3": "模式 Model (µg m⁻³)", "comparison": "比较 Comparison",
+           "reason": "说明 Reason", "n": "对数 N", "statistic": "统计量 Statistic", "value": "值 Value",
+           "goal": "目标 Goal", "goal_met": "达到 Met", "criterion": "标准 Criterion", "criterion_met": "达到 Met"}
 CONTRIB_COLUMNS = ["rank", "key", "name_zh", "name_en", "mean_ug_m3", "share_percent"]
 SECTION_TITLES = {"unit": ("控制单元", f"Top {TOP_UNITS} control units"),
                   "prefecture": ("地州市及区外", "Prefectures and regions outside Xinjiang"),
@@ -1116,10 +1114,19 @@ METHODS = [
 ]
 
 
-def methods_part():
-    """The methods and caveats section, in both languages."""
+EVALUATED = ("与观测对比", "Evaluation against observations",
+             "本次运行已与观测对比（见“与观测对比”一节）：偏差及其可能原因（清单、气象、混合、化学）在那里给出。",
+             "The run is compared with station observations in the section 'Evaluation against observations': the "
+             "biases, whether they meet the published goals and criteria, and their likely causes (inventory, "
+             "meteorology, mixing, chemistry) are given there. Known causes of bias: the illustrative inventory, the "
+             "diagnostic meteorology (no real weather), the terrain, the linear chemistry.")
+
+
+def methods_part(evaluated=False):
+    """The methods and caveats section, in both languages; its last part says whether and where
+    the run is evaluated against observations."""
     parts = ['<section id="methods"><h2>方法与说明 Methods and caveats</h2>']
-    for zh, en, text_zh, text_en in METHODS:
+    for zh, en, text_zh, text_en in METHODS[:-1] + [EVALUATED if evaluated else METHODS[-1]]:
         parts.append(f"<h3>{bi(zh, en)}</h3><p lang=\"zh\">{esc(text_zh)}</p><p lang=\"en\">{esc(text_en)}</p>")
     return parts + ["</section>"]
 
@@ -1132,6 +1139,8 @@ def page(rep, cells):
         nav += '<a href="#joint-control">联防联控 Joint control</a>'
     if rep.get("strategy_html"):
         nav += '<a href="#strategy">减排策略 Strategy</a>'
+    if "evaluation_pairs" in rep:
+        nav += '<a href="#evaluation">与观测对比 Evaluation</a>'
     files = [f"{t}.csv" for t in COLUMNS if t in rep] + ["report.json"]
     body = [f"<h1>Bogda 来源解析报告 Source-attribution report: {esc(info['name'])}</h1>",
             '<p class="illustrative"><b>示意性结果 Illustrative results</b>: 示意性排放清单、诊断气象、派生控制单元 '
@@ -1146,7 +1155,8 @@ def page(rep, cells):
     body += joint_control.section(rep, cells, bi, esc)
     if rep.get("strategy_html"):
         body.append(rep["strategy_html"])
-    body += methods_part()
+    body += evaluation_text.section(rep, cells, esc)
+    body += methods_part("evaluation_pairs" in rep)
     body.append("<footer><h2>表格 Tables</h2><p>" + " ".join(f'<a href="{f}">{f}</a>' for f in files)
                 + f'</p><p class="note">{esc(info["generated"])}</p></footer>')
     return (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head><meta charset="utf-8"><title>Bogda 来源解析报告 '
@@ -1183,6 +1193,12 @@ def load(args):
         with open(path, encoding="utf-8") as f:
             rep["strategy_html"] = f.read()
         rep["strategy_dir"] = args.strategy
+    if args.observations:
+        try:
+            rep["evaluation_pairs"], rep["evaluation_stats"] = evaluate.evaluate(args.run_dir, args.domain,
+                                                                                 args.observations)
+        except evaluate.EvaluationError as e:
+            fail(str(e))
     return rep
 
 
@@ -1271,18 +1287,6 @@ def build(args, out):
     return report
 
 
-def replace_dir(tmp, final):
-    """Put the finished folder tmp in place of final; an older report there is removed after the
-    swap, anything else there is refused."""
-    old = None
-    if os.path.exists(final):
-        old = tempfile.mkdtemp(prefix=".old-", dir=os.path.dirname(final))
-        os.rename(final, os.path.join(old, "report"))
-    os.rename(tmp, final)
-    if old:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def check_outdir(final):
     """OUTDIR may be new, empty or an earlier report; nothing else is replaced."""
     if os.path.exists(final) and not (os.path.isdir(final) and (not os.listdir(final) or
@@ -1297,26 +1301,20 @@ def main():
     parser.add_argument("--scenarios", nargs="+", metavar="TABLE", help="bogda-predict CSV or compare_scenarios.py output")
     parser.add_argument("--strategy", metavar="DIR", help="a bogda-strategy output folder whose strategy_section.html "
                         "(postproc/strategy_report.py) becomes the report's strategy section")
+    parser.add_argument("--observations", metavar="OBS.csv", help="station observations (docs/observations.md): "
+                        "adds the evaluation section (postproc/evaluate.py)")
     parser.add_argument("-o", "--outdir", metavar="OUTDIR", help="output folder (default RUN_DIR/report)")
     args = parser.parse_args()
     final = os.path.abspath(args.outdir or os.path.join(args.run_dir, "report"))
     start = clock.time()
-    tmp = None
     try:
         if not os.path.isdir(args.run_dir):
             fail(f"{args.run_dir}: no such run directory")
         check_outdir(final)
-        os.makedirs(os.path.dirname(final), exist_ok=True)
-        tmp = tempfile.mkdtemp(prefix=f".{os.path.basename(final)}.tmp-", dir=os.path.dirname(final))
-        report = build(args, tmp)
-        os.chmod(tmp, 0o755)
-        replace_dir(tmp, final)
+        report = evaluate.publish(final, lambda tmp: build(args, tmp))  # a temporary folder, renamed when complete
     except (ReportError, OSError) as e:
         print(f"report.py: error: {e}", file=sys.stderr)
         return 1
-    finally:
-        if tmp and os.path.isdir(tmp):
-            shutil.rmtree(tmp, ignore_errors=True)
     for code, top in report["headline"].items():
         print(f"{code}: " + "; ".join(f"{x['name_en']} ({x['key']}) {x['share_percent']:.1f}%" for x in top))
     print(f"report: {os.path.join(final, 'index.html')} ({clock.time() - start:.1f} s)")

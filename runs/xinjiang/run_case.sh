@@ -9,8 +9,9 @@
 #   5. the maps of the domains, the winds and profiles of the meteorology (postproc/plot_met.py),
 #      the least-cost strategy for the default targets (bin/bogda-strategy,
 #      namelists/strategy_xinjiang.nml; STRATEGY='' for none), the attribution report
-#      (postproc/report.py, with the strategy's section) and the public query page of the units and of
-#      new projects (postproc/query_page.py, with bin/bogda-query's numbers).
+#      (postproc/report.py, with the strategy's section and the evaluation against the published
+#      winter observations of data/observations; OBSERVATIONS='' for none) and the public query
+#      page of the units and of new projects (postproc/query_page.py, with bin/bogda-query's numbers).
 # Usage: runs/xinjiang/run_case.sh [RUN_DIR]   (default runs/out/xinjiang_<UTC time>)
 # Environment: NP (ranks, default: the number of cores), MPIEXEC (the launcher, split into words:
 # "srun --mpi=pmix" works; default srun in a Slurm job, else mpiexec), PYTHON, ANALYSIS_START,
@@ -87,9 +88,13 @@ if [ -n "$STRATEGY" ] && [ -x bin/bogda-strategy ]; then
   fi
 fi
 
-stage "attribution report"
+# The evaluation against station observations (docs/observations.md; OBSERVATIONS='' for none).
+OBSERVATIONS=${OBSERVATIONS-data/observations/xinjiang_winter_published.csv}
+observations=()
+[ -n "$OBSERVATIONS" ] && observations=(--observations "$OBSERVATIONS")
+stage "attribution report${OBSERVATIONS:+ (evaluated against $OBSERVATIONS)}"
 if [ -f postproc/report.py ]; then
-  "$PYTHON" postproc/report.py "$RUN/$INNER" --domain "$RUN/domains/${INNER}_domain.nc" "${strategy[@]}" >>"$LOG" 2>&1 ||
+  "$PYTHON" postproc/report.py "$RUN/$INNER" --domain "$RUN/domains/${INNER}_domain.nc" "${strategy[@]}" "${observations[@]}" >>"$LOG" 2>&1 ||
     stage "  (the report failed; see $LOG)"
 fi
 stage "query page (units and new projects)"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Title: the attribution report (postproc/report.py) in a real browser
 # Description: runs the att27 case of tests/regression/attribution.sh for 6 hours (base run only),
+#   evaluates it against the shipped table of published winter observations (--observations),
 #   predicts a scenario from its tags, makes the report, and checks: the tables against the
 #   receptor files; two checkpoint segments give the same tables as one; bad inputs fail with a
 #   message and leave the last report in place; and in headless Chromium (Debian's chromium),
@@ -40,7 +41,8 @@ rm -f "$dir"/base/*.bin
 ok $? "bogda-predict writes a scenario table"
 
 start=$(date +%s.%N)
-report "$dir/base" --domain "$dir/att27_domain.nc" --scenarios "$dir/predicted.csv" >"$dir/report.log" 2>&1
+report "$dir/base" --domain "$dir/att27_domain.nc" --scenarios "$dir/predicted.csv" \
+  --observations "$ROOT/data/observations/xinjiang_winter_published.csv" >"$dir/report.log" 2>&1
 status=$?
 secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 [ $status -eq 0 ] && [ -s "$dir/base/report/index.html" ] && [ -s "$dir/base/report/report.json" ]
@@ -51,6 +53,10 @@ ok $? "$n figures, no temporary folder left behind"
 grep -q 'hotspot-WCS' "$dir/base/report/index.html" && grep -q 'hotspot-KDW' "$dir/base/report/index.html" &&
   grep -q '乌-昌-石' "$dir/base/report/index.html" && grep -q 'data-csv="scenarios.csv"' "$dir/base/report/index.html"
 ok $? "the page has a section per hotspot, Chinese names from the files and the scenario table"
+grep -q '<section id="evaluation">' "$dir/base/report/index.html" && grep -q 'data-csv="evaluation_stats.csv"' "$dir/base/report/index.html" &&
+  grep -q 'data-csv="evaluation_pairs.csv"' "$dir/base/report/index.html" && [ "$(grep -c 'class="bias" lang="zh"' "$dir/base/report/index.html")" -ge 2 ] &&
+  [ "$(head -c 3 "$dir/base/report/evaluation_stats.csv" | od -An -tx1 | tr -d ' ')" = efbbbf ]
+ok $? "with --observations (the shipped published table) the page has the evaluation section: statistics, pairs and the causes in both languages"
 out=$(check numbers "$dir/base/report" "$dir/base"); ok $? "tables against the receptor files: $out"
 out=$(check joint "$dir/base/report" "$dir/base" "$dir/att27_domain.nc"); ok $? "joint-control tables: $out"
 [ -s "$dir/base/report/units_WCS.png" ] && [ -s "$dir/base/report/units_KDW.png" ] && ! grep -q 'hotspot-WCS.Urumqi' "$dir/base/report/index.html" &&
