@@ -3,10 +3,11 @@
    backward in time from receptor functionals, gives every tag's contribution to each functional
    at once (emission tags, the initial state and the inflow by side), the same numbers the forward
    tags give, and by control unit, sector and species whatever the tags resolve; a nested child's
-   inflow is handed to a backward run of its parent. The &adjoint group lists the functionals: a receptor of the domain file, a species
-   or 'pm25', and a window of hours since the run's start; J is the window's mean of the
-   receptor-weighted surface concentration (ug m-3), as the receptor series averages it (the
-   values at the end of every step). adjoint.c explains the schedule, its memory and its cost. */
+   inflow is handed to a backward run of its parent. The &adjoint group lists the functionals: a
+   receptor of the domain file, a species or 'pm25', and a window of hours since the run's start; J
+   is the window's mean of the receptor-weighted surface concentration (ug m-3), as the receptor
+   series averages it (the values at the end of every step). adjoint.c explains the schedule, its
+   memory and its cost. */
 #include <petscsys.h>
 #include "base/param.h"
 

@@ -32,8 +32,7 @@ static PetscErrorCode out_define(HandoffOut *h, const Run *r, const char *const 
 {
   char tmp[PETSC_MAX_PATH_LEN + 8];
   int df, dl, dr, dc, dz, ds, dsc, dims[5], v_time, v_ci, v_cj, v_label, v_st, v_sci, v_scj;
-  size_t chunk[5] = {1, (size_t)PetscMax(h->ncell, 1), (size_t)h->nz, (size_t)h->ns,
-                     (size_t)h->nf};
+  size_t chunk[5] = {1, (size_t)PetscMax(h->ncell, 1), (size_t)h->nz, (size_t)h->ns, (size_t)h->nf};
   const char *title = "Bogda backward run: sensitivities of a nested child's functionals to its "
                       "parent's records (the nest hand-off)";
   const char *su = "ug m-3 (kg kg-1)-1";
@@ -160,7 +159,8 @@ PetscErrorCode handoff_out_record(void *ctx, PetscInt rec, PetscReal **sens)
   PetscFunctionBeginUser;
   PetscCheck(rec >= h->r_lo && rec <= h->next, PETSC_COMM_SELF, PETSC_ERR_PLIB,
              "adjoint hand-off: parent record %" PetscInt_FMT
-             " asked for outside the records %" PetscInt_FMT " to %" PetscInt_FMT " not yet written",
+             " asked for outside the records %" PetscInt_FMT " to %" PetscInt_FMT
+             " not yet written",
              rec, h->r_lo, h->next);
   if (!h->rec[rec - h->r_lo]) PetscCall(PetscCalloc1(h->per, &h->rec[rec - h->r_lo]));
   *sens = h->rec[rec - h->r_lo];
@@ -231,8 +231,8 @@ PetscErrorCode handoff_out_close(HandoffOut *h, const PetscReal *J, const PetscR
     PetscCall(atomic_file_rename(h->path));
   }
   PetscCallMPI(MPI_Barrier(h->comm));
-  PetscCall(PetscPrintf(h->comm, "adjoint: the sensitivities to the parent's records -> %s\n",
-                        h->path));
+  PetscCall(
+      PetscPrintf(h->comm, "adjoint: the sensitivities to the parent's records -> %s\n", h->path));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -295,8 +295,8 @@ static PetscErrorCode step_of(const Run *r, const char *path, PetscReal t, Petsc
   PetscFunctionBeginUser;
   *m = (PetscInt64)PetscFloorReal(x + 0.5);
   clock_format(t, w, sizeof(w));
-  PetscCheck(PetscAbsReal(x - (PetscReal)*m) * r->p.dt < 1e-3 && *m >= 0 && *m <= nstep,
-             r->comm, PETSC_ERR_USER,
+  PetscCheck(PetscAbsReal(x - (PetscReal)*m) * r->p.dt < 1e-3 && *m >= 0 && *m <= nstep, r->comm,
+             PETSC_ERR_USER,
              "%s: the parent record at %s is not a step end of this run (run_start + n run_dt, "
              "up to run_hours): a hand-off run must repeat the run that wrote the child's "
              "boundary files",
@@ -328,7 +328,8 @@ PetscErrorCode handoff_in_open(Run *r, const char *path, PetscInt64 nstep, Hando
   }
   if (nc_inq_varid(nc, "sens_initial", &h->v_init) != NC_NOERR) h->v_init = -1, h->nstart = 0;
   NcCallFile(nc_inq_attlen(nc, NC_GLOBAL, "species", &len), path);
-  PetscCheck(len < sizeof(species), r->comm, PETSC_ERR_FILE_UNEXPECTED, "%s: attribute species too long", path);
+  PetscCheck(len < sizeof(species), r->comm, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: attribute species too long", path);
   NcCallFile(nc_get_att_text(nc, NC_GLOBAL, "species", species), path);
   species[len] = 0;
   for (PetscInt s = 0; s < r->nspec; s++) {
@@ -364,7 +365,8 @@ PetscErrorCode handoff_in_open(Run *r, const char *path, PetscInt64 nstep, Hando
     PetscCall(PetscMalloc1(h->nrec, &t));
     NcCallFile(nc_inq_varid(nc, "time", &v), path);
     NcCallFile(nc_get_var_double(nc, v, t), path);
-    for (PetscInt k = 0; k < h->nrec; k++) PetscCall(step_of(r, path, t[k], nstep, &h->rec_step[k]));
+    for (PetscInt k = 0; k < h->nrec; k++)
+      PetscCall(step_of(r, path, t[k], nstep, &h->rec_step[k]));
     PetscCall(PetscFree(t));
   }
   PetscCall(PetscMalloc4(h->ncell, &h->ci, h->ncell, &h->cj, h->nstart + 1, &h->sci, h->nstart + 1,
@@ -411,7 +413,8 @@ static void apply(const HandoffIn *h, const Run *r, PetscInt ncell, const PetscI
   PetscInt ns = h->ns, nf = h->nf;
 
   for (PetscInt c = 0; c < ncell; c++) {
-    if (ci[c] < p->xs || ci[c] >= p->xs + p->xm || cj[c] < p->ys || cj[c] >= p->ys + p->ym) continue;
+    if (ci[c] < p->xs || ci[c] >= p->xs + p->xm || cj[c] < p->ys || cj[c] >= p->ys + p->ym)
+      continue;
     for (PetscInt k = 0; k < h->nz; k++) {
       PetscInt e = patch_index(p, ci[c], cj[c], k);
       for (PetscInt s = 0; s < ns; s++) {

@@ -10,10 +10,10 @@ static const char *const side_names[SIDE_N] = {"west", "east", "south", "north",
 /* The emitted contributions summed by (unit + 1, sector, species) and by stack, with the
    emissions, over the ranks (every rank gets them). */
 typedef struct {
-  PetscInt nu, np;          /* units + 1 (none first), stacks */
-  PetscReal *area, *stack;  /* [(n*nu + u + 1)*SECTOR_N + sec)*ns + s], [(n*np + q)*ns + s] */
-  PetscReal *area_rate;     /* [((u + 1)*SECTOR_N + sec)*ns + s], kg s-1 */
-  PetscReal *stack_rate;    /* [q*ns + s], kg s-1 */
+  PetscInt nu, np;         /* units + 1 (none first), stacks */
+  PetscReal *area, *stack; /* [(n*nu + u + 1)*SECTOR_N + sec)*ns + s], [(n*np + q)*ns + s] */
+  PetscReal *area_rate;    /* [((u + 1)*SECTOR_N + sec)*ns + s], kg s-1 */
+  PetscReal *stack_rate;   /* [q*ns + s], kg s-1 */
 } Emitted;
 
 static PetscErrorCode emitted_sum(const Run *r, const AdjointSourceInput *in, Emitted *x)
@@ -91,8 +91,8 @@ PetscErrorCode adjoint_sources_write(const Run *r, const AdjointSourceInput *in)
   PetscCall(PetscMalloc2(x.np + 1, &unit, x.np + 1, &sector));
   PetscCall(stack_units(r, x.np, unit, sector));
   PetscCallMPI(MPI_Comm_rank(r->comm, &rank));
-  PetscCall(PetscSNPrintf(path, sizeof(path), "%s/%s_adjoint_sources.csv", r->p.output_dir,
-                          r->p.name));
+  PetscCall(
+      PetscSNPrintf(path, sizeof(path), "%s/%s_adjoint_sources.csv", r->p.output_dir, r->p.name));
   if (rank == 0) {
     PetscCall(atomic_file_open(path, &out));
     PetscCall(atomic_file_printf(
@@ -119,10 +119,10 @@ PetscErrorCode adjoint_sources_write(const Run *r, const AdjointSourceInput *in)
         if (rate == 0 || sector[q] < 0) continue;
         sum += v;
         if (rank == 0)
-          PetscCall(atomic_file_printf(&out, "%s,stack:%s,%s,%s,%s,%.17g,%.17g\n", L,
-                                       r->points->id[q], unit[q] >= 0 ? r->dom->unit[unit[q]].code : "",
-                                       sector_names[sector[q]], r->species[s].name, rate * t_yr,
-                                       (double)v));
+          PetscCall(atomic_file_printf(
+              &out, "%s,stack:%s,%s,%s,%s,%.17g,%.17g\n", L, r->points->id[q],
+              unit[q] >= 0 ? r->dom->unit[unit[q]].code : "", sector_names[sector[q]],
+              r->species[s].name, rate * t_yr, (double)v));
       }
     for (PetscInt s = 0; s < ns; s++) {
       PetscReal v = in->initial[n * ns + s];
@@ -149,12 +149,12 @@ PetscErrorCode adjoint_sources_write(const Run *r, const AdjointSourceInput *in)
             atomic_file_printf(&out, "%s,top,,,%s,,%.17g\n", L, r->species[s].name, (double)v));
     }
     if (rank == 0) PetscCall(atomic_file_printf(&out, "%s,J,,,,,%.17g\n", L, (double)in->J[n]));
-    PetscCall(PetscPrintf(r->comm,
-                          "adjoint %s: the sources (every unit, sector, stack, the initial state "
-                          "and the inflow) sum to %.12e ug m-3 (%.1e relative to J)\n",
-                          L, (double)sum,
-                          (double)(PetscAbsReal(sum - in->J[n]) /
-                                   PetscMax(PetscAbsReal(in->J[n]), 1e-300))));
+    PetscCall(PetscPrintf(
+        r->comm,
+        "adjoint %s: the sources (every unit, sector, stack, the initial state "
+        "and the inflow) sum to %.12e ug m-3 (%.1e relative to J)\n",
+        L, (double)sum,
+        (double)(PetscAbsReal(sum - in->J[n]) / PetscMax(PetscAbsReal(in->J[n]), 1e-300))));
   }
   if (rank == 0) PetscCall(atomic_file_commit(&out));
   PetscCall(PetscFree2(unit, sector));
