@@ -284,9 +284,11 @@ def read_observations(path, grid):
             continue
         if len(cells) != len(header):
             fail(f"{path}:{n}: {len(cells)} cells, the header has {len(header)}")
-        rows.append(observation(dict(zip(header, (c.strip() for c in cells))), f"{path}:{n}", n, grid))
+        row = observation(dict(zip(header, (c.strip() for c in cells))), f"{path}:{n}", n, grid)
+        if row is not None:
+            rows.append(row)
     if not rows:
-        fail(f"{path}: no observations after the header")
+        fail(f"{path}: no observations after the header inside the model grid of {grid.path} ({grid.extent()})")
     return rows
 
 
@@ -306,9 +308,13 @@ def observation(raw, where, line, grid):
     if value < 0:
         fail(f"{at('value')}: {raw['value']} is negative")
     lon, lat = number(raw["lon"], at("lon")), number(raw["lat"], at("lat"))
+    if not (-180 <= lon <= 360 and -90 <= lat <= 90):
+        fail(f"{at('lon')}: {raw['lon']} (lat {raw['lat']}) is not a longitude and latitude in degrees")
     cell = grid.locate(lon, lat)
-    if cell is None:
-        fail(f"{at('lon')}: {raw['lon']} (lat {raw['lat']}) is outside the model grid of {grid.path} ({grid.extent()})")
+    if cell is None:  # a station of another domain (a table covers several): not compared here
+        print(f"evaluate.py: warning: {at('lon')}: {raw['lon']} (lat {raw['lat']}) lies outside the model grid of "
+              f"{grid.path} ({grid.extent()}): not compared", file=sys.stderr)
+        return None
     start = parse_time(raw["start_utc"], at("start_utc"))
     if raw["end_utc"]:
         end = parse_time(raw["end_utc"], at("end_utc"))

@@ -7,7 +7,7 @@
 #   that cell, a seasonal mean kept apart as representativeness-limited with its reason, sna as
 #   sulfate + nitrate + ammonium and no2 as the model's NOx; the shipped table of published
 #   observations (data/observations) read; bad inputs (a missing column, a value that is no number,
-#   a station outside the grid) refused with one line naming file:line and column, status 1 and no
+#   a longitude that is none) refused with one line naming file:line and column, status 1 and no
 #   output; the CSV tables start with a UTF-8 byte-order mark.
 # Command: tests/regression/evaluation.sh
 # Tolerance: statistics within 1e-12 (relative) of the hand values; matched model values equal the
@@ -128,5 +128,10 @@ refused nounits "nounits.csv:1: column(s) units missing"; ok $? "a missing colum
 sed '3s/,72.25,/,72.2x,/' "$obs" >"$dir/notnumber.csv"
 refused notnumber "notnumber.csv:3: column value: '72.2x' is not a number"; ok $? "a value that is no number: $(cat "$dir/notnumber.log")"
 sed "4s/^T1,测试站 test station,$slon,/T1,测试站 test station,95.5,/" "$obs" >"$dir/outside.csv"
-refused outside "outside.csv:4: column lon: 95.5 .* is outside the model grid"; ok $? "a station outside the grid: $(cat "$dir/outside.log")"
+ev "$dir/run" --domain "$dir/att27_domain.nc" --observations "$dir/outside.csv" -o "$dir/out_outside" >"$dir/outside.log" 2>&1 &&
+  grep -q "outside.csv:4: column lon: 95.5 .* lies outside the model grid .*: not compared" "$dir/outside.log" &&
+  [ "$(grep -c "^T1," "$dir/out_outside/evaluation_pairs.csv")" -eq $(($(grep -c "^T1," "$obs") - 1)) ]
+ok $? "a station outside the grid (another domain's) is left out with a warning: $(grep -m1 warning "$dir/outside.log")"
+sed "4s/^T1,测试站 test station,$slon,/T1,测试站 test station,400,/" "$obs" >"$dir/badlon.csv"
+refused badlon "badlon.csv:4: column lon: 400 .* is not a longitude"; ok $? "a longitude that is none: $(cat "$dir/badlon.log")"
 done_testing
