@@ -4,7 +4,7 @@
 #   Xinjiang outline polygons and the NetCDF inputs (domain, inventory, WRF, checkpoint, boundary
 #   files) and runs the sanitizer build (make DEBUG=1) on each mutant; every case must end in
 #   success or a clean refusal (non-zero exit, a message, no sanitizer report, no signal, no
-#   hang, no output under a final name). FUZZ_CASES sets the cases per input (default 5),
+#   hang, no output under a final name). FUZZ_CASES sets the cases per input (default 4),
 #   FUZZ_SEED the seed (default 20261203). Each case, its mutation and its outcome are listed in
 #   build/tests/tmp/fuzz/cases.txt.
 # Command: tests/regression/fuzz.sh
@@ -27,7 +27,7 @@ ok $? "sanitizer build (make DEBUG=1)"
     -run_output_dir "$setup/parent" -run_domain_file "$setup/nest/att27_domain.nc" -run_dt 900 -run_hours 2 \
     -nest_child_domain_file "$setup/att9_domain.nc" >"$setup/parent.log" 2>&1
 ok $? "valid inputs: domains, inventory, a checkpoint, a parent's boundary files"
-"$PY" "$ROOT/tests/regression/fuzz.py" "$setup" "$dir" "$ROOT/build-debug/bin" "${FUZZ_CASES:-5}" "${FUZZ_SEED:-20261203}" \
+"$PY" "$ROOT/tests/regression/fuzz.py" "$setup" "$dir" "$ROOT/build-debug/bin" "${FUZZ_CASES:-4}" "${FUZZ_SEED:-20261203}" \
   >"$dir/fuzz.log" 2>&1
 rc=$?
 sed -E 's/^(ok|not ok|1\.\.)/# &/' "$dir/fuzz.log"

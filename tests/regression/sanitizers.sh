@@ -19,13 +19,20 @@ export LSAN_OPTIONS=suppressions=$ROOT/tests/sanitizers.supp:print_suppressions=
 export BOGDA_BIN=$ROOT/build-debug/bin BOGDA_TBIN=$ROOT/build-debug/tests BOGDA_TMP=$dir/tmp
 report='ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: (Address|UndefinedBehavior|Leak)Sanitizer'
 clean() { ! grep -qE "$report" "$@"; }
-for t in build-debug/tests/test_namelist tests/regression/effective.sh tests/regression/reference.sh tests/parallel/ranks.sh; do
-  name=$(basename "$t")
-  RANKS_QUICK=1 "$ROOT/$t" >"$dir/$name.log" 2>&1; rc=$?
+# The parallel test (its quick form) runs beside the others, which take one core: two at a time.
+RANKS_QUICK=1 "$ROOT/tests/parallel/ranks.sh" >"$dir/ranks.sh.log" 2>&1 &
+ranks_pid=$!
+checked() { # checked NAME STATUS: its own checks passed and no sanitizer report anywhere
+  local name=$1 rc=$2 n_ok n_bad
   # the child tests keep their runs' logs in their scratch directories: look there too
   n_ok=$(grep -c '^ok ' "$dir/$name.log"); n_bad=$(grep -c '^not ok ' "$dir/$name.log")
   [ "$rc" -eq 0 ] && [ "$n_bad" -eq 0 ] && [ "$n_ok" -gt 0 ] && clean "$dir/$name.log" && clean -r "$dir/tmp"
   ok $? "$name under the sanitizers: $n_ok ok, $n_bad failed, $(grep -cE "$report" -r "$dir/$name.log" "$dir/tmp" 2>/dev/null | awk -F: '{s += $NF} END {print s + 0}') sanitizer reports"
+}
+for t in build-debug/tests/test_namelist tests/regression/effective.sh tests/regression/reference.sh; do
+  name=$(basename "$t")
+  "$ROOT/$t" >"$dir/$name.log" 2>&1
+  checked "$name" $?
 done
 # Bad inputs through the whole start-up path: each a message and a non-zero exit, nothing else.
 case=$ROOT/tests/regression/idealised/case.nml
@@ -44,4 +51,6 @@ bad missing "cannot|no such|does not exist" -namelist "$dir/none.nml"
 bad hdf5_damaged "att27_domain_hdf5_damaged.nc: the file is damaged: the NetCDF/HDF5 library (died|failed)" \
   -namelist "$ROOT/namelists/episode_winter.nml,$ROOT/tests/regression/attribution/case.nml" -tags_enabled false \
   -run_domain_file "$ROOT/tests/data/fuzz/att27_domain_hdf5_damaged.nc" -emissions_gridded_file '' -emissions_points_file '' -run_hours 1
+wait "$ranks_pid"
+checked ranks.sh $?
 done_testing
