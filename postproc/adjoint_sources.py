@@ -19,12 +19,15 @@ Writes into DIR (UTF-8 with a byte-order mark, full precision, each file complet
   adjoint_prefectures.csv  per functional and prefecture
   adjoint_sectors.csv      per functional and sector
   adjoint_tables.json      the three summaries
+  adjoint_section.html     the report's section (postproc/report.py --adjoint DIR): per functional
+                           the units ranked, and the prefectures and sectors
 Every summary also lists the initial state, the inflow from beyond the outer domain and the top,
 so that its shares sum to 100 %. It fails (exit 1, one line naming the file) on a table that does
 not parse, a parent table without the child's functionals, or a functional whose rows do not sum
 to its J to 1e-9."""
 import argparse
 import csv
+import html
 import json
 import os
 import sys
@@ -206,6 +209,59 @@ def write_rows(path, rows, columns):
     write_atomic(path, w)
 
 
+TOP = 15  # units listed per functional in the report's section
+
+
+def section(comb, s, combined):
+    """The report's section: an HTML fragment, both languages, every number from the CSV tables."""
+    e = html.escape
+    def num(v):
+        return f"{v:.3g}"
+    kinds = {"priority_protection": "优先保护 priority protection", "key_control": "重点管控 key control",
+             "general_control": "一般管控 general control"}
+    units = [r for r in s["units"] if not special(r["key"])]
+    n_units = len({r["key"] for r in units if r["key"] != "(none)"})
+    worst = max(abs(c["sum"] - c["J"]) / max(abs(c["J"]), 1e-300) for c in comb.values())
+    out = ['<section id="adjoint">',
+           "<h2>逐单元溯源（伴随反向模拟）Every control unit, from backward (adjoint) runs</h2>",
+           '<p class="note">每个受体函数（区域或城市在分析期内的平均 PM2.5）都由一次反向模拟得到其对每个网格、每个排放源的精确敏感度，'
+           "因而每个控制单元、行业和点源的贡献都得到分辨，而不限于正向标记所分辨的单元。"
+           + ("内层区域从外层区域流入（边界和初始状态）的部分交给外层区域的反向模拟，记入外层区域的各个源。" if combined else "")
+           + f" Each receptor functional (a zone's or city's mean PM2.5 over the analysis period) gets, from one backward "
+           "run of the tagged model's exact transpose, its sensitivity to every emission of every cell, so every control "
+           "unit, sector and stack has its share, not only the units the forward tags resolve"
+           + (", and the air that came into the inner domain from the outer one (through its edges and in its starting "
+              "state) is handed to a backward run of the outer domain and credited to the outer domain's own sources"
+              if combined else "")
+           + f". {n_units} units have emissions here; each functional's sources sum to its value to {worst:.1e} "
+           "(adjoint_sources.csv). The tables: adjoint_units.csv, adjoint_prefectures.csv, adjoint_sectors.csv.</p>"]
+    for fn, c in comb.items():
+        rows = [r for r in units if r["functional"] == fn]
+        spec = [r for r in s["units"] if r["functional"] == fn and special(r["key"])]
+        out.append(f"<h3>{e(fn)}: {num(c['J'])} µg/m³</h3>")
+        out.append("<table><tr><th>#</th><th>单元 Unit</th><th>类型 Kind</th><th>地州 Prefecture</th>"
+                   "<th>µg/m³</th><th>%</th></tr>")
+        for k, r in enumerate(rows[:TOP], start=1):
+            out.append(f"<tr><td>{k}</td><td>{e(r['name_zh'])} {e(r['name_en'])} ({e(r['key'])})</td>"
+                       f"<td>{e(kinds.get(r['kind'], r['kind']))}</td><td>{e(r['prefecture_zh'])} {e(r['prefecture_en'])}</td>"
+                       f"<td>{num(r['contribution_ug_m3'])}</td><td>{r['share_percent']:.2f}</td></tr>")
+        rest = rows[TOP:]
+        if rest:
+            v = sum(r["contribution_ug_m3"] for r in rest)
+            out.append(f"<tr><td></td><td>其余 {len(rest)} 个单元 the other {len(rest)} units</td><td></td><td></td>"
+                       f"<td>{num(v)}</td><td>{100 * v / c['J']:.2f}</td></tr>")
+        for r in spec:
+            out.append(f"<tr><td></td><td>{e(r['name_zh'])} {e(r['name_en'])}</td><td></td><td></td>"
+                       f"<td>{num(r['contribution_ug_m3'])}</td><td>{r['share_percent']:.2f}</td></tr>")
+        out.append("</table>")
+        pref = [r for r in s["prefectures"] if r["functional"] == fn and not special(r["key"])][:8]
+        sect = [r for r in s["sectors"] if r["functional"] == fn and not special(r["key"])]
+        out.append("<p>地州 Prefectures: " + "; ".join(f"{e(r['name_zh'])} {r['share_percent']:.1f} %" for r in pref)
+                   + "</p><p>行业 Sectors: " + "; ".join(f"{e(r['key'])} {r['share_percent']:.1f} %" for r in sect) + "</p>")
+    out.append("</section>")
+    return "\n".join(out) + "\n"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sources", required=True, help="the (child) run's <run_name>_adjoint_sources.csv")
@@ -242,6 +298,8 @@ def main():
     write_atomic(os.path.join(a.out, "adjoint_tables.json"),
                  lambda f: json.dump({"functionals": {fn: {"J": c["J"], "sum": c["sum"]} for fn, c in comb.items()},
                                       **s}, f, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_atomic(os.path.join(a.out, "adjoint_section.html"), lambda f: f.write(section(comb, s, parent is not None)),
+                 encoding="utf-8")
     for fn, c in comb.items():
         nunits = sum(1 for r in s["units"] if r["functional"] == fn and not special(r["key"]))
         print(f"{fn}: J = {c['J']:.12e} ug m-3; {nunits} units; the sources sum to {c['sum']:.12e} "

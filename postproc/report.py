@@ -2,7 +2,7 @@
 """The attribution report of a Bogda run: one HTML page with maps, charts and tables (CSV, JSON).
 
     /usr/bin/python3 postproc/report.py RUN_DIR --domain DOMAIN_FILE [--scenarios TABLE.csv ...]
-        [--strategy DIR] [--observations OBS.csv] [-o OUTDIR]
+        [--strategy DIR] [--adjoint DIR] [--observations OBS.csv] [-o OUTDIR]
 
 RUN_DIR is a run's output folder: <name>_receptors_<start>.nc (hourly hotspot-mean surface
 concentrations, bulk and by tag, model/output/receptor_series.c) and <name>_<start>.nc (CF history), one pair
@@ -1153,6 +1153,8 @@ def page(rep, cells):
     body += overview(rep, cells)
     body += [hotspot_section(r, rep, cells) for r in rep["sections"]]
     body += joint_control.section(rep, cells, bi, esc)
+    if rep.get("adjoint_html"):
+        body.append(rep["adjoint_html"])
     if rep.get("strategy_html"):
         body.append(rep["strategy_html"])
     body += evaluation_text.section(rep, cells, esc)
@@ -1193,6 +1195,13 @@ def load(args):
         with open(path, encoding="utf-8") as f:
             rep["strategy_html"] = f.read()
         rep["strategy_dir"] = args.strategy
+    if args.adjoint:
+        path = os.path.join(args.adjoint, "adjoint_section.html")
+        if not os.path.isfile(path):
+            fail(f"{path}: no such file (run postproc/adjoint_sources.py on the backward runs' tables first)")
+        with open(path, encoding="utf-8") as f:
+            rep["adjoint_html"] = f.read()
+        rep["adjoint_dir"] = args.adjoint
     if args.observations:
         try:
             rep["evaluation_pairs"], rep["evaluation_stats"] = evaluate.evaluate(args.run_dir, args.domain,
@@ -1270,6 +1279,10 @@ def build(args, out):
     for name, rows in tables.items():
         write_csv(os.path.join(out, f"{name}.csv"), name, rows)
     make_figures(rep, out)
+    for t in ("adjoint_sources.csv", "adjoint_units.csv", "adjoint_prefectures.csv", "adjoint_sectors.csv",
+              "adjoint_tables.json"):
+        if rep.get("adjoint_dir") and os.path.isfile(os.path.join(rep["adjoint_dir"], t)):
+            shutil.copy(os.path.join(rep["adjoint_dir"], t), out)
     if rep.get("strategy_dir") and os.path.isfile(os.path.join(rep["strategy_dir"], "strategy_curve.png")):
         shutil.copy(os.path.join(rep["strategy_dir"], "strategy_curve.png"), out)
     rep["info"] = run_info(rep, args)
@@ -1301,6 +1314,8 @@ def main():
     parser.add_argument("--scenarios", nargs="+", metavar="TABLE", help="bogda-predict CSV or compare_scenarios.py output")
     parser.add_argument("--strategy", metavar="DIR", help="a bogda-strategy output folder whose strategy_section.html "
                         "(postproc/strategy_report.py) becomes the report's strategy section")
+    parser.add_argument("--adjoint", metavar="DIR", help="a postproc/adjoint_sources.py output folder whose "
+                        "adjoint_section.html becomes the section ranking every control unit")
     parser.add_argument("--observations", metavar="OBS.csv", help="station observations (docs/observations.md): "
                         "adds the evaluation section (postproc/evaluate.py)")
     parser.add_argument("-o", "--outdir", metavar="OUTDIR", help="output folder (default RUN_DIR/report)")

@@ -16,6 +16,9 @@
 #   HOURS       hours of the analysis period                 (120: 5 whole Beijing days)
 #   SPINUP_HOURS  hours the outer run starts before it; at the analysis start the outer run
 #               writes the inner one's start state, tags included             (72)
+#   ADJOINT     namelist of the inner run's backward runs ('' for none): the inner run then
+#               writes its sensitivities to the outer run's records, and the outer run is repeated
+#               (untagged, into RUN/<outer>_handoff) to credit them   (namelists/adjoint_xinjiang.nml)
 #   NP          ranks (default: SLURM_NTASKS in a job, else the number of cores)
 DOMAINS=${DOMAINS:-namelists/domains.nml}
 INVENTORY=${INVENTORY-namelists/inventory.nml}
@@ -27,6 +30,7 @@ HOURS=${HOURS:-120}
 SPINUP_HOURS=${SPINUP_HOURS:-72}
 OUTER_NML=${OUTER_NML:-namelists/xj27.nml}
 INNER_NML=${INNER_NML:-namelists/ns9.nml}
+ADJOINT=${ADJOINT-namelists/adjoint_xinjiang.nml}
 NP=${NP:-${SLURM_NTASKS:-$(nproc 2>/dev/null || echo 2)}}
 
 # case_domains RUN: the two domains in RUN/domains (through $MPIEXEC: see runs/launch.sh).
@@ -41,17 +45,24 @@ case_inventory() {
   [ -z "$INVENTORY" ] || bin/bogda-inventory -namelist "$DOMAINS" -inventory "$INVENTORY" -out "$1/inventory"
 }
 
-# case_args outer|inner RUN: the model's arguments for that run into the array ARGS: namelists,
-# output folder RUN/<name>, domain file; the outer run writes the inner domain's boundary files,
-# the inner one reads them and writes its meteorology (RUN/<name>/<name>_met.nc).
+# case_args outer|inner|handoff RUN: the model's arguments for that run into the array ARGS:
+# namelists, output folder RUN/<name>, domain file; the outer run writes the inner domain's
+# boundary files, the inner one reads them and writes its meteorology (RUN/<name>/<name>_met.nc)
+# and, with ADJOINT, its sensitivities to them; handoff is the outer run again, untagged, into
+# RUN/<outer>_handoff, sweeping those back (adjoint_handoff_file).
 case_args() {
   local run=$2
   case $1 in
+    handoff)
+      ARGS=(-namelist "$CASE,$OUTER_NML" -run_name "$OUTER" -run_output_dir "$run/${OUTER}_handoff"
+        -run_domain_file "$run/domains/${OUTER}_domain.nc" -nest_child_domain_file "$run/domains/${INNER}_domain.nc"
+        -tags_enabled false -adjoint_enabled -adjoint_handoff_file "$run/$INNER/${INNER}_adjoint_handoff.nc"
+        -adjoint_snapshot_steps 28) ;;
     outer)
       ARGS=(-namelist "$CASE,$OUTER_NML" -run_name "$OUTER" -run_output_dir "$run/$OUTER"
         -run_domain_file "$run/domains/${OUTER}_domain.nc" -nest_child_domain_file "$run/domains/${INNER}_domain.nc") ;;
     inner)
-      ARGS=(-namelist "$CASE,$INNER_NML" -run_name "$INNER" -run_output_dir "$run/$INNER"
+      ARGS=(-namelist "$CASE,$INNER_NML${ADJOINT:+,$ADJOINT}" -run_name "$INNER" -run_output_dir "$run/$INNER"
         -run_domain_file "$run/domains/${INNER}_domain.nc" -boundary_parent_files "$run/$OUTER/${OUTER}_bdy_*.nc"
         -met_output "$run/$INNER/${INNER}_met.nc" -met_output_interval 0) ;;
     *) echo "case_args: outer or inner, not '$1'" >&2; return 1 ;;
@@ -62,10 +73,14 @@ case_args() {
   local at=${ANALYSIS_START/T/ } stamp
   stamp=$(date -u -d "$at" +%Y%m%dT%H%MZ)
   case $1 in
-    outer) ARGS+=(-run_start "$(date -u -d "$at - $SPINUP_HOURS hours" +%Y-%m-%dT%H:%M:%SZ)"
+    outer | handoff) ARGS+=(-run_start "$(date -u -d "$at - $SPINUP_HOURS hours" +%Y-%m-%dT%H:%M:%SZ)"
         -run_hours $((SPINUP_HOURS + HOURS)) -nest_initial_time "$ANALYSIS_START") ;;
     inner) ARGS+=(-run_start "$ANALYSIS_START" -run_hours "$HOURS"
         -boundary_initial_file "$run/$OUTER/${OUTER}_init_$stamp.nc") ;;
   esac
-  mkdir -p "$run/$([ "$1" = outer ] && echo "$OUTER" || echo "$INNER")"
+  case $1 in
+    outer) mkdir -p "$run/$OUTER" ;;
+    inner) mkdir -p "$run/$INNER" ;;
+    handoff) mkdir -p "$run/${OUTER}_handoff" ;;
+  esac
 }

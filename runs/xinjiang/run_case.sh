@@ -5,7 +5,10 @@
 #   3. xj27 (27 km) from 3 days before the analysis period (its spin-up) to its end, writing ns9's
 #      boundary values with their tags, and ns9's start state at the analysis start;
 #   4. ns9 (9 km) nested in it over the analysis period only (5 whole Beijing days), starting from
-#      xj27's state, tagged by the control units of the hotspots' prefectures;
+#      xj27's state, tagged by the control units of the hotspots' prefectures, then swept back
+#      from the mean PM2.5 of every zone and city (namelists/adjoint_xinjiang.nml; ADJOINT='' for
+#      none), and xj27 again, untagged, sweeping back what ns9 took from it, so that every control
+#      unit of both domains gets its exact share (postproc/adjoint_sources.py);
 #   5. the maps of the domains, the winds and profiles of the meteorology (postproc/plot_met.py),
 #      the least-cost strategy for the default targets (bin/bogda-strategy,
 #      namelists/strategy_xinjiang.nml; STRATEGY='' for none), the attribution report
@@ -48,7 +51,7 @@ fi
 model() { # model outer|inner
   local name status=0
   case_args "$1" "$RUN"
-  name=$([ "$1" = outer ] && echo "$OUTER" || echo "$INNER")
+  case $1 in outer) name=$OUTER ;; inner) name=$INNER ;; *) name=${OUTER}_handoff ;; esac
   launch_forwarding "$RUN/$name/$name.log" '^20|WARNING|ERROR|^stopped|^bogda' \
     "${MPIEXEC[@]}" -n "$NP" bin/bogda "${ARGS[@]}" || status=$?
   case $status in
@@ -63,6 +66,23 @@ model outer
 
 stage "$INNER (nested) on $NP ranks -> $RUN/$INNER"
 model inner
+
+# The backward runs (ADJOINT): the inner run has swept back from every zone and city; the outer
+# run, repeated, credits what came in from it to its own sources; the tables combine both.
+adjoint=()
+if [ -n "$ADJOINT" ]; then
+  stage "$OUTER again, backward from $INNER's hand-off -> $RUN/${OUTER}_handoff"
+  model handoff
+  stage "every control unit's share (backward runs) -> $RUN/$INNER/adjoint"
+  mkdir -p "$RUN/$INNER/adjoint"
+  if "$PYTHON" postproc/adjoint_sources.py --sources "$RUN/$INNER/${INNER}_adjoint_sources.csv" \
+    --parent "$RUN/${OUTER}_handoff/${OUTER}_adjoint_sources.csv" --domain "$RUN/domains/${INNER}_domain.nc" \
+    --outer-domain "$RUN/domains/${OUTER}_domain.nc" --out "$RUN/$INNER/adjoint" >>"$LOG" 2>&1; then
+    adjoint=(--adjoint "$RUN/$INNER/adjoint")
+  else
+    stage "  (no unit tables from the backward runs: see $LOG)"
+  fi
+fi
 
 stage "maps of the domains"
 "$PYTHON" postproc/plot_domain.py "$RUN/domains/${OUTER}_domain.nc" "$RUN/domains/${INNER}_domain.nc" -o "$RUN/domains" >>"$LOG" 2>&1 ||
@@ -94,7 +114,7 @@ observations=()
 [ -n "$OBSERVATIONS" ] && observations=(--observations "$OBSERVATIONS")
 stage "attribution report${OBSERVATIONS:+ (evaluated against $OBSERVATIONS)}"
 if [ -f postproc/report.py ]; then
-  "$PYTHON" postproc/report.py "$RUN/$INNER" --domain "$RUN/domains/${INNER}_domain.nc" "${strategy[@]}" "${observations[@]}" >>"$LOG" 2>&1 ||
+  "$PYTHON" postproc/report.py "$RUN/$INNER" --domain "$RUN/domains/${INNER}_domain.nc" "${strategy[@]}" "${adjoint[@]}" "${observations[@]}" >>"$LOG" 2>&1 ||
     stage "  (the report failed; see $LOG)"
 fi
 stage "query page (units and new projects)"

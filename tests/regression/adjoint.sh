@@ -13,10 +13,12 @@
 #   steps (recomputing within the intervals) gives the same bits as every step. The forward outputs are
 #   the same bits with &adjoint on and off; bad functionals are refused with the key. The
 #   footprints are checked for sign, for zeros where no species reaches the functional's, and
-#   for a PM2.5 footprint peaking inside its receptor.
+#   for a PM2.5 footprint peaking inside its receptor. The source table is the same bits without
+#   tags, and the share of the unit the tags do not resolve that contributes most equals a
+#   zero-out run of that unit.
 # Command: tests/regression/adjoint.sh
 # Tolerance: tags 1e-10 of J (and of the tag itself above 1e-12 J); family sums 1e-12 of J;
-#   1 vs 2 ranks 1e-12 of J.
+#   1 vs 2 ranks 1e-12 of J; zero-out 1e-6 of the unit's share.
 . "$(dirname "$0")/../lib.sh"
 dir=$(scratch adjoint)
 case=$ROOT/tests/regression/attribution/case.nml
@@ -69,6 +71,17 @@ sys.exit(0 if files else "no outputs")
 EOF
 ok $? "the forward outputs are the same bits with &adjoint on and off"
 [ ! -e "$dir/off/att_adjoint_contributions.csv" ]; ok $? "no contribution table with &adjoint off"
+# Every unit, whatever the tags resolve: the same run untagged gives the same source table, bit
+# for bit, and the unit the tags lump into a prefecture that contributes most, zeroed out in a
+# real run, changes each functional by its rows of the table.
+model 1 "$dir/untagged" "${ppm[@]}" "${functionals[@]}" -tags_enabled false; ok $? "PPM, untagged: forward and backward run"
+cmp -s "$dir/ppm1/att_adjoint_sources.csv" "$dir/untagged/att_adjoint_sources.csv" && [ ! -e "$dir/untagged/att_adjoint_contributions.csv" ]
+ok $? "the source table (every unit, sector, stack, the initial state and the inflow) is the same bits without tags"
+unit=$(check unit "$dir/ppm1")
+model 1 "$dir/zero" "${ppm[@]}" -tags_enabled false -scenario_name zero -scenario_select "unit:$unit" -scenario_sectors all \
+  -scenario_species all -scenario_factor 0
+ok $? "zero-out run of unit $unit (not resolved by the tags)"
+out=$(check zeroout "$dir/ppm1" "$dir/zero" "$unit"); ok $? "the backward run's share of unit $unit equals the zero-out response: $out"
 refused() { # refused MESSAGE OPTIONS...: the run fails at set-up, its log naming MESSAGE
   local msg=$1; shift
   model 1 "$dir/bad" "$@"; local rc=$?

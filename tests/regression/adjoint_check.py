@@ -15,6 +15,14 @@
                                       inflow by side and top, against the child's forward sector
                                       tags (which carry the parent's tags through its boundary
                                       files, in single precision); fails above 1e-6 of J
+  adjoint_check.py unit RUN_DIR
+                                      the control unit with the largest contribution to the first
+                                      functional among those the tags do not resolve (a prefecture
+                                      tag, not a unit tag, holds it): prints its code
+  adjoint_check.py zeroout RUN_DIR ZERO_DIR UNIT
+                                      J minus the zero-out run's window mean (its receptor series)
+                                      against the unit's rows of RUN_DIR's source table (gridded
+                                      and stacks), for every functional; fails above 1e-6 relative
   adjoint_check.py footprints RUN_DIR DOMAIN
                                       the footprints: none negative; exactly zero for a species
                                       that cannot become the functional's (ppmc for PM2.5; all
@@ -130,6 +138,27 @@ def main():
             for m, tag in enumerate(tags):
                 if tag.startswith("sector:"):
                     worst = max(worst, abs(row.get(tag, 0.0) - contrib[m]) / abs(J))
+        limit = 1e-6
+    elif what in ("unit", "zeroout"):
+        rows = {}
+        with open(glob.glob(f"{runs[0]}/*_adjoint_sources.csv")[0], encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                key = "J" if row["source"] == "J" else row["unit"]
+                if row["source"] == "J" or row["unit"]:
+                    d = rows.setdefault(row["functional"], {})
+                    d[key] = d.get(key, 0.0) + float(row["contribution_ug_m3"])
+        if what == "unit":
+            tags = set(adj[next(iter(adj))]) if adj else set()
+            first = rows[next(iter(rows))]
+            free = [(v, u) for u, v in first.items() if u != "J" and f"geo:{u}" not in tags]
+            print(max(free)[1])
+            sys.exit(0)
+        recs, species, _ = forward(runs[1])
+        unit = runs[2]
+        for label, row in rows.items():
+            Jz, _ = window_mean(recs, species, label)
+            worst = max(worst, abs((row["J"] - Jz) - row[unit]) / abs(row[unit]))
+            print(f"{label}: {unit} gives {row[unit]:.6e} (J - zero-out {row['J'] - Jz:.6e});", end=" ")
         limit = 1e-6
     elif what == "footprints":
         precursor = {"so4": "so2", "no3": "nox", "nh4": "nh3"}
