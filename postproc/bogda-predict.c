@@ -1,18 +1,37 @@
-/* bogda-predict: scenario concentrations at the hotspots from a base run's tags, without a
-   model run (the source-receptor matrix; exact while the model is linear in the emissions).
+/* bogda-predict: scenario concentrations at the hotspots without a model run, exact while the
+   model is linear in the emissions, from either a base run's tags or a backward run's table of
+   every source.
 
      bogda-predict -run DIR -domain DOMAIN.nc -scenarios a.nml[,b.nml,...] [-out table.csv]
+     bogda-predict -adjoint TABLE.csv -domain DOMAIN.nc [-outer_domain OUTER.nc]
+                   -scenarios a.nml[,b.nml,...] [-out table.csv]
 
-   For every scenario file (one &scenario group, model/emissions/scenario.h) and every receptor,
-   species and output time, the prediction is the sum over the tags of one family of the base run's
-   contribution times the factor the scenario puts on that tag's emissions, taken for the
-   species the contribution was made from (sulfate from SO2, nitrate from NOx, ammonium from NH3:
-   physics/species.c's precursors; PM2.5 as the sum of its components). A tag stands for a set of
-   (control unit, sector) pairs (one unit, a prefecture, a kind, Xinjiang, a sector, a unit and a
-   sector, a stack); the prediction is exact only if the scenario gives every pair of each tag the
-   same factor. The tool uses the first family where that holds, and refuses (naming the rule and
-   a family that would resolve it) when none does. Writes a CSV of episode means:
-     scenario,receptor,species,base,predicted,change,change_percent,family */
+   Each scenario file holds one &scenario group (model/emissions/scenario.h; runs/split_scenarios.sh
+   splits a set file).
+
+   -run: for every receptor, species and output time, the prediction is the sum over the tags of
+   one family of the base run's contribution times the factor the scenario puts on that tag's
+   emissions, taken for the species the contribution was made from (sulfate from SO2, nitrate from
+   NOx, ammonium from NH3: physics/species.c's precursors; PM2.5 as the sum of its components). A
+   tag stands for a set of (control unit, sector) pairs (one unit, a prefecture, a kind, Xinjiang,
+   a sector, a unit and a sector, a stack); the prediction is exact only if the scenario gives
+   every pair of each tag the same factor. The tool uses the first family where that holds, and
+   refuses (naming the rule and a family that would resolve it) when none does. The rows are
+   episode means.
+
+   -adjoint: a backward run's source table (model/adjoint_sources.h: a run's
+   <run_name>_adjoint_sources.csv, or adjoint_sources.csv from postproc/adjoint_sources.py, which
+   adds a nested child's parent) lists every functional's contribution from each control unit,
+   sector and emitted species, each stack, the initial state and the inflow. A scenario scaling
+   some emissions by f changes the functional by the sum over their rows of (f - 1) times the
+   contribution, with f from the model's own rules (scenario_factor for the gridded rows,
+   scenario_point_factor for the stacks), so every scenario is resolved, whatever tags the run had
+   (none needed). The table's unit codes are looked up in -domain, then in -outer_domain (the
+   parent's units outside the child). A row is a functional, RECEPTOR:SPECIES:H0-H1h: its window
+   mean, the episode mean when the window is the whole run.
+
+   Writes a CSV: scenario,receptor,species,base,predicted,change,change_percent,family (family:
+   the tag family used, or 'adjoint'). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,16 +41,25 @@
 #include "base/program.h"
 #include "model/emissions/scenario.h"
 #include "model/emissions/profiles.h"
+#include "model/emissions/point_sources.h"
 #include "grids/domain.h"
 #include "physics/species.h"
 #include "postproc/tagged_run.h"
+#include "postproc/adjoint_table.h"
 
 #define COUNT(a) ((PetscInt)(sizeof(a) / sizeof((a)[0])))
 
 static const char usage[] =
     "Usage: bogda-predict -run DIR -domain DOMAIN.nc -scenarios A.nml[,B.nml,...] [-out T.csv]\n"
+    "       bogda-predict -adjoint TABLE.csv -domain DOMAIN.nc [-outer_domain OUTER.nc]\n"
+    "                     -scenarios A.nml[,B.nml,...] [-out T.csv]\n"
     "  -run DIR             the base run's output folder (its *_receptors_*.nc files, with tags)\n"
+    "  -adjoint FILE        instead of -run: a backward run's source table, <run>_adjoint_sources\n"
+    "                       .csv or postproc/adjoint_sources.py's adjoint_sources.csv (exact for\n"
+    "                       every scenario; no tags needed)\n"
     "  -domain FILE         the domain file the base run used\n"
+    "  -outer_domain FILE   with -adjoint: the parent's domain file, for a combined table's units\n"
+    "                       of the outer domain\n"
     "  -scenarios FILES     scenario namelists, one &scenario group each\n"
     "  -out FILE            the table (CSV; default: standard output; the log goes to\n"
     "                       standard error)\n";
@@ -62,10 +90,12 @@ static PetscReal tag_factor(const TaggedRun *b, const Domain *d, const Scenario 
   return f == -2 ? 1 : f;
 }
 
-/* Every scenario file of the comma-separated list: its keys and rules, before any prediction is
+/* Every scenario file of the comma-separated list: its keys and rules, and with ps (not NULL)
+   its point: terms against the stacks of ps (from the file ppath), before any prediction is
    written; *n their number. */
 static PetscErrorCode check_scenarios(const char *list, Domain *d, const SpeciesInfo *sp,
-                                      PetscInt nspec, PetscInt *n)
+                                      PetscInt nspec, const PointSources *ps, const char *ppath,
+                                      PetscInt *n)
 {
   char *copy;
 
@@ -80,6 +110,7 @@ static PetscErrorCode check_scenarios(const char *list, Domain *d, const Species
     PetscCall(namelist_check_known(PETSC_COMM_WORLD, groups, COUNT(groups)));
     PetscCall(scenario_create(PETSC_COMM_WORLD, d, sp, nspec, &sc));
     PetscCall(namelist_check_unused(PETSC_COMM_WORLD, NULL, 0));
+    if (ps) PetscCall(scenario_check_points(PETSC_COMM_WORLD, sc, ps, ppath));
     PetscCall(scenario_destroy(&sc));
     (*n)++;
   }
@@ -87,38 +118,49 @@ static PetscErrorCode check_scenarios(const char *list, Domain *d, const Species
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode predict(void)
+/* The output table: out (atomic_file.h), or standard output if out is empty. */
+static PetscErrorCode table_open(const char *out, AtomicFile *table, FILE **fp)
 {
-  char run[PETSC_MAX_PATH_LEN] = "", dpath[PETSC_MAX_PATH_LEN] = "", out[PETSC_MAX_PATH_LEN] = "",
-       list[8192] = "";
+  PetscFunctionBeginUser;
+  *fp = stdout;
+  if (out[0]) {
+    PetscCall(atomic_file_open(out, table));
+    *fp = table->fp; /* atomic_file_commit() finds the errors of the fprintf() calls */
+  }
+  fprintf(*fp, "scenario,receptor,species,base,predicted,change,change_percent,family\n");
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode table_close(const char *out, AtomicFile *table)
+{
+  PetscFunctionBeginUser;
+  if (out[0])
+    PetscCall(atomic_file_commit(table));
+  else
+    PetscCheck(fflush(stdout) == 0 && !ferror(stdout), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE,
+               "standard output: cannot write: %s", strerror(errno));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The prediction from the tags of the run in folder run. */
+static PetscErrorCode predict_tags(const char *run, const char *dpath, char *list, const char *out)
+{
   TaggedRun b;
   Domain *d;
   const SpeciesInfo *sp;
   PetscInt nspec, nfam = 0, nscen;
-  FILE *fp = stdout;
+  FILE *fp;
   AtomicFile table;
 
   PetscFunctionBeginUser;
-  PetscCall(program_serial("bogda-predict"));
-  PetscCall(PetscOptionsGetString(NULL, NULL, "-run", run, sizeof(run), NULL));
-  PetscCall(PetscOptionsGetString(NULL, NULL, "-domain", dpath, sizeof(dpath), NULL));
-  PetscCall(PetscOptionsGetString(NULL, NULL, "-scenarios", list, sizeof(list), NULL));
-  PetscCall(PetscOptionsGetString(NULL, NULL, "-out", out, sizeof(out), NULL));
-  PetscCheck(run[0] && dpath[0] && list[0], PETSC_COMM_WORLD, PETSC_ERR_USER,
-             "usage: bogda-predict -run DIR -domain DOMAIN.nc -scenarios a.nml[,b.nml] [-out "
-             "table.csv] (bogda-predict -help lists every option)");
   PetscCall(tagged_run_read(run, &b));
   PetscCall(domain_read_registries(dpath, &d));
   sp = species_table(&nspec);
   PetscCheck(b.nsp == nspec + 1, PETSC_COMM_WORLD, PETSC_ERR_FILE_UNEXPECTED,
              "the run has %d species; this program knows %d", (int)b.nsp - 1, (int)nspec);
-  PetscCall(check_scenarios(list, d, sp, nspec, &nscen));
+  PetscCall(check_scenarios(list, d, sp, nspec, NULL, NULL, &nscen));
   for (PetscInt n = 0; n < b.ntag; n++) nfam = PetscMax(nfam, b.family[n] + 1);
-  if (out[0]) {
-    PetscCall(atomic_file_open(out, &table));
-    fp = table.fp; /* atomic_file_commit() finds the errors of the fprintf() calls below */
-  }
-  fprintf(fp, "scenario,receptor,species,base,predicted,change,change_percent,family\n");
+  PetscCall(table_open(out, &table, &fp));
   for (char *save = NULL, *file = strtok_r(list, ",", &save); file;
        file = strtok_r(NULL, ",", &save)) {
     Scenario *sc;
@@ -171,11 +213,7 @@ static PetscErrorCode predict(void)
     PetscCall(PetscFree(fac));
     PetscCall(scenario_destroy(&sc));
   }
-  if (out[0])
-    PetscCall(atomic_file_commit(&table));
-  else
-    PetscCheck(fflush(stdout) == 0 && !ferror(stdout), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE,
-               "standard output: cannot write: %s", strerror(errno));
+  PetscCall(table_close(out, &table));
   PetscCall(domain_destroy(&d));
   PetscCall(tagged_run_free(&b));
   fprintf(stderr, "bogda-predict: completed: %d scenario%s predicted from %s; the table is %s\n",
@@ -183,15 +221,111 @@ static PetscErrorCode predict(void)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Each functional of the table under scenario sc: J plus (f - 1) times every emission row. */
+static void write_adjoint_rows(FILE *fp, const AdjointTable *t, const Scenario *sc)
+{
+  for (PetscInt n = 0; n < t->nfun; n++) {
+    PetscReal base = t->J[n], change = 0;
+    for (PetscInt m = 0; m < t->nrow; m++) {
+      PetscReal f = 1;
+      if (t->fun[m] != n) continue;
+      if (t->kind[m] == ADJOINT_ROW_AREA)
+        f = scenario_factor(sc, t->unit[m], t->sector[m], t->spec[m]);
+      else if (t->kind[m] == ADJOINT_ROW_STACK)
+        f = scenario_point_factor(sc, t->stack[m], t->unit[m], t->sector[m], t->spec[m]);
+      change += (f - 1) * t->value[m];
+    }
+    fprintf(fp, "%s,%s,%s,%.17g,%.17g,%.17g,%.4f,adjoint\n", scenario_name(sc), t->receptor[n],
+            t->species[n], (double)base, (double)(base + change), (double)change,
+            base > 0 ? (double)(100 * change / base) : 0.0);
+  }
+}
+
+/* The prediction from the backward run's source table at tpath. */
+static PetscErrorCode predict_adjoint(const char *tpath, const char *dpath, const char *opath,
+                                      char *list, const char *out)
+{
+  Domain *d;
+  AdjointTable *t;
+  const SpeciesInfo *sp;
+  PetscInt nspec, nscen;
+  char domains[3 * PETSC_MAX_PATH_LEN];
+  PointSources ps; /* the table's stacks, for the scenarios' point: terms; ids borrowed */
+  FILE *fp;
+  AtomicFile table;
+
+  PetscFunctionBeginUser;
+  sp = species_table(&nspec);
+  PetscCall(adjoint_table_registry(dpath, opath, &d));
+  if (opath[0])
+    PetscCall(PetscSNPrintf(domains, sizeof(domains), "%s (-domain) and %s (-outer_domain)", dpath,
+                            opath));
+  else
+    PetscCall(PetscSNPrintf(domains, sizeof(domains),
+                            "%s (-domain; a nested run's combined table needs its parent's "
+                            "domain file too: -outer_domain OUTER.nc)",
+                            dpath));
+  PetscCall(adjoint_table_read(tpath, d, domains, sp, nspec, &t));
+  ps = (PointSources){.n = t->nstack, .id = t->stack_id};
+  PetscCall(check_scenarios(list, d, sp, nspec, &ps, tpath, &nscen));
+  PetscCall(table_open(out, &table, &fp));
+  for (char *save = NULL, *file = strtok_r(list, ",", &save); file;
+       file = strtok_r(NULL, ",", &save)) {
+    Scenario *sc;
+    PetscCall(namelist_reset());
+    PetscCall(namelist_load(PETSC_COMM_WORLD, file));
+    PetscCall(scenario_create(PETSC_COMM_WORLD, d, sp, nspec, &sc));
+    write_adjoint_rows(fp, t, sc);
+    PetscCall(scenario_destroy(&sc));
+  }
+  PetscCall(table_close(out, &table));
+  fprintf(stderr,
+          "bogda-predict: completed: %d scenario%s predicted for %d functional%s from the "
+          "backward run's table %s; the table is %s\n",
+          (int)nscen, nscen == 1 ? "" : "s", (int)t->nfun, t->nfun == 1 ? "" : "s", tpath,
+          out[0] ? out : "on standard output");
+  PetscCall(adjoint_table_destroy(&t));
+  PetscCall(domain_destroy(&d));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode predict(void)
+{
+  char run[PETSC_MAX_PATH_LEN] = "", adj[PETSC_MAX_PATH_LEN] = "", dpath[PETSC_MAX_PATH_LEN] = "",
+       opath[PETSC_MAX_PATH_LEN] = "", out[PETSC_MAX_PATH_LEN] = "", list[8192] = "";
+
+  PetscFunctionBeginUser;
+  PetscCall(program_serial("bogda-predict"));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-run", run, sizeof(run), NULL));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-adjoint", adj, sizeof(adj), NULL));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-domain", dpath, sizeof(dpath), NULL));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-outer_domain", opath, sizeof(opath), NULL));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-scenarios", list, sizeof(list), NULL));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-out", out, sizeof(out), NULL));
+  PetscCheck(!run[0] != !adj[0] && dpath[0] && list[0], PETSC_COMM_WORLD, PETSC_ERR_USER,
+             "usage: bogda-predict -run DIR | -adjoint TABLE.csv, -domain DOMAIN.nc -scenarios "
+             "a.nml[,b.nml] [-out table.csv] (one of -run and -adjoint; bogda-predict -help lists "
+             "every option)");
+  PetscCheck(!opath[0] || adj[0], PETSC_COMM_WORLD, PETSC_ERR_USER,
+             "-outer_domain %s: only with -adjoint (a tagged run's units are its own domain's)",
+             opath);
+  if (adj[0])
+    PetscCall(predict_adjoint(adj, dpath, opath, list, out));
+  else
+    PetscCall(predict_tags(run, dpath, list, out));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 int main(int argc, char **argv)
 {
-  Program prog = {.name = "bogda-predict",
-                  .purpose = "scenario concentrations at the receptors from a base run's tags",
-                  .usage = usage,
-                  .groups = groups,
-                  .ngroups = COUNT(groups),
-                  .groups_note = "(one &scenario group in each -scenarios file)\n",
-                  .log_stderr = PETSC_TRUE};
+  Program prog = {
+      .name = "bogda-predict",
+      .purpose = "scenario concentrations at the receptors from a base run's tags or backward run",
+      .usage = usage,
+      .groups = groups,
+      .ngroups = COUNT(groups),
+      .groups_note = "(one &scenario group in each -scenarios file)\n",
+      .log_stderr = PETSC_TRUE};
   PetscBool done;
 
   PetscCall(program_start(&argc, &argv, &prog, &done));
