@@ -6,10 +6,10 @@
 #include "base/csv.h"
 #include "model/emissions/profiles.h"
 
-static const char *const header[] = {"functional", "source",
-                                     "unit",       "sector",
-                                     "species",    "emission_t_per_year",
-                                     "contribution_ug_m3"};
+static const char *const header[] = {
+    "functional",         "source", "unit", "sector", "species", "emission_t_per_year",
+    "contribution_ug_m3",
+};
 static const char *const combined[] = {"inner_domain_ug_m3", "outer_domain_ug_m3"};
 #define NHEADER 7
 #define BOM "\xEF\xBB\xBF"
@@ -149,8 +149,8 @@ static PetscErrorCode functional(AdjointTable *t, const Domain *d, const CsvTabl
 
 /* Row row's source, unit, sector and species into contribution row m of t. */
 static PetscErrorCode source(AdjointTable *t, const Domain *d, const char *domains,
-                             const SpeciesInfo *sp, PetscInt nspec, const CsvTable *c,
-                             PetscInt row, PetscInt m, PetscInt *last_unit)
+                             const SpeciesInfo *sp, PetscInt nspec, const CsvTable *c, PetscInt row,
+                             PetscInt m, PetscInt *last_unit)
 {
   const char *src = csv_text(c, row, 1), *unit = csv_text(c, row, 2), *sec = csv_text(c, row, 3),
              *spec = csv_text(c, row, 4);
@@ -177,9 +177,9 @@ static PetscErrorCode source(AdjointTable *t, const Domain *d, const char *domai
   t->kind[m] = src[0] == 'a' ? ADJOINT_ROW_AREA : ADJOINT_ROW_STACK;
   if (t->kind[m] == ADJOINT_ROW_STACK) {
     PetscInt q = t->nstack;
-    PetscCheck(strlen(src + 6) < sizeof(t->stack_id[0]), PETSC_COMM_SELF,
-               PETSC_ERR_FILE_UNEXPECTED, "%s:%" PetscInt_FMT ": stack id '%s' is longer than %d",
-               c->path, line, src + 6, (int)sizeof(t->stack_id[0]) - 1);
+    PetscCheck(strlen(src + 6) < sizeof(t->stack_id[0]), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+               "%s:%" PetscInt_FMT ": stack id '%s' is longer than %d", c->path, line, src + 6,
+               (int)sizeof(t->stack_id[0]) - 1);
     PetscCall(PetscStrncpy(t->stack[m], src + 6, ADJOINT_TABLE_LABEL_LEN));
     for (PetscInt k = 0; k < t->nstack && q == t->nstack; k++)
       if (!strcmp(t->stack_id[k], src + 6)) q = k;

@@ -11,7 +11,9 @@
 #include "physics/species.h"
 #include "grids/domain.h"
 
-#define ADJOINT_TABLE_LABEL_LEN 128 /* bytes of a functional's label or a stack id, with the NUL */
+#define ADJOINT_TABLE_LABEL_LEN                                                                    \
+  128 /* bytes of a functional's label or a stack id, with the NUL                                 \
+       */
 
 /* What a row of the table stands for. */
 typedef enum {
@@ -24,8 +26,8 @@ typedef struct {
   PetscInt nfun;                          /* functionals, in the order of the table */
   char (*label)[ADJOINT_TABLE_LABEL_LEN]; /* RECEPTOR:SPECIES:H0-H1h; owned */
   char (*receptor)[ADJOINT_TABLE_LABEL_LEN], (*species)[ADJOINT_TABLE_LABEL_LEN]; /* owned */
-  PetscReal *J;                           /* each functional's value (its J row), ug m-3; owned */
-  PetscInt nrow;                          /* the contribution rows (all but J) */
+  PetscReal *J;  /* each functional's value (its J row), ug m-3; owned */
+  PetscInt nrow; /* the contribution rows (all but J) */
   PetscInt *fun, *kind, *unit, *sector, *spec; /* per row: functional, AdjointRowKind, registry
                                                   unit index (-1: none), Sector, species index
                                                   (-1 for fixed rows); owned */
