@@ -8,7 +8,9 @@
 #   and the test scenario of attribution.sh; each scenario is also run for real, and every
 #   prediction must equal the real run's window mean at the receptor. The same table in the
 #   combined form of postproc/adjoint_sources.py (byte-order mark, two more columns) gives the
-#   same bytes, and so does a domain file lacking units with -outer_domain supplying them; compare_scenarios.py
+#   same bytes, and so does a domain file lacking units with -outer_domain supplying them; the
+#   report (report.py --scenarios) shows the table, and runs/slurm/scenario_compare.sbatch
+#   predicts from the table of a base folder laid out as run_case.sh leaves it; compare_scenarios.py
 #   reads the predictions; bad tables are refused with the file, line and value and leave no
 #   output.
 # Command: tests/regression/predict_adjoint.sh
@@ -56,6 +58,31 @@ mkdir -p "$dir/combined" && "$PY" "$ROOT/postproc/adjoint_sources.py" --sources 
     2>>"$dir/combined.log" && head -c 3 "$dir/combined/adjoint_sources.csv" | od -An -tx1 | grep -q 'ef bb bf' &&
   cmp -s "$dir/predicted.csv" "$dir/predicted_combined.csv"
 ok $? "the combined table of adjoint_sources.py (with its byte-order mark) gives the same bytes"
+# The report (postproc/report.py --scenarios, as runs/xinjiang/run_case.sh would call it) of the
+# same run with tags shows the before/after table of every prediction, its bases this run's.
+SCEN='' model "$dir/tagged" -tags_enabled true; ok $? "the same base run, tagged (the report needs the tags)"
+"$PY" "$ROOT/postproc/report.py" "$dir/tagged" --domain "$dir/att27_domain.nc" --scenarios "$dir/predicted.csv" \
+  >"$dir/report.log" 2>&1 &&
+  [ "$(grep -c ',yes' "$dir/tagged/report/scenarios.csv")" -eq $((3 * ${#scenarios[@]})) ] &&
+  grep -q 'before and after' "$dir/tagged/report/index.html"
+ok $? "the report's before/after table holds every prediction, each base this run's mean"
+# runs/slurm/scenario_compare.sbatch on a base folder laid out as runs/xinjiang/run_case.sh
+# leaves it (domains/, INNER/adjoint/adjoint_sources.csv, the set's runs in scenarios/): it
+# predicts from the table, and every prediction sits beside its simulated mean.
+base=$dir/case
+mkdir -p "$base/domains" "$base/att27/adjoint" "$base/scenarios"
+ln -s "$dir/att27_domain.nc" "$base/domains/att27_domain.nc"
+cp "$dir/combined/adjoint_sources.csv" "$base/att27/adjoint/"
+for f in "$split"/scenario_*.nml; do
+  name=$(sed -n "s/^ *name *= *'\([^']*\)'.*/\1/p" "$f")
+  ln -s "$dir/scen_$name" "$base/scenarios/$name"
+done
+(cd "$ROOT" && INNER=att27 OUTER=none bash runs/slurm/scenario_compare.sbatch "$base" runs/scenarios_xinjiang.nml) \
+  >"$dir/compare.log" 2>&1 &&
+  [ "$(grep -c ',adjoint$' "$base/scenarios/predicted.csv")" -eq 9 ] &&
+  awk -F, 'NR > 1 && $6 != "" { n++; if ($8 + 0 > 1e-6 && $6 != $4) bad++ } END { exit !(n == 9 && bad == 0) }' \
+    "$base/scenarios/comparison.csv"
+ok $? "scenario_compare.sbatch predicts the set from the base run's table: 9 rows beside their runs, errors under 1e-6 of each change that shows in 6 digits"
 # A child's domain file lacks units of its parent's (here: a copy of att27's with the first 100
 # of its 320 units): -outer_domain supplies the rest.
 "$PY" - "$dir/att27_domain.nc" "$dir/inner_domain.nc" 100 <<'EOF'
