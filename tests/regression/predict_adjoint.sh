@@ -5,7 +5,7 @@
 #   -adjoint predicts from its att_adjoint_sources.csv the three scenarios of
 #   runs/scenarios_xinjiang.nml (a prefecture's key-control units, which the tags of the Xinjiang
 #   case lump, cut in SO2 and primary PM2.5; three counties halved; a sector halved everywhere)
-#   and the test scenario of attribution.sh; each scenario is also run for real, and every
+#   the test scenario of attribution.sh and one on stacks (by id and by unit); each scenario is also run for real, and every
 #   prediction must equal the real run's window mean at the receptor. The same table in the
 #   combined form of postproc/adjoint_sources.py (byte-order mark, two more columns) gives the
 #   same bytes, and so does a domain file lacking units with -outer_domain supplying them; the
@@ -33,7 +33,18 @@ SCEN='' model "$dir/base" -adjoint_enabled -adjoint_receptors WCS,KDW,WCS -adjoi
 ok $? "untagged base run, forward and backward for WCS:pm25, KDW:pm25 and WCS:so4"
 table=$dir/base/att_adjoint_sources.csv
 split=$("$ROOT/runs/split_scenarios.sh" "$ROOT/runs/scenarios_xinjiang.nml" "$dir/split")
-scenarios=("$split"/scenario_*.nml "$ROOT/tests/regression/attribution/scenario.nml")
+# A scenario on the stacks: two by id (scenario_point_factor's point: rule) and, by their units,
+# the power sector of Urumqi's key-control units in SO2.
+cat >"$dir/stacks.nml" <<'EOF'
+&scenario
+  name = 'stacks_cut'
+  select = 'point:P01,P05', 'kind:key prefecture:650100'
+  sectors = 'all', 'power'
+  species = 'all', 'so2'
+  factor = 0.4, 0.2
+/
+EOF
+scenarios=("$split"/scenario_*.nml "$ROOT/tests/regression/attribution/scenario.nml" "$dir/stacks.nml")
 list=$(IFS=,; echo "${scenarios[*]}")
 predict -adjoint "$table" -scenarios "$list" -out "$dir/predicted.csv" 2>"$dir/predict.log"
 ok $? "bogda-predict -adjoint predicts ${#scenarios[@]} scenarios from the untagged run's source table"
@@ -139,6 +150,9 @@ ok $? "a functional label without its window is refused"
 awk -F, -v OFS=, '$2 == "initial" { $2 = "initial:parent" } { print }' "$table" >"$dir/bad_parent.csv"
 refused "source 'initial:parent' is air from a parent domain" "$dir/bad_parent.csv" -domain "$dir/att27_domain.nc"
 ok $? "a nested child's own table (air from its parent) is refused, pointing to adjoint_sources.py --parent"
+sed 's/point:P01,P05/point:P01,P99/' "$dir/stacks.nml" >"$dir/bad_point.nml"
+list="$dir/bad_point.nml" refused "point:P99 names no point source of $table" "$table" -domain "$dir/att27_domain.nc"
+ok $? "a point: rule naming a stack the table does not have is refused"
 grep -v ',J,' "$table" >"$dir/bad_j.csv"
 refused "has no J row" "$dir/bad_j.csv" -domain "$dir/att27_domain.nc"
 ok $? "a functional without its J row is refused"
