@@ -108,3 +108,12 @@ void clock_format_compact(PetscReal t, char *buf, size_t len)
   clock_fields(t + 0.0005, &y, &m, &d, &h, &mi, NULL, NULL, NULL);
   snprintf(buf, len, "%04d%02d%02dT%02d%02dZ", (int)y, (int)m, (int)d, (int)h, (int)mi);
 }
+
+void clock_format_duration(double s, char *buf, size_t len)
+{
+  int h = (int)(s / 3600), m = (int)((s - 3600.0 * h) / 60);
+  if (h > 0)
+    snprintf(buf, len, "%dh%02dm", h, m);
+  else
+    snprintf(buf, len, "%dm%02ds", m, (int)(s - 60.0 * m));
+}

@@ -10,6 +10,9 @@ PetscErrorCode clock_parse(const char *text, PetscReal *t);
 /* Format t as "YYYY-MM-DDThh:mm:ssZ" into buf (at least 21 bytes). Not collective. */
 void clock_format(PetscReal t, char *buf, size_t len);
 
+/* A duration of s seconds as "12m05s", or "3h07m" from an hour on, into buf[len]. */
+void clock_format_duration(double s, char *buf, size_t len);
+
 /* Format t as "YYYYmmddTHHMMZ" (for file names) into buf (at least 15 bytes). */
 void clock_format_compact(PetscReal t, char *buf, size_t len);
 

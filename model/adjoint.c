@@ -70,6 +70,7 @@
 #include "base/atomic_file.h"
 #include "base/memory.h"
 #include "base/units.h"
+#include "base/clock.h"
 
 typedef struct {
   PetscBool enabled;
@@ -810,6 +811,23 @@ static PetscErrorCode log_schedule(const Adjoint *A, const Run *r)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* One line per output interval swept back: the time reached, wall time and ETA. */
+static PetscErrorCode progress(const Adjoint *A, const Run *r, PetscInt64 n, PetscLogDouble t0)
+{
+  PetscLogDouble now;
+  char when[32], wall[32], eta[32];
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscTime(&now));
+  clock_format(run_step_time(r, n), when, sizeof(when));
+  clock_format_duration(now - t0, wall, sizeof(wall));
+  clock_format_duration((now - t0) / (double)(A->nstep - n) * (double)n, eta, sizeof(eta));
+  PetscCall(PetscPrintf(r->comm, "%s  %6.1f/%.1f h swept back  wall %s  ETA %s  (adjoint)\n", when,
+                        (double)((A->nstep - n) * r->p.dt / 3600.0), (double)r->p.hours, wall,
+                        eta));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* The met, top values, emissions and work arrays of step n, for its recomputation. */
 static PetscErrorCode prepare(Adjoint *A, Run *r, PetscInt64 n, Fields *f)
 {
@@ -880,6 +898,7 @@ PetscErrorCode adjoint_run(Adjoint *A, Run *r)
       PetscCall(check_replay(A, r, n, &A->span[(n - s0 + 1) * A->len]));
       PetscCall(sweep_back(A, r, n, &f, q_bnd, tag_bnd));
       PetscCall(restore_boundary(r, &q_bnd, &tag_bnd));
+      if (n % r->steps_per_output == 0) PetscCall(progress(A, r, n, t0));
     }
   }
   if (A->hin) { /* a hand-off record at the run's start */

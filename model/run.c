@@ -557,15 +557,6 @@ static PetscErrorCode total_mass(Run *r, PetscReal *mass)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static void format_duration(PetscLogDouble s, char *buf, size_t len)
-{
-  PetscInt h = (PetscInt)(s / 3600), m = (PetscInt)((s - 3600.0 * (PetscLogDouble)h) / 60);
-  if (h > 0)
-    snprintf(buf, len, "%dh%02dm", (int)h, (int)m);
-  else
-    snprintf(buf, len, "%dm%02ds", (int)m, (int)(s - 60.0 * (PetscLogDouble)m));
-}
-
 /* One line per output interval: simulated time, wall time, ETA, masses, closure; stops the run
    if a mass is not finite. */
 static PetscErrorCode progress(Run *r)
@@ -582,8 +573,8 @@ static PetscErrorCode progress(Run *r)
   eta = wall / (PetscLogDouble)(r->nstep - r->nstep_first) *
         (PetscLogDouble)(r->nstep_end - r->nstep);
   clock_format(t, when, sizeof(when));
-  format_duration(wall, wall_s, sizeof(wall_s));
-  format_duration(eta, eta_s, sizeof(eta_s));
+  clock_format_duration(wall, wall_s, sizeof(wall_s));
+  clock_format_duration(eta, eta_s, sizeof(eta_s));
   PetscCall(PetscPrintf(r->comm, "%s  %6.1f/%.1f h  wall %s  ETA %s  mass kg:", when,
                         (double)(r->nstep * r->p.dt / 3600.0), (double)r->p.hours, wall_s, eta_s));
   for (PetscInt s = 0; s < r->nspec; s++)
@@ -924,7 +915,7 @@ PetscErrorCode run_case(MPI_Comm comm)
                           "WARNING: the run stopped before its end: no backward run (&adjoint "
                           "needs the whole forward run in one invocation)\n"));
   PetscCall(PetscTime(&wall_end));
-  format_duration(wall_end - r.wall_start, wall, sizeof(wall));
+  clock_format_duration(wall_end - r.wall_start, wall, sizeof(wall));
   clock_format(step_time(&r, r.nstep_first), from, sizeof(from));
   clock_format(step_time(&r, r.nstep), to, sizeof(to));
   if (!stopped)

@@ -79,6 +79,13 @@ if [ -n "$ADJOINT" ]; then
     --parent "$RUN/${OUTER}_handoff/${OUTER}_adjoint_sources.csv" --domain "$RUN/domains/${INNER}_domain.nc" \
     --outer-domain "$RUN/domains/${OUTER}_domain.nc" --out "$RUN/$INNER/adjoint" >>"$LOG" 2>&1; then
     adjoint=(--adjoint "$RUN/$INNER/adjoint")
+    # Every shipped scenario predicted from the backward runs' table (exact: the model is linear).
+    stage "the scenarios of runs/scenarios_xinjiang.nml predicted from it -> $RUN/$INNER/adjoint/scenarios.csv"
+    scen=$(runs/split_scenarios.sh runs/scenarios_xinjiang.nml "$RUN/$INNER/adjoint/scenario_set") &&
+      bin/bogda-predict -adjoint "$RUN/$INNER/adjoint/adjoint_sources.csv" -domain "$RUN/domains/${INNER}_domain.nc" \
+        -outer_domain "$RUN/domains/${OUTER}_domain.nc" -scenarios "$(ls "$scen"/scenario_*.nml | paste -sd, -)" \
+        -out "$RUN/$INNER/adjoint/scenarios.csv" >>"$LOG" 2>&1 &&
+      adjoint+=(--scenarios "$RUN/$INNER/adjoint/scenarios.csv") || stage "  (no scenario predictions: see $LOG)"
   else
     stage "  (no unit tables from the backward runs: see $LOG)"
   fi
