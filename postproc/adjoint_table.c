@@ -218,8 +218,8 @@ PetscErrorCode adjoint_table_read(const char *path, const Domain *d, const char 
                          &t->species, c->nrow + 1, &t->J));
   PetscCall(PetscMalloc5(c->nrow + 1, &t->fun, c->nrow + 1, &t->kind, c->nrow + 1, &t->unit,
                          c->nrow + 1, &t->sector, c->nrow + 1, &t->spec));
-  PetscCall(
-      PetscMalloc3(c->nrow + 1, &t->stack, c->nrow + 1, &t->value, c->nrow + 1, &t->stack_id));
+  PetscCall(PetscMalloc4(c->nrow + 1, &t->stack, c->nrow + 1, &t->value, c->nrow + 1, &t->stack_id,
+                         c->nrow + 1, &t->emission));
   for (PetscInt row = 0; row < c->nrow; row++) {
     PetscReal v, e;
     PetscCall(functional(t, d, c, row, &n));
@@ -234,6 +234,7 @@ PetscErrorCode adjoint_table_read(const char *path, const Domain *d, const char 
     }
     PetscCall(source(t, d, domains, sp, nspec, c, row, t->nrow, &last_unit));
     t->fun[t->nrow] = n;
+    t->emission[t->nrow] = e;
     t->value[t->nrow++] = v;
   }
   PetscCheck(t->nfun > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
@@ -246,6 +247,28 @@ PetscErrorCode adjoint_table_read(const char *path, const Domain *d, const char 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode adjoint_table_load(const char *tpath, const char *path, const char *outer,
+                                  Domain **d, AdjointTable **t)
+{
+  char domains[3 * PETSC_MAX_PATH_LEN];
+  const SpeciesInfo *sp;
+  PetscInt nspec;
+
+  PetscFunctionBeginUser;
+  sp = species_table(&nspec);
+  PetscCall(adjoint_table_registry(path, outer, d));
+  if (outer && outer[0])
+    PetscCall(PetscSNPrintf(domains, sizeof(domains), "%s (-domain) and %s (-outer_domain)", path,
+                            outer));
+  else
+    PetscCall(PetscSNPrintf(domains, sizeof(domains),
+                            "%s (-domain; a nested run's combined table needs its parent's "
+                            "domain file too: -outer_domain OUTER.nc)",
+                            path));
+  PetscCall(adjoint_table_read(tpath, *d, domains, sp, nspec, t));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode adjoint_table_destroy(AdjointTable **out)
 {
   AdjointTable *t = *out;
@@ -254,7 +277,7 @@ PetscErrorCode adjoint_table_destroy(AdjointTable **out)
   if (!t) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscFree4(t->label, t->receptor, t->species, t->J));
   PetscCall(PetscFree5(t->fun, t->kind, t->unit, t->sector, t->spec));
-  PetscCall(PetscFree3(t->stack, t->value, t->stack_id));
+  PetscCall(PetscFree4(t->stack, t->value, t->stack_id, t->emission));
   PetscCall(PetscFree(*out));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -33,8 +33,9 @@ typedef struct {
                                                   (-1 for fixed rows); owned */
   char (*stack)[ADJOINT_TABLE_LABEL_LEN];      /* per row: the stack id of a stack row; owned */
   PetscReal *value;                            /* per row: contribution_ug_m3; owned */
-  PetscInt nstack;                             /* distinct stack ids */
-  char (*stack_id)[32];                        /* those ids (as PointSources holds them); owned */
+  PetscReal *emission;  /* per row: emission_t_per_year (0 where blank); owned */
+  PetscInt nstack;      /* distinct stack ids */
+  char (*stack_id)[32]; /* those ids (as PointSources holds them); owned */
 } AdjointTable;
 
 /* The unit and prefecture registry the table's codes are looked up in: the units of the domain
@@ -51,6 +52,13 @@ PetscErrorCode adjoint_table_registry(const char *path, const char *outer, Domai
    Not collective. */
 PetscErrorCode adjoint_table_read(const char *path, const Domain *d, const char *domains,
                                   const SpeciesInfo *sp, PetscInt nspec, AdjointTable **t);
+
+/* The registry of the domain files at path and outer (NULL or "": none; adjoint_table_registry)
+   into *d and the table at tpath read against it and the species table into *t
+   (adjoint_table_read), its messages naming the files as -domain and -outer_domain. Not
+   collective. */
+PetscErrorCode adjoint_table_load(const char *tpath, const char *path, const char *outer,
+                                  Domain **d, AdjointTable **t);
 
 /* Free the table and set the handle to NULL; no-op on NULL. */
 PetscErrorCode adjoint_table_destroy(AdjointTable **t);

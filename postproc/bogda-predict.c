@@ -249,23 +249,13 @@ static PetscErrorCode predict_adjoint(const char *tpath, const char *dpath, cons
   AdjointTable *t;
   const SpeciesInfo *sp;
   PetscInt nspec, nscen;
-  char domains[3 * PETSC_MAX_PATH_LEN];
   PointSources ps; /* the table's stacks, for the scenarios' point: terms; ids borrowed */
   FILE *fp;
   AtomicFile table;
 
   PetscFunctionBeginUser;
   sp = species_table(&nspec);
-  PetscCall(adjoint_table_registry(dpath, opath, &d));
-  if (opath[0])
-    PetscCall(PetscSNPrintf(domains, sizeof(domains), "%s (-domain) and %s (-outer_domain)", dpath,
-                            opath));
-  else
-    PetscCall(PetscSNPrintf(domains, sizeof(domains),
-                            "%s (-domain; a nested run's combined table needs its parent's "
-                            "domain file too: -outer_domain OUTER.nc)",
-                            dpath));
-  PetscCall(adjoint_table_read(tpath, d, domains, sp, nspec, &t));
+  PetscCall(adjoint_table_load(tpath, dpath, opath, &d, &t));
   ps = (PointSources){.n = t->nstack, .id = t->stack_id};
   PetscCall(check_scenarios(list, d, sp, nspec, &ps, tpath, &nscen));
   PetscCall(table_open(out, &table, &fp));
