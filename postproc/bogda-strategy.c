@@ -1,12 +1,22 @@
 /* bogda-strategy: the least-cost emission cuts by control unit, sector and precursor that meet
-   PM2.5 targets at the hotspots ("one unit, one strategy", 一单元一策略), from a base run's tags.
+   PM2.5 targets at the hotspots ("one unit, one strategy", 一单元一策略), from a base run's tags
+   or from a backward run's source table.
 
      bogda-strategy -run DIR -domain DOMAIN.nc -strategy S.nml -out OUTDIR
+     bogda-strategy -adjoint TABLE.csv -domain DOMAIN.nc [-outer_domain OUTER.nc] -strategy S.nml
+                    -out OUTDIR
 
-   The base run must have a tag family by unit_sector (or unit): its tags give each unit's exact
-   contribution to each receptor, split by precursor (postproc/strategy_problem.h), and the
-   model's own emission set-up, run again on the run's effective namelist, gives the tonnes each
-   tag stands for (postproc/tag_emissions.h). The cheapest cuts that bring every target's
+   With -run, the base run must have a tag family by unit_sector (or unit): its tags give each
+   unit's exact contribution to each receptor, split by precursor (postproc/strategy_problem.h),
+   and the model's own emission set-up, run again on the run's effective namelist, gives the
+   tonnes each tag stands for (postproc/tag_emissions.h); only the units the tags resolve can be
+   cut. With -adjoint, a backward run's source table (model/adjoint_sources.h, or the combined
+   table of postproc/adjoint_sources.py, read by postproc/adjoint_table.h) gives both for every
+   (unit, sector, precursor) of the table at once, stacks counted in their unit and sector as the
+   tags count them (postproc/strategy_adjoint.h): every unit is a decision variable. A target's
+   receptor mean is then the J of its PM2.5 functional over the table's whole window; daily
+   limits (strategy_day_limit) need daily functionals and are refused without them.
+   The cheapest cuts that bring every target's
    receptor to its target are a linear programme (postproc/strategy_lp.h, solved by GLPK's
    simplex: a Debian package with a C API, exact vertex optima with the row duals, which are the
    targets' shadow prices). The tool writes the plan's tables, the optimum as a &scenario the
@@ -28,6 +38,8 @@
 #include "postproc/abatement_cost.h"
 #include "postproc/strategy_problem.h"
 #include "postproc/strategy_write.h"
+#include "postproc/strategy_adjoint.h"
+#include "postproc/adjoint_table.h"
 
 #define COUNT(a) ((PetscInt)(sizeof(a) / sizeof((a)[0])))
 /* The curve's last point lies this fraction inside the most the caps allow: exactly at it, the
@@ -36,9 +48,17 @@
 
 static const char usage[] =
     "Usage: bogda-strategy -run DIR -domain DOMAIN.nc -strategy S.nml -out OUTDIR\n"
+    "       bogda-strategy -adjoint TABLE.csv -domain DOMAIN.nc [-outer_domain OUTER.nc]\n"
+    "                      -strategy S.nml -out OUTDIR\n"
     "  -run DIR             the base run's output folder (its *_receptors_*.nc files with a tag\n"
     "                       family by unit_sector or unit, and its *_effective.nml)\n"
+    "  -adjoint FILE        instead of -run: a backward run's source table, <run>_adjoint_sources\n"
+    "                       .csv or postproc/adjoint_sources.py's adjoint_sources.csv, with a\n"
+    "                       PM2.5 functional over its whole window per receptor: every unit of it\n"
+    "                       a decision variable (no strategy_family; strategy_day_limit needs\n"
+    "                       daily functionals)\n"
     "  -domain FILE         the domain file the base run used\n"
+    "  -outer_domain FILE   with -adjoint: the parent's domain file, for a combined table's units\n"
     "  -strategy FILE       the strategy namelist (one &strategy group)\n"
     "  -out DIR             the folder for the plan's files (it must exist)\n"
     "Then postproc/plot_strategy.py OUTDIR draws the cost-versus-target curve.\n";
@@ -115,10 +135,48 @@ static PetscErrorCode solve_curve(const StrategyParams *prm, StrategyProblem *pb
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The base run's tags at run as the problem's coefficients: the run b, the registry d and the
+   tonnes of each tag t_yr, from the model's own emission set-up run again (which loads the run's
+   namelist, so the strategy's is read again after it). */
+static PetscErrorCode load_run(const char *run, const char *dpath, const char *nml,
+                               StrategyParams *prm, TaggedRun *b, Domain **d, PetscReal **t_yr)
+{
+  char eff[PETSC_MAX_PATH_LEN];
+  PetscInt nspec, family = -1;
+
+  PetscFunctionBeginUser;
+  PetscCall(tagged_run_read(run, b));
+  PetscCall(domain_read_registries(dpath, d));
+  species_table(&nspec);
+  PetscCheck(b->nsp == nspec + 1, PETSC_COMM_WORLD, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: the run has %d species; this program knows %d", run, (int)b->nsp - 1, (int)nspec);
+  PetscCall(effective_namelist(run, eff, sizeof(eff)));
+  PetscCall(PetscMalloc1(b->ntag * SECTOR_N * nspec, t_yr));
+  PetscCall(strategy_problem_family(prm, b, &family));
+  PetscCall(tag_emissions_compute(PETSC_COMM_WORLD, eff, dpath, b, family, *t_yr));
+  PetscCall(read_strategy(nml, prm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The backward run's source table at table as the problem's coefficients, every unit of it (and
+   of the outer domain file, for a combined table) a decision variable. */
+static PetscErrorCode load_adjoint(const char *table, const char *dpath, const char *opath,
+                                   const StrategyParams *prm, TaggedRun *b, Domain **d,
+                                   PetscReal **t_yr)
+{
+  AdjointTable *t;
+
+  PetscFunctionBeginUser;
+  PetscCall(adjoint_table_load(table, dpath, opath, d, &t));
+  PetscCall(strategy_adjoint_run(t, table, *d, prm, b, t_yr));
+  PetscCall(adjoint_table_destroy(&t));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode plan(void)
 {
-  char run[PETSC_MAX_PATH_LEN] = "", dpath[PETSC_MAX_PATH_LEN] = "", nml[PETSC_MAX_PATH_LEN] = "",
-       out[PETSC_MAX_PATH_LEN] = "", eff[PETSC_MAX_PATH_LEN];
+  char run[PETSC_MAX_PATH_LEN] = "", adj[PETSC_MAX_PATH_LEN] = "", dpath[PETSC_MAX_PATH_LEN] = "",
+       opath[PETSC_MAX_PATH_LEN] = "", nml[PETSC_MAX_PATH_LEN] = "", out[PETSC_MAX_PATH_LEN] = "";
   StrategyParams *prm;
   TaggedRun b;
   Domain *d;
@@ -127,32 +185,31 @@ static PetscErrorCode plan(void)
   StrategySolution sol;
   StrategyCurve curve;
   PetscReal *t_yr, t0, t1;
-  PetscInt nspec, family = -1;
   PetscMPIInt rank;
 
   PetscFunctionBeginUser;
   PetscCall(program_serial("bogda-strategy"));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-run", run, sizeof(run), NULL));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-adjoint", adj, sizeof(adj), NULL));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-domain", dpath, sizeof(dpath), NULL));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-outer_domain", opath, sizeof(opath), NULL));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-strategy", nml, sizeof(nml), NULL));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-out", out, sizeof(out), NULL));
-  PetscCheck(run[0] && dpath[0] && nml[0] && out[0], PETSC_COMM_WORLD, PETSC_ERR_USER,
-             "usage: bogda-strategy -run DIR -domain DOMAIN.nc -strategy S.nml -out OUTDIR "
-             "(bogda-strategy -help lists every option)");
+  PetscCheck(!run[0] != !adj[0] && dpath[0] && nml[0] && out[0], PETSC_COMM_WORLD, PETSC_ERR_USER,
+             "usage: bogda-strategy -run DIR | -adjoint TABLE.csv, -domain DOMAIN.nc -strategy "
+             "S.nml -out OUTDIR (one of -run and -adjoint; bogda-strategy -help lists every "
+             "option)");
+  PetscCheck(!opath[0] || adj[0], PETSC_COMM_WORLD, PETSC_ERR_USER,
+             "-outer_domain %s: only with -adjoint (a tagged run's units are its own domain's)",
+             opath);
   PetscCall(atomic_file_check_folder(out, "-out"));
   PetscCall(PetscNew(&prm));
   PetscCall(read_strategy(nml, prm));
   PetscCall(abatement_costs_read(prm->cost_file, &costs));
-  PetscCall(tagged_run_read(run, &b));
-  PetscCall(domain_read_registries(dpath, &d));
-  species_table(&nspec);
-  PetscCheck(b.nsp == nspec + 1, PETSC_COMM_WORLD, PETSC_ERR_FILE_UNEXPECTED,
-             "%s: the run has %d species; this program knows %d", run, (int)b.nsp - 1, (int)nspec);
-  PetscCall(effective_namelist(run, eff, sizeof(eff)));
-  PetscCall(PetscMalloc1(b.ntag * SECTOR_N * nspec, &t_yr));
-  PetscCall(strategy_problem_family(prm, &b, &family));
-  PetscCall(tag_emissions_compute(PETSC_COMM_WORLD, eff, dpath, &b, family, t_yr));
-  PetscCall(read_strategy(nml, prm));
+  if (run[0])
+    PetscCall(load_run(run, dpath, nml, prm, &b, &d, &t_yr));
+  else
+    PetscCall(load_adjoint(adj, dpath, opath, prm, &b, &d, &t_yr));
   PetscCall(strategy_problem_create(prm, &b, d, t_yr, costs, &pb));
   PetscCall(strategy_problem_check_reachable(pb, &b, d));
   PetscCall(PetscMalloc2(pb->nvar, &sol.y, pb->nrow, &sol.dual));
@@ -170,15 +227,15 @@ static PetscErrorCode plan(void)
                           .pb = pb,
                           .sol = &sol,
                           .curve = &curve,
-                          .run = run,
+                          .run = run[0] ? run : adj,
                           .version = version_string()};
     PetscCall(strategy_write_all(&res, out));
   }
   fprintf(stderr,
           "bogda-strategy: completed: plan %s over %s: %d variables, %d rows, cost %.6g yuan a "
           "year, solved in %.3f s; %d curve points; the files are in %s\n",
-          prm->name, run, (int)pb->nvar, (int)pb->nrow, (double)sol.cost, (double)(t1 - t0),
-          (int)curve.npoint, out);
+          prm->name, run[0] ? run : adj, (int)pb->nvar, (int)pb->nrow, (double)sol.cost,
+          (double)(t1 - t0), (int)curve.npoint, out);
   PetscCall(PetscFree3(curve.scale, curve.cost, curve.dual));
   PetscCall(PetscFree2(sol.y, sol.dual));
   PetscCall(strategy_problem_destroy(&pb));
@@ -194,7 +251,7 @@ int main(int argc, char **argv)
 {
   Program prog = {.name = "bogda-strategy",
                   .purpose = "least-cost cuts by control unit that meet PM2.5 targets at the "
-                             "hotspots, from a base run's tags",
+                             "hotspots, from a base run's tags or a backward run's source table",
                   .usage = usage,
                   .groups = groups,
                   .ngroups = COUNT(groups),

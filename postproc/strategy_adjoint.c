@@ -1,0 +1,171 @@
+/* A backward run's source table as a one-record tagged run for a strategy (see
+   strategy_adjoint.h). */
+#include "postproc/strategy_adjoint.h"
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include "base/namelist.h"
+#include "model/emissions/profiles.h"
+
+#define HOURS_PER_DAY 24.0
+#define SECONDS_PER_HOUR 3600.0
+
+/* The window H0-H1 (hours) of functional label L (RECEPTOR:SPECIES:H0-H1h, which
+   adjoint_table_read has checked). */
+static void window(const char *L, double *h0, double *h1)
+{
+  const char *w = strrchr(L, ':');
+  *h0 = *h1 = 0;
+  if (w) sscanf(w + 1, "%lf-%lfh", h0, h1);
+}
+
+/* The table's PM2.5 functionals over its whole window: rec_of[n] their receptor index (-1 for
+   the others), *nrec how many, and *ndaily the PM2.5 functionals of one day. */
+static PetscErrorCode receptors(const AdjointTable *t, const char *path, PetscInt *rec_of,
+                                PetscInt *nrec, PetscInt *ndaily, double *hours)
+{
+  double lo = PETSC_MAX_REAL, hi = -PETSC_MAX_REAL, h0, h1;
+  char win[64];
+
+  PetscFunctionBeginUser;
+  *nrec = *ndaily = 0;
+  for (PetscInt n = 0; n < t->nfun; n++) {
+    window(t->label[n], &h0, &h1);
+    lo = PetscMin(lo, h0), hi = PetscMax(hi, h1);
+  }
+  for (PetscInt n = 0; n < t->nfun; n++) {
+    PetscBool pm = strcasecmp(t->species[n], "pm25") ? PETSC_FALSE : PETSC_TRUE;
+    window(t->label[n], &h0, &h1);
+    rec_of[n] = pm && h0 == lo && h1 == hi ? (*nrec)++ : -1;
+    if (pm && h1 - h0 == HOURS_PER_DAY && rec_of[n] < 0) (*ndaily)++;
+  }
+  snprintf(win, sizeof(win), "%g-%gh", lo, hi); /* PETSc's %g would print 0. for 0 */
+  PetscCheck(*nrec > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: no PM2.5 functional over the table's whole window %s (e.g. WCS:pm25:%s): a "
+             "strategy needs a backward run with adjoint_species = 'pm25'",
+             path, win, win);
+  *hours = hi - lo;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The keys a table cannot serve: strategy_family and strategy_day_limit. */
+static PetscErrorCode check_keys(const StrategyParams *prm, const char *path, PetscInt ndaily)
+{
+  char at[PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBeginUser;
+  namelist_where("strategy_family", at, sizeof(at));
+  PetscCheck(!prm->family[0], PETSC_COMM_SELF, PETSC_ERR_USER,
+             "%s: strategy_family = '%s' names a tag family of a base run (-run); the table %s "
+             "(-adjoint) resolves every unit and sector, without families",
+             at, prm->family, path);
+  namelist_where("strategy_day_limit", at, sizeof(at));
+  PetscCheck(prm->day_limit <= 0 || ndaily > 0, PETSC_COMM_SELF, PETSC_ERR_USER,
+             "%s: strategy_day_limit = %g needs daily PM2.5 functionals (RECEPTOR:pm25:H0-H1h over "
+             "one day) and the table %s has none; plan the day limit with -run (a tagged run)",
+             at, (double)prm->day_limit, path);
+  PetscCheck(prm->day_limit <= 0, PETSC_COMM_SELF, PETSC_ERR_SUP,
+             "%s: strategy_day_limit = %g: daily rows from a table's daily functionals are not "
+             "supported yet (the table %s has %d); plan the day limit with -run (a tagged run)",
+             at, (double)prm->day_limit, path, (int)ndaily);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Is row m an emission of a unit (area or stack)? */
+static PetscBool unit_row(const AdjointTable *t, PetscInt m)
+{
+  return (t->kind[m] == ADJOINT_ROW_AREA || t->kind[m] == ADJOINT_ROW_STACK) && t->unit[m] >= 0
+             ? PETSC_TRUE
+             : PETSC_FALSE;
+}
+
+/* The tags: one per (unit, sector) pair with a row, by sector and then in the order of the
+   registry, as the model orders a family by unit_sector (an optimum need not be unique: units
+   that share their cells cut at the same price per ug m-3, and the simplex then picks its vertex
+   by the order of the variables); tag_of[u * SECTOR_N + s] their index (-1: none). */
+static PetscErrorCode make_tags(const AdjointTable *t, const Domain *d, PetscInt *tag_of,
+                                TaggedRun *b)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt q = 0; q < d->nunit * SECTOR_N; q++) tag_of[q] = -1;
+  for (PetscInt m = 0; m < t->nrow; m++)
+    if (unit_row(t, m)) tag_of[t->unit[m] * SECTOR_N + t->sector[m]] = 0;
+  b->ntag = 0;
+  for (PetscInt s = 0; s < SECTOR_N; s++)
+    for (PetscInt u = 0; u < d->nunit; u++)
+      if (!tag_of[u * SECTOR_N + s]) tag_of[u * SECTOR_N + s] = b->ntag++;
+  PetscCall(PetscMalloc3(b->ntag, &b->label, b->nrec, &b->rec, b->nsp, &b->spname));
+  PetscCall(PetscMalloc6(b->ntag, &b->family, b->ntag, &b->unit, b->ntag, &b->pref, b->ntag,
+                         &b->kind, b->ntag, &b->sector, b->ntag, &b->special));
+  PetscCall(PetscMalloc2(b->ntag, &b->by, b->ntag, &b->used));
+  for (PetscInt q = 0; q < d->nunit * SECTOR_N; q++) {
+    PetscInt n = tag_of[q], u = q / SECTOR_N, s = q % SECTOR_N;
+    if (n < 0) continue;
+    PetscCall(PetscSNPrintf(b->label[n], TAGGED_RUN_LABEL_LEN, "adjoint:%s|%s", d->unit[u].code,
+                            sector_names[s]));
+    b->family[n] = 0, b->unit[n] = u, b->pref[n] = d->unit[u].prefecture;
+    b->kind[n] = d->unit[u].kind, b->sector[n] = s, b->special[n] = TAGGED_RUN_EMISSIONS;
+    b->by[n] = TAGGED_RUN_BY_UNIT_SECTOR, b->used[n] = PETSC_TRUE;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The PM2.5 species each emitted species' contribution is filed under: the first whose
+   precursor it is (tagged_run_source), so that the problem credits it to that precursor's cut;
+   -1 for one that makes no PM2.5. */
+static void pm25_slots(const SpeciesInfo *sp, PetscInt nspec, PetscInt *slot)
+{
+  for (PetscInt k = 0; k < nspec; k++) {
+    slot[k] = -1;
+    for (PetscInt q = nspec - 1; q >= 0; q--)
+      if (sp[q].in_pm25 && tagged_run_source(sp, nspec, q) == k) slot[k] = q;
+  }
+}
+
+PetscErrorCode strategy_adjoint_run(const AdjointTable *t, const char *path, const Domain *d,
+                                    const StrategyParams *prm, TaggedRun *b, PetscReal **t_yr)
+{
+  PetscInt nspec, ndaily, *rec_of, *tag_of, *slot, q0 = -1, fun0 = -1;
+  const SpeciesInfo *sp = species_table(&nspec);
+  double hours;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(b, sizeof(*b)));
+  PetscCall(PetscMalloc3(t->nfun, &rec_of, d->nunit * SECTOR_N + 1, &tag_of, nspec, &slot));
+  PetscCall(receptors(t, path, rec_of, &b->nrec, &ndaily, &hours));
+  PetscCall(check_keys(prm, path, ndaily));
+  b->nt = 1, b->nsp = nspec + 1;
+  PetscCall(make_tags(t, d, tag_of, b));
+  for (PetscInt k = 0; k < nspec; k++)
+    PetscCall(PetscStrncpy(b->spname[k], sp[k].name, TAGGED_RUN_LABEL_LEN));
+  PetscCall(PetscStrncpy(b->spname[nspec], "pm25", TAGGED_RUN_LABEL_LEN));
+  pm25_slots(sp, nspec, slot);
+  for (PetscInt k = nspec - 1; k >= 0; k--)
+    if (sp[k].in_pm25) q0 = k;
+  PetscCall(PetscMalloc1(1, &b->time));
+  b->time[0] = hours * SECONDS_PER_HOUR;
+  PetscCall(PetscCalloc1(b->nrec * b->nsp, &b->conc));
+  PetscCall(PetscCalloc1(b->nrec * b->nsp * b->ntag + 1, &b->contrib));
+  PetscCall(PetscCalloc1(b->ntag * SECTOR_N * nspec + 1, t_yr));
+  /* The receptor's period mean is its J, all of it filed under one PM2.5 species (the problem
+     sums them) and under pm25. */
+  for (PetscInt n = 0; n < t->nfun; n++) {
+    PetscInt r = rec_of[n];
+    if (r < 0) continue;
+    if (fun0 < 0) fun0 = n;
+    PetscCall(PetscStrncpy(b->rec[r], t->receptor[n], TAGGED_RUN_LABEL_LEN));
+    b->conc[r * b->nsp + q0] = b->conc[r * b->nsp + nspec] = t->J[n];
+  }
+  for (PetscInt m = 0; m < t->nrow; m++) {
+    PetscInt r = rec_of[t->fun[m]], n;
+    if (!unit_row(t, m)) continue;
+    n = tag_of[t->unit[m] * SECTOR_N + t->sector[m]];
+    if (r >= 0 && slot[t->spec[m]] >= 0)
+      b->contrib[(r * b->nsp + slot[t->spec[m]]) * b->ntag + n] += t->value[m];
+    /* Every functional lists the same emissions: count them once, from the first. */
+    if (t->fun[m] == fun0)
+      (*t_yr)[(n * SECTOR_N + t->sector[m]) * nspec + t->spec[m]] += t->emission[m];
+  }
+  PetscCall(PetscFree3(rec_of, tag_of, slot));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -1,0 +1,22 @@
+#pragma once
+/* The coefficients of a strategy from a backward run's source table (bogda-strategy -adjoint):
+   the table (postproc/adjoint_table.h) recast as a tagged run of one record, so that the problem
+   of postproc/strategy_problem.h is built from it unchanged. Every (control unit, sector) pair
+   with emissions in the table becomes a tag of one family by unit_sector: its contribution to a
+   receptor's PM2.5 is the sum of the area rows of that unit and sector and of the rows of every
+   stack of the unit and sector (as the forward tags count a stack), by emitted species; its
+   tonnes are the rows' emission_t_per_year. A receptor is one whose PM2.5 functional spans the
+   table's whole window (the longest window of any functional): its J is the receptor's mean over
+   the period. Exact while the model is linear in the emissions, as the tags are. */
+#include <petscsys.h>
+#include "postproc/adjoint_table.h"
+#include "postproc/strategy_problem.h"
+#include "postproc/tagged_run.h"
+
+/* Fill b (one record; free with tagged_run_free) and *t_yr (t_yr[(n * SECTOR_N + sec) * nspec +
+   s], as tag_emissions_compute gives it; free with PetscFree) from the table t at path over the
+   registry d. Fails, in one line, naming the table for one without a PM2.5 functional over its
+   whole window and naming the key (file:line) for strategy_family (a table has no families) and
+   for strategy_day_limit, which needs daily functionals. Not collective. */
+PetscErrorCode strategy_adjoint_run(const AdjointTable *t, const char *path, const Domain *d,
+                                    const StrategyParams *prm, TaggedRun *b, PetscReal **t_yr);
