@@ -77,6 +77,9 @@ static PetscErrorCode out_define(HandoffOut *h, const Run *r, const char *const 
   dims[0] = dr, dims[1] = dc, dims[2] = dz, dims[3] = ds, dims[4] = df;
   NcCallFile(nc_def_var(h->nc, "sens_lateral", NC_DOUBLE, 5, dims, &h->v_lat), h->path);
   NcCallFile(nc_def_var_chunking(h->nc, h->v_lat, NC_CHUNKED, chunk), h->path);
+  /* Most values are zero (the ghosts where air flows out, the layers it does not reach): lossless
+     deflate, level 1, with the byte shuffle. */
+  NcCallFile(nc_def_var_deflate(h->nc, h->v_lat, 1, 1, 1), h->path);
   NcCallFile(nc_put_att_text(h->nc, h->v_lat, "units", strlen(su), su), h->path);
   h->v_init = -1;
   if (h->nstart) {
@@ -87,6 +90,7 @@ static PetscErrorCode out_define(HandoffOut *h, const Run *r, const char *const 
     NcCallFile(nc_def_var(h->nc, "start_cell_j", NC_INT, 1, &dsc, &v_scj), h->path);
     dims[0] = dsc, dims[1] = dz, dims[2] = ds, dims[3] = df;
     NcCallFile(nc_def_var(h->nc, "sens_initial", NC_DOUBLE, 4, dims, &h->v_init), h->path);
+    NcCallFile(nc_def_var_deflate(h->nc, h->v_init, 1, 1, 1), h->path);
     NcCallFile(nc_put_att_text(h->nc, h->v_init, "units", strlen(su), su), h->path);
   }
   NcCallFile(nc_enddef(h->nc), h->path);

@@ -16,9 +16,11 @@
 #   HOURS       hours of the analysis period                 (120: 5 whole Beijing days)
 #   SPINUP_HOURS  hours the outer run starts before it; at the analysis start the outer run
 #               writes the inner one's start state, tags included             (72)
-#   ADJOINT     namelist of the inner run's backward runs ('' for none): the inner run then
-#               writes its sensitivities to the outer run's records, and the outer run is repeated
-#               (untagged, into RUN/<outer>_handoff) to credit them   (namelists/adjoint_xinjiang.nml)
+#   ADJOINT     namelist of the inner run's backward runs (namelists/adjoint_xinjiang.nml; ''
+#               for none): the inner run then writes its sensitivities to the outer run's
+#               records, and the outer run is repeated (untagged, into RUN/<outer>_handoff) to
+#               credit them. Off by default in make run: on 2 cores the two backward runs add
+#               about 25 minutes to its 15; on in runs/slurm/xinjiang_case.sbatch     ('')
 #   NP          ranks (default: SLURM_NTASKS in a job, else the number of cores)
 DOMAINS=${DOMAINS:-namelists/domains.nml}
 INVENTORY=${INVENTORY-namelists/inventory.nml}
@@ -30,7 +32,7 @@ HOURS=${HOURS:-120}
 SPINUP_HOURS=${SPINUP_HOURS:-72}
 OUTER_NML=${OUTER_NML:-namelists/xj27.nml}
 INNER_NML=${INNER_NML:-namelists/ns9.nml}
-ADJOINT=${ADJOINT-namelists/adjoint_xinjiang.nml}
+ADJOINT=${ADJOINT-}
 NP=${NP:-${SLURM_NTASKS:-$(nproc 2>/dev/null || echo 2)}}
 
 # case_domains RUN: the two domains in RUN/domains (through $MPIEXEC: see runs/launch.sh).

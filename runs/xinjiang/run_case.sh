@@ -6,9 +6,10 @@
 #      boundary values with their tags, and ns9's start state at the analysis start;
 #   4. ns9 (9 km) nested in it over the analysis period only (5 whole Beijing days), starting from
 #      xj27's state, tagged by the control units of the hotspots' prefectures, then swept back
-#      from the mean PM2.5 of every zone and city (namelists/adjoint_xinjiang.nml; ADJOINT='' for
-#      none), and xj27 again, untagged, sweeping back what ns9 took from it, so that every control
-#      unit of both domains gets its exact share (postproc/adjoint_sources.py);
+#      from the mean PM2.5 of every zone and city with ADJOINT=namelists/adjoint_xinjiang.nml (off
+#      by default: about 25 minutes more on 2 cores), and xj27 again, untagged, sweeping back what
+#      ns9 took from it, so that every control unit of both domains gets its exact share
+#      (postproc/adjoint_sources.py) and every shipped scenario is predicted;
 #   5. the maps of the domains, the winds and profiles of the meteorology (postproc/plot_met.py),
 #      the least-cost strategy for the default targets (bin/bogda-strategy,
 #      namelists/strategy_xinjiang.nml; STRATEGY='' for none), the attribution report
@@ -106,7 +107,13 @@ strategy=()
 if [ -n "$STRATEGY" ] && [ -x bin/bogda-strategy ]; then
   stage "least-cost strategy ($STRATEGY) -> $RUN/$INNER/strategy"
   mkdir -p "$RUN/$INNER/strategy"
-  if bin/bogda-strategy -run "$RUN/$INNER" -domain "$RUN/domains/${INNER}_domain.nc" -strategy "$STRATEGY" \
+  # From the backward runs' table when there is one (every unit a decision variable), else the tags.
+  strategy_src=(-run "$RUN/$INNER")
+  if [ -s "$RUN/$INNER/adjoint/adjoint_sources.csv" ]; then
+    strategy_src=(-adjoint "$RUN/$INNER/adjoint/adjoint_sources.csv")
+    [ -e "$RUN/domains/${OUTER}_domain.nc" ] && strategy_src+=(-outer_domain "$RUN/domains/${OUTER}_domain.nc")
+  fi
+  if bin/bogda-strategy "${strategy_src[@]}" -domain "$RUN/domains/${INNER}_domain.nc" -strategy "$STRATEGY" \
     -out "$RUN/$INNER/strategy" >>"$LOG" 2>&1 && "$PYTHON" postproc/plot_strategy.py "$RUN/$INNER/strategy" >>"$LOG" 2>&1 &&
     "$PYTHON" postproc/strategy_report.py "$RUN/$INNER/strategy" >>"$LOG" 2>&1; then
     strategy=(--strategy "$RUN/$INNER/strategy")
