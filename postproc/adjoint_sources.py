@@ -18,6 +18,7 @@ Writes into DIR (UTF-8 with a byte-order mark, full precision, each file complet
   adjoint_units.csv        per functional and control unit (all sectors, species and stacks)
   adjoint_prefectures.csv  per functional and prefecture
   adjoint_sectors.csv      per functional and sector
+  adjoint_unit_sectors.csv per functional, control unit and sector (the sector x unit table)
   adjoint_tables.json      the three summaries
   adjoint_section.html     the report's section (postproc/report.py --adjoint DIR): per functional
                            the units ranked, and the prefectures and sectors
@@ -192,6 +193,31 @@ def summaries(comb, units):
     return out
 
 
+def unit_sector_rows(comb, units):
+    """The sector x unit table: per functional, unit and sector (all species and stacks), units in
+    the order of their total contribution."""
+    out = []
+    for fn, c in comb.items():
+        cells, total = {}, {}
+        for (source, unit, sector, species), (e, inner, outer) in c["rows"].items():
+            if special(source):
+                continue
+            key = unit or "(none)"
+            a = cells.setdefault((key, sector), [0.0, 0.0])
+            a[0] += inner + outer
+            a[1] += e
+            total[key] = total.get(key, 0.0) + inner + outer
+        for key in sorted(total, key=lambda k: -total[k]):
+            u = units.get(key, ("", "", "", "", ""))
+            for (k, sector), (v, e) in sorted(cells.items()):
+                if k != key:
+                    continue
+                out.append({"functional": fn, "unit": key, "name_zh": u[0], "name_en": u[1], "kind": u[2],
+                            "prefecture_zh": u[3], "prefecture_en": u[4], "sector": sector, "emission_t_per_year": e,
+                            "contribution_ug_m3": v, "share_percent": 100.0 * v / c["J"] if c["J"] else 0.0})
+    return out
+
+
 def write_atomic(path, writer, encoding="utf-8-sig"):
     d = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-", suffix=os.path.basename(path))
@@ -212,7 +238,7 @@ def write_rows(path, rows, columns):
 TOP = 15  # units listed per functional in the report's section
 
 
-def section(comb, s, combined):
+def section(comb, s, combined, crossed=()):
     """The report's section: an HTML fragment, both languages, every number from the CSV tables."""
     e = html.escape
     def num(v):
@@ -254,6 +280,19 @@ def section(comb, s, combined):
             out.append(f"<tr><td></td><td>{e(r['name_zh'])} {e(r['name_en'])}</td><td></td><td></td>"
                        f"<td>{num(r['contribution_ug_m3'])}</td><td>{r['share_percent']:.2f}</td></tr>")
         out.append("</table>")
+        top = [r["key"] for r in rows[:10]]
+        cross = [r for r in crossed if r["functional"] == fn and r["unit"] in top]
+        sectors = sorted({r["sector"] for r in cross})
+        if cross:
+            cell = {(r["unit"], r["sector"]): r["share_percent"] for r in cross}
+            out.append("<h4>单元 × 行业 Unit × sector (% of the functional; adjoint_unit_sectors.csv)</h4><table><tr>"
+                       "<th>单元 Unit</th>" + "".join(f"<th>{e(x)}</th>" for x in sectors) + "</tr>")
+            names = {r["key"]: r for r in rows[:10]}
+            for u in top:
+                out.append(f"<tr><td>{e(names[u]['name_zh'])} ({e(u)})</td>"
+                           + "".join(f"<td>{cell[(u, x)]:.2f}</td>" if (u, x) in cell else "<td></td>" for x in sectors)
+                           + "</tr>")
+            out.append("</table>")
         pref = [r for r in s["prefectures"] if r["functional"] == fn and not special(r["key"])][:8]
         sect = [r for r in s["sectors"] if r["functional"] == fn and not special(r["key"])]
         out.append("<p>地州 Prefectures: " + "; ".join(f"{e(r['name_zh'])} {r['share_percent']:.1f} %" for r in pref)
@@ -298,8 +337,12 @@ def main():
     write_atomic(os.path.join(a.out, "adjoint_tables.json"),
                  lambda f: json.dump({"functionals": {fn: {"J": c["J"], "sum": c["sum"]} for fn, c in comb.items()},
                                       **s}, f, ensure_ascii=False, indent=1), encoding="utf-8")
-    write_atomic(os.path.join(a.out, "adjoint_section.html"), lambda f: f.write(section(comb, s, parent is not None)),
-                 encoding="utf-8")
+    crossed = unit_sector_rows(comb, units)
+    write_rows(os.path.join(a.out, "adjoint_unit_sectors.csv"), crossed,
+               ["functional", "unit", "name_zh", "name_en", "kind", "prefecture_zh", "prefecture_en", "sector",
+                "emission_t_per_year", "contribution_ug_m3", "share_percent"])
+    write_atomic(os.path.join(a.out, "adjoint_section.html"),
+                 lambda f: f.write(section(comb, s, parent is not None, crossed)), encoding="utf-8")
     for fn, c in comb.items():
         nunits = sum(1 for r in s["units"] if r["functional"] == fn and not special(r["key"]))
         print(f"{fn}: J = {c['J']:.12e} ug m-3; {nunits} units; the sources sum to {c['sum']:.12e} "

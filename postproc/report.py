@@ -1280,7 +1280,7 @@ def build(args, out):
         write_csv(os.path.join(out, f"{name}.csv"), name, rows)
     make_figures(rep, out)
     for t in ("adjoint_sources.csv", "adjoint_units.csv", "adjoint_prefectures.csv", "adjoint_sectors.csv",
-              "adjoint_tables.json"):
+              "adjoint_unit_sectors.csv", "adjoint_tables.json"):
         if rep.get("adjoint_dir") and os.path.isfile(os.path.join(rep["adjoint_dir"], t)):
             shutil.copy(os.path.join(rep["adjoint_dir"], t), out)
     if rep.get("strategy_dir") and os.path.isfile(os.path.join(rep["strategy_dir"], "strategy_curve.png")):

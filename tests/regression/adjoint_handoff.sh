@@ -62,6 +62,21 @@ ok $? "every unit of both domains, the initial state and the inflow sum to the c
 [ "$(grep -c ',initial:parent,\|,inflow:parent:' "$dir/tables/adjoint_sources.csv")" -eq 0 ] &&
   grep -q ',initial,' "$dir/tables/adjoint_sources.csv" && [ "$(head -c 3 "$dir/tables/adjoint_units.csv" | od -An -tx1 | tr -d ' ')" = efbbbf ]
 ok $? "the combined table credits the parent's air to its sources (no row left from the parent); the summaries carry a BOM"
+"$PY" - "$dir/tables" <<'PY'
+import csv, sys
+d = sys.argv[1]
+rd = lambda n: list(csv.DictReader(open(f"{d}/{n}", encoding="utf-8-sig")))
+units = {}
+for r in rd("adjoint_units.csv"):
+    units[(r["functional"], r["key"])] = float(r["contribution_ug_m3"])
+cross = {}
+for r in rd("adjoint_unit_sectors.csv"):
+    k = (r["functional"], r["unit"])
+    cross[k] = cross.get(k, 0.0) + float(r["contribution_ug_m3"])
+worst = max(abs(v - units[k]) / max(abs(units[k]), 1e-300) for k, v in cross.items())
+sys.exit(0 if cross and worst <= 1e-12 else 1)
+PY
+ok $? "the sector x unit table (adjoint_unit_sectors.csv) sums over the sectors to each unit's share"
 out=$("$PY" "$ROOT/tests/regression/adjoint_check.py" combined "$dir/tables" "$dir/c"); ok $? "combined, by sector, initial state and inflow side, equal to the child's forward tags: $out"
 model c_2 att9 2 "${child[@]}"
 ok $? "the child on 2 ranks"
