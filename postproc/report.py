@@ -1188,20 +1188,15 @@ def load(args):
            "attrs": attrs, "geo": geo, "tags": Tags(rec, dom, geo["sites"])}
     if args.scenarios:
         rep["scenarios"] = read_scenarios(args.scenarios, rec)
-    if args.strategy:
-        path = os.path.join(args.strategy, "strategy_section.html")
-        if not os.path.isfile(path):
-            fail(f"{path}: no such file (run postproc/strategy_report.py on the bogda-strategy folder first)")
-        with open(path, encoding="utf-8") as f:
-            rep["strategy_html"] = f.read()
-        rep["strategy_dir"] = args.strategy
-    if args.adjoint:
-        path = os.path.join(args.adjoint, "adjoint_section.html")
-        if not os.path.isfile(path):
-            fail(f"{path}: no such file (run postproc/adjoint_sources.py on the backward runs' tables first)")
-        with open(path, encoding="utf-8") as f:
-            rep["adjoint_html"] = f.read()
-        rep["adjoint_dir"] = args.adjoint
+    for key, folder, tool in (("strategy", args.strategy, "postproc/strategy_report.py on the bogda-strategy folder"),
+                              ("adjoint", args.adjoint, "postproc/adjoint_sources.py on the backward runs' tables")):
+        if folder:  # a section another tool wrote as an HTML fragment, with its tables beside it
+            path = os.path.join(folder, f"{key}_section.html")
+            if not os.path.isfile(path):
+                fail(f"{path}: no such file (run {tool} first)")
+            with open(path, encoding="utf-8") as f:
+                rep[f"{key}_html"] = f.read()
+            rep[f"{key}_dir"] = folder
     if args.observations:
         try:
             rep["evaluation_pairs"], rep["evaluation_stats"] = evaluate.evaluate(args.run_dir, args.domain,

@@ -18,7 +18,7 @@
 #   zero-out run of that unit (upwind transport: the bulk is then linear in the emissions).
 # Command: tests/regression/adjoint.sh
 # Tolerance: tags 1e-10 of J (and of the tag itself above 1e-12 J); family sums 1e-12 of J;
-#   1 vs 2 ranks 1e-12 of J; zero-out 1e-6 of the unit's share.
+#   1 vs 2 ranks 1e-12 of J; zero-out 1e-10 of the unit's share (upwind: linear).
 . "$(dirname "$0")/../lib.sh"
 dir=$(scratch adjoint)
 case=$ROOT/tests/regression/attribution/case.nml

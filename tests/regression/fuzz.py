@@ -172,7 +172,7 @@ class Fuzzer:
         return cmd
 
     def run(self, target, what, cmd, out, must_refuse=False):
-        """Runs one prepared case; returns (outcome, log line, report or None). Thread-safe: it
+        """Runs one prepared case; returns (outcome, log line, report or None, seconds). Thread-safe: it
         touches only its own case folder, so cases run two at a time (one per core)."""
         start = time.time()
         try:
@@ -201,7 +201,7 @@ class Fuzzer:
             first = next((l for l in text.splitlines() if SANITIZER.search(l) or 'ERROR' in l or ': error: ' in l), '')
             bad = (f'{outcome}: {target}: {what} ({time.time() - start:.1f} s; exit {rc}; '
                    f'left {left}): {first[:200]}\n    {" ".join(cmd)}')
-        return outcome, line, bad
+        return outcome, line, bad, time.time() - start
 
     def text_case(self, rng, target, n, src, make_cmd):
         data = open(src, 'rb').read()
@@ -270,9 +270,9 @@ def main():
         results = list(pool.map(lambda c: fz.run(*c), cases))
     per = {target: {} for target in targets}
     seconds = {target: 0.0 for target in targets}
-    for (target, *_), (outcome, line, bad) in zip(cases, results):
+    for (target, *_), (outcome, line, bad, secs) in zip(cases, results):
         per[target][outcome] = per[target].get(outcome, 0) + 1
-        seconds[target] += float(line.rsplit(', ', 1)[1].split()[0])
+        seconds[target] += secs
         fz.counts[outcome] = fz.counts.get(outcome, 0) + 1
         fz.log.append(line)
         if bad:

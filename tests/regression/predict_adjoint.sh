@@ -14,7 +14,7 @@
 #   reads the predictions; bad tables are refused with the file, line and value and leave no
 #   output.
 # Command: tests/regression/predict_adjoint.sh
-# Tolerance: predicted vs simulated 1e-6 relative (the case's transport is the linear upwind
+# Tolerance: predicted vs simulated 1e-10 relative (the case's transport is the linear upwind
 #   scheme, so the model is linear in the emissions up to round-off).
 . "$(dirname "$0")/../lib.sh"
 dir=$(scratch predict_adjoint)

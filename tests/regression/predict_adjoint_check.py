@@ -10,7 +10,7 @@ and scenario in that order). Each run directory holds the receptor series <name>
 and <name>_effective.nml, whose &scenario name identifies the scenario. Checks every row's base
 against the base run's window mean and its prediction against the scenario run's; prints the
 largest differences relative to the simulated value and to the simulated change, and fails if
-the first exceeds 1e-6 or a scenario of the table has no run."""
+the first exceeds 1e-10 or a scenario of the table has no run."""
 import csv
 import glob
 import re
@@ -19,7 +19,7 @@ import sys
 import netCDF4
 import numpy as np
 
-RTOL = 1e-6
+RTOL = 1e-10  # the upwind case is linear in the emissions: round-off only
 
 
 def labels(ds, var):
