@@ -273,9 +273,7 @@ static PetscErrorCode parent_open(MPI_Comm comm, Boundary *b, const char *key, c
              "boundary_%s: fewer than two times in '%s'", key, pattern);
   PetscCall(PetscMalloc1(pa->nt + 1, &pa->map));
   for (PetscInt m = 0; m < pa->nt; m++) {
-    pa->map[m] = -1;
-    for (PetscInt n = 0; n < b->ntag; n++)
-      if (!strncmp(labels[m], b->tags->label[n], 64)) pa->map[m] = n;
+    pa->map[m] = b->ntag ? tags_find_label(b->tags, labels[m]) : -1;
     if (b->ntag && pa->nt > 1)
       PetscCheck(pa->map[m] >= 0 || strncmp(labels[m], "", 1) == 0, comm, PETSC_ERR_USER,
                  "the parent's tag '%.64s' has no tag of the same label in this run: use the same "

@@ -110,7 +110,10 @@ static void group_key(const Domain *d, PetscInt by, PetscInt u, const char *deta
   if (un->kind == DOMAIN_UNIT_OUTSIDE)
     *type = 0, *value = u;
   else if (by == TAGS_BY_UNIT || by == TAGS_BY_UNIT_SECTOR) {
-    if (detailed(d, pref, detail) || detailed(d, parent, detail))
+    /* A unit with no area in this domain cannot emit here (stacks take the unit of their cell):
+       a tag of its own would stay zero at the cost of a full tag, so it joins its prefecture's
+       tag, which a parent run's air of that prefecture comes in under. */
+    if ((detailed(d, pref, detail) || detailed(d, parent, detail)) && un->area_km2 > 0)
       *type = 0, *value = u;
     else
       *type = 1, *value = pref;
@@ -120,6 +123,31 @@ static void group_key(const Domain *d, PetscInt by, PetscInt u, const char *deta
     *type = 2, *value = un->kind;
   else
     *type = 3, *value = 0;
+}
+
+/* Is unit u one a unit family with this detail tags one by one where it has an area? */
+static PetscBool un_detailed(const Domain *d, PetscInt u, const char *detail)
+{
+  PetscInt pref = d->unit[u].prefecture;
+  return d->unit[u].kind != DOMAIN_UNIT_OUTSIDE && pref >= 0 &&
+         (detailed(d, pref, detail) || detailed(d, d->pref[pref].parent, detail));
+}
+
+/* Record that unit u's label in family `family` (with sector s when nsec > 1) goes to tag n. */
+static PetscErrorCode alias(Builder *b, const char *family, const Domain *d, PetscInt u,
+                            PetscInt nsec, PetscInt s, PetscInt n)
+{
+  Tags *t = b->t;
+  char label[3 * DOMAIN_NAME_LEN + 64];
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscSNPrintf(label, sizeof(label), "%s:%s%s%s", family, d->unit[u].code,
+                          nsec > 1 ? "|" : "", nsec > 1 ? sector_names[s] : ""));
+  PetscCall(PetscRealloc(sizeof(char *) * (size_t)(t->nalias + 1), &t->alias_label));
+  PetscCall(PetscRealloc(sizeof(PetscInt) * (size_t)(t->nalias + 1), &t->alias_tag));
+  PetscCall(PetscStrallocpy(label, &t->alias_label[t->nalias]));
+  t->alias_tag[t->nalias++] = n;
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* The emission groups of family f and the lookup of every (unit, sector) into them. */
@@ -174,6 +202,8 @@ static PetscErrorCode build_family(Builder *b, PetscInt f, const Domain *d, cons
         }
         PetscCall(add(b, name, label, info, &tag[u]));
       }
+      if (type[u] == 1 && un_detailed(d, u, detail))
+        PetscCall(alias(b, name, d, u, nsec, s, tag[u]));
       for (PetscInt sec = 0; sec < SECTOR_N; sec++)
         if (nsec == 1 || sec == s) t->lookup[(f * nu + u) * SECTOR_N + sec] = tag[u];
     }
@@ -185,7 +215,11 @@ static PetscErrorCode build_family(Builder *b, PetscInt f, const Domain *d, cons
     for (PetscInt q = 0; q < d->npref; q++) {
       char label[64];
       PetscInt n;
+      PetscBool have = PETSC_FALSE;
       if (!detailed(d, q, detail) && !detailed(d, d->pref[q].parent, detail)) continue;
+      for (PetscInt m = t->family_start[f]; m < t->ntag; m++)
+        if (t->info[m].prefecture == q && t->info[m].unit < 0) have = PETSC_TRUE;
+      if (have) continue; /* its units outside this domain made it above */
       PetscCall(PetscSNPrintf(label, sizeof(label), "pref:%d", (int)d->pref[q].code));
       PetscCall(add(b, name, label, (TagInfo){f, -1, q, -1, -1, TAG_EMISSION, -1}, &n));
     }
@@ -302,6 +336,9 @@ PetscErrorCode tags_destroy(Tags **tags)
   PetscFunctionBeginUser;
   if (!t) PetscFunctionReturn(PETSC_SUCCESS);
   for (PetscInt n = 0; n < t->ntag; n++) PetscCall(PetscFree(t->label[n]));
+  for (PetscInt n = 0; n < t->nalias; n++) PetscCall(PetscFree(t->alias_label[n]));
+  PetscCall(PetscFree(t->alias_label));
+  PetscCall(PetscFree(t->alias_tag));
   for (PetscInt f = 0; f < t->nfamily; f++) PetscCall(PetscFree(t->family_name[f]));
   PetscCall(PetscFree(t->label));
   PetscCall(PetscFree(t->info));
@@ -331,4 +368,13 @@ PetscInt tags_point_tag(const Tags *t, PetscInt f, PetscInt p, PetscInt u, Petsc
   if (t->family_by[f] == TAGS_BY_POINT)
     return p >= 0 && p < t->npoint ? t->point_tag[f * t->npoint + p] : t->tag_other[f];
   return tags_emission_tag(t, f, u, s);
+}
+
+PetscInt tags_find_label(const Tags *t, const char *label)
+{
+  for (PetscInt n = 0; n < t->ntag; n++)
+    if (!strncmp(label, t->label[n], 64)) return n;
+  for (PetscInt n = 0; n < t->nalias; n++)
+    if (!strncmp(label, t->alias_label[n], 64)) return t->alias_tag[n];
+  return -1;
 }

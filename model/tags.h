@@ -80,6 +80,10 @@ typedef struct {
   PetscInt *lookup;       /* tag of (family, unit, sector): [(f*nunit + u)*SECTOR_N + s]; owned */
   PetscInt npoint;        /* point sources known to the tags */
   PetscInt *point_tag; /* [f*npoint + p]: tag of point p in a point family, -1 otherwise; owned */
+  PetscInt nalias;     /* labels without a tag of their own: a unit family's units outside the
+                          domain, whose label a parent run's tag may carry */
+  char **alias_label;  /* nalias labels "family:code" ("family:code|sector"); owned */
+  PetscInt *alias_tag; /* the tag each alias's air goes to (its prefecture's); owned */
 } Tags;
 
 typedef struct PointSources PointSources;
@@ -90,6 +94,10 @@ PetscErrorCode tags_create(MPI_Comm comm, const Domain *dom, const PointSources 
 
 /* Destroy; no-op on NULL. Not collective. */
 PetscErrorCode tags_destroy(Tags **tags);
+
+/* The tag whose label is label (the first 64 characters), or the tag an alias of that label
+   goes to; -1 for none. Not collective. */
+PetscInt tags_find_label(const Tags *tags, const char *label);
 
 /* The tag of family f that area emissions of unit u (-1: none) and sector s go to. Not collective.
  */

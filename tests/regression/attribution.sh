@@ -14,6 +14,8 @@ model() { local out=$1; shift; att27_model "$dir" "$case" "$out" "$@"; } # model
 model "$dir/base"; ok $? "base run with three tag families"
 worst=$(grep -oE 'closure [0-9.e+-]+' "$dir/base.log" | awk '{print $2}' | sort -g | tail -n 1)
 awk -v w="$worst" 'BEGIN { exit !(w < 1e-9) }'; ok $? "closure after every process: largest deviation $worst (limit 1e-9)"
+out=$(check unit_tags "$dir/base" "$dir/att27_domain.nc" geo 650100 652300 659001 654000 654200 650200)
+ok $? "a tag for each detailed unit with an area in the domain, none for those outside: $out"
 rc=$(check closure "$dir/base"); awk -v w="$rc" 'BEGIN { exit !(w < 1e-9) }'; ok $? "closure at the receptors: $rc"
 read -r qmin tmin < <("$TBIN/ckcompare" --nonneg "$dir/base/att_checkpoint_20240110T1200Z.bin")
 awk -v a="$qmin" -v b="$tmin" 'BEGIN { exit !(a >= 0 && b >= 0) }'; ok $? "no negative mixing ratio ($qmin) or tag ($tmin)"

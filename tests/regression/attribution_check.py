@@ -11,6 +11,10 @@
       the predicted episode means of the table against a real scenario run's receptor means.
   attribution_check.py closure DIR
       the largest closure deviation recorded in the receptor files.
+  attribution_check.py unit_tags DIR DOMAIN.nc FAMILY PREFECTURE [PREFECTURE...]
+      the unit family FAMILY, detailed for the PREFECTURE adcodes, has a tag of its own for
+      exactly the units of those prefectures with an area in the domain, and one pref:<code> tag
+      for each of those prefectures (the air of their units outside the domain and a parent's).
 Exit status 0 when the check holds."""
 import glob
 import sys
@@ -75,6 +79,31 @@ def main():
                 n += 1
         print(f"{n} changed entries; worst |predicted - real| / |change| = {worst:.3e}")
         return 0 if n > 0 and worst < 1e-6 else 1
+    if what == "unit_tags":
+        _, _, _, labels = load(sys.argv[2])
+        fam, prefs = sys.argv[4], {int(x) for x in sys.argv[5:]}
+        with Dataset(sys.argv[3]) as d:
+            d.set_auto_chartostring(False)
+            codes = [str(s) for s in chartostring(d["unit_code"][:])]
+            area = d["unit_area_km2"][:]
+            pidx = d["unit_prefecture"][:]
+            pcode = d["prefecture_code"][:]
+            parent = d["prefecture_parent"][:] if "prefecture_parent" in d.variables else None
+        def detailed(p):
+            if p < 0:
+                return False
+            if int(pcode[p]) in prefs:
+                return True
+            return parent is not None and parent[p] >= 0 and int(pcode[parent[p]]) in prefs
+        want = {c for c, a, p in zip(codes, area, pidx) if detailed(int(p)) and a > 0}
+        absent = sum(1 for a, p in zip(area, pidx) if detailed(int(p)) and a <= 0)
+        inside = {c for c, p in zip(codes, pidx) if p >= 0}
+        have = {lab.split(":", 1)[1] for lab in labels if lab.startswith(fam + ":") and lab.split(":", 1)[1] in inside}
+        pref_tags = [lab for lab in labels if lab.startswith(fam + ":pref:")]
+        ok = have == want and len(pref_tags) == len(set(pref_tags)) and absent > 0
+        print(f"{len(have)} unit tags for {len(want)} units with area, {absent} units outside the domain without one, "
+              f"{len(pref_tags)} prefecture tags")
+        return 0 if ok else 1
     if what == "closure":
         _, _, closure, _ = load(sys.argv[2])
         print(f"{closure.max():.3e}")
