@@ -97,7 +97,7 @@ static PetscInt64 rows_first(const Rows *R, PetscInt j, PetscInt k)
 /* Write a DMDA local (ghosted) vector as PETSc's binary Vec record in natural ordering, as
    VecView of the global vector would (VecLoad reads it back), but row by row: each row of
    cells (j, k) is gathered on rank 0 and written, so no global, natural-order or byte-swap copy
-   of the whole vector is ever made (with 160 tags a copy is 1.2 GB on ns9). The checksum terms
+   of the whole vector is ever made (with 146 tags a copy is 1.1 GB on ns9). The checksum terms
    of the values this rank owns are added to *sum. Collective. */
 static PetscErrorCode view_local(DM da, Vec local, PetscViewer v, uint64_t *sum)
 {

@@ -64,6 +64,8 @@ BEIJING = datetime.timezone(datetime.timedelta(hours=8), "UTC+8")
 GB3095_DAILY = {"pm25": 75.0, "so2": 150.0, "nox": 80.0}
 GB3095_ANNUAL = {"pm25": 35.0, "so2": 60.0, "nox": 40.0}
 HEAVY_PM25 = 150.0
+# What a spin-up should leave of the starting air at a zone (issue 14): the report says when more is left.
+INITIAL_LIMIT_PERCENT = 1.0
 # The tag vocabulary (family groupings, what a tag stands for, unit kinds) is not restated here: the
 # receptor files carry it as CF flag_values/flag_meanings (model/tags.c), read by tag_vocabulary().
 VOCABULARY = {"family_by": ("unit", "prefecture", "kind", "region", "sector", "unit_sector", "point"),
@@ -974,6 +976,15 @@ def headline(rows, receptor, family):
     return [x for x in rows if x["receptor"] == receptor and x["species"] == "pm25" and x["table"] == family][:5]
 
 
+def initial_shares(rows, receptors):
+    """Per receptor, the share (%) of its period-mean PM2.5 still from the starting air (None without the row)."""
+    out = {c: None for c in receptors}
+    for x in rows:
+        if x["species"] == "pm25" and x["key"] == "initial" and x["receptor"] in out and out[x["receptor"]] is None:
+            out[x["receptor"]] = x["share_percent"]
+    return out
+
+
 def summary_part(r, rep, cells):
     """The headline and closure boxes of receptor r."""
     rec, receptor = rep["rec"], rep["rec"]["receptor"][r]
@@ -1089,8 +1100,9 @@ METHODS = [
      "county and prefecture polygons; background air at the outer domain's edges: about 11.6 µg m⁻³ PM2.5 at the ground "
      "(the Akedala background station), falling with a 2 km scale height. Sources and licences: data/README.md."),
     ("时段与预热", "Period and spin-up",
-     "外层 27 公里区域提前 3 天起算（预热），内层 9 公里区域从外层在分析时段开始时的状态（含标签）起算；平均值只覆盖分析时段。",
-     "The outer 27 km domain starts 3 days before the analysis period (its spin-up); the 9 km domain starts at the "
+     "外层 27 公里区域先于分析时段起算（预热；默认算例为 5 天，其间两次冷锋过境），内层 9 公里区域从外层在分析时段开始时的状态（含标签）起算；平均值只覆盖分析时段。",
+     "The outer 27 km domain starts before the analysis period (its spin-up: 5 days with two cold fronts in the default "
+     "case); the 9 km domain starts at the "
      "analysis start from the outer domain's state there, tags included, so its first air is already attributed to "
      "sources; the averages cover the analysis period only. What is left of the outer domain's clean starting air is "
      "the 'initial conditions' row of the inflow table. Times are shown in Beijing time (UTC+8); the files hold UTC."),
@@ -1287,7 +1299,8 @@ def build(args, out):
                                                  zip(rep["rec"]["receptor"], rep["rec"]["receptor_zh"], rep["rec"]["receptor_en"])],
               "headline": {c: [{k: jsonable(x[k]) for k in CONTRIB_COLUMNS} for x in headline(rep["contributions"], c, rep["family"])]
                            for c in rep["rec"]["receptor"]},
-              "figures": rep["figures"], "overview_map": rep["overview_map"]}
+              "figures": rep["figures"], "overview_map": rep["overview_map"],
+              "initial_share_percent": initial_shares(rep["contributions"], rep["rec"]["receptor"])}
     for name, rows in tables.items():
         report[name] = [{c: jsonable(x.get(c)) for c in COLUMNS[name]} for x in rows]
     with open(os.path.join(out, "report.json"), "w", encoding="utf-8") as f:
@@ -1327,6 +1340,14 @@ def main():
         return 1
     for code, top in report["headline"].items():
         print(f"{code}: " + "; ".join(f"{x['name_en']} ({x['key']}) {x['share_percent']:.1f}%" for x in top))
+    zones = {c: v for c, v in report["initial_share_percent"].items() if "." not in c and v is not None}
+    if zones:
+        print("starting air left at the zones (share of period-mean PM2.5): "
+              + ", ".join(f"{c} {v:.2f} %" for c, v in zones.items()))
+        high = [c for c, v in zones.items() if v > INITIAL_LIMIT_PERCENT]
+        if high:
+            warn(f"more than {INITIAL_LIMIT_PERCENT:g} % of PM2.5 at {', '.join(high)} is still the starting air: "
+                 "the spin-up is too short for attribution (SPINUP_HOURS, the outer run's start)")
     print(f"report: {os.path.join(final, 'index.html')} ({clock.time() - start:.1f} s)")
     return 0
 

@@ -15,7 +15,7 @@
 #                                                  (2024-01-12T16:00:00Z: 13 January 00:00 UTC+8)
 #   HOURS       hours of the analysis period                 (120: 5 whole Beijing days)
 #   SPINUP_HOURS  hours the outer run starts before it; at the analysis start the outer run
-#               writes the inner one's start state, tags included             (72)
+#               writes the inner one's start state, tags included            (120)
 #   ADJOINT     namelist of the inner run's backward runs (namelists/adjoint_xinjiang.nml; ''
 #               for none): the inner run then writes its sensitivities to the outer run's
 #               records, and the outer run is repeated (untagged, into RUN/<outer>_handoff) to
@@ -29,7 +29,7 @@ INNER=${INNER:-ns9}
 CASE=${CASE:-namelists/xinjiang.nml,namelists/winter_jan2024.nml}
 ANALYSIS_START=${ANALYSIS_START:-2024-01-12T16:00:00Z}
 HOURS=${HOURS:-120}
-SPINUP_HOURS=${SPINUP_HOURS:-72}
+SPINUP_HOURS=${SPINUP_HOURS:-120}
 OUTER_NML=${OUTER_NML:-namelists/xj27.nml}
 INNER_NML=${INNER_NML:-namelists/ns9.nml}
 ADJOINT=${ADJOINT-}

@@ -47,6 +47,27 @@ status=$?
 secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 [ $status -eq 0 ] && [ -s "$dir/base/report/index.html" ] && [ -s "$dir/base/report/report.json" ]
 ok $? "report.py writes index.html, the CSV tables and report.json ($secs s)"
+# The starting air left at each zone (issue 14: at most 1 % after a spin-up): the log's line and
+# report.json against contributions.csv; this 6-hour run from clean air has no spin-up, so it warns.
+out=$("$PY" - "$dir/base/report" "$dir/report.log" <<'PYEOF'
+import csv, json, re, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1] + "/contributions.csv", encoding="utf-8-sig"))
+        if r["species"] == "pm25" and r["key"] == "initial"]
+want = {}
+for r in rows:
+    want.setdefault(r["receptor"], float(r["share_percent"]))
+log = open(sys.argv[2], encoding="utf-8").read()
+line = re.search(r"starting air left at the zones \(share of period-mean PM2.5\): (.*)", log).group(1)
+got = {c: float(v) for c, v in re.findall(r"(\S+) ([0-9.]+) %", line)}
+js = json.load(open(sys.argv[1] + "/report.json", encoding="utf-8"))["initial_share_percent"]
+zones = [c for c in want if "." not in c]
+assert zones and set(got) == set(zones), (got, zones)
+assert all(abs(got[c] - want[c]) <= 0.005 + 1e-12 and js[c] == want[c] for c in zones), (got, want, js)
+assert ("warning: more than 1 %" in log) == any(want[c] > 1 for c in zones)
+print(line)
+PYEOF
+)
+ok $? "the starting air left at each zone, in the log and report.json, from the contributions table: $out"
 n=$(ls "$dir"/base/report/*.png 2>/dev/null | wc -l)
 [ "$n" -ge 10 ] && [ -z "$(ls -A "$dir/base" | grep '^\.report')" ]
 ok $? "$n figures, no temporary folder left behind"
