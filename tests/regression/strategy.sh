@@ -22,7 +22,7 @@ strategy() { # strategy OUTDIR NAMELIST [options...]
 }
 att27_model "$dir" "$here/case.nml" "$dir/base"; ok $? "base run with families by unit_sector and by unit"
 strategy "$dir/plan" "$here/strategy.nml"; ok $? "bogda-strategy plans the cuts: $(grep -o 'completed.*s;' "$dir/plan.log")"
-head -n 1 "$dir/plan/strategy_units.csv" | grep -qx 'unit_code,unit_name,kind,prefecture,sector,precursor,cut_percent,cut_t_yr,cost_yuan'
+head -n 1 "$dir/plan/strategy_units.csv" | grep -qx 'unit_code,unit_name,kind,prefecture,sector,precursor,cut_percent,cut_t_yr,cost_yuan,stack'
 ok $? "strategy_units.csv has the query page's columns"
 for f in strategy_unit_summary.csv strategy_targets.csv strategy_emissions.csv strategy_curve.csv strategy.json strategy_scenario.nml; do
   [ -s "$dir/plan/$f" ] || { echo "# missing $f"; false; }
