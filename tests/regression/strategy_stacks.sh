@@ -38,6 +38,9 @@ ok $? "bogda-strategy -run plans them from the point family: $(grep -o 'complete
   grep -q '^P10,650106-K1,.*,industry,' "$dir/adj/strategy_stacks.csv" && grep -q '^P12,659001-K1,.*,power,' "$dir/adj/strategy_stacks.csv" &&
   [ "$(awk -F, 'NR > 1 && $10 != "" { n++ } END { print n }' "$dir/adj/strategy_units.csv")" -ge 5 ]
 ok $? "strategy_stacks.csv has a row per named stack (unit, sector, cuts, cost, contributions) and strategy_units.csv their variables"
+"$PY" "$ROOT/postproc/strategy_report.py" "$dir/adj" >"$dir/report.log" 2>&1 &&
+  grep -q '单列的点源 / Named stacks' "$dir/adj/strategy_section.html" && grep -q '<td>P10</td><td>650106-K1</td>' "$dir/adj/strategy_section.html"
+ok $? "strategy_report.py lists the named stacks in the report's strategy section"
 out=$(check same "$dir/adj" "$dir/run"); ok $? "(a) -adjoint and -run give the same plan: $out"
 out=$(check linprog "$dir/adj" "$table" "$ROOT/data/strategy/abatement_costs.csv" 0.8 650106-K1,659001-K1,650202-K1 \
   P10:0.6,P12:0.45 residential:0.5)
