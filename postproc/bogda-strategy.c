@@ -15,7 +15,9 @@
    (unit, sector, precursor) of the table at once, stacks counted in their unit and sector as the
    tags count them (postproc/strategy_adjoint.h): every unit is a decision variable. A target's
    receptor mean is then the J of its PM2.5 functional over the table's whole window; daily
-   limits (strategy_day_limit) need daily functionals and are refused without them.
+   limits (strategy_day_limit) need daily functionals and are refused without them. Stacks named
+   in strategy_stacks are variables of their own, apart from their unit and sector: from a
+   table's stack rows, or with -run from a tag family by point (postproc/strategy_stacks.h).
    The cheapest cuts that bring every target's
    receptor to its target are a linear programme (postproc/strategy_lp.h, solved by GLPK's
    simplex: a Debian package with a C API, exact vertex optima with the row duals, which are the
@@ -39,6 +41,7 @@
 #include "postproc/strategy_problem.h"
 #include "postproc/strategy_write.h"
 #include "postproc/strategy_adjoint.h"
+#include "postproc/strategy_stacks.h"
 #include "postproc/adjoint_table.h"
 
 #define COUNT(a) ((PetscInt)(sizeof(a) / sizeof((a)[0])))
@@ -137,12 +140,13 @@ static PetscErrorCode solve_curve(const StrategyParams *prm, StrategyProblem *pb
 
 /* The base run's tags at run as the problem's coefficients: the run b, the registry d and the
    tonnes of each tag t_yr, from the model's own emission set-up run again (which loads the run's
-   namelist, so the strategy's is read again after it). */
+   namelist, so the strategy's is read again after it); the named stacks moved from a point
+   family into the plan's (postproc/strategy_stacks.h). */
 static PetscErrorCode load_run(const char *run, const char *dpath, const char *nml,
                                StrategyParams *prm, TaggedRun *b, Domain **d, PetscReal **t_yr)
 {
   char eff[PETSC_MAX_PATH_LEN];
-  PetscInt nspec, family = -1;
+  PetscInt nspec, family = -1, *host, *unit;
 
   PetscFunctionBeginUser;
   PetscCall(tagged_run_read(run, b));
@@ -153,8 +157,12 @@ static PetscErrorCode load_run(const char *run, const char *dpath, const char *n
   PetscCall(effective_namelist(run, eff, sizeof(eff)));
   PetscCall(PetscMalloc1(b->ntag * SECTOR_N * nspec, t_yr));
   PetscCall(strategy_problem_family(prm, b, &family));
-  PetscCall(tag_emissions_compute(PETSC_COMM_WORLD, eff, dpath, b, family, *t_yr));
+  PetscCall(PetscMalloc2(b->ntag + 1, &host, b->ntag + 1, &unit));
+  PetscCall(tag_emissions_compute(PETSC_COMM_WORLD, eff, dpath, b, family, *t_yr,
+                                  prm->nstacks ? host : NULL, unit));
   PetscCall(read_strategy(nml, prm));
+  PetscCall(strategy_stacks_move(prm, run, family, host, unit, *d, b, *t_yr));
+  PetscCall(PetscFree2(host, unit));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

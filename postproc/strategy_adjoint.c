@@ -79,34 +79,92 @@ static PetscBool unit_row(const AdjointTable *t, PetscInt m)
              : PETSC_FALSE;
 }
 
+/* The named stack (index in strategy_stacks) row m is an emission of, or -1. */
+static PetscInt named_stack(const StrategyParams *prm, const AdjointTable *t, PetscInt m)
+{
+  if (t->kind[m] != ADJOINT_ROW_STACK) return -1;
+  for (PetscInt e = 0; e < prm->nstacks; e++)
+    if (!strcasecmp(prm->stacks[e], t->stack[m])) return e;
+  return -1;
+}
+
+/* The tag of row m: its named stack's, else its unit and sector's (-1: none). */
+static PetscInt tag_of_row(const StrategyParams *prm, const AdjointTable *t, const PetscInt *tag_of,
+                           const PetscInt *stack_tag, PetscInt m)
+{
+  PetscInt e = named_stack(prm, t, m);
+  if (!unit_row(t, m)) return -1;
+  return e >= 0 ? stack_tag[e] : tag_of[t->unit[m] * SECTOR_N + t->sector[m]];
+}
+
+/* A named stack's rows must lie in a control unit (its cut is costed and reported there). */
+static PetscErrorCode check_stack_units(const StrategyParams *prm, const AdjointTable *t,
+                                        const char *path)
+{
+  char at[PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBeginUser;
+  namelist_where("strategy_stacks", at, sizeof(at));
+  for (PetscInt m = 0; m < t->nrow; m++) {
+    PetscInt e = named_stack(prm, t, m);
+    PetscCheck(e < 0 || t->unit[m] >= 0, PETSC_COMM_SELF, PETSC_ERR_USER,
+               "%s: strategy_stacks(%d) = '%s': the table %s puts the stack in no control unit; "
+               "expected a stack inside one",
+               at, (int)e + 1, prm->stacks[e], path);
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* The tags: one per (unit, sector) pair with a row, by sector and then in the order of the
    registry, as the model orders a family by unit_sector (an optimum need not be unique: units
    that share their cells cut at the same price per ug m-3, and the simplex then picks its vertex
-   by the order of the variables); tag_of[u * SECTOR_N + s] their index (-1: none). */
-static PetscErrorCode make_tags(const AdjointTable *t, const Domain *d, PetscInt *tag_of,
-                                TaggedRun *b)
+   by the order of the variables), then one per named stack with a row, in the order of
+   strategy_stacks (labelled adjoint:pt:<id>, strategy_problem_stack_of); tag_of[u * SECTOR_N + s]
+   the pairs' index (-1: none), stack_tag[e] the stacks'. A named stack's rows are its own tag's,
+   not its unit and sector's. */
+static PetscErrorCode make_tags(const StrategyParams *prm, const AdjointTable *t, const Domain *d,
+                                PetscInt *tag_of, PetscInt *stack_tag, TaggedRun *b)
 {
+  PetscInt *stack_row;
+
   PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1(prm->nstacks + 1, &stack_row));
   for (PetscInt q = 0; q < d->nunit * SECTOR_N; q++) tag_of[q] = -1;
-  for (PetscInt m = 0; m < t->nrow; m++)
-    if (unit_row(t, m)) tag_of[t->unit[m] * SECTOR_N + t->sector[m]] = 0;
+  for (PetscInt e = 0; e < prm->nstacks; e++) stack_tag[e] = stack_row[e] = -1;
+  for (PetscInt m = 0; m < t->nrow; m++) {
+    PetscInt e = named_stack(prm, t, m);
+    if (!unit_row(t, m)) continue;
+    if (e < 0)
+      tag_of[t->unit[m] * SECTOR_N + t->sector[m]] = 0;
+    else if (stack_row[e] < 0)
+      stack_row[e] = m;
+  }
   b->ntag = 0;
   for (PetscInt s = 0; s < SECTOR_N; s++)
     for (PetscInt u = 0; u < d->nunit; u++)
       if (!tag_of[u * SECTOR_N + s]) tag_of[u * SECTOR_N + s] = b->ntag++;
+  for (PetscInt e = 0; e < prm->nstacks; e++)
+    if (stack_row[e] >= 0) stack_tag[e] = b->ntag++;
   PetscCall(PetscMalloc3(b->ntag, &b->label, b->nrec, &b->rec, b->nsp, &b->spname));
   PetscCall(PetscMalloc6(b->ntag, &b->family, b->ntag, &b->unit, b->ntag, &b->pref, b->ntag,
                          &b->kind, b->ntag, &b->sector, b->ntag, &b->special));
   PetscCall(PetscMalloc2(b->ntag, &b->by, b->ntag, &b->used));
-  for (PetscInt q = 0; q < d->nunit * SECTOR_N; q++) {
-    PetscInt n = tag_of[q], u = q / SECTOR_N, s = q % SECTOR_N;
+  for (PetscInt q = 0; q < d->nunit * SECTOR_N + prm->nstacks; q++) {
+    PetscInt e = q - d->nunit * SECTOR_N, m = e >= 0 ? stack_row[e] : -1;
+    PetscInt n = e >= 0 ? stack_tag[e] : tag_of[q];
+    PetscInt u = e >= 0 ? (m >= 0 ? t->unit[m] : -1) : q / SECTOR_N;
+    PetscInt s = e >= 0 ? (m >= 0 ? t->sector[m] : -1) : q % SECTOR_N;
     if (n < 0) continue;
-    PetscCall(PetscSNPrintf(b->label[n], TAGGED_RUN_LABEL_LEN, "adjoint:%s|%s", d->unit[u].code,
-                            sector_names[s]));
+    if (e >= 0)
+      PetscCall(PetscSNPrintf(b->label[n], TAGGED_RUN_LABEL_LEN, "adjoint:pt:%s", t->stack[m]));
+    else
+      PetscCall(PetscSNPrintf(b->label[n], TAGGED_RUN_LABEL_LEN, "adjoint:%s|%s", d->unit[u].code,
+                              sector_names[s]));
     b->family[n] = 0, b->unit[n] = u, b->pref[n] = d->unit[u].prefecture;
     b->kind[n] = d->unit[u].kind, b->sector[n] = s, b->special[n] = TAGGED_RUN_EMISSIONS;
     b->by[n] = TAGGED_RUN_BY_UNIT_SECTOR, b->used[n] = PETSC_TRUE;
   }
+  PetscCall(PetscFree(stack_row));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -125,17 +183,19 @@ static void pm25_slots(const SpeciesInfo *sp, PetscInt nspec, PetscInt *slot)
 PetscErrorCode strategy_adjoint_run(const AdjointTable *t, const char *path, const Domain *d,
                                     const StrategyParams *prm, TaggedRun *b, PetscReal **t_yr)
 {
-  PetscInt nspec, ndaily, *rec_of, *tag_of, *slot, q0 = -1, fun0 = -1;
+  PetscInt nspec, ndaily, *rec_of, *tag_of, *stack_tag, *slot, q0 = -1, fun0 = -1;
   const SpeciesInfo *sp = species_table(&nspec);
   double hours;
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(b, sizeof(*b)));
-  PetscCall(PetscMalloc3(t->nfun, &rec_of, d->nunit * SECTOR_N + 1, &tag_of, nspec, &slot));
+  PetscCall(PetscMalloc4(t->nfun, &rec_of, d->nunit * SECTOR_N + 1, &tag_of, nspec, &slot,
+                         prm->nstacks + 1, &stack_tag));
   PetscCall(receptors(t, path, rec_of, &b->nrec, &ndaily, &hours));
   PetscCall(check_keys(prm, path, ndaily));
+  PetscCall(check_stack_units(prm, t, path));
   b->nt = 1, b->nsp = nspec + 1;
-  PetscCall(make_tags(t, d, tag_of, b));
+  PetscCall(make_tags(prm, t, d, tag_of, stack_tag, b));
   for (PetscInt k = 0; k < nspec; k++)
     PetscCall(PetscStrncpy(b->spname[k], sp[k].name, TAGGED_RUN_LABEL_LEN));
   PetscCall(PetscStrncpy(b->spname[nspec], "pm25", TAGGED_RUN_LABEL_LEN));
@@ -157,15 +217,14 @@ PetscErrorCode strategy_adjoint_run(const AdjointTable *t, const char *path, con
     b->conc[r * b->nsp + q0] = b->conc[r * b->nsp + nspec] = t->J[n];
   }
   for (PetscInt m = 0; m < t->nrow; m++) {
-    PetscInt r = rec_of[t->fun[m]], n;
-    if (!unit_row(t, m)) continue;
-    n = tag_of[t->unit[m] * SECTOR_N + t->sector[m]];
+    PetscInt r = rec_of[t->fun[m]], n = tag_of_row(prm, t, tag_of, stack_tag, m);
+    if (n < 0) continue;
     if (r >= 0 && slot[t->spec[m]] >= 0)
       b->contrib[(r * b->nsp + slot[t->spec[m]]) * b->ntag + n] += t->value[m];
     /* Every functional lists the same emissions: count them once, from the first. */
     if (t->fun[m] == fun0)
       (*t_yr)[(n * SECTOR_N + t->sector[m]) * nspec + t->spec[m]] += t->emission[m];
   }
-  PetscCall(PetscFree3(rec_of, tag_of, slot));
+  PetscCall(PetscFree4(rec_of, tag_of, slot, stack_tag));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

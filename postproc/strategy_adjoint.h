@@ -5,7 +5,9 @@
    with emissions in the table becomes a tag of one family by unit_sector: its contribution to a
    receptor's PM2.5 is the sum of the area rows of that unit and sector and of the rows of every
    stack of the unit and sector (as the forward tags count a stack), by emitted species; its
-   tonnes are the rows' emission_t_per_year. A receptor is one whose PM2.5 functional spans the
+   tonnes are the rows' emission_t_per_year. A stack named in strategy_stacks is a tag of its own
+   instead (adjoint:pt:<id>, in its unit and sector), its rows no longer in its pair's: exact for
+   every stack, as the table has a row per stack. A receptor is one whose PM2.5 functional spans the
    table's whole window (the longest window of any functional): its J is the receptor's mean over
    the period. Exact while the model is linear in the emissions, as the tags are. */
 #include <petscsys.h>
@@ -16,7 +18,8 @@
 /* Fill b (one record; free with tagged_run_free) and *t_yr (t_yr[(n * SECTOR_N + sec) * nspec +
    s], as tag_emissions_compute gives it; free with PetscFree) from the table t at path over the
    registry d. Fails, in one line, naming the table for one without a PM2.5 functional over its
-   whole window and naming the key (file:line) for strategy_family (a table has no families) and
-   for strategy_day_limit, which needs daily functionals. Not collective. */
+   whole window and naming the key (file:line) for strategy_family (a table has no families), for
+   strategy_day_limit, which needs daily functionals, and for a named stack the table puts in no
+   control unit. Not collective. */
 PetscErrorCode strategy_adjoint_run(const AdjointTable *t, const char *path, const Domain *d,
                                     const StrategyParams *prm, TaggedRun *b, PetscReal **t_yr);

@@ -102,6 +102,22 @@ static const ParamSpec params_table[] = {
      .max = 1,
      .offset = offsetof(StrategyParams, caps),
      .count_offset = offsetof(StrategyParams, ncaps)},
+    {.key = "stacks",
+     .help = "point sources (ids of the points file) that are decision variables of their own, "
+             "apart from their unit and sector ('stack:<id>' rows of a backward run's table; with "
+             "-run, a tag family by point)",
+     .type = PARAM_STRING_ARRAY,
+     .offset = offsetof(StrategyParams, stacks),
+     .count_offset = offsetof(StrategyParams, nstacks)},
+    {.key = "stack_caps",
+     .units = "1",
+     .help = "largest cut fraction of each named stack, one each (none: its sector's and "
+             "precursor's cap)",
+     .type = PARAM_REAL_ARRAY,
+     .min = 0,
+     .max = 1,
+     .offset = offsetof(StrategyParams, stack_caps),
+     .count_offset = offsetof(StrategyParams, nstack_caps)},
     {.key = "cost_file",
      .help = "marginal abatement cost tiers by sector and precursor (CSV: "
              "postproc/abatement_cost.h)",
@@ -238,9 +254,10 @@ static PetscErrorCode unit_allowed(const StrategyParams *prm, const Domain *d, P
 /* The tiers of a variable that cuts precursor k of the sectors with emissions e_s[s] > 0 by the
    same fraction: the union of their curves' breakpoints below the variable's cap, each segment
    costing the sum of the sectors' marginal costs times their emissions. Appends to the
-   problem's tier arrays (sized by the caller) and sets its cap. */
+   problem's tier arrays (sized by the caller) and sets its cap: the cap rules', or own_cap if it
+   is not negative (a named stack's strategy_stack_caps), and never past the curve's last tier. */
 static PetscErrorCode make_tiers(const StrategyParams *prm, const AbatementCosts *c, PetscInt k,
-                                 const PetscReal e_s[SECTOR_N], const char *unit,
+                                 const PetscReal e_s[SECTOR_N], const char *unit, PetscReal own_cap,
                                  StrategyProblem *pb, PetscInt v)
 {
   PetscInt nspec, nb = 0, t = pb->tier_start[v];
@@ -258,6 +275,7 @@ static PetscErrorCode make_tiers(const StrategyParams *prm, const AbatementCosts
                c->path, sector_names[s], sp[k].name, unit, (double)e_s[s], sector_names[s],
                sp[k].name);
     PetscCall(cap_of(prm, s, k, &cs));
+    if (own_cap >= 0) cs = own_cap;
     cap = PetscMin(cap, PetscMin(cs, cv->upto[cv->ntier - 1]));
   }
   for (PetscInt s = 0; s < SECTOR_N; s++) {
@@ -286,8 +304,67 @@ static PetscErrorCode make_tiers(const StrategyParams *prm, const AbatementCosts
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscInt strategy_problem_stack_of(const StrategyParams *prm, const char *L)
+{
+  const char *id = strstr(L, ":pt:");
+  if (!id || strchr(L, ':') != id) return -1;
+  for (PetscInt e = 0; e < prm->nstacks; e++)
+    if (!strcasecmp(prm->stacks[e], id + 4)) return e;
+  return -1;
+}
+
+/* The named stacks: each listed once, with a cap each or none. */
+static PetscErrorCode check_stacks(const StrategyParams *prm)
+{
+  char at[PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBeginUser;
+  where("stacks", at, sizeof(at));
+  for (PetscInt e = 0; e < prm->nstacks; e++)
+    for (PetscInt q = 0; q < e; q++)
+      PetscCheck(strcasecmp(prm->stacks[q], prm->stacks[e]), PETSC_COMM_SELF, PETSC_ERR_USER,
+                 "%s: strategy_stacks(%d) = '%s' is strategy_stacks(%d) again; expected each "
+                 "stack once",
+                 at, (int)e + 1, prm->stacks[e], (int)q + 1);
+  where("stack_caps", at, sizeof(at));
+  PetscCheck(prm->nstack_caps == 0 || prm->nstack_caps == prm->nstacks, PETSC_COMM_SELF,
+             PETSC_ERR_USER,
+             "%s: strategy_stack_caps has %d values for %d strategy_stacks; expected one each or "
+             "none",
+             at, (int)prm->nstack_caps, (int)prm->nstacks);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Every named stack has a tag in the family and a variable: else it is unknown to the base run,
+   or it emits no precursor. */
+static PetscErrorCode check_stack_variables(const StrategyParams *prm, const TaggedRun *b,
+                                            const StrategyProblem *pb)
+{
+  char at[PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBeginUser;
+  where("stacks", at, sizeof(at));
+  for (PetscInt e = 0; e < prm->nstacks; e++) {
+    PetscBool tag = PETSC_FALSE, var = PETSC_FALSE;
+    for (PetscInt n = 0; n < b->ntag; n++)
+      if (b->family[n] == pb->family && strategy_problem_stack_of(prm, b->label[n]) == e)
+        tag = PETSC_TRUE;
+    for (PetscInt v = 0; v < pb->nvar; v++)
+      if (pb->var_stack[v] == e) var = PETSC_TRUE;
+    PetscCheck(tag, PETSC_COMM_SELF, PETSC_ERR_USER,
+               "%s: strategy_stacks(%d) = '%s' names no stack of the base run (no source "
+               "stack:%s in its table, no tag pt:%s); expected an id of its points file",
+               at, (int)e + 1, prm->stacks[e], prm->stacks[e], prm->stacks[e]);
+    PetscCheck(var, PETSC_COMM_SELF, PETSC_ERR_USER,
+               "%s: strategy_stacks(%d) = '%s': the stack emits none of so2, nox, nh3, ppm25 in "
+               "the base run, so there is nothing to cut; expected a stack with emissions",
+               at, (int)e + 1, prm->stacks[e]);
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* The decision variables: every tag of the family that is one unit (and sector), for each
-   precursor it emits, if strategy_units allows the unit. */
+   precursor it emits, if strategy_units allows the unit, and every named stack's tag. */
 static PetscErrorCode make_variables(const StrategyParams *prm, const TaggedRun *b, const Domain *d,
                                      const PetscReal *t_yr, const AbatementCosts *c,
                                      StrategyProblem *pb)
@@ -299,6 +376,7 @@ static PetscErrorCode make_variables(const StrategyParams *prm, const TaggedRun 
   PetscCall(PetscMalloc6(b->ntag * nspec, &pb->var_tag, b->ntag * nspec, &pb->var_unit,
                          b->ntag * nspec, &pb->var_sector, b->ntag * nspec, &pb->var_prec,
                          b->ntag * nspec, &pb->var_t_yr, b->ntag * nspec, &pb->var_cap));
+  PetscCall(PetscMalloc1(b->ntag * nspec, &pb->var_stack));
   PetscCall(PetscMalloc1(b->ntag * nspec * SECTOR_N, &pb->var_sector_t_yr));
   cap = b->ntag * nspec * (SECTOR_N * ABATEMENT_TIER_MAX + 1);
   PetscCall(PetscMalloc3(b->ntag * nspec + 1, &pb->tier_start, cap, &pb->tier_width, cap,
@@ -306,9 +384,10 @@ static PetscErrorCode make_variables(const StrategyParams *prm, const TaggedRun 
   pb->tier_start[0] = 0;
   for (PetscInt n = 0; n < b->ntag; n++) {
     PetscBool ok;
+    PetscInt st = strategy_problem_stack_of(prm, b->label[n]);
     if (b->family[n] != pb->family || b->special[n] != TAG_EMISSION || b->unit[n] < 0) continue;
     PetscCall(unit_allowed(prm, d, b->unit[n], &ok));
-    if (!ok) continue;
+    if (!ok && st < 0) continue;
     for (PetscInt k = 0; k < nspec; k++) {
       PetscReal e_s[SECTOR_N], e = 0;
       PetscInt v = pb->nvar;
@@ -316,9 +395,10 @@ static PetscErrorCode make_variables(const StrategyParams *prm, const TaggedRun 
       for (PetscInt s = 0; s < SECTOR_N; s++) e += e_s[s] = t_yr[(n * SECTOR_N + s) * nspec + k];
       if (e <= 0) continue;
       pb->var_tag[v] = n, pb->var_unit[v] = b->unit[n], pb->var_sector[v] = b->sector[n];
-      pb->var_prec[v] = k, pb->var_t_yr[v] = e;
+      pb->var_prec[v] = k, pb->var_t_yr[v] = e, pb->var_stack[v] = st;
       PetscCall(PetscArraycpy(&pb->var_sector_t_yr[v * SECTOR_N], e_s, SECTOR_N));
-      PetscCall(make_tiers(prm, c, k, e_s, d->unit[b->unit[n]].code, pb, v));
+      PetscCall(make_tiers(prm, c, k, e_s, d->unit[b->unit[n]].code,
+                           st >= 0 && prm->nstack_caps ? prm->stack_caps[st] : -1, pb, v));
       pb->nvar++;
     }
   }
@@ -518,9 +598,11 @@ PetscErrorCode strategy_problem_create(const StrategyParams *prm, const TaggedRu
              "%s: strategy_target_units has %d values for %d strategy_receptors; expected one for "
              "all or one each",
              at, (int)prm->ntarget_units, (int)prm->nreceptors);
+  PetscCall(check_stacks(prm));
   PetscCall(PetscNew(&pb));
   PetscCall(strategy_problem_family(prm, b, &pb->family));
   PetscCall(make_variables(prm, b, d, t_yr, c, pb));
+  PetscCall(check_stack_variables(prm, b, pb));
   PetscCall(receptor_tables(b, d, pb));
   PetscCall(split_days(prm, b, pb, &day_first));
   for (PetscInt e = 0; e < prm->nreceptors; e++) {
@@ -601,6 +683,7 @@ PetscErrorCode strategy_problem_destroy(StrategyProblem **out)
   PetscCall(PetscFree6(pb->var_tag, pb->var_unit, pb->var_sector, pb->var_prec, pb->var_t_yr,
                        pb->var_cap));
   PetscCall(PetscFree(pb->var_sector_t_yr));
+  PetscCall(PetscFree(pb->var_stack));
   PetscCall(PetscFree3(pb->tier_start, pb->tier_width, pb->tier_cost));
   PetscCall(PetscFree(pb->row_kind));
   PetscCall(PetscFree(pb->row_rec));

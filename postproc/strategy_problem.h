@@ -18,7 +18,14 @@
    ug m-3, or a per cent reduction of the base mean). With day_limit, the same on every day (a
    calendar day at day_utc_offset) whose base mean exceeds it, at every target's receptor. With
    prefecture_min_cut, each prefecture cuts at least that per cent of the emissions of each
-   precursor the family resolves in it. */
+   precursor the family resolves in it.
+
+   Named stacks (strategy_stacks). A stack named there is a tag of the family of its own, labelled
+   <family>:pt:<id> (a backward run's table gives one for every stack, postproc/strategy_adjoint.h;
+   a tagged run's point family gives them, postproc/strategy_stacks.h), whose contribution and
+   tonnes are no longer in its (unit, sector) tag: it is a decision variable per precursor it
+   emits, whatever strategy_units says, costed on its sector's curve for its own tonnes and capped
+   by its sector's and precursor's cap, or by its strategy_stack_caps. */
 #include <petscsys.h>
 #include "base/param.h"
 #include "postproc/tagged_run.h"
@@ -34,8 +41,10 @@ typedef struct {
   char units[PARAM_ARRAY_MAX][PARAM_STRING_LEN];
   char cap_sectors[PARAM_ARRAY_MAX][PARAM_STRING_LEN];
   char cap_precursors[PARAM_ARRAY_MAX][PARAM_STRING_LEN];
-  PetscReal targets[PARAM_ARRAY_MAX], caps[PARAM_ARRAY_MAX];
+  char stacks[PARAM_ARRAY_MAX][PARAM_STRING_LEN];
+  PetscReal targets[PARAM_ARRAY_MAX], caps[PARAM_ARRAY_MAX], stack_caps[PARAM_ARRAY_MAX];
   PetscInt nreceptors, ntarget_units, nunits, ncap_sectors, ncap_precursors, ntargets, ncaps;
+  PetscInt nstacks, nstack_caps;
   PetscReal max_cut, day_limit, day_utc_offset, prefecture_min_cut;
   PetscInt curve_points;
 } StrategyParams;
@@ -49,7 +58,8 @@ typedef struct {
   PetscInt family; /* the family the variables come from */
   PetscInt nvar;
   PetscInt *var_tag, *var_unit, *var_sector, *var_prec; /* sector -1: all sectors of a unit tag */
-  PetscReal *var_t_yr;                                  /* the precursor's emissions, t/yr */
+  PetscInt *var_stack;        /* the named stack (index in strategy_stacks) of v, -1 for a unit's */
+  PetscReal *var_t_yr;        /* the precursor's emissions, t/yr */
   PetscReal *var_sector_t_yr; /* [v * SECTOR_N + s]: their part in sector s, t/yr */
   PetscReal *var_cap;         /* largest cut fraction */
   PetscInt *tier_start;
@@ -72,7 +82,8 @@ typedef struct {
    run b, its domain d, the emissions of its tags t_yr[(n * SECTOR_N + sec) * nspec + s]
    (tag_emissions.h) and the cost table c. Fails naming the key, its file and line and the value for
    an unknown receptor, unit, sector or precursor, a count that does not match, a family that
-   resolves no unit, and for a missing cost curve the table and the sector and precursor. Not
+   resolves no unit, a named stack that is listed twice, that b has no tag of, or that emits no
+   precursor, and for a missing cost curve the table and the sector and precursor. Not
    collective. */
 PetscErrorCode strategy_problem_create(const StrategyParams *prm, const TaggedRun *b,
                                        const Domain *d, const PetscReal *t_yr,
@@ -91,6 +102,10 @@ PetscErrorCode strategy_problem_destroy(StrategyProblem **pb);
    value reachable (ug m-3; a share's largest cut in t/yr). Not collective. */
 PetscErrorCode strategy_problem_check_reachable(const StrategyProblem *pb, const TaggedRun *b,
                                                 const Domain *d);
+
+/* The index in prm->stacks of the named stack tag label L stands for (<family>:pt:<id>), or -1.
+   Not collective. */
+PetscInt strategy_problem_stack_of(const StrategyParams *prm, const char *L);
 
 /* The cost of cutting fraction y of variable v (yuan a year; tiers filled in order). */
 PetscReal strategy_problem_var_cost(const StrategyProblem *pb, PetscInt v, PetscReal y);

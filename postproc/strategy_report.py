@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """A strategy section for the report, in Chinese and English, from a bogda-strategy output folder:
 the plan's total cost, each target with its base, predicted mean and shadow price, the five units
-with the largest cuts, and the cost-versus-target curve (strategy_curve.png when
+with the largest cuts, the named stacks (strategy_stacks.csv, when the plan has any: each one's
+cut, cost and own PM2.5 at each receptor before and after), and the cost-versus-target curve (strategy_curve.png when
 postproc/plot_strategy.py has drawn it). Writes OUT_DIR/strategy_section.html, an HTML fragment
 (no <html> or <body>) for the report to include.
 
@@ -11,6 +12,27 @@ import html
 import json
 import os
 import sys
+
+
+def stacks_table(out):
+    """The rows of the named stacks' table, or none (no strategy_stacks.csv, or no stack in it)."""
+    path = os.path.join(out, "strategy_stacks.csv")
+    stacks = list(csv.DictReader(open(path))) if os.path.exists(path) else []
+    if not stacks:
+        return []
+    e = html.escape
+    recs = [c[:-len("_before_ug_m3")] for c in stacks[0] if c.endswith("_before_ug_m3")]
+    lines = ['<h3>单列的点源 / Named stacks</h3><table><tr><th>点源 / stack</th><th>单元 / unit</th>'
+             '<th>行业 / sector</th><th>削减 / cut (t/yr)</th><th>成本 / cost (元每年 / yuan a year)</th>' +
+             "".join(f'<th>{e(r)} 前→后 / before→after (µg m⁻³)</th>' for r in recs) + '</tr>']
+    for s in stacks:
+        cut = sum(float(s[c]) for c in s if c.startswith("cut_t_yr_"))
+        lines.append(f'<tr><td>{e(s["stack_id"])}</td><td>{e(s["unit_code"])}</td><td>{e(s["sector"])}</td>'
+                     f'<td>{cut:.4g}</td><td>{float(s["cost_yuan"]):.4g}</td>' +
+                     "".join(f'<td>{float(s[r + "_before_ug_m3"]):.4g} → {float(s[r + "_after_ug_m3"]):.4g}</td>'
+                             for r in recs) + '</tr>')
+    lines.append('</table>')
+    return lines
 
 
 def main():
@@ -43,6 +65,7 @@ def main():
                      f'<td>{e(u["kind"])}</td><td>{e(u["prefecture"])}</td><td>{u["_cut"]:.4g}</td>'
                      f'<td>{float(u["cost_yuan"]):.4g}</td></tr>')
     lines.append('</table>')
+    lines += stacks_table(out)
     if os.path.exists(os.path.join(out, "strategy_curve.png")):
         lines.append('<figure><img src="strategy_curve.png" alt="cost versus target">'
                      '<figcaption>成本-目标曲线 / cost versus target</figcaption></figure>')

@@ -14,8 +14,10 @@
 #define KG_PER_T 1000.0
 
 /* Sum the area and point entries of em into t_yr by their tag of family f and their sector (an
-   entry's time profile is its sector's: model/emissions/emissions.c). */
-static void credit(const Emissions *em, PetscInt nspec, PetscInt f, PetscReal *t_yr)
+   entry's time profile is its sector's: model/emissions/emissions.c); with host, the point
+   entries also by their tag of each point family of tags, whose host and unit they set. */
+static void credit(const Emissions *em, const Tags *tags, PetscInt nspec, PetscInt f,
+                   PetscReal *t_yr, PetscInt *host, PetscInt *unit)
 {
   const PetscReal to_t = SECONDS_PER_YEAR / KG_PER_T;
   for (PetscInt e = 0; e < em->area.n; e++) {
@@ -23,15 +25,21 @@ static void credit(const Emissions *em, PetscInt nspec, PetscInt f, PetscReal *t
         &t_yr[(em->area.tag[e * em->nfamily + f] * SECTOR_N + em->area.profile[e]) * nspec];
     for (PetscInt s = 0; s < nspec; s++) out[s] += em->area.rate[e * nspec + s] * to_t;
   }
-  for (PetscInt e = 0; e < em->point.n; e++) {
-    PetscReal *out =
-        &t_yr[(em->point.tag[e * em->nfamily + f] * SECTOR_N + em->point.profile[e]) * nspec];
-    for (PetscInt s = 0; s < nspec; s++) out[s] += em->point.rate[e * nspec + s] * to_t;
-  }
+  for (PetscInt e = 0; e < em->point.n; e++)
+    for (PetscInt g = 0; g < em->nfamily; g++) {
+      PetscInt n = em->point.tag[e * em->nfamily + g];
+      PetscReal *out = &t_yr[(n * SECTOR_N + em->point.profile[e]) * nspec];
+      if (g != f && (!host || tags->family_by[g] != TAGS_BY_POINT)) continue;
+      for (PetscInt s = 0; s < nspec; s++) out[s] += em->point.rate[e * nspec + s] * to_t;
+      if (g == f) continue;
+      host[n] = em->point.tag[e * em->nfamily + f];
+      unit[n] = em->point.unit ? em->point.unit[e] : -1;
+    }
 }
 
 PetscErrorCode tag_emissions_compute(MPI_Comm comm, const char *nml, const char *domain,
-                                     const TaggedRun *b, PetscInt family, PetscReal *t_yr)
+                                     const TaggedRun *b, PetscInt family, PetscReal *t_yr,
+                                     PetscInt *host, PetscInt *unit)
 {
   GridSpec spec;
   Grid *g;
@@ -67,11 +75,16 @@ PetscErrorCode tag_emissions_compute(MPI_Comm comm, const char *nml, const char 
   p.nspec = nspec, p.species = sp, p.ntag = tags->ntag;
   PetscCall(emissions_create(comm, g, &p, dom, tags, sc, ps, NULL, &es));
   PetscCall(PetscArrayzero(t_yr, b->ntag * SECTOR_N * nspec));
-  if (emissions_fields(es)) credit(emissions_fields(es), nspec, family, t_yr);
+  for (PetscInt n = 0; host && n < b->ntag; n++) host[n] = unit[n] = -1;
+  if (emissions_fields(es)) credit(emissions_fields(es), tags, nspec, family, t_yr, host, unit);
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, t_yr, (PetscMPIInt)(b->ntag * SECTOR_N * nspec),
                              MPIU_REAL, MPI_SUM, comm));
+  if (host) { /* a stack's entries are on the rank of its column: the others hold -1 */
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, host, (PetscMPIInt)b->ntag, MPIU_INT, MPI_MAX, comm));
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, unit, (PetscMPIInt)b->ntag, MPIU_INT, MPI_MAX, comm));
+  }
   for (PetscInt n = 0; n < b->ntag; n++)
-    if (b->family[n] != family)
+    if (b->family[n] != family && (!host || b->by[n] != TAGGED_RUN_BY_POINT))
       for (PetscInt x = 0; x < SECTOR_N * nspec; x++) t_yr[n * SECTOR_N * nspec + x] = 0;
   PetscCall(emissions_destroy(&es));
   PetscCall(scenario_destroy(&sc));

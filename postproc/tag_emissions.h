@@ -9,8 +9,11 @@
 
 /* Load the effective namelist at nml (namelist_reset() first: the caller's own groups must have
    been read already) and fill t_yr[(n * SECTOR_N + sec) * nspec + s] with the emissions of tag n
-   of the run b, sector sec and species s, for the tags of b's family family (0 elsewhere). The
-   domain file at domain is the base run's. Fails naming nml if its tags are not the run's.
-   Collective on comm. */
+   of the run b, sector sec and species s, for the tags of b's family family (0 elsewhere). With
+   host (ntag entries, or NULL), the tags of the families by point too, and for each such tag n
+   (one stack) host[n], the tag of family that holds the stack, and unit[n], the control unit it
+   lies in (domain index; -1 for none, and for every other tag). The domain file at domain is the
+   base run's. Fails naming nml if its tags are not the run's. Collective on comm. */
 PetscErrorCode tag_emissions_compute(MPI_Comm comm, const char *nml, const char *domain,
-                                     const TaggedRun *b, PetscInt family, PetscReal *t_yr);
+                                     const TaggedRun *b, PetscInt family, PetscReal *t_yr,
+                                     PetscInt *host, PetscInt *unit);

@@ -29,6 +29,14 @@ att27_inputs() { # att27_inputs DIR
   "$BIN/bogda-inventory" -namelist "$ROOT/namelists/domains.nml" -inventory "$ROOT/namelists/inventory.nml" -out "$1" >"$1/inv.log" 2>&1
   ok $? "inventory built"
 }
+# A bad input to bogda-strategy refused: the caller's strategy() run of NAMELIST [options...] into
+# DIR/NAME exits 1 with PATTERN on the one error line of DIR/NAME.log and writes nothing.
+strategy_refused() { # strategy_refused DIR NAME PATTERN NAMELIST [options...]
+  local dir=$1 name=$2 pattern=$3; shift 3
+  strategy "$dir/$name" "$@"; local rc=$?
+  [ $rc -eq 1 ] && grep -qE -- "$pattern" "$dir/$name.log" && [ -z "$(ls -A "$dir/$name")" ] &&
+    [ "$(grep -c 'error' "$dir/$name.log")" -eq 1 ]
+}
 # A 2-rank run of the winter episode over them, its log in OUTDIR.log.
 att27_model() { # att27_model DIR NAMELISTS OUTDIR [options...]
   local inputs=$1 nml=$2 out=$3; shift 3

@@ -27,7 +27,7 @@ const T = {
     transport: '交通', agriculture: '农业', hotspot: '重点区域', mean: '期间平均',
     contribution: '本单元贡献', coefficient: '单位排放贡献系数 (µg m⁻³ / (吨/年))',
     contrib_title: '对重点区域的贡献 (µg m⁻³)', strategy: '本单元减排策略',
-    no_strategy: '本次运行没有减排策略表 (strategy_units.csv)。', target: '目标',
+    no_strategy: '本次运行没有减排策略表 (strategy_units.csv)。', target: '目标', named_stack: '单列点源',
     precursor: '前体物', cut_percent: '削减 (%)', cut_t_yr: '削减 (吨/年)', cost_yuan: '费用 (元)',
     unit_of_point: '项目所在单元', cell: '网格 (i, j)', added: '项目新增',
     no_results: '没有匹配的单元。', outside_domain: '该点位于模拟区域之外：{v}',
@@ -52,7 +52,7 @@ const T = {
     residential: 'residential', transport: 'transport', agriculture: 'agriculture', hotspot: 'hotspot',
     mean: 'mean over the run', contribution: 'this unit', coefficient: 'Coefficient (µg m⁻³ per t/yr)',
     contrib_title: 'Contribution at the hotspots (µg m⁻³)', strategy: 'Strategy for this unit',
-    no_strategy: 'No strategy table (strategy_units.csv) in this run.', target: 'target',
+    no_strategy: 'No strategy table (strategy_units.csv) in this run.', target: 'target', named_stack: 'named stack',
     precursor: 'precursor', cut_percent: 'cut (%)', cut_t_yr: 'cut (t/yr)', cost_yuan: 'cost (yuan)',
     unit_of_point: 'Unit of the place', cell: 'cell (i, j)', added: 'added by the project',
     no_results: 'No unit matches.', outside_domain: 'The point lies outside the domain: {v}',
@@ -359,7 +359,9 @@ function strategyTable(u, id) {
   S.units.rows.forEach((r, k) => {
     if (r.unit_code !== u.code) return;
     const tr = el('tr');
-    cols.forEach(c => tr.appendChild(c === 'sector' ? el('td', {'data-csv': S.units.file, 'data-row': String(k), 'data-col': c}, t(r[c]))
+    // A named stack's variable (strategy_stacks) says which stack, beside its sector.
+    const sector = t(r.sector) + (r.stack ? ' (' + t('named_stack') + ' ' + r.stack + ')' : '');
+    cols.forEach(c => tr.appendChild(c === 'sector' ? el('td', {'data-csv': S.units.file, 'data-row': String(k), 'data-col': c}, sector)
                                                     : csvCell(S.units.file, k, c, r[c])));
     tab.appendChild(tr);
   });

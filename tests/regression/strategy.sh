@@ -22,7 +22,7 @@ strategy() { # strategy OUTDIR NAMELIST [options...]
 }
 att27_model "$dir" "$here/case.nml" "$dir/base"; ok $? "base run with families by unit_sector and by unit"
 strategy "$dir/plan" "$here/strategy.nml"; ok $? "bogda-strategy plans the cuts: $(grep -o 'completed.*s;' "$dir/plan.log")"
-head -n 1 "$dir/plan/strategy_units.csv" | grep -qx 'unit_code,unit_name,kind,prefecture,sector,precursor,cut_percent,cut_t_yr,cost_yuan'
+head -n 1 "$dir/plan/strategy_units.csv" | grep -qx 'unit_code,unit_name,kind,prefecture,sector,precursor,cut_percent,cut_t_yr,cost_yuan,stack'
 ok $? "strategy_units.csv has the query page's columns"
 for f in strategy_unit_summary.csv strategy_targets.csv strategy_emissions.csv strategy_curve.csv strategy.json strategy_scenario.nml; do
   [ -s "$dir/plan/$f" ] || { echo "# missing $f"; false; }
@@ -70,12 +70,7 @@ sys.exit(1 if bad or not rows else 0)
 PYEOF
 ok $? "burden sharing: each prefecture cuts at least 10 % of each precursor it emits ($(grep -c prefecture_share "$dir/share/strategy.json") rows)"
 # Bad inputs: one line naming the file, line and value, exit 1, and no output at all.
-refused() { # refused NAME PATTERN NAMELIST [options...]: the run fails with PATTERN and writes nothing
-  local name=$1 pattern=$2; shift 2
-  strategy "$dir/$name" "$@"; local rc=$?
-  [ $rc -eq 1 ] && grep -qE "$pattern" "$dir/$name.log" && [ -z "$(ls -A "$dir/$name")" ] &&
-    [ "$(grep -c 'error' "$dir/$name.log")" -eq 1 ]
-}
+refused() { strategy_refused "$dir" "$@"; } # refused NAME PATTERN NAMELIST [options...]
 bad() { sed "$1" "$here/strategy.nml" > "$dir/$2.nml"; echo "$dir/$2.nml"; }
 grep -v '^residential' "$costs" > "$dir/costs_missing.csv"
 refused missing_costs "costs_missing.csv: no cost rows for sector residential, precursor [a-z0-9]+ \(unit [0-9A-Z-]+ emits" \

@@ -79,12 +79,7 @@ strategy "$dir/big" "$here/strategy.nml" -adjoint "$dir/big.csv" -strategy_curve
 ok $? "a plan over every unit of att27: $(grep -o 'completed.*s;' "$dir/big.log")"
 grep -q ' 6400 variables' "$dir/big.log"; ok $? "it has 6400 decision variables (320 units, 5 sectors, 4 precursors)"
 # (d) Bad inputs: one line, exit 1, no output.
-refused() { # refused NAME PATTERN NAMELIST [options...]
-  local name=$1 pattern=$2; shift 2
-  strategy "$dir/$name" "$@"; local rc=$?
-  [ $rc -eq 1 ] && grep -qE -- "$pattern" "$dir/$name.log" && [ -z "$(ls -A "$dir/$name")" ] &&
-    [ "$(grep -c 'error' "$dir/$name.log")" -eq 1 ]
-}
+refused() { strategy_refused "$dir" "$@"; } # refused NAME PATTERN NAMELIST [options...]
 refused day "command line: strategy_day_limit = 30.5 needs daily PM2.5 functionals .* has none" "$here/strategy.nml" \
   -adjoint "$table" -strategy_day_limit 30.5
 ok $? "a day limit without daily functionals refused: $(grep error "$dir/day.log")"
