@@ -37,8 +37,14 @@
    Cost: N bulk-only steps recomputed, plus N - N / k more for k > 1 (at most two bulk passes
    over the run), and N transposed steps (a transposed process costs about its forward tag update
    with one tag per functional): a backward run with F functionals costs about a forward run
-   with F tags plus one or two without. The snapshots are in memory only: spilling them to disk
-   for long runs is not done yet (issue 15, item 2).
+   with F tags plus one or two without.
+   Snapshots on disk (model/adjoint_snapshots.h): the kept states fill adjoint_snapshot_memory_mb
+   per rank (default 1024 MB), the first of them; the rest go to a file per rank in
+   run_output_dir, <run_name>_adjoint_snapshots_<rank>.tmp, written once forward and read once
+   backward (N / k + 1 states of the ghosted local q, raw bytes: the same bits as in memory), and
+   removed at the end; 0 puts every state on disk, leaving in memory only an interval's states (k
+   + 1) and one step's records. The disk traffic is the states' size twice; the log gives the
+   figures in memory and on disk.
 
    Without tags (tags_enabled false) the run still gives every source: the source table
    (model/adjoint_sources.h) takes the emissions by unit, sector and species from the entries'
@@ -66,6 +72,7 @@
 #include "model/output/footprint.h"
 #include "model/adjoint_handoff.h"
 #include "model/adjoint_sources.h"
+#include "model/adjoint_snapshots.h"
 #include "base/namelist.h"
 #include "base/atomic_file.h"
 #include "base/memory.h"
@@ -79,6 +86,7 @@ typedef struct {
   PetscReal window_start[PARAM_ARRAY_MAX], window_end[PARAM_ARRAY_MAX];
   PetscInt nreceptors, nspecies, nwindow_start, nwindow_end;
   PetscInt snapshot_steps;
+  PetscReal snapshot_memory_mb;
   char handoff_file[PARAM_STRING_LEN];
 } Params;
 
@@ -127,6 +135,16 @@ static const ParamSpec params_table[] = {
      .min = 1,
      .max = 1e6,
      .offset = offsetof(Params, snapshot_steps)},
+    {.key = "snapshot_memory_mb",
+     .units = "MB",
+     .help = "memory per rank for the kept bulk states: those beyond it go to a file per rank in "
+             "run_output_dir (<run_name>_adjoint_snapshots_<rank>.tmp, removed at the end), read "
+             "back as the same bits (0: all on disk)",
+     .type = PARAM_REAL,
+     .def = 1024,
+     .min = 0,
+     .max = 1e9,
+     .offset = offsetof(Params, snapshot_memory_mb)},
     {.key = "handoff_file",
      .help = "a nested child's <run_name>_adjoint_handoff.nc: this run (the parent run that wrote "
              "the child's boundary files, repeated) sweeps back the part of the child's "
@@ -176,11 +194,11 @@ struct Adjoint {
   PetscInt64 nstep;       /* steps of the run */
   PetscInt64 *count; /* [n*nslot + i]: slot i's step count at the start of step n, n <= nstep */
   PetscInt64 k;      /* adjoint_snapshot_steps */
-  PetscReal *snap;   /* the bulk q at the start of steps 0, k, 2k, ... and at the end; owned */
-  PetscReal *span;   /* the bulk q at the start of every step of one interval and after; owned */
-  PetscInt len;      /* values of one bulk state (the ghosted local q) */
-  PetscReal *J;      /* [nf]: this rank's part of each functional, from the forward run */
-  Call *call;        /* owned, with their arrays */
+  AdjointSnapshots *snap; /* the bulk q at the start of steps 0, k, 2k, ... and at the end; owned */
+  PetscReal *span; /* the bulk q at the start of every step of one interval and after; owned */
+  PetscInt len;    /* values of one bulk state (the ghosted local q) */
+  PetscReal *J;    /* [nf]: this rank's part of each functional, from the forward run */
+  Call *call;      /* owned, with their arrays */
   PetscInt ncall, capcall;
   PetscReal *sens_area, *sens_point, *sens_top; /* owned, in the Fields.sens_* layouts */
   PetscReal *budget;                            /* scratch for the recomputation */
@@ -313,9 +331,12 @@ PetscErrorCode adjoint_create(Run *r, Adjoint **out)
   A->k = p->snapshot_steps;
   {
     PetscInt64 nkeep = A->nstep / A->k + 1 + (A->nstep % A->k ? 1 : 0);
+    double bytes = 8.0 * (double)A->len * (double)nkeep, mem = 1048576.0 * p->snapshot_memory_mb;
     PetscCall(memory_check_bytes(r->comm, "the backward run's bulk snapshots",
-                                 8.0 * (double)A->len * (double)(nkeep + A->k + 1)));
-    PetscCall(PetscMalloc2(nkeep * A->len, &A->snap, (A->k + 1) * A->len, &A->span));
+                                 PetscMin(bytes, mem) + 8.0 * (double)A->len * (double)(A->k + 1)));
+    PetscCall(adjoint_snapshots_create(r->comm, A->len, nkeep, mem, r->p.output_dir, r->p.name,
+                                       &A->snap));
+    PetscCall(PetscMalloc1((A->k + 1) * A->len, &A->span));
   }
   PetscCall(PetscCalloc1((A->nstep + 1) * r->nslot, &A->count));
   PetscCall(PetscCalloc1(A->nf, &A->J));
@@ -357,7 +378,8 @@ PetscErrorCode adjoint_destroy(Adjoint **out)
   for (PetscInt i = 0; i < A->nslot; i++) PetscCall(A->ops[i]->finalize(&A->ctx[i]));
   PetscCall(PetscFree2(A->ctx, A->ops));
   PetscCall(state_destroy(&A->ast));
-  PetscCall(PetscFree2(A->snap, A->span));
+  PetscCall(adjoint_snapshots_destroy(&A->snap));
+  PetscCall(PetscFree(A->span));
   PetscCall(PetscFree(A->count));
   PetscCall(PetscFree(A->J));
   PetscCall(PetscFree(A->foot));
@@ -373,23 +395,23 @@ PetscErrorCode adjoint_destroy(Adjoint **out)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Where the bulk at the start of step n is kept (steps 0, k, 2k, ... and the end), NULL if it
-   is not. */
-static PetscReal *snapshot(const Adjoint *A, PetscInt64 n)
+/* The index in A->snap of the bulk at the start of step n (steps 0, k, 2k, ... and the end), -1
+   if it is not kept. */
+static PetscInt64 snapshot(const Adjoint *A, PetscInt64 n)
 {
-  if (n == A->nstep) return &A->snap[(A->nstep / A->k + (A->nstep % A->k ? 1 : 0)) * A->len];
-  return n % A->k ? NULL : &A->snap[n / A->k * A->len];
+  if (n == A->nstep) return A->nstep / A->k + (A->nstep % A->k ? 1 : 0);
+  return n % A->k ? -1 : n / A->k;
 }
 
 /* Keep the bulk q at the start of step n if it is a snapshot's, and the processes' counts. */
 static PetscErrorCode keep(Adjoint *A, const Run *r, PetscInt64 n)
 {
   const PetscReal *q;
-  PetscReal *to = snapshot(A, n);
+  PetscInt64 to = snapshot(A, n);
 
   PetscFunctionBeginUser;
   PetscCall(VecGetArrayRead(r->st->q, &q));
-  if (to) PetscCall(PetscArraycpy(to, q, A->len));
+  if (to >= 0) PetscCall(adjoint_snapshots_put(A->snap, to, q));
   PetscCall(VecRestoreArrayRead(r->st->q, &q));
   for (PetscInt i = 0; i < r->nslot; i++) A->count[n * r->nslot + i] = r->slot[i].count;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -797,16 +819,21 @@ static PetscErrorCode log_schedule(const Adjoint *A, const Run *r)
                             r->slot[i].ops->group.name, lo, hi));
   }
   {
-    PetscInt64 nkeep = A->nstep / A->k + 1 + (A->nstep % A->k ? 1 : 0);
+    PetscInt64 nmem, ndisk;
     PetscInt n3 = patch_size3(&A->bulk), n2 = patch_size2(&A->bulk);
-    double mb = 8.0 / 1048576.0, keep = mb * (double)((nkeep + A->k + 1) * A->len);
+    double mb = 8.0 / 1048576.0, keep, disk;
     double step = mb * (double)A->capcall * (double)(A->len + n3 + n2 * r->nspec);
+    adjoint_snapshots_counts(A->snap, &nmem, &ndisk);
+    keep = mb * (double)((nmem + A->k + 1) * A->len);
+    disk = mb * (double)(ndisk * A->len);
     PetscCall(PetscPrintf(r->comm,
                           "adjoint: the bulk kept every %" PetscInt64_FMT
-                          " steps, %.1f MB on rank 0, a step's records %.1f MB; %" PetscInt64_FMT
+                          " steps, %.1f MB in memory and %.1f MB on disk (%" PetscInt64_FMT
+                          " of %" PetscInt64_FMT
+                          " states) on rank 0, a step's records %.1f MB; %" PetscInt64_FMT
                           " bulk steps recomputed for %" PetscInt64_FMT " forward steps\n",
-                          A->k, keep, step, A->nstep + A->nstep - (A->nstep + A->k - 1) / A->k,
-                          A->nstep));
+                          A->k, keep, disk, ndisk, nmem + ndisk, step,
+                          A->nstep + A->nstep - (A->nstep + A->k - 1) / A->k, A->nstep));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -880,7 +907,7 @@ PetscErrorCode adjoint_run(Adjoint *A, Run *r)
      their steps recomputed forward into A->span, then the steps swept back one by one. */
   for (PetscInt64 s0 = (A->nstep - 1) / A->k * A->k; s0 >= 0; s0 -= A->k) {
     PetscInt64 s1 = PetscMin(s0 + A->k, A->nstep);
-    PetscCall(PetscArraycpy(A->span, snapshot(A, s0), A->len));
+    PetscCall(adjoint_snapshots_get(A->snap, snapshot(A, s0), A->span));
     for (PetscInt64 n = s0; n < s1 - 1; n++) {
       const PetscReal *q;
       PetscCall(prepare(A, r, n, &f));
@@ -889,7 +916,7 @@ PetscErrorCode adjoint_run(Adjoint *A, Run *r)
       PetscCall(PetscArraycpy(&A->span[(n - s0 + 1) * A->len], q, A->len));
       PetscCall(VecRestoreArrayRead(A->ast->q, &q));
     }
-    PetscCall(PetscArraycpy(&A->span[(s1 - s0) * A->len], snapshot(A, s1), A->len));
+    PetscCall(adjoint_snapshots_get(A->snap, snapshot(A, s1), &A->span[(s1 - s0) * A->len]));
     for (PetscInt64 n = s1 - 1; n >= s0; n--) {
       PetscReal *q_bnd, *tag_bnd;
       PetscCall(prepare(A, r, n, &f));
