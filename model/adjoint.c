@@ -45,6 +45,24 @@
    removed at the end; 0 puts every state on disk, leaving in memory only an interval's states (k
    + 1) and one step's records. The disk traffic is the states' size twice; the log gives the
    figures in memory and on disk.
+   Restart (model/adjoint_checkpoint.h). Every run_checkpoint_hours of the sweep (counted from the
+   start as forward: after step n is swept back with n a multiple of the checkpoint's steps), and
+   when a signal or run_wall_hours asks the run to stop (model/stop.h; adjoint_stop_steps in tests),
+   <run_name>_adjoint_checkpoint.bin takes the sweep's whole state: n, lambda at the start of step
+   n (with its ghosts), the footprints, the sensitivities to the emission entries and the top,
+   the contributions summed so far (by tag and by species: initial, inflow, top) and the forward
+   J. A stopped run then exits with status 3 and writes no results. A run with run_restart
+   ('latest': that file if there is one; or its path) reads and checks it first (a damaged or
+   another run's file is refused in one line before any work), runs the forward again from
+   run_start (the snapshots; the forward checkpoints are not used: the sweep needs the bulk of
+   every step, and an interval's states are recomputed from its kept start anyway), checks that
+   its J is the file's bit for bit, and sweeps back from step n: the interval holding step n - 1
+   is recomputed from its kept start up to step n, then the sweep goes on as unbroken, so the
+   results are the same bits. The cost of a restart is one forward run (with its tags) and the
+   part of one interval; the checkpoint holds about lambda and the footprints (2 x nspec x F values
+   a ghosted cell). It is per rank (lambda with ghosts, per-rank sums): a sweep resumes on the
+   number of ranks that wrote it. A hand-off run (either side) neither checkpoints nor stops in
+   its sweep, and refuses run_restart: its records are written as the sweep goes.
 
    Without tags (tags_enabled false) the run still gives every source: the source table
    (model/adjoint_sources.h) takes the emissions by unit, sector and species from the entries'
@@ -73,6 +91,9 @@
 #include "model/adjoint_handoff.h"
 #include "model/adjoint_sources.h"
 #include "model/adjoint_snapshots.h"
+#include "model/adjoint_checkpoint.h"
+#include "model/run.h"
+#include "model/stop.h"
 #include "base/namelist.h"
 #include "base/atomic_file.h"
 #include "base/memory.h"
@@ -87,6 +108,7 @@ typedef struct {
   PetscInt nreceptors, nspecies, nwindow_start, nwindow_end;
   PetscInt snapshot_steps;
   PetscReal snapshot_memory_mb;
+  PetscInt stop_steps;
   char handoff_file[PARAM_STRING_LEN];
 } Params;
 
@@ -145,6 +167,14 @@ static const ParamSpec params_table[] = {
      .min = 0,
      .max = 1e9,
      .offset = offsetof(Params, snapshot_memory_mb)},
+    {.key = "stop_steps",
+     .help = "for tests: stop the backward sweep as SIGUSR1 would (a checkpoint, exit status 3) "
+             "once this many steps are swept back in this invocation (0: never)",
+     .type = PARAM_INT,
+     .def = 0,
+     .min = 0,
+     .max = 1e9,
+     .offset = offsetof(Params, stop_steps)},
     {.key = "handoff_file",
      .help = "a nested child's <run_name>_adjoint_handoff.nc: this run (the parent run that wrote "
              "the child's boundary files, repeated) sweeps back the part of the child's "
@@ -214,6 +244,11 @@ struct Adjoint {
   PetscReal *initial, *inflow, *top;
   HandoffOut *hout; /* a nested child's sensitivities to its parent's records; owned, or NULL */
   HandoffIn *hin;   /* a parent run's: the child's functionals; owned, or NULL */
+  PetscInt nsens_area, nsens_point;    /* the lengths of sens_area and sens_point */
+  char checkpoint[PETSC_MAX_PATH_LEN]; /* <run_name>_adjoint_checkpoint.bin in run_output_dir */
+  char resume[PETSC_MAX_PATH_LEN];     /* the checkpoint to resume the sweep from, or "" */
+  PetscInt64 from; /* the step at whose start the resumed lambda is (nstep: from the end) */
+  PetscReal *J_ck; /* [nf]: the resumed checkpoint's forward J, for this run's to match; owned */
 };
 
 /* Functional n from the namelist, checked against the domain, the species and the run. */
@@ -257,9 +292,6 @@ static PetscErrorCode check_params(const Params *p, const Run *r)
   PetscInt nf = p->nreceptors;
 
   PetscFunctionBeginUser;
-  PetscCheck(!r->p.restart[0], r->comm, PETSC_ERR_SUP,
-             "adjoint_enabled with run_restart: a backward run needs its forward run from the "
-             "start in this invocation");
   if (p->handoff_file[0]) {
     PetscCheck(nf == 0 && p->nspecies == 0 && p->nwindow_start == 0 && p->nwindow_end == 0, r->comm,
                PETSC_ERR_USER,
@@ -282,6 +314,40 @@ static PetscErrorCode check_params(const Params *p, const Run *r)
   PetscCheck(r->dom && r->dom->nrec > 0, r->comm, PETSC_ERR_USER,
              "adjoint_enabled: the receptors come from the domain file (run_domain_file), and it "
              "has none");
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode resume_backward(Adjoint *A, const Run *r);
+
+/* The backward run's checkpoint, and with run_restart the one to resume from: 'latest' is
+   <run_name>_adjoint_checkpoint.bin when there is one (else the sweep starts from the end), a
+   path must be such a checkpoint. Either way the forward run starts again from run_start. */
+static PetscErrorCode resume_setup(Adjoint *A, const Run *r)
+{
+  PetscBool exists = PETSC_FALSE;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscSNPrintf(A->checkpoint, sizeof(A->checkpoint), "%s/%s_adjoint_checkpoint.bin",
+                          r->p.output_dir, r->p.name));
+  A->from = A->nstep;
+  if (!r->p.restart[0]) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCheck(!A->hin && !A->hout, r->comm, PETSC_ERR_SUP,
+             "run_restart with adjoint_enabled: a backward run that hands off to its parent or "
+             "takes a child's hand-off (adjoint_handoff_file) cannot resume yet; run it whole");
+  if (strcmp(r->p.restart, "latest"))
+    PetscCall(PetscStrncpy(A->resume, r->p.restart, sizeof(A->resume)));
+  else {
+    PetscCall(PetscTestFile(A->checkpoint, 'r', &exists));
+    if (exists) PetscCall(PetscStrncpy(A->resume, A->checkpoint, sizeof(A->resume)));
+  }
+  PetscCall(PetscPrintf(r->comm,
+                        "adjoint: run_restart = '%s': the forward run starts again from run_start "
+                        "(the backward sweep needs its bulk), then the sweep %s%s\n",
+                        r->p.restart,
+                        A->resume[0] ? "resumes from "
+                                     : "starts from the end (no backward-run checkpoint)",
+                        A->resume));
+  if (A->resume[0]) PetscCall(resume_backward(A, r));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -345,8 +411,10 @@ PetscErrorCode adjoint_create(Run *r, Adjoint **out)
   A->emission_slot = -1;
   for (PetscInt i = 0; i < r->nslot; i++)
     if (!strcmp(r->slot[i].ops->group.name, "emission_area")) A->emission_slot = i;
-  PetscCall(PetscCalloc1((em ? em->area.n : 0) * ns * A->nf + 1, &A->sens_area));
-  PetscCall(PetscCalloc1((em ? em->point.n : 0) * ns * A->nf + 1, &A->sens_point));
+  A->nsens_area = (em ? em->area.n : 0) * ns * A->nf + 1;
+  A->nsens_point = (em ? em->point.n : 0) * ns * A->nf + 1;
+  PetscCall(PetscCalloc1(A->nsens_area, &A->sens_area));
+  PetscCall(PetscCalloc1(A->nsens_point, &A->sens_point));
   PetscCall(PetscCalloc1(patch_size2(&A->ast->patch) * ns * A->nf, &A->sens_top));
   PetscCall(PetscCalloc1(BUDGET_NTERMS * ns, &A->budget));
   PetscCall(PetscCalloc2(PART_N * A->nf * r->tags->ntag + 1, &A->part, A->nf * r->tags->ntag + 1,
@@ -360,6 +428,7 @@ PetscErrorCode adjoint_create(Run *r, Adjoint **out)
     PetscCall(handoff_out_create(r, A->nf, labels, A->nstep, &A->hout));
     PetscCall(PetscFree(labels));
   }
+  PetscCall(resume_setup(A, r));
   *out = A;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -391,6 +460,7 @@ PetscErrorCode adjoint_destroy(Adjoint **out)
   PetscCall(PetscFree3(A->initial, A->inflow, A->top));
   PetscCall(handoff_out_destroy(&A->hout));
   PetscCall(handoff_in_destroy(&A->hin));
+  PetscCall(PetscFree(A->J_ck));
   PetscCall(PetscFree(*out));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -838,8 +908,10 @@ static PetscErrorCode log_schedule(const Adjoint *A, const Run *r)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* One line per output interval swept back: the time reached, wall time and ETA. */
-static PetscErrorCode progress(const Adjoint *A, const Run *r, PetscInt64 n, PetscLogDouble t0)
+/* One line per output interval swept back: the time reached, wall time and ETA (the sweep of
+   this invocation began at step from). */
+static PetscErrorCode progress(const Adjoint *A, const Run *r, PetscInt64 n, PetscInt64 from,
+                               PetscLogDouble t0)
 {
   PetscLogDouble now;
   char when[32], wall[32], eta[32];
@@ -848,7 +920,7 @@ static PetscErrorCode progress(const Adjoint *A, const Run *r, PetscInt64 n, Pet
   PetscCall(PetscTime(&now));
   clock_format(run_step_time(r, n), when, sizeof(when));
   clock_format_duration(now - t0, wall, sizeof(wall));
-  clock_format_duration((now - t0) / (double)(A->nstep - n) * (double)n, eta, sizeof(eta));
+  clock_format_duration((now - t0) / (double)(from - n) * (double)n, eta, sizeof(eta));
   PetscCall(PetscPrintf(r->comm, "%s  %6.1f/%.1f h swept back  wall %s  ETA %s  (adjoint)\n", when,
                         (double)((A->nstep - n) * r->p.dt / 3600.0), (double)r->p.hours, wall,
                         eta));
@@ -892,23 +964,181 @@ static PetscErrorCode check_handoff(const Adjoint *A, const Run *r)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode adjoint_run(Adjoint *A, Run *r)
+/* The sweep is complete: its checkpoint, if one was written, is of no more use. */
+static PetscErrorCode remove_checkpoint(const Adjoint *A, const Run *r)
+{
+  PetscMPIInt rank;
+  PetscBool exists;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(r->comm, &rank));
+  if (rank == 0) {
+    PetscCall(PetscTestFile(A->checkpoint, 'r', &exists));
+    PetscCheck(!exists || remove(A->checkpoint) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE,
+               "cannot remove the backward run's checkpoint %s", A->checkpoint);
+  }
+  PetscCallMPI(MPI_Barrier(r->comm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* What a checkpoint of the sweep and this run must agree on, in key[]; returns their number. */
+static PetscInt backward_keys(const Adjoint *A, const Run *r, AdjointCheckpointKey *key)
+{
+  PetscInt n = 0;
+  key[n++] =
+      (AdjointCheckpointKey){"the number of steps (run_hours / run_dt)", (PetscReal)A->nstep};
+  key[n++] = (AdjointCheckpointKey){"run_dt", r->p.dt};
+  key[n++] = (AdjointCheckpointKey){"the start time (run_start)", r->t_start};
+  key[n++] = (AdjointCheckpointKey){"the number of functionals", (PetscReal)A->nf};
+  key[n++] = (AdjointCheckpointKey){"the number of species", (PetscReal)r->nspec};
+  key[n++] = (AdjointCheckpointKey){"the number of tags", (PetscReal)r->tags->ntag};
+  key[n++] = (AdjointCheckpointKey){"the number of processes (run_processes)", (PetscReal)r->nslot};
+  return n;
+}
+
+/* This rank's arrays of the backward state in arr[*n]: lam is lambda's local array, J where the
+   forward J is (A->J when writing, a scratch array when reading). */
+static PetscErrorCode backward_arrays(const Adjoint *A, const Run *r, PetscReal *lam, PetscReal *J,
+                                      AdjointCheckpointArray *arr, PetscInt *n)
+{
+  PetscInt nl, ns = r->nspec, nf = A->nf, nt = r->tags->ntag;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetLocalSize(A->ast->tag, &nl));
+  *n = 0;
+  arr[(*n)++] = (AdjointCheckpointArray){"lambda", lam, nl};
+  arr[(*n)++] = (AdjointCheckpointArray){"footprints", A->foot, A->len * nf};
+  arr[(*n)++] = (AdjointCheckpointArray){"sens_area", A->sens_area, A->nsens_area};
+  arr[(*n)++] = (AdjointCheckpointArray){"sens_point", A->sens_point, A->nsens_point};
+  arr[(*n)++] =
+      (AdjointCheckpointArray){"sens_top", A->sens_top, patch_size2(&A->ast->patch) * ns * nf};
+  arr[(*n)++] = (AdjointCheckpointArray){"parts", A->part, PART_N * nf * nt + 1};
+  arr[(*n)++] = (AdjointCheckpointArray){"initial", A->initial, nf * ns};
+  arr[(*n)++] = (AdjointCheckpointArray){"inflow", A->inflow, nf * SIDE_N * ns};
+  arr[(*n)++] = (AdjointCheckpointArray){"top", A->top, nf * ns};
+  arr[(*n)++] = (AdjointCheckpointArray){"J", J, nf};
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+#define BACKWARD_ARRAYS 10
+#define BACKWARD_KEYS 7
+
+/* Write the sweep's checkpoint: lambda at the start of step n and everything summed so far. */
+static PetscErrorCode checkpoint_backward(Adjoint *A, const Run *r, PetscInt64 n)
+{
+  AdjointCheckpointKey key[BACKWARD_KEYS];
+  AdjointCheckpointArray arr[BACKWARD_ARRAYS];
+  PetscInt nkey = backward_keys(A, r, key), narr;
+  PetscReal *lam;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArray(A->ast->tag, &lam));
+  PetscCall(backward_arrays(A, r, lam, A->J, arr, &narr));
+  PetscCall(adjoint_checkpoint_write(r->comm, A->checkpoint, n, nkey, key, narr, arr));
+  PetscCall(VecRestoreArray(A->ast->tag, &lam));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Read the sweep's state from A->resume, before the forward run (a bad file is refused at once):
+   lambda at the start of step A->from and the sums so far; the forward J it was written after
+   goes to A->J_ck, for check_resumed. */
+static PetscErrorCode resume_backward(Adjoint *A, const Run *r)
+{
+  AdjointCheckpointKey key[BACKWARD_KEYS];
+  AdjointCheckpointArray arr[BACKWARD_ARRAYS];
+  PetscInt nkey = backward_keys(A, r, key), narr;
+  PetscReal *lam;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscCalloc1(A->nf, &A->J_ck));
+  PetscCall(VecGetArray(A->ast->tag, &lam));
+  PetscCall(backward_arrays(A, r, lam, A->J_ck, arr, &narr));
+  PetscCall(adjoint_checkpoint_read(r->comm, A->resume, nkey, key, narr, arr, &A->from));
+  PetscCall(VecRestoreArray(A->ast->tag, &lam));
+  PetscCheck(A->from > 0 && A->from < A->nstep, r->comm, PETSC_ERR_FILE_UNEXPECTED,
+             "backward-run checkpoint %s is at step %" PetscInt64_FMT " of %" PetscInt64_FMT
+             ": it is damaged",
+             A->resume, A->from, A->nstep);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* After the forward run: the J it gave must be the resumed checkpoint's, bit for bit. */
+static PetscErrorCode check_resumed(const Adjoint *A, const Run *r)
+{
+  PetscInt bad = 0, all;
+
+  PetscFunctionBeginUser;
+  for (PetscInt n = 0; n < A->nf; n++)
+    if (A->J_ck[n] != A->J[n]) bad = 1;
+  PetscCallMPI(MPI_Allreduce(&bad, &all, 1, MPIU_INT, MPI_MAX, r->comm));
+  PetscCheck(!all, r->comm, PETSC_ERR_FILE_UNEXPECTED,
+             "backward-run checkpoint %s was written after another forward run (its J differ from "
+             "this run's): it is not this run's",
+             A->resume);
+  PetscCall(PetscPrintf(r->comm, "adjoint: the sweep resumes from %s at step %" PetscInt64_FMT "\n",
+                        A->resume, A->from));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* After step n is swept back (lambda at its start; swept steps in this invocation, since t0): a
+   checkpoint every run_checkpoint_hours and when the run is asked to stop (*why, see model/stop.h:
+   a signal, run_wall_hours, adjoint_stop_steps). A hand-off run neither checkpoints nor stops in
+   its sweep: it cannot resume. */
+static PetscErrorCode after_step(Adjoint *A, const Run *r, PetscInt64 n, PetscInt64 swept,
+                                 PetscLogDouble t0, int *why)
+{
+  PetscBool wall_over = PETSC_FALSE;
+
+  PetscFunctionBeginUser;
+  *why = STOP_NONE;
+  if (n == 0 || A->hin || A->hout) PetscFunctionReturn(PETSC_SUCCESS);
+  if (r->p.wall_hours > 0) { /* as the forward loop: stop if the next step would end past it */
+    PetscLogDouble now;
+    PetscCall(PetscTime(&now));
+    wall_over =
+        now - r->wall_invoke + (now - t0) / (PetscLogDouble)swept > 3600.0 * r->p.wall_hours;
+  }
+  PetscCall(stop_asked(r->comm, wall_over, why));
+  if (A->p->stop_steps && swept == A->p->stop_steps) *why = STOP_STEPS;
+  if (*why || (r->steps_per_checkpoint && n % r->steps_per_checkpoint == 0))
+    PetscCall(checkpoint_backward(A, r, n));
+  if (*why) {
+    char cause[64];
+    stop_cause(*why, r->p.wall_hours, cause, sizeof(cause));
+    PetscCall(PetscPrintf(r->comm,
+                          "stopped by %s in the backward sweep at step %" PetscInt64_FMT
+                          " (%" PetscInt64_FMT " of %" PetscInt64_FMT
+                          " steps swept back): checkpoint %s; resume with -run_restart latest "
+                          "(exit status %d)\n",
+                          cause, n, A->nstep - n, A->nstep, A->checkpoint, RUN_EXIT_RESUME));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode adjoint_run(Adjoint *A, Run *r, int *stopped)
 {
   PetscLogDouble t0, t1;
   Fields f;
+  PetscInt64 from = A ? A->from : 0, swept = 0;
 
   PetscFunctionBeginUser;
+  *stopped = STOP_NONE;
   if (!A) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(check_handoff(A, r));
   PetscCall(PetscTime(&t0));
   PetscCall(PetscLogStagePush(A->stage));
-  PetscCall(VecZeroEntries(A->ast->tag));
-  /* The intervals [s0, s1) between kept states, last first: the bulk at the start of each of
-     their steps recomputed forward into A->span, then the steps swept back one by one. */
-  for (PetscInt64 s0 = (A->nstep - 1) / A->k * A->k; s0 >= 0; s0 -= A->k) {
-    PetscInt64 s1 = PetscMin(s0 + A->k, A->nstep);
+  if (A->resume[0])
+    PetscCall(check_resumed(A, r));
+  else
+    PetscCall(VecZeroEntries(A->ast->tag));
+  /* The intervals [s0, s1) between kept states, last first, up to step from (where lambda is):
+     the bulk at the start of each of their steps recomputed forward into A->span, then the steps
+     swept back one by one. */
+  for (PetscInt64 s0 = (from - 1) / A->k * A->k; s0 >= 0; s0 -= A->k) {
+    PetscInt64 s1 = PetscMin(s0 + A->k, A->nstep), e = PetscMin(s1, from);
+    PetscInt64 last = e == s1 ? s1 - 1 : e; /* the span recomputed up to this step's start */
     PetscCall(adjoint_snapshots_get(A->snap, snapshot(A, s0), A->span));
-    for (PetscInt64 n = s0; n < s1 - 1; n++) {
+    for (PetscInt64 n = s0; n < last; n++) {
       const PetscReal *q;
       PetscCall(prepare(A, r, n, &f));
       PetscCall(recompute(A, r, n, &A->span[(n - s0) * A->len], PETSC_FALSE, &f));
@@ -916,8 +1146,9 @@ PetscErrorCode adjoint_run(Adjoint *A, Run *r)
       PetscCall(PetscArraycpy(&A->span[(n - s0 + 1) * A->len], q, A->len));
       PetscCall(VecRestoreArrayRead(A->ast->q, &q));
     }
-    PetscCall(adjoint_snapshots_get(A->snap, snapshot(A, s1), &A->span[(s1 - s0) * A->len]));
-    for (PetscInt64 n = s1 - 1; n >= s0; n--) {
+    if (e == s1)
+      PetscCall(adjoint_snapshots_get(A->snap, snapshot(A, s1), &A->span[(s1 - s0) * A->len]));
+    for (PetscInt64 n = e - 1; n >= s0; n--) {
       PetscReal *q_bnd, *tag_bnd;
       PetscCall(prepare(A, r, n, &f));
       PetscCall(boundary_values(r, &q_bnd, &tag_bnd));
@@ -925,7 +1156,12 @@ PetscErrorCode adjoint_run(Adjoint *A, Run *r)
       PetscCall(check_replay(A, r, n, &A->span[(n - s0 + 1) * A->len]));
       PetscCall(sweep_back(A, r, n, &f, q_bnd, tag_bnd));
       PetscCall(restore_boundary(r, &q_bnd, &tag_bnd));
-      if (n % r->steps_per_output == 0) PetscCall(progress(A, r, n, t0));
+      if (n % r->steps_per_output == 0) PetscCall(progress(A, r, n, from, t0));
+      PetscCall(after_step(A, r, n, ++swept, t0, stopped));
+      if (*stopped) {
+        PetscCall(PetscLogStagePop());
+        PetscFunctionReturn(PETSC_SUCCESS);
+      }
     }
   }
   if (A->hin) { /* a hand-off record at the run's start */
@@ -995,6 +1231,7 @@ PetscErrorCode adjoint_run(Adjoint *A, Run *r)
     PetscCall(PetscFree2(labels, from_parent));
   }
   PetscCall(log_schedule(A, r));
+  PetscCall(remove_checkpoint(A, r));
   PetscCall(PetscTime(&t1));
   PetscCall(PetscPrintf(r->comm,
                         "adjoint: %" PetscInt_FMT " functionals swept back over %" PetscInt64_FMT

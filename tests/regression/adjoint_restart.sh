@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
-# Title: a backward run's snapshots on disk (issue 15, item 2)
+# Title: a backward run's snapshots on disk, and its restart in the middle of the sweep (issue 15,
+#   item 2)
 # Description: the att27 case of adjoint.sh, 3 hours (12 steps), two functionals (PM2.5 at WCS,
-#   SO4 at KDW), on 2 ranks. The bulk snapshots all on disk (adjoint_snapshot_memory_mb = 0),
+#   SO4 at KDW), on 2 ranks. (1) The bulk snapshots all on disk (adjoint_snapshot_memory_mb = 0),
 #   and part in memory and part on disk (1 MB: 3 of 13 states in memory), give the same bits as
 #   all in memory: the source table, the tag contributions and every footprint variable; no
-#   snapshot file is left.
+#   snapshot file is left. (2) A run stopped by adjoint_stop_steps after 5 steps swept back (step
+#   7, in the middle of an interval of adjoint_snapshot_steps = 5) exits with status 3 and leaves
+#   <name>_adjoint_checkpoint.bin; restarted with run_restart = 'latest' (the forward run again
+#   from the start, then the sweep from step 7) it ends with the same bits as the unbroken run
+#   and removes the checkpoint; a restart from the file by its path does the same. (3) A damaged
+#   (one bit flipped), truncated or foreign checkpoint (another number of functionals, of ranks, a
+#   forward checkpoint) is refused in one line naming the file, with no results written.
 # Command: tests/regression/adjoint_restart.sh
 # Tolerance: bitwise.
 . "$(dirname "$0")/../lib.sh"
@@ -39,4 +46,46 @@ model "$dir/mixed" -adjoint_snapshot_memory_mb 1; ok $? "1 MB of snapshots in me
 grep -q "on disk ([1-9] of 13 states)\|on disk (1[0-2] of 13 states)" "$dir/mixed.log"; ok $? "some states in memory, the others on disk: $(grep -o '[0-9.]* MB in memory and [0-9.]* MB on disk ([0-9]* of 13 states)' "$dir/mixed.log")"
 same "$dir/mixed" "$dir/mem"; ok $? "in memory and on disk: the same bits"
 ! ls "$dir"/disk/*snapshots* "$dir"/mixed/*snapshots* >/dev/null 2>&1; ok $? "no snapshot file is left"
+# (2) Stopped in the middle of the sweep, then resumed.
+model "$dir/stop" -adjoint_snapshot_steps 5 -adjoint_stop_steps 5 -run_checkpoint_hours 1
+[ $? -eq 3 ] && grep -q "stopped by adjoint_stop_steps in the backward sweep at step 7" "$dir/stop.log" &&
+  [ -e "$dir/stop/att_adjoint_checkpoint.bin" ] && [ ! -e "$dir/stop/att_adjoint_sources.csv" ]
+ok $? "stopped after 5 of 12 steps swept back: exit status 3, a checkpoint, no results"
+ck=$dir/ck.bin
+cp "$dir/stop/att_adjoint_checkpoint.bin" "$ck"
+model "$dir/stop" -adjoint_snapshot_steps 5 -run_checkpoint_hours 1 -run_restart latest
+ok $? "resumed with run_restart = 'latest'"
+grep -q "the sweep resumes from .*att_adjoint_checkpoint.bin at step 7" "$dir/stop.log"; ok $? "the sweep resumed at step 7"
+same "$dir/stop" "$dir/mem"; ok $? "stopped and resumed: the same bits as the unbroken run"
+[ ! -e "$dir/stop/att_adjoint_checkpoint.bin" ]; ok $? "the complete run removed its backward checkpoint"
+model "$dir/path" -run_restart "$ck"; ok $? "resumed from the checkpoint by its path (snapshots every step)"
+same "$dir/path" "$dir/mem"; ok $? "the same bits"
+# (3) Bad checkpoints, each refused in one line naming the file, with no results.
+refused() { # refused NAME FILE PATTERN [options...]: the restart from FILE fails with PATTERN
+  local name=$1 file=$2 pattern=$3; shift 3
+  model "$dir/$name" -run_restart "$file" "$@"; local rc=$?
+  [ $rc -ne 0 ] && grep -q "$pattern" "$dir/$name.log" && [ ! -e "$dir/$name/att_adjoint_sources.csv" ]
+}
+"$PY" - "$ck" "$dir/flipped.bin" "$dir/cut.bin" <<'PYEOF'
+import sys
+data = bytearray(open(sys.argv[1], "rb").read())
+flipped = bytearray(data)
+flipped[len(data) // 2] ^= 1
+open(sys.argv[2], "wb").write(flipped)
+open(sys.argv[3], "wb").write(data[: len(data) // 3])
+PYEOF
+refused flipped "$dir/flipped.bin" "backward-run checkpoint $dir/flipped.bin is damaged: checksum expected 0x[0-9a-f]* (recorded by its writer), found 0x[0-9a-f]*; refusing"
+ok $? "one bit flipped is refused: $(grep -m1 -o 'backward-run checkpoint .* is damaged' "$dir/flipped.log")"
+refused cut "$dir/cut.bin" "backward-run checkpoint $dir/cut.bin is truncated"
+ok $? "a truncated checkpoint is refused"
+refused nf "$ck" "backward-run checkpoint $ck: the number of functionals is 2 but this run has 1" -adjoint_receptors WCS -adjoint_species pm25
+ok $? "a checkpoint of other functionals is refused"
+mkdir -p "$dir/ranks"
+"$BIN/bogda" -namelist "$ROOT/namelists/episode_winter.nml,$case" -run_output_dir "$dir/ranks" \
+  -run_domain_file "$dir/att27_domain.nc" -emissions_gridded_file "$dir/xinjiang_inventory.nc" \
+  -emissions_points_file "$dir/xinjiang_points.csv" "${functionals[@]}" -run_restart "$ck" >"$dir/ranks.log" 2>&1
+[ $? -ne 0 ] && grep -q "backward-run checkpoint $ck: the number of ranks is 2 but this run has 1" "$dir/ranks.log"
+ok $? "a checkpoint written on 2 ranks is refused on 1"
+refused forward "$dir/stop/att_checkpoint_20240110T0200Z.bin" "is not a backward-run checkpoint" -run_checkpoint_hours 1
+ok $? "a forward checkpoint is refused"
 done_testing
