@@ -9,9 +9,11 @@
 #   7, in the middle of an interval of adjoint_snapshot_steps = 5) exits with status 3 and leaves
 #   <name>_adjoint_checkpoint.bin; restarted with run_restart = 'latest' (the forward run again
 #   from the start, then the sweep from step 7) it ends with the same bits as the unbroken run
-#   and removes the checkpoint; a restart from the file by its path does the same. (3) A damaged
-#   (one bit flipped), truncated or foreign checkpoint (another number of functionals, of ranks, a
-#   forward checkpoint) is refused in one line naming the file, with no results written.
+#   and removes the checkpoint; a restart from the file by its path does the same, and so does a
+#   run stopped in its forward part (run_wall_hours) resumed with 'latest'. (3) A damaged (one
+#   bit flipped), truncated or foreign checkpoint (another number of functionals, of ranks, a
+#   forward checkpoint, another forward run's J) is refused in one line naming the file, with no
+#   results written.
 # Command: tests/regression/adjoint_restart.sh
 # Tolerance: bitwise.
 . "$(dirname "$0")/../lib.sh"
@@ -60,6 +62,12 @@ same "$dir/stop" "$dir/mem"; ok $? "stopped and resumed: the same bits as the un
 [ ! -e "$dir/stop/att_adjoint_checkpoint.bin" ]; ok $? "the complete run removed its backward checkpoint"
 model "$dir/path" -run_restart "$ck"; ok $? "resumed from the checkpoint by its path (snapshots every step)"
 same "$dir/path" "$dir/mem"; ok $? "the same bits"
+# A run stopped in its forward part resumes with the forward run from the start and the whole sweep.
+model "$dir/fwd" -run_wall_hours 1e-6
+[ $? -eq 3 ] && grep -q "no backward run" "$dir/fwd.log"; ok $? "a run stopped in its forward part: exit status 3, no backward run"
+model "$dir/fwd" -run_restart latest; ok $? "resumed with run_restart = 'latest'"
+grep -q "the sweep starts from the end (no backward-run checkpoint)" "$dir/fwd.log" && same "$dir/fwd" "$dir/mem"
+ok $? "the forward run again from the start, then the whole sweep: the same bits"
 # (3) Bad checkpoints, each refused in one line naming the file, with no results.
 refused() { # refused NAME FILE PATTERN [options...]: the restart from FILE fails with PATTERN
   local name=$1 file=$2 pattern=$3; shift 3
@@ -80,6 +88,9 @@ refused cut "$dir/cut.bin" "backward-run checkpoint $dir/cut.bin is truncated"
 ok $? "a truncated checkpoint is refused"
 refused nf "$ck" "backward-run checkpoint $ck: the number of functionals is 2 but this run has 1" -adjoint_receptors WCS -adjoint_species pm25
 ok $? "a checkpoint of other functionals is refused"
+refused other "$ck" "backward-run checkpoint $ck was written after another forward run" -scenario_name half \
+  -scenario_select all -scenario_sectors all -scenario_species all -scenario_factor 0.5
+ok $? "a checkpoint of another forward run (emissions halved) is refused after the forward run, before the sweep"
 mkdir -p "$dir/ranks"
 "$BIN/bogda" -namelist "$ROOT/namelists/episode_winter.nml,$case" -run_output_dir "$dir/ranks" \
   -run_domain_file "$dir/att27_domain.nc" -emissions_gridded_file "$dir/xinjiang_inventory.nc" \
