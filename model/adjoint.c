@@ -39,30 +39,31 @@
    with one tag per functional): a backward run with F functionals costs about a forward run
    with F tags plus one or two without.
    Snapshots on disk (model/adjoint_snapshots.h): the kept states fill adjoint_snapshot_memory_mb
-   per rank (default 1024 MB), the first of them; the rest go to a file per rank in
-   run_output_dir, <run_name>_adjoint_snapshots_<rank>.tmp, written once forward and read once
-   backward (N / k + 1 states of the ghosted local q, raw bytes: the same bits as in memory), and
-   removed at the end; 0 puts every state on disk, leaving in memory only an interval's states (k
-   + 1) and one step's records. The disk traffic is the states' size twice; the log gives the
-   figures in memory and on disk.
-   Restart (model/adjoint_checkpoint.h). Every run_checkpoint_hours of the sweep (counted from the
-   start as forward: after step n is swept back with n a multiple of the checkpoint's steps), and
-   when a signal or run_wall_hours asks the run to stop (model/stop.h; adjoint_stop_steps in tests),
-   <run_name>_adjoint_checkpoint.bin takes the sweep's whole state: n, lambda at the start of step
-   n (with its ghosts), the footprints, the sensitivities to the emission entries and the top,
-   the contributions summed so far (by tag and by species: initial, inflow, top) and the forward
-   J. A stopped run then exits with status 3 and writes no results. A run with run_restart
-   ('latest': that file if there is one; or its path) reads and checks it first (a damaged or
-   another run's file is refused in one line before any work), runs the forward again from
-   run_start (the snapshots; the forward checkpoints are not used: the sweep needs the bulk of
-   every step, and an interval's states are recomputed from its kept start anyway), checks that
-   its J is the file's bit for bit, and sweeps back from step n: the interval holding step n - 1
-   is recomputed from its kept start up to step n, then the sweep goes on as unbroken, so the
-   results are the same bits. The cost of a restart is one forward run (with its tags) and the
-   part of one interval; the checkpoint holds about lambda and the footprints (2 x nspec x F values
-   a ghosted cell). It is per rank (lambda with ghosts, per-rank sums): a sweep resumes on the
-   number of ranks that wrote it. A hand-off run (either side) neither checkpoints nor stops in
-   its sweep, and refuses run_restart: its records are written as the sweep goes.
+   per rank (default 1024 MB), the first of them; the rest go to a file per rank in run_output_dir,
+   <run_name>_adjoint_snapshots_<rank>.tmp, written once forward and read once backward (N / k + 1
+   states of the ghosted local q, raw bytes: the same bits as in memory), and removed at the end; 0
+   puts every state on disk, leaving in memory only an interval's k + 1 states and one step's
+   records. The disk traffic is the states' size twice; the log gives the figures in memory and on
+   disk (att27, 12 steps, 2 ranks: 3.7 MB on disk, 0.6 MB left in memory, instead of 4.2 MB).
+   Restart (model/adjoint_resume.c; the file's layout: model/adjoint_checkpoint.h). Every
+   run_checkpoint_hours of the sweep (after step n is swept back with n a multiple of the
+   checkpoint's steps, counted from the start as forward), and when a signal or run_wall_hours asks
+   the run to stop (model/stop.h; adjoint_stop_steps in tests), <run_name>_adjoint_checkpoint.bin
+   takes the sweep's whole state: n, lambda at the start of step n (with its ghosts), the
+   footprints, the sensitivities to the emission entries and the top, the contributions summed so
+   far (by tag, and by species: initial, inflow, top) and the forward J. A stopped run then exits
+   with status 3 and writes no results. A run with run_restart ('latest': that file if there is one,
+   else the sweep starts from the end; or its path) reads and checks it first (a damaged file, or
+   one of another configuration, is refused in one line before any work), runs the forward again
+   from run_start (for the snapshots; the forward checkpoints are not used: the sweep needs the bulk
+   of every step), checks that its J is the file's bit for bit (else it is another run's, refused),
+   and sweeps back from step n: the interval holding step n - 1 is recomputed from its kept start up
+   to step n, then the sweep goes on as unbroken, so the results are the same bits. A restart costs
+   one forward run (with its tags) and part of one interval; the checkpoint holds about lambda and
+   the footprints (2 x nspec x F values a ghosted cell). It is per rank (lambda with ghosts,
+   per-rank sums): a sweep resumes on the number of ranks that wrote it. A hand-off run (either
+   side) neither checkpoints nor stops in its sweep, and refuses run_restart: its records are
+   written as the sweep goes.
 
    Without tags (tags_enabled false) the run still gives every source: the source table
    (model/adjoint_sources.h) takes the emissions by unit, sector and species from the entries'
@@ -82,35 +83,20 @@
    rank-independent either where a cell collects 3 or more inexact contributions (model/halo.c),
    so lambda itself may differ in its last bits between rank counts. */
 #include "model/adjoint.h"
+#include "model/adjoint_impl.h"
+#include "model/adjoint_resume.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <petsctime.h>
-#include "model/run_impl.h"
 #include "model/output/footprint.h"
-#include "model/adjoint_handoff.h"
 #include "model/adjoint_sources.h"
-#include "model/adjoint_snapshots.h"
-#include "model/adjoint_checkpoint.h"
-#include "model/run.h"
 #include "model/stop.h"
 #include "base/namelist.h"
 #include "base/atomic_file.h"
 #include "base/memory.h"
 #include "base/units.h"
 #include "base/clock.h"
-
-typedef struct {
-  PetscBool enabled;
-  char receptors[PARAM_ARRAY_MAX][PARAM_STRING_LEN];
-  char species[PARAM_ARRAY_MAX][PARAM_STRING_LEN];
-  PetscReal window_start[PARAM_ARRAY_MAX], window_end[PARAM_ARRAY_MAX];
-  PetscInt nreceptors, nspecies, nwindow_start, nwindow_end;
-  PetscInt snapshot_steps;
-  PetscReal snapshot_memory_mb;
-  PetscInt stop_steps;
-  char handoff_file[PARAM_STRING_LEN];
-} Params;
 
 static const ParamSpec params_table[] = {
     {.key = "enabled",
@@ -191,65 +177,8 @@ const ParamGroup adjoint_group = {.name = "adjoint",
                                   .params = params_table,
                                   .params_size = sizeof(Params)};
 
-/* The kinds of source a contribution comes through. */
-typedef enum { PART_INITIAL, PART_EMITTED, PART_LATERAL, PART_TOP, PART_N } Part;
 static const char *const part_names[PART_N] = {"initial state", "emitted", "lateral inflow",
                                                "top inflow"};
-
-/* One functional: the mean over its window of a receptor's weighted surface concentration. */
-typedef struct {
-  char label[PARAM_STRING_LEN]; /* receptor:species:start-end h */
-  PetscInt rec;                 /* receptor index in the domain */
-  PetscInt spec;                /* species index, -1 for PM2.5 */
-  PetscInt64 m0, m1;            /* the step ends counted: m steps done, m0 < m <= m1 */
-} Functional;
-
-/* One process call (a sub-step) of the step being swept back, with the bulk it started from. */
-typedef struct {
-  PetscInt slot;
-  PetscInt64 step;          /* its f->step */
-  PetscReal t, h;           /* its time and dt */
-  PetscReal *q, *am, *vdep; /* the bulk and vdep before it; owned */
-} Call;
-
-struct Adjoint {
-  Params *p; /* owned */
-  PetscInt nf;
-  Functional *fn; /* owned */
-  State *ast;     /* owned: lambda in ast->tag, the recomputed bulk in ast->q and air_mass */
-  Patch bulk;     /* ast's patch without tags, for the recomputation */
-  const ProcessOps **ops; /* the run's processes, in order; the array owned, the tables static */
-  void **ctx;             /* owned: the processes' contexts for ast's patch, one per run slot */
-  PetscInt nslot;         /* the run's process slots */
-  PetscInt64 nstep;       /* steps of the run */
-  PetscInt64 *count; /* [n*nslot + i]: slot i's step count at the start of step n, n <= nstep */
-  PetscInt64 k;      /* adjoint_snapshot_steps */
-  AdjointSnapshots *snap; /* the bulk q at the start of steps 0, k, 2k, ... and at the end; owned */
-  PetscReal *span; /* the bulk q at the start of every step of one interval and after; owned */
-  PetscInt len;    /* values of one bulk state (the ghosted local q) */
-  PetscReal *J;    /* [nf]: this rank's part of each functional, from the forward run */
-  Call *call;      /* owned, with their arrays */
-  PetscInt ncall, capcall;
-  PetscReal *sens_area, *sens_point, *sens_top; /* owned, in the Fields.sens_* layouts */
-  PetscReal *budget;                            /* scratch for the recomputation */
-  PetscLogStage stage;                          /* "adjoint", for -log_view */
-  PetscInt emission_slot;                       /* the run slot of emission_area, -1 without it */
-  PetscReal *foot;    /* the footprints in lambda's layout (model/output/footprint.h); owned */
-  PetscReal *part;    /* [(k*nf + n)*ntag + m]: this rank's part of tag m's contribution to
-                         functional n through source kind k (a Part); owned */
-  PetscReal *contrib; /* [n*ntag + m]: tag m's contribution to functional n, the sum of the parts
-                         over the ranks (once the sweep is done); owned */
-  /* By species, whatever the tags: this rank's contributions of the initial state [n*ns + s], of
-     the inflow [(n*SIDE_N + side)*ns + s] and of the top [n*ns + s]; owned. */
-  PetscReal *initial, *inflow, *top;
-  HandoffOut *hout; /* a nested child's sensitivities to its parent's records; owned, or NULL */
-  HandoffIn *hin;   /* a parent run's: the child's functionals; owned, or NULL */
-  PetscInt nsens_area, nsens_point;    /* the lengths of sens_area and sens_point */
-  char checkpoint[PETSC_MAX_PATH_LEN]; /* <run_name>_adjoint_checkpoint.bin in run_output_dir */
-  char resume[PETSC_MAX_PATH_LEN];     /* the checkpoint to resume the sweep from, or "" */
-  PetscInt64 from; /* the step at whose start the resumed lambda is (nstep: from the end) */
-  PetscReal *J_ck; /* [nf]: the resumed checkpoint's forward J, for this run's to match; owned */
-};
 
 /* Functional n from the namelist, checked against the domain, the species and the run. */
 static PetscErrorCode functional_setup(Adjoint *A, const Run *r, PetscInt n)
@@ -314,40 +243,6 @@ static PetscErrorCode check_params(const Params *p, const Run *r)
   PetscCheck(r->dom && r->dom->nrec > 0, r->comm, PETSC_ERR_USER,
              "adjoint_enabled: the receptors come from the domain file (run_domain_file), and it "
              "has none");
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode resume_backward(Adjoint *A, const Run *r);
-
-/* The backward run's checkpoint, and with run_restart the one to resume from: 'latest' is
-   <run_name>_adjoint_checkpoint.bin when there is one (else the sweep starts from the end), a
-   path must be such a checkpoint. Either way the forward run starts again from run_start. */
-static PetscErrorCode resume_setup(Adjoint *A, const Run *r)
-{
-  PetscBool exists = PETSC_FALSE;
-
-  PetscFunctionBeginUser;
-  PetscCall(PetscSNPrintf(A->checkpoint, sizeof(A->checkpoint), "%s/%s_adjoint_checkpoint.bin",
-                          r->p.output_dir, r->p.name));
-  A->from = A->nstep;
-  if (!r->p.restart[0]) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCheck(!A->hin && !A->hout, r->comm, PETSC_ERR_SUP,
-             "run_restart with adjoint_enabled: a backward run that hands off to its parent or "
-             "takes a child's hand-off (adjoint_handoff_file) cannot resume yet; run it whole");
-  if (strcmp(r->p.restart, "latest"))
-    PetscCall(PetscStrncpy(A->resume, r->p.restart, sizeof(A->resume)));
-  else {
-    PetscCall(PetscTestFile(A->checkpoint, 'r', &exists));
-    if (exists) PetscCall(PetscStrncpy(A->resume, A->checkpoint, sizeof(A->resume)));
-  }
-  PetscCall(PetscPrintf(r->comm,
-                        "adjoint: run_restart = '%s': the forward run starts again from run_start "
-                        "(the backward sweep needs its bulk), then the sweep %s%s\n",
-                        r->p.restart,
-                        A->resume[0] ? "resumes from "
-                                     : "starts from the end (no backward-run checkpoint)",
-                        A->resume));
-  if (A->resume[0]) PetscCall(resume_backward(A, r));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -428,7 +323,7 @@ PetscErrorCode adjoint_create(Run *r, Adjoint **out)
     PetscCall(handoff_out_create(r, A->nf, labels, A->nstep, &A->hout));
     PetscCall(PetscFree(labels));
   }
-  PetscCall(resume_setup(A, r));
+  PetscCall(adjoint_resume_setup(A, r));
   *out = A;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -964,157 +859,6 @@ static PetscErrorCode check_handoff(const Adjoint *A, const Run *r)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* The sweep is complete: its checkpoint, if one was written, is of no more use. */
-static PetscErrorCode remove_checkpoint(const Adjoint *A, const Run *r)
-{
-  PetscMPIInt rank;
-  PetscBool exists;
-
-  PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_rank(r->comm, &rank));
-  if (rank == 0) {
-    PetscCall(PetscTestFile(A->checkpoint, 'r', &exists));
-    PetscCheck(!exists || remove(A->checkpoint) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE,
-               "cannot remove the backward run's checkpoint %s", A->checkpoint);
-  }
-  PetscCallMPI(MPI_Barrier(r->comm));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* What a checkpoint of the sweep and this run must agree on, in key[]; returns their number. */
-static PetscInt backward_keys(const Adjoint *A, const Run *r, AdjointCheckpointKey *key)
-{
-  PetscInt n = 0;
-  key[n++] =
-      (AdjointCheckpointKey){"the number of steps (run_hours / run_dt)", (PetscReal)A->nstep};
-  key[n++] = (AdjointCheckpointKey){"run_dt", r->p.dt};
-  key[n++] = (AdjointCheckpointKey){"the start time (run_start)", r->t_start};
-  key[n++] = (AdjointCheckpointKey){"the number of functionals", (PetscReal)A->nf};
-  key[n++] = (AdjointCheckpointKey){"the number of species", (PetscReal)r->nspec};
-  key[n++] = (AdjointCheckpointKey){"the number of tags", (PetscReal)r->tags->ntag};
-  key[n++] = (AdjointCheckpointKey){"the number of processes (run_processes)", (PetscReal)r->nslot};
-  return n;
-}
-
-/* This rank's arrays of the backward state in arr[*n]: lam is lambda's local array, J where the
-   forward J is (A->J when writing, a scratch array when reading). */
-static PetscErrorCode backward_arrays(const Adjoint *A, const Run *r, PetscReal *lam, PetscReal *J,
-                                      AdjointCheckpointArray *arr, PetscInt *n)
-{
-  PetscInt nl, ns = r->nspec, nf = A->nf, nt = r->tags->ntag;
-
-  PetscFunctionBeginUser;
-  PetscCall(VecGetLocalSize(A->ast->tag, &nl));
-  *n = 0;
-  arr[(*n)++] = (AdjointCheckpointArray){"lambda", lam, nl};
-  arr[(*n)++] = (AdjointCheckpointArray){"footprints", A->foot, A->len * nf};
-  arr[(*n)++] = (AdjointCheckpointArray){"sens_area", A->sens_area, A->nsens_area};
-  arr[(*n)++] = (AdjointCheckpointArray){"sens_point", A->sens_point, A->nsens_point};
-  arr[(*n)++] =
-      (AdjointCheckpointArray){"sens_top", A->sens_top, patch_size2(&A->ast->patch) * ns * nf};
-  arr[(*n)++] = (AdjointCheckpointArray){"parts", A->part, PART_N * nf * nt + 1};
-  arr[(*n)++] = (AdjointCheckpointArray){"initial", A->initial, nf * ns};
-  arr[(*n)++] = (AdjointCheckpointArray){"inflow", A->inflow, nf * SIDE_N * ns};
-  arr[(*n)++] = (AdjointCheckpointArray){"top", A->top, nf * ns};
-  arr[(*n)++] = (AdjointCheckpointArray){"J", J, nf};
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-#define BACKWARD_ARRAYS 10
-#define BACKWARD_KEYS 7
-
-/* Write the sweep's checkpoint: lambda at the start of step n and everything summed so far. */
-static PetscErrorCode checkpoint_backward(Adjoint *A, const Run *r, PetscInt64 n)
-{
-  AdjointCheckpointKey key[BACKWARD_KEYS];
-  AdjointCheckpointArray arr[BACKWARD_ARRAYS];
-  PetscInt nkey = backward_keys(A, r, key), narr;
-  PetscReal *lam;
-
-  PetscFunctionBeginUser;
-  PetscCall(VecGetArray(A->ast->tag, &lam));
-  PetscCall(backward_arrays(A, r, lam, A->J, arr, &narr));
-  PetscCall(adjoint_checkpoint_write(r->comm, A->checkpoint, n, nkey, key, narr, arr));
-  PetscCall(VecRestoreArray(A->ast->tag, &lam));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* Read the sweep's state from A->resume, before the forward run (a bad file is refused at once):
-   lambda at the start of step A->from and the sums so far; the forward J it was written after
-   goes to A->J_ck, for check_resumed. */
-static PetscErrorCode resume_backward(Adjoint *A, const Run *r)
-{
-  AdjointCheckpointKey key[BACKWARD_KEYS];
-  AdjointCheckpointArray arr[BACKWARD_ARRAYS];
-  PetscInt nkey = backward_keys(A, r, key), narr;
-  PetscReal *lam;
-
-  PetscFunctionBeginUser;
-  PetscCall(PetscCalloc1(A->nf, &A->J_ck));
-  PetscCall(VecGetArray(A->ast->tag, &lam));
-  PetscCall(backward_arrays(A, r, lam, A->J_ck, arr, &narr));
-  PetscCall(adjoint_checkpoint_read(r->comm, A->resume, nkey, key, narr, arr, &A->from));
-  PetscCall(VecRestoreArray(A->ast->tag, &lam));
-  PetscCheck(A->from > 0 && A->from < A->nstep, r->comm, PETSC_ERR_FILE_UNEXPECTED,
-             "backward-run checkpoint %s is at step %" PetscInt64_FMT " of %" PetscInt64_FMT
-             ": it is damaged",
-             A->resume, A->from, A->nstep);
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* After the forward run: the J it gave must be the resumed checkpoint's, bit for bit. */
-static PetscErrorCode check_resumed(const Adjoint *A, const Run *r)
-{
-  PetscInt bad = 0, all;
-
-  PetscFunctionBeginUser;
-  for (PetscInt n = 0; n < A->nf; n++)
-    if (A->J_ck[n] != A->J[n]) bad = 1;
-  PetscCallMPI(MPI_Allreduce(&bad, &all, 1, MPIU_INT, MPI_MAX, r->comm));
-  PetscCheck(!all, r->comm, PETSC_ERR_FILE_UNEXPECTED,
-             "backward-run checkpoint %s was written after another forward run (its J differ from "
-             "this run's): it is not this run's",
-             A->resume);
-  PetscCall(PetscPrintf(r->comm, "adjoint: the sweep resumes from %s at step %" PetscInt64_FMT "\n",
-                        A->resume, A->from));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* After step n is swept back (lambda at its start; swept steps in this invocation, since t0): a
-   checkpoint every run_checkpoint_hours and when the run is asked to stop (*why, see model/stop.h:
-   a signal, run_wall_hours, adjoint_stop_steps). A hand-off run neither checkpoints nor stops in
-   its sweep: it cannot resume. */
-static PetscErrorCode after_step(Adjoint *A, const Run *r, PetscInt64 n, PetscInt64 swept,
-                                 PetscLogDouble t0, int *why)
-{
-  PetscBool wall_over = PETSC_FALSE;
-
-  PetscFunctionBeginUser;
-  *why = STOP_NONE;
-  if (n == 0 || A->hin || A->hout) PetscFunctionReturn(PETSC_SUCCESS);
-  if (r->p.wall_hours > 0) { /* as the forward loop: stop if the next step would end past it */
-    PetscLogDouble now;
-    PetscCall(PetscTime(&now));
-    wall_over =
-        now - r->wall_invoke + (now - t0) / (PetscLogDouble)swept > 3600.0 * r->p.wall_hours;
-  }
-  PetscCall(stop_asked(r->comm, wall_over, why));
-  if (A->p->stop_steps && swept == A->p->stop_steps) *why = STOP_STEPS;
-  if (*why || (r->steps_per_checkpoint && n % r->steps_per_checkpoint == 0))
-    PetscCall(checkpoint_backward(A, r, n));
-  if (*why) {
-    char cause[64];
-    stop_cause(*why, r->p.wall_hours, cause, sizeof(cause));
-    PetscCall(PetscPrintf(r->comm,
-                          "stopped by %s in the backward sweep at step %" PetscInt64_FMT
-                          " (%" PetscInt64_FMT " of %" PetscInt64_FMT
-                          " steps swept back): checkpoint %s; resume with -run_restart latest "
-                          "(exit status %d)\n",
-                          cause, n, A->nstep - n, A->nstep, A->checkpoint, RUN_EXIT_RESUME));
-  }
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 PetscErrorCode adjoint_run(Adjoint *A, Run *r, int *stopped)
 {
   PetscLogDouble t0, t1;
@@ -1128,7 +872,7 @@ PetscErrorCode adjoint_run(Adjoint *A, Run *r, int *stopped)
   PetscCall(PetscTime(&t0));
   PetscCall(PetscLogStagePush(A->stage));
   if (A->resume[0])
-    PetscCall(check_resumed(A, r));
+    PetscCall(adjoint_resume_check(A, r));
   else
     PetscCall(VecZeroEntries(A->ast->tag));
   /* The intervals [s0, s1) between kept states, last first, up to step from (where lambda is):
@@ -1157,7 +901,7 @@ PetscErrorCode adjoint_run(Adjoint *A, Run *r, int *stopped)
       PetscCall(sweep_back(A, r, n, &f, q_bnd, tag_bnd));
       PetscCall(restore_boundary(r, &q_bnd, &tag_bnd));
       if (n % r->steps_per_output == 0) PetscCall(progress(A, r, n, from, t0));
-      PetscCall(after_step(A, r, n, ++swept, t0, stopped));
+      PetscCall(adjoint_resume_after_step(A, r, n, ++swept, t0, stopped));
       if (*stopped) {
         PetscCall(PetscLogStagePop());
         PetscFunctionReturn(PETSC_SUCCESS);
@@ -1231,7 +975,7 @@ PetscErrorCode adjoint_run(Adjoint *A, Run *r, int *stopped)
     PetscCall(PetscFree2(labels, from_parent));
   }
   PetscCall(log_schedule(A, r));
-  PetscCall(remove_checkpoint(A, r));
+  PetscCall(adjoint_resume_finish(A, r));
   PetscCall(PetscTime(&t1));
   PetscCall(PetscPrintf(r->comm,
                         "adjoint: %" PetscInt_FMT " functionals swept back over %" PetscInt64_FMT
