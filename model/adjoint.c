@@ -37,8 +37,33 @@
    Cost: N bulk-only steps recomputed, plus N - N / k more for k > 1 (at most two bulk passes
    over the run), and N transposed steps (a transposed process costs about its forward tag update
    with one tag per functional): a backward run with F functionals costs about a forward run
-   with F tags plus one or two without. The snapshots are in memory only: spilling them to disk
-   for long runs is not done yet (issue 15, item 2).
+   with F tags plus one or two without.
+   Snapshots on disk (model/adjoint_snapshots.h): the kept states fill adjoint_snapshot_memory_mb
+   per rank (default 1024 MB), the first of them; the rest go to a file per rank in run_output_dir,
+   <run_name>_adjoint_snapshots_<rank>.tmp, written once forward and read once backward (N / k + 1
+   states of the ghosted local q, raw bytes: the same bits as in memory), and removed at the end; 0
+   puts every state on disk, leaving in memory only an interval's k + 1 states and one step's
+   records. The disk traffic is the states' size twice; the log gives the figures in memory and on
+   disk (att27, 12 steps, 2 ranks: 3.7 MB on disk, 0.6 MB left in memory, instead of 4.2 MB).
+   Restart (model/adjoint_resume.c; the file's layout: model/adjoint_checkpoint.h). Every
+   run_checkpoint_hours of the sweep (after step n is swept back with n a multiple of the
+   checkpoint's steps, counted from the start as forward), and when a signal or run_wall_hours asks
+   the run to stop (model/stop.h; adjoint_stop_steps in tests), <run_name>_adjoint_checkpoint.bin
+   takes the sweep's whole state: n, lambda at the start of step n (with its ghosts), the
+   footprints, the sensitivities to the emission entries and the top, the contributions summed so
+   far (by tag, and by species: initial, inflow, top) and the forward J. A stopped run then exits
+   with status 3 and writes no results. A run with run_restart ('latest': that file if there is one,
+   else the sweep starts from the end; or its path) reads and checks it first (a damaged file, or
+   one of another configuration, is refused in one line before any work), runs the forward again
+   from run_start (for the snapshots; the forward checkpoints are not used: the sweep needs the bulk
+   of every step), checks that its J is the file's bit for bit (else it is another run's, refused),
+   and sweeps back from step n: the interval holding step n - 1 is recomputed from its kept start up
+   to step n, then the sweep goes on as unbroken, so the results are the same bits. A restart costs
+   one forward run (with its tags) and part of one interval; the checkpoint holds about lambda and
+   the footprints (2 x nspec x F values a ghosted cell). It is per rank (lambda with ghosts,
+   per-rank sums): a sweep resumes on the number of ranks that wrote it. A hand-off run (either
+   side) neither checkpoints nor stops in its sweep, and refuses run_restart: its records are
+   written as the sweep goes.
 
    Without tags (tags_enabled false) the run still gives every source: the source table
    (model/adjoint_sources.h) takes the emissions by unit, sector and species from the entries'
@@ -58,29 +83,20 @@
    rank-independent either where a cell collects 3 or more inexact contributions (model/halo.c),
    so lambda itself may differ in its last bits between rank counts. */
 #include "model/adjoint.h"
+#include "model/adjoint_impl.h"
+#include "model/adjoint_resume.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <petsctime.h>
-#include "model/run_impl.h"
 #include "model/output/footprint.h"
-#include "model/adjoint_handoff.h"
 #include "model/adjoint_sources.h"
+#include "model/stop.h"
 #include "base/namelist.h"
 #include "base/atomic_file.h"
 #include "base/memory.h"
 #include "base/units.h"
 #include "base/clock.h"
-
-typedef struct {
-  PetscBool enabled;
-  char receptors[PARAM_ARRAY_MAX][PARAM_STRING_LEN];
-  char species[PARAM_ARRAY_MAX][PARAM_STRING_LEN];
-  PetscReal window_start[PARAM_ARRAY_MAX], window_end[PARAM_ARRAY_MAX];
-  PetscInt nreceptors, nspecies, nwindow_start, nwindow_end;
-  PetscInt snapshot_steps;
-  char handoff_file[PARAM_STRING_LEN];
-} Params;
 
 static const ParamSpec params_table[] = {
     {.key = "enabled",
@@ -127,6 +143,24 @@ static const ParamSpec params_table[] = {
      .min = 1,
      .max = 1e6,
      .offset = offsetof(Params, snapshot_steps)},
+    {.key = "snapshot_memory_mb",
+     .units = "MB",
+     .help = "memory per rank for the kept bulk states: those beyond it go to a file per rank in "
+             "run_output_dir (<run_name>_adjoint_snapshots_<rank>.tmp, removed at the end), read "
+             "back as the same bits (0: all on disk)",
+     .type = PARAM_REAL,
+     .def = 1024,
+     .min = 0,
+     .max = 1e9,
+     .offset = offsetof(Params, snapshot_memory_mb)},
+    {.key = "stop_steps",
+     .help = "for tests: stop the backward sweep as SIGUSR1 would (a checkpoint, exit status 3) "
+             "once this many steps are swept back in this invocation (0: never)",
+     .type = PARAM_INT,
+     .def = 0,
+     .min = 0,
+     .max = 1e9,
+     .offset = offsetof(Params, stop_steps)},
     {.key = "handoff_file",
      .help = "a nested child's <run_name>_adjoint_handoff.nc: this run (the parent run that wrote "
              "the child's boundary files, repeated) sweeps back the part of the child's "
@@ -143,60 +177,8 @@ const ParamGroup adjoint_group = {.name = "adjoint",
                                   .params = params_table,
                                   .params_size = sizeof(Params)};
 
-/* The kinds of source a contribution comes through. */
-typedef enum { PART_INITIAL, PART_EMITTED, PART_LATERAL, PART_TOP, PART_N } Part;
 static const char *const part_names[PART_N] = {"initial state", "emitted", "lateral inflow",
                                                "top inflow"};
-
-/* One functional: the mean over its window of a receptor's weighted surface concentration. */
-typedef struct {
-  char label[PARAM_STRING_LEN]; /* receptor:species:start-end h */
-  PetscInt rec;                 /* receptor index in the domain */
-  PetscInt spec;                /* species index, -1 for PM2.5 */
-  PetscInt64 m0, m1;            /* the step ends counted: m steps done, m0 < m <= m1 */
-} Functional;
-
-/* One process call (a sub-step) of the step being swept back, with the bulk it started from. */
-typedef struct {
-  PetscInt slot;
-  PetscInt64 step;          /* its f->step */
-  PetscReal t, h;           /* its time and dt */
-  PetscReal *q, *am, *vdep; /* the bulk and vdep before it; owned */
-} Call;
-
-struct Adjoint {
-  Params *p; /* owned */
-  PetscInt nf;
-  Functional *fn; /* owned */
-  State *ast;     /* owned: lambda in ast->tag, the recomputed bulk in ast->q and air_mass */
-  Patch bulk;     /* ast's patch without tags, for the recomputation */
-  const ProcessOps **ops; /* the run's processes, in order; the array owned, the tables static */
-  void **ctx;             /* owned: the processes' contexts for ast's patch, one per run slot */
-  PetscInt nslot;         /* the run's process slots */
-  PetscInt64 nstep;       /* steps of the run */
-  PetscInt64 *count; /* [n*nslot + i]: slot i's step count at the start of step n, n <= nstep */
-  PetscInt64 k;      /* adjoint_snapshot_steps */
-  PetscReal *snap;   /* the bulk q at the start of steps 0, k, 2k, ... and at the end; owned */
-  PetscReal *span;   /* the bulk q at the start of every step of one interval and after; owned */
-  PetscInt len;      /* values of one bulk state (the ghosted local q) */
-  PetscReal *J;      /* [nf]: this rank's part of each functional, from the forward run */
-  Call *call;        /* owned, with their arrays */
-  PetscInt ncall, capcall;
-  PetscReal *sens_area, *sens_point, *sens_top; /* owned, in the Fields.sens_* layouts */
-  PetscReal *budget;                            /* scratch for the recomputation */
-  PetscLogStage stage;                          /* "adjoint", for -log_view */
-  PetscInt emission_slot;                       /* the run slot of emission_area, -1 without it */
-  PetscReal *foot;    /* the footprints in lambda's layout (model/output/footprint.h); owned */
-  PetscReal *part;    /* [(k*nf + n)*ntag + m]: this rank's part of tag m's contribution to
-                         functional n through source kind k (a Part); owned */
-  PetscReal *contrib; /* [n*ntag + m]: tag m's contribution to functional n, the sum of the parts
-                         over the ranks (once the sweep is done); owned */
-  /* By species, whatever the tags: this rank's contributions of the initial state [n*ns + s], of
-     the inflow [(n*SIDE_N + side)*ns + s] and of the top [n*ns + s]; owned. */
-  PetscReal *initial, *inflow, *top;
-  HandoffOut *hout; /* a nested child's sensitivities to its parent's records; owned, or NULL */
-  HandoffIn *hin;   /* a parent run's: the child's functionals; owned, or NULL */
-};
 
 /* Functional n from the namelist, checked against the domain, the species and the run. */
 static PetscErrorCode functional_setup(Adjoint *A, const Run *r, PetscInt n)
@@ -239,9 +221,6 @@ static PetscErrorCode check_params(const Params *p, const Run *r)
   PetscInt nf = p->nreceptors;
 
   PetscFunctionBeginUser;
-  PetscCheck(!r->p.restart[0], r->comm, PETSC_ERR_SUP,
-             "adjoint_enabled with run_restart: a backward run needs its forward run from the "
-             "start in this invocation");
   if (p->handoff_file[0]) {
     PetscCheck(nf == 0 && p->nspecies == 0 && p->nwindow_start == 0 && p->nwindow_end == 0, r->comm,
                PETSC_ERR_USER,
@@ -313,9 +292,12 @@ PetscErrorCode adjoint_create(Run *r, Adjoint **out)
   A->k = p->snapshot_steps;
   {
     PetscInt64 nkeep = A->nstep / A->k + 1 + (A->nstep % A->k ? 1 : 0);
+    double bytes = 8.0 * (double)A->len * (double)nkeep, mem = 1048576.0 * p->snapshot_memory_mb;
     PetscCall(memory_check_bytes(r->comm, "the backward run's bulk snapshots",
-                                 8.0 * (double)A->len * (double)(nkeep + A->k + 1)));
-    PetscCall(PetscMalloc2(nkeep * A->len, &A->snap, (A->k + 1) * A->len, &A->span));
+                                 PetscMin(bytes, mem) + 8.0 * (double)A->len * (double)(A->k + 1)));
+    PetscCall(adjoint_snapshots_create(r->comm, A->len, nkeep, mem, r->p.output_dir, r->p.name,
+                                       &A->snap));
+    PetscCall(PetscMalloc1((A->k + 1) * A->len, &A->span));
   }
   PetscCall(PetscCalloc1((A->nstep + 1) * r->nslot, &A->count));
   PetscCall(PetscCalloc1(A->nf, &A->J));
@@ -324,8 +306,10 @@ PetscErrorCode adjoint_create(Run *r, Adjoint **out)
   A->emission_slot = -1;
   for (PetscInt i = 0; i < r->nslot; i++)
     if (!strcmp(r->slot[i].ops->group.name, "emission_area")) A->emission_slot = i;
-  PetscCall(PetscCalloc1((em ? em->area.n : 0) * ns * A->nf + 1, &A->sens_area));
-  PetscCall(PetscCalloc1((em ? em->point.n : 0) * ns * A->nf + 1, &A->sens_point));
+  A->nsens_area = (em ? em->area.n : 0) * ns * A->nf + 1;
+  A->nsens_point = (em ? em->point.n : 0) * ns * A->nf + 1;
+  PetscCall(PetscCalloc1(A->nsens_area, &A->sens_area));
+  PetscCall(PetscCalloc1(A->nsens_point, &A->sens_point));
   PetscCall(PetscCalloc1(patch_size2(&A->ast->patch) * ns * A->nf, &A->sens_top));
   PetscCall(PetscCalloc1(BUDGET_NTERMS * ns, &A->budget));
   PetscCall(PetscCalloc2(PART_N * A->nf * r->tags->ntag + 1, &A->part, A->nf * r->tags->ntag + 1,
@@ -339,6 +323,7 @@ PetscErrorCode adjoint_create(Run *r, Adjoint **out)
     PetscCall(handoff_out_create(r, A->nf, labels, A->nstep, &A->hout));
     PetscCall(PetscFree(labels));
   }
+  PetscCall(adjoint_resume_setup(A, r));
   *out = A;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -357,7 +342,8 @@ PetscErrorCode adjoint_destroy(Adjoint **out)
   for (PetscInt i = 0; i < A->nslot; i++) PetscCall(A->ops[i]->finalize(&A->ctx[i]));
   PetscCall(PetscFree2(A->ctx, A->ops));
   PetscCall(state_destroy(&A->ast));
-  PetscCall(PetscFree2(A->snap, A->span));
+  PetscCall(adjoint_snapshots_destroy(&A->snap));
+  PetscCall(PetscFree(A->span));
   PetscCall(PetscFree(A->count));
   PetscCall(PetscFree(A->J));
   PetscCall(PetscFree(A->foot));
@@ -369,27 +355,28 @@ PetscErrorCode adjoint_destroy(Adjoint **out)
   PetscCall(PetscFree3(A->initial, A->inflow, A->top));
   PetscCall(handoff_out_destroy(&A->hout));
   PetscCall(handoff_in_destroy(&A->hin));
+  PetscCall(PetscFree(A->J_ck));
   PetscCall(PetscFree(*out));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Where the bulk at the start of step n is kept (steps 0, k, 2k, ... and the end), NULL if it
-   is not. */
-static PetscReal *snapshot(const Adjoint *A, PetscInt64 n)
+/* The index in A->snap of the bulk at the start of step n (steps 0, k, 2k, ... and the end), -1
+   if it is not kept. */
+static PetscInt64 snapshot(const Adjoint *A, PetscInt64 n)
 {
-  if (n == A->nstep) return &A->snap[(A->nstep / A->k + (A->nstep % A->k ? 1 : 0)) * A->len];
-  return n % A->k ? NULL : &A->snap[n / A->k * A->len];
+  if (n == A->nstep) return A->nstep / A->k + (A->nstep % A->k ? 1 : 0);
+  return n % A->k ? -1 : n / A->k;
 }
 
 /* Keep the bulk q at the start of step n if it is a snapshot's, and the processes' counts. */
 static PetscErrorCode keep(Adjoint *A, const Run *r, PetscInt64 n)
 {
   const PetscReal *q;
-  PetscReal *to = snapshot(A, n);
+  PetscInt64 to = snapshot(A, n);
 
   PetscFunctionBeginUser;
   PetscCall(VecGetArrayRead(r->st->q, &q));
-  if (to) PetscCall(PetscArraycpy(to, q, A->len));
+  if (to >= 0) PetscCall(adjoint_snapshots_put(A->snap, to, q));
   PetscCall(VecRestoreArrayRead(r->st->q, &q));
   for (PetscInt i = 0; i < r->nslot; i++) A->count[n * r->nslot + i] = r->slot[i].count;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -797,22 +784,29 @@ static PetscErrorCode log_schedule(const Adjoint *A, const Run *r)
                             r->slot[i].ops->group.name, lo, hi));
   }
   {
-    PetscInt64 nkeep = A->nstep / A->k + 1 + (A->nstep % A->k ? 1 : 0);
+    PetscInt64 nmem, ndisk;
     PetscInt n3 = patch_size3(&A->bulk), n2 = patch_size2(&A->bulk);
-    double mb = 8.0 / 1048576.0, keep = mb * (double)((nkeep + A->k + 1) * A->len);
+    double mb = 8.0 / 1048576.0, keep, disk;
     double step = mb * (double)A->capcall * (double)(A->len + n3 + n2 * r->nspec);
+    adjoint_snapshots_counts(A->snap, &nmem, &ndisk);
+    keep = mb * (double)((nmem + A->k + 1) * A->len);
+    disk = mb * (double)(ndisk * A->len);
     PetscCall(PetscPrintf(r->comm,
                           "adjoint: the bulk kept every %" PetscInt64_FMT
-                          " steps, %.1f MB on rank 0, a step's records %.1f MB; %" PetscInt64_FMT
+                          " steps, %.1f MB in memory and %.1f MB on disk (%" PetscInt64_FMT
+                          " of %" PetscInt64_FMT
+                          " states) on rank 0, a step's records %.1f MB; %" PetscInt64_FMT
                           " bulk steps recomputed for %" PetscInt64_FMT " forward steps\n",
-                          A->k, keep, step, A->nstep + A->nstep - (A->nstep + A->k - 1) / A->k,
-                          A->nstep));
+                          A->k, keep, disk, ndisk, nmem + ndisk, step,
+                          A->nstep + A->nstep - (A->nstep + A->k - 1) / A->k, A->nstep));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* One line per output interval swept back: the time reached, wall time and ETA. */
-static PetscErrorCode progress(const Adjoint *A, const Run *r, PetscInt64 n, PetscLogDouble t0)
+/* One line per output interval swept back: the time reached, wall time and ETA (the sweep of
+   this invocation began at step from). */
+static PetscErrorCode progress(const Adjoint *A, const Run *r, PetscInt64 n, PetscInt64 from,
+                               PetscLogDouble t0)
 {
   PetscLogDouble now;
   char when[32], wall[32], eta[32];
@@ -821,7 +815,7 @@ static PetscErrorCode progress(const Adjoint *A, const Run *r, PetscInt64 n, Pet
   PetscCall(PetscTime(&now));
   clock_format(run_step_time(r, n), when, sizeof(when));
   clock_format_duration(now - t0, wall, sizeof(wall));
-  clock_format_duration((now - t0) / (double)(A->nstep - n) * (double)n, eta, sizeof(eta));
+  clock_format_duration((now - t0) / (double)(from - n) * (double)n, eta, sizeof(eta));
   PetscCall(PetscPrintf(r->comm, "%s  %6.1f/%.1f h swept back  wall %s  ETA %s  (adjoint)\n", when,
                         (double)((A->nstep - n) * r->p.dt / 3600.0), (double)r->p.hours, wall,
                         eta));
@@ -865,23 +859,30 @@ static PetscErrorCode check_handoff(const Adjoint *A, const Run *r)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode adjoint_run(Adjoint *A, Run *r)
+PetscErrorCode adjoint_run(Adjoint *A, Run *r, int *stopped)
 {
   PetscLogDouble t0, t1;
   Fields f;
+  PetscInt64 from = A ? A->from : 0, swept = 0;
 
   PetscFunctionBeginUser;
+  *stopped = STOP_NONE;
   if (!A) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(check_handoff(A, r));
   PetscCall(PetscTime(&t0));
   PetscCall(PetscLogStagePush(A->stage));
-  PetscCall(VecZeroEntries(A->ast->tag));
-  /* The intervals [s0, s1) between kept states, last first: the bulk at the start of each of
-     their steps recomputed forward into A->span, then the steps swept back one by one. */
-  for (PetscInt64 s0 = (A->nstep - 1) / A->k * A->k; s0 >= 0; s0 -= A->k) {
-    PetscInt64 s1 = PetscMin(s0 + A->k, A->nstep);
-    PetscCall(PetscArraycpy(A->span, snapshot(A, s0), A->len));
-    for (PetscInt64 n = s0; n < s1 - 1; n++) {
+  if (A->resume[0])
+    PetscCall(adjoint_resume_check(A, r));
+  else
+    PetscCall(VecZeroEntries(A->ast->tag));
+  /* The intervals [s0, s1) between kept states, last first, up to step from (where lambda is):
+     the bulk at the start of each of their steps recomputed forward into A->span, then the steps
+     swept back one by one. */
+  for (PetscInt64 s0 = (from - 1) / A->k * A->k; s0 >= 0; s0 -= A->k) {
+    PetscInt64 s1 = PetscMin(s0 + A->k, A->nstep), e = PetscMin(s1, from);
+    PetscInt64 last = e == s1 ? s1 - 1 : e; /* the span recomputed up to this step's start */
+    PetscCall(adjoint_snapshots_get(A->snap, snapshot(A, s0), A->span));
+    for (PetscInt64 n = s0; n < last; n++) {
       const PetscReal *q;
       PetscCall(prepare(A, r, n, &f));
       PetscCall(recompute(A, r, n, &A->span[(n - s0) * A->len], PETSC_FALSE, &f));
@@ -889,8 +890,9 @@ PetscErrorCode adjoint_run(Adjoint *A, Run *r)
       PetscCall(PetscArraycpy(&A->span[(n - s0 + 1) * A->len], q, A->len));
       PetscCall(VecRestoreArrayRead(A->ast->q, &q));
     }
-    PetscCall(PetscArraycpy(&A->span[(s1 - s0) * A->len], snapshot(A, s1), A->len));
-    for (PetscInt64 n = s1 - 1; n >= s0; n--) {
+    if (e == s1)
+      PetscCall(adjoint_snapshots_get(A->snap, snapshot(A, s1), &A->span[(s1 - s0) * A->len]));
+    for (PetscInt64 n = e - 1; n >= s0; n--) {
       PetscReal *q_bnd, *tag_bnd;
       PetscCall(prepare(A, r, n, &f));
       PetscCall(boundary_values(r, &q_bnd, &tag_bnd));
@@ -898,7 +900,12 @@ PetscErrorCode adjoint_run(Adjoint *A, Run *r)
       PetscCall(check_replay(A, r, n, &A->span[(n - s0 + 1) * A->len]));
       PetscCall(sweep_back(A, r, n, &f, q_bnd, tag_bnd));
       PetscCall(restore_boundary(r, &q_bnd, &tag_bnd));
-      if (n % r->steps_per_output == 0) PetscCall(progress(A, r, n, t0));
+      if (n % r->steps_per_output == 0) PetscCall(progress(A, r, n, from, t0));
+      PetscCall(adjoint_resume_after_step(A, r, n, ++swept, t0, stopped));
+      if (*stopped) {
+        PetscCall(PetscLogStagePop());
+        PetscFunctionReturn(PETSC_SUCCESS);
+      }
     }
   }
   if (A->hin) { /* a hand-off record at the run's start */
@@ -968,6 +975,7 @@ PetscErrorCode adjoint_run(Adjoint *A, Run *r)
     PetscCall(PetscFree2(labels, from_parent));
   }
   PetscCall(log_schedule(A, r));
+  PetscCall(adjoint_resume_finish(A, r));
   PetscCall(PetscTime(&t1));
   PetscCall(PetscPrintf(r->comm,
                         "adjoint: %" PetscInt_FMT " functionals swept back over %" PetscInt64_FMT

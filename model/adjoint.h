@@ -35,8 +35,10 @@ PetscErrorCode adjoint_accumulate(Adjoint *adj, const Run *r);
    log, the footprints (<run_name>_adjoint_footprints.nc, model/output/footprint.h) and, in a
    nested child, the sensitivities to the parent's records (<run_name>_adjoint_handoff.nc,
    model/adjoint_handoff.h). Uses the state's vectors as scratch: the forward outputs must be
-   complete. Collective. */
-PetscErrorCode adjoint_run(Adjoint *adj, Run *r);
+   complete. Writes <run_name>_adjoint_checkpoint.bin every run_checkpoint_hours of the sweep;
+   asked to stop (model/stop.h), writes it and returns with *stopped the cause (else STOP_NONE)
+   and no outputs; a run started with run_restart resumes the sweep from it. Collective. */
+PetscErrorCode adjoint_run(Adjoint *adj, Run *r, int *stopped);
 
 /* Free everything; no-op on NULL. Collective. */
 PetscErrorCode adjoint_destroy(Adjoint **adj);

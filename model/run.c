@@ -644,7 +644,9 @@ static PetscErrorCode initial_state(Run *r)
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(&f, sizeof(f)));
-  if (r->p.restart[0]) {
+  /* A backward run needs its forward run whole: with &adjoint, run_restart resumes the backward
+     sweep (model/adjoint.c) and the forward run starts again from run_start. */
+  if (r->p.restart[0] && !r->adj) {
     char path[PETSC_MAX_PATH_LEN];
     PetscInt64 counts[PARAM_ARRAY_MAX];
     PetscReal t;
@@ -909,11 +911,11 @@ PetscErrorCode run_case(MPI_Comm comm)
   PetscCall(history_summary(r.hist, r.budget));
   PetscCall(budget_closure(&r));
   if (!stopped)
-    PetscCall(adjoint_run(r.adj, &r));
+    PetscCall(adjoint_run(r.adj, &r, &stopped));
   else if (r.adj)
     PetscCall(PetscPrintf(comm,
-                          "WARNING: the run stopped before its end: no backward run (&adjoint "
-                          "needs the whole forward run in one invocation)\n"));
+                          "WARNING: the run stopped before its end: no backward run (resumed with "
+                          "run_restart, the forward run starts again from run_start)\n"));
   PetscCall(PetscTime(&wall_end));
   clock_format_duration(wall_end - r.wall_start, wall, sizeof(wall));
   clock_format(step_time(&r, r.nstep_first), from, sizeof(from));

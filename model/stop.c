@@ -42,6 +42,8 @@ void stop_cause(int why, PetscReal wall_hours, char *buf, size_t len)
 {
   if (why == STOP_WALL)
     snprintf(buf, len, "run_wall_hours = %g", (double)wall_hours);
+  else if (why == STOP_STEPS)
+    snprintf(buf, len, "adjoint_stop_steps");
   else
     snprintf(buf, len, "signal %s", why == SIGTERM ? "TERM" : "USR1");
 }

@@ -6,8 +6,9 @@
 #include <signal.h>
 #include <petscsys.h>
 
-/* Why a run stops early: a signal's number (SIGUSR1, SIGTERM), or STOP_WALL (run_wall_hours). */
-enum { STOP_NONE = 0, STOP_WALL = 1000 };
+/* Why a run stops early: a signal's number (SIGUSR1, SIGTERM), STOP_WALL (run_wall_hours), or
+   STOP_STEPS (adjoint_stop_steps, a test's way to stop a backward sweep at a known step). */
+enum { STOP_NONE = 0, STOP_WALL = 1000, STOP_STEPS = 1001 };
 
 /* The signal dispositions stop_catch replaced. */
 typedef struct {
@@ -24,5 +25,6 @@ PetscErrorCode stop_catch(StopSignals *s);
    else STOP_WALL if wall_over holds on one, else STOP_NONE. Collective: the same on every rank. */
 PetscErrorCode stop_asked(MPI_Comm comm, PetscBool wall_over, int *why);
 
-/* What why names, for the log: "signal USR1", "signal TERM", "run_wall_hours = 2". */
+/* What why names, for the log: "signal USR1", "signal TERM", "run_wall_hours = 2",
+   "adjoint_stop_steps". */
 void stop_cause(int why, PetscReal wall_hours, char *buf, size_t len);

@@ -100,6 +100,6 @@ ok $? "a window past the run's end is refused"
 model 1 "$dir/stop" -adjoint_enabled -adjoint_receptors WCS -adjoint_species pm25 -run_wall_hours 1e-6
 [ $? -eq 3 ] && grep -q "no backward run" "$dir/stop.log" && [ ! -e "$dir/stop/att_adjoint_contributions.csv" ]
 ok $? "a run stopped before its end says it does no backward run and leaves no table"
-refused "adjoint_enabled with run_restart" -adjoint_enabled -adjoint_receptors WCS -adjoint_species pm25 -run_restart "$(ls "$dir"/stop/*.bin)"
-ok $? "a backward run from a restarted forward run is refused"
+refused "is not a backward-run checkpoint" -adjoint_enabled -adjoint_receptors WCS -adjoint_species pm25 -run_restart "$(ls "$dir"/stop/*.bin)"
+ok $? "a backward run given a forward checkpoint to restart from is refused (adjoint_restart.sh resumes a sweep)"
 done_testing
