@@ -7,7 +7,7 @@
 #   equals the forward tag's window mean at the receptor (the receptor series), so every one of
 #   the 187 tags (every emission group, the initial state and each side's inflow) is a
 #   whole-run dot-product test <w, M x> = <M^T w, x> with x that tag's source; each family's
-#   contributions sum to J; 1 and 2 ranks agree. The transport is PPM in one run and upwind with
+#   contributions sum to J; 1, 2 and 3 ranks agree. The transport is PPM in one run and upwind with
 #   1 to 2 horizontal sub-steps a step (run_dt 1200 s, courant_max 0.752) in the other, so the
 #   replay of varying sub-steps and of the x/y alternation is checked; keeping the bulk every 5
 #   steps (recomputing within the intervals) gives the same bits as every step. The forward outputs are
@@ -51,6 +51,10 @@ done
 for run in sub ppm; do
   out=$(check ranks "$dir/${run}1" "$dir/${run}2"); ok $? "$run: 1 and 2 ranks agree: $out"
 done
+# 3 ranks split the 20 x 12 grid unevenly: the whole-run dot-product test (every tag) there too.
+model 3 "$dir/ppm3" "${ppm[@]}" "${functionals[@]}"; ok $? "PPM, 3 ranks: forward and backward run"
+out=$(check tags "$dir/ppm3"); ok $? "ppm3: every tag's adjoint contribution equals the forward tag's window mean: $out"
+out=$(check ranks "$dir/ppm1" "$dir/ppm3"); ok $? "ppm: 1 and 3 ranks agree: $out"
 out=$(check footprints "$dir/ppm1" "$dir/att27_domain.nc")
 ok $? "the footprints (<name>_adjoint_footprints.nc) are non-negative, zero where no source reaches the functional, peaked in the receptor: $out"
 model 1 "$dir/sub1k5" "${substeps[@]}" "${functionals[@]}" -adjoint_snapshot_steps 5
