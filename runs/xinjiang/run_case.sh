@@ -128,8 +128,13 @@ observations=()
 [ -n "$OBSERVATIONS" ] && observations=(--observations "$OBSERVATIONS")
 stage "attribution report${OBSERVATIONS:+ (evaluated against $OBSERVATIONS)}"
 if [ -f postproc/report.py ]; then
-  "$PYTHON" postproc/report.py "$RUN/$INNER" --domain "$RUN/domains/${INNER}_domain.nc" "${strategy[@]}" "${adjoint[@]}" "${observations[@]}" >>"$LOG" 2>&1 ||
+  if "$PYTHON" postproc/report.py "$RUN/$INNER" --domain "$RUN/domains/${INNER}_domain.nc" "${strategy[@]}" "${adjoint[@]}" "${observations[@]}" >>"$LOG" 2>&1; then
+    # What the spin-up left of the starting air (at most 1 % expected; the report warns above).
+    left=$(grep -E "^(starting air left|report.py: warning: more than)" "$LOG" | tail -n 2)
+    [ -z "$left" ] || while IFS= read -r line; do stage "  $line"; done <<<"$left"
+  else
     stage "  (the report failed; see $LOG)"
+  fi
 fi
 stage "query page (units and new projects)"
 if [ -f postproc/query_page.py ]; then
