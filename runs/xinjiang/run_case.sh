@@ -90,6 +90,27 @@ if [ -n "$ADJOINT" ]; then
   else
     stage "  (no unit tables from the backward runs: see $LOG)"
   fi
+else
+  # Without the backward runs, the shipped scenarios the inner run's tags resolve are predicted
+  # from them (exact as well); a scenario whose rules split a tag needs ADJOINT, and says so.
+  stage "the scenarios of runs/scenarios_xinjiang.nml that the tags resolve -> $RUN/$INNER/scenarios.csv"
+  resolved=()
+  if scen=$(runs/split_scenarios.sh runs/scenarios_xinjiang.nml "$RUN/$INNER/scenario_set"); then
+    for f in "$scen"/scenario_*.nml; do
+      if bin/bogda-predict -run "$RUN/$INNER" -domain "$RUN/domains/${INNER}_domain.nc" -scenarios "$f" \
+        -out "${f%.nml}.csv" >>"$LOG" 2>&1; then
+        resolved+=("$f")
+      else
+        stage "  $(sed -n "s/^ *name *= *'\([^']*\)'.*/\1/p" "$f"): the tags lump its units (ADJOINT=namelists/adjoint_xinjiang.nml predicts it)"
+      fi
+    done
+  fi
+  if [ ${#resolved[@]} -gt 0 ] && bin/bogda-predict -run "$RUN/$INNER" -domain "$RUN/domains/${INNER}_domain.nc" \
+    -scenarios "$(IFS=,; echo "${resolved[*]}")" -out "$RUN/$INNER/scenarios.csv" >>"$LOG" 2>&1; then
+    adjoint+=(--scenarios "$RUN/$INNER/scenarios.csv")
+  else
+    stage "  (no scenario predictions: see $LOG)"
+  fi
 fi
 
 stage "maps of the domains"
