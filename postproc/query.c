@@ -3,7 +3,9 @@
 #include "postproc/query.h"
 #include "model/emissions/profiles.h"
 
-/* Which tag of each family holds each (unit, sector) pair of area and credited point emissions. */
+/* Which tag of each family holds each (unit, sector) pair of area and credited point emissions:
+   a unit's own tag where it has one (a unit family also has its prefecture's tag, which covers
+   the prefecture's units outside the domain and a parent's air), else the group holding it. */
 static PetscErrorCode pair_tags(Query *q)
 {
   const TaggedRun *b = q->b;
@@ -15,14 +17,16 @@ static PetscErrorCode pair_tags(Query *q)
   for (PetscInt n = 0; n < b->ntag; n++) q->nfam = PetscMax(q->nfam, b->family[n] + 1);
   PetscCall(PetscMalloc1(q->nfam * nu * SECTOR_N, &q->pair_tag));
   for (PetscInt x = 0; x < q->nfam * nu * SECTOR_N; x++) q->pair_tag[x] = -1;
-  for (PetscInt n = 0; n < b->ntag; n++) {
-    if (b->by[n] == TAGGED_RUN_BY_POINT) continue; /* a stack family lumps all area emissions */
-    for (PetscInt u = 0; u < nu; u++)
-      for (PetscInt s = 0; s < SECTOR_N; s++) {
-        PetscInt *t = &q->pair_tag[(b->family[n] * nu + u) * SECTOR_N + s];
-        if (*t < 0 && tagged_run_covers(b, d, n, u, s)) *t = n;
-      }
-  }
+  for (PetscInt pass = 0; pass < 2; pass++)
+    for (PetscInt n = 0; n < b->ntag; n++) {
+      if (b->by[n] == TAGGED_RUN_BY_POINT) continue; /* a stack family lumps all area emissions */
+      if ((b->unit[n] >= 0) != (pass == 0)) continue;
+      for (PetscInt u = 0; u < nu; u++)
+        for (PetscInt s = 0; s < SECTOR_N; s++) {
+          PetscInt *t = &q->pair_tag[(b->family[n] * nu + u) * SECTOR_N + s];
+          if (*t < 0 && tagged_run_covers(b, d, n, u, s)) *t = n;
+        }
+    }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
