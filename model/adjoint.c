@@ -300,6 +300,7 @@ PetscErrorCode adjoint_create(Run *r, Adjoint **out)
     PetscCall(PetscMalloc1((A->k + 1) * A->len, &A->span));
   }
   PetscCall(PetscCalloc1((A->nstep + 1) * r->nslot, &A->count));
+  PetscCall(PetscCalloc1(A->nstep * r->nslot * r->st->patch.mz, &A->layer_count));
   PetscCall(PetscCalloc1(A->nf, &A->J));
   PetscCall(PetscLogStageRegister("adjoint", &A->stage));
   PetscCall(PetscCalloc1(A->len * A->nf, &A->foot));
@@ -345,6 +346,7 @@ PetscErrorCode adjoint_destroy(Adjoint **out)
   PetscCall(adjoint_snapshots_destroy(&A->snap));
   PetscCall(PetscFree(A->span));
   PetscCall(PetscFree(A->count));
+  PetscCall(PetscFree(A->layer_count));
   PetscCall(PetscFree(A->J));
   PetscCall(PetscFree(A->foot));
   PetscCall(PetscFree(A->sens_area));
@@ -431,6 +433,10 @@ PetscErrorCode adjoint_accumulate(Adjoint *A, const Run *r)
 
   PetscFunctionBeginUser;
   if (!A) PetscFunctionReturn(PETSC_SUCCESS);
+  for (PetscInt i = 0; i < r->nslot; i++) /* the layers' sub-steps of the step just taken */
+    if (r->slot[i].layer_substeps)
+      PetscCall(PetscArraycpy(&A->layer_count[((r->nstep - 1) * r->nslot + i) * r->st->patch.mz],
+                              r->slot[i].layer_substeps, r->st->patch.mz));
   if (r->nstep == A->nstep) PetscCall(keep(A, r, r->nstep));
   PetscCall(VecGetArrayRead(r->st->q, &q));
   functionals_at(A, r, r->nstep, q, A->J, NULL);
@@ -461,6 +467,8 @@ static PetscErrorCode keep_call(Adjoint *A, const Run *r, PetscInt slot, PetscIn
   c = &A->call[A->ncall++];
   c->slot = slot;
   c->step = step;
+  c->substep = f->substep;
+  c->layers = f->layer_substeps;
   c->t = t;
   c->h = h;
   PetscCall(PetscArraycpy(c->q, f->q, A->len));
@@ -526,9 +534,15 @@ static PetscErrorCode recompute(Adjoint *A, Run *r, PetscInt64 n, const PetscRea
       PetscCall(state_get_fields(A->ast, PETSC_FALSE, f));
       if (ops->stencil_width > 0)
         PetscCall(boundary_fill_ghosts(r->bnd, &A->bulk, r->met, f->q, NULL, f->air_mass));
+      f->layer_substeps =
+          ops->layer_max_dt ? &A->layer_count[(n * r->nslot + i) * A->bulk.mz] : NULL;
+      f->substep = (PetscInt)k;
+      f->sync_step = n;
+      f->sync_dt = r->p.dt;
       if (calls) PetscCall(keep_call(A, r, i, c0 + k, t + (PetscReal)k * h, h, f));
       f->step = c0 + k;
       PetscCall(ops->step(A->ctx[i], &A->bulk, t + (PetscReal)k * h, h, f, &status));
+      f->layer_substeps = NULL;
       PetscCall(state_restore_fields(A->ast, PETSC_FALSE, f));
       PetscCheck(status == PROCESS_OK, PETSC_COMM_SELF, PETSC_ERR_PLIB,
                  "adjoint: process %s failed in the recomputation of step %" PetscInt64_FMT,
@@ -613,6 +627,10 @@ static PetscErrorCode sweep_back(Adjoint *A, Run *r, PetscInt64 n, Fields *f,
     f->air_mass = cl->am;
     f->vdep = cl->vdep;
     f->step = cl->step;
+    f->substep = cl->substep;
+    f->layer_substeps = cl->layers;
+    f->sync_step = n;
+    f->sync_dt = r->p.dt;
     PetscCall(ops->transpose(A->ctx[cl->slot], &st->patch, cl->t, cl->h, f, &status));
     PetscCheck(status == PROCESS_OK, PETSC_COMM_SELF, PETSC_ERR_PLIB,
                "adjoint: the transpose of %s failed in step %" PetscInt64_FMT, ops->group.name, n);

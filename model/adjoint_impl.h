@@ -34,6 +34,8 @@ typedef struct {
 typedef struct {
   PetscInt slot;
   PetscInt64 step;          /* its f->step */
+  PetscInt substep;         /* its f->substep (the call's index in the step) */
+  const PetscInt *layers;   /* its f->layer_substeps: into layer_count, or NULL */
   PetscReal t, h;           /* its time and dt */
   PetscReal *q, *am, *vdep; /* the bulk and vdep before it; owned */
 } Call;
@@ -48,8 +50,10 @@ struct Adjoint {
   void **ctx;             /* owned: the processes' contexts for ast's patch, one per run slot */
   PetscInt nslot;         /* the run's process slots */
   PetscInt64 nstep;       /* steps of the run */
-  PetscInt64 *count; /* [n*nslot + i]: slot i's step count at the start of step n, n <= nstep */
-  PetscInt64 k;      /* adjoint_snapshot_steps */
+  PetscInt64 *count;     /* [n*nslot + i]: slot i's step count at the start of step n, n <= nstep */
+  PetscInt *layer_count; /* [(n*nslot + i)*nz + k]: the sub-steps layer k of slot i took in step
+                            n < nstep, for the slots that sub-step by layer (0 for the others) */
+  PetscInt64 k;          /* adjoint_snapshot_steps */
   AdjointSnapshots *snap; /* the bulk q at the start of steps 0, k, 2k, ... and at the end; owned */
   PetscReal *span; /* the bulk q at the start of every step of one interval and after; owned */
   PetscInt len;    /* values of one bulk state (the ghosted local q) */

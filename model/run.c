@@ -220,6 +220,9 @@ static PetscErrorCode setup_processes(Run *r)
                "process %s needs %" PetscInt_FMT " ghost cells; the grid has %" PetscInt_FMT,
                ops->group.name, ops->stencil_width, r->grid->sw);
     PetscCall(ops->init(r->slot[i].params, &r->st->patch, &r->slot[i].ctx));
+    if (ops->layer_max_dt)
+      PetscCall(PetscCalloc2(r->st->patch.mz, &r->slot[i].layer_substeps, r->st->patch.mz,
+                             &r->slot[i].layer_dt));
     PetscCall(PetscLogStageRegister(ops->group.name, &r->slot[i].stage));
   }
   r->nslot = n;
@@ -317,6 +320,7 @@ static PetscErrorCode teardown(Run *r)
   for (PetscInt i = 0; i < r->nslot; i++) {
     PetscCall(r->slot[i].ops->finalize(&r->slot[i].ctx));
     PetscCall(PetscFree(r->slot[i].params));
+    PetscCall(PetscFree2(r->slot[i].layer_substeps, r->slot[i].layer_dt));
   }
   PetscCall(PetscFree(r->slot));
   PetscCall(history_destroy(&r->hist));
@@ -417,19 +421,13 @@ static PetscErrorCode too_many_substeps(Run *r, const ProcessSlot *slot, PetscRe
           slot->ops->group.name, count, (double)r->p.dt, when, r->p.max_substeps);
 }
 
-/* Sub-steps a process needs for the step dt from t: from the global minimum of its max_dt, at
-   most run_max_substeps. */
-static PetscErrorCode substeps(Run *r, ProcessSlot *slot, Fields *f, PetscReal t, PetscInt *n)
+/* Sub-steps n of the step dt from t for a global limit (a minimum over the ranks) of the dt a
+   process allows, at most run_max_substeps. Collective (through the error only). */
+static PetscErrorCode substeps_for(Run *r, const ProcessSlot *slot, PetscReal t, PetscReal global,
+                                   PetscInt *n)
 {
-  PetscReal local = PETSC_MAX_REAL, global;
-
   PetscFunctionBeginUser;
   *n = 1;
-  if (!slot->ops->max_dt) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(get_fields(r, f));
-  PetscCall(slot->ops->max_dt(slot->ctx, &r->st->patch, f, &local));
-  PetscCall(restore_fields(r, f));
-  PetscCallMPI(MPI_Allreduce(&local, &global, 1, MPIU_REAL, MPI_MIN, r->comm));
   PetscCheck(global > 0, r->comm, PETSC_ERR_USER, "process %s allows no positive time step",
              slot->ops->group.name);
   if (global >= r->p.dt) PetscFunctionReturn(PETSC_SUCCESS);
@@ -437,6 +435,61 @@ static PetscErrorCode substeps(Run *r, ProcessSlot *slot, Fields *f, PetscReal t
   if (r->p.dt / global > (PetscReal)r->p.max_substeps)
     PetscCall(too_many_substeps(r, slot, t, r->p.dt / global));
   *n = (PetscInt)PetscCeilReal(r->p.dt / global);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Sub-steps a process needs for the step dt from t: from the global minimum of its max_dt, or
+   with layer_max_dt each layer's from its own (into slot->layer_substeps) and n their largest;
+   at most run_max_substeps. */
+static PetscErrorCode substeps(Run *r, ProcessSlot *slot, Fields *f, PetscReal t, PetscInt *n)
+{
+  PetscReal local = PETSC_MAX_REAL, global;
+  PetscInt nz = r->st->patch.mz;
+
+  PetscFunctionBeginUser;
+  *n = 1;
+  if (!slot->ops->max_dt && !slot->ops->layer_max_dt) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(get_fields(r, f));
+  if (slot->ops->layer_max_dt)
+    PetscCall(slot->ops->layer_max_dt(slot->ctx, &r->st->patch, f, slot->layer_dt));
+  else
+    PetscCall(slot->ops->max_dt(slot->ctx, &r->st->patch, f, &local));
+  PetscCall(restore_fields(r, f));
+  if (!slot->ops->layer_max_dt) {
+    PetscCallMPI(MPI_Allreduce(&local, &global, 1, MPIU_REAL, MPI_MIN, r->comm));
+    PetscCall(substeps_for(r, slot, t, global, n));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCallMPI(
+      MPI_Allreduce(MPI_IN_PLACE, slot->layer_dt, (PetscMPIInt)nz, MPIU_REAL, MPI_MIN, r->comm));
+  for (PetscInt k = 0; k < nz; k++) {
+    PetscCall(substeps_for(r, slot, t, slot->layer_dt[k], &slot->layer_substeps[k]));
+    *n = PetscMax(*n, slot->layer_substeps[k]);
+    slot->layer_moves += slot->layer_substeps[k];
+  }
+  slot->layer_steps++;
+  slot->layer_calls += *n;
+  slot->layer_calls_max = PetscMax(slot->layer_calls_max, *n);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The log: what sub-stepping by layer saved, for each process that does it. */
+static PetscErrorCode layer_substep_summary(const Run *r)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt i = 0; i < r->nslot; i++) {
+    const ProcessSlot *sl = &r->slot[i];
+    double nz = (double)r->st->patch.mz;
+    if (!sl->layer_substeps || !sl->layer_steps) continue;
+    PetscCall(PetscPrintf(r->comm,
+                          "sub-stepping by layer: %s took 1 to %" PetscInt_FMT
+                          " calls a step (%.3f on average); a layer moved %.3f times a step on "
+                          "average, %.1f %% of the work of moving every layer in every call\n",
+                          sl->ops->group.name, sl->layer_calls_max,
+                          (double)sl->layer_calls / (double)sl->layer_steps,
+                          (double)sl->layer_moves / ((double)sl->layer_steps * nz),
+                          100.0 * (double)sl->layer_moves / ((double)sl->layer_calls * nz)));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -474,7 +527,12 @@ static PetscErrorCode apply_process(Run *r, ProcessSlot *slot, Fields *f, PetscR
     if (slot->ops->stencil_width > 0)
       PetscCall(boundary_fill_ghosts(r->bnd, &r->st->patch, r->met, f->q, f->tag, f->air_mass));
     f->step = slot->count++;
+    f->layer_substeps = slot->layer_substeps;
+    f->substep = k;
+    f->sync_step = r->nstep;
+    f->sync_dt = r->p.dt;
     PetscCall(slot->ops->step(slot->ctx, &r->st->patch, t + (PetscReal)k * h, h, f, &status));
+    f->layer_substeps = NULL;
     if (r->tags->ntag && r->p.closure_check && r->p.closure_every_process)
       r->closure_max = PetscMax(r->closure_max, closure_deviation(r, f));
     PetscCall(restore_fields(r, f));
@@ -910,6 +968,7 @@ PetscErrorCode run_case(MPI_Comm comm)
   PetscCall(time_loop(&r, &stopped));
   PetscCall(history_summary(r.hist, r.budget));
   PetscCall(budget_closure(&r));
+  PetscCall(layer_substep_summary(&r));
   if (!stopped)
     PetscCall(adjoint_run(r.adj, &r, &stopped));
   else if (r.adj)

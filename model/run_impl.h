@@ -40,6 +40,13 @@ typedef struct {
   void *ctx;             /* owned by the process */
   PetscLogStage stage;
   PetscInt64 count; /* steps taken, sub-steps included */
+  /* With ops->layer_max_dt (sub-stepping by layer): each layer's sub-steps in the current (or
+     last) step and the reduced dt they come from, patch.mz of each; owned. NULL otherwise. */
+  PetscInt *layer_substeps;
+  PetscReal *layer_dt;
+  PetscInt64 layer_steps, layer_calls, layer_moves; /* in this invocation: steps, calls and the
+                                                       calls' moving layers summed */
+  PetscInt layer_calls_max;                         /* most calls in one step */
 } ProcessSlot;
 
 struct Run {

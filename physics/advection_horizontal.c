@@ -9,8 +9,9 @@
    columns) the second reads (the box stencil), so no exchange is needed between the sweeps and
    the result does not depend on the decomposition. Tags move with the bulk face flux times the
    upwind cell's tag share. Mass crossing the physical lateral boundary is counted in the budget.
-   Time step: max_dt keeps the mass leaving any cell in one sweep below courant_max of its mass;
-   the driver sub-steps.
+   Time step: layer_max_dt keeps the mass leaving any cell of a layer in one sweep below
+   courant_max of its mass; the driver sub-steps each layer to its own limit (process.h), so the
+   calm layers near the ground take one call a step where the jet aloft takes several.
    Reads: flux_x, flux_y (kg s-1), air_mass (kg), q and tags with valid ghosts (width 3).
    Writes: q, tag, air_mass (owned cells and the ghost lines of the first sweep), budget.
 
@@ -200,6 +201,29 @@ static void layer(Ctx *c, const Patch *p, Fields *f, PetscInt k, PetscBool x_fir
   x_lines_upto(&x[x_first ? 0 : 1], p->gym); /* any line the y sweep did not reach */
 }
 
+/* Whether layer k moves in this call, for how long and in which order. Without
+   f->layer_substeps every layer moves for dt, x first when f->step is even. With them (the
+   driver's sub-stepping by layer) layer k moves in the first n_k calls of the step, each for
+   sync_dt / n_k (the driver's dt / n where n_k = n, the same bits), x first when the step's index
+   plus the call's is even: the order alternates from call to call within a step and, for a
+   layer of one call a step, from step to step. */
+static PetscBool layer_moves(const Fields *f, PetscInt k, PetscReal dt, PetscReal *h,
+                             PetscBool *x_first)
+{
+  PetscInt64 order;
+
+  if (!f->layer_substeps) {
+    *h = dt;
+    order = f->step;
+  } else {
+    if (f->substep >= f->layer_substeps[k]) return PETSC_FALSE;
+    *h = f->sync_dt / (PetscReal)f->layer_substeps[k];
+    order = f->sync_step + f->substep;
+  }
+  *x_first = order % 2 == 0 ? PETSC_TRUE : PETSC_FALSE;
+  return PETSC_TRUE;
+}
+
 static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt, Fields *f,
                            ProcessStatus *status)
 {
@@ -208,8 +232,11 @@ static PetscErrorCode step(void *ctx, const Patch *p, PetscReal t, PetscReal dt,
   PetscFunctionBeginUser;
   (void)t;
   *status = PROCESS_OK;
-  for (PetscInt k = 0; k < p->mz; k++)
-    layer(c, p, f, k, f->step % 2 == 0 ? PETSC_TRUE : PETSC_FALSE, dt);
+  for (PetscInt k = 0; k < p->mz; k++) {
+    PetscReal h;
+    PetscBool x_first;
+    if (layer_moves(f, k, dt, &h, &x_first)) layer(c, p, f, k, x_first, h);
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -269,20 +296,23 @@ static PetscErrorCode transpose(void *ctx, const Patch *p, PetscReal t, PetscRea
   *status = PROCESS_OK;
   /* step() leaves no result in the ghosts that counts: their adjoint values are zero. */
   if (p->ntag) patch_zero_ghosts(p, f->tag, p->nspec * p->ntag);
-  for (PetscInt k = 0; k < p->mz; k++)
-    PetscCall(layer_transpose(c, p, f, k, f->step % 2 == 0 ? PETSC_TRUE : PETSC_FALSE, dt));
+  for (PetscInt k = 0; k < p->mz; k++) {
+    PetscReal h;
+    PetscBool x_first;
+    if (layer_moves(f, k, dt, &h, &x_first)) PetscCall(layer_transpose(c, p, f, k, x_first, h));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* The largest dt keeping the mass leaving any cell in one sweep below courant_max of its mass,
-   over every cell of the ghosted block whose two faces it holds. */
-static PetscErrorCode max_dt(void *ctx, const Patch *p, const Fields *f, PetscReal *dt)
+/* The largest dt of each layer keeping the mass leaving any of its cells in one sweep below
+   courant_max of its mass, over every cell of the ghosted block whose two faces it holds. */
+static PetscErrorCode layer_max_dt(void *ctx, const Patch *p, const Fields *f, PetscReal *dt)
 {
   const Ctx *c = (const Ctx *)ctx;
-  PetscReal worst = 0;
 
   PetscFunctionBeginUser;
-  for (PetscInt k = 0; k < p->mz; k++)
+  for (PetscInt k = 0; k < p->mz; k++) {
+    PetscReal worst = 0;
     for (PetscInt j = p->gys; j < p->gys + p->gym - 1; j++)
       for (PetscInt i = p->gxs; i < p->gxs + p->gxm - 1; i++) {
         PetscInt cell = patch_index(p, i, j, k), e = patch_index(p, i + 1, j, k),
@@ -291,7 +321,8 @@ static PetscErrorCode max_dt(void *ctx, const Patch *p, const Fields *f, PetscRe
         PetscReal outy = PetscMax(-f->flux_y[cell], 0) + PetscMax(f->flux_y[n], 0);
         worst = PetscMax(worst, PetscMax(outx, outy) / f->air_mass[cell]);
       }
-  *dt = worst > 0 ? c->p.courant_max / worst : PETSC_MAX_REAL;
+    dt[k] = worst > 0 ? c->p.courant_max / worst : PETSC_MAX_REAL;
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -303,7 +334,8 @@ const ProcessOps process_advection_horizontal = {
     .stencil_width = 3,
     .init = init,
     .step = step,
-    .max_dt = max_dt,
+    .max_dt = NULL,
+    .layer_max_dt = layer_max_dt,
     .transpose = transpose,
     .finalize = finalize,
 };

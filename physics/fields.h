@@ -116,8 +116,14 @@ typedef struct {
 
   PetscInt64
       step; /* how many times this process has been stepped before in the run (sub-steps count) */
-  PetscInt max_substeps;     /* in: most sub-steps a process may take within one step()
+  /* Sub-stepping by layer (a process with layer_max_dt, physics/process.h); layer_substeps is
+     NULL for the others, and then the other three are unset. */
+  const PetscInt *layer_substeps; /* [k]: sub-steps layer k takes in this synchronisation step */
+  PetscInt substep;               /* this call's index among the step's calls, 0-based */
+  PetscInt64 sync_step;           /* the synchronisation step's index from the run's start */
+  PetscReal sync_dt;              /* its length, s: layer k's sub-step is sync_dt / n_k */
+  PetscInt max_substeps;          /* in: most sub-steps a process may take within one step()
                                 (run_max_substeps) */
-  PetscReal substeps_needed; /* out, with PROCESS_TOO_MANY_SUBSTEPS: how many it would need;
-                                PETSC_MAX_REAL for a NaN or infinite Courant number */
+  PetscReal substeps_needed;      /* out, with PROCESS_TOO_MANY_SUBSTEPS: how many it would need;
+                                     PETSC_MAX_REAL for a NaN or infinite Courant number */
 } Fields;

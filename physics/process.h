@@ -7,9 +7,14 @@
    The driver (model/run.c) calls the processes in the order the namelist lists them; for a
    process with max_dt it sub-steps, calling step() as often as the global minimum of max_dt
    requires (at most run_max_substeps times), and refreshes ghost cells before every step() of a
-   process with stencil_width > 0. A process that sub-steps inside step() (per column) takes at
-   most Fields.max_substeps sub-steps and otherwise returns PROCESS_TOO_MANY_SUBSTEPS.
-   Processes never call MPI, never touch a DM or Vec, read no files and print nothing. */
+   process with stencil_width > 0. A process with layer_max_dt instead sub-steps each layer k to
+   its own global minimum: n_k calls of dt / n_k, the driver calling step() n = max_k n_k times
+   with Fields.layer_substeps = n_k, Fields.substep the call's index and the dt argument dt / n;
+   layer k steps in the calls substep < n_k only (its layers must not interact, as in horizontal
+   advection; CMAQ's advection time step is layer-dependent the same way). A process that sub-steps
+   inside step() (per column) takes at most Fields.max_substeps sub-steps and otherwise returns
+   PROCESS_TOO_MANY_SUBSTEPS. Processes never call MPI, never touch a DM or Vec, read no files and
+   print nothing. */
 #include <petscsys.h>
 #include "base/param.h"
 #include "grids/patch.h"
@@ -38,6 +43,10 @@ typedef struct {
                          ProcessStatus *status);
   /* Largest stable dt on this patch (local; the driver reduces). NULL if unconstrained. */
   PetscErrorCode (*max_dt)(void *ctx, const Patch *patch, const Fields *f, PetscReal *dt_local);
+  /* Largest stable dt of each layer on this patch, dt_local[k] for k < patch->mz (local; the
+     driver reduces); for a process whose layers do not interact. NULL for the others. */
+  PetscErrorCode (*layer_max_dt)(void *ctx, const Patch *patch, const Fields *f,
+                                 PetscReal *dt_local);
   /* The exact transpose of the linear map step() applies to the tags (issue 15, backward runs).
      With the tags t, step() computes t_out = M t_in + b, M and b taken from the bulk and the met
      (b: what emissions or inflow put in). transpose() applies M^T to the adjoint values in f->tag,

@@ -8,8 +8,9 @@
 #   the 187 tags (every emission group, the initial state and each side's inflow) is a
 #   whole-run dot-product test <w, M x> = <M^T w, x> with x that tag's source; each family's
 #   contributions sum to J; 1, 2 and 3 ranks agree. The transport is PPM in one run and upwind with
-#   1 to 2 horizontal sub-steps a step (run_dt 1200 s, courant_max 0.752) in the other, so the
-#   replay of varying sub-steps and of the x/y alternation is checked; keeping the bulk every 5
+#   1 to 2 horizontal sub-steps a step (run_dt 1200 s, courant_max 0.752) in the other, the layers
+#   taking each its own number (sub-stepping by layer), so the replay of varying sub-steps and of
+#   the x/y alternation is checked; keeping the bulk every 5
 #   steps (recomputing within the intervals) gives the same bits as every step. The forward outputs are
 #   the same bits with &adjoint on and off; bad functionals are refused with the key. The
 #   footprints are checked for sign, for zeros where no species reaches the functional's, and
@@ -44,6 +45,10 @@ for n in 1 2; do
 done
 grep -q "advection_horizontal replayed with 1 to 2 sub-steps a step" "$dir/sub1.log"
 ok $? "the sub-step case takes 1 sub-step in some steps and 2 in others (if not: retune its courant_max)"
+line=$(grep -o 'a layer moved [0-9.]* times a step on average, [0-9.]* %' "$dir/sub1.log")
+pct=${line##*average, }; pct=${pct% %}
+awk -v p="$pct" 'BEGIN { exit !(p > 0 && p < 100) }'
+ok $? "and its layers do not all take the same (sub-stepping by layer: $line of the work)"
 for run in sub1 sub2 ppm1 ppm2; do
   out=$(check tags "$dir/$run"); ok $? "$run: every tag's adjoint contribution equals the forward tag's window mean: $out"
   out=$(check sums "$dir/$run"); ok $? "$run: each family's contributions sum to J: $out"
