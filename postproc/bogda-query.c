@@ -558,12 +558,14 @@ static PetscErrorCode query_main(void)
              "-lonlat LON,LAT -emit LIST, -page_data FILE (bogda-query -help)");
   PetscCheck(!where[0] || list[0], PETSC_COMM_SELF, PETSC_ERR_USER,
              "-lonlat %s needs -emit so2=T,nox=T,ppm25=T,nh3=T (t/yr)", where);
-  PetscCheck(!fpath[0] || where[0], PETSC_COMM_SELF, PETSC_ERR_USER,
-             "-footprints %s answers a new project: give -lonlat LON,LAT -emit LIST", fpath);
+  PetscCheck(!fpath[0] || where[0] || page[0], PETSC_COMM_SELF, PETSC_ERR_USER,
+             "-footprints %s answers a new project: give -lonlat LON,LAT -emit LIST (or export it "
+             "with -page_data)",
+             fpath);
   PetscCall(read_stack(fpath[0] ? PETSC_TRUE : PETSC_FALSE, &so));
   PetscCall(query_create(run, dpath, &q));
   if (page[0])
-    PetscCall(query_json_page(page, q));
+    PetscCall(query_json_page(page, q, fpath, dpath));
   else if (where[0] && fpath[0])
     PetscCall(answer_footprints(q, dpath, fpath, where, list, &so, json));
   else if (where[0])

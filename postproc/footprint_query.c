@@ -62,12 +62,12 @@ static PetscErrorCode read_span(int nc, const char *path, FootprintColumn *fc)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode footprint_column_read(const char *path, const Grid *g, const char *grid_path,
-                                     const SpeciesInfo *sp, PetscInt nspec, PetscInt i, PetscInt j,
-                                     FootprintColumn *fc)
+/* Open the file and read what every answer needs: the functionals' count and labels, the span. */
+static PetscErrorCode open_footprints(const char *path, const Grid *g, const char *grid_path,
+                                      const SpeciesInfo *sp, PetscInt nspec, PetscInt i, PetscInt j,
+                                      FootprintColumn *fc, int *nc)
 {
   FILE *fp;
-  int nc;
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(fc, sizeof(*fc)));
@@ -77,32 +77,68 @@ PetscErrorCode footprint_column_read(const char *path, const Grid *g, const char
              "(<run_name>_adjoint_footprints.nc)",
              path, strerror(errno));
   (void)fclose(fp);
-  PetscCall(model_file_open(path, "a footprint file", g, grid_path, i, j, &nc));
-  fc->nf = count_functionals(nc, sp);
+  PetscCall(model_file_open(path, "a footprint file", g, grid_path, i, j, nc));
+  fc->nf = count_functionals(*nc, sp);
   PetscCheck(fc->nf > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
              "%s: no variable sens_1_%s: not a backward run's footprint file "
              "(<run_name>_adjoint_footprints.nc of a run with &adjoint enabled)",
              path, sp[0].name);
   fc->nspec = nspec, fc->nz = g->spec.nz, fc->i = i, fc->j = j;
-  PetscCall(read_span(nc, path, fc));
-  PetscCall(PetscMalloc2(fc->nf, &fc->label, fc->nf * nspec * fc->nz, &fc->sens));
-  for (PetscInt n = 0; n < fc->nf; n++) {
-    PetscCall(read_label(nc, path, sp, n, fc->label[n]));
+  PetscCall(read_span(*nc, path, fc));
+  PetscCall(PetscMalloc1(fc->nf, &fc->label));
+  for (PetscInt n = 0; n < fc->nf; n++) PetscCall(read_label(*nc, path, sp, n, fc->label[n]));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode footprint_column_read(const char *path, const Grid *g, const char *grid_path,
+                                     const SpeciesInfo *sp, PetscInt nspec, PetscInt i, PetscInt j,
+                                     FootprintColumn *fc)
+{
+  int nc;
+
+  PetscFunctionBeginUser;
+  PetscCall(open_footprints(path, g, grid_path, sp, nspec, i, j, fc, &nc));
+  PetscCall(PetscMalloc1(fc->nf * nspec * fc->nz, &fc->sens));
+  for (PetscInt n = 0; n < fc->nf; n++)
     for (PetscInt s = 0; s < nspec; s++) {
       char name[96];
       PetscCall(PetscSNPrintf(name, sizeof(name), "sens_%d_%s", (int)(n + 1), sp[s].name));
       PetscCall(
           model_file_column(nc, path, name, 0, i, j, fc->nz, &fc->sens[(n * nspec + s) * fc->nz]));
     }
-  }
   NcCallFile(nc_close(nc), path);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode footprint_surface_read(const char *path, const Grid *g, const char *grid_path,
+                                      const SpeciesInfo *sp, PetscInt nspec, FootprintColumn *fc)
+{
+  PetscInt nx = g->spec.nx, ny = g->spec.ny;
+  PetscReal *layer;
+  int nc;
+
+  PetscFunctionBeginUser;
+  PetscCall(open_footprints(path, g, grid_path, sp, nspec, 0, 0, fc, &nc));
+  PetscCall(PetscMalloc1(fc->nf * nspec * nx * ny, &fc->surface));
+  PetscCall(PetscMalloc1(nx * ny, &layer));
+  for (PetscInt n = 0; n < fc->nf; n++)
+    for (PetscInt s = 0; s < nspec; s++) {
+      char name[96];
+      PetscCall(PetscSNPrintf(name, sizeof(name), "sens_%d_%s", (int)(n + 1), sp[s].name));
+      PetscCall(model_file_layer(nc, path, name, 0, 0, nx, ny, layer));
+      for (PetscInt c = 0; c < nx * ny; c++) fc->surface[(c * fc->nf + n) * nspec + s] = layer[c];
+    }
+  NcCallFile(nc_close(nc), path);
+  PetscCall(PetscFree(layer));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode footprint_column_free(FootprintColumn *fc)
 {
   PetscFunctionBeginUser;
-  PetscCall(PetscFree2(fc->label, fc->sens));
+  PetscCall(PetscFree(fc->label));
+  PetscCall(PetscFree(fc->sens));
+  PetscCall(PetscFree(fc->surface));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -28,7 +28,10 @@ typedef struct {
   PetscReal t_start, t_end;           /* the run the footprints integrate over, s since 1970 */
   char (*label)[FOOTPRINT_LABEL_LEN]; /* each functional's label (receptor:species:h0-h1h), from
                                          its variables' functional attribute; owned */
-  PetscReal *sens;                    /* [(n * nspec + s) * nz + k], ug m-3 (kg s-1)-1; owned */
+  PetscReal *sens;    /* [(n * nspec + s) * nz + k], ug m-3 (kg s-1)-1 (footprint_column_read;
+                         else NULL); owned */
+  PetscReal *surface; /* [((j * nx + i) * nf + n) * nspec + s]: layer 0 of every cell
+                         (footprint_surface_read; else NULL), the same units; owned */
 } FootprintColumn;
 
 /* Read the footprints of column (i, j) of the file at path, which must lie on grid g (from the
@@ -40,7 +43,13 @@ PetscErrorCode footprint_column_read(const char *path, const Grid *g, const char
                                      const SpeciesInfo *sp, PetscInt nspec, PetscInt i, PetscInt j,
                                      FootprintColumn *fc);
 
-/* Free what footprint_column_read allocated; no-op on a zeroed FootprintColumn. Not collective. */
+/* The same file's layer 0 in every cell into fc->surface (fc->i, fc->j: 0, 0; no fc->sens),
+   for the query page's surface projects. Not collective. */
+PetscErrorCode footprint_surface_read(const char *path, const Grid *g, const char *grid_path,
+                                      const SpeciesInfo *sp, PetscInt nspec, FootprintColumn *fc);
+
+/* Free what footprint_column_read or footprint_surface_read allocated; no-op on a zeroed
+ * FootprintColumn. Not collective. */
 PetscErrorCode footprint_column_free(FootprintColumn *fc);
 
 /* What a project emitting rate[s] kg s-1 (s < nspec) with layer fractions frac[0..nz) adds to

@@ -98,18 +98,40 @@ PetscErrorCode model_file_times(int nc, const char *path, PetscInt *nt, PetscRea
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The id of the 4D variable var (time, lev, y, x). */
+static PetscErrorCode var_4d(int nc, const char *path, const char *var, int *id)
+{
+  int nd;
+
+  PetscFunctionBeginUser;
+  PetscCheck(nc_inq_varid(nc, var, id) == NC_NOERR, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: no variable %s", path, var);
+  NcCallFile(nc_inq_varndims(nc, *id, &nd), path);
+  PetscCheck(nd == 4, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: %s has %d dimensions; expected 4 (time, lev, y, x)", path, var, nd);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode model_file_column(int nc, const char *path, const char *var, PetscInt rec,
                                  PetscInt i, PetscInt j, PetscInt nz, PetscReal *col)
 {
   size_t st[4] = {(size_t)rec, 0, (size_t)j, (size_t)i}, ct[4] = {1, (size_t)nz, 1, 1};
-  int id, nd;
+  int id;
 
   PetscFunctionBeginUser;
-  PetscCheck(nc_inq_varid(nc, var, &id) == NC_NOERR, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-             "%s: no variable %s", path, var);
-  NcCallFile(nc_inq_varndims(nc, id, &nd), path);
-  PetscCheck(nd == 4, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-             "%s: %s has %d dimensions; expected 4 (time, lev, y, x)", path, var, nd);
+  PetscCall(var_4d(nc, path, var, &id));
   NcCallFile(nc_get_vara_double(nc, id, st, ct, col), path);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode model_file_layer(int nc, const char *path, const char *var, PetscInt rec, PetscInt k,
+                                PetscInt nx, PetscInt ny, PetscReal *layer)
+{
+  size_t st[4] = {(size_t)rec, (size_t)k, 0, 0}, ct[4] = {1, 1, (size_t)ny, (size_t)nx};
+  int id;
+
+  PetscFunctionBeginUser;
+  PetscCall(var_4d(nc, path, var, &id));
+  NcCallFile(nc_get_vara_double(nc, id, st, ct, layer), path);
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -23,3 +23,8 @@ PetscErrorCode model_file_times(int nc, const char *path, PetscInt *nt, PetscRea
    collective. */
 PetscErrorCode model_file_column(int nc, const char *path, const char *var, PetscInt rec,
                                  PetscInt i, PetscInt j, PetscInt nz, PetscReal *col);
+
+/* Layer k of the 3D variable var in record rec, every cell: layer[j * nx + i]. Fails naming path
+   and var if the variable is missing. Not collective. */
+PetscErrorCode model_file_layer(int nc, const char *path, const char *var, PetscInt rec, PetscInt k,
+                                PetscInt nx, PetscInt ny, PetscReal *layer);

@@ -183,6 +183,23 @@ static void stack(FILE *fp, const FootprintProject *p)
   fputc('}', fp);
 }
 
+/* "label":...,"receptor":...,"species":... of a functional labelled receptor:species:h0-h1h. */
+static void functional_names(FILE *fp, const char *label)
+{
+  char part[FOOTPRINT_LABEL_LEN], *species, *end;
+  (void)PetscStrncpy(part, label, sizeof(part));
+  species = strchr(part, ':');
+  if (species) *species++ = '\0';
+  end = species ? strchr(species, ':') : NULL;
+  if (end) *end = '\0';
+  fprintf(fp, "\"label\":");
+  query_json_string(fp, label);
+  fprintf(fp, ",\"receptor\":");
+  query_json_string(fp, part);
+  fprintf(fp, ",\"species\":");
+  query_json_string(fp, species ? species : "");
+}
+
 /* The functionals of a footprint answer: label, receptor, species and what the project adds. */
 static void functionals(FILE *fp, const Query *q, const FootprintProject *p)
 {
@@ -190,18 +207,8 @@ static void functionals(FILE *fp, const Query *q, const FootprintProject *p)
   PetscInt ns = q->nspec;
   fputc('[', fp);
   for (PetscInt n = 0; n < fc->nf; n++) {
-    char part[FOOTPRINT_LABEL_LEN], *species, *end;
-    (void)PetscStrncpy(part, fc->label[n], sizeof(part));
-    species = strchr(part, ':');
-    if (species) *species++ = '\0';
-    end = species ? strchr(species, ':') : NULL;
-    if (end) *end = '\0';
-    fprintf(fp, "%s{\"label\":", n ? "," : "");
-    query_json_string(fp, fc->label[n]);
-    fprintf(fp, ",\"receptor\":");
-    query_json_string(fp, part);
-    fprintf(fp, ",\"species\":");
-    query_json_string(fp, species ? species : "");
+    fprintf(fp, "%s{", n ? "," : "");
+    functional_names(fp, fc->label[n]);
     fprintf(fp, ",\"add\":");
     number(fp, p->by[n * (ns + 1) + ns]);
     if (p->stack_given) {
@@ -287,13 +294,53 @@ static void grid(FILE *fp, const Query *q)
   fprintf(fp, "}}");
 }
 
-PetscErrorCode query_json_page(const char *path, const Query *q)
+/* The footprints' layer 0 for the page's surface projects: the run's span, the functionals, the
+   emitted species (indices) and, for every cell c = j * nx + i, [functional][emitted species]. */
+static void page_footprints(FILE *fp, const Query *q, const char *fpath, const FootprintColumn *fc)
+{
+  PetscInt ns = q->nspec, ncell = q->ue->grid->spec.nx * q->ue->grid->spec.ny, m = 0;
+  char t0[32], t1[32];
+  clock_format(fc->t_start, t0, sizeof(t0));
+  clock_format(fc->t_end, t1, sizeof(t1));
+  fprintf(fp, "{\"file\":");
+  query_json_string(fp, fpath);
+  fprintf(fp, ",\"run\":{\"start\":\"%s\",\"end\":\"%s\"},\"functionals\":[", t0, t1);
+  for (PetscInt n = 0; n < fc->nf; n++) {
+    fprintf(fp, "%s{", n ? "," : "");
+    functional_names(fp, fc->label[n]);
+    fputc('}', fp);
+  }
+  fprintf(fp, "],\"species\":[");
+  for (PetscInt k = 0; k < ns; k++)
+    if (q->src[k] == k) fprintf(fp, "%s%d", m++ ? "," : "", (int)k);
+  fprintf(fp, "],\"surface\":[");
+  for (PetscInt c = 0; c < ncell; c++) {
+    fprintf(fp, "%s[", c ? ",\n" : "");
+    for (PetscInt n = 0; n < fc->nf; n++) {
+      fprintf(fp, "%s[", n ? "," : "");
+      m = 0;
+      for (PetscInt k = 0; k < ns; k++)
+        if (q->src[k] == k) {
+          if (m++) fputc(',', fp);
+          number(fp, fc->surface[(c * fc->nf + n) * ns + k]);
+        }
+      fputc(']', fp);
+    }
+    fputc(']', fp);
+  }
+  fprintf(fp, "]}");
+}
+
+PetscErrorCode query_json_page(const char *path, const Query *q, const char *fpath,
+                               const char *dpath)
 {
   const Domain *d = q->ue->dom;
+  FootprintColumn fc;
   AtomicFile out;
   FILE *fp;
 
   PetscFunctionBeginUser;
+  if (fpath[0]) PetscCall(footprint_surface_read(fpath, q->ue->grid, dpath, q->sp, q->nspec, &fc));
   PetscCall(atomic_file_open(path, &out));
   fp = out.fp; /* atomic_file_commit() finds the errors of the fprintf() calls below */
   fprintf(fp, "{\"species\":[");
@@ -317,7 +364,13 @@ PetscErrorCode query_json_page(const char *path, const Query *q)
   }
   fprintf(fp, "],\"grid\":");
   grid(fp, q);
+  fprintf(fp, ",\"footprints\":");
+  if (fpath[0])
+    page_footprints(fp, q, fpath, &fc);
+  else
+    fprintf(fp, "null");
   fprintf(fp, "}\n");
   PetscCall(atomic_file_commit(&out));
+  if (fpath[0]) PetscCall(footprint_column_free(&fc));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

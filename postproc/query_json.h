@@ -32,6 +32,9 @@ void query_json_footprint_project(FILE *fp, const Query *q, const FootprintProje
 
 /* Everything the query page needs in the file at path (written whole or not at all): species,
    sectors, hotspots, prefectures, every unit (query_json_unit), the grid with its projection, the
-   unit of each cell (unit_emissions_cell_unit) and the cells of each hotspot (receptor weight > 0).
-   Not collective. */
-PetscErrorCode query_json_page(const char *path, const Query *q);
+   unit of each cell (unit_emissions_cell_unit), the cells of each hotspot (receptor weight > 0)
+   and, if fpath is not "", the footprints of that file (on the grid of the domain file dpath) in
+   layer 0 of every cell for the emitted species, for surface projects (footprint_query.h), else
+   null. Not collective. */
+PetscErrorCode query_json_page(const char *path, const Query *q, const char *fpath,
+                               const char *dpath);
