@@ -6,6 +6,7 @@
    centre and top, dz = 2 (zface - zmid). */
 #include "postproc/stack_layers.h"
 #include <netcdf.h>
+#include "base/clock.h"
 #include "base/error.h"
 #include "base/namelist.h"
 #include "model/registry.h"
@@ -113,11 +114,17 @@ PetscErrorCode stack_layers_mean(const char *met_path, const Grid *g, const char
   PetscCall(model_file_times(nc, met_path, &nt, &times));
   r0 = bracket(nt, times, t_start + 0.5 * dt);
   r1 = bracket(nt, times, t_end - 0.5 * dt);
-  PetscCheck(r0 >= 0 && r1 >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-             "%s: %d met record(s) from %.17g to %.17g s; expected records spanning the run, "
-             "%.17g to %.17g s (the base run's met_output, with met_output_interval 0)",
-             met_path, (int)nt, (double)times[0], (double)times[nt - 1], (double)t_start,
-             (double)t_end);
+  if (r0 < 0 || r1 < 0) {
+    char a[32], b[32], c[32], d[32];
+    clock_format(times[0], a, sizeof(a));
+    clock_format(times[nt - 1], b, sizeof(b));
+    clock_format(t_start, c, sizeof(c));
+    clock_format(t_end, d, sizeof(d));
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+            "%s: %d met record(s) from %s to %s; expected records spanning the run, %s to %s (the "
+            "base run's met_output, with met_output_interval 0)",
+            met_path, (int)nt, a, b, c, d);
+  }
   info->nrec = r1 - r0 + 2;
   PetscCall(
       PetscMalloc3(info->nrec * F_N * nz, &rec, (F_N + 2) * nz, &work, info->nstep * nz, &step));

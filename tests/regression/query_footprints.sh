@@ -88,11 +88,12 @@ q -lonlat 87.3,44.0 -footprints "$fp" "${stack[@]}" >"$dir/prjs.txt" &&
   grep -q '^WCS:pm25:0-12h' "$dir/prjs.txt"
 ok $? "the text answer says the same"
 # Bad inputs: footprints of another grid and of another run (copies with x, or the time bounds,
-# moved), a file that is not footprints, and the options.
+# moved), a file that is not footprints, met that does not span the run (its times moved), and the
+# options.
 "$PY" - "$fp" "$dir" <<'PY'
 import shutil, sys, netCDF4
-for name, var, shift in (("grid", "x", 27000.0), ("run", "time_bnds", 3600.0)):
-    shutil.copy(sys.argv[1], f"{sys.argv[2]}/{name}.nc")
+for name, var, shift in (("grid", "x", 27000.0), ("run", "time_bnds", 3600.0), ("late_met", "time", 7200.0)):
+    shutil.copy(sys.argv[1] if name != "late_met" else f"{sys.argv[2]}/base/att_met.nc", f"{sys.argv[2]}/{name}.nc")
     with netCDF4.Dataset(f"{sys.argv[2]}/{name}.nc", "a") as f:
         f[var][:] = f[var][:] + shift
 PY
@@ -113,6 +114,7 @@ done <<EOF
 -lonlat 87.3,44 -footprints $fp -stack_height 60 -stack_diameter 3 -stack_velocity 0 -stack_temperature 420|-stack_velocity 0
 -lonlat 87.3,44 -footprints $fp -stack_height -5 -stack_diameter 3 -stack_velocity 15 -stack_temperature 420|-stack_height -5
 -lonlat 87.3,44 -footprints $fp ${stack[*]} -met_output $dir/none_met.nc|$dir/none_met.nc
+-lonlat 87.3,44 -footprints $fp ${stack[*]} -met_output $dir/late_met.nc|expected records spanning the run
 -lonlat 87.3,44 -stack_diameter 3|-stack_diameter needs -footprints
 -unit 652301-K1 -footprints $fp|-footprints $fp answers a new project
 EOF
