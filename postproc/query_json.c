@@ -1,7 +1,9 @@
 /* bogda-query's JSON (the contract is in query_json.h). */
 #include "postproc/query_json.h"
+#include <string.h>
 #include "base/atomic_file.h"
 #include "model/emissions/profiles.h"
+#include "base/clock.h"
 
 const char *query_json_kind(PetscInt kind)
 {
@@ -150,6 +152,111 @@ void query_json_project(FILE *fp, const Query *q, PetscReal lon, PetscReal lat, 
   fputc('}', fp);
 }
 
+/* The stack of a footprint answer and its plume, or null. */
+static void stack(FILE *fp, const FootprintProject *p)
+{
+  const char *name[] = {"height_m", "diameter_m", "velocity_m_s", "temperature_K"};
+  PetscReal val[] = {p->stack.height, p->stack.diameter, p->stack.velocity, p->stack.temperature};
+  if (!p->stack_given) {
+    fprintf(fp, "null");
+    return;
+  }
+  for (size_t k = 0; k < sizeof(val) / sizeof(val[0]); k++) {
+    fprintf(fp, "%s\"%s\":", k ? "," : "{", name[k]);
+    number(fp, val[k]);
+  }
+  fprintf(fp, ",\"met_file\":");
+  query_json_string(fp, p->met_path);
+  fprintf(fp, ",\"met_records\":%d,\"steps\":%d,\"rise_m\":{\"min\":", (int)p->plume.nrec,
+          (int)p->plume.nstep);
+  number(fp, p->plume.rise_min);
+  fprintf(fp, ",\"mean\":");
+  number(fp, p->plume.rise_mean);
+  fprintf(fp, ",\"max\":");
+  number(fp, p->plume.rise_max);
+  fprintf(fp, "},\"plume_bottom_m_mean\":");
+  number(fp, p->plume.bottom_mean);
+  fprintf(fp, ",\"plume_top_m_mean\":");
+  number(fp, p->plume.top_mean);
+  fprintf(fp, ",\"spread\":");
+  number(fp, p->plume.spread);
+  fputc('}', fp);
+}
+
+/* "label":...,"receptor":...,"species":... of a functional labelled receptor:species:h0-h1h. */
+static void functional_names(FILE *fp, const char *label)
+{
+  char part[FOOTPRINT_LABEL_LEN], *species, *end;
+  (void)PetscStrncpy(part, label, sizeof(part));
+  species = strchr(part, ':');
+  if (species) *species++ = '\0';
+  end = species ? strchr(species, ':') : NULL;
+  if (end) *end = '\0';
+  fprintf(fp, "\"label\":");
+  query_json_string(fp, label);
+  fprintf(fp, ",\"receptor\":");
+  query_json_string(fp, part);
+  fprintf(fp, ",\"species\":");
+  query_json_string(fp, species ? species : "");
+}
+
+/* The functionals of a footprint answer: label, receptor, species and what the project adds. */
+static void functionals(FILE *fp, const Query *q, const FootprintProject *p)
+{
+  const FootprintColumn *fc = p->fc;
+  PetscInt ns = q->nspec;
+  fputc('[', fp);
+  for (PetscInt n = 0; n < fc->nf; n++) {
+    fprintf(fp, "%s{", n ? "," : "");
+    functional_names(fp, fc->label[n]);
+    fprintf(fp, ",\"add\":");
+    number(fp, p->by[n * (ns + 1) + ns]);
+    if (p->stack_given) {
+      fprintf(fp, ",\"error_estimate\":");
+      number(fp, p->est[n]);
+    }
+    fprintf(fp, ",\"by_species\":");
+    by_species(fp, q, ns, &p->by[n * (ns + 1)]);
+    fputc('}', fp);
+  }
+  fputc(']', fp);
+}
+
+void query_json_footprint_project(FILE *fp, const Query *q, const FootprintProject *p)
+{
+  const GridSpec *g = &q->ue->grid->spec;
+  char t0[32], t1[32];
+  PetscInt n = 0;
+  clock_format(p->fc->t_start, t0, sizeof(t0));
+  clock_format(p->fc->t_end, t1, sizeof(t1));
+  fprintf(fp, "{\"lon\":");
+  number(fp, p->lon);
+  fprintf(fp, ",\"lat\":");
+  number(fp, p->lat);
+  fprintf(fp, ",\"cell\":[%d,%d],\"footprints\":", (int)p->fc->i, (int)p->fc->j);
+  query_json_string(fp, p->path);
+  fprintf(fp, ",\"run\":{\"start\":\"%s\",\"end\":\"%s\"},\"stack\":", t0, t1);
+  stack(fp, p);
+  fprintf(fp, ",\"emit_t_yr\":");
+  by_species(fp, q, q->nspec, p->emit);
+  fprintf(fp, ",\"emit_kg_s\":");
+  by_species(fp, q, q->nspec, p->rate);
+  fprintf(fp, ",\"layers\":[");
+  for (PetscInt k = 0; k < g->nz; k++) {
+    if (p->frac[k] == 0) continue;
+    fprintf(fp, "%s{\"k\":%d,\"fraction\":", n++ ? "," : "", (int)k);
+    number(fp, p->frac[k]);
+    fprintf(fp, ",\"bottom_m\":");
+    number(fp, g->z_iface[k]);
+    fprintf(fp, ",\"top_m\":");
+    number(fp, g->z_iface[k + 1]);
+    fputc('}', fp);
+  }
+  fprintf(fp, "],\"functionals\":");
+  functionals(fp, q, p);
+  fputc('}', fp);
+}
+
 /* The grid: size, spacing, origin, projection constants and the unit of every cell. */
 static void grid(FILE *fp, const Query *q)
 {
@@ -187,13 +294,53 @@ static void grid(FILE *fp, const Query *q)
   fprintf(fp, "}}");
 }
 
-PetscErrorCode query_json_page(const char *path, const Query *q)
+/* The footprints' layer 0 for the page's surface projects: the run's span, the functionals, the
+   emitted species (indices) and, for every cell c = j * nx + i, [functional][emitted species]. */
+static void page_footprints(FILE *fp, const Query *q, const char *fpath, const FootprintColumn *fc)
+{
+  PetscInt ns = q->nspec, ncell = q->ue->grid->spec.nx * q->ue->grid->spec.ny, m = 0;
+  char t0[32], t1[32];
+  clock_format(fc->t_start, t0, sizeof(t0));
+  clock_format(fc->t_end, t1, sizeof(t1));
+  fprintf(fp, "{\"file\":");
+  query_json_string(fp, fpath);
+  fprintf(fp, ",\"run\":{\"start\":\"%s\",\"end\":\"%s\"},\"functionals\":[", t0, t1);
+  for (PetscInt n = 0; n < fc->nf; n++) {
+    fprintf(fp, "%s{", n ? "," : "");
+    functional_names(fp, fc->label[n]);
+    fputc('}', fp);
+  }
+  fprintf(fp, "],\"species\":[");
+  for (PetscInt k = 0; k < ns; k++)
+    if (q->src[k] == k) fprintf(fp, "%s%d", m++ ? "," : "", (int)k);
+  fprintf(fp, "],\"surface\":[");
+  for (PetscInt c = 0; c < ncell; c++) {
+    fprintf(fp, "%s[", c ? ",\n" : "");
+    for (PetscInt n = 0; n < fc->nf; n++) {
+      fprintf(fp, "%s[", n ? "," : "");
+      m = 0;
+      for (PetscInt k = 0; k < ns; k++)
+        if (q->src[k] == k) {
+          if (m++) fputc(',', fp);
+          number(fp, fc->surface[(c * fc->nf + n) * ns + k]);
+        }
+      fputc(']', fp);
+    }
+    fputc(']', fp);
+  }
+  fprintf(fp, "]}");
+}
+
+PetscErrorCode query_json_page(const char *path, const Query *q, const char *fpath,
+                               const char *dpath)
 {
   const Domain *d = q->ue->dom;
+  FootprintColumn fc;
   AtomicFile out;
   FILE *fp;
 
   PetscFunctionBeginUser;
+  if (fpath[0]) PetscCall(footprint_surface_read(fpath, q->ue->grid, dpath, q->sp, q->nspec, &fc));
   PetscCall(atomic_file_open(path, &out));
   fp = out.fp; /* atomic_file_commit() finds the errors of the fprintf() calls below */
   fprintf(fp, "{\"species\":[");
@@ -217,7 +364,13 @@ PetscErrorCode query_json_page(const char *path, const Query *q)
   }
   fprintf(fp, "],\"grid\":");
   grid(fp, q);
+  fprintf(fp, ",\"footprints\":");
+  if (fpath[0])
+    page_footprints(fp, q, fpath, &fc);
+  else
+    fprintf(fp, "null");
   fprintf(fp, "}\n");
   PetscCall(atomic_file_commit(&out));
+  if (fpath[0]) PetscCall(footprint_column_free(&fc));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -4,7 +4,7 @@ unit (its kind, prefecture, emissions by sector, contribution at each hotspot an
 check a new project (which unit the place is in and what it would add at each hotspot).
 
     /usr/bin/python3 postproc/query_page.py RUN_DIR --domain DOMAIN_FILE [--strategy PATH]
-                                            [--bin BIN_DIR] [-o OUTDIR]
+                                            [--footprints FP.nc] [--bin BIN_DIR] [-o OUTDIR]
 
 RUN_DIR is a run's output folder with tags (its receptor files and effective namelist);
 DOMAIN_FILE the bogda-grid file it ran on. bin/bogda-query -page_data exports every number the page
@@ -15,6 +15,10 @@ holding it; without --strategy the run folder and its strategy/ folder are searc
 strategy_targets.csv beside it (a column naming the hotspot: receptor, hotspot or zone; a column
 whose name holds "target"; if there is a column constraint, its row "mean") adds each hotspot's
 target. Numbers of the tables are shown to 4 significant digits, other fields as they are.
+FP.nc, the run's backward-run footprints (<name>_adjoint_footprints.nc), adds to the project form
+the footprint-based answer of a surface project (its own cell, layer 0: bogda-query -footprints
+exports each cell's layer 0; a stack's needs the plume rise on the run's met, which only
+bogda-query -footprints computes, and the page says so).
 
 OUTDIR (default RUN_DIR/query) gets index.html, query.js, query.css (postproc/query_page/) and
 data.js (the export, the prefecture and county borders of data/ over the domain, the strategy
@@ -117,7 +121,7 @@ def export(args, tmp):
     """bogda-query's export as JavaScript text, or None and the reason."""
     path = os.path.join(tmp, "page.json")
     cmd = [os.path.join(args.bin, "bogda-query"), "-run", args.run, "-domain", args.domain,
-           "-page_data", path]
+           "-page_data", path] + (["-footprints", args.footprints] if args.footprints else [])
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode != 0:
         lines = [l for l in done.stderr.splitlines() if "error" in l] or done.stderr.splitlines()[-1:]
@@ -133,6 +137,7 @@ def main():
     ap.add_argument("run")
     ap.add_argument("--domain", required=True)
     ap.add_argument("--strategy", help="strategy_units.csv or a folder holding it")
+    ap.add_argument("--footprints", help="the run's <name>_adjoint_footprints.nc")
     ap.add_argument("--bin", default=os.path.join(ROOT, "bin"), help="where bogda-query is")
     ap.add_argument("-o", "--out")
     args = ap.parse_args()

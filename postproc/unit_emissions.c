@@ -10,18 +10,13 @@
 #include "base/error.h"
 #include "base/namelist.h"
 #include "base/ncinput.h"
+#include "base/units.h"
 #include "model/emissions/point_sources.h"
 #include "model/emissions/profiles.h"
 #include "model/emissions/regrid.h"
 #include "model/emissions/scenario.h"
 
-#define SECONDS_PER_YEAR (365.0 * 86400.0) /* the year of the model's t/yr (emissions.c) */
-#define KG_PER_T 1000.0
-
-/* The option of the effective namelist that names an input file; "" if it names none. A file
-   named but not found is refused with the key, since the run's paths are relative to the folder
-   the model ran in. */
-static PetscErrorCode input_path(const char *nml, const char *key, char *path, size_t len)
+PetscErrorCode unit_emissions_input_path(const char *nml, const char *key, char *path, size_t len)
 {
   char opt[64];
   PetscBool set;
@@ -175,7 +170,7 @@ static PetscErrorCode load_effective(const char *run_dir, char *nml, size_t len)
 PetscErrorCode unit_emissions_create(const char *run_dir, const char *domain_path,
                                      UnitEmissions **out)
 {
-  char nml[PETSC_MAX_PATH_LEN], gridded[PETSC_MAX_PATH_LEN], points[PETSC_MAX_PATH_LEN];
+  char gridded[PETSC_MAX_PATH_LEN], points[PETSC_MAX_PATH_LEN];
   GridSpec spec;
   UnitEmissions *ue;
   Scenario *sc;
@@ -184,10 +179,10 @@ PetscErrorCode unit_emissions_create(const char *run_dir, const char *domain_pat
   PetscInt ns, n;
 
   PetscFunctionBeginUser;
-  PetscCall(load_effective(run_dir, nml, sizeof(nml)));
-  PetscCall(input_path(nml, "emissions_gridded_file", gridded, sizeof(gridded)));
-  PetscCall(input_path(nml, "emissions_points_file", points, sizeof(points)));
   PetscCall(PetscNew(&ue));
+  PetscCall(load_effective(run_dir, ue->nml, sizeof(ue->nml)));
+  PetscCall(unit_emissions_input_path(ue->nml, "emissions_gridded_file", gridded, sizeof(gridded)));
+  PetscCall(unit_emissions_input_path(ue->nml, "emissions_points_file", points, sizeof(points)));
   PetscCall(domain_grid_spec(domain_path, &spec));
   PetscCall(grid_create(PETSC_COMM_SELF, &spec, 1, 1, 1, &ue->grid));
   PetscCall(domain_read(ue->grid, domain_path, &ue->dom));

@@ -15,11 +15,12 @@
 #include "physics/species.h"
 
 typedef struct {
-  Grid *grid;        /* the run's grid, on one rank; owned */
-  Domain *dom;       /* the domain file read on that grid (cover, registries); owned */
-  PetscInt nspec;    /* species of physics/species.c */
-  PetscReal *t_yr;   /* [(u * SECTOR_N + s) * nspec + k], t/yr; owned */
-  PetscInt *npoints; /* point sources credited to each unit; owned */
+  char nml[PETSC_MAX_PATH_LEN]; /* the run's effective namelist */
+  Grid *grid;                   /* the run's grid, on one rank; owned */
+  Domain *dom;                  /* the domain file read on that grid (cover, registries); owned */
+  PetscInt nspec;               /* species of physics/species.c */
+  PetscReal *t_yr;              /* [(u * SECTOR_N + s) * nspec + k], t/yr; owned */
+  PetscInt *npoints;            /* point sources credited to each unit; owned */
 } UnitEmissions;
 
 /* Rebuild the unit totals of the run in folder run_dir, whose domain file is domain_path. Loads
@@ -28,6 +29,12 @@ typedef struct {
  */
 PetscErrorCode unit_emissions_create(const char *run_dir, const char *domain_path,
                                      UnitEmissions **ue);
+
+/* The input file that option -key (an input of the run: emissions_points_file, met_output) names
+   in the options database (the run's effective namelist nml, or the command line, which wins),
+   in path[len]; "" if it names none. A file named but not found is refused with the key, since
+   the run's paths are relative to the folder the model ran in. Not collective. */
+PetscErrorCode unit_emissions_input_path(const char *nml, const char *key, char *path, size_t len);
 
 /* Free and set the handle to NULL; no-op on NULL. */
 PetscErrorCode unit_emissions_destroy(UnitEmissions **ue);

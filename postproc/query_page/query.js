@@ -3,7 +3,11 @@
 // digits, so each reads back to the very double bogda-query used); what the page computes itself,
 // a project's addition, follows bogda-query's arithmetic operation by operation
 // (postproc/query.c, query_project): add[k] = coef[k] * emit[source(k)], PM2.5 the sum of the
-// components in the species table's order. Shown numbers carry at least 4 significant digits; each keeps
+// components in the species table's order; with footprints (a backward run's, bogda-query
+// -page_data -footprints), a surface project's addition to each functional follows
+// postproc/footprint_query.c: by[s] = sens0[s] * (emit[s] * 1000 / 31536000) (layer 0, its rate
+// in kg s-1 over the model's 365-day year, base/units.h), the total their sum in the species
+// table's order. Shown numbers carry at least 4 significant digits; each keeps
 // its full value in data-v and the path of that value in bogda-query's -json answer in data-q
 // (tests/browser/query_page.js compares them).
 'use strict';
@@ -33,7 +37,11 @@ const T = {
     no_results: '没有匹配的单元。', outside_domain: '该点位于模拟区域之外：{v}',
     bad_number: '{f} 不是有效数值：“{v}”', bad_range: '{f} 超出范围：{v}', no_unit: '该网格没有管控单元',
     no_tags: '本次运行没有归因示踪，无法给出贡献。',
-    note: '系数为按单元平均的示踪系数（示意性）：单元示踪贡献除以其前体物排放量；单元内任一位置、任一高度的项目系数相同，待受体足迹（伴随）结果可用后替换。',
+    note: '系数为按单元平均的示踪系数（示意性）：单元示踪贡献除以其前体物排放量；单元内任一位置、任一高度的项目系数相同（足迹结果见下）。',
+    fp_title: '按受体足迹（伴随反演）计算的新增浓度 (µg m⁻³)', functional: '受体泛函', fp_added: '新增',
+    emit_kg_s: '排放速率 (kg/s)',
+    fp_note: '足迹法：反向（伴随）运行给出的各受体泛函对项目所在网格第 0 层 1 kg/s 恒定源的敏感度，乘以项目排放速率（按模式 365 天年换算），对各排放物种求和；对恒定速率的地面源在线性运行中是精确的。',
+    fp_stack: '烟囱的足迹结果需要按运行气象逐步计算抬升高度，本页面不计算：请用 bogda-query -footprints {f} -stack_height … -stack_diameter … -stack_velocity … -stack_temperature …',
     stack_note: '已记录烟囱高度 {h} m；单元平均系数与高度无关。', run: '运行'
   },
   en: {
@@ -58,7 +66,11 @@ const T = {
     no_results: 'No unit matches.', outside_domain: 'The point lies outside the domain: {v}',
     bad_number: '{f} is not a number: "{v}"', bad_range: '{f} is out of range: {v}', no_unit: 'the cell has no unit',
     no_tags: 'This run has no attribution tags: no contributions.',
-    note: 'Unit-average, tag-based coefficient (illustrative): the unit\'s tag contribution divided by its emission of the precursor; a project anywhere in the unit, at any height, gets the same until receptor footprints (adjoint) exist.',
+    note: 'Unit-average, tag-based coefficient (illustrative): the unit\'s tag contribution divided by its emission of the precursor; a project anywhere in the unit, at any height, gets the same (the footprint-based answer is below).',
+    fp_title: 'Added by the project, from the backward run\'s footprints (µg m⁻³)', functional: 'functional', fp_added: 'added',
+    emit_kg_s: 'emission (kg/s)',
+    fp_note: 'Footprint-based: the backward (adjoint) run\'s sensitivity of each functional to a constant source of 1 kg/s in layer 0 of the project\'s cell, times the project\'s rates (t/yr over the model\'s 365-day year), summed over the emitted species; exact for a surface source at a constant rate where the run is linear.',
+    fp_stack: 'A stack\'s footprint answer needs its plume rise on the run\'s met at every step, which this page does not compute: use bogda-query -footprints {f} -stack_height … -stack_diameter … -stack_velocity … -stack_temperature …',
     stack_note: 'Stack height {h} m recorded; the unit-average coefficient does not depend on it.', run: 'run'
   }
 };
@@ -154,6 +166,23 @@ function projectAdd(u, h, emit) {
   }
   add[sp(ns)] = pm;
   return add;
+}
+
+// What a surface project emitting emit[k] t/yr in cell (i, j) adds to each functional of the
+// footprints (postproc/footprint_query.c, footprint_column_add with layer 0's fraction 1):
+// [{by: [s], total}], by[s] in ug m-3 from species s (0 for species not emitted).
+function footprintAdd(i, j, emit) {
+  const F = D.footprints, ns = D.species.length - 1, cell = F.surface[j * D.grid.nx + i];
+  return F.functionals.map((f, n) => {
+    const by = new Array(ns).fill(0);
+    let total = 0;
+    for (let k = 0; k < ns; k++) {
+      const m = F.species.indexOf(k);
+      if (m >= 0) by[k] = cell[n][m] * (emit[k] * 1000 / 31536000);
+      total += by[k];
+    }
+    return {by: by, total: total};
+  });
 }
 
 // The map: cells coloured by kind or contribution, unit edges traced between cells, borders.
@@ -431,7 +460,40 @@ function runProject(ev) {
   out.appendChild(el('p', {class: 'note'}, t('note')));
   if (stack) out.appendChild(el('p', {class: 'note'}, t('stack_note', {h: String(height)})));
   out.appendChild(strategyTable(u, 'project-strategy'));
+  footprintTable(c, emit, stack);
   showUnit(u);
+}
+// The footprint-based answer of a surface project, in #project-footprints; for a stack a note.
+function footprintTable(c, emit, stack) {
+  const out = document.getElementById('project-footprints'), F = D.footprints;
+  out.innerHTML = '';
+  if (!F) return;
+  out.appendChild(el('h3', {}, t('fp_title')));
+  if (stack) { out.appendChild(el('p', {class: 'note', id: 'fp-stack'}, t('fp_stack', {f: F.file}))); return; }
+  const emitted = emitSpecies().filter(k => emit[k] > 0), add = footprintAdd(c[0], c[1], emit);
+  const tab = el('table', {id: 'fp-add'}), head = el('tr'), rate = el('tr');
+  head.appendChild(el('th', {}, t('functional'))); head.appendChild(el('th', {}, t('fp_added')));
+  rate.appendChild(el('th', {}, t('emit_kg_s'))); rate.appendChild(el('td'));
+  emitted.forEach(k => {
+    head.appendChild(el('th', {}, sp(k)));
+    rate.appendChild(num('project.emit_kg_s.' + sp(k), emit[k] * 1000 / 31536000));
+  });
+  tab.appendChild(head); tab.appendChild(rate);
+  F.functionals.forEach((f, n) => {
+    const tr = el('tr');
+    tr.appendChild(el('th', {'data-q': 'project.functionals.' + n + '.label', 'data-v': f.label}, f.label));
+    tr.appendChild(num('project.functionals.' + n + '.add', add[n].total));
+    emitted.forEach(k => tr.appendChild(num('project.functionals.' + n + '.by_species.' + sp(k), add[n].by[k])));
+    tab.appendChild(tr);
+  });
+  out.appendChild(tab);
+  const where = el('p', {class: 'note'});
+  where.appendChild(el('span', {'data-q': 'project.cell', 'data-v': c.join(',')}, t('cell') + ' ' + c.join(', ')));
+  where.appendChild(el('span', {}, '; layer '));
+  where.appendChild(el('span', {'data-q': 'project.layers.0.k', 'data-v': '0'}, '0'));
+  where.appendChild(el('span', {}, '; ' + F.file + ' (' + F.run.start + ' – ' + F.run.end + ')'));
+  out.appendChild(where);
+  out.appendChild(el('p', {class: 'note'}, t('fp_note')));
 }
 function targetCell(h) {
   if (!S.targets) return el('td', {}, '–');

@@ -3,9 +3,12 @@
 // bogda-query's -json answer for the same question (its full value in data-v exactly, its text to
 // the 4 significant digits shown) and every strategy cell against the CSV tables.
 //   node query_page.js --page URL --bin DIR --run DIR --domain FILE --strategy DIR
-//                      --shot PNG [--tamper]
-// --tamper changes one coefficient of the page's data in its last bits before the checks: the
-// number checks must then fail (the shell script checks they do).
+//                      --shot PNG [--footprints FP.nc] [--tamper]
+// With --footprints (the page written with query_page.py --footprints) the surface project's
+// footprint-based answer is checked against bogda-query -footprints's, and a stack's is said to
+// need bogda-query.
+// --tamper changes one coefficient of the page's data (and every footprint) in its last bits
+// before the checks: the number checks must then fail (the shell script checks they do).
 // Prints one line per check, "ok|what" or "fail|what"; exits 1 if any failed.
 'use strict';
 const path = require('path');
@@ -86,7 +89,10 @@ async function checkCsv(page, selector, what) {
   await page.goto(arg.page);
   await page.waitForSelector('body[data-ready]');
   if (arg.tamper)
-    await page.evaluate(() => { window.BOGDA_QUERY.units.forEach(u => { for (const h in u.coefficient) u.coefficient[h].ppm25 *= 1 + Math.pow(2, -50); }); });
+    await page.evaluate(() => {
+      window.BOGDA_QUERY.units.forEach(u => { for (const h in u.coefficient) u.coefficient[h].ppm25 *= 1 + Math.pow(2, -50); });
+      if (window.BOGDA_QUERY.footprints) window.BOGDA_QUERY.footprints.surface.forEach(c => c.forEach(f => f.forEach((v, m) => { f[m] = v * (1 + Math.pow(2, -50)); })));
+    });
   const grid = await page.evaluate(() => ({nx: window.BOGDA_QUERY.grid.nx, ny: window.BOGDA_QUERY.grid.ny, cell_unit: window.BOGDA_QUERY.grid.cell_unit,
                                           codes: window.BOGDA_QUERY.units.map(u => u.code), names: window.BOGDA_QUERY.units.map(u => u.name_zh)}));
   // 1. Search by (part of) a name, pick the unit from the results.
@@ -135,6 +141,16 @@ async function checkCsv(page, selector, what) {
   const en = await page.evaluate(() => [document.documentElement.lang, document.querySelector('h1').textContent]);
   report(en[0] === 'en' && /query/.test(en[1]), 'the language toggle shows English: "' + en[1] + '"');
   await check(page, '#project-result', answer, 'project after the toggle');
+  // 5b. With footprints: the stack is left to bogda-query; the same place as a surface project.
+  if (arg.footprints) {
+    report(await page.$('#fp-stack') !== null, 'the footprint answer of a stack is left to bogda-query -footprints');
+    await page.click('#p-surface');
+    await page.click('#p-go');
+    await page.waitForSelector('#fp-add');
+    const fanswer = query(['-lonlat', lon + ',' + lat, '-emit', list, '-footprints', arg.footprints]);
+    report(fanswer.method === 'footprints', 'bogda-query -footprints answers the surface project from the footprints');
+    await check(page, '#project-footprints', fanswer, 'surface project at ' + lon + ',' + lat + ' from the footprints');
+  }
   // 6. A bad value is refused naming it.
   await page.click('#p-lon', {clickCount: 3});
   await page.type('#p-lon', '87.x');

@@ -7,8 +7,10 @@
 #   chromium driven by puppeteer-core, installed from tests/browser/package-lock.json into
 #   build/tests/browser): search a unit, click one on the map, fill the project form, and every
 #   number shown equals bogda-query's -json answer (full value exactly, text to 4 digits) and
-#   every strategy cell the CSV; a page whose coefficients differ in the last bits must fail.
-#   The screenshot after the project query is build/tests/query_page.png.
+#   every strategy cell the CSV; with the run's backward-run footprints on the page
+#   (query_page.py --footprints), a surface project's footprint-based answer equals bogda-query
+#   -footprints's to the bit, and a stack's is left to bogda-query; a page whose coefficients
+#   differ in the last bits must fail. The screenshot after the project query is build/tests/query_page.png.
 # Command: tests/run.sh tests/regression/query_page.sh
 # Tolerance: exact (the page's values are bogda-query's doubles); unit emissions 1e-12 relative.
 . "$(dirname "$0")/../lib.sh"
@@ -48,8 +50,10 @@ ok $? "inventory built"
 mkdir -p "$dir/base"
 "$BIN/bogda" -namelist "$ROOT/namelists/episode_winter.nml,$ROOT/tests/regression/attribution/case.nml" \
   -run_output_dir "$dir/base" -run_domain_file "$dir/att27_domain.nc" -emissions_gridded_file "$dir/xinjiang_inventory.nc" \
-  -emissions_points_file "$dir/xinjiang_points.csv" -run_hours 6 >"$dir/base.log" 2>&1
-ok $? "a 6-hour tagged base run"
+  -emissions_points_file "$dir/xinjiang_points.csv" -run_hours 6 \
+  -adjoint_enabled -adjoint_receptors WCS,KDW -adjoint_species pm25 >"$dir/base.log" 2>&1
+ok $? "a 6-hour tagged base run with a backward run (footprints of PM2.5 at WCS and KDW)"
+fp=$dir/base/att_adjoint_footprints.nc
 q() { "$BIN/bogda-query" -run "$dir/base" -domain "$dir/att27_domain.nc" "$@" 2>"$dir/q.err"; }
 q -page_data "$dir/page.json" >/dev/null
 ok $? "bogda-query -page_data exports every unit"
@@ -161,9 +165,27 @@ WCS,day,2024-01-10,40.1,36.2,36.2,0
 WCS,mean,,31.862,28.675799999999999,28.6758,1523340.25
 KDW,mean,,21.2,19.08,19.08,0
 CSV
-"$PY" "$ROOT/postproc/query_page.py" "$dir/base" --domain "$dir/att27_domain.nc" >"$dir/page.log" 2>&1 &&
+"$PY" "$ROOT/postproc/query_page.py" "$dir/base" --domain "$dir/att27_domain.nc" --footprints "$fp" >"$dir/page.log" 2>&1 &&
   [ -s "$dir/base/query/index.html" ] && [ -s "$dir/base/query/data.js" ]
-ok $? "query_page.py writes $dir/base/query/index.html and data.js"
+ok $? "query_page.py writes $dir/base/query/index.html and data.js (with the footprints)"
+out=$("$PY" - "$dir/base/query/data.js" "$fp" <<'PY'
+# The page's footprints: layer 0 of every cell of the file, for the emitted species, exactly.
+import json, sys, netCDF4
+text = open(sys.argv[1], encoding="utf-8").read()
+d = json.loads(text.split("window.BOGDA_QUERY = ", 1)[1].split(";\nwindow.BOGDA_ERROR", 1)[0])
+F, nx = d["footprints"], d["grid"]["nx"]
+n = 0
+with netCDF4.Dataset(sys.argv[2]) as f:
+    for m, fn in enumerate(F["functionals"]):
+        for e, k in enumerate(F["species"]):
+            v = f[f"sens_{m + 1}_{d['species'][k]}"][0, 0, :, :].astype(float)
+            for c, cell in enumerate(F["surface"]):
+                n += 1
+                if cell[m][e] != v[c // nx, c % nx]:
+                    sys.exit(f"cell {c} {fn['label']} {d['species'][k]}: {cell[m][e]} != {v[c // nx, c % nx]}")
+print(f"{n} values, functionals {', '.join(f['label'] for f in F['functionals'])}")
+PY
+); ok $? "the page's footprints are the file's layer 0 to the bit: $out"
 find_browser
 if [ -n "$why" ]; then
   ok 1 "the query page in headless Chromium: $why"
@@ -172,7 +194,8 @@ fi
 CHROMIUM=$(command -v "$CHROMIUM")
 ok 0 "chromium $("$CHROMIUM" --version 2>/dev/null | grep -o '[0-9][0-9.]*' | head -n 1) and puppeteer-core $(node -p "require('$browser/node_modules/puppeteer-core/package.json').version")"
 page() { PUPPETEER_DIR=$browser timeout 120 node "$ROOT/tests/browser/query_page.js" \
-  --bin "$BIN" --run "$dir/base" --domain "$dir/att27_domain.nc" --strategy "$dir/base" --unit 652301-K1 --click 654202-K1 "$@"; }
+  --bin "$BIN" --run "$dir/base" --domain "$dir/att27_domain.nc" --strategy "$dir/base" --unit 652301-K1 --click 654202-K1 \
+  --footprints "$fp" "$@"; }
 page --page "file://$dir/base/query/index.html" --shot "$shot" >"$dir/browser.log" 2>&1; rc=$?
 while IFS='|' read -r status what; do
   case $status in ok) ok 0 "$what" ;; fail) ok 1 "$what" ;; *) diag "$status${what:+|$what}" ;; esac
