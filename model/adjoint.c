@@ -291,6 +291,22 @@ PetscErrorCode adjoint_create(Run *r, Adjoint **out)
   A->len = patch_size3(&A->ast->patch) * ns;
   A->k = p->snapshot_steps;
   {
+    /* The met snapshots an interval of k steps spans, and the one before it, kept rather than
+       filled again (the diagnostic source solves for its winds at every fill) as the sweep steps
+       back over them. */
+    PetscReal interval;
+    PetscCall(met_interval(r->met, r->t_start, &interval));
+    PetscInt n = PetscMin(64, (PetscInt)PetscCeilReal((PetscReal)A->k * r->p.dt / interval) + 2);
+    const Patch *mp = &r->grid->patch;
+    PetscCall(met_cache_enable(r->met, n));
+    PetscCall(PetscPrintf(r->comm,
+                          "adjoint: the met keeps the last %" PetscInt_FMT
+                          " snapshots it took, %.1f MB on rank 0\n",
+                          n,
+                          8.0 / 1048576.0 * (double)n *
+                              (double)(16 * patch_size3(mp) + (7 + LANDUSE_N) * patch_size2(mp))));
+  }
+  {
     PetscInt64 nkeep = A->nstep / A->k + 1 + (A->nstep % A->k ? 1 : 0);
     double bytes = 8.0 * (double)A->len * (double)nkeep, mem = 1048576.0 * p->snapshot_memory_mb;
     PetscCall(memory_check_bytes(r->comm, "the backward run's bulk snapshots",

@@ -138,6 +138,11 @@ PetscErrorCode met_destroy(Met **met)
     PetscCall(met_fields_destroy(&m->snap[n]));
     PetscCall(PetscFree(m->mass_snap[n]));
   }
+  for (PetscInt n = 0; n < m->ncache; n++) {
+    PetscCall(met_fields_destroy(&m->cache[n]));
+    PetscCall(PetscFree(m->cache_mass[n]));
+  }
+  PetscCall(PetscFree4(m->cache, m->cache_mass, m->cache_time, m->cache_used));
   PetscCall(met_fields_destroy(&m->now));
   PetscCall(PetscFree(m->air_mass_start));
   PetscCall(PetscFree(m->air_mass_end));
@@ -217,6 +222,79 @@ static PetscErrorCode check_snapshot(const Met *m, const MetFields *s)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Copy snapshot a (and its air mass) into b. */
+static PetscErrorCode copy_snapshot(const Patch *p, MetFields *a, const PetscReal *mass_a,
+                                    MetFields *b, PetscReal *mass_b)
+{
+  PetscInt n3 = patch_size3(p), n2 = patch_size2(p);
+
+  PetscFunctionBeginUser;
+  for (PetscInt n = 0; fields3(a, n); n++)
+    PetscCall(PetscArraycpy(*fields3(b, n), *fields3(a, n), n3));
+  for (PetscInt n = 0; fields2(a, n); n++)
+    PetscCall(PetscArraycpy(*fields2(b, n), *fields2(a, n), n2));
+  PetscCall(PetscArraycpy(b->landuse, a->landuse, n2 * LANDUSE_N));
+  PetscCall(PetscArraycpy(mass_b, mass_a, n3));
+  b->time = a->time;
+  b->has_w = a->has_w;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode met_cache_enable(Met *m, PetscInt n)
+{
+  const Patch *p = &m->grid->patch;
+
+  PetscFunctionBeginUser;
+  PetscCheck(m->ncache == 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONGSTATE, "met cache enabled twice");
+  PetscCall(PetscCalloc4(n, &m->cache, n, &m->cache_mass, n, &m->cache_time, n, &m->cache_used));
+  for (PetscInt c = 0; c < n; c++) {
+    PetscCall(met_fields_create(p, &m->cache[c]));
+    PetscCall(PetscCalloc1(patch_size3(p), &m->cache_mass[c]));
+    m->cache_time[c] = PETSC_MIN_REAL;
+  }
+  m->ncache = n;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode met_interval(Met *m, PetscReal t, PetscReal *interval)
+{
+  PetscReal t0, t1;
+
+  PetscFunctionBeginUser;
+  PetscCall(m->ops->bracket(m->ctx, t, &t0, &t1));
+  *interval = t1 - t0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The source's snapshot at t into s (and its air mass into mass): from the cache if it holds
+   t, else filled by the source, checked, and copied into the cache's least recently used
+   entry. */
+static PetscErrorCode take_snapshot(Met *m, PetscReal t, MetFields *s, PetscReal *mass)
+{
+  const Patch *p = &m->grid->patch;
+  PetscInt oldest = 0;
+
+  PetscFunctionBeginUser;
+  for (PetscInt c = 0; c < m->ncache; c++) {
+    if (m->cache_time[c] == t) {
+      PetscCall(copy_snapshot(p, m->cache[c], m->cache_mass[c], s, mass));
+      m->cache_used[c] = ++m->uses;
+      PetscFunctionReturn(PETSC_SUCCESS);
+    }
+    if (m->cache_used[c] < m->cache_used[oldest]) oldest = c;
+  }
+  PetscCall(m->ops->fill(m->ctx, m->grid, t, s));
+  s->time = t;
+  PetscCall(check_snapshot(m, s));
+  snapshot_mass(m->grid, s, mass);
+  if (m->ncache) {
+    PetscCall(copy_snapshot(p, s, mass, m->cache[oldest], m->cache_mass[oldest]));
+    m->cache_time[oldest] = t;
+    m->cache_used[oldest] = ++m->uses;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Make snap[0], snap[1] the source's snapshots bracketing t (reusing one already read). */
 static PetscErrorCode load_bracket(Met *m, PetscReal t)
 {
@@ -234,16 +312,10 @@ static PetscErrorCode load_bracket(Met *m, PetscReal t)
     m->mass_snap[1] = tmass;
     m->snap_time[0] = t0;
   } else {
-    PetscCall(m->ops->fill(m->ctx, m->grid, t0, m->snap[0]));
-    m->snap[0]->time = t0;
-    PetscCall(check_snapshot(m, m->snap[0]));
-    snapshot_mass(m->grid, m->snap[0], m->mass_snap[0]);
+    PetscCall(take_snapshot(m, t0, m->snap[0], m->mass_snap[0]));
     m->snap_time[0] = t0;
   }
-  PetscCall(m->ops->fill(m->ctx, m->grid, t1, m->snap[1]));
-  m->snap[1]->time = t1;
-  PetscCall(check_snapshot(m, m->snap[1]));
-  snapshot_mass(m->grid, m->snap[1], m->mass_snap[1]);
+  PetscCall(take_snapshot(m, t1, m->snap[1], m->mass_snap[1]));
   m->snap_time[1] = t1;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -38,6 +38,13 @@ typedef struct {
   PetscReal *air_mass_start;  /* air mass at the start of the current step, kg; owned */
   PetscReal *air_mass_end;    /* air mass at the end of the current step, kg; owned */
   PetscReal *flux_x, *flux_y; /* air-mass fluxes through west and south faces, kg s-1; owned */
+  /* Copies of the last snapshots the source filled (met_cache_enable; none by default), so a
+     backward run stepping back and forth over a snapshot does not have the source fill it
+     again: ncache of them, each with its air mass, time and when it was last used; owned. */
+  PetscInt ncache;
+  MetFields **cache;
+  PetscReal **cache_mass, *cache_time;
+  PetscInt64 *cache_used, uses;
 } Met;
 
 /* Read the &met group into p and return the source it chooses. Collective. */
@@ -48,6 +55,15 @@ PetscErrorCode met_create(const Grid *g, const MetSourceOps *ops, Met **m);
 
 /* Destroy; no-op on NULL. Collective. */
 PetscErrorCode met_destroy(Met **m);
+
+/* Keep copies of the n snapshots the source filled last (each the size of a snapshot and an
+   air mass), taken instead of a new fill of the same time: the same bits, as a source's fill is
+   a function of the time alone. For backward runs, whose steps go back over the snapshots
+   their recomputation went through. Not collective. */
+PetscErrorCode met_cache_enable(Met *m, PetscInt n);
+
+/* The interval of the source's snapshots around t, s. Not collective. */
+PetscErrorCode met_interval(Met *m, PetscReal t, PetscReal *interval);
 
 /* Fail clearly unless the source's snapshot interval around t is a whole multiple of dt. */
 PetscErrorCode met_check_step(Met *m, PetscReal t, PetscReal dt);

@@ -158,8 +158,12 @@ if [ -f postproc/report.py ]; then
   fi
 fi
 stage "query page (units and new projects)"
+# With the backward runs, the page's project form answers from the inner run's footprints (a
+# surface project's own cell), as bin/bogda-query -footprints does.
+footprints=()
+[ -s "$RUN/$INNER/${INNER}_adjoint_footprints.nc" ] && footprints=(--footprints "$RUN/$INNER/${INNER}_adjoint_footprints.nc")
 if [ -f postproc/query_page.py ]; then
-  "$PYTHON" postproc/query_page.py "$RUN/$INNER" --domain "$RUN/domains/${INNER}_domain.nc" >>"$LOG" 2>&1 ||
+  "$PYTHON" postproc/query_page.py "$RUN/$INNER" --domain "$RUN/domains/${INNER}_domain.nc" "${footprints[@]}" >>"$LOG" 2>&1 ||
     stage "  (the query page has no model numbers or failed; see $LOG)"
 fi
 stage "done in $(( $(date +%s) - start )) s"
