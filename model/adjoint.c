@@ -153,6 +153,17 @@ static const ParamSpec params_table[] = {
      .min = 0,
      .max = 1e9,
      .offset = offsetof(Params, snapshot_memory_mb)},
+    {.key = "met_memory_mb",
+     .units = "MB",
+     .help = "memory per rank for copies of the met snapshots the source filled, which the sweep "
+             "takes again instead of having the source fill them anew (the diagnostic source "
+             "solves for its winds at each); at least the snapshots a snapshot_steps interval "
+             "spans are kept, whatever this says",
+     .type = PARAM_REAL,
+     .def = 256,
+     .min = 0,
+     .max = 1e9,
+     .offset = offsetof(Params, met_memory_mb)},
     {.key = "stop_steps",
      .help = "for tests: stop the backward sweep as SIGUSR1 would (a checkpoint, exit status 3) "
              "once this many steps are swept back in this invocation (0: never)",
@@ -291,20 +302,25 @@ PetscErrorCode adjoint_create(Run *r, Adjoint **out)
   A->len = patch_size3(&A->ast->patch) * ns;
   A->k = p->snapshot_steps;
   {
-    /* The met snapshots an interval of k steps spans, and the one before it, kept rather than
-       filled again (the diagnostic source solves for its winds at every fill) as the sweep steps
-       back over them. */
-    PetscReal interval;
-    PetscCall(met_interval(r->met, r->t_start, &interval));
-    PetscInt n = PetscMin(64, (PetscInt)PetscCeilReal((PetscReal)A->k * r->p.dt / interval) + 2);
+    /* Copies of the met snapshots, taken again rather than filled anew as the sweep steps back
+       over them: as many as adjoint_met_memory_mb holds, up to the run's, and at least the ones
+       an interval of k steps spans and the one before it (the cache keeps the most recently
+       used, which are the ones the sweep needs next). */
     const Patch *mp = &r->grid->patch;
+    double mb = 8.0 / 1048576.0 *
+                (double)(16 * patch_size3(mp) + (7 + LANDUSE_N) * patch_size2(mp)); /* one */
+    PetscReal interval;
+    PetscInt least, all, n;
+    PetscCall(met_interval(r->met, r->t_start, &interval));
+    least = (PetscInt)PetscCeilReal((PetscReal)A->k * r->p.dt / interval) + 2;
+    all = (PetscInt)PetscCeilReal((PetscReal)A->nstep * r->p.dt / interval) + 2;
+    n = PetscMin(all, PetscMax(least, (PetscInt)(p->met_memory_mb / mb)));
     PetscCall(met_cache_enable(r->met, n));
     PetscCall(PetscPrintf(r->comm,
-                          "adjoint: the met keeps the last %" PetscInt_FMT
-                          " snapshots it took, %.1f MB on rank 0\n",
-                          n,
-                          8.0 / 1048576.0 * (double)n *
-                              (double)(16 * patch_size3(mp) + (7 + LANDUSE_N) * patch_size2(mp))));
+                          "adjoint: the met keeps copies of the %" PetscInt_FMT
+                          " snapshots it took last (of the run's %" PetscInt_FMT
+                          "), %.1f MB on rank 0\n",
+                          n, all - 1, mb * (double)n));
   }
   {
     PetscInt64 nkeep = A->nstep / A->k + 1 + (A->nstep % A->k ? 1 : 0);

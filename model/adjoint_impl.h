@@ -14,7 +14,7 @@ typedef struct {
   PetscReal window_start[PARAM_ARRAY_MAX], window_end[PARAM_ARRAY_MAX];
   PetscInt nreceptors, nspecies, nwindow_start, nwindow_end;
   PetscInt snapshot_steps;
-  PetscReal snapshot_memory_mb;
+  PetscReal snapshot_memory_mb, met_memory_mb;
   PetscInt stop_steps;
   char handoff_file[PARAM_STRING_LEN];
 } Params;
