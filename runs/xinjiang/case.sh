@@ -20,7 +20,7 @@
 #               for none): the inner run then writes its sensitivities to the outer run's
 #               records, and the outer run is repeated (untagged, into RUN/<outer>_handoff) to
 #               credit them. Off by default in make run: on 2 cores the two backward runs add
-#               about 25 minutes to its 15; on in runs/slurm/xinjiang_case.sbatch     ('')
+#               about 11 minutes to its 14; on in runs/slurm/xinjiang_case.sbatch     ('')
 #   NP          ranks (default: SLURM_NTASKS in a job, else the number of cores)
 DOMAINS=${DOMAINS:-namelists/domains.nml}
 INVENTORY=${INVENTORY-namelists/inventory.nml}
