@@ -8,8 +8,7 @@
 #      xj27's state, tagged by the control units of the hotspots' prefectures, then swept back
 #      from the mean PM2.5 of every zone and city with ADJOINT=namelists/adjoint_xinjiang.nml (off
 #      by default: about 11 minutes more on 2 cores, 25 in all), and xj27 again, untagged,
-#      sweeping back what
-#      ns9 took from it, so that every control unit of both domains gets its exact share
+#      sweeping back what ns9 took from it, so that every control unit of both domains gets its exact share
 #      (postproc/adjoint_sources.py) and every shipped scenario is predicted;
 #   5. the maps of the domains, the winds and profiles of the meteorology (postproc/plot_met.py),
 #      the least-cost strategy for the default targets (bin/bogda-strategy,
