@@ -306,21 +306,19 @@ PetscErrorCode adjoint_create(Run *r, Adjoint **out)
        over them: as many as adjoint_met_memory_mb holds, up to the run's, and at least the ones
        an interval of k steps spans and the one before it (the cache keeps the most recently
        used, which are the ones the sweep needs next). */
-    const Patch *mp = &r->grid->patch;
-    double mb = 8.0 / 1048576.0 *
-                (double)(16 * patch_size3(mp) + (7 + LANDUSE_N) * patch_size2(mp)); /* one */
+    double mb = met_snapshot_bytes(r->met) / 1048576.0; /* one copy */
     PetscReal interval;
     PetscInt least, all, n;
     PetscCall(met_interval(r->met, r->t_start, &interval));
     least = (PetscInt)PetscCeilReal((PetscReal)A->k * r->p.dt / interval) + 2;
-    all = (PetscInt)PetscCeilReal((PetscReal)A->nstep * r->p.dt / interval) + 2;
+    all = (PetscInt)PetscCeilReal((PetscReal)A->nstep * r->p.dt / interval) + 1;
     n = PetscMin(all, PetscMax(least, (PetscInt)(p->met_memory_mb / mb)));
     PetscCall(met_cache_enable(r->met, n));
     PetscCall(PetscPrintf(r->comm,
                           "adjoint: the met keeps copies of the %" PetscInt_FMT
                           " snapshots it took last (of the run's %" PetscInt_FMT
                           "), %.1f MB on rank 0\n",
-                          n, all - 1, mb * (double)n));
+                          n, all, mb * (double)n));
   }
   {
     PetscInt64 nkeep = A->nstep / A->k + 1 + (A->nstep % A->k ? 1 : 0);

@@ -256,6 +256,15 @@ PetscErrorCode met_cache_enable(Met *m, PetscInt n)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+double met_snapshot_bytes(const Met *m)
+{
+  const Patch *p = &m->grid->patch;
+  /* The MET_N3 - 1 fields of fields3 (its list ends with NULL) and the air mass; the MET_N2
+     fields of fields2 and the land use. */
+  return 8.0 * ((double)MET_N3 * (double)patch_size3(p) +
+                (double)(MET_N2 + LANDUSE_N) * (double)patch_size2(p));
+}
+
 PetscErrorCode met_interval(Met *m, PetscReal t, PetscReal *interval)
 {
   PetscReal t0, t1;

@@ -62,6 +62,9 @@ PetscErrorCode met_destroy(Met **m);
    their recomputation went through. Not collective. */
 PetscErrorCode met_cache_enable(Met *m, PetscInt n);
 
+/* The bytes of one kept copy on this rank: a snapshot's fields and its air mass. */
+double met_snapshot_bytes(const Met *m);
+
 /* The interval of the source's snapshots around t, s. Not collective. */
 PetscErrorCode met_interval(Met *m, PetscReal t, PetscReal *interval);
 
