@@ -66,6 +66,18 @@ model 1 "$dir/sub1k5" "${substeps[@]}" "${functionals[@]}" -adjoint_snapshot_ste
 ok $? "the bulk kept every 5 steps of 12, the rest recomputed"
 cmp -s "$dir/sub1/att_adjoint_contributions.csv" "$dir/sub1k5/att_adjoint_contributions.csv"
 ok $? "the contributions are the same bits with the bulk kept every step or every 5"
+# Hourly met snapshots: with every copy kept, and with the fewest (an interval's span: the
+# sweep then evicts copies and has the source fill the older snapshots again), the same bits.
+hourly=(-met_diagnostic_interval 3600 -adjoint_snapshot_steps 2)
+model 1 "$dir/metall" "${substeps[@]}" "${functionals[@]}" "${hourly[@]}"
+ok $? "hourly met: the backward run with every met snapshot kept"
+model 1 "$dir/metfew" "${substeps[@]}" "${functionals[@]}" "${hourly[@]}" -adjoint_met_memory_mb 0
+grep -q 'the met keeps copies of the 3 snapshots it took last (of the run.s 5)' "$dir/metfew.log" &&
+  grep -q 'the met keeps copies of the 5 snapshots it took last (of the run.s 5)' "$dir/metall.log"
+ok $? "hourly met: 5 copies kept in one, 3 in the other (adjoint_met_memory_mb 0)"
+cmp -s "$dir/metall/att_adjoint_contributions.csv" "$dir/metfew/att_adjoint_contributions.csv" &&
+  cmp -s "$dir/metall/att_adjoint_sources.csv" "$dir/metfew/att_adjoint_sources.csv"
+ok $? "and the contributions and the source table are the same bits"
 model 1 "$dir/off" "${ppm[@]}"; ok $? "the same run with &adjoint off"
 "$PY" - "$dir/off" "$dir/ppm1" <<'EOF'
 import glob, sys, netCDF4, numpy as np
