@@ -26,6 +26,7 @@
 #include "base/clock.h"
 #include "base/program.h"
 #include "base/units.h"
+#include "model/emissions/point_sources.h"
 #include "model/emissions/profiles.h"
 #include "postproc/footprint_query.h"
 #include "postproc/query.h"
@@ -78,11 +79,10 @@ static const char note_footprints[] =
 static const char note_stack[] =
     "; a stack's layers are the model's plume rise on the base run's met at each of the run's "
     "steps, and the layers' footprints are weighted by the fractions averaged over the run: an "
-    "approximation, since the model puts each step's emission into that step's layers while the "
-    "footprints are integrated over the run (4.9 % for a 60 m stack over 12 hours "
-    "with a cold front on the att27 test case, tests/regression/query_footprints.sh, within the "
-    "error estimate given with each functional: the largest share of the plume away from its "
-    "mean layers at any step times the range of the footprint over the layers it reaches)";
+    "approximation (the model puts each step's emission into that step's layers while the "
+    "footprints are integrated over the run; tests/regression/query_footprints.sh measures it), "
+    "given with an error estimate for each functional: the largest share of the plume away from "
+    "its mean layers at any step times the range of the footprint over the layers it reaches";
 
 /* A new project: its place, its cell, its stack and its emissions (t/yr by species). */
 typedef struct {
@@ -95,9 +95,9 @@ enum { STACK_HEIGHT, STACK_DIAMETER, STACK_VELOCITY, STACK_TEMPERATURE, STACK_N 
 static const char *const stack_option[STACK_N] = {"-stack_height", "-stack_diameter",
                                                   "-stack_velocity", "-stack_temperature"};
 static const char *const stack_unit[STACK_N] = {"m", "m", "m s-1", "K"};
-/* The ranges of the point-source CSV (model/emissions/point_sources.c), zero excluded. */
-static const PetscReal stack_min[STACK_N] = {0, 0, 0, 200},
-                       stack_max[STACK_N] = {1000, 100, 200, 2000};
+/* Each option's number in a row of the points CSV, whose ranges it takes (zero excluded). */
+static const PetscInt stack_point[STACK_N] = {POINT_HEIGHT, POINT_DIAMETER, POINT_VELOCITY,
+                                              POINT_TEMPERATURE};
 
 typedef struct {
   PetscReal v[STACK_N];
@@ -351,19 +351,23 @@ static PetscErrorCode read_stack(PetscBool footprints, StackOptions *so)
                stack_option[k]);
   }
   PetscCheck(footprints || !so->set[STACK_HEIGHT] ||
-                 (so->v[STACK_HEIGHT] >= 0 && so->v[STACK_HEIGHT] < 1000),
+                 (so->v[STACK_HEIGHT] >= point_sources_min[POINT_HEIGHT] &&
+                  so->v[STACK_HEIGHT] <= point_sources_max[POINT_HEIGHT]),
              PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
-             "-stack_height %g: expected a height in m between 0 and 1000",
-             (double)so->v[STACK_HEIGHT]);
+             "-stack_height %g: expected a height in m between %g and %g",
+             (double)so->v[STACK_HEIGHT], (double)point_sources_min[POINT_HEIGHT],
+             (double)point_sources_max[POINT_HEIGHT]);
   if (!footprints) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCheck(so->nset == 0 || so->nset == STACK_N, PETSC_COMM_SELF, PETSC_ERR_USER,
              "a stack needs all of -stack_height M -stack_diameter M -stack_velocity M/S "
              "-stack_temperature K (missing:%s), a surface source none",
              missing);
   for (PetscInt k = 0; k < STACK_N && so->nset; k++)
-    PetscCheck(so->v[k] > stack_min[k] && so->v[k] <= stack_max[k], PETSC_COMM_SELF,
-               PETSC_ERR_ARG_OUTOFRANGE, "%s %g: expected more than %g and at most %g %s",
-               stack_option[k], (double)so->v[k], (double)stack_min[k], (double)stack_max[k],
+    PetscCheck(so->v[k] > point_sources_min[stack_point[k]] &&
+                   so->v[k] <= point_sources_max[stack_point[k]],
+               PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
+               "%s %g: expected more than %g and at most %g %s", stack_option[k], (double)so->v[k],
+               (double)point_sources_min[stack_point[k]], (double)point_sources_max[stack_point[k]],
                stack_unit[k]);
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -186,14 +186,15 @@ static PetscErrorCode grow(PointSources *ps, PetscInt cap, PetscInt nspec)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+const PetscReal point_sources_min[POINT_NUM] = {-180, -90, 0, 0, 0, TEMPERATURE_MIN},
+                point_sources_max[POINT_NUM] = {360, 90, 1000, 100, 200, TEMPERATURE_MAX};
+
 static PetscErrorCode parse_row(const char *path, PetscInt line, char **field, PetscInt nf,
                                 PetscInt ncol, const PetscInt *col, const PetscInt *spec_of,
                                 const PetscReal *per_t, char **names, PetscInt nspec,
                                 PointSources *ps)
 {
   PetscInt p = ps->n;
-  static const PetscReal lo[POINT_NUM] = {-180, -90, 0, 0, 0, TEMPERATURE_MIN},
-                         hi[POINT_NUM] = {360, 90, 1000, 100, 200, TEMPERATURE_MAX};
   static const PetscInt which[POINT_NUM] = {COL_LON,      COL_LAT,      COL_HEIGHT,
                                             COL_DIAMETER, COL_VELOCITY, COL_TEMPERATURE};
 
@@ -212,8 +213,8 @@ static PetscErrorCode parse_row(const char *path, PetscInt line, char **field, P
   PetscCall(text(path, line, "unit", col[COL_UNIT] >= 0 ? field[col[COL_UNIT]] : "", ps->unit[p],
                  sizeof(ps->unit[p])));
   for (PetscInt k = 0; k < POINT_NUM; k++)
-    PetscCall(number(path, line, col_names[which[k]], field[col[which[k]]], lo[k], hi[k],
-                     &ps->value[p * POINT_NUM + k]));
+    PetscCall(number(path, line, col_names[which[k]], field[col[which[k]]], point_sources_min[k],
+                     point_sources_max[k], &ps->value[p * POINT_NUM + k]));
   ps->sector[p] = profiles_sector(field[col[COL_SECTOR]]);
   PetscCheck(
       ps->sector[p] >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,

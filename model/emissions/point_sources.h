@@ -14,6 +14,9 @@ enum {
   POINT_NUM
 };
 
+/* The range each number of a row must lie in, [min, max] (degrees, m, m, m s-1, K). */
+extern const PetscReal point_sources_min[POINT_NUM], point_sources_max[POINT_NUM];
+
 typedef struct PointSources {
   PetscInt n, nspec;
   char (*id)[32];    /* owned */
