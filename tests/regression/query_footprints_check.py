@@ -10,7 +10,9 @@ functional of the answer (receptor:species:h0-h1h) the real added value is the t
 at the receptor (the receptor series, as adjoint_check.py reads them). Functionals the project
 reaches by less than 1e-9 of their value are left out (round-off), and at least one must remain.
 
-surface: the answer equals the tag to 1e-6 relative (the footprints are 32-bit floats, 6e-8).
+surface: the answer equals the tag to 2.5e-7 relative: the footprints are 32-bit floats (each
+         rounded to 2^-24 = 6e-8 of itself) and the answer sums non-negative terms, so it carries
+         that rounding, the tag its own; twice their sum (issue 15 asks for 1e-6).
 stack:   the answer's error is at most its error_estimate (the spread of the plume's layers times
          the range of the footprint over them, which bounds it when the footprint's time course is
          the same in those layers: footprint_query.h); prints the errors relative to the tag."""
@@ -44,7 +46,7 @@ def main():
     print("; ".join(out))
     if not out:
         sys.exit("no functional reached")
-    sys.exit(0 if worst <= (1e-6 if what == "surface" else 1.0) else 1)
+    sys.exit(0 if worst <= (2.5e-7 if what == "surface" else 1.0) else 1)
 
 
 main()
