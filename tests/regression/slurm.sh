@@ -112,7 +112,7 @@ PATH="$T/nosrun:${PATH#"$FAKE:"}" FAKE_SLURM_SIGNAL="$first $((first + 2))" slur
 [ "$(exits "$first" $((first + 1)) $((first + 2)) $((first + 3)))" = "0 0 0 0 " ] &&
   [ -e "$T/nested/att27/chain_complete" ] && [ -e "$T/nested/att9/chain_complete" ]
 ok $? "month_nested.sbatch with mpiexec: outer stopped, outer completed, inner stopped, inner completed: exits $(exits "$first" $((first + 1)) $((first + 2)) $((first + 3)))"
-grep -q "^  run_start = '2023-12-31T16:00:00Z'" "$T/nested/att9/model.log" && grep -q "^  met_diagnostic_start = '2023-12-28T16:00:00Z'" "$T/nested/att9/model.log"
+grep -q "^  run_start = '2023-12-31T16:00:00Z'" "$T/nested/att9/model.log" && grep -q "^  met_diagnostic_start = '2023-12-26T16:00:00Z'" "$T/nested/att9/model.log"
 ok $? "the month job runs January 2024 by default (namelists/january_2024.nml): the inner domain from 2023-12-31T16:00Z"
 mkdir -p "$T/jan_end"
 mpirun_n 1 "$BIN/bogda" -namelist namelists/xinjiang.nml,namelists/january_2024.nml -run_name jan_end -run_output_dir "$T/jan_end" \
