@@ -1,6 +1,7 @@
 #pragma once
 /* What defines a grid independently of any decomposition: projection, size, spacing, origin and
-   nominal layers. The domain file, the metrics and the grid itself are built from it. */
+   nominal layers. The domain file, the metrics and the grid itself are built from it; and where
+   a point given in degrees lies on it. */
 #include <petscsys.h>
 #include "grids/projection.h"
 
@@ -23,3 +24,13 @@ static inline void grid_cell_xy(const GridSpec *s, PetscReal i, PetscReal j, Pet
   *x = s->x0 + i * s->dx;
   *y = s->y0 + j * s->dy;
 }
+
+/* The cell (i, j) (0-based) whose centre is nearest to (lon, lat), degrees, on the projection
+   plane: the cell holding the point, where the model puts a point source and a point receptor.
+   PETSC_FALSE if the point lies outside the grid (i, j are then still set). Not collective. */
+PetscBool grid_spec_cell(const GridSpec *s, PetscReal lon, PetscReal lat, PetscInt *i, PetscInt *j);
+
+/* The span of the grid's outline (the outer faces, at its cell corners) in degrees: ext[0], ext[1]
+   the least and greatest longitude, ext[2], ext[3] latitude. For messages: a grid on a conic or
+   polar projection does not fill that box. Not collective. */
+void grid_spec_extent(const GridSpec *s, PetscReal ext[4]);

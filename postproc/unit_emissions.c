@@ -216,12 +216,7 @@ PetscErrorCode unit_emissions_destroy(UnitEmissions **ue)
 PetscBool unit_emissions_cell(const UnitEmissions *ue, PetscReal lon, PetscReal lat, PetscInt *i,
                               PetscInt *j)
 {
-  const GridSpec *s = &ue->grid->spec;
-  PetscReal x, y;
-  projection_forward(&s->proj, lon, lat, &x, &y);
-  *i = (PetscInt)PetscFloorReal((x - s->x0) / s->dx + 0.5);
-  *j = (PetscInt)PetscFloorReal((y - s->y0) / s->dy + 0.5);
-  return *i >= 0 && *i < s->nx && *j >= 0 && *j < s->ny ? PETSC_TRUE : PETSC_FALSE;
+  return grid_spec_cell(&ue->grid->spec, lon, lat, i, j);
 }
 
 PetscInt unit_emissions_cell_unit(const UnitEmissions *ue, PetscInt i, PetscInt j)

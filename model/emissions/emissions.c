@@ -429,12 +429,8 @@ static PetscErrorCode build_points(MPI_Comm comm, EmissionSet *es, const char *p
                          &es->pt, (ps->n + 1) * ns, &es->prate));
   for (PetscInt q = 0; q < ps->n; q++) {
     const PetscReal *v = &ps->value[q * POINT_NUM];
-    PetscReal x, y;
     PetscInt i, j, u, pref;
-    projection_forward(&g->spec.proj, v[POINT_LON], v[POINT_LAT], &x, &y);
-    i = (PetscInt)PetscFloorReal((x - g->spec.x0) / g->spec.dx + 0.5);
-    j = (PetscInt)PetscFloorReal((y - g->spec.y0) / g->spec.dy + 0.5);
-    if (i < 0 || i >= g->spec.nx || j < 0 || j >= g->spec.ny) {
+    if (!grid_spec_cell(&g->spec, v[POINT_LON], v[POINT_LAT], &i, &j)) {
       nlost++;
       for (PetscInt s = 0; s < ns; s++)
         lost[s] += ps->rate[q * ns + s] * KG_PER_T / SECONDS_PER_YEAR;

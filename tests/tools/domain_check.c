@@ -115,11 +115,8 @@ static PetscErrorCode check_receptors(const Ctx *c)
 static PetscBool owned_cell(const Grid *g, PetscReal lon, PetscReal lat, PetscInt *k)
 {
   const Patch *p = &g->patch;
-  PetscReal x, y;
   PetscInt i, j;
-  projection_forward(&g->spec.proj, lon, lat, &x, &y);
-  i = (PetscInt)PetscFloorReal((x - g->spec.x0) / g->spec.dx + 0.5);
-  j = (PetscInt)PetscFloorReal((y - g->spec.y0) / g->spec.dy + 0.5);
+  grid_spec_cell(&g->spec, lon, lat, &i, &j);
   if (i < p->xs || i >= p->xs + p->xm || j < p->ys || j >= p->ys + p->ym) return PETSC_FALSE;
   *k = patch_index2(p, i, j);
   return PETSC_TRUE;

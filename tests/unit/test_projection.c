@@ -1,7 +1,8 @@
 /* Projections: round trips, map factors on the true latitudes, and WRF's own XLAT, XLONG and
    MAPFAC_M reproduced at every mass point of a Lambert and a Mercator wrfout file. Both files are
    crops of larger domains: the crop's offset in the full domain is found by projecting its
-   first mass point, and must come out a whole number of cells. */
+   first mass point, and must come out a whole number of cells. The cell holding a point and the
+   span of a grid's outline (grids/grid_spec.c). */
 #include <netcdf.h>
 #include "tests/tap.h"
 #include "grids/metrics.h"
@@ -122,6 +123,54 @@ static PetscErrorCode quiet(MPI_Comm c, int l, const char *f, const char *fi, Pe
   return n;
 }
 
+/* grid_spec_cell on an att27-like grid: every cell's centre, and points off it by up to 0.45 of a
+   cell in each direction, fall in that cell; points 0.05 of a cell beyond an outer face fall
+   outside; the outline's span (grid_spec_extent) holds every point of the grid, and less than
+   a cell beyond. */
+static void cells(const Projection *p)
+{
+  GridSpec s = {.proj = *p, .nx = 20, .ny = 12, .dx = 27000, .dy = 27000};
+  PetscInt wrong = 0, inside = 0, held = 0, n = 0;
+  PetscReal off[] = {-0.45, 0, 0.3, 0.45}, ext[4], lo[2] = {PETSC_MAX_REAL, PETSC_MAX_REAL},
+            hi[2] = {PETSC_MIN_REAL, PETSC_MIN_REAL};
+  s.x0 = -0.5 * (PetscReal)(s.nx - 1) * s.dx, s.y0 = -0.5 * (PetscReal)(s.ny - 1) * s.dy;
+  grid_spec_extent(&s, ext);
+  for (PetscInt j = 0; j < s.ny; j++)
+    for (PetscInt i = 0; i < s.nx; i++)
+      for (int a = 0; a < 4; a++)
+        for (int b = 0; b < 4; b++) {
+          PetscReal x, y, lon, lat;
+          PetscInt ci, cj;
+          grid_cell_xy(&s, (PetscReal)i + off[a], (PetscReal)j + off[b], &x, &y);
+          projection_inverse(p, x, y, &lon, &lat);
+          wrong += !grid_spec_cell(&s, lon, lat, &ci, &cj) || ci != i || cj != j;
+          held += lon >= ext[0] && lon <= ext[1] && lat >= ext[2] && lat <= ext[3];
+          lo[0] = PetscMin(lo[0], lon), hi[0] = PetscMax(hi[0], lon);
+          lo[1] = PetscMin(lo[1], lat), hi[1] = PetscMax(hi[1], lat);
+          n++;
+        }
+  for (PetscInt k = 0; k < s.nx + s.ny; k++) {
+    PetscInt i = k < s.nx ? k : 0, j = k < s.nx ? 0 : k - s.nx, ci, cj;
+    PetscReal x, y, lon, lat, d = 0.55;
+    grid_cell_xy(&s, k < s.nx ? (PetscReal)i : -d, k < s.nx ? -d : (PetscReal)j, &x, &y);
+    projection_inverse(p, x, y, &lon, &lat);
+    inside += grid_spec_cell(&s, lon, lat, &ci, &cj);
+    grid_cell_xy(&s, k < s.nx ? (PetscReal)i : (PetscReal)s.nx - 1 + d,
+                 k < s.nx ? (PetscReal)s.ny - 1 + d : (PetscReal)j, &x, &y);
+    projection_inverse(p, x, y, &lon, &lat);
+    inside += grid_spec_cell(&s, lon, lat, &ci, &cj);
+  }
+  tap_ok(!wrong && !inside,
+         "grid_spec_cell: %" PetscInt_FMT " points within 0.45 cell of a centre in their cell, "
+         "%d beyond the outer faces outside",
+         n, (int)(2 * (s.nx + s.ny)));
+  tap_ok(held == n && ext[0] > lo[0] - 0.3 && ext[1] < hi[0] + 0.3 && ext[2] > lo[1] - 0.2 &&
+             ext[3] < hi[1] + 0.2,
+         "grid_spec_extent: %.3fE-%.3fE, %.3fN-%.3fN holds every point, and less than a cell "
+         "more",
+         (double)ext[0], (double)ext[1], (double)ext[2], (double)ext[3]);
+}
+
 int main(int argc, char **argv)
 {
   Projection lc = {.kind = PROJ_LAMBERT,
@@ -162,6 +211,7 @@ int main(int argc, char **argv)
   round_trips(&ps, "polar stereographic");
   round_trips(&me, "Mercator");
   round_trips(&ll, "lat-lon");
+  cells(&lc);
   tap_ok(PetscAbsReal(projection_map_factor(&lc, 40) - 1) < 1e-12 &&
              PetscAbsReal(projection_map_factor(&lc, 48) - 1) < 1e-12 &&
              projection_map_factor(&lc, 44) < 1,
