@@ -5,8 +5,10 @@ usage: adjoint_sources.py --sources RUN_adjoint_sources.csv [--parent PARENT_adj
                           --domain DOMAIN.nc [--outer-domain OUTER_DOMAIN.nc] --out DIR
 
 A backward run writes <run_name>_adjoint_sources.csv (model/adjoint_sources.h): for each receptor
-functional, the contribution of every control unit, sector and emitted species (gridded, and
-per stack), of the initial state, of the inflow by side and of the air above the top. A nested
+functional (RECEPTOR:SPECIES:H0-H1h, RECEPTOR a receptor of the domain file or a point such as
+87.62E43.83N: the labels are taken as they are, a point needs no entry of the domain), the
+contribution of every control unit, sector and emitted species (gridded, and per stack), of the
+initial state, of the inflow by side and of the air above the top. A nested
 child's initial state and inflow come from its parent (rows initial:parent, inflow:parent:*);
 the parent run repeated with adjoint_handoff_file = <child>_adjoint_handoff.nc writes the same
 table for the child's functionals, crediting that air to the parent's own sources. With
@@ -250,10 +252,11 @@ def section(comb, s, combined, crossed=()):
     worst = max(abs(c["sum"] - c["J"]) / max(abs(c["J"]), 1e-300) for c in comb.values())
     out = ['<section id="adjoint">',
            "<h2>逐单元溯源（伴随反向模拟）Every control unit, from backward (adjoint) runs</h2>",
-           '<p class="note">每个受体函数（区域或城市在分析期内的平均 PM2.5）都由一次反向模拟得到其对每个网格、每个排放源的精确敏感度，'
+           '<p class="note">每个受体函数（区域、城市或某一经纬度点所在网格在分析期内的平均 PM2.5）都由一次反向模拟得到其对每个网格、每个排放源的精确敏感度，'
            "因而每个控制单元、行业和点源的贡献都得到分辨，而不限于正向标记所分辨的单元。"
            + ("内层区域从外层区域流入（边界和初始状态）的部分交给外层区域的反向模拟，记入外层区域的各个源。" if combined else "")
-           + f" Each receptor functional (a zone's or city's mean PM2.5 over the analysis period) gets, from one backward "
+           + " Each receptor functional (a zone's, a city's or a lon/lat point's grid cell's mean PM2.5 over the analysis "
+           "period) gets, from one backward "
            "run of the tagged model's exact transpose, its sensitivity to every emission of every cell, so every control "
            "unit, sector and stack has its share, not only the units the forward tags resolve"
            + (", and the air that came into the inner domain from the outer one (through its edges and in its starting "

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/csv.h"
+#include "base/lonlat.h"
 #include "model/emissions/profiles.h"
 
 static const char *const header[] = {
@@ -110,13 +111,15 @@ static PetscErrorCode check_header(CsvTable *c)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* The functional labelled L (appended if new): its receptor and species from the label. */
+/* The functional labelled L (appended if new): its receptor (one of d's, or a point: base/lonlat.h)
+   and species from the label. */
 static PetscErrorCode functional(AdjointTable *t, const Domain *d, const CsvTable *c, PetscInt row,
                                  PetscInt *n)
 {
   const char *L = csv_text(c, row, 0);
   char buf[ADJOINT_TABLE_LABEL_LEN], *rec, *spec, *win, *save = NULL, *end = buf;
   PetscBool found = PETSC_FALSE;
+  PetscReal lon, lat;
   double h0, h1;
 
   PetscFunctionBeginUser;
@@ -136,8 +139,10 @@ static PetscErrorCode functional(AdjointTable *t, const Domain *d, const CsvTabl
              "WCS:pm25:0-120h)",
              c->path, c->line[row], L);
   for (PetscInt r = 0; r < d->nrec && !found; r++) found = !strcmp(d->rec[r].name, rec);
+  found = found || lonlat_parse(rec, &lon, &lat);
   PetscCheck(found, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-             "%s:%" PetscInt_FMT ": functional '%s': no receptor '%s' in the domain file (-domain)",
+             "%s:%" PetscInt_FMT ": functional '%s': no receptor '%s' in the domain file "
+             "(-domain), nor a point such as " LONLAT_EXAMPLE,
              c->path, c->line[row], L, rec);
   PetscCall(PetscStrncpy(t->label[*n], L, ADJOINT_TABLE_LABEL_LEN));
   PetscCall(PetscStrncpy(t->receptor[*n], rec, ADJOINT_TABLE_LABEL_LEN));

@@ -45,11 +45,11 @@ PetscErrorCode adjoint_table_registry(const char *path, const char *outer, Domai
 
 /* Read the table at path against the registry d (adjoint_table_registry) and the species table.
    Fails naming the file, the line and the value for a header of another table, a field that is
-   not a finite number, a functional label not of the form RECEPTOR:SPECIES:H0-H1h or naming no
-   receptor of d, a unit code d does not have (naming domains, the files it was built from), an
-   unknown sector, species or source, a row from a parent's files (initial:parent,
-   inflow:parent:*: combine the table with its parent's first), and a functional without a J row.
-   Not collective. */
+   not a finite number, a functional label not of the form RECEPTOR:SPECIES:H0-H1h or naming
+   neither a receptor of d nor a point (87.62E43.83N, base/lonlat.h), a unit code d does not have
+   (naming domains, the files it was built from), an unknown sector, species or source, a row from a
+   parent's files (initial:parent, inflow:parent:*: combine the table with its parent's first), and
+   a functional without a J row. Not collective. */
 PetscErrorCode adjoint_table_read(const char *path, const Domain *d, const char *domains,
                                   const SpeciesInfo *sp, PetscInt nspec, AdjointTable **t);
 

@@ -27,8 +27,9 @@
    contribution, with f from the model's own rules (scenario_factor for the gridded rows,
    scenario_point_factor for the stacks), so every scenario is resolved, whatever tags the run had
    (none needed). The table's unit codes are looked up in -domain, then in -outer_domain (the
-   parent's units outside the child). A row is a functional, RECEPTOR:SPECIES:H0-H1h: its window
-   mean, the episode mean when the window is the whole run.
+   parent's units outside the child). A row is a functional, RECEPTOR:SPECIES:H0-H1h (RECEPTOR a
+   receptor of -domain, or a point such as 87.62E43.83N for the cell holding it): its window mean,
+   the episode mean when the window is the whole run.
 
    Writes a CSV: scenario,receptor,species,base,predicted,change,change_percent,family (family:
    the tag family used, or 'adjoint'). */

@@ -9,7 +9,8 @@ concentrations, bulk and by tag, model/output/receptor_series.c) and <name>_<sta
 per checkpoint segment, concatenated in time (a later segment wins where times repeat).
 DOMAIN_FILE is the bogda-grid file of the run's domain: names of the control units, prefectures
 and receptors, the receptor masks and the unit cover. TABLE.csv is bogda-predict's scenario table
-or compare_scenarios.py's comparison; it adds the before/after table. OBS.csv holds station
+or compare_scenarios.py's comparison; it adds the before/after table (the rows of a backward run's
+point receptor, 87.62E43.83N, go to scenarios.csv only: the run has no series there). OBS.csv holds station
 observations (docs/observations.md); it adds the evaluation section (postproc/evaluate.py,
 postproc/evaluation_text.py) and the tables evaluation_pairs.csv and evaluation_stats.csv.
 
@@ -55,6 +56,8 @@ SHARE_SHOWN = 0.005  # percent: smaller unit and region shares are in the CSV on
 MAP_MARGIN = 1.0    # degrees of longitude and latitude around a hotspot on its maps
 BULK_FLOOR = 1e-20  # ug m-3: below it a bulk value gives no share (the closure uses the model's floor)
 SCENARIO_BASE_RTOL = 1e-5  # a scenario table's base and this run's mean agree to it (6 digits)
+# A backward run's point receptor (base/lonlat.h: degrees east then north, 87.62E43.83N).
+POINT_RECEPTOR = re.compile(r"^(\d+\.?\d*|\.\d+)[EW](\d+\.?\d*|\.\d+)[NS]$")
 DPI = 100
 BEIJING = datetime.timezone(datetime.timedelta(hours=8), "UTC+8")
 # GB 3095-2012 (Ambient air quality standards), grade II (residential, commercial and industrial
@@ -313,7 +316,8 @@ def dominant_unit(dom):
 
 def read_scenarios(paths, rec):
     """Rows of bogda-predict's table or compare_scenarios.py's comparison, with this run's episode
-    mean beside each base value."""
+    mean beside each base value. A point receptor's rows (bogda-predict -adjoint from a point
+    functional) are kept without that check, the run having no series there."""
     rows = []
     mean = rec["conc"].mean(axis=0)
     for path in paths:
@@ -336,18 +340,22 @@ def read_scenarios(paths, rec):
                         fail(f"{path}:{line}: {key} = '{text}': expected a number")
                 before, after = number("base"), number("predicted")
                 sim = number("simulated", True)
-                if row["receptor"] not in rec["receptor"] or row["species"] not in rec["species"]:
+                point = POINT_RECEPTOR.match(row["receptor"]) and row["receptor"] not in rec["receptor"]
+                if (row["receptor"] not in rec["receptor"] and not point) or row["species"] not in rec["species"]:
                     fail(f"{path}:{line}: receptor '{row['receptor']}' or species '{row['species']}' is not in this run "
-                         f"(receptors {', '.join(rec['receptor'])})")
-                run_mean = mean[rec["receptor"].index(row["receptor"]), rec["species"].index(row["species"])]
-                matches = abs(before - run_mean) <= SCENARIO_BASE_RTOL * max(abs(run_mean), BULK_FLOOR)
-                mismatched += not matches
+                         f"(receptors {', '.join(rec['receptor'])}, or a point such as 87.62E43.83N)")
+                if point:
+                    matches = None
+                else:
+                    run_mean = mean[rec["receptor"].index(row["receptor"]), rec["species"].index(row["species"])]
+                    matches = abs(before - run_mean) <= SCENARIO_BASE_RTOL * max(abs(run_mean), BULK_FLOOR)
+                    mismatched += not matches
                 rows.append({"table": os.path.basename(path), "scenario": row["scenario"], "receptor": row["receptor"],
                              "species": row["species"], "before_ug_m3": before, "after_ug_m3": after,
                              "change_ug_m3": after - before,
                              "change_percent": 100 * (after - before) / before if before else float("nan"),
                              "simulated_ug_m3": sim, "prediction_error": number("prediction_error", True),
-                             "base_is_this_run": "yes" if matches else "no"})
+                             "base_is_this_run": "n/a" if matches is None else "yes" if matches else "no"})
             if mismatched:
                 warn(f"{path}: {mismatched} base value(s) differ from this run's episode means: a table of another run?")
     return rows
