@@ -97,6 +97,7 @@
 #include "base/memory.h"
 #include "base/units.h"
 #include "base/clock.h"
+#include "base/lonlat.h"
 
 static const ParamSpec params_table[] = {
     {.key = "enabled",
@@ -106,7 +107,9 @@ static const ParamSpec params_table[] = {
      .def = 0,
      .offset = offsetof(Params, enabled)},
     {.key = "receptors",
-     .help = "receptor (domain file name, e.g. 'WCS') of each functional",
+     .help = "receptor of each functional: a receptor of the domain file (e.g. 'WCS'), or a point "
+             "written as degrees east then north, e.g. '87.62E43.83N' (W and S for west and "
+             "south), for the surface concentration of the grid cell holding it",
      .type = PARAM_STRING_ARRAY,
      .offset = offsetof(Params, receptors),
      .count_offset = offsetof(Params, nreceptors)},
@@ -191,6 +194,44 @@ const ParamGroup adjoint_group = {.name = "adjoint",
 static const char *const part_names[PART_N] = {"initial state", "emitted", "lateral inflow",
                                                "top inflow"};
 
+/* The receptor of functional n, rec = adjoint_receptors(n + 1): a receptor of the domain file,
+   or else a point (base/lonlat.h) inside the grid, whose cell the functional then takes (the
+   cell grid_spec_cell finds, as for a point source). */
+static PetscErrorCode functional_receptor(Functional *fn, const Run *r, PetscInt n, const char *rec)
+{
+  const GridSpec *s = &r->grid->spec;
+  PetscInt nrec = r->dom ? r->dom->nrec : 0;
+  PetscReal lon, lat, ext[4];
+  PetscBool inside;
+  char names[256] = "";
+
+  PetscFunctionBeginUser;
+  fn->rec = fn->i = fn->j = -1;
+  for (PetscInt k = 0; k < nrec; k++) {
+    if (!strcmp(r->dom->rec[k].name, rec)) fn->rec = k;
+    PetscCall(PetscStrlcat(names, k ? ", " : "", sizeof(names)));
+    PetscCall(PetscStrlcat(names, r->dom->rec[k].name, sizeof(names)));
+  }
+  if (fn->rec >= 0) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCheck(lonlat_parse(rec, &lon, &lat), r->comm, PETSC_ERR_USER,
+             "adjoint_receptors(%" PetscInt_FMT ") = '%s': no receptor of that name in the domain "
+             "file %s (its receptors: %s), nor a point such as '" LONLAT_EXAMPLE
+             "' (degrees east, then north; W and S for west and south)",
+             n + 1, rec, r->p.domain_file[0] ? r->p.domain_file : "(run_domain_file: none)",
+             nrec ? names : "none");
+  inside = grid_spec_cell(s, lon, lat, &fn->i, &fn->j);
+  grid_spec_extent(s, ext);
+  PetscCheck(
+      inside, r->comm, PETSC_ERR_ARG_OUTOFRANGE,
+      "adjoint_receptors(%" PetscInt_FMT ") = '%s': the point lies outside the domain "
+      "(%" PetscInt_FMT " x %" PetscInt_FMT " cells spanning longitudes %.2f to %.2f and "
+      "latitudes %.2f to %.2f, degrees east and north; the point falls at cell (%" PetscInt_FMT
+      ", %" PetscInt_FMT "))",
+      n + 1, rec, s->nx, s->ny, (double)ext[0], (double)ext[1], (double)ext[2], (double)ext[3],
+      fn->i, fn->j);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Functional n from the namelist, checked against the domain, the species and the run. */
 static PetscErrorCode functional_setup(Adjoint *A, const Run *r, PetscInt n)
 {
@@ -201,13 +242,7 @@ static PetscErrorCode functional_setup(Adjoint *A, const Run *r, PetscInt n)
   PetscReal h1 = p->nwindow_end ? p->window_end[p->nwindow_end == 1 ? 0 : n] : r->p.hours;
 
   PetscFunctionBeginUser;
-  fn->rec = -1;
-  for (PetscInt k = 0; k < r->dom->nrec; k++)
-    if (!strcmp(r->dom->rec[k].name, rec)) fn->rec = k;
-  PetscCheck(fn->rec >= 0, r->comm, PETSC_ERR_USER,
-             "adjoint_receptors: no receptor '%s' in the domain file %s (it has %" PetscInt_FMT
-             ", the first '%s')",
-             rec, r->p.domain_file, r->dom->nrec, r->dom->rec[0].name);
+  PetscCall(functional_receptor(fn, r, n, rec));
   fn->spec = strcmp(sp, "pm25") ? species_find(r->species, r->nspec, sp) : -1;
   PetscCheck(fn->spec >= 0 || !strcmp(sp, "pm25"), r->comm, PETSC_ERR_USER,
              "adjoint_species: '%s' is neither a species of the model nor 'pm25'", sp);
@@ -251,9 +286,6 @@ static PetscErrorCode check_params(const Params *p, const Run *r)
   PetscCheck(p->nwindow_end <= 1 || p->nwindow_end == nf, r->comm, PETSC_ERR_USER,
              "adjoint_window_end has %" PetscInt_FMT " values for %" PetscInt_FMT " functionals",
              p->nwindow_end, nf);
-  PetscCheck(r->dom && r->dom->nrec > 0, r->comm, PETSC_ERR_USER,
-             "adjoint_enabled: the receptors come from the domain file (run_domain_file), and it "
-             "has none");
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -283,7 +315,8 @@ PetscErrorCode adjoint_create(Run *r, Adjoint **out)
     for (PetscInt n = 0; n < A->nf; n++) {
       Functional *fn = &A->fn[n];
       PetscCall(PetscStrncpy(fn->label, handoff_in_label(A->hin, n), sizeof(fn->label)));
-      fn->rec = -1, fn->m0 = fn->m1 = -1; /* no receptor term: the hand-off's records only */
+      fn->rec = fn->i = fn->j = -1; /* no receptor term: the hand-off's records only */
+      fn->m0 = fn->m1 = -1;
     }
   } else {
     A->nf = p->nreceptors;
@@ -428,6 +461,14 @@ PetscErrorCode adjoint_record(Adjoint *A, const Run *r)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The weight of cell (i, j), c2 its 2D local index, in functional fn: its receptor's mask, or 1 in
+   a point's cell and 0 elsewhere. */
+static PetscReal weight(const Run *r, const Functional *fn, PetscInt i, PetscInt j, PetscInt c2)
+{
+  if (fn->rec < 0) return i == fn->i && j == fn->j ? 1 : 0;
+  return r->dom->receptor_weight[c2 * r->dom->nrec + fn->rec];
+}
+
 /* At the end of step m - 1 (m steps done, the met still that step's): with q, add each
    functional's share of the receptor value to J; with lam, add dJ/dt to lam. The weights, the
    density and the unit factor are the receptor series' (model/output/receptor_series.c, pack). */
@@ -436,7 +477,7 @@ static void functionals_at(const Adjoint *A, const Run *r, PetscInt64 m, const P
 {
   const Patch *p = &r->st->patch;
   const Met *met = r->met;
-  PetscInt ns = r->nspec, nf = A->nf, nrec = r->dom->nrec;
+  PetscInt ns = r->nspec, nf = A->nf;
 
   for (PetscInt n = 0; n < nf; n++) {
     const Functional *fn = &A->fn[n];
@@ -445,7 +486,7 @@ static void functionals_at(const Adjoint *A, const Run *r, PetscInt64 m, const P
     for (PetscInt j = p->ys; j < p->ys + p->ym; j++)
       for (PetscInt i = p->xs; i < p->xs + p->xm; i++) {
         PetscInt c2 = patch_index2(p, i, j), c = c2; /* the lowest layer */
-        PetscReal w = r->dom->receptor_weight[c2 * nrec + fn->rec], rho;
+        PetscReal w = weight(r, fn, i, j, c2), rho;
         if (!(w > 0)) continue;
         rho = met->air_mass_end[c] / (met->now->dz[c] * r->grid->area[c2]);
         for (PetscInt s = 0; s < ns; s++) {

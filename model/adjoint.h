@@ -4,10 +4,11 @@
    at once (emission tags, the initial state and the inflow by side), the same numbers the forward
    tags give, and by control unit, sector and species whatever the tags resolve; a nested child's
    inflow is handed to a backward run of its parent. The &adjoint group lists the functionals: a
-   receptor of the domain file, a species or 'pm25', and a window of hours since the run's start; J
-   is the window's mean of the receptor-weighted surface concentration (ug m-3), as the receptor
-   series averages it (the values at the end of every step). adjoint.c explains the schedule, its
-   memory and its cost. */
+   receptor of the domain file or a point (87.62E43.83N, base/lonlat.h), a species or 'pm25', and a
+   window of hours since the run's start; J is the window's mean of the receptor-weighted surface
+   concentration (ug m-3), as the receptor series averages it (the values at the end of every
+   step), or for a point of the surface concentration in the cell holding it, as the history
+   output averages it. adjoint.c explains the schedule, its memory and its cost. */
 #include <petscsys.h>
 #include "base/param.h"
 

@@ -22,10 +22,12 @@ typedef struct {
 /* The kinds of source a contribution comes through. */
 typedef enum { PART_INITIAL, PART_EMITTED, PART_LATERAL, PART_TOP, PART_N } Part;
 
-/* One functional: the mean over its window of a receptor's weighted surface concentration. */
+/* One functional: the mean over its window of a receptor's weighted surface concentration, or of
+   the surface concentration in the cell holding a point. */
 typedef struct {
   char label[PARAM_STRING_LEN]; /* receptor:species:start-end h */
-  PetscInt rec;                 /* receptor index in the domain */
+  PetscInt rec;                 /* receptor index in the domain, -1 for a point (and a hand-off) */
+  PetscInt i, j;                /* a point's cell (global indices), -1 for a receptor */
   PetscInt spec;                /* species index, -1 for PM2.5 */
   PetscInt64 m0, m1;            /* the step ends counted: m steps done, m0 < m <= m1 */
 } Functional;

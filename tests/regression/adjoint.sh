@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Title: backward (adjoint) runs against the forward tags (issue 15, items 2, 3 and 6)
 # Description: the att27 case of attribution.sh (three tag families: units, sectors, stacks),
-#   4 hours, run forward with &adjoint on for five functionals (PM2.5 and SO4 at WCS over the
+#   4 hours, run forward with &adjoint on for six functionals (PM2.5 and SO4 at WCS over the
 #   whole run and over a window ending one output step before the end, the classic misplaced
-#   forcing; PM2.5 at KDW over hours 1 to 3). Each tag's contribution from the backward run
-#   equals the forward tag's window mean at the receptor (the receptor series), so every one of
-#   the 187 tags (every emission group, the initial state and each side's inflow) is a
-#   whole-run dot-product test <w, M x> = <M^T w, x> with x that tag's source; each family's
-#   contributions sum to J; 1, 2 and 3 ranks agree. The transport is PPM in one run and upwind with
+#   forcing; PM2.5 at KDW over hours 1 to 3, and at a lon/lat point in one of KDW's cells over the
+#   same hours). Each tag's contribution from the backward run equals the forward tag's window
+#   mean at the receptor (the receptor series), so every one of the 187 tags (every emission
+#   group, the initial state and each side's inflow) is a whole-run dot-product test
+#   <w, M x> = <M^T w, x> with x that tag's source; the point functional's J equals its cell's
+#   surface PM2.5 in the history output (hourly means); each family's contributions sum to J, the
+#   point's too; 1, 2 and 3 ranks agree (the point's cell on one rank or another). The transport is PPM in one run and upwind with
 #   1 to 2 horizontal sub-steps a step (run_dt 1200 s, courant_max 0.752) in the other, the layers
 #   taking each its own number (sub-stepping by layer), so the replay of varying sub-steps and of
 #   the x/y alternation is checked; keeping the bulk every 5
@@ -16,10 +18,14 @@
 #   footprints are checked for sign, for zeros where no species reaches the functional's, and
 #   for a PM2.5 footprint peaking inside its receptor. The source table is the same bits without
 #   tags, and the share of the unit the tags do not resolve that contributes most equals a
-#   zero-out run of that unit (upwind transport: the bulk is then linear in the emissions).
+#   zero-out run of that unit (upwind transport: the bulk is then linear in the emissions). The
+#   postprocessing (bogda-predict -adjoint, adjoint_sources.py, report.py --scenarios) takes the
+#   point's label; a point functional needs no domain file (the idealised case); a point outside
+#   the domain is refused in one line before any output.
 # Command: tests/regression/adjoint.sh
 # Tolerance: tags 1e-10 of J (and of the tag itself above 1e-12 J); family sums 1e-12 of J;
-#   1 vs 2 ranks 1e-12 of J; zero-out 1e-10 of the unit's share (upwind: linear).
+#   1 vs 2 ranks 1e-12 of J; zero-out 1e-10 of the unit's share (upwind: linear); point vs the
+#   history's cell 2^-23 relative (the history holds 32-bit floats: twice their rounding).
 . "$(dirname "$0")/../lib.sh"
 dir=$(scratch adjoint)
 case=$ROOT/tests/regression/attribution/case.nml
@@ -35,8 +41,11 @@ model() { # model RANKS OUTDIR [options...]
     -run_domain_file "$dir/att27_domain.nc" -emissions_gridded_file "$dir/xinjiang_inventory.nc" \
     -emissions_points_file "$dir/xinjiang_points.csv" -run_hours 4 -run_closure_every_process false "$@" >"$out.log" 2>&1
 }
-functionals=(-adjoint_enabled -adjoint_receptors WCS,WCS,WCS,WCS,KDW -adjoint_species pm25,so4,pm25,so4,pm25
-  -adjoint_window_start 0,0,0,0,1 -adjoint_window_end 4,4,3,3,3)
+# The point: degrees east then north, about a quarter of a cell west and north of the centre of
+# cell (6, 6), KDW's largest weight (85.01E 44.33N; a cell is 0.34 degree by 0.24 here).
+point=84.93E44.39N
+functionals=(-adjoint_enabled -adjoint_receptors WCS,WCS,WCS,WCS,KDW,$point -adjoint_species pm25,so4,pm25,so4,pm25,pm25
+  -adjoint_window_start 0,0,0,0,1,1 -adjoint_window_end 4,4,3,3,3,3)
 substeps=(-run_dt 1200 -advection_horizontal_courant_max 0.752)
 ppm=(-advection_horizontal_scheme ppm -advection_vertical_scheme ppm)
 for n in 1 2; do
@@ -52,6 +61,8 @@ ok $? "and its layers do not all take the same (sub-stepping by layer: $line of 
 for run in sub1 sub2 ppm1 ppm2; do
   out=$(check tags "$dir/$run"); ok $? "$run: every tag's adjoint contribution equals the forward tag's window mean: $out"
   out=$(check sums "$dir/$run"); ok $? "$run: each family's contributions sum to J: $out"
+  out=$(check point "$dir/$run" "$dir/att27_domain.nc")
+  ok $? "$run: the point functional's J equals the history's hourly means of the cell holding the point: $out"
 done
 for run in sub ppm; do
   out=$(check ranks "$dir/${run}1" "$dir/${run}2"); ok $? "$run: 1 and 2 ranks agree: $out"
@@ -59,9 +70,10 @@ done
 # 3 ranks split the 20 x 12 grid unevenly: the whole-run dot-product test (every tag) there too.
 model 3 "$dir/ppm3" "${ppm[@]}" "${functionals[@]}"; ok $? "PPM, 3 ranks: forward and backward run"
 out=$(check tags "$dir/ppm3"); ok $? "ppm3: every tag's adjoint contribution equals the forward tag's window mean: $out"
+out=$(check point "$dir/ppm3" "$dir/att27_domain.nc"); ok $? "ppm3: the point functional: $out"
 out=$(check ranks "$dir/ppm1" "$dir/ppm3"); ok $? "ppm: 1 and 3 ranks agree: $out"
 out=$(check footprints "$dir/ppm1" "$dir/att27_domain.nc")
-ok $? "the footprints (<name>_adjoint_footprints.nc) are non-negative, zero where no source reaches the functional, peaked in the receptor: $out"
+ok $? "the footprints (<name>_adjoint_footprints.nc) are non-negative, zero where no source reaches the functional, peaked in the receptor (a point's: in its cell): $out"
 model 1 "$dir/sub1k5" "${substeps[@]}" "${functionals[@]}" -adjoint_snapshot_steps 5
 ok $? "the bulk kept every 5 steps of 12, the rest recomputed"
 cmp -s "$dir/sub1/att_adjoint_contributions.csv" "$dir/sub1k5/att_adjoint_contributions.csv"
@@ -105,13 +117,42 @@ model 1 "$dir/zero" "${substeps[@]}" -tags_enabled false -scenario_name zero -sc
   -scenario_sectors all -scenario_species all -scenario_factor 0
 ok $? "zero-out run of unit $unit (not resolved by the tags)"
 out=$(check zeroout "$dir/sub1" "$dir/zero" "$unit"); ok $? "the backward run's share of unit $unit equals the zero-out response: $out"
+# The postprocessing takes the point's label (RECEPTOR:SPECIES:H0-H1h with the point as RECEPTOR)
+# where it takes a receptor's, without a receptor of that name in the domain file.
+table=$dir/ppm1/att_adjoint_sources.csv
+J=$(awk -F, -v f="$point:pm25:1-3h" '$1 == f && $2 == "J" { print $7 }' "$table")
+"$BIN/bogda-predict" -adjoint "$table" -domain "$dir/att27_domain.nc" -scenarios "$ROOT/tests/regression/attribution/scenario.nml" \
+  -out "$dir/predicted.csv" 2>"$dir/predict.log" &&
+  [ -n "$J" ] && awk -F, -v p="$point" -v J="$J" '$2 == p && $4 == J { n++ } END { exit !(n == 1) }' "$dir/predicted.csv"
+ok $? "bogda-predict -adjoint predicts the point functional, its base the table's J ($J ug m-3)"
+mkdir -p "$dir/tables" && "$PY" "$ROOT/postproc/adjoint_sources.py" --sources "$table" --domain "$dir/att27_domain.nc" \
+  --out "$dir/tables" >"$dir/tables.log" 2>&1 && grep -q "^$point:pm25:1-3h: J = .* relative)$" "$dir/tables.log" &&
+  grep -q "^$point:pm25:1-3h," "$dir/tables/adjoint_units.csv"
+ok $? "adjoint_sources.py ranks the units for the point functional: $(grep "^$point" "$dir/tables.log")"
+"$PY" "$ROOT/postproc/report.py" "$dir/ppm1" --domain "$dir/att27_domain.nc" --scenarios "$dir/predicted.csv" \
+  -o "$dir/report" >"$dir/report.log" 2>&1 && tr -d '\r' <"$dir/report/scenarios.csv" | grep -q ",$point,pm25,.*,n/a$"
+ok $? "report.py --scenarios keeps the point's prediction (its base unchecked: the run has no series there)"
+# Without a domain file (the idealised case, analytic met) a point is all a functional can name.
+mkdir -p "$dir/ideal"
+"$BIN/bogda" -namelist "$ROOT/tests/regression/idealised/case.nml" -run_output_dir "$dir/ideal" -run_hours 2 \
+  -adjoint_enabled -adjoint_receptors 86.2E44.2N -adjoint_species pm25 >"$dir/ideal.log" 2>&1
+ok $? "the idealised case without a domain file, backward from a point"
+out=$(check point "$dir/ideal"); ok $? "and its J equals the history's hourly means of the cell holding the point: $out"
 refused() { # refused MESSAGE OPTIONS...: the run fails at set-up, its log naming MESSAGE
   local msg=$1; shift
   model 1 "$dir/bad" "$@"; local rc=$?
   [ $rc -ne 0 ] && grep -q "$msg" "$dir/bad.log"
 }
-refused "no receptor 'XYZ'" -adjoint_enabled -adjoint_receptors XYZ -adjoint_species pm25
+refused "adjoint_receptors(1) = 'XYZ': no receptor of that name in the domain file .* (its receptors: WCS, KDW), nor a point" \
+  -adjoint_enabled -adjoint_receptors XYZ -adjoint_species pm25
 ok $? "an unknown receptor is refused, naming it"
+refused "adjoint_receptors(2) = '84.93E44.39': no receptor of that name" -adjoint_enabled -adjoint_receptors WCS,84.93E44.39 \
+  -adjoint_species pm25
+ok $? "a point without its hemisphere letters is refused, naming the form"
+refused "adjoint_receptors(2) = '80.00E43.80N': the point lies outside the domain (20 x 12 cells spanning longitudes 82.75 to 89.72 and latitudes 42.64 to 45.68," \
+  -adjoint_enabled -adjoint_receptors KDW,80.00E43.80N -adjoint_species pm25 &&
+  [ "$(grep -c 'error' "$dir/bad.log")" -eq 1 ] && [ -z "$(ls -A "$dir/bad")" ]
+ok $? "a point outside the domain is refused in one line with its element, value and the domain's extent, before any output"
 refused "adjoint_species: 'o3'" -adjoint_enabled -adjoint_receptors WCS -adjoint_species o3
 ok $? "an unknown species is refused, naming the key"
 refused "adjoint_window_end = 2.1 h" -adjoint_enabled -adjoint_receptors WCS -adjoint_species pm25 -adjoint_window_end 2.1

@@ -5,7 +5,16 @@
                                       window mean at the receptor (the receptor series), and J
                                       against the bulk's; prints the largest difference relative
                                       to J, and to the tag itself for tags above 1e-12 J (the
-                                      inflow tags are small), and fails if either exceeds 1e-10
+                                      inflow tags are small), and fails if either exceeds 1e-10;
+                                      point functionals (no receptor series) are left to `point`
+  adjoint_check.py point RUN_DIR [DOMAIN]
+                                      each point functional's J (87.62E43.83N:SPECIES:H0-H1h)
+                                      against the forward run's history output (hourly means, in
+                                      32-bit floats) of its window in the cell whose centre is
+                                      nearest to the point on the sphere (the history's lon, lat);
+                                      fails above 2^-23 relative (twice the floats' rounding) or,
+                                      with DOMAIN, if the cell is in none of its receptors (the
+                                      test puts the point in a receptor's cell)
   adjoint_check.py sums RUN_DIR       each family's contributions (emissions, initial, inflow)
                                       summed against J; fails above 1e-12
   adjoint_check.py ranks DIR_A DIR_B  the two runs' tables entry by entry; fails above 1e-12
@@ -30,16 +39,65 @@
                                       the footprints: none negative; exactly zero for a species
                                       that cannot become the functional's (ppmc for PM2.5; all
                                       but the species and its precursor otherwise); a PM2.5
-                                      footprint's surface maximum inside the receptor
+                                      footprint's surface maximum inside the receptor (for a
+                                      point: in its cell)
 
 RUN_DIR holds <name>_adjoint_contributions.csv and the receptor files <name>_receptors_*.nc.
 Functionals are labelled receptor:species:start-endh (hours since the run start)."""
 import csv
 import glob
+import os
+import re
 import sys
 
 import netCDF4
 import numpy as np
+
+
+# A point receptor as the model reads it (base/lonlat.h): degrees east then north, E/W and N/S.
+POINT = re.compile(r"^(\d+\.?\d*|\.\d+)([EW])(\d+\.?\d*|\.\d+)([NS])$")
+
+
+def point(receptor):
+    """(lon, lat) in degrees of a point receptor, None for a receptor's name."""
+    m = POINT.match(receptor)
+    if not m:
+        return None
+    lon, lat = float(m[1]) * (-1 if m[2] == "W" else 1), float(m[3]) * (-1 if m[4] == "S" else 1)
+    return (lon, lat) if abs(lon) <= 180 and abs(lat) <= 90 else None
+
+
+def nearest_cell(lon2, lat2, lon, lat):
+    """(j, i) of the cell centre (2-D lon2, lat2, degrees) nearest to (lon, lat) on the sphere."""
+    p, q, dl = np.radians(lat2), np.radians(lat), np.radians(lon2 - lon)
+    cos_angle = np.sin(p) * np.sin(q) + np.cos(p) * np.cos(q) * np.cos(dl)
+    return np.unravel_index(np.argmax(cos_angle), cos_angle.shape)
+
+
+def history(run):
+    """The history output (model/output/history.c) of a run, its segments joined: record bounds
+    [t, 2] in s, cell centres lon, lat [y, x], and {variable: [t, y, x]} of the surface fields."""
+    pattern = re.compile(r"^.+_\d{8}T\d{4}Z\.nc$")
+    paths = sorted(p for p in glob.glob(f"{run}/*.nc") if pattern.match(os.path.basename(p))
+                   and "_receptors_" not in os.path.basename(p))
+    bnds, fields = [], {}
+    for path in paths:
+        with netCDF4.Dataset(path) as ds:
+            bnds.append(ds["time_bnds"][:])
+            lon, lat = np.asarray(ds["lon"][:], float), np.asarray(ds["lat"][:], float)
+            for v in ds.variables:
+                if ds[v].dimensions[1:] == ("y", "x") and ds[v].dimensions[0] == "time":
+                    fields.setdefault(v, []).append(np.asarray(ds[v][:], float))
+    if not paths:
+        sys.exit(f"{run}: no history output")
+    return np.concatenate(bnds), lon, lat, {v: np.concatenate(a) for v, a in fields.items()}
+
+
+def in_window(bnds, window):
+    """The records of bounds bnds that lie in window H0-H1h (hours since the first record's start)."""
+    h0, h1 = (float(x) for x in window[:-1].split("-"))
+    t0 = bnds[0, 0]
+    return (bnds[:, 0] >= t0 + 3600 * h0 - 1e-3) & (bnds[:, 1] <= t0 + 3600 * h1 + 1e-3)
 
 
 def table(run):
@@ -78,10 +136,8 @@ def forward(run):
 
 def window_mean(recs, species, label):
     rec, spec, window = label.split(":")
-    h0, h1 = (float(x) for x in window[:-1].split("-"))
     r = recs[rec]
-    t0 = r["bnds"][0, 0]
-    sel = (r["bnds"][:, 0] >= t0 + 3600 * h0 - 1e-3) & (r["bnds"][:, 1] <= t0 + 3600 * h1 + 1e-3)
+    sel = in_window(r["bnds"], window)
     s = species.index(spec)
     return r["conc"][sel, s].mean(), r["contrib"][sel, s, :].mean(axis=0)
 
@@ -94,6 +150,8 @@ def main():
         recs, species, tags = forward(runs[0])
         own = 0.0  # relative to the tag itself, for tags above 1e-12 J (the small inflow tags)
         for label, row in adj.items():
+            if point(label.split(":")[0]):
+                continue  # no receptor series: the check `point`
             J, contrib = window_mean(recs, species, label)
             worst = max(worst, abs(row["J"] - J) / abs(J))
             for m, tag in enumerate(tags):
@@ -103,6 +161,26 @@ def main():
         limit = 1e-10
         print(f"each tag above 1e-12 J to {own:.2e} of itself;", end=" ")
         worst = max(worst, own)
+    elif what == "point":
+        bnds, lon, lat, fields = history(runs[0])
+        points = [label for label in adj if point(label.split(":")[0])]
+        if not points:
+            sys.exit(f"{runs[0]}: no point functional")
+        for label in points:
+            row, (rec, spec, window) = adj[label], label.split(":")
+            j, i = nearest_cell(lon, lat, *point(rec))
+            value = fields[spec][in_window(bnds, window), j, i].mean()
+            worst = max(worst, abs(row["J"] - value) / abs(value))
+            where = ""
+            if len(runs) > 1:
+                with netCDF4.Dataset(runs[1]) as dom:
+                    inside = [n for k, n in enumerate(labels(dom, "receptor_name"))
+                              if dom["receptor_weight"][k, j, i] > 0]
+                if not inside:
+                    sys.exit(f"{label}: cell ({i}, {j}) is in no receptor of {runs[1]}")
+                where = f" (a cell of {', '.join(inside)})"
+            print(f"{label}: J {row['J']:.10e}, cell ({i}, {j}){where} {value:.10e};", end=" ")
+        limit = 2.0 ** -23
     elif what == "sums":
         for label, row in adj.items():
             families = {}
@@ -160,6 +238,8 @@ def main():
         recs, species, _ = forward(runs[1])
         unit = runs[2]
         for label, row in rows.items():
+            if point(label.split(":")[0]):
+                continue  # no receptor series; the history's floats could not show 1e-10
             Jz, _ = window_mean(recs, species, label)
             if abs(row[unit]) < 1e-8 * abs(row["J"]):
                 continue  # the unit does not reach this functional: J - Jz is round-off
@@ -182,7 +262,12 @@ def main():
                     bad.append(v)
                 if spec == "pm25" and s == "ppm25":
                     j, i = np.unravel_index(np.argmax(a[0]), a[0].shape)
-                    if not dom["receptor_weight"][names.index(rec), j, i] > 0:
+                    if point(rec):
+                        cell = nearest_cell(np.asarray(dom["lon"][:], float), np.asarray(dom["lat"][:], float),
+                                            *point(rec))
+                        if (j, i) != tuple(cell):
+                            bad.append(v + " (maximum outside the point's cell)")
+                    elif not dom["receptor_weight"][names.index(rec), j, i] > 0:
                         bad.append(v + " (maximum outside the receptor)")
         print(f"{len(bad)} of the footprints wrong {bad}", end=" ")
         worst, limit = float(len(bad)), 0
