@@ -18,6 +18,16 @@
    every pair of each tag the same factor. The tool uses the first family where that holds, and
    refuses (naming the rule and a family that would resolve it) when none does. The rows are
    episode means.
+   With -bounded, a scenario no family resolves is predicted from the family that leaves the
+   least PM2.5 unresolved, with bounds: each tag whose pairs the scenario treats differently (in a
+   nested run, typically the parent's prefecture tags that bring back the air of the units in
+   its initial state and inflow) takes the emission-weighted mean of its pairs' factors
+   (postproc/unit_emissions.h: the run's own units' emissions, or with -parent_run the parent
+   run's, which the parent's prefecture tags carry; the midpoint where they emit nothing), and the
+   bounds take each such tag at its pairs' smallest and largest factor. Tag
+   contributions are not negative (the tag map's coefficients are the bulk's shares), so the
+   response lies between the bounds; the exact answer needs a finer family or the backward runs
+   (-adjoint).
 
    -adjoint: a backward run's source table (model/adjoint_sources.h: a run's
    <run_name>_adjoint_sources.csv, or adjoint_sources.csv from postproc/adjoint_sources.py, which
@@ -31,8 +41,9 @@
    receptor of -domain, or a point such as 87.62E43.83N for the cell holding it): its window mean,
    the episode mean when the window is the whole run.
 
-   Writes a CSV: scenario,receptor,species,base,predicted,change,change_percent,family (family:
-   the tag family used, or 'adjoint'). */
+   Writes a CSV: scenario,receptor,species,base,predicted,change,change_percent,family,
+   predicted_low,predicted_high (family: the tag family used, or 'adjoint'; the bounds equal
+   predicted where the prediction is exact). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -47,11 +58,13 @@
 #include "physics/species.h"
 #include "postproc/tagged_run.h"
 #include "postproc/adjoint_table.h"
+#include "postproc/unit_emissions.h"
 
 #define COUNT(a) ((PetscInt)(sizeof(a) / sizeof((a)[0])))
 
 static const char usage[] =
-    "Usage: bogda-predict -run DIR -domain DOMAIN.nc -scenarios A.nml[,B.nml,...] [-out T.csv]\n"
+    "Usage: bogda-predict -run DIR -domain DOMAIN.nc -scenarios A.nml[,B.nml,...] [-bounded]\n"
+    "                     [-parent_run DIR -outer_domain OUTER.nc] [-out T.csv]\n"
     "       bogda-predict -adjoint TABLE.csv -domain DOMAIN.nc [-outer_domain OUTER.nc]\n"
     "                     -scenarios A.nml[,B.nml,...] [-out T.csv]\n"
     "  -run DIR             the base run's output folder (its *_receptors_*.nc files, with tags)\n"
@@ -62,6 +75,12 @@ static const char usage[] =
     "  -outer_domain FILE   with -adjoint: the parent's domain file, for a combined table's units\n"
     "                       of the outer domain\n"
     "  -scenarios FILES     scenario namelists, one &scenario group each\n"
+    "  -bounded             with -run: predict a scenario no tag family resolves exactly, from\n"
+    "                       the family that leaves the least PM2.5 unresolved, with bounds\n"
+    "                       (columns predicted_low and predicted_high)\n"
+    "  -parent_run DIR      with -bounded: weight a bounded tag's units by the emissions of the\n"
+    "                       run in DIR (the parent of a nested run, with -outer_domain its\n"
+    "                       domain file), whose inflow the base run's prefecture tags carry\n"
     "  -out FILE            the table (CSV; default: standard output; the log goes to\n"
     "                       standard error)\n";
 
@@ -89,6 +108,52 @@ static PetscReal tag_factor(const TaggedRun *b, const Domain *d, const Scenario 
         return -1;
     }
   return f == -2 ? 1 : f;
+}
+
+/* The emissions that weight a bounded tag's factors: a run's unit totals, and the index there of
+   each unit of the run's domain (by code; -1: not there). */
+typedef struct {
+  UnitEmissions *ue;
+  PetscInt *index;
+} Weights;
+
+/* The unit totals of the run in folder dir with domain file dpath (the base run's, or its
+   parent's: -parent_run), matched by code to the units of d. */
+static PetscErrorCode weights_create(const char *dir, const char *dpath, const Domain *d,
+                                     Weights *wt)
+{
+  PetscFunctionBeginUser;
+  PetscCall(unit_emissions_create(dir, dpath, &wt->ue));
+  PetscCall(PetscMalloc1(d->nunit + 1, &wt->index));
+  for (PetscInt u = 0; u < d->nunit; u++) {
+    wt->index[u] = -1;
+    for (PetscInt v = 0; v < wt->ue->dom->nunit && wt->index[u] < 0; v++)
+      if (!strcmp(wt->ue->dom->unit[v].code, d->unit[u].code)) wt->index[u] = v;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The range lo..hi of the factors the scenario puts on the (unit, sector) pairs of tag n for
+   species k, and their mean *w weighted by the pairs' emissions of k in wt (the midpoint where
+   they emit none). */
+static void tag_factor_range(const TaggedRun *b, const Domain *d, const Weights *wt,
+                             const Scenario *sc, PetscInt n, PetscInt k, PetscReal *lo,
+                             PetscReal *hi, PetscReal *w)
+{
+  const UnitEmissions *ue = wt->ue;
+  PetscReal sum = 0, weight = 0;
+  *lo = PETSC_MAX_REAL, *hi = -PETSC_MAX_REAL;
+  for (PetscInt u = -1; u < d->nunit; u++)
+    for (PetscInt s = 0; s < SECTOR_N; s++) {
+      PetscReal g, e;
+      if (!tagged_run_covers(b, d, n, u, s)) continue;
+      g = scenario_factor(sc, u, s, k);
+      e = u >= 0 && wt->index[u] >= 0 ? ue->t_yr[(wt->index[u] * SECTOR_N + s) * ue->nspec + k] : 0;
+      *lo = PetscMin(*lo, g), *hi = PetscMax(*hi, g);
+      sum += e * g, weight += e;
+    }
+  if (*lo > *hi) *lo = *hi = 1; /* no pair: nothing the scenario scales */
+  *w = weight > 0 ? sum / weight : (*lo + *hi) / 2;
 }
 
 /* Every scenario file of the comma-separated list: its keys and rules, and with ps (not NULL)
@@ -128,7 +193,8 @@ static PetscErrorCode table_open(const char *out, AtomicFile *table, FILE **fp)
     PetscCall(atomic_file_open(out, table));
     *fp = table->fp; /* atomic_file_commit() finds the errors of the fprintf() calls */
   }
-  fprintf(*fp, "scenario,receptor,species,base,predicted,change,change_percent,family\n");
+  fprintf(*fp, "scenario,receptor,species,base,predicted,change,change_percent,family,"
+               "predicted_low,predicted_high\n");
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -143,13 +209,69 @@ static PetscErrorCode table_close(const char *out, AtomicFile *table)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* The prediction from the tags of the run in folder run. */
-static PetscErrorCode predict_tags(const char *run, const char *dpath, char *list, const char *out)
+/* The episode-mean contribution at receptor r, species k (nspec: PM2.5) of family fam's tags
+   with each tag's source species scaled by f[n * nspec + source]; with lo and hi (not NULL), the
+   bounds from the factor ranges lo..hi into *low and *high. */
+static void tag_sum(const TaggedRun *b, const SpeciesInfo *sp, PetscInt nspec, PetscInt fam,
+                    PetscInt r, PetscInt k, const PetscReal *f, const PetscReal *lo,
+                    const PetscReal *hi, PetscReal *pred, PetscReal *low, PetscReal *high)
+{
+  *pred = *low = *high = 0;
+  for (PetscInt t = 0; t < b->nt; t++)
+    for (PetscInt n = 0; n < b->ntag; n++) {
+      if (b->family[n] != fam) continue;
+      for (PetscInt q = 0; q < nspec; q++) {
+        PetscReal c;
+        PetscInt src;
+        if (k < nspec ? q != k : !sp[q].in_pm25) continue; /* PM2.5: each of its components */
+        c = b->contrib[((t * b->nrec + r) * b->nsp + q) * b->ntag + n] / (PetscReal)b->nt;
+        src = n * nspec + tagged_run_source(sp, nspec, q);
+        *pred += c * f[src];
+        if (lo) {
+          *low += PetscMin(c * lo[src], c * hi[src]);
+          *high += PetscMax(c * lo[src], c * hi[src]);
+        }
+      }
+    }
+  if (!lo) *low = *high = *pred;
+}
+
+/* The family that leaves the least PM2.5 unresolved under the factors fac (-1: a tag whose pairs
+   differ), summed over the receptors: its index, and in *left that PM2.5 (ug m-3). */
+static PetscInt least_unresolved(const TaggedRun *b, const SpeciesInfo *sp, PetscInt nspec,
+                                 PetscInt nfam, const PetscReal *fac, PetscReal *left)
+{
+  PetscInt best = -1;
+  *left = PETSC_MAX_REAL;
+  for (PetscInt f = 0; f < nfam; f++) {
+    PetscReal u = 0;
+    PetscBool any = PETSC_FALSE;
+    for (PetscInt n = 0; n < b->ntag; n++) {
+      PetscBool mixed = PETSC_FALSE;
+      if (b->family[n] != f) continue;
+      any = PETSC_TRUE;
+      for (PetscInt k = 0; k < nspec; k++) mixed = mixed || fac[n * nspec + k] < 0;
+      if (!mixed) continue;
+      for (PetscInt t = 0; t < b->nt; t++)
+        for (PetscInt r = 0; r < b->nrec; r++)
+          for (PetscInt q = 0; q < nspec; q++)
+            if (sp[q].in_pm25)
+              u += b->contrib[((t * b->nrec + r) * b->nsp + q) * b->ntag + n] / (PetscReal)b->nt;
+    }
+    if (any && u < *left) *left = u, best = f;
+  }
+  return best;
+}
+
+/* The prediction from the tags of the run in folder run (bounded: see -bounded at the top). */
+static PetscErrorCode predict_tags(const char *run, const char *dpath, char *list, const char *out,
+                                   PetscBool bounded, const char *prun, const char *opath)
 {
   TaggedRun b;
   Domain *d;
+  Weights wt = {NULL, NULL};
   const SpeciesInfo *sp;
-  PetscInt nspec, nfam = 0, nscen;
+  PetscInt nspec, nfam = 0, nscen, nbounded = 0;
   FILE *fp;
   AtomicFile table;
 
@@ -165,7 +287,7 @@ static PetscErrorCode predict_tags(const char *run, const char *dpath, char *lis
   for (char *save = NULL, *file = strtok_r(list, ",", &save); file;
        file = strtok_r(NULL, ",", &save)) {
     Scenario *sc;
-    PetscReal *fac;
+    PetscReal *fac, *w = NULL, *lo = NULL, *hi = NULL, left = 0;
     PetscInt fam = -1;
     PetscCall(namelist_reset());
     PetscCall(namelist_load(PETSC_COMM_WORLD, file));
@@ -181,44 +303,53 @@ static PetscErrorCode predict_tags(const char *run, const char *dpath, char *lis
           for (PetscInt k = 0; k < nspec; k++) exact = exact && fac[n * nspec + k] >= 0;
       if (exact) fam = f;
     }
-    PetscCheck(fam >= 0, PETSC_COMM_WORLD, PETSC_ERR_USER,
+    PetscCheck(fam >= 0 || bounded, PETSC_COMM_WORLD, PETSC_ERR_USER,
                "%s: no tag family of the run resolves this scenario's rules exactly (a rule splits "
                "a tag's units or sectors); "
-               "run the base case with a finer family, e.g. tags_family_by = 'unit_sector'",
+               "run the base case with a finer family, e.g. tags_family_by = 'unit_sector', or "
+               "predict it from the backward runs (-adjoint), or with bounds (-bounded)",
                file);
+    if (fam < 0) { /* bounded: the mixed tags at their weighted factor, the bounds at the range */
+      fam = least_unresolved(&b, sp, nspec, nfam, fac, &left);
+      if (!wt.ue) PetscCall(weights_create(prun[0] ? prun : run, prun[0] ? opath : dpath, d, &wt));
+      PetscCall(PetscMalloc3(b.ntag * nspec, &w, b.ntag * nspec, &lo, b.ntag * nspec, &hi));
+      for (PetscInt n = 0; n < b.ntag * nspec; n++) {
+        w[n] = lo[n] = hi[n] = fac[n];
+        if (fac[n] < 0)
+          tag_factor_range(&b, d, &wt, sc, n / nspec, n % nspec, &lo[n], &hi[n], &w[n]);
+      }
+      nbounded++;
+      fprintf(stderr,
+              "bogda-predict: %s: no family resolves it exactly; family %d leaves %.4g ug m-3 of "
+              "PM2.5 (summed over the receptors) to tags whose units or sectors it treats "
+              "differently: predicted with bounds\n",
+              scenario_name(sc), (int)fam, (double)left);
+    }
     for (PetscInt r = 0; r < b.nrec; r++)
       for (PetscInt k = 0; k < b.nsp; k++) {
-        PetscReal base = 0, pred = 0;
-        for (PetscInt t = 0; t < b.nt; t++) {
-          const PetscReal *c = &b.contrib[((t * b.nrec + r) * b.nsp + k) * b.ntag];
+        PetscReal base = 0, pred, low, high;
+        for (PetscInt t = 0; t < b.nt; t++)
           base += b.conc[(t * b.nrec + r) * b.nsp + k] / (PetscReal)b.nt;
-          for (PetscInt n = 0; n < b.ntag; n++) {
-            PetscReal f = 0;
-            if (b.family[n] != fam) continue;
-            if (k < nspec) {
-              f = fac[n * nspec + tagged_run_source(sp, nspec, k)];
-              pred += c[n] * f / (PetscReal)b.nt;
-            } else { /* PM2.5: each component with its own source species */
-              for (PetscInt q = 0; q < nspec; q++) {
-                if (!sp[q].in_pm25) continue;
-                pred += b.contrib[((t * b.nrec + r) * b.nsp + q) * b.ntag + n] *
-                        fac[n * nspec + tagged_run_source(sp, nspec, q)] / (PetscReal)b.nt;
-              }
-            }
-          }
-        }
-        fprintf(fp, "%s,%s,%s,%.17g,%.17g,%.17g,%.4f,%d\n", scenario_name(sc), b.rec[r],
+        tag_sum(&b, sp, nspec, fam, r, k, w ? w : fac, lo, hi, &pred, &low, &high);
+        fprintf(fp, "%s,%s,%s,%.17g,%.17g,%.17g,%.4f,%d,%.17g,%.17g\n", scenario_name(sc), b.rec[r],
                 b.spname[k], (double)base, (double)pred, (double)(pred - base),
-                base > 0 ? (double)(100 * (pred - base) / base) : 0.0, (int)fam);
+                base > 0 ? (double)(100 * (pred - base) / base) : 0.0, (int)fam, (double)low,
+                (double)high);
       }
+    if (w) PetscCall(PetscFree3(w, lo, hi));
     PetscCall(PetscFree(fac));
     PetscCall(scenario_destroy(&sc));
   }
   PetscCall(table_close(out, &table));
+  PetscCall(unit_emissions_destroy(&wt.ue));
+  PetscCall(PetscFree(wt.index));
   PetscCall(domain_destroy(&d));
   PetscCall(tagged_run_free(&b));
-  fprintf(stderr, "bogda-predict: completed: %d scenario%s predicted from %s; the table is %s\n",
-          (int)nscen, nscen == 1 ? "" : "s", run, out[0] ? out : "on standard output");
+  fprintf(stderr,
+          "bogda-predict: completed: %d scenario%s predicted from %s (%d with bounds); the table "
+          "is %s\n",
+          (int)nscen, nscen == 1 ? "" : "s", run, (int)nbounded,
+          out[0] ? out : "on standard output");
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -236,9 +367,10 @@ static void write_adjoint_rows(FILE *fp, const AdjointTable *t, const Scenario *
         f = scenario_point_factor(sc, t->stack[m], t->unit[m], t->sector[m], t->spec[m]);
       change += (f - 1) * t->value[m];
     }
-    fprintf(fp, "%s,%s,%s,%.17g,%.17g,%.17g,%.4f,adjoint\n", scenario_name(sc), t->receptor[n],
-            t->species[n], (double)base, (double)(base + change), (double)change,
-            base > 0 ? (double)(100 * change / base) : 0.0);
+    fprintf(fp, "%s,%s,%s,%.17g,%.17g,%.17g,%.4f,adjoint,%.17g,%.17g\n", scenario_name(sc),
+            t->receptor[n], t->species[n], (double)base, (double)(base + change), (double)change,
+            base > 0 ? (double)(100 * change / base) : 0.0, (double)(base + change),
+            (double)(base + change));
   }
 }
 
@@ -283,7 +415,9 @@ static PetscErrorCode predict_adjoint(const char *tpath, const char *dpath, cons
 static PetscErrorCode predict(void)
 {
   char run[PETSC_MAX_PATH_LEN] = "", adj[PETSC_MAX_PATH_LEN] = "", dpath[PETSC_MAX_PATH_LEN] = "",
-       opath[PETSC_MAX_PATH_LEN] = "", out[PETSC_MAX_PATH_LEN] = "", list[8192] = "";
+       opath[PETSC_MAX_PATH_LEN] = "", out[PETSC_MAX_PATH_LEN] = "", list[8192] = "",
+       prun[PETSC_MAX_PATH_LEN] = "";
+  PetscBool bounded = PETSC_FALSE;
 
   PetscFunctionBeginUser;
   PetscCall(program_serial("bogda-predict"));
@@ -293,17 +427,25 @@ static PetscErrorCode predict(void)
   PetscCall(PetscOptionsGetString(NULL, NULL, "-outer_domain", opath, sizeof(opath), NULL));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-scenarios", list, sizeof(list), NULL));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-out", out, sizeof(out), NULL));
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-bounded", &bounded, NULL));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-parent_run", prun, sizeof(prun), NULL));
   PetscCheck(!run[0] != !adj[0] && dpath[0] && list[0], PETSC_COMM_WORLD, PETSC_ERR_USER,
              "usage: bogda-predict -run DIR | -adjoint TABLE.csv, -domain DOMAIN.nc -scenarios "
              "a.nml[,b.nml] [-out table.csv] (one of -run and -adjoint; bogda-predict -help lists "
              "every option)");
-  PetscCheck(!opath[0] || adj[0], PETSC_COMM_WORLD, PETSC_ERR_USER,
-             "-outer_domain %s: only with -adjoint (a tagged run's units are its own domain's)",
+  PetscCheck(!bounded || run[0], PETSC_COMM_WORLD, PETSC_ERR_USER,
+             "-bounded: only with -run (a backward run's table resolves every scenario exactly)");
+  PetscCheck(!prun[0] || (bounded && opath[0]), PETSC_COMM_WORLD, PETSC_ERR_USER,
+             "-parent_run %s: only with -bounded and -outer_domain (the parent's domain file)",
+             prun);
+  PetscCheck(!opath[0] || adj[0] || prun[0], PETSC_COMM_WORLD, PETSC_ERR_USER,
+             "-outer_domain %s: only with -adjoint or -parent_run (a tagged run's units are its "
+             "own domain's)",
              opath);
   if (adj[0])
     PetscCall(predict_adjoint(adj, dpath, opath, list, out));
   else
-    PetscCall(predict_tags(run, dpath, list, out));
+    PetscCall(predict_tags(run, dpath, list, out, bounded, prun, opath));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

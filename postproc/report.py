@@ -340,6 +340,9 @@ def read_scenarios(paths, rec):
                         fail(f"{path}:{line}: {key} = '{text}': expected a number")
                 before, after = number("base"), number("predicted")
                 sim = number("simulated", True)
+                # bogda-predict -bounded: the tags lump units the scenario treats differently, and
+                # the response lies between the bounds (equal to predicted where it is exact).
+                low, high = number("predicted_low", True), number("predicted_high", True)
                 point = POINT_RECEPTOR.match(row["receptor"]) and row["receptor"] not in rec["receptor"]
                 if (row["receptor"] not in rec["receptor"] and not point) or row["species"] not in rec["species"]:
                     fail(f"{path}:{line}: receptor '{row['receptor']}' or species '{row['species']}' is not in this run "
@@ -352,6 +355,7 @@ def read_scenarios(paths, rec):
                     mismatched += not matches
                 rows.append({"table": os.path.basename(path), "scenario": row["scenario"], "receptor": row["receptor"],
                              "species": row["species"], "before_ug_m3": before, "after_ug_m3": after,
+                             "after_low_ug_m3": low, "after_high_ug_m3": high,
                              "change_ug_m3": after - before,
                              "change_percent": 100 * (after - before) / before if before else float("nan"),
                              "simulated_ug_m3": sim, "prediction_error": number("prediction_error", True),
@@ -546,7 +550,8 @@ class Tags:
 
 FORMATS = {"mean_ug_m3": "{:.4g}", "share_percent": "{:.2f}", "max_ug_m3": "{:.4g}", "min_ug_m3": "{:.4g}",
            "value_ug_m3": "{:.4g}", "bulk_ug_m3": "{:.4g}", "largest_relative_deviation": "{:.2e}",
-           "before_ug_m3": "{:.4g}", "after_ug_m3": "{:.4g}", "change_ug_m3": "{:.4g}", "change_percent": "{:.2f}",
+           "before_ug_m3": "{:.4g}", "after_ug_m3": "{:.4g}", "after_low_ug_m3": "{:.4g}", "after_high_ug_m3": "{:.4g}",
+           "change_ug_m3": "{:.4g}", "change_percent": "{:.2f}",
            "simulated_ug_m3": "{:.4g}", "prediction_error": "{:.2e}", "limit_ug_m3": "{:g}",
            "obs_ug_m3": "{:.4g}", "model_ug_m3": "{:.4g}", "value": "{:.4g}"}
 COLUMNS = {
@@ -556,8 +561,9 @@ COLUMNS = {
     "daily": ["receptor", "day_beijing", "species", "mean_ug_m3", "limit_ug_m3", "grade"],
     "heavy_days": ["receptor", "days", "table", "rank", "key", "name_zh", "name_en", "mean_ug_m3", "share_percent"],
     "closure": ["receptor", "family", "largest_relative_deviation", "time", "species"],
-    "scenarios": ["table", "scenario", "receptor", "species", "before_ug_m3", "after_ug_m3", "change_ug_m3",
-                  "change_percent", "simulated_ug_m3", "prediction_error", "base_is_this_run"],
+    "scenarios": ["table", "scenario", "receptor", "species", "before_ug_m3", "after_ug_m3", "after_low_ug_m3",
+                  "after_high_ug_m3", "change_ug_m3", "change_percent", "simulated_ug_m3", "prediction_error",
+                  "base_is_this_run"],
     **joint_control.COLUMNS,
     **evaluate.COLUMNS,
 }
@@ -942,7 +948,8 @@ HEADERS = {"rank": "名次 Rank", "key": "代码 Key", "name_zh": "名称", "nam
            "min_ug_m3": "最小 Min", "max_ug_m3": "最大 Max", "family": "标签族 Tag family",
            "largest_relative_deviation": "最大相对偏差 Largest relative deviation", "time": "时间 Time (UTC)",
            "table": "表 Table", "scenario": "情景 Scenario", "before_ug_m3": "减排前 Before (µg m⁻³)",
-           "after_ug_m3": "减排后 After (µg m⁻³)", "change_ug_m3": "变化 Change (µg m⁻³)", "change_percent": "变化 Change (%)",
+           "after_ug_m3": "减排后 After (µg m⁻³)", "after_low_ug_m3": "下限 Low (µg m⁻³)", "after_high_ug_m3": "上限 High (µg m⁻³)",
+           "change_ug_m3": "变化 Change (µg m⁻³)", "change_percent": "变化 Change (%)",
            "simulated_ug_m3": "模拟 Simulated (µg m⁻³)", "prediction_error": "预测误差 Prediction error",
            "base_is_this_run": "基准为本次运行 Base is this run", "day_beijing": "日期（北京时间）Day (Beijing)",
            "limit_ug_m3": "二级限值 Grade II limit (µg m⁻³)", "grade": "评价 Grade", "days": "天数 Days",
@@ -1071,7 +1078,17 @@ def scenario_table(scen, receptor, cells):
         columns = ["table"] + columns
     if all(x["simulated_ug_m3"] is None for x in mine):
         columns = [c for c in columns if c not in ("simulated_ug_m3", "prediction_error")]
-    return cells.table(columns, mine)
+    bounded = [x for x in mine if x["after_low_ug_m3"] is not None and x["after_low_ug_m3"] != x["after_high_ug_m3"]]
+    if not bounded:
+        return cells.table([c for c in columns if c not in ("after_low_ug_m3", "after_high_ug_m3")], mine)
+    names = ", ".join(sorted({x["scenario"] for x in bounded}))
+    return cells.table(columns, mine) + (
+        f'<p class="note">{esc(names)}: 基准模拟的标签把情景区别对待的单元合在一起 (多为外层区域按地州标记、经初始场和边界进入的空气)，'
+        "减排后浓度只能给出上下限，中间值按排放加权估算；后向 (伴随) 模拟给出精确值。"
+        " The base run's tags lump units these scenarios treat differently (mostly the outer domain's prefecture tags, "
+        "which bring their air in through the start state and the boundaries): the after value is an emission-weighted "
+        "estimate, and the true one lies between the low and high columns; the backward runs "
+        "(ADJOINT=namelists/adjoint_xinjiang.nml) give it exactly.</p>")
 
 
 def overview(rep, cells):

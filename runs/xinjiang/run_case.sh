@@ -2,14 +2,15 @@
 # The default Xinjiang winter case, end to end (what `make run` does):
 #   1. the domains xj27 and ns9 from the shipped data (bin/bogda-grid);
 #   2. the illustrative inventory (bin/bogda-inventory);
-#   3. xj27 (27 km) from 3 days before the analysis period (its spin-up) to its end, writing ns9's
+#   3. xj27 (27 km) from 5 days before the analysis period (its spin-up) to its end, writing ns9's
 #      boundary values with their tags, and ns9's start state at the analysis start;
 #   4. ns9 (9 km) nested in it over the analysis period only (5 whole Beijing days), starting from
 #      xj27's state, tagged by the control units of the hotspots' prefectures, then swept back
 #      from the mean PM2.5 of every zone and city with ADJOINT=namelists/adjoint_xinjiang.nml (off
 #      by default: about 11 minutes more on 2 cores, 25 in all), and xj27 again, untagged,
 #      sweeping back what ns9 took from it, so that every control unit of both domains gets its exact share
-#      (postproc/adjoint_sources.py) and every shipped scenario is predicted;
+#      (postproc/adjoint_sources.py) and every shipped scenario is predicted exactly (without
+#      ADJOINT from ns9's tags, those whose rules split a tag with bounds: bogda-predict -bounded);
 #   5. the maps of the domains, the winds and profiles of the meteorology (postproc/plot_met.py),
 #      the least-cost strategy for the default targets (bin/bogda-strategy,
 #      namelists/strategy_xinjiang.nml; STRATEGY='' for none), the attribution report
@@ -91,24 +92,22 @@ if [ -n "$ADJOINT" ]; then
     stage "  (no unit tables from the backward runs: see $LOG)"
   fi
 else
-  # Without the backward runs, the shipped scenarios the inner run's tags resolve are predicted
-  # from them (exact as well); a scenario whose rules split a tag needs ADJOINT, and says so.
-  stage "the scenarios of runs/scenarios_xinjiang.nml that the tags resolve -> $RUN/$INNER/scenarios.csv"
-  resolved=()
-  if scen=$(runs/split_scenarios.sh runs/scenarios_xinjiang.nml "$RUN/$INNER/scenario_set"); then
-    for f in "$scen"/scenario_*.nml; do
-      if bin/bogda-predict -run "$RUN/$INNER" -domain "$RUN/domains/${INNER}_domain.nc" -scenarios "$f" \
-        -out "${f%.nml}.csv" >>"$LOG" 2>&1; then
-        resolved+=("$f")
-      else
-        stage "  $(sed -n "s/^ *name *= *'\([^']*\)'.*/\1/p" "$f"): the tags lump its units (ADJOINT=namelists/adjoint_xinjiang.nml predicts it)"
-      fi
-    done
-  fi
-  if [ ${#resolved[@]} -gt 0 ] && bin/bogda-predict -run "$RUN/$INNER" -domain "$RUN/domains/${INNER}_domain.nc" \
-    -scenarios "$(IFS=,; echo "${resolved[*]}")" -out "$RUN/$INNER/scenarios.csv" >>"$LOG" 2>&1; then
+  # Without the backward runs, every shipped scenario is predicted from the inner run's tags:
+  # exactly where a tag family resolves its rules, else with bounds (bogda-predict -bounded: the
+  # tags that lump units the scenario treats differently, mostly the outer run's prefecture tags
+  # in the inflow, weighted by the outer run's unit emissions); ADJOINT predicts those exactly.
+  stage "the scenarios of runs/scenarios_xinjiang.nml predicted from the tags -> $RUN/$INNER/scenarios.csv"
+  if scen=$(runs/split_scenarios.sh runs/scenarios_xinjiang.nml "$RUN/$INNER/scenario_set") &&
+    bin/bogda-predict -run "$RUN/$INNER" -domain "$RUN/domains/${INNER}_domain.nc" \
+      -scenarios "$(ls "$scen"/scenario_*.nml | paste -sd, -)" -bounded -parent_run "$RUN/$OUTER" \
+      -outer_domain "$RUN/domains/${OUTER}_domain.nc" -out "$RUN/$INNER/scenarios.csv" 2>"$RUN/$INNER/scenarios.log"; then
+    cat "$RUN/$INNER/scenarios.log" >>"$LOG"
     adjoint+=(--scenarios "$RUN/$INNER/scenarios.csv")
+    sed -n 's/^bogda-predict: \([^ ]*\): no family resolves it exactly.*/\1/p' "$RUN/$INNER/scenarios.log" | while read -r name; do
+      stage "  $name: the tags lump units it treats differently: predicted with bounds (ADJOINT=namelists/adjoint_xinjiang.nml predicts it exactly)"
+    done
   else
+    cat "$RUN/$INNER/scenarios.log" >>"$LOG" 2>/dev/null || true
     stage "  (no scenario predictions: see $LOG)"
   fi
 fi

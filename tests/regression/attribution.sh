@@ -43,6 +43,17 @@ sets=$("$ROOT/runs/split_scenarios.sh" "$ROOT/runs/scenarios_xinjiang.nml" "$dir
   >"$dir/predict2.log" 2>&1
 [ $? -ne 0 ] && grep -q "no tag family of the run resolves" "$dir/predict2.log"
 ok $? "a scenario the tags cannot resolve is refused with the reason"
+"$BIN/bogda-predict" -run "$dir/base" -domain "$dir/att27_domain.nc" -scenarios "$ROOT/tests/regression/attribution/scenario_sector.nml" \
+  -bounded -out "$dir/bounded.csv" >"$dir/predict3.log" 2>&1 && grep -q "industry_only: no family resolves it exactly" "$dir/predict3.log"
+ok $? "with -bounded it is predicted with bounds, and the log says so"
+model "$dir/scen_sector" -namelist "$ROOT/tests/regression/attribution/scenario_sector.nml"
+ok $? "the real run of that scenario"
+out=$(check bounded "$dir/bounded.csv" "$dir/scen_sector"); ok $? "its real means lie within the bounds: $out"
+"$BIN/bogda-predict" -run "$dir/base" -domain "$dir/att27_domain.nc" -scenarios "$ROOT/tests/regression/attribution/scenario.nml" \
+  -bounded -out "$dir/bounded_exact.csv" >/dev/null 2>&1 &&
+  awk -F, 'NR > 1 { n++; if ($5 != $9 || $5 != $10) bad++ } END { exit !(n > 0 && bad == 0) }' "$dir/bounded_exact.csv" &&
+  cut -d, -f1-8 "$dir/bounded_exact.csv" | cmp -s - <(cut -d, -f1-8 "$dir/predicted.csv")
+ok $? "a scenario a family resolves: with -bounded the same exact table, its bounds equal to the prediction"
 # A lone stack: boundary and initial air clean, no area emissions: its tag is the bulk.
 grep -E '^(#|id,|P05,)' "$dir/xinjiang_points.csv" > "$dir/one_point.csv"
 model "$dir/single" -emissions_gridded_file '' -emissions_points_file "$dir/one_point.csv" -boundary_values 0 \

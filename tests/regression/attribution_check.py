@@ -9,6 +9,9 @@
       the tag LABEL equals the bulk and every other tag of its family is zero.
   attribution_check.py predict TABLE.csv SCENARIO_DIR
       the predicted episode means of the table against a real scenario run's receptor means.
+  attribution_check.py bounded TABLE.csv SCENARIO_DIR
+      bogda-predict -bounded's table: the real scenario run's means within predicted_low and
+      predicted_high, the prediction too, and some rows with bounds apart.
   attribution_check.py closure DIR
       the largest closure deviation recorded in the receptor files.
   attribution_check.py unit_tags DIR DOMAIN.nc FAMILY PREFECTURE [PREFECTURE...]
@@ -79,6 +82,30 @@ def main():
                 n += 1
         print(f"{n} changed entries; worst |predicted - real| / |change| = {worst:.3e}")
         return 0 if n > 0 and worst < 1e-6 else 1
+    if what == "bounded":
+        # bogda-predict -bounded against a real run of the scenario: every row's real mean within
+        # its bounds (to 1e-6 of the change, as the exact prediction), the prediction within them,
+        # and some rows really bounded (a scenario no family resolves).
+        import csv
+        conc, _, _, _ = load(sys.argv[3])
+        with Dataset(sorted(glob.glob(sys.argv[3] + "/*_receptors_*.nc"))[0]) as d:
+            d.set_auto_chartostring(False)
+            recs = [str(s) for s in chartostring(d["receptor_name"][:])]
+            specs = [str(s) for s in chartostring(d["species_name"][:])]
+        mean = conc.mean(axis=0)
+        outside, wide, n, width = 0, 0, 0, 0.0
+        for row in csv.DictReader(open(sys.argv[2])):
+            real = mean[recs.index(row["receptor"]), specs.index(row["species"])]
+            base, pred = float(row["base"]), float(row["predicted"])
+            lo, hi = float(row["predicted_low"]), float(row["predicted_high"])
+            tol = 1e-6 * max(abs(real - base), 1e-12 * abs(base))
+            n += 1
+            outside += not (lo - tol <= real <= hi + tol and lo <= pred <= hi)
+            if hi > lo:
+                wide += 1
+                width = max(width, (hi - lo) / max(abs(real - base), 1e-300))
+        print(f"{n} rows, {wide} with bounds (widest {width:.3g} of the real change), {outside} outside them")
+        return 0 if n > 0 and wide > 0 and outside == 0 else 1
     if what == "unit_tags":
         _, _, _, labels = load(sys.argv[2])
         fam, prefs = sys.argv[4], {int(x) for x in sys.argv[5:]}

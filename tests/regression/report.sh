@@ -39,14 +39,20 @@ rm -f "$dir"/base/*.bin
 "$BIN/bogda-predict" -run "$dir/base" -domain "$dir/att27_domain.nc" -scenarios "$ROOT/tests/regression/attribution/scenario.nml" \
   -out "$dir/predicted.csv" >"$dir/predict.log" 2>&1
 ok $? "bogda-predict writes a scenario table"
+"$BIN/bogda-predict" -run "$dir/base" -domain "$dir/att27_domain.nc" -scenarios "$ROOT/tests/regression/attribution/scenario_sector.nml" \
+  -bounded -out "$dir/bounded.csv" >"$dir/predict_bounded.log" 2>&1
+ok $? "and a table with bounds (a scenario no family resolves)"
 
 start=$(date +%s.%N)
-report "$dir/base" --domain "$dir/att27_domain.nc" --scenarios "$dir/predicted.csv" \
+report "$dir/base" --domain "$dir/att27_domain.nc" --scenarios "$dir/predicted.csv" "$dir/bounded.csv" \
   --observations "$ROOT/data/observations/xinjiang_winter_published.csv" >"$dir/report.log" 2>&1
 status=$?
 secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 [ $status -eq 0 ] && [ -s "$dir/base/report/index.html" ] && [ -s "$dir/base/report/report.json" ]
 ok $? "report.py writes index.html, the CSV tables and report.json ($secs s)"
+grep -q '下限 Low' "$dir/base/report/index.html" && grep -q 'industry_only: 基准模拟的标签' "$dir/base/report/index.html" &&
+  grep -q 'after_low_ug_m3' "$dir/base/report/scenarios.csv"
+ok $? "the bounded scenario's low and high columns and the note saying why are on the page and in scenarios.csv"
 # The starting air left at each zone (issue 14: at most 1 % after a spin-up): the log's line and
 # report.json against contributions.csv; this 6-hour run from clean air has no spin-up, so it warns.
 out=$("$PY" - "$dir/base/report" "$dir/report.log" <<'PYEOF'
