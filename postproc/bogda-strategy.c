@@ -34,6 +34,7 @@
 #include "base/program.h"
 #include "base/version.h"
 #include "base/data_path.h"
+#include "base/clock.h"
 #include "grids/domain.h"
 #include "postproc/tagged_run.h"
 #include "postproc/tag_emissions.h"
@@ -52,14 +53,16 @@
 static const char usage[] =
     "Usage: bogda-strategy -run DIR -domain DOMAIN.nc -strategy S.nml -out OUTDIR\n"
     "       bogda-strategy -adjoint TABLE.csv -domain DOMAIN.nc [-outer_domain OUTER.nc]\n"
-    "                      -strategy S.nml -out OUTDIR\n"
+    "                      -strategy S.nml -out OUTDIR [-adjoint_start TIME]\n"
     "  -run DIR             the base run's output folder (its *_receptors_*.nc files with a tag\n"
     "                       family by unit_sector or unit, and its *_effective.nml)\n"
     "  -adjoint FILE        instead of -run: a backward run's source table, <run>_adjoint_sources\n"
     "                       .csv or postproc/adjoint_sources.py's adjoint_sources.csv, with a\n"
     "                       PM2.5 functional over its whole window per receptor: every unit of it\n"
     "                       a decision variable (no strategy_family; strategy_day_limit needs\n"
-    "                       daily functionals)\n"
+    "                       daily functionals, RECEPTOR:pm25:H0-H1h of 24 h tiling the window)\n"
+    "  -adjoint_start TIME  with -adjoint and strategy_day_limit: the backward run's run_start\n"
+    "                       (UTC, YYYY-MM-DDThh:mm:ssZ), its hour 0, which dates the days\n"
     "  -domain FILE         the domain file the base run used\n"
     "  -outer_domain FILE   with -adjoint: the parent's domain file, for a combined table's units\n"
     "  -strategy FILE       the strategy namelist (one &strategy group)\n"
@@ -173,10 +176,24 @@ static PetscErrorCode load_adjoint(const char *table, const char *dpath, const c
                                    PetscReal **t_yr)
 {
   AdjointTable *t;
+  char text[64] = "";
+  PetscReal start = -1;
+  PetscBool set;
 
   PetscFunctionBeginUser;
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-adjoint_start", text, sizeof(text), &set));
+  if (set) {
+    PetscErrorCode ierr;
+    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+    ierr = clock_parse(text, &start);
+    PetscCall(PetscPopErrorHandler());
+    PetscCheck(!ierr, PETSC_COMM_SELF, PETSC_ERR_USER,
+               "-adjoint_start %s: expected a UTC time YYYY-MM-DDThh:mm:ssZ (the backward run's "
+               "run_start)",
+               text);
+  }
   PetscCall(adjoint_table_load(table, dpath, opath, d, &t));
-  PetscCall(strategy_adjoint_run(t, table, *d, prm, b, t_yr));
+  PetscCall(strategy_adjoint_run(t, table, *d, prm, start, b, t_yr));
   PetscCall(adjoint_table_destroy(&t));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

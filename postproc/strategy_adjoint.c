@@ -20,15 +20,15 @@ static void window(const char *L, double *h0, double *h1)
 }
 
 /* The table's PM2.5 functionals over its whole window: rec_of[n] their receptor index (-1 for
-   the others), *nrec how many, and *ndaily the PM2.5 functionals of one day. */
+   the others), *nrec how many, the window's start *start_h and length *hours (h). */
 static PetscErrorCode receptors(const AdjointTable *t, const char *path, PetscInt *rec_of,
-                                PetscInt *nrec, PetscInt *ndaily, double *hours)
+                                PetscInt *nrec, double *start_h, double *hours)
 {
   double lo = PETSC_MAX_REAL, hi = -PETSC_MAX_REAL, h0, h1;
   char win[64];
 
   PetscFunctionBeginUser;
-  *nrec = *ndaily = 0;
+  *nrec = 0;
   for (PetscInt n = 0; n < t->nfun; n++) {
     window(t->label[n], &h0, &h1);
     lo = PetscMin(lo, h0), hi = PetscMax(hi, h1);
@@ -37,21 +37,44 @@ static PetscErrorCode receptors(const AdjointTable *t, const char *path, PetscIn
     PetscBool pm = strcasecmp(t->species[n], "pm25") ? PETSC_FALSE : PETSC_TRUE;
     window(t->label[n], &h0, &h1);
     rec_of[n] = pm && h0 == lo && h1 == hi ? (*nrec)++ : -1;
-    if (pm && h1 - h0 == HOURS_PER_DAY && rec_of[n] < 0) (*ndaily)++;
   }
   snprintf(win, sizeof(win), "%g-%gh", lo, hi); /* PETSc's %g would print 0. for 0 */
   PetscCheck(*nrec > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
              "%s: no PM2.5 functional over the table's whole window %s (e.g. WCS:pm25:%s): a "
              "strategy needs a backward run with adjoint_species = 'pm25'",
              path, win, win);
-  *hours = hi - lo;
+  *start_h = lo, *hours = hi - lo;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* The keys a table cannot serve: strategy_family and strategy_day_limit. */
-static PetscErrorCode check_keys(const StrategyParams *prm, const char *path, PetscInt ndaily)
+/* The daily PM2.5 functionals of receptor rec that tile the window lo..hi in whole days: day[d]
+   the functional of day d (lo + 24 d to lo + 24 (d + 1) h), for *n = (hi - lo) / 24 days; false
+   if a day has none. */
+static PetscBool daily_of(const AdjointTable *t, const char *rec, double lo, double hi,
+                          PetscInt *day, PetscInt *n)
+{
+  *n = 0;
+  for (double h = lo; h < hi; h += HOURS_PER_DAY) {
+    PetscInt found = -1;
+    for (PetscInt m = 0; m < t->nfun && found < 0; m++) {
+      double h0, h1;
+      if (strcmp(t->receptor[m], rec) || strcasecmp(t->species[m], "pm25")) continue;
+      window(t->label[m], &h0, &h1);
+      if (h0 == h && h1 == h + HOURS_PER_DAY) found = m;
+    }
+    if (found < 0) return PETSC_FALSE;
+    day[(*n)++] = found;
+  }
+  return *n > 0 && lo + HOURS_PER_DAY * (double)*n == hi ? PETSC_TRUE : PETSC_FALSE;
+}
+
+/* The keys a table cannot serve: strategy_family; strategy_day_limit needs the run's start and,
+   for every receptor of strategy_receptors, daily PM2.5 functionals over the whole window. */
+static PetscErrorCode check_keys(const StrategyParams *prm, const AdjointTable *t, const char *path,
+                                 PetscReal start, double lo, double hi, PetscInt *day)
 {
   char at[PETSC_MAX_PATH_LEN];
+  PetscInt n;
 
   PetscFunctionBeginUser;
   namelist_where("strategy_family", at, sizeof(at));
@@ -59,15 +82,22 @@ static PetscErrorCode check_keys(const StrategyParams *prm, const char *path, Pe
              "%s: strategy_family = '%s' names a tag family of a base run (-run); the table %s "
              "(-adjoint) resolves every unit and sector, without families",
              at, prm->family, path);
+  if (prm->day_limit <= 0) PetscFunctionReturn(PETSC_SUCCESS);
   namelist_where("strategy_day_limit", at, sizeof(at));
-  PetscCheck(prm->day_limit <= 0 || ndaily > 0, PETSC_COMM_SELF, PETSC_ERR_USER,
-             "%s: strategy_day_limit = %g needs daily PM2.5 functionals (RECEPTOR:pm25:H0-H1h over "
-             "one day) and the table %s has none; plan the day limit with -run (a tagged run)",
-             at, (double)prm->day_limit, path);
-  PetscCheck(prm->day_limit <= 0, PETSC_COMM_SELF, PETSC_ERR_SUP,
-             "%s: strategy_day_limit = %g: daily rows from a table's daily functionals are not "
-             "supported yet (the table %s has %d); plan the day limit with -run (a tagged run)",
-             at, (double)prm->day_limit, path, (int)ndaily);
+  PetscCheck(start >= 0, PETSC_COMM_SELF, PETSC_ERR_USER,
+             "%s: strategy_day_limit = %g with -adjoint needs -adjoint_start TIME, the UTC time of "
+             "the backward run's hour 0 (its run_start), to date the days",
+             at, (double)prm->day_limit);
+  for (PetscInt e = 0; e < prm->nreceptors; e++) {
+    char want[128]; /* the C library's %g: PETSc's would print 0. for 0 */
+    snprintf(want, sizeof(want), "%s:pm25:%g-%gh, %g-%gh, ... to %gh", prm->receptors[e], lo,
+             lo + HOURS_PER_DAY, lo + HOURS_PER_DAY, lo + 2 * HOURS_PER_DAY, hi);
+    PetscCheck(daily_of(t, prm->receptors[e], lo, hi, day, &n), PETSC_COMM_SELF, PETSC_ERR_USER,
+               "%s: strategy_day_limit = %g needs daily PM2.5 functionals of '%s' tiling the "
+               "table's window in whole days (%s), and the table %s lacks them: add them to the "
+               "backward run's adjoint_receptors and windows",
+               at, (double)prm->day_limit, prm->receptors[e], want, path);
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -181,20 +211,32 @@ static void pm25_slots(const SpeciesInfo *sp, PetscInt nspec, PetscInt *slot)
 }
 
 PetscErrorCode strategy_adjoint_run(const AdjointTable *t, const char *path, const Domain *d,
-                                    const StrategyParams *prm, TaggedRun *b, PetscReal **t_yr)
+                                    const StrategyParams *prm, PetscReal start, TaggedRun *b,
+                                    PetscReal **t_yr)
 {
-  PetscInt nspec, ndaily, *rec_of, *tag_of, *stack_tag, *slot, q0 = -1, fun0 = -1;
+  PetscInt nspec, *rec_of, *tag_of, *stack_tag, *slot, *rec_day, *day, q0 = -1, fun0 = -1;
   const SpeciesInfo *sp = species_table(&nspec);
-  double hours;
+  double lo, hours;
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(b, sizeof(*b)));
   PetscCall(PetscMalloc4(t->nfun, &rec_of, d->nunit * SECTOR_N + 1, &tag_of, nspec, &slot,
                          prm->nstacks + 1, &stack_tag));
-  PetscCall(receptors(t, path, rec_of, &b->nrec, &ndaily, &hours));
-  PetscCall(check_keys(prm, path, ndaily));
+  PetscCall(PetscMalloc2(t->nfun, &rec_day, t->nfun + 1, &day));
+  PetscCall(receptors(t, path, rec_of, &b->nrec, &lo, &hours));
+  PetscCall(check_keys(prm, t, path, start, lo, lo + hours, day));
   PetscCall(check_stack_units(prm, t, path));
-  b->nt = 1, b->nsp = nspec + 1;
+  /* One record over the window, or with a day limit one a day: a receptor's daily functionals
+     fill its days (rec_day[n]: the day of functional n, -1 for the period's; -2 unused), one
+     without them has its period value in every day (its mean is the same). */
+  b->nt = prm->day_limit > 0 ? (PetscInt)(hours / HOURS_PER_DAY) : 1, b->nsp = nspec + 1;
+  for (PetscInt n = 0; n < t->nfun; n++) rec_day[n] = rec_of[n] >= 0 ? -1 : -2;
+  for (PetscInt n = 0; n < t->nfun && b->nt > 1; n++) {
+    PetscInt nd;
+    if (rec_of[n] < 0 || !daily_of(t, t->receptor[n], lo, lo + hours, day, &nd)) continue;
+    rec_day[n] = -2;
+    for (PetscInt dd = 0; dd < nd; dd++) rec_of[day[dd]] = rec_of[n], rec_day[day[dd]] = dd;
+  }
   PetscCall(make_tags(prm, t, d, tag_of, stack_tag, b));
   for (PetscInt k = 0; k < nspec; k++)
     PetscCall(PetscStrncpy(b->spname[k], sp[k].name, TAGGED_RUN_LABEL_LEN));
@@ -202,29 +244,36 @@ PetscErrorCode strategy_adjoint_run(const AdjointTable *t, const char *path, con
   pm25_slots(sp, nspec, slot);
   for (PetscInt k = nspec - 1; k >= 0; k--)
     if (sp[k].in_pm25) q0 = k;
-  PetscCall(PetscMalloc1(1, &b->time));
-  b->time[0] = hours * SECONDS_PER_HOUR;
-  PetscCall(PetscCalloc1(b->nrec * b->nsp, &b->conc));
-  PetscCall(PetscCalloc1(b->nrec * b->nsp * b->ntag + 1, &b->contrib));
+  PetscCall(PetscMalloc1(b->nt, &b->time));
+  for (PetscInt x = 0; x < b->nt; x++) /* a record's end (UTC); without days the window's length */
+    b->time[x] = b->nt > 1 ? start + (lo + HOURS_PER_DAY * (double)(x + 1)) * SECONDS_PER_HOUR
+                           : hours * SECONDS_PER_HOUR;
+  PetscCall(PetscCalloc1(b->nt * b->nrec * b->nsp, &b->conc));
+  PetscCall(PetscCalloc1(b->nt * b->nrec * b->nsp * b->ntag + 1, &b->contrib));
   PetscCall(PetscCalloc1(b->ntag * SECTOR_N * nspec + 1, t_yr));
-  /* The receptor's period mean is its J, all of it filed under one PM2.5 species (the problem
-     sums them) and under pm25. */
+  /* The receptor's mean is its J, all of it filed under one PM2.5 species (the problem sums
+     them) and under pm25. */
   for (PetscInt n = 0; n < t->nfun; n++) {
     PetscInt r = rec_of[n];
-    if (r < 0) continue;
+    if (rec_day[n] == -2) continue;
     if (fun0 < 0) fun0 = n;
-    PetscCall(PetscStrncpy(b->rec[r], t->receptor[n], TAGGED_RUN_LABEL_LEN));
-    b->conc[r * b->nsp + q0] = b->conc[r * b->nsp + nspec] = t->J[n];
+    if (rec_day[n] <= 0) PetscCall(PetscStrncpy(b->rec[r], t->receptor[n], TAGGED_RUN_LABEL_LEN));
+    for (PetscInt x = 0; x < b->nt; x++)
+      if (rec_day[n] < 0 || rec_day[n] == x)
+        b->conc[(x * b->nrec + r) * b->nsp + q0] = b->conc[(x * b->nrec + r) * b->nsp + nspec] =
+            t->J[n];
   }
   for (PetscInt m = 0; m < t->nrow; m++) {
-    PetscInt r = rec_of[t->fun[m]], n = tag_of_row(prm, t, tag_of, stack_tag, m);
+    PetscInt f = t->fun[m], r = rec_of[f], n = tag_of_row(prm, t, tag_of, stack_tag, m);
     if (n < 0) continue;
-    if (r >= 0 && slot[t->spec[m]] >= 0)
-      b->contrib[(r * b->nsp + slot[t->spec[m]]) * b->ntag + n] += t->value[m];
+    if (rec_day[f] != -2 && slot[t->spec[m]] >= 0)
+      for (PetscInt x = 0; x < b->nt; x++)
+        if (rec_day[f] < 0 || rec_day[f] == x)
+          b->contrib[((x * b->nrec + r) * b->nsp + slot[t->spec[m]]) * b->ntag + n] += t->value[m];
     /* Every functional lists the same emissions: count them once, from the first. */
-    if (t->fun[m] == fun0)
-      (*t_yr)[(n * SECTOR_N + t->sector[m]) * nspec + t->spec[m]] += t->emission[m];
+    if (f == fun0) (*t_yr)[(n * SECTOR_N + t->sector[m]) * nspec + t->spec[m]] += t->emission[m];
   }
   PetscCall(PetscFree4(rec_of, tag_of, slot, stack_tag));
+  PetscCall(PetscFree2(rec_day, day));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -130,7 +130,7 @@ if [ -n "$STRATEGY" ] && [ -x bin/bogda-strategy ]; then
   # From the backward runs' table when there is one (every unit a decision variable), else the tags.
   strategy_src=(-run "$RUN/$INNER")
   if [ -s "$RUN/$INNER/adjoint/adjoint_sources.csv" ]; then
-    strategy_src=(-adjoint "$RUN/$INNER/adjoint/adjoint_sources.csv")
+    strategy_src=(-adjoint "$RUN/$INNER/adjoint/adjoint_sources.csv" -adjoint_start "$ANALYSIS_START")
     [ -e "$RUN/domains/${OUTER}_domain.nc" ] && strategy_src+=(-outer_domain "$RUN/domains/${OUTER}_domain.nc")
   fi
   if bin/bogda-strategy "${strategy_src[@]}" -domain "$RUN/domains/${INNER}_domain.nc" -strategy "$STRATEGY" \

@@ -12,7 +12,8 @@
 #   optimum run for real meets every target and equals the LP's prediction; (c) units the tags do
 #   not resolve (Kuytun's, under KDW) are cut; the combined form of postproc/adjoint_sources.py
 #   gives the same plan; a plan over all 320 units of att27 with 6400 variables (a synthetic
-#   table) solves; (d) bad inputs are refused with one line and no output.
+#   table) solves; (d) bad inputs are refused with one line and no output; (e) a day limit from
+#   daily functionals (48 h) gives the tags' plan, with the same days and base daily means.
 # Command: tests/regression/strategy_adjoint.sh
 # Tolerance: -run vs -adjoint 1e-9 (cost and tonnes relative, cut fractions absolute); real run vs
 #   prediction 1e-6 relative.
@@ -78,11 +79,43 @@ PYEOF
 strategy "$dir/big" "$here/strategy.nml" -adjoint "$dir/big.csv" -strategy_curve_points 0
 ok $? "a plan over every unit of att27: $(grep -o 'completed.*s;' "$dir/big.log")"
 grep -q ' 6400 variables' "$dir/big.log"; ok $? "it has 6400 decision variables (320 units, 5 sectors, 4 precursors)"
+# (e) A day limit from daily functionals: 48 h backward for the period and each UTC day at WCS
+#   and KDW; against the tags' plan (-run) with the same days (UTC), over the units they resolve.
+att27_model "$dir" "$here/case.nml" "$dir/days" -run_hours 48 -adjoint_enabled -adjoint_receptors WCS,KDW,WCS,KDW,WCS,KDW \
+  -adjoint_species pm25 -adjoint_window_start 0,0,0,0,24,24 -adjoint_window_end 48,48,24,24,48,48
+ok $? "base run, 48 h, forward and backward for WCS and KDW over the period and each day"
+days=$dir/days/str_adjoint_sources.csv
+limit=$(awk -F, '$1 ~ /^WCS:pm25:(0-24|24-48)h$/ && $2 == "J" { v = $7 > v ? $7 : v } END { printf "%.6g", 0.97 * v }' "$days")
+strategy "$dir/run_day" "$here/strategy.nml" -run "$dir/days" -strategy_day_limit "$limit" -strategy_day_utc_offset 0
+ok $? "the tags' plan with a day limit of $limit ug m-3 (3 % under WCS's higher day)"
+units=$(awk -F, 'NR > 1 && !s[$1]++ { printf "%s'\''%s'\''", n++ ? ", " : "", $1 }' "$dir/run_day/strategy_units.csv")
+sed "s|^/|  units = $units\n/|" "$here/strategy.nml" >"$dir/resolved_day.nml"
+strategy "$dir/adj_day" "$dir/resolved_day.nml" -adjoint "$days" -adjoint_start 2024-01-10T00:00:00Z \
+  -strategy_day_limit "$limit" -strategy_day_utc_offset 0
+ok $? "the table's plan with the same limit: $(grep -o 'completed.*s;' "$dir/adj_day.log")"
+out=$(check same "$dir/adj_day" "$dir/run_day" "$days"); ok $? "over the units the tags resolve, -adjoint equals -run: $out"
+awk -F, '$2 == "day" { print $1, $3, $4 }' "$dir/run_day/strategy_targets.csv" >"$dir/run_days.txt"
+awk -F, '$2 == "day" { print $1, $3, $4 }' "$dir/adj_day/strategy_targets.csv" >"$dir/adj_days.txt"
+[ -s "$dir/adj_days.txt" ] && "$PY" - "$dir/run_days.txt" "$dir/adj_days.txt" <<'PYEOF'
+import sys
+a = [l.split() for l in open(sys.argv[1])]
+b = [l.split() for l in open(sys.argv[2])]
+worst = max(abs(float(x[2]) - float(y[2])) / float(x[2]) for x, y in zip(a, b)) if a and len(a) == len(b) else 1
+print(f"# {len(b)} day rows {[' '.join(x[:2]) for x in b]}, base daily means from the tags vs the daily functionals to {worst:.1e}")
+sys.exit(0 if [x[:2] for x in a] == [y[:2] for y in b] and worst < 1e-10 else 1)
+PYEOF
+ok $? "the same days limited (receptor and date), their base daily means equal"
 # (d) Bad inputs: one line, exit 1, no output.
 refused() { strategy_refused "$dir" "$@"; } # refused NAME PATTERN NAMELIST [options...]
-refused day "command line: strategy_day_limit = 30.5 needs daily PM2.5 functionals .* has none" "$here/strategy.nml" \
+refused day_start "command line: strategy_day_limit = 30.5 with -adjoint needs -adjoint_start TIME" "$here/strategy.nml" \
   -adjoint "$table" -strategy_day_limit 30.5
+ok $? "a day limit without the run's start refused: $(grep error "$dir/day_start.log")"
+refused day "command line: strategy_day_limit = 30.5 needs daily PM2.5 functionals of 'WCS' tiling the table's window in whole days \(WCS:pm25:0-24h, 24-48h, ... to 4h\)" \
+  "$here/strategy.nml" -adjoint "$table" -strategy_day_limit 30.5 -adjoint_start 2024-01-10T00:00:00Z
 ok $? "a day limit without daily functionals refused: $(grep error "$dir/day.log")"
+refused day_time "-adjoint_start 2024-13-10: expected a UTC time" "$here/strategy.nml" -adjoint "$table" \
+  -strategy_day_limit 30.5 -adjoint_start 2024-13-10
+ok $? "a start that is no time refused: $(grep error "$dir/day_time.log")"
 refused family "strategy_family = 'us' names a tag family of a base run" "$here/strategy.nml" -adjoint "$table" -strategy_family us
 ok $? "a tag family refused in -adjoint mode: $(grep error "$dir/family.log")"
 sed 's/:pm25:/:so4:/' "$table" >"$dir/no_pm25.csv"
