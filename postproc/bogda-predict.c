@@ -272,6 +272,7 @@ static PetscErrorCode predict_tags(const char *run, const char *dpath, char *lis
   Weights wt = {NULL, NULL};
   const SpeciesInfo *sp;
   PetscInt nspec, nfam = 0, nscen, nbounded = 0;
+  char note[64] = "";
   FILE *fp;
   AtomicFile table;
 
@@ -345,11 +346,9 @@ static PetscErrorCode predict_tags(const char *run, const char *dpath, char *lis
   PetscCall(PetscFree(wt.index));
   PetscCall(domain_destroy(&d));
   PetscCall(tagged_run_free(&b));
-  fprintf(stderr,
-          "bogda-predict: completed: %d scenario%s predicted from %s (%d with bounds); the table "
-          "is %s\n",
-          (int)nscen, nscen == 1 ? "" : "s", run, (int)nbounded,
-          out[0] ? out : "on standard output");
+  if (nbounded) snprintf(note, sizeof(note), " (%d with bounds)", (int)nbounded);
+  fprintf(stderr, "bogda-predict: completed: %d scenario%s predicted from %s%s; the table is %s\n",
+          (int)nscen, nscen == 1 ? "" : "s", run, note, out[0] ? out : "on standard output");
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

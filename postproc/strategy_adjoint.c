@@ -89,7 +89,7 @@ static PetscErrorCode check_keys(const StrategyParams *prm, const AdjointTable *
              "the backward run's hour 0 (its run_start), to date the days",
              at, (double)prm->day_limit);
   for (PetscInt e = 0; e < prm->nreceptors; e++) {
-    char want[128]; /* the C library's %g: PETSc's would print 0. for 0 */
+    char want[PARAM_STRING_LEN + 128]; /* the C library's %g: PETSc's would print 0. for 0 */
     snprintf(want, sizeof(want), "%s:pm25:%g-%gh, %g-%gh, ... to %gh", prm->receptors[e], lo,
              lo + HOURS_PER_DAY, lo + HOURS_PER_DAY, lo + 2 * HOURS_PER_DAY, hi);
     PetscCheck(daily_of(t, prm->receptors[e], lo, hi, day, &n), PETSC_COMM_SELF, PETSC_ERR_USER,
