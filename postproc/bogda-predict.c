@@ -73,7 +73,7 @@ static const char usage[] =
     "                       every scenario; no tags needed)\n"
     "  -domain FILE         the domain file the base run used\n"
     "  -outer_domain FILE   with -adjoint: the parent's domain file, for a combined table's units\n"
-    "                       of the outer domain\n"
+    "                       of the outer domain; with -parent_run: that run's domain file\n"
     "  -scenarios FILES     scenario namelists, one &scenario group each\n"
     "  -bounded             with -run: predict a scenario no tag family resolves exactly, from\n"
     "                       the family that leaves the least PM2.5 unresolved, with bounds\n"
