@@ -38,7 +38,7 @@
    over the run), and N transposed steps (a transposed process costs about its forward tag update
    with one tag per functional): a backward run with F functionals costs about a forward run
    with F tags plus one or two without.
-   Snapshots on disk (model/adjoint_snapshots.h): the kept states fill adjoint_snapshot_memory_mb
+   Snapshots on disk (base/spill.h): the kept states fill adjoint_snapshot_memory_mb
    per rank (default 1024 MB), the first of them; the rest go to a file per rank in run_output_dir,
    <run_name>_adjoint_snapshots_<rank>.tmp, written once forward and read once backward (N / k + 1
    states of the ghosted local q, raw bytes: the same bits as in memory), and removed at the end; 0
@@ -161,7 +161,9 @@ static const ParamSpec params_table[] = {
      .help = "memory per rank for copies of the met snapshots the source filled, which the sweep "
              "takes again instead of having the source fill them anew (the diagnostic source "
              "solves for its winds at each); at least the snapshots a snapshot_steps interval "
-             "spans are kept, whatever this says",
+             "spans are kept, whatever this says; the others go to a file per rank in "
+             "run_output_dir (<run_name>_adjoint_met_<rank>.tmp, removed at the end), read back "
+             "as the same bits",
      .type = PARAM_REAL,
      .def = 256,
      .min = 0,
@@ -338,7 +340,8 @@ PetscErrorCode adjoint_create(Run *r, Adjoint **out)
     /* Copies of the met snapshots, taken again rather than filled anew as the sweep steps back
        over them: as many as adjoint_met_memory_mb holds, up to the run's, and at least the ones
        an interval of k steps spans and the one before it (the cache keeps the most recently
-       used, which are the ones the sweep needs next). */
+       used, which are the ones the sweep needs next); the copies it lets go of go to disk, from
+       where the sweep reads them back (a wind solve each of the diagnostic source saved). */
     double mb = met_snapshot_bytes(r->met) / 1048576.0; /* one copy */
     PetscReal interval;
     PetscInt least, all, n;
@@ -347,19 +350,31 @@ PetscErrorCode adjoint_create(Run *r, Adjoint **out)
     all = (PetscInt)PetscCeilReal((PetscReal)A->nstep * r->p.dt / interval) + 1;
     n = PetscMin(all, PetscMax(least, (PetscInt)(p->met_memory_mb / mb)));
     PetscCall(met_cache_enable(r->met, n));
+    if (n < all) { /* the others on disk, rather than filled again */
+      char name[PETSC_MAX_PATH_LEN];
+      PetscCall(PetscSNPrintf(name, sizeof(name), "%s_adjoint_met", r->p.name));
+      PetscCall(met_cache_spill(r->met, r->comm, all, r->p.output_dir, name));
+    }
     PetscCall(PetscPrintf(r->comm,
                           "adjoint: the met keeps copies of the %" PetscInt_FMT
                           " snapshots it took last (of the run's %" PetscInt_FMT
-                          "), %.1f MB on rank 0\n",
+                          "), %.1f MB on rank 0",
                           n, all, mb * (double)n));
+    if (n < all)
+      PetscCall(PetscPrintf(r->comm,
+                            ", and the others on disk (%s_adjoint_met_<rank>.tmp, up to %.1f MB)",
+                            r->p.name, mb * (double)(all - n)));
+    PetscCall(PetscPrintf(r->comm, "\n"));
   }
   {
     PetscInt64 nkeep = A->nstep / A->k + 1 + (A->nstep % A->k ? 1 : 0);
     double bytes = 8.0 * (double)A->len * (double)nkeep, mem = 1048576.0 * p->snapshot_memory_mb;
     PetscCall(memory_check_bytes(r->comm, "the backward run's bulk snapshots",
                                  PetscMin(bytes, mem) + 8.0 * (double)A->len * (double)(A->k + 1)));
-    PetscCall(adjoint_snapshots_create(r->comm, A->len, nkeep, mem, r->p.output_dir, r->p.name,
-                                       &A->snap));
+    char name[PETSC_MAX_PATH_LEN];
+    PetscCall(PetscSNPrintf(name, sizeof(name), "%s_adjoint_snapshots", r->p.name));
+    PetscCall(spill_create(r->comm, A->len, nkeep, mem, r->p.output_dir, name,
+                           "the backward run's bulk snapshots", &A->snap));
     PetscCall(PetscMalloc1((A->k + 1) * A->len, &A->span));
   }
   PetscCall(PetscCalloc1((A->nstep + 1) * r->nslot, &A->count));
@@ -406,7 +421,7 @@ PetscErrorCode adjoint_destroy(Adjoint **out)
   for (PetscInt i = 0; i < A->nslot; i++) PetscCall(A->ops[i]->finalize(&A->ctx[i]));
   PetscCall(PetscFree2(A->ctx, A->ops));
   PetscCall(state_destroy(&A->ast));
-  PetscCall(adjoint_snapshots_destroy(&A->snap));
+  PetscCall(spill_destroy(&A->snap));
   PetscCall(PetscFree(A->span));
   PetscCall(PetscFree(A->count));
   PetscCall(PetscFree(A->layer_count));
@@ -441,7 +456,7 @@ static PetscErrorCode keep(Adjoint *A, const Run *r, PetscInt64 n)
 
   PetscFunctionBeginUser;
   PetscCall(VecGetArrayRead(r->st->q, &q));
-  if (to >= 0) PetscCall(adjoint_snapshots_put(A->snap, to, q));
+  if (to >= 0) PetscCall(spill_put(A->snap, to, q));
   PetscCall(VecRestoreArrayRead(r->st->q, &q));
   for (PetscInt i = 0; i < r->nslot; i++) A->count[n * r->nslot + i] = r->slot[i].count;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -877,7 +892,7 @@ static PetscErrorCode log_schedule(const Adjoint *A, const Run *r)
     PetscInt n3 = patch_size3(&A->bulk), n2 = patch_size2(&A->bulk);
     double mb = 8.0 / 1048576.0, keep, disk;
     double step = mb * (double)A->capcall * (double)(A->len + n3 + n2 * r->nspec);
-    adjoint_snapshots_counts(A->snap, &nmem, &ndisk);
+    spill_counts(A->snap, &nmem, &ndisk);
     keep = mb * (double)((nmem + A->k + 1) * A->len);
     disk = mb * (double)(ndisk * A->len);
     PetscCall(PetscPrintf(r->comm,
@@ -889,6 +904,11 @@ static PetscErrorCode log_schedule(const Adjoint *A, const Run *r)
                           A->k, keep, disk, ndisk, nmem + ndisk, step,
                           A->nstep + A->nstep - (A->nstep + A->k - 1) / A->k, A->nstep));
   }
+  PetscCall(PetscPrintf(r->comm,
+                        "adjoint: the met source filled %" PetscInt64_FMT
+                        " snapshots in all, forward and backward; %" PetscInt64_FMT
+                        " copies read back from disk on rank 0\n",
+                        r->met->fills, r->met->unspills));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -970,7 +990,7 @@ PetscErrorCode adjoint_run(Adjoint *A, Run *r, int *stopped)
   for (PetscInt64 s0 = (from - 1) / A->k * A->k; s0 >= 0; s0 -= A->k) {
     PetscInt64 s1 = PetscMin(s0 + A->k, A->nstep), e = PetscMin(s1, from);
     PetscInt64 last = e == s1 ? s1 - 1 : e; /* the span recomputed up to this step's start */
-    PetscCall(adjoint_snapshots_get(A->snap, snapshot(A, s0), A->span));
+    PetscCall(spill_get(A->snap, snapshot(A, s0), A->span));
     for (PetscInt64 n = s0; n < last; n++) {
       const PetscReal *q;
       PetscCall(prepare(A, r, n, &f));
@@ -979,8 +999,7 @@ PetscErrorCode adjoint_run(Adjoint *A, Run *r, int *stopped)
       PetscCall(PetscArraycpy(&A->span[(n - s0 + 1) * A->len], q, A->len));
       PetscCall(VecRestoreArrayRead(A->ast->q, &q));
     }
-    if (e == s1)
-      PetscCall(adjoint_snapshots_get(A->snap, snapshot(A, s1), &A->span[(s1 - s0) * A->len]));
+    if (e == s1) PetscCall(spill_get(A->snap, snapshot(A, s1), &A->span[(s1 - s0) * A->len]));
     for (PetscInt64 n = e - 1; n >= s0; n--) {
       PetscReal *q_bnd, *tag_bnd;
       PetscCall(prepare(A, r, n, &f));

@@ -5,7 +5,7 @@
 #include "model/adjoint.h"
 #include "model/run_impl.h"
 #include "model/adjoint_handoff.h"
-#include "model/adjoint_snapshots.h"
+#include "base/spill.h"
 
 typedef struct {
   PetscBool enabled;
@@ -56,7 +56,7 @@ struct Adjoint {
   PetscInt *layer_count; /* [(n*nslot + i)*nz + k]: the sub-steps layer k of slot i took in step
                             n < nstep, for the slots that sub-step by layer (0 for the others) */
   PetscInt64 k;          /* adjoint_snapshot_steps */
-  AdjointSnapshots *snap; /* the bulk q at the start of steps 0, k, 2k, ... and at the end; owned */
+  Spill *snap;           /* the bulk q at the start of steps 0, k, 2k, ... and at the end; owned */
   PetscReal *span; /* the bulk q at the start of every step of one interval and after; owned */
   PetscInt len;    /* values of one bulk state (the ghosted local q) */
   PetscReal *J;    /* [nf]: this rank's part of each functional, from the forward run */

@@ -143,6 +143,8 @@ PetscErrorCode met_destroy(Met **met)
     PetscCall(PetscFree(m->cache_mass[n]));
   }
   PetscCall(PetscFree4(m->cache, m->cache_mass, m->cache_time, m->cache_used));
+  PetscCall(spill_destroy(&m->spill));
+  PetscCall(PetscFree3(m->spill_time, m->spill_buf, m->spill_has_w));
   PetscCall(met_fields_destroy(&m->now));
   PetscCall(PetscFree(m->air_mass_start));
   PetscCall(PetscFree(m->air_mass_end));
@@ -256,6 +258,76 @@ PetscErrorCode met_cache_enable(Met *m, PetscInt n)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode met_cache_spill(Met *m, MPI_Comm comm, PetscInt64 n, const char *dir,
+                               const char *name)
+{
+  PetscInt64 len = (PetscInt64)(met_snapshot_bytes(m) / sizeof(PetscReal));
+
+  PetscFunctionBeginUser;
+  PetscCheck(m->ncache > 0 && !m->spill, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONGSTATE,
+             "met_cache_spill: the cache is not enabled, or already spills");
+  PetscCall(spill_create(comm, (PetscInt)len, n, 0, dir, name,
+                         "the met snapshots a backward run steps back over", &m->spill));
+  PetscCall(PetscMalloc3(n, &m->spill_time, len, &m->spill_buf, n, &m->spill_has_w));
+  m->maxspill = n;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Pack snapshot a and its air mass into one record r (pack) or unpack r into them: the 3D fields,
+   the air mass, the 2D fields, the land use. */
+static void pack_snapshot(const Patch *p, MetFields *a, PetscReal *mass, PetscReal *r,
+                          PetscBool pack)
+{
+  PetscInt n3 = patch_size3(p), n2 = patch_size2(p);
+  PetscReal *at = r;
+
+#define MOVE(x, len)                                                                               \
+  do {                                                                                             \
+    if (pack)                                                                                      \
+      memcpy(at, (x), (size_t)(len) * sizeof(PetscReal));                                          \
+    else                                                                                           \
+      memcpy((x), at, (size_t)(len) * sizeof(PetscReal));                                          \
+    at += (len);                                                                                   \
+  } while (0)
+  for (PetscInt n = 0; fields3(a, n); n++) MOVE(*fields3(a, n), n3);
+  MOVE(mass, n3);
+  for (PetscInt n = 0; fields2(a, n); n++) MOVE(*fields2(a, n), n2);
+  MOVE(a->landuse, n2 * LANDUSE_N);
+#undef MOVE
+}
+
+/* Cache entry c is let go of: onto the disk tier, unless it is there already or full. */
+static PetscErrorCode spill_entry(Met *m, PetscInt c)
+{
+  PetscFunctionBeginUser;
+  if (!m->spill || m->cache_time[c] == PETSC_MIN_REAL || m->nspill == m->maxspill)
+    PetscFunctionReturn(PETSC_SUCCESS);
+  for (PetscInt64 e = 0; e < m->nspill; e++)
+    if (m->spill_time[e] == m->cache_time[c]) PetscFunctionReturn(PETSC_SUCCESS);
+  pack_snapshot(&m->grid->patch, m->cache[c], m->cache_mass[c], m->spill_buf, PETSC_TRUE);
+  PetscCall(spill_put(m->spill, m->nspill, m->spill_buf));
+  m->spill_time[m->nspill] = m->cache_time[c];
+  m->spill_has_w[m->nspill++] = m->cache[c]->has_w;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The snapshot at t from the disk tier into s and mass, if it holds it (*found). */
+static PetscErrorCode unspill(Met *m, PetscReal t, MetFields *s, PetscReal *mass, PetscBool *found)
+{
+  PetscFunctionBeginUser;
+  *found = PETSC_FALSE;
+  for (PetscInt64 e = 0; e < m->nspill && !*found; e++)
+    if (m->spill_time[e] == t) {
+      PetscCall(spill_get(m->spill, e, m->spill_buf));
+      pack_snapshot(&m->grid->patch, s, mass, m->spill_buf, PETSC_FALSE);
+      s->time = t;
+      s->has_w = m->spill_has_w[e];
+      *found = PETSC_TRUE;
+      m->unspills++;
+    }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 double met_snapshot_bytes(const Met *m)
 {
   const Patch *p = &m->grid->patch;
@@ -276,12 +348,13 @@ PetscErrorCode met_interval(Met *m, PetscReal t, PetscReal *interval)
 }
 
 /* The source's snapshot at t into s (and its air mass into mass): from the cache if it holds
-   t, else filled by the source, checked, and copied into the cache's least recently used
-   entry. */
+   t, else from its disk tier if that does, else filled by the source and checked; then copied
+   into the cache's least recently used entry (which goes to the disk tier first). */
 static PetscErrorCode take_snapshot(Met *m, PetscReal t, MetFields *s, PetscReal *mass)
 {
   const Patch *p = &m->grid->patch;
   PetscInt oldest = 0;
+  PetscBool found;
 
   PetscFunctionBeginUser;
   for (PetscInt c = 0; c < m->ncache; c++) {
@@ -292,11 +365,16 @@ static PetscErrorCode take_snapshot(Met *m, PetscReal t, MetFields *s, PetscReal
     }
     if (m->cache_used[c] < m->cache_used[oldest]) oldest = c;
   }
-  PetscCall(m->ops->fill(m->ctx, m->grid, t, s));
-  s->time = t;
-  PetscCall(check_snapshot(m, s));
-  snapshot_mass(m->grid, s, mass);
+  PetscCall(unspill(m, t, s, mass, &found));
+  if (!found) {
+    PetscCall(m->ops->fill(m->ctx, m->grid, t, s));
+    m->fills++;
+    s->time = t;
+    PetscCall(check_snapshot(m, s));
+    snapshot_mass(m->grid, s, mass);
+  }
   if (m->ncache) {
+    PetscCall(spill_entry(m, oldest));
     PetscCall(copy_snapshot(p, s, mass, m->cache[oldest], m->cache_mass[oldest]));
     m->cache_time[oldest] = t;
     m->cache_used[oldest] = ++m->uses;

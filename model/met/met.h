@@ -5,6 +5,7 @@
    reads; it writes no files (the driver writes the snapshots with model/output/met_output.h). */
 #include <petscsys.h>
 #include "base/param.h"
+#include "base/spill.h"
 #include "grids/grid.h"
 #include "physics/fields.h"
 #include "model/met/met_source.h"
@@ -45,6 +46,13 @@ typedef struct {
   MetFields **cache;
   PetscReal **cache_mass, *cache_time;
   PetscInt64 *cache_used, uses;
+  /* The copies the cache let go of, on disk (met_cache_spill), up to maxspill of them: spill_time
+     and spill_has_w of each record; spill_buf one record. All owned; spill NULL without. */
+  Spill *spill;
+  PetscReal *spill_time, *spill_buf;
+  PetscBool *spill_has_w;
+  PetscInt64 nspill, maxspill;
+  PetscInt64 fills, unspills; /* snapshots the source filled; copies read back from the disk tier */
 } Met;
 
 /* Read the &met group into p and return the source it chooses. Collective. */
@@ -61,6 +69,14 @@ PetscErrorCode met_destroy(Met **m);
    a function of the time alone. For backward runs, whose steps go back over the snapshots
    their recomputation went through. Not collective. */
 PetscErrorCode met_cache_enable(Met *m, PetscInt n);
+
+/* Behind the cache, a disk tier for up to n of the copies it lets go of, written as raw bytes
+   (the same bits read back) to this rank of comm's file "<dir>/<name>_<rank>.tmp", removed by
+   met_destroy: a backward run that cannot keep every snapshot in memory reads them back
+   instead of having the source fill them again (for the diagnostic source, a wind solve each).
+   Call after met_cache_enable. Not collective. */
+PetscErrorCode met_cache_spill(Met *m, MPI_Comm comm, PetscInt64 n, const char *dir,
+                               const char *name);
 
 /* The bytes of one kept copy on this rank: a snapshot's fields and its air mass. */
 double met_snapshot_bytes(const Met *m);

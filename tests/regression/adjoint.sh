@@ -79,7 +79,8 @@ ok $? "the bulk kept every 5 steps of 12, the rest recomputed"
 cmp -s "$dir/sub1/att_adjoint_contributions.csv" "$dir/sub1k5/att_adjoint_contributions.csv"
 ok $? "the contributions are the same bits with the bulk kept every step or every 5"
 # Hourly met snapshots: with every copy kept, and with the fewest (an interval's span: the
-# sweep then evicts copies and has the source fill the older snapshots again), the same bits.
+# cache lets copies go to its disk tier and the sweep reads the older snapshots back from
+# there, the source filling none again), the same bits.
 hourly=(-met_diagnostic_interval 3600 -adjoint_snapshot_steps 2)
 model 1 "$dir/metall" "${substeps[@]}" "${functionals[@]}" "${hourly[@]}"
 ok $? "hourly met: the backward run with every met snapshot kept"
@@ -87,6 +88,10 @@ model 1 "$dir/metfew" "${substeps[@]}" "${functionals[@]}" "${hourly[@]}" -adjoi
 grep -q 'the met keeps copies of the 3 snapshots it took last (of the run.s 5)' "$dir/metfew.log" &&
   grep -q 'the met keeps copies of the 5 snapshots it took last (of the run.s 5)' "$dir/metall.log"
 ok $? "hourly met: 5 copies kept in one, 3 in the other (adjoint_met_memory_mb 0)"
+grep -q 'the met source filled 5 snapshots in all, forward and backward; 0 copies read back' "$dir/metall.log" &&
+  grep -q 'the met source filled 5 snapshots in all, forward and backward; [1-9][0-9]* copies read back' "$dir/metfew.log" &&
+  ! ls "$dir"/metfew/*adjoint_met*.tmp >/dev/null 2>&1
+ok $? "hourly met: neither run has the source fill a snapshot twice, the second reads copies back from disk ($(grep -o '[0-9]* copies read back' "$dir/metfew.log")) and removes its file"
 cmp -s "$dir/metall/att_adjoint_contributions.csv" "$dir/metfew/att_adjoint_contributions.csv" &&
   cmp -s "$dir/metall/att_adjoint_sources.csv" "$dir/metfew/att_adjoint_sources.csv"
 ok $? "and the contributions and the source table are the same bits"
