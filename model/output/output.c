@@ -55,6 +55,17 @@ static PetscErrorCode def_coord(OutputFile *f, const char *name, int nd, const i
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* NetCDF 4.9's NC_NODIMSCALE_ATTACH: parallel HDF5 fails at nc_enddef ("Problem with HDF5
+   dimscales") once a few hundred variables share the dimensions (a backward run's footprints:
+   a variable per functional and species), as netCDF-C issues 1886 and 2251 report; without the
+   attached scales netCDF still records each variable's dimensions, and the CF clients read the
+   files as before (tests/regression/cf_clients.sh). */
+#ifdef NC_NODIMSCALE_ATTACH
+#define CREATE_DIMSCALE NC_NODIMSCALE_ATTACH
+#else
+#define CREATE_DIMSCALE 0
+#endif
+
 PetscErrorCode output_open(const Grid *g, const char *path, const char *title,
                            const PetscReal *nominal_z, OutputFile **out)
 {
@@ -73,7 +84,8 @@ PetscErrorCode output_open(const Grid *g, const char *path, const char *title,
   f->nominal_z = nominal_z;
   PetscCall(PetscStrncpy(f->path, path, sizeof(f->path)));
   PetscCall(atomic_file_tmp_name(path, f->tmp, sizeof(f->tmp)));
-  NcCallFile(nc_create_par(f->tmp, NC_NETCDF4 | NC_CLOBBER, g->comm, MPI_INFO_NULL, &f->nc),
+  NcCallFile(nc_create_par(f->tmp, NC_NETCDF4 | NC_CLOBBER | CREATE_DIMSCALE, g->comm,
+                           MPI_INFO_NULL, &f->nc),
              f->tmp);
   NcCallFile(nc_def_dim(f->nc, "time", NC_UNLIMITED, &f->dtime), f->path);
   NcCallFile(nc_def_dim(f->nc, "lev", (size_t)g->spec.nz, &f->dlev), f->path);
