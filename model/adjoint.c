@@ -137,6 +137,13 @@ static const ParamSpec params_table[] = {
      .max = 1e6,
      .offset = offsetof(Params, window_end),
      .count_offset = offsetof(Params, nwindow_end)},
+    {.key = "daily",
+     .help = "receptors (of adjoint_receptors) whose functionals also give one functional for "
+             "each whole Beijing day (UTC+8, 00 to 24 h) of their window, with the same species: "
+             "the daily means a GB 3095-2012 daily limit or a strategy's day limit needs",
+     .type = PARAM_STRING_ARRAY,
+     .offset = offsetof(Params, daily),
+     .count_offset = offsetof(Params, ndaily)},
     {.key = "snapshot_steps",
      .help = "keep the bulk at the start of every this many steps (and the end), recomputing the "
              "steps between: memory of run steps / k + k bulk states instead of run steps, "
@@ -234,14 +241,40 @@ static PetscErrorCode functional_receptor(Functional *fn, const Run *r, PetscInt
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Functional n from the namelist, checked against the domain, the species and the run. */
-static PetscErrorCode functional_setup(Adjoint *A, const Run *r, PetscInt n)
+/* The window of the namelist's functional n, hours since run_start. */
+static void window_of(const Params *p, const Run *r, PetscInt n, PetscReal *h0, PetscReal *h1)
+{
+  *h0 = p->nwindow_start ? p->window_start[p->nwindow_start == 1 ? 0 : n] : 0;
+  *h1 = p->nwindow_end ? p->window_end[p->nwindow_end == 1 ? 0 : n] : r->p.hours;
+}
+
+/* The whole Beijing days (UTC+8) in the window h0..h1 (hours since run_start): the first starts
+   at *d0 h, and there are *nd of them. */
+static void beijing_days(const Run *r, PetscReal h0, PetscReal h1, PetscReal *d0, PetscInt *nd)
+{
+  const PetscReal day = 86400, bjt = 8 * 3600; /* s */
+  PetscReal t0 = r->t_start + 3600 * h0, first = PetscCeilReal((t0 + bjt) / day) * day - bjt;
+
+  *d0 = (first - r->t_start) / 3600;
+  *nd = 0;
+  while (*d0 + 24 * (PetscReal)(*nd + 1) <= h1) (*nd)++;
+}
+
+/* Is rec among the namelist's daily receptors? */
+static PetscBool is_daily(const Params *p, const char *rec)
+{
+  for (PetscInt d = 0; d < p->ndaily; d++)
+    if (!strcmp(p->daily[d], rec)) return PETSC_TRUE;
+  return PETSC_FALSE;
+}
+
+/* Functional fn over h0..h1 h from the namelist's functional n (its receptor and species),
+   checked against the domain, the species and the run. */
+static PetscErrorCode functional_setup(const Adjoint *A, const Run *r, PetscInt n, PetscReal h0,
+                                       PetscReal h1, Functional *fn)
 {
   const Params *p = A->p;
-  Functional *fn = &A->fn[n];
   const char *rec = p->receptors[n], *sp = p->species[p->nspecies == 1 ? 0 : n];
-  PetscReal h0 = p->nwindow_start ? p->window_start[p->nwindow_start == 1 ? 0 : n] : 0;
-  PetscReal h1 = p->nwindow_end ? p->window_end[p->nwindow_end == 1 ? 0 : n] : r->p.hours;
 
   PetscFunctionBeginUser;
   PetscCall(functional_receptor(fn, r, n, rec));
@@ -270,10 +303,11 @@ static PetscErrorCode check_params(const Params *p, const Run *r)
 
   PetscFunctionBeginUser;
   if (p->handoff_file[0]) {
-    PetscCheck(nf == 0 && p->nspecies == 0 && p->nwindow_start == 0 && p->nwindow_end == 0, r->comm,
-               PETSC_ERR_USER,
+    PetscCheck(nf == 0 && p->nspecies == 0 && p->nwindow_start == 0 && p->nwindow_end == 0 &&
+                   p->ndaily == 0,
+               r->comm, PETSC_ERR_USER,
                "adjoint_handoff_file = '%s': the functionals are the child's, from the file; "
-               "give no adjoint_receptors, adjoint_species or adjoint windows",
+               "give no adjoint_receptors, adjoint_species, adjoint windows or adjoint_daily",
                p->handoff_file);
     PetscFunctionReturn(PETSC_SUCCESS);
   }
@@ -288,6 +322,56 @@ static PetscErrorCode check_params(const Params *p, const Run *r)
   PetscCheck(p->nwindow_end <= 1 || p->nwindow_end == nf, r->comm, PETSC_ERR_USER,
              "adjoint_window_end has %" PetscInt_FMT " values for %" PetscInt_FMT " functionals",
              p->nwindow_end, nf);
+  for (PetscInt d = 0; d < p->ndaily; d++) {
+    PetscBool listed = PETSC_FALSE;
+    for (PetscInt n = 0; n < nf; n++) listed = listed || !strcmp(p->receptors[n], p->daily[d]);
+    PetscCheck(listed, r->comm, PETSC_ERR_USER,
+               "adjoint_daily(%" PetscInt_FMT ") = '%s': not one of adjoint_receptors", d + 1,
+               p->daily[d]);
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The functionals of the namelist, each followed, for a daily receptor, by one for each whole
+   Beijing day of its window. */
+static PetscErrorCode functionals_setup(Adjoint *A, const Run *r)
+{
+  const Params *p = A->p;
+  PetscInt nf = p->nreceptors;
+
+  PetscFunctionBeginUser;
+  for (PetscInt n = 0; n < p->nreceptors; n++) {
+    PetscReal h0, h1, d0;
+    PetscInt nd = 0;
+    window_of(p, r, n, &h0, &h1);
+    if (is_daily(p, p->receptors[n])) {
+      char window[64]; /* the C library's %g: PETSc's prints "4." for 4. */
+      beijing_days(r, h0, h1, &d0, &nd);
+      snprintf(window, sizeof(window), "%g h to %g h", (double)h0, (double)h1);
+      PetscCheck(nd > 0, r->comm, PETSC_ERR_USER,
+                 "adjoint_daily: functional %" PetscInt_FMT
+                 " ('%s', %s) holds no whole Beijing day (UTC+8)",
+                 n + 1, p->receptors[n], window);
+    }
+    nf += nd;
+  }
+  PetscCheck(nf <= PARAM_ARRAY_MAX, r->comm, PETSC_ERR_USER,
+             "adjoint_receptors with adjoint_daily: %" PetscInt_FMT
+             " functionals; at most %d travel in one backward run",
+             nf, PARAM_ARRAY_MAX);
+  A->nf = nf;
+  PetscCall(PetscCalloc1(A->nf, &A->fn));
+  nf = 0;
+  for (PetscInt n = 0; n < p->nreceptors; n++) {
+    PetscReal h0, h1, d0 = 0;
+    PetscInt nd = 0;
+    window_of(p, r, n, &h0, &h1);
+    PetscCall(functional_setup(A, r, n, h0, h1, &A->fn[nf++]));
+    if (is_daily(p, p->receptors[n])) beijing_days(r, h0, h1, &d0, &nd);
+    for (PetscInt d = 0; d < nd; d++)
+      PetscCall(functional_setup(A, r, n, d0 + 24 * (PetscReal)d, d0 + 24 * (PetscReal)(d + 1),
+                                 &A->fn[nf++]));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -320,11 +404,8 @@ PetscErrorCode adjoint_create(Run *r, Adjoint **out)
       fn->rec = fn->i = fn->j = -1; /* no receptor term: the hand-off's records only */
       fn->m0 = fn->m1 = -1;
     }
-  } else {
-    A->nf = p->nreceptors;
-    PetscCall(PetscCalloc1(A->nf, &A->fn));
-    for (PetscInt n = 0; n < A->nf; n++) PetscCall(functional_setup(A, r, n));
-  }
+  } else
+    PetscCall(functionals_setup(A, r));
   PetscCall(state_create(r->grid, r->species, ns, A->nf, &A->ast));
   A->bulk = A->ast->patch;
   A->bulk.ntag = 0;

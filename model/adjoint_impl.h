@@ -13,6 +13,8 @@ typedef struct {
   char species[PARAM_ARRAY_MAX][PARAM_STRING_LEN];
   PetscReal window_start[PARAM_ARRAY_MAX], window_end[PARAM_ARRAY_MAX];
   PetscInt nreceptors, nspecies, nwindow_start, nwindow_end;
+  char daily[PARAM_ARRAY_MAX][PARAM_STRING_LEN]; /* receptors whose windows add each day's */
+  PetscInt ndaily;
   PetscInt snapshot_steps;
   PetscReal snapshot_memory_mb, met_memory_mb;
   PetscInt stop_steps;

@@ -2,7 +2,7 @@
 """Receptor-oriented attribution tables from backward runs (issue 15, items 4 and 5).
 
 usage: adjoint_sources.py --sources RUN_adjoint_sources.csv [--parent PARENT_adjoint_sources.csv]
-                          --domain DOMAIN.nc [--outer-domain OUTER_DOMAIN.nc] --out DIR
+                          --domain DOMAIN.nc [--outer-domain OUTER_DOMAIN.nc] --out DIR [--start UTC]
 
 A backward run writes <run_name>_adjoint_sources.csv (model/adjoint_sources.h): for each receptor
 functional (RECEPTOR:SPECIES:H0-H1h, RECEPTOR a receptor of the domain file or a point such as
@@ -23,13 +23,16 @@ Writes into DIR (UTF-8 with a byte-order mark, full precision, each file complet
   adjoint_unit_sectors.csv per functional, control unit and sector (the sector x unit table)
   adjoint_tables.json      the three summaries
   adjoint_section.html     the report's section (postproc/report.py --adjoint DIR): per functional
-                           the units ranked, and the prefectures and sectors
+                           the units ranked, and the prefectures and sectors; a receptor's
+                           shorter windows (adjoint_daily: each Beijing day, dated with --start)
+                           in a table of their own under its widest
 Every summary also lists the initial state, the inflow from beyond the outer domain and the top,
 so that its shares sum to 100 %. It fails (exit 1, one line naming the file) on a table that does
 not parse, a parent table without the child's functionals, or a functional whose rows do not sum
 to its J to 1e-9."""
 import argparse
 import csv
+import datetime
 import html
 import json
 import os
@@ -240,8 +243,37 @@ def write_rows(path, rows, columns):
 TOP = 15  # units listed per functional in the report's section
 
 
-def section(comb, s, combined, crossed=()):
-    """The report's section: an HTML fragment, both languages, every number from the CSV tables."""
+def span_of(fn):
+    """A functional label's receptor, species and window (h0, h1) in hours: RECEPTOR:SPECIES:H0-H1h."""
+    rec, spec, window = fn.rsplit(":", 2)
+    h0, h1 = (float(x) for x in window[:-1].split("-"))
+    return rec, spec, h0, h1
+
+
+def daily_table(days, s, start):
+    """The compact table of one receptor's shorter windows (adjoint_daily: each Beijing day): the
+    window (its Beijing date with start), the value and the three units that give most."""
+    e = html.escape
+    out = ["<h4>逐日 Each Beijing day (UTC+8; adjoint_daily)</h4><table><tr><th>日期 Day</th><th>µg/m³</th>"
+           "<th>贡献最大的单元 The units giving most (%)</th></tr>"]
+    for fn, c in days:
+        _, _, h0, h1 = span_of(fn)
+        when = f"{h0:g}-{h1:g} h"
+        if start is not None:
+            d0 = start + datetime.timedelta(hours=h0 + 8)
+            when = d0.strftime("%Y-%m-%d") + ("" if h1 - h0 == 24 else f" ({h1 - h0:g} h)")
+        top = [r for r in s["units"] if r["functional"] == fn and not special(r["key"])][:3]
+        out.append(f"<tr><td>{e(when)}</td><td>{c['J']:.3g}</td><td>"
+                   + "; ".join(f"{e(r['name_zh'])} {e(r['name_en'])} {r['share_percent']:.1f}" for r in top)
+                   + "</td></tr>")
+    out.append("</table>")
+    return out
+
+
+def section(comb, s, combined, crossed=(), start=None):
+    """The report's section: an HTML fragment, both languages, every number from the CSV tables.
+    A receptor's functionals over shorter windows than its widest (each Beijing day's) go into a
+    compact table under the widest one's; start (a datetime, UTC) dates them."""
     e = html.escape
     def num(v):
         return f"{v:.3g}"
@@ -264,7 +296,19 @@ def section(comb, s, combined, crossed=()):
               if combined else "")
            + f". {n_units} units have emissions here; each functional's sources sum to its value to {worst:.1e} "
            "(adjoint_sources.csv). The tables: adjoint_units.csv, adjoint_prefectures.csv, adjoint_sectors.csv.</p>"]
+    widest, shorter = {}, {}
+    for fn in comb:
+        rec, spec, h0, h1 = span_of(fn)
+        if h1 - h0 > widest.get((rec, spec), (None, -1.0))[1]:
+            widest[(rec, spec)] = (fn, h1 - h0)
     for fn, c in comb.items():
+        rec, spec, _, _ = span_of(fn)
+        if widest[(rec, spec)][0] != fn:
+            shorter.setdefault(widest[(rec, spec)][0], []).append((fn, c))
+    for fn, c in comb.items():
+        rec, spec, _, _ = span_of(fn)
+        if widest[(rec, spec)][0] != fn:
+            continue
         rows = [r for r in units if r["functional"] == fn]
         spec = [r for r in s["units"] if r["functional"] == fn and special(r["key"])]
         out.append(f"<h3>{e(fn)}: {num(c['J'])} µg/m³</h3>")
@@ -300,6 +344,8 @@ def section(comb, s, combined, crossed=()):
         sect = [r for r in s["sectors"] if r["functional"] == fn and not special(r["key"])]
         out.append("<p>地州 Prefectures: " + "; ".join(f"{e(r['name_zh'])} {r['share_percent']:.1f} %" for r in pref)
                    + "</p><p>行业 Sectors: " + "; ".join(f"{e(r['key'])} {r['share_percent']:.1f} %" for r in sect) + "</p>")
+        if fn in shorter:
+            out.extend(daily_table(sorted(shorter[fn], key=lambda x: span_of(x[0])[2]), s, start))
     out.append("</section>")
     return "\n".join(out) + "\n"
 
@@ -311,7 +357,14 @@ def main():
     ap.add_argument("--domain", required=True, help="the run's domain file (unit names, kinds, prefectures)")
     ap.add_argument("--outer-domain", help="the parent's domain file (units outside the inner domain)")
     ap.add_argument("--out", required=True, help="folder for the tables")
+    ap.add_argument("--start", help="the run's start, UTC (2024-01-12T16:00:00Z): the days' tables show Beijing dates")
     a = ap.parse_args()
+    start = None
+    if a.start:
+        try:
+            start = datetime.datetime.strptime(a.start, "%Y-%m-%dT%H:%M:%SZ")
+        except ValueError:
+            fail(f"--start {a.start}: expected a UTC time such as 2024-01-12T16:00:00Z")
     if not os.path.isdir(a.out):
         fail(f"{a.out}: no such folder")
     child = read_table(a.sources)
@@ -345,7 +398,7 @@ def main():
                ["functional", "unit", "name_zh", "name_en", "kind", "prefecture_zh", "prefecture_en", "sector",
                 "emission_t_per_year", "contribution_ug_m3", "share_percent"])
     write_atomic(os.path.join(a.out, "adjoint_section.html"),
-                 lambda f: f.write(section(comb, s, parent is not None, crossed)), encoding="utf-8")
+                 lambda f: f.write(section(comb, s, parent is not None, crossed, start)), encoding="utf-8")
     for fn, c in comb.items():
         nunits = sum(1 for r in s["units"] if r["functional"] == fn and not special(r["key"]))
         print(f"{fn}: J = {c['J']:.12e} ug m-3; {nunits} units; the sources sum to {c['sum']:.12e} "

@@ -42,8 +42,10 @@
    the episode mean when the window is the whole run.
 
    Writes a CSV: scenario,receptor,species,base,predicted,change,change_percent,family,
-   predicted_low,predicted_high (family: the tag family used, or 'adjoint'; the bounds equal
-   predicted where the prediction is exact). */
+   predicted_low,predicted_high,window (family: the tag family used, or 'adjoint'; the bounds equal
+   predicted where the prediction is exact; window: 'run' for the tags' episode mean, the
+   functional's H0-H1h for -adjoint, so that a day's row, adjoint_daily, is told from the
+   period's). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -194,7 +196,7 @@ static PetscErrorCode table_open(const char *out, AtomicFile *table, FILE **fp)
     *fp = table->fp; /* atomic_file_commit() finds the errors of the fprintf() calls */
   }
   fprintf(*fp, "scenario,receptor,species,base,predicted,change,change_percent,family,"
-               "predicted_low,predicted_high\n");
+               "predicted_low,predicted_high,window\n");
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -332,8 +334,8 @@ static PetscErrorCode predict_tags(const char *run, const char *dpath, char *lis
         for (PetscInt t = 0; t < b.nt; t++)
           base += b.conc[(t * b.nrec + r) * b.nsp + k] / (PetscReal)b.nt;
         tag_sum(&b, sp, nspec, fam, r, k, w ? w : fac, lo, hi, &pred, &low, &high);
-        fprintf(fp, "%s,%s,%s,%.17g,%.17g,%.17g,%.4f,%d,%.17g,%.17g\n", scenario_name(sc), b.rec[r],
-                b.spname[k], (double)base, (double)pred, (double)(pred - base),
+        fprintf(fp, "%s,%s,%s,%.17g,%.17g,%.17g,%.4f,%d,%.17g,%.17g,run\n", scenario_name(sc),
+                b.rec[r], b.spname[k], (double)base, (double)pred, (double)(pred - base),
                 base > 0 ? (double)(100 * (pred - base) / base) : 0.0, (int)fam, (double)low,
                 (double)high);
       }
@@ -366,10 +368,11 @@ static void write_adjoint_rows(FILE *fp, const AdjointTable *t, const Scenario *
         f = scenario_point_factor(sc, t->stack[m], t->unit[m], t->sector[m], t->spec[m]);
       change += (f - 1) * t->value[m];
     }
-    fprintf(fp, "%s,%s,%s,%.17g,%.17g,%.17g,%.4f,adjoint,%.17g,%.17g\n", scenario_name(sc),
+    const char *window = strrchr(t->label[n], ':'); /* the label is RECEPTOR:SPECIES:H0-H1h */
+    fprintf(fp, "%s,%s,%s,%.17g,%.17g,%.17g,%.4f,adjoint,%.17g,%.17g,%s\n", scenario_name(sc),
             t->receptor[n], t->species[n], (double)base, (double)(base + change), (double)change,
             base > 0 ? (double)(100 * change / base) : 0.0, (double)(base + change),
-            (double)(base + change));
+            (double)(base + change), window ? window + 1 : t->label[n]);
   }
 }
 

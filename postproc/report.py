@@ -329,7 +329,19 @@ def read_scenarios(paths, rec):
             if missing:
                 fail(f"{path}: column(s) {', '.join(missing)} missing: expected bogda-predict's CSV or compare_scenarios.py's")
             mismatched = 0
-            for line, row in enumerate(reader, start=2):
+            body = list(enumerate(reader, start=2))
+            # bogda-predict -adjoint with adjoint_daily: a row a functional, the days' beside the
+            # period's (column window, H0-H1h): the report's table is the period's, the widest.
+            widest = {}
+            for _, row in body:
+                span = window_hours(row.get("window"))
+                key = (row["scenario"], row["receptor"], row["species"])
+                widest[key] = max(widest.get(key, -1.0), span)
+            days = 0
+            for line, row in body:
+                if window_hours(row.get("window")) < widest[(row["scenario"], row["receptor"], row["species"])]:
+                    days += 1
+                    continue
                 def number(key, blank_ok=False):
                     text = (row.get(key) or "").strip()
                     if blank_ok and not text:
@@ -362,7 +374,16 @@ def read_scenarios(paths, rec):
                              "base_is_this_run": "n/a" if matches is None else "yes" if matches else "no"})
             if mismatched:
                 warn(f"{path}: {mismatched} base value(s) differ from this run's episode means: a table of another run?")
+            if days:
+                print(f"report.py: {path}: {days} row(s) of shorter windows (each Beijing day's) left to the table",
+                      file=sys.stderr)
     return rows
+
+
+def window_hours(text):
+    """The span of a bogda-predict window ('run', blank, or H0-H1h), h; 'run' and blank: infinite."""
+    m = re.fullmatch(r"([0-9.]+)-([0-9.]+)h", (text or "").strip())
+    return float(m.group(2)) - float(m.group(1)) if m else float("inf")
 
 
 def read_log_closure(run_dir, name):

@@ -79,7 +79,7 @@ if [ -n "$ADJOINT" ]; then
   mkdir -p "$RUN/$INNER/adjoint"
   if "$PYTHON" postproc/adjoint_sources.py --sources "$RUN/$INNER/${INNER}_adjoint_sources.csv" \
     --parent "$RUN/${OUTER}_handoff/${OUTER}_adjoint_sources.csv" --domain "$RUN/domains/${INNER}_domain.nc" \
-    --outer-domain "$RUN/domains/${OUTER}_domain.nc" --out "$RUN/$INNER/adjoint" >>"$LOG" 2>&1; then
+    --outer-domain "$RUN/domains/${OUTER}_domain.nc" --out "$RUN/$INNER/adjoint" --start "$ANALYSIS_START" >>"$LOG" 2>&1; then
     adjoint=(--adjoint "$RUN/$INNER/adjoint")
     # Every shipped scenario predicted from the backward runs' table (exact: the model is linear).
     stage "the scenarios of runs/scenarios_xinjiang.nml predicted from it -> $RUN/$INNER/adjoint/scenarios.csv"

@@ -21,7 +21,9 @@
 #   zero-out run of that unit (upwind transport: the bulk is then linear in the emissions). The
 #   postprocessing (bogda-predict -adjoint, adjoint_sources.py, report.py --scenarios) takes the
 #   point's label; a point functional needs no domain file (the idealised case); a point outside
-#   the domain is refused in one line before any output.
+#   the domain is refused in one line before any output. adjoint_daily adds a functional for each
+#   whole Beijing day of a receptor's window (30 h from 12:00Z: 4 to 28 h), checked as the others,
+#   and the postprocessing tells its rows from the period's; 40 functionals write their footprints.
 # Command: tests/regression/adjoint.sh
 # Tolerance: tags 1e-10 of J (and of the tag itself above 1e-12 J); family sums 1e-12 of J;
 #   1 vs 2 ranks 1e-12 of J; zero-out 1e-10 of the unit's share (upwind: linear); point vs the
@@ -164,6 +166,50 @@ refused "adjoint_window_end = 2.1 h" -adjoint_enabled -adjoint_receptors WCS -ad
 ok $? "a window that is not a whole number of steps is refused"
 refused "ends after run_hours" -adjoint_enabled -adjoint_receptors WCS -adjoint_species pm25 -adjoint_window_end 5
 ok $? "a window past the run's end is refused"
+refused "adjoint_daily(1) = 'YN': not one of adjoint_receptors" -adjoint_enabled -adjoint_receptors WCS -adjoint_species pm25 \
+  -adjoint_daily YN
+ok $? "a daily receptor that no functional names is refused, naming it"
+refused "adjoint_daily: functional 1 ('WCS', 0 h to 4 h) holds no whole Beijing day (UTC+8)" -adjoint_enabled \
+  -adjoint_receptors WCS -adjoint_species pm25 -adjoint_daily WCS
+ok $? "a daily receptor whose window holds no whole Beijing day is refused"
+# Each Beijing day (adjoint_daily): 30 h from 12:00Z, so that one whole day, 4 to 28 h, lies in
+# WCS's window; its functional's J and tags equal the forward's mean over that day.
+model 2 "$dir/daily" "${substeps[@]}" -run_start 2024-01-09T12:00:00Z -run_hours 30 -adjoint_enabled \
+  -adjoint_receptors WCS,KDW -adjoint_species pm25,so4 -adjoint_daily WCS
+ok $? "30 h from 12:00Z with adjoint_daily = WCS: forward and backward run"
+labels=$(cut -d, -f1 "$dir/daily/att_adjoint_contributions.csv" | sed 1d | sort -u | tr '\n' ' ')
+[ "$labels" = "KDW:so4:0-30h WCS:pm25:0-30h WCS:pm25:4-28h " ]
+ok $? "WCS gets its Beijing day 4-28 h beside its whole window, KDW none: $labels"
+out=$(check tags "$dir/daily"); ok $? "every tag's contribution to each, the day's included, equals the forward tag's window mean: $out"
+# The day's row in the postprocessing: bogda-predict's column window, adjoint_sources.py's table of
+# the days under the period's (dated in Beijing time), report.py's scenario table the period's.
+table=$dir/daily/att_adjoint_sources.csv
+"$BIN/bogda-predict" -adjoint "$table" -domain "$dir/att27_domain.nc" -scenarios "$ROOT/tests/regression/attribution/scenario.nml" \
+  -out "$dir/daily_predicted.csv" 2>"$dir/daily_predict.log" &&
+  [ "$(cut -d, -f2,11 "$dir/daily_predicted.csv" | sed 1d | sort | tr '\n' ' ')" = "KDW,0-30h WCS,0-30h WCS,4-28h " ]
+ok $? "bogda-predict -adjoint writes each functional's window in its last column ($(cut -d, -f11 "$dir/daily_predicted.csv" | sed 1d | tr '\n' ' '))"
+mkdir -p "$dir/daily_tables" && "$PY" "$ROOT/postproc/adjoint_sources.py" --sources "$table" --domain "$dir/att27_domain.nc" \
+  --out "$dir/daily_tables" --start 2024-01-09T12:00:00Z >"$dir/daily_tables.log" 2>&1 &&
+  [ "$(grep -c '<h3>' "$dir/daily_tables/adjoint_section.html")" -eq 2 ] &&
+  grep -q '<h4>逐日 Each Beijing day' "$dir/daily_tables/adjoint_section.html" &&
+  grep -q '<tr><td>2024-01-10</td>' "$dir/daily_tables/adjoint_section.html"
+ok $? "adjoint_sources.py lists WCS's day (2024-01-10, Beijing time) in a table under its period, not as a functional of its own"
+"$PY" "$ROOT/postproc/report.py" "$dir/daily" --domain "$dir/att27_domain.nc" --scenarios "$dir/daily_predicted.csv" \
+  -o "$dir/daily_report" >"$dir/daily_report.log" 2>&1 &&
+  [ "$(tr -d '\r' <"$dir/daily_report/scenarios.csv" | grep -c ',WCS,pm25,')" -eq 1 ] &&
+  grep -q "1 row(s) of shorter windows" "$dir/daily_report.log" && ! grep -q "differ from this run" "$dir/daily_report.log"
+ok $? "report.py's scenario table keeps the period's rows, each base this run's mean, and leaves the day's to the table"
+# 40 functionals (a variable for each and species: 320 in the footprints): parallel HDF5 fails at
+# nc_enddef with attached dimension scales beyond a few hundred variables (output.c).
+many=$(printf 'WCS,KDW,%.0s' $(seq 1 20)); many=${many%,}
+model 2 "$dir/many" -run_hours 2 -tags_enabled false -adjoint_enabled -adjoint_receptors "$many" -adjoint_species pm25 &&
+  "$PY" - "$dir/many/att_adjoint_footprints.nc" <<'EOF'
+import sys, netCDF4
+with netCDF4.Dataset(sys.argv[1]) as d:
+    sens = [v for v in d.variables if v.startswith("sens_")]
+    sys.exit(0 if len(sens) == 40 * 8 and d["sens_40_so4"].dimensions == ("time", "lev", "y", "x") else f"{len(sens)} variables")
+EOF
+ok $? "40 functionals on 2 ranks: the footprints hold their 320 variables, each on (time, lev, y, x)"
 model 1 "$dir/stop" -adjoint_enabled -adjoint_receptors WCS -adjoint_species pm25 -run_wall_hours 1e-6
 [ $? -eq 3 ] && grep -q "no backward run" "$dir/stop.log" && [ ! -e "$dir/stop/att_adjoint_contributions.csv" ]
 ok $? "a run stopped before its end says it does no backward run and leaves no table"

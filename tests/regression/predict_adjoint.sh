@@ -48,7 +48,7 @@ scenarios=("$split"/scenario_*.nml "$ROOT/tests/regression/attribution/scenario.
 list=$(IFS=,; echo "${scenarios[*]}")
 predict -adjoint "$table" -scenarios "$list" -out "$dir/predicted.csv" 2>"$dir/predict.log"
 ok $? "bogda-predict -adjoint predicts ${#scenarios[@]} scenarios from the untagged run's source table"
-[ "$(grep -c ',adjoint,[^,]*,[^,]*$' "$dir/predicted.csv")" -eq $((3 * ${#scenarios[@]})) ]
+[ "$(grep -c ',adjoint,[^,]*,[^,]*,[^,]*$' "$dir/predicted.csv")" -eq $((3 * ${#scenarios[@]})) ]
 ok $? "one row per scenario and functional, family 'adjoint'"
 runs=()
 for f in "${scenarios[@]}"; do
@@ -90,7 +90,7 @@ for f in "$split"/scenario_*.nml; do
 done
 (cd "$ROOT" && INNER=att27 OUTER=none bash runs/slurm/scenario_compare.sbatch "$base" runs/scenarios_xinjiang.nml) \
   >"$dir/compare.log" 2>&1 &&
-  [ "$(grep -c ',adjoint,[^,]*,[^,]*$' "$base/scenarios/predicted.csv")" -eq 9 ] &&
+  [ "$(grep -c ',adjoint,[^,]*,[^,]*,[^,]*$' "$base/scenarios/predicted.csv")" -eq 9 ] &&
   awk -F, 'NR > 1 && $6 != "" { n++; if ($8 + 0 > 1e-6 && $6 != $4) bad++ } END { exit !(n == 9 && bad == 0) }' \
     "$base/scenarios/comparison.csv"
 ok $? "scenario_compare.sbatch predicts the set from the base run's table: 9 rows beside their runs, errors under 1e-6 of each change that shows in 6 digits"
