@@ -83,8 +83,10 @@ static const char usage[] =
     "  -parent_run DIR      with -bounded: weight a bounded tag's units by the emissions of the\n"
     "                       run in DIR (the parent of a nested run, with -outer_domain its\n"
     "                       domain file), whose inflow the base run's prefecture tags carry\n"
-    "  -out FILE            the table (CSV; default: standard output; the log goes to\n"
-    "                       standard error)\n";
+    "  -out FILE            the table (CSV, a row per scenario, receptor and species or\n"
+    "                       functional; its last column, window, is 'run' for the tags' means\n"
+    "                       and the functional's H0-H1h for -adjoint; default: standard\n"
+    "                       output; the log goes to standard error)\n";
 
 /* The namelist groups of a scenario file. */
 static const ParamGroup *const groups[] = {&scenario_group};

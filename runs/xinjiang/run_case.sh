@@ -7,7 +7,7 @@
 #   4. ns9 (9 km) nested in it over the analysis period only (5 whole Beijing days), starting from
 #      xj27's state, tagged by the control units of the hotspots' prefectures, then swept back
 #      from the mean PM2.5 of every zone and city with ADJOINT=namelists/adjoint_xinjiang.nml (off
-#      by default: about 11 minutes more on 2 cores, 25 in all), and xj27 again, untagged,
+#      by default: about 8 minutes more on 2 cores, 19 in all), and xj27 again, untagged,
 #      sweeping back what ns9 took from it, so that every control unit of both domains gets its exact share
 #      (postproc/adjoint_sources.py) and every shipped scenario is predicted exactly (without
 #      ADJOINT from ns9's tags, those whose rules split a tag with bounds: bogda-predict -bounded);
