@@ -256,8 +256,7 @@ static void beijing_days(const Run *r, PetscReal h0, PetscReal h1, PetscReal *d0
   PetscReal t0 = r->t_start + 3600 * h0, first = PetscCeilReal((t0 + bjt) / day) * day - bjt;
 
   *d0 = (first - r->t_start) / 3600;
-  *nd = 0;
-  while (*d0 + 24 * (PetscReal)(*nd + 1) <= h1) (*nd)++;
+  *nd = h1 > *d0 ? (PetscInt)PetscFloorReal((h1 - *d0) / 24) : 0;
 }
 
 /* Is rec among the namelist's daily receptors? */
@@ -333,15 +332,16 @@ static PetscErrorCode check_params(const Params *p, const Run *r)
 }
 
 /* The functionals of the namelist, each followed, for a daily receptor, by one for each whole
-   Beijing day of its window. */
+   Beijing day of its window (at most PARAM_ARRAY_MAX in all, as a hand-off file holds). */
 static PetscErrorCode functionals_setup(Adjoint *A, const Run *r)
 {
   const Params *p = A->p;
-  PetscInt nf = p->nreceptors;
 
   PetscFunctionBeginUser;
+  PetscCall(PetscCalloc1(PARAM_ARRAY_MAX, &A->fn));
+  A->nf = 0;
   for (PetscInt n = 0; n < p->nreceptors; n++) {
-    PetscReal h0, h1, d0;
+    PetscReal h0, h1, d0 = 0;
     PetscInt nd = 0;
     window_of(p, r, n, &h0, &h1);
     if (is_daily(p, p->receptors[n])) {
@@ -353,24 +353,14 @@ static PetscErrorCode functionals_setup(Adjoint *A, const Run *r)
                  " ('%s', %s) holds no whole Beijing day (UTC+8)",
                  n + 1, p->receptors[n], window);
     }
-    nf += nd;
-  }
-  PetscCheck(nf <= PARAM_ARRAY_MAX, r->comm, PETSC_ERR_USER,
-             "adjoint_receptors with adjoint_daily: %" PetscInt_FMT
-             " functionals; at most %d travel in one backward run",
-             nf, PARAM_ARRAY_MAX);
-  A->nf = nf;
-  PetscCall(PetscCalloc1(A->nf, &A->fn));
-  nf = 0;
-  for (PetscInt n = 0; n < p->nreceptors; n++) {
-    PetscReal h0, h1, d0 = 0;
-    PetscInt nd = 0;
-    window_of(p, r, n, &h0, &h1);
-    PetscCall(functional_setup(A, r, n, h0, h1, &A->fn[nf++]));
-    if (is_daily(p, p->receptors[n])) beijing_days(r, h0, h1, &d0, &nd);
+    PetscCheck(A->nf + 1 + nd <= PARAM_ARRAY_MAX, r->comm, PETSC_ERR_USER,
+               "adjoint_receptors with adjoint_daily: more than %d functionals (at functional "
+               "%" PetscInt_FMT "); at most %d travel in one backward run",
+               PARAM_ARRAY_MAX, n + 1, PARAM_ARRAY_MAX);
+    PetscCall(functional_setup(A, r, n, h0, h1, &A->fn[A->nf++]));
     for (PetscInt d = 0; d < nd; d++)
       PetscCall(functional_setup(A, r, n, d0 + 24 * (PetscReal)d, d0 + 24 * (PetscReal)(d + 1),
-                                 &A->fn[nf++]));
+                                 &A->fn[A->nf++]));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }

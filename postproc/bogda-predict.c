@@ -370,11 +370,13 @@ static void write_adjoint_rows(FILE *fp, const AdjointTable *t, const Scenario *
         f = scenario_point_factor(sc, t->stack[m], t->unit[m], t->sector[m], t->spec[m]);
       change += (f - 1) * t->value[m];
     }
-    const char *window = strrchr(t->label[n], ':'); /* the label is RECEPTOR:SPECIES:H0-H1h */
+    /* adjoint_table_read took only labels RECEPTOR:SPECIES:H0-H1h: the window follows the last ':'
+     */
+    const char *window = strrchr(t->label[n], ':') + 1;
     fprintf(fp, "%s,%s,%s,%.17g,%.17g,%.17g,%.4f,adjoint,%.17g,%.17g,%s\n", scenario_name(sc),
             t->receptor[n], t->species[n], (double)base, (double)(base + change), (double)change,
             base > 0 ? (double)(100 * change / base) : 0.0, (double)(base + change),
-            (double)(base + change), window ? window + 1 : t->label[n]);
+            (double)(base + change), window);
   }
 }
 

@@ -138,13 +138,10 @@ PetscErrorCode met_destroy(Met **met)
     PetscCall(met_fields_destroy(&m->snap[n]));
     PetscCall(PetscFree(m->mass_snap[n]));
   }
-  for (PetscInt n = 0; n < m->ncache; n++) {
-    PetscCall(met_fields_destroy(&m->cache[n]));
-    PetscCall(PetscFree(m->cache_mass[n]));
-  }
-  PetscCall(PetscFree4(m->cache, m->cache_mass, m->cache_time, m->cache_used));
+  for (PetscInt n = 0; n < m->ncache; n++) PetscCall(PetscFree(m->cache[n]));
+  PetscCall(PetscFree4(m->cache, m->cache_time, m->cache_has_w, m->cache_used));
   PetscCall(spill_destroy(&m->spill));
-  PetscCall(PetscFree3(m->spill_time, m->spill_buf, m->spill_has_w));
+  PetscCall(PetscFree2(m->spill_time, m->spill_has_w));
   PetscCall(met_fields_destroy(&m->now));
   PetscCall(PetscFree(m->air_mass_start));
   PetscCall(PetscFree(m->air_mass_end));
@@ -224,56 +221,13 @@ static PetscErrorCode check_snapshot(const Met *m, const MetFields *s)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Copy snapshot a (and its air mass) into b. */
-static PetscErrorCode copy_snapshot(const Patch *p, MetFields *a, const PetscReal *mass_a,
-                                    MetFields *b, PetscReal *mass_b)
+/* The values of one packed snapshot record (met_snapshot_bytes). */
+static PetscInt record_len(const Met *m)
 {
-  PetscInt n3 = patch_size3(p), n2 = patch_size2(p);
-
-  PetscFunctionBeginUser;
-  for (PetscInt n = 0; fields3(a, n); n++)
-    PetscCall(PetscArraycpy(*fields3(b, n), *fields3(a, n), n3));
-  for (PetscInt n = 0; fields2(a, n); n++)
-    PetscCall(PetscArraycpy(*fields2(b, n), *fields2(a, n), n2));
-  PetscCall(PetscArraycpy(b->landuse, a->landuse, n2 * LANDUSE_N));
-  PetscCall(PetscArraycpy(mass_b, mass_a, n3));
-  b->time = a->time;
-  b->has_w = a->has_w;
-  PetscFunctionReturn(PETSC_SUCCESS);
+  return (PetscInt)(met_snapshot_bytes(m) / sizeof(PetscReal));
 }
 
-PetscErrorCode met_cache_enable(Met *m, PetscInt n)
-{
-  const Patch *p = &m->grid->patch;
-
-  PetscFunctionBeginUser;
-  PetscCheck(m->ncache == 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONGSTATE, "met cache enabled twice");
-  PetscCall(PetscCalloc4(n, &m->cache, n, &m->cache_mass, n, &m->cache_time, n, &m->cache_used));
-  for (PetscInt c = 0; c < n; c++) {
-    PetscCall(met_fields_create(p, &m->cache[c]));
-    PetscCall(PetscCalloc1(patch_size3(p), &m->cache_mass[c]));
-    m->cache_time[c] = PETSC_MIN_REAL;
-  }
-  m->ncache = n;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode met_cache_spill(Met *m, MPI_Comm comm, PetscInt64 n, const char *dir,
-                               const char *name)
-{
-  PetscInt64 len = (PetscInt64)(met_snapshot_bytes(m) / sizeof(PetscReal));
-
-  PetscFunctionBeginUser;
-  PetscCheck(m->ncache > 0 && !m->spill, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONGSTATE,
-             "met_cache_spill: the cache is not enabled, or already spills");
-  PetscCall(spill_create(comm, (PetscInt)len, n, 0, dir, name,
-                         "the met snapshots a backward run steps back over", &m->spill));
-  PetscCall(PetscMalloc3(n, &m->spill_time, len, &m->spill_buf, n, &m->spill_has_w));
-  m->maxspill = n;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* Pack snapshot a and its air mass into one record r (pack) or unpack r into them: the 3D fields,
+/* Pack snapshot a and its air mass into record r (pack) or unpack r into them: the 3D fields,
    the air mass, the 2D fields, the land use. */
 static void pack_snapshot(const Patch *p, MetFields *a, PetscReal *mass, PetscReal *r,
                           PetscBool pack)
@@ -296,7 +250,34 @@ static void pack_snapshot(const Patch *p, MetFields *a, PetscReal *mass, PetscRe
 #undef MOVE
 }
 
-/* Cache entry c is let go of: onto the disk tier, unless it is there already or full. */
+PetscErrorCode met_cache_enable(Met *m, PetscInt n)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(m->ncache == 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONGSTATE, "met cache enabled twice");
+  PetscCall(PetscCalloc4(n, &m->cache, n, &m->cache_time, n, &m->cache_has_w, n, &m->cache_used));
+  for (PetscInt c = 0; c < n; c++) {
+    PetscCall(PetscMalloc1(record_len(m), &m->cache[c]));
+    m->cache_time[c] = PETSC_MIN_REAL;
+  }
+  m->ncache = n;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode met_cache_spill(Met *m, MPI_Comm comm, PetscInt64 n, const char *dir,
+                               const char *name)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(m->ncache > 0 && !m->spill, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONGSTATE,
+             "met_cache_spill: the cache is not enabled, or already spills");
+  PetscCall(spill_create(comm, record_len(m), n, 0, dir, name,
+                         "the met snapshots a backward run steps back over", &m->spill));
+  PetscCall(PetscMalloc2(n, &m->spill_time, n, &m->spill_has_w));
+  m->maxspill = n;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Cache entry c is let go of: its record onto the disk tier, unless it is there already or
+   the tier is full. */
 static PetscErrorCode spill_entry(Met *m, PetscInt c)
 {
   PetscFunctionBeginUser;
@@ -304,24 +285,21 @@ static PetscErrorCode spill_entry(Met *m, PetscInt c)
     PetscFunctionReturn(PETSC_SUCCESS);
   for (PetscInt64 e = 0; e < m->nspill; e++)
     if (m->spill_time[e] == m->cache_time[c]) PetscFunctionReturn(PETSC_SUCCESS);
-  pack_snapshot(&m->grid->patch, m->cache[c], m->cache_mass[c], m->spill_buf, PETSC_TRUE);
-  PetscCall(spill_put(m->spill, m->nspill, m->spill_buf));
+  PetscCall(spill_put(m->spill, m->nspill, m->cache[c]));
   m->spill_time[m->nspill] = m->cache_time[c];
-  m->spill_has_w[m->nspill++] = m->cache[c]->has_w;
+  m->spill_has_w[m->nspill++] = m->cache_has_w[c];
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* The snapshot at t from the disk tier into s and mass, if it holds it (*found). */
-static PetscErrorCode unspill(Met *m, PetscReal t, MetFields *s, PetscReal *mass, PetscBool *found)
+/* The record at t from the disk tier into cache entry c, if the tier holds it (*found). */
+static PetscErrorCode unspill(Met *m, PetscReal t, PetscInt c, PetscBool *found)
 {
   PetscFunctionBeginUser;
   *found = PETSC_FALSE;
   for (PetscInt64 e = 0; e < m->nspill && !*found; e++)
     if (m->spill_time[e] == t) {
-      PetscCall(spill_get(m->spill, e, m->spill_buf));
-      pack_snapshot(&m->grid->patch, s, mass, m->spill_buf, PETSC_FALSE);
-      s->time = t;
-      s->has_w = m->spill_has_w[e];
+      PetscCall(spill_get(m->spill, e, m->cache[c]));
+      m->cache_has_w[c] = m->spill_has_w[e];
       *found = PETSC_TRUE;
       m->unspills++;
     }
@@ -348,34 +326,47 @@ PetscErrorCode met_interval(Met *m, PetscReal t, PetscReal *interval)
 }
 
 /* The source's snapshot at t into s (and its air mass into mass): from the cache if it holds
-   t, else from its disk tier if that does, else filled by the source and checked; then copied
-   into the cache's least recently used entry (which goes to the disk tier first). */
+   t, else from its disk tier if that does (read into the cache's least recently used entry,
+   whose record goes to the tier first), else filled by the source, checked and packed into that
+   entry. */
 static PetscErrorCode take_snapshot(Met *m, PetscReal t, MetFields *s, PetscReal *mass)
 {
   const Patch *p = &m->grid->patch;
   PetscInt oldest = 0;
-  PetscBool found;
+  PetscBool found = PETSC_FALSE;
 
   PetscFunctionBeginUser;
   for (PetscInt c = 0; c < m->ncache; c++) {
     if (m->cache_time[c] == t) {
-      PetscCall(copy_snapshot(p, m->cache[c], m->cache_mass[c], s, mass));
+      pack_snapshot(p, s, mass, m->cache[c], PETSC_FALSE);
+      s->time = t;
+      s->has_w = m->cache_has_w[c];
       m->cache_used[c] = ++m->uses;
       PetscFunctionReturn(PETSC_SUCCESS);
     }
     if (m->cache_used[c] < m->cache_used[oldest]) oldest = c;
   }
-  PetscCall(unspill(m, t, s, mass, &found));
-  if (!found) {
+  if (m->ncache) {
+    PetscCall(spill_entry(m, oldest));
+    m->cache_time[oldest] = PETSC_MIN_REAL; /* until it holds t */
+    PetscCall(unspill(m, t, oldest, &found));
+  }
+  if (found) {
+    pack_snapshot(p, s, mass, m->cache[oldest], PETSC_FALSE);
+    s->time = t;
+    s->has_w = m->cache_has_w[oldest];
+  } else {
     PetscCall(m->ops->fill(m->ctx, m->grid, t, s));
     m->fills++;
     s->time = t;
     PetscCall(check_snapshot(m, s));
     snapshot_mass(m->grid, s, mass);
+    if (m->ncache) {
+      pack_snapshot(p, s, mass, m->cache[oldest], PETSC_TRUE);
+      m->cache_has_w[oldest] = s->has_w;
+    }
   }
   if (m->ncache) {
-    PetscCall(spill_entry(m, oldest));
-    PetscCall(copy_snapshot(p, s, mass, m->cache[oldest], m->cache_mass[oldest]));
     m->cache_time[oldest] = t;
     m->cache_used[oldest] = ++m->uses;
   }

@@ -41,15 +41,16 @@ typedef struct {
   PetscReal *flux_x, *flux_y; /* air-mass fluxes through west and south faces, kg s-1; owned */
   /* Copies of the last snapshots the source filled (met_cache_enable; none by default), so a
      backward run stepping back and forth over a snapshot does not have the source fill it
-     again: ncache of them, each with its air mass, time and when it was last used; owned. */
+     again: ncache of them, each one record (a snapshot's fields and air mass, packed as
+     met_snapshot_bytes counts them) with its has_w, time and when it was last used; owned. */
   PetscInt ncache;
-  MetFields **cache;
-  PetscReal **cache_mass, *cache_time;
+  PetscReal **cache, *cache_time;
+  PetscBool *cache_has_w;
   PetscInt64 *cache_used, uses;
-  /* The copies the cache let go of, on disk (met_cache_spill), up to maxspill of them: spill_time
-     and spill_has_w of each record; spill_buf one record. All owned; spill NULL without. */
+  /* The records the cache let go of, on disk (met_cache_spill), up to maxspill of them, with
+     each one's time and has_w. All owned; spill NULL without. */
   Spill *spill;
-  PetscReal *spill_time, *spill_buf;
+  PetscReal *spill_time;
   PetscBool *spill_has_w;
   PetscInt64 nspill, maxspill;
   PetscInt64 fills, unspills; /* snapshots the source filled; copies read back from the disk tier */

@@ -91,9 +91,9 @@ grep -q 'the met keeps copies of the 3 snapshots it took last (of the run.s 5)' 
   grep -q 'the met keeps copies of the 5 snapshots it took last (of the run.s 5)' "$dir/metall.log"
 ok $? "hourly met: 5 copies kept in one, 3 in the other (adjoint_met_memory_mb 0)"
 grep -q 'the met source filled 5 snapshots in all, forward and backward; 0 copies read back' "$dir/metall.log" &&
-  grep -q 'the met source filled 5 snapshots in all, forward and backward; [1-9][0-9]* copies read back' "$dir/metfew.log" &&
+  grep -q 'the met source filled 5 snapshots in all, forward and backward; 2 copies read back' "$dir/metfew.log" &&
   ! ls "$dir"/metfew/*adjoint_met*.tmp >/dev/null 2>&1
-ok $? "hourly met: neither run has the source fill a snapshot twice, the second reads copies back from disk ($(grep -o '[0-9]* copies read back' "$dir/metfew.log")) and removes its file"
+ok $? "hourly met: neither run has the source fill a snapshot twice; the second reads back from disk the 2 it let go of and removes its file"
 cmp -s "$dir/metall/att_adjoint_contributions.csv" "$dir/metfew/att_adjoint_contributions.csv" &&
   cmp -s "$dir/metall/att_adjoint_sources.csv" "$dir/metfew/att_adjoint_sources.csv"
 ok $? "and the contributions and the source table are the same bits"
